@@ -1,0 +1,265 @@
+//! A demo's page: its parameter form, Run and Cancel, the live timeline and
+//! the code it runs. A demo that is not built yet says so.
+
+use std::pin::pin;
+use std::rc::Rc;
+
+use asyncscope_core::catalog::Entry;
+use asyncscope_core::demos;
+use asyncscope_core::params::{ParamKind, ParamSpec};
+use asyncscope_core::{Env, Traced};
+use futures::channel::oneshot;
+use futures::future::{AbortHandle, Either, abortable, select};
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+use crate::browser_env::BrowserEnv;
+use crate::components::timeline::Timeline;
+use crate::route::Route;
+use crate::state::{Action, DemoState, Ending, Form, RunSnapshot, RunState};
+
+/// Props of [`DemoPage`].
+#[derive(Properties, PartialEq)]
+pub struct DemoPageProps {
+    /// The catalog entry.
+    pub entry: &'static Entry,
+    /// The parameters from the URL.
+    pub query: Vec<(String, String)>,
+}
+
+/// The page of one demo.
+#[component]
+pub fn DemoPage(props: &DemoPageProps) -> Html {
+    let entry = props.entry;
+    let body = match demos::specs(entry.slug) {
+        Some(specs) => html! { <Runner entry={entry} specs={specs} query={props.query.clone()} /> },
+        None => html! {
+            <div class="planned" data-view="planned">
+                <p><strong>{ "This demo is not built yet." }</strong>{ " It is in the catalog and will run here once it is." }</p>
+                <p>{ "Meanwhile, " }<a href="#/sequential-vs-concurrent">{ "Sequential vs concurrent" }</a>{ " runs today." }</p>
+            </div>
+        },
+    };
+    html! {
+        <article class="demo" data-view="demo" data-slug={entry.slug}>
+            <h1><span class="num">{ format!("{:02}", entry.number) }</span>{ entry.title }</h1>
+            <p class="lead">{ entry.summary }</p>
+            { body }
+        </article>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct RunnerProps {
+    entry: &'static Entry,
+    specs: &'static [ParamSpec],
+    query: Vec<(String, String)>,
+}
+
+type LiveRuns = Rc<Vec<(&'static str, Traced<BrowserEnv>)>>;
+
+fn snapshot(runs: &LiveRuns) -> Vec<RunSnapshot> {
+    runs.iter()
+        .map(|(label, traced)| RunSnapshot {
+            label,
+            trace: traced.snapshot(),
+        })
+        .collect()
+}
+
+/// Resolves at the browser's next animation frame.
+async fn next_frame() {
+    let (tx, rx) = oneshot::channel();
+    let _frame = gloo_render::request_animation_frame(move |_| {
+        let _ = tx.send(());
+    });
+    let _ = rx.await;
+}
+
+fn replace_hash(hash: &str) {
+    if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(hash));
+    }
+}
+
+#[component]
+fn Runner(props: &RunnerProps) -> Html {
+    let specs = props.specs;
+    let query = props.query.clone();
+    let state = use_reducer(move || DemoState::new(Form::from_query(specs, &query)));
+    let abort = use_mut_ref(|| None::<AbortHandle>);
+    {
+        // Leaving the page cancels its run: the futures are dropped.
+        let abort = abort.clone();
+        use_effect_with((), move |_| {
+            move || {
+                if let Some(handle) = abort.borrow_mut().take() {
+                    handle.abort();
+                }
+            }
+        });
+    }
+
+    let on_run = {
+        let state = state.clone();
+        let abort = abort.clone();
+        let slug = props.entry.slug;
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            if state.is_running() || !state.form.is_valid() {
+                return;
+            }
+            let Ok(Some(started)) = demos::start(slug, BrowserEnv, &state.form.pairs()) else {
+                return;
+            };
+            replace_hash(&Route::demo_hash(slug, &state.form.query()));
+            let generation = state.next_generation();
+            state.dispatch(Action::Started);
+            let (work, handle) = abortable(started.work);
+            *abort.borrow_mut() = Some(handle);
+            let runs: LiveRuns = Rc::new(started.runs);
+            let dispatcher = state.dispatcher();
+            let abort = abort.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let mut work = pin!(work);
+                let result = loop {
+                    match select(work.as_mut(), pin!(next_frame())).await {
+                        Either::Left((result, _)) => break result,
+                        Either::Right(((), _)) => {
+                            let elapsed = runs.first().map(|(_, t)| t.now()).unwrap_or_default();
+                            dispatcher.dispatch(Action::Frame {
+                                generation,
+                                runs: snapshot(&runs),
+                                elapsed,
+                            });
+                        }
+                    }
+                };
+                abort.borrow_mut().take();
+                let how = if result.is_ok() {
+                    Ending::Completed
+                } else {
+                    Ending::Cancelled
+                };
+                dispatcher.dispatch(Action::Ended {
+                    generation,
+                    runs: snapshot(&runs),
+                    how,
+                });
+            });
+        })
+    };
+
+    let on_cancel = {
+        let state = state.clone();
+        let abort = abort.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(handle) = abort.borrow().as_ref() {
+                handle.abort();
+            }
+            state.dispatch(Action::Cancel);
+        })
+    };
+
+    let (run_state, runs, now, finished) = match &state.run {
+        RunState::Idle => ("idle", Vec::new(), Default::default(), false),
+        RunState::Running {
+            runs,
+            elapsed,
+            cancelling,
+            ..
+        } => (
+            if *cancelling { "cancelling" } else { "running" },
+            runs.clone(),
+            *elapsed,
+            false,
+        ),
+        RunState::Ended { runs, how, .. } => {
+            let end = runs
+                .iter()
+                .filter_map(|r| r.trace.events().last().map(|e| e.at))
+                .max()
+                .unwrap_or_default();
+            (
+                if *how == Ending::Completed {
+                    "done"
+                } else {
+                    "cancelled"
+                },
+                runs.clone(),
+                end,
+                true,
+            )
+        }
+    };
+    let status = match run_state {
+        "idle" => "Set the parameters and press Run.".to_string(),
+        "running" => format!("Running on the browser's clock: {} ms", now.as_millis()),
+        "cancelling" => "Cancelling: dropping every future…".to_string(),
+        "done" => "Done. Every future completed.".to_string(),
+        _ => "Cancelled: every unfinished future was dropped.".to_string(),
+    };
+    let running = state.is_running();
+    let code = demos::shown_source(props.entry.slug).unwrap_or_default();
+
+    html! {
+        <div class="runner" data-state={run_state}>
+            <form class="params" onsubmit={on_run} novalidate=true>
+                { for specs.iter().enumerate().map(|(i, spec)| field(&state, i, spec)) }
+                { for state.form.unknown.iter().map(|m| html! { <p class="note">{ m.clone() }</p> }) }
+                <div class="buttons">
+                    <button type="submit" class="primary" disabled={running || !state.form.is_valid()}>{ "Run" }</button>
+                    <button type="button" onclick={on_cancel} disabled={!running}>{ "Cancel" }</button>
+                </div>
+            </form>
+            <p class="status" role="status" aria-live="polite">{ status }</p>
+            if !runs.is_empty() {
+                <Timeline runs={runs} now={now} finished={finished} />
+            }
+            <details class="code" open=true>
+                <summary>{ "The Rust code this demo runs" }</summary>
+                <pre><code>{ code }</code></pre>
+            </details>
+        </div>
+    }
+}
+
+fn field(state: &UseReducerHandle<DemoState>, index: usize, spec: &ParamSpec) -> Html {
+    let id = format!("param-{}", spec.name);
+    let error_id = format!("{id}-error");
+    let value = state.form.values.get(index).cloned().unwrap_or_default();
+    let error = state.form.field_error(index);
+    let dispatch = {
+        let state = state.clone();
+        move |value: String| state.dispatch(Action::Edit { index, value })
+    };
+    let control = match spec.kind {
+        ParamKind::Int { min, max } => {
+            let oninput = Callback::from(move |e: InputEvent| {
+                dispatch(e.target_unchecked_into::<HtmlInputElement>().value())
+            });
+            html! {
+                <input id={id.clone()} name={spec.name} type="text" inputmode="numeric" value={value}
+                       aria-invalid={error.is_some().then_some("true")} aria-describedby={error_id.clone()}
+                       placeholder={format!("{min}–{max}")} oninput={oninput} />
+            }
+        }
+        ParamKind::Choice(choices) => {
+            let onchange = Callback::from(move |e: Event| {
+                dispatch(e.target_unchecked_into::<HtmlSelectElement>().value())
+            });
+            html! {
+                <select id={id.clone()} name={spec.name} onchange={onchange}>
+                    { for choices.iter().map(|c| html! { <option value={*c} selected={*c == value}>{ *c }</option> }) }
+                </select>
+            }
+        }
+    };
+    html! {
+        <div class={classes!("field", error.is_some().then_some("invalid"))}>
+            <label for={id}>{ spec.label }<span class="range">{ spec.allowed() }</span></label>
+            { control }
+            <p class="error" id={error_id} aria-live="polite">{ error.unwrap_or_default() }</p>
+        </div>
+    }
+}

@@ -1,0 +1,118 @@
+//! The timeline: per run, one lane per task on a time axis shared by all runs,
+//! with the run's figures above its lanes.
+
+use std::time::Duration;
+
+use asyncscope_core::trace::{Outcome, SegmentState};
+use yew::prelude::*;
+
+use crate::state::RunSnapshot;
+use crate::timeline::{Axis, axis, lanes};
+
+/// Props of [`Timeline`].
+#[derive(Properties, PartialEq)]
+pub struct TimelineProps {
+    /// The runs to draw.
+    pub runs: Vec<RunSnapshot>,
+    /// Time since the runs started (open segments end here).
+    pub now: Duration,
+    /// True once the runs are over.
+    pub finished: bool,
+}
+
+const STATES: [(SegmentState, &str); 3] = [
+    (SegmentState::Polled, "polled: the future's code is running"),
+    (SegmentState::Sleeping, "sleeping: pending on its timer"),
+    (SegmentState::Waiting, "waiting: pending on something else"),
+];
+
+/// Draws the runs on one shared axis.
+#[component]
+pub fn Timeline(props: &TimelineProps) -> Html {
+    let span = props
+        .runs
+        .iter()
+        .map(|r| r.trace.makespan().unwrap_or(props.now))
+        .fold(props.now, Duration::max);
+    let axis = axis(span);
+    html! {
+        <div class="timeline">
+            { for props.runs.iter().map(|run| html! { <RunView run={run.clone()} axis={axis.clone()} now={props.now} finished={props.finished} /> }) }
+            <ul class="legend" aria-label="Legend">
+                { for STATES.iter().map(|(state, text)| html! {
+                    <li><span class={classes!("swatch", format!("seg-{}", state.as_str()))} aria-hidden="true"></span>{ *text }</li>
+                }) }
+                <li><span class="swatch outcome-cancelled" aria-hidden="true"></span>{ "cancelled: dropped before it completed" }</li>
+            </ul>
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct RunViewProps {
+    run: RunSnapshot,
+    axis: Axis,
+    now: Duration,
+    finished: bool,
+}
+
+#[component]
+fn RunView(props: &RunViewProps) -> Html {
+    let trace = &props.run.trace;
+    let lanes = lanes(trace, props.now, props.axis.end);
+    let count = |o: Outcome| lanes.iter().filter(|l| l.outcome == Some(o)).count();
+    let makespan = if props.finished {
+        trace.makespan()
+    } else {
+        None
+    };
+    html! {
+        <section class="run" data-run={props.run.label} aria-label={format!("{} run", props.run.label)}>
+            <header class="run-head">
+                <h3>{ props.run.label }</h3>
+                <dl class="metrics">
+                    <div>
+                        <dt>{ "makespan" }</dt>
+                        <dd>
+                            if let Some(m) = makespan {
+                                <span data-metric="makespan_ms">{ m.as_millis() }</span>{ " ms" }
+                            } else if props.finished {
+                                { "—" }
+                            } else {
+                                { format!("{} ms so far", props.now.as_millis()) }
+                            }
+                        </dd>
+                    </div>
+                    <div><dt>{ "max in flight" }</dt><dd><span data-metric="max_in_flight">{ trace.max_in_flight() }</span></dd></div>
+                    <div><dt>{ "ok" }</dt><dd><span data-metric="tasks_ok">{ count(Outcome::Ok) }</span></dd></div>
+                    <div><dt>{ "cancelled" }</dt><dd><span data-metric="tasks_cancelled">{ count(Outcome::Cancelled) }</span></dd></div>
+                </dl>
+            </header>
+            <div class="axis" aria-hidden="true">
+                { for props.axis.ticks.iter().map(|t| html! {
+                    <span class="tick" style={format!("left:{:.3}%", t.pct)}>{ t.label.clone() }</span>
+                }) }
+            </div>
+            <ol class="lanes">
+                { for lanes.iter().map(|lane| {
+                    let outcome = lane.outcome.map_or("running", Outcome::as_str);
+                    html! {
+                        <li class={classes!("lane", format!("outcome-{outcome}"))} data-task={lane.name.clone()} data-outcome={outcome}>
+                            <span class="lane-name">{ lane.name.clone() }</span>
+                            <span class="lane-track">
+                                { for lane.segments.iter().map(|s| html! {
+                                    <span class={classes!("seg", format!("seg-{}", s.state.as_str()))}
+                                          style={format!("left:{:.3}%;width:{:.3}%", s.left, s.width)}
+                                          title={s.title.clone()}>
+                                        if s.width > 12.0 { <span class="seg-label">{ s.state.as_str() }</span> }
+                                    </span>
+                                }) }
+                            </span>
+                            <span class="lane-outcome">{ outcome }</span>
+                        </li>
+                    }
+                }) }
+            </ol>
+        </section>
+    }
+}

@@ -1,0 +1,18 @@
+//! # asyncscope-app
+//!
+//! The Yew app: routes, pages and components, plus [`browser_env::BrowserEnv`],
+//! the browser's implementation of [`asyncscope_core::Env`]. The app never
+//! computes a schedule: it runs demos from the core and renders their traces.
+
+pub mod browser_env;
+pub mod components;
+pub mod panic_banner;
+pub mod route;
+pub mod state;
+pub mod timeline;
+
+/// Installs the panic banner and mounts the app on `<body>`.
+pub fn start() {
+    panic_banner::install();
+    yew::Renderer::<components::app::App>::new().render();
+}

@@ -1,0 +1,123 @@
+//! The app's browser-facing modules in a real headless browser: the browser
+//! environment's timers, the demo on them, the panic banner, and the app
+//! rendering its routes.
+#![cfg(target_arch = "wasm32")]
+
+use std::time::Duration;
+
+use asyncscope_app::browser_env::BrowserEnv;
+use asyncscope_app::components::app::App;
+use asyncscope_app::panic_banner;
+use asyncscope_core::Env;
+use asyncscope_core::demos;
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn document() -> web_sys::Document {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .expect("a document")
+}
+
+#[wasm_bindgen_test]
+async fn browser_sleep_waits_at_least_its_duration() {
+    let env = BrowserEnv;
+    let before = env.now();
+    env.sleep(Duration::from_millis(30)).await;
+    let waited = env.now() - before;
+    assert!(waited >= Duration::from_millis(29), "woke after {waited:?}");
+    assert!(
+        waited < Duration::from_millis(1000),
+        "woke after {waited:?}"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn demo_runs_on_real_timers_sequential_sums_concurrent_overlaps() {
+    let pairs = vec![
+        ("jobs".to_string(), "3".to_string()),
+        ("duration_ms".to_string(), "40".to_string()),
+    ];
+    let started = demos::start("sequential-vs-concurrent", BrowserEnv, &pairs)
+        .expect("valid")
+        .expect("built");
+    started.work.await;
+    let makespans: Vec<(&str, Duration)> = started
+        .runs
+        .iter()
+        .map(|(label, t)| (*label, t.trace().makespan().expect("every job ended")))
+        .collect();
+    assert_eq!(makespans[0].0, "sequential");
+    assert_eq!(makespans[1].0, "concurrent");
+    let (seq, conc) = (makespans[0].1, makespans[1].1);
+    // Real timers are never early, and late by a little: loose upper bounds.
+    assert!(
+        seq >= Duration::from_millis(119) && seq < Duration::from_millis(1000),
+        "sequential {seq:?}"
+    );
+    assert!(
+        conc >= Duration::from_millis(39) && conc < Duration::from_millis(500),
+        "concurrent {conc:?}"
+    );
+    assert!(
+        conc < seq,
+        "concurrent {conc:?} not shorter than sequential {seq:?}"
+    );
+    assert_eq!(started.runs[1].1.trace().max_in_flight(), 3);
+}
+
+#[wasm_bindgen_test]
+fn panic_banner_offers_a_reload() {
+    panic_banner::show("boom at demo.rs:1");
+    panic_banner::show("a second panic adds no second banner");
+    let banners = document()
+        .query_selector_all(&format!("#{}", panic_banner::BANNER_ID))
+        .expect("query");
+    assert_eq!(banners.length(), 1);
+    let banner = document()
+        .get_element_by_id(panic_banner::BANNER_ID)
+        .expect("banner");
+    assert_eq!(banner.get_attribute("role").as_deref(), Some("alert"));
+    let text = banner.text_content().unwrap_or_default();
+    assert!(text.contains("boom at demo.rs:1"), "{text}");
+    assert!(banner.query_selector("button").expect("query").is_some());
+    banner.remove();
+}
+
+#[wasm_bindgen_test]
+async fn app_renders_home_then_a_demo_route() {
+    let root = document().create_element("div").expect("div");
+    document()
+        .body()
+        .expect("body")
+        .append_child(&root)
+        .expect("append");
+    let _ = web_sys::window().expect("window").location().set_hash("#/");
+    let app = yew::Renderer::<App>::with_root(root.clone()).render();
+    gloo_timers::future::sleep(Duration::from_millis(50)).await;
+    assert_eq!(
+        root.query_selector_all(".card").expect("query").length(),
+        19
+    );
+
+    let _ = web_sys::window()
+        .expect("window")
+        .location()
+        .set_hash("#/sequential-vs-concurrent?jobs=7");
+    gloo_timers::future::sleep(Duration::from_millis(100)).await;
+    let jobs = root
+        .query_selector("#param-jobs")
+        .expect("query")
+        .expect("jobs field");
+    let input: web_sys::HtmlInputElement = wasm_bindgen::JsCast::dyn_into(jobs).expect("an input");
+    assert_eq!(input.value(), "7");
+    assert!(
+        root.query_selector(".runner[data-state=idle]")
+            .expect("query")
+            .is_some()
+    );
+    app.destroy();
+    root.remove();
+    let _ = web_sys::window().expect("window").location().set_hash("");
+}

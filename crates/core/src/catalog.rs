@@ -1,0 +1,105 @@
+//! The catalog: every demo the product has or will have, in the order of
+//! the spec, with its route slug, title and one-line summary.
+
+/// Whether a demo can be run yet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    /// It runs, in the browser and under virtual time.
+    Built,
+    /// It is in the spec but not built yet; its page says so.
+    Planned,
+}
+
+/// One demo of the catalog.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Entry {
+    /// Its number in the spec, from 1.
+    pub number: u8,
+    /// Its route (`#/<slug>`) and its name on the command line.
+    pub slug: &'static str,
+    /// Its title.
+    pub title: &'static str,
+    /// One line on what it shows.
+    pub summary: &'static str,
+    /// Whether it runs yet.
+    pub status: Status,
+}
+
+macro_rules! entries {
+    ($( $n:literal $slug:literal $title:literal $summary:literal $status:ident; )*) => {
+        /// Every demo, in spec order.
+        pub const ENTRIES: &[Entry] = &[
+            $( Entry { number: $n, slug: $slug, title: $title, summary: $summary, status: Status::$status }, )*
+        ];
+    };
+}
+
+entries! {
+    1 "sequential-vs-concurrent" "Sequential vs concurrent"
+        "The same jobs awaited one after another, then joined: the makespan is the sum, then the longest." Built;
+    2 "lazy-and-spawn" "Futures are lazy; spawning"
+        "A future that is never polled does nothing; a spawned task starts at once and can outlive its caller." Planned;
+    3 "gather" "Gather"
+        "join_all keeps every result in input order; try_join_all stops at the first error and drops the rest." Planned;
+    4 "first-completed" "First completed"
+        "select and select_all return the first to finish and drop the losers; select_ok skips failures." Planned;
+    5 "as-completed" "As completed"
+        "FuturesUnordered hands results over in the order they finish, not the order they started." Planned;
+    6 "timeout" "Timeout"
+        "A deadline raced against the work: on timeout the work is dropped and never polled again." Planned;
+    7 "cancellation" "Cancellation and cleanup"
+        "Cancelling is dropping: Abortable, guards whose Drop cleans up, and parents that take their children with them." Planned;
+    8 "countdown" "Countdown timers"
+        "Several countdowns on absolute deadlines, so that lateness never accumulates." Planned;
+    9 "periodic" "Periodic and scheduled work"
+        "Work every period with a backoff after errors, and a daily job scheduled by its next occurrence." Planned;
+    10 "retry" "Retry with backoff"
+        "A retry combinator with attempts, exponential backoff, seeded jitter and a choice of which errors retry." Planned;
+    11 "semaphore" "Semaphore limiting"
+        "At most N at once with RAII permits; buffer_unordered as the stream form; a bounded semaphore." Planned;
+    12 "fetch" "Concurrent fetches"
+        "Real requests to the lab server, each with a timeout and a class of error; the browser's own connection limit." Planned;
+    13 "download" "Streaming download with progress"
+        "A response body read as a stream of chunks, with a progress bar and a cancel that aborts the request." Planned;
+    14 "queue" "Producer and consumer queue"
+        "A bounded channel between producers and consumers: backpressure when it is full." Planned;
+    15 "sync-primitives" "Lock, event, condition"
+        "An async mutex, an event that wakes every waiter, and a condition with notify_one and notify_all." Planned;
+    16 "streams" "Async streams"
+        "A Stream built with unfold and consumed with next().await, item by item." Planned;
+    17 "setup-teardown" "Async setup and teardown"
+        "Guards and an explicit async close that runs even when the work fails or is cancelled." Planned;
+    18 "task-manager" "Task manager"
+        "Spawned jobs with ids, states, progress, retries and timeouts, run by a pool of workers." Planned;
+    19 "blocking" "Blocking the event loop"
+        "A busy loop on the main thread stalls every timer and the page; yielding or a worker fixes it." Planned;
+}
+
+/// The demo with this slug, if there is one.
+pub fn find(slug: &str) -> Option<&'static Entry> {
+    ENTRIES.iter().find(|e| e.slug == slug)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nineteen_unique_slugs_in_order() {
+        assert_eq!(ENTRIES.len(), 19);
+        for (i, e) in ENTRIES.iter().enumerate() {
+            assert_eq!(e.number as usize, i + 1);
+            assert!(
+                e.slug.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'),
+                "{}",
+                e.slug
+            );
+        }
+        let mut slugs: Vec<_> = ENTRIES.iter().map(|e| e.slug).collect();
+        slugs.sort_unstable();
+        slugs.dedup();
+        assert_eq!(slugs.len(), 19);
+        assert_eq!(find("semaphore").map(|e| e.number), Some(11));
+        assert_eq!(find("nope"), None);
+    }
+}

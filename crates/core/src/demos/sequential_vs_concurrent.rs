@@ -1,0 +1,196 @@
+//! Demo 1, `sequential-vs-concurrent`: the same jobs awaited one after
+//! another, then all at once with `join_all`.
+//!
+//! A job here is a wait (a timer), the way a request or a file read is a
+//! wait: awaited one by one, the waits add up; joined, they overlap and the
+//! whole takes as long as the longest.
+
+use std::future::Future;
+use std::time::Duration;
+
+use futures::future::join_all;
+
+use crate::env::Env;
+use crate::params::{self, ParamError, ParamKind, ParamSpec, Value};
+use crate::traced::Traced;
+
+/// This file's text, exactly as compiled, for the page's code view.
+pub const SOURCE: &str = include_str!("sequential_vs_concurrent.rs");
+
+/// The route slug and command-line name.
+pub const SLUG: &str = "sequential-vs-concurrent";
+
+/// The parameters, in form order.
+pub const SPECS: [ParamSpec; 3] = [
+    ParamSpec {
+        name: "mode",
+        label: "Mode",
+        kind: ParamKind::Choice(&["both", "sequential", "concurrent"]),
+        default: "both",
+    },
+    ParamSpec {
+        name: "jobs",
+        label: "Jobs",
+        kind: ParamKind::Int { min: 1, max: 50 },
+        default: "2",
+    },
+    ParamSpec {
+        name: "duration_ms",
+        label: "Duration of each job (ms)",
+        kind: ParamKind::Int {
+            min: 1,
+            max: 60_000,
+        },
+        default: "3000",
+    },
+];
+
+/// One of the two ways to run the jobs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Run {
+    /// `a.await; b.await; ...`
+    Sequential,
+    /// `join_all([a, b, ...]).await`
+    Concurrent,
+}
+
+impl Run {
+    /// `sequential` or `concurrent`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Run::Sequential => "sequential",
+            Run::Concurrent => "concurrent",
+        }
+    }
+}
+
+/// Which runs to make.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// Only the sequential run.
+    Sequential,
+    /// Only the concurrent run.
+    Concurrent,
+    /// Both, side by side on one clock.
+    Both,
+}
+
+impl Mode {
+    /// The runs this mode makes, in display order.
+    pub fn runs(self) -> &'static [Run] {
+        match self {
+            Mode::Sequential => &[Run::Sequential],
+            Mode::Concurrent => &[Run::Concurrent],
+            Mode::Both => &[Run::Sequential, Run::Concurrent],
+        }
+    }
+}
+
+/// Validated parameters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Params {
+    /// Which runs to make.
+    pub mode: Mode,
+    /// How many jobs (1–50).
+    pub jobs: u32,
+    /// How long each job waits (1–60000 ms).
+    pub duration: Duration,
+}
+
+impl Default for Params {
+    fn default() -> Self {
+        Self {
+            mode: Mode::Both,
+            jobs: 2,
+            duration: Duration::from_millis(3000),
+        }
+    }
+}
+
+impl Params {
+    /// Validates `name=value` pairs; missing names take their defaults.
+    pub fn from_pairs(pairs: &[(String, String)]) -> Result<Self, Vec<ParamError>> {
+        let values = params::parse(&SPECS, pairs)?;
+        let mut p = Params::default();
+        for (spec, value) in SPECS.iter().zip(values) {
+            match (spec.name, value) {
+                ("mode", Value::Choice("sequential")) => p.mode = Mode::Sequential,
+                ("mode", Value::Choice("concurrent")) => p.mode = Mode::Concurrent,
+                ("mode", _) => p.mode = Mode::Both,
+                ("jobs", Value::Int(n)) => p.jobs = n as u32,
+                ("duration_ms", Value::Int(n)) => p.duration = Duration::from_millis(n),
+                _ => {}
+            }
+        }
+        Ok(p)
+    }
+
+    /// The parameters as `name=value` pairs, in spec order.
+    pub fn to_pairs(&self) -> Vec<(&'static str, String)> {
+        let mode = match self.mode {
+            Mode::Sequential => "sequential",
+            Mode::Concurrent => "concurrent",
+            Mode::Both => "both",
+        };
+        vec![
+            ("mode", mode.to_string()),
+            ("jobs", self.jobs.to_string()),
+            ("duration_ms", self.duration.as_millis().to_string()),
+        ]
+    }
+}
+
+// --- the code the page shows -------------------------------------------
+
+/// One job: it waits for `duration`, as a request or a file read would.
+pub async fn job<E: Env>(env: E, duration: Duration) {
+    env.sleep(duration).await;
+}
+
+/// Awaits each job before building the next: the waits add up.
+pub async fn sequential<E: Env>(env: E, jobs: u32, duration: Duration) {
+    for i in 0..jobs {
+        env.task(format!("job{i}"), job(env.clone(), duration))
+            .await;
+    }
+}
+
+/// Builds every job, then awaits them together: the waits overlap.
+pub async fn concurrent<E: Env>(env: E, jobs: u32, duration: Duration) {
+    let all = (0..jobs).map(|i| env.task(format!("job{i}"), job(env.clone(), duration)));
+    join_all(all).await;
+}
+
+// -------------------------------------------------------------------------
+
+/// Prepares the runs that `params` asks for, each recorded in its own trace
+/// over `env`'s clock, and returns them with the future that performs them
+/// all at once. Nothing happens until that future is polled; dropping it
+/// cancels every job.
+pub fn start<E: Env>(
+    env: E,
+    params: &Params,
+) -> (Vec<(Run, Traced<E>)>, impl Future<Output = ()> + 'static) {
+    let runs: Vec<(Run, Traced<E>)> = params
+        .mode
+        .runs()
+        .iter()
+        .map(|r| (*r, Traced::new(env.clone())))
+        .collect();
+    let (jobs, duration) = (params.jobs, params.duration);
+    let futures: Vec<_> = runs
+        .iter()
+        .map(|(run, traced)| {
+            let (run, traced) = (*run, traced.clone());
+            async move {
+                match run {
+                    Run::Sequential => sequential(traced, jobs, duration).await,
+                    Run::Concurrent => concurrent(traced, jobs, duration).await,
+                }
+            }
+        })
+        .collect();
+    (runs, async move {
+        join_all(futures).await;
+    })
+}

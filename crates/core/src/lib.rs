@@ -1,0 +1,22 @@
+//! # asyncscope-core
+//!
+//! The part of asyncscope that knows nothing of browsers: the [`env::Env`]
+//! seam that every demo is generic over, the [`trace`] model that records
+//! what futures did, the [`traced::Traced`] environment that records it,
+//! a deterministic [`virtual_time`] runtime, and the [`catalog`] of demos.
+//!
+//! The same demo code runs on the browser's event loop (the app supplies a
+//! browser `Env`) and under the virtual clock (tests and the command line).
+
+pub mod catalog;
+pub mod demos;
+pub mod env;
+pub mod params;
+pub mod trace;
+pub mod traced;
+pub mod virtual_time;
+
+pub use env::Env;
+pub use trace::{Outcome, TaskId, Trace};
+pub use traced::Traced;
+pub use virtual_time::VirtualRuntime;

@@ -1,0 +1,125 @@
+//! The lab server on an ephemeral loopback port: static files with the
+//! right MIME types and headers, and the health endpoint.
+
+use std::net::SocketAddr;
+
+use asyncscope_lab::{Config, Running};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+/// One HTTP/1.1 GET over a raw socket: (status, headers lower-cased, body).
+async fn get(addr: SocketAddr, path: &str) -> (u16, String, Vec<u8>) {
+    let mut s = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    let req = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+    s.write_all(req.as_bytes()).await.expect("write");
+    let mut buf = Vec::new();
+    s.read_to_end(&mut buf).await.expect("read");
+    let split = buf
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("headers end");
+    let head = String::from_utf8_lossy(&buf[..split]).to_lowercase();
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .expect("status");
+    (status, head, buf[split + 4..].to_vec())
+}
+
+fn dist() -> tempdir::Dir {
+    let d = tempdir::Dir::new();
+    std::fs::write(
+        d.path().join("index.html"),
+        "<!doctype html><title>t</title>",
+    )
+    .expect("write");
+    std::fs::write(d.path().join("app_bg.wasm"), b"\0asm\x01\0\0\0").expect("write");
+    std::fs::write(d.path().join("app.js"), "export {}").expect("write");
+    d
+}
+
+mod tempdir {
+    use std::path::{Path, PathBuf};
+
+    /// A directory removed on drop.
+    pub struct Dir(PathBuf);
+
+    impl Dir {
+        pub fn new() -> Self {
+            let unique = format!(
+                "asyncscope-lab-test-{}-{:?}",
+                std::process::id(),
+                std::thread::current().id()
+            );
+            let p = std::env::temp_dir().join(unique.replace(['(', ')'], ""));
+            std::fs::create_dir_all(&p).expect("mkdir");
+            Dir(p)
+        }
+        pub fn path(&self) -> &Path {
+            &self.0
+        }
+    }
+
+    impl Drop for Dir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+}
+
+#[tokio::test]
+async fn serves_app_files_with_exact_mime_types() {
+    let d = dist();
+    let server = Running::start(
+        "127.0.0.1:0".parse().expect("addr"),
+        Config {
+            dist: d.path().to_path_buf(),
+        },
+    )
+    .await
+    .expect("starts");
+    let (status, head, body) = get(server.addr, "/app_bg.wasm").await;
+    assert_eq!(status, 200);
+    assert!(
+        head.contains("content-type: application/wasm\r\n")
+            || head.ends_with("content-type: application/wasm"),
+        "{head}"
+    );
+    assert!(head.contains("x-content-type-options: nosniff"), "{head}");
+    assert_eq!(body, b"\0asm\x01\0\0\0");
+    let (status, head, _) = get(server.addr, "/").await;
+    assert_eq!(status, 200);
+    assert!(head.contains("content-type: text/html"), "{head}");
+    let (_, head, _) = get(server.addr, "/app.js").await;
+    assert!(
+        head.contains("content-type: text/javascript")
+            || head.contains("content-type: application/javascript"),
+        "{head}"
+    );
+    let (status, _, _) = get(server.addr, "/missing.css").await;
+    assert_eq!(status, 404);
+    server.stop().await.expect("stops cleanly");
+}
+
+#[tokio::test]
+async fn health_and_unknown_api_answer_json() {
+    let d = dist();
+    let server = Running::start(
+        "127.0.0.1:0".parse().expect("addr"),
+        Config {
+            dist: d.path().to_path_buf(),
+        },
+    )
+    .await
+    .expect("starts");
+    let (status, head, body) = get(server.addr, "/api/health").await;
+    assert_eq!(status, 200);
+    assert!(head.contains("content-type: application/json"), "{head}");
+    let v: serde_json::Value = serde_json::from_slice(&body).expect("json");
+    assert_eq!(v["status"], "ok");
+    let (status, _, body) = get(server.addr, "/api/nope").await;
+    assert_eq!(status, 404);
+    let v: serde_json::Value = serde_json::from_slice(&body).expect("json");
+    assert_eq!(v["allowed"][0], "/api/health");
+    server.stop().await.expect("stops cleanly");
+}

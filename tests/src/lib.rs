@@ -1,0 +1,202 @@
+//! # asyncscope-e2e
+//!
+//! A harness for end-to-end tests: the built app (`dist/`) served by the
+//! lab server on a free loopback port, and headless Chromium driven through
+//! chromedriver over WebDriver. `cargo xtask test` builds `dist/` and sets
+//! the paths; run alone, the harness says what is missing.
+
+use std::net::{Ipv4Addr, SocketAddr, TcpListener};
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use asyncscope_lab::{Config, Running};
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use tokio::process::{Child, Command};
+
+/// Chromium's flags for running headless as root in a closed network.
+pub const CHROME_ARGS: &[&str] = &[
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--window-size=1280,1000",
+];
+
+/// The app, its server and a browser, for one test.
+pub struct Harness {
+    /// The lab server serving `dist/`.
+    pub server: Running,
+    /// The browser.
+    pub client: Client,
+    driver: Child,
+}
+
+fn env_path(var: &str, default: impl FnOnce() -> PathBuf) -> PathBuf {
+    std::env::var_os(var)
+        .map(PathBuf::from)
+        .unwrap_or_else(default)
+}
+
+/// Where the built app is: `$ASYNCSCOPE_DIST`, or `dist/` at the workspace root.
+pub fn dist_dir() -> PathBuf {
+    env_path("ASYNCSCOPE_DIST", || {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../dist")
+    })
+}
+
+/// Where screenshots go: `target/screenshots/` at the workspace root.
+pub fn screenshot_dir() -> PathBuf {
+    env_path("ASYNCSCOPE_SCREENSHOTS", || {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/screenshots")
+    })
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free loopback port")
+}
+
+impl Harness {
+    /// Serves `dist/` and opens a headless Chromium. Panics with what to do
+    /// when the app is not built or the browser is missing.
+    pub async fn start() -> Harness {
+        let dist = dist_dir();
+        assert!(
+            dist.join("index.html").is_file(),
+            "{} has no index.html: build the app first (`cargo xtask test` does it)",
+            dist.display()
+        );
+        let server = Running::start(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)), Config { dist })
+            .await
+            .expect("lab server starts");
+
+        let chromedriver = env_path("CHROMEDRIVER", || PathBuf::from("/usr/bin/chromedriver"));
+        let chrome = env_path("CHROME", || PathBuf::from("/usr/bin/chromium"));
+        let port = free_port();
+        let driver = Command::new(&chromedriver)
+            .arg(format!("--port={port}"))
+            .arg("--allowed-ips=127.0.0.1")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .unwrap_or_else(|e| {
+                panic!(
+                    "cannot start {}: {e} (`cargo xtask test` installs it)",
+                    chromedriver.display()
+                )
+            });
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while tokio::net::TcpStream::connect((Ipv4Addr::LOCALHOST, port))
+            .await
+            .is_err()
+        {
+            assert!(
+                Instant::now() < deadline,
+                "chromedriver did not listen on port {port} within 20 s"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "goog:chromeOptions".into(),
+            serde_json::json!({ "args": CHROME_ARGS, "binary": chrome.to_string_lossy() }),
+        );
+        let client = ClientBuilder::rustls()
+            .expect("rustls")
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+            .expect("a WebDriver session with headless Chromium");
+        Harness {
+            server,
+            client,
+            driver,
+        }
+    }
+
+    /// Opens `path` (such as `/#/gather`) on the lab server.
+    pub async fn open(&self, path: &str) {
+        self.client
+            .goto(&format!("{}{path}", self.server.url()))
+            .await
+            .expect("page loads");
+    }
+
+    /// Waits up to `timeout` for an element matching `css`.
+    pub async fn wait_for(&self, css: &str, timeout: Duration) -> Element {
+        self.client
+            .wait()
+            .at_most(timeout)
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no element {css} within {timeout:?}: {e}"))
+    }
+
+    /// Every element matching `css` now.
+    pub async fn all(&self, css: &str) -> Vec<Element> {
+        self.client
+            .find_all(Locator::Css(css))
+            .await
+            .expect("query runs")
+    }
+
+    /// The text of the first element matching `css`.
+    pub async fn text(&self, css: &str) -> String {
+        self.client
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no element {css}: {e}"))
+            .text()
+            .await
+            .expect("text")
+    }
+
+    /// A number shown in the element matching `css`.
+    pub async fn number(&self, css: &str) -> u64 {
+        let text = self.text(css).await;
+        text.trim()
+            .parse()
+            .unwrap_or_else(|_| panic!("{css} shows {text:?}, not a number"))
+    }
+
+    /// Replaces the text of the input `css` with `value`, as a user would.
+    pub async fn type_into(&self, css: &str, value: &str) {
+        let input = self
+            .client
+            .find(Locator::Css(css))
+            .await
+            .expect("input exists");
+        input.click().await.expect("focus");
+        let current = input
+            .prop("value")
+            .await
+            .expect("value")
+            .unwrap_or_default();
+        let erase: String = std::iter::repeat_n('\u{E003}', current.chars().count() + 2).collect();
+        input.send_keys(&erase).await.expect("erase");
+        input.send_keys(value).await.expect("type");
+    }
+
+    /// Saves a PNG of the page under [`screenshot_dir`].
+    pub async fn screenshot(&self, name: &str) {
+        let png = self.client.screenshot().await.expect("screenshot");
+        let dir = screenshot_dir();
+        std::fs::create_dir_all(&dir).expect("screenshot dir");
+        std::fs::write(dir.join(format!("{name}.png")), png).expect("write screenshot");
+    }
+
+    /// Closes the browser, the driver and the server.
+    pub async fn finish(mut self) {
+        let _ = self.client.close().await;
+        let _ = self.driver.kill().await;
+        self.server.stop().await.expect("server stops");
+    }
+}

@@ -1,0 +1,54 @@
+//! `cargo xtask`: the project's automation, with no dependencies so that it
+//! compiles in seconds on a fresh machine.
+//!
+//! ```text
+//! cargo xtask setup            install the wasm target, pinned tools, browsers and drivers
+//! cargo xtask serve [--port N] [--addr IP]
+//!                              build the app (release) and serve it with the lab API
+//! cargo xtask test             every check, in order, with a summary
+//! ```
+
+mod run;
+mod serve;
+mod test;
+mod tools;
+
+use std::process::ExitCode;
+
+const HELP: &str = "\
+cargo xtask <command>
+
+Commands:
+  setup               Install what the other commands need and is missing: the
+                      wasm32 target, trunk, wasm-bindgen-cli (the version in
+                      Cargo.lock), wasm-pack, wasm-opt (npm binaryen), and for
+                      tests Chromium, chromedriver, Firefox ESR and geckodriver.
+  serve [--port N] [--addr IP]
+                      Build the app in release mode and serve it with the lab
+                      server's API (default http://127.0.0.1:8080).
+  test                Run every check: formatting, architecture, clippy (native
+                      and wasm32), native tests, wasm tests in headless Chromium
+                      and Firefox, the release build, end-to-end tests. Ends with
+                      one summary line per stage; exits non-zero if any failed.
+  help                This text.";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("setup") => tools::setup(tools::Needs::All).map(|_| ()),
+        Some("serve") => serve::serve(&args[1..]),
+        Some("test") => test::test(&args[1..]),
+        None | Some("help" | "-h" | "--help") => {
+            println!("{HELP}");
+            Ok(())
+        }
+        Some(other) => Err(format!("unknown command {other:?}\n\n{HELP}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(msg) => {
+            eprintln!("xtask: {msg}");
+            ExitCode::FAILURE
+        }
+    }
+}

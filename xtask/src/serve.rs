@@ -1,0 +1,110 @@
+//! `cargo xtask serve`: build the app in release mode, then serve it and the
+//! lab API on loopback.
+
+use std::net::IpAddr;
+use std::process::Command;
+
+use crate::run::{cargo, root};
+use crate::tools::{self, Needs, Tools};
+
+/// Builds `dist/` with trunk in release mode (wasm-opt from npm binaryen).
+pub fn build_release(tools: &Tools) -> Result<(), String> {
+    let status = Command::new("trunk")
+        .args(["build", "--release", "--offline"])
+        .current_dir(root())
+        .env("PATH", &tools.path)
+        .status()
+        .map_err(|e| format!("cannot run trunk: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err("`trunk build --release --offline` failed".into())
+    }
+}
+
+fn parse(args: &[String]) -> Result<(IpAddr, u16), String> {
+    let mut addr: IpAddr = [127, 0, 0, 1].into();
+    let mut port: u16 = 8080;
+    let mut it = args.iter();
+    while let Some(flag) = it.next() {
+        let value = it.next().ok_or_else(|| format!("{flag} needs a value"));
+        match flag.as_str() {
+            "--port" => {
+                let v = value?;
+                port = v.parse().map_err(|_| {
+                    format!("--port must be a whole number from 0 to 65535; got {v:?}")
+                })?;
+            }
+            "--addr" => {
+                let v = value?;
+                addr = v.parse().map_err(|_| {
+                    format!("--addr must be an IP address such as 127.0.0.1; got {v:?}")
+                })?;
+            }
+            other => {
+                return Err(format!(
+                    "unknown argument {other:?}; serve takes --port N and --addr IP"
+                ));
+            }
+        }
+    }
+    Ok((addr, port))
+}
+
+/// Installs what is missing, builds, and serves until Ctrl-C.
+pub fn serve(args: &[String]) -> Result<(), String> {
+    let (addr, port) = parse(args)?;
+    let tools = tools::setup(Needs::Build)?;
+    build_release(&tools)?;
+    let dist = root().join("dist");
+    println!("\nxtask: starting the lab server; the app will be at http://{addr}:{port}/");
+    let status = cargo()
+        .args([
+            "run",
+            "--quiet",
+            "--profile",
+            "native",
+            "-p",
+            "asyncscope-lab",
+            "--",
+        ])
+        .args([
+            "--addr",
+            &addr.to_string(),
+            "--port",
+            &port.to_string(),
+            "--dist",
+        ])
+        .arg(&dist)
+        .env("PATH", &tools.path)
+        .status()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("the lab server exited with {status}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(s: &str) -> Vec<String> {
+        s.split_whitespace().map(String::from).collect()
+    }
+
+    #[test]
+    fn serve_flags() {
+        assert_eq!(parse(&[]), Ok(([127, 0, 0, 1].into(), 8080)));
+        assert_eq!(
+            parse(&args("--port 9000")),
+            Ok(([127, 0, 0, 1].into(), 9000))
+        );
+        assert_eq!(
+            parse(&args("--port x")),
+            Err("--port must be a whole number from 0 to 65535; got \"x\"".into())
+        );
+        assert!(parse(&args("--verbose")).is_err());
+    }
+}

@@ -1,0 +1,307 @@
+//! `cargo xtask test`: every check the project has, in order, then one
+//! summary line per stage.
+
+use std::process::Command;
+use std::time::Instant;
+
+use crate::run::{cargo, count_tests, root, stream};
+use crate::serve::build_release;
+use crate::tools::{self, Needs, Tools};
+
+/// How a stage went.
+struct Report {
+    ok: bool,
+    detail: String,
+    /// Tests that passed and failed, for test stages.
+    tests: Option<(u64, u64)>,
+}
+
+impl Report {
+    fn check(ok: bool, good: &str, bad: &str) -> Report {
+        Report {
+            ok,
+            detail: if ok { good } else { bad }.to_string(),
+            tests: None,
+        }
+    }
+
+    fn tests(outputs: &[crate::run::Output]) -> Report {
+        let (mut passed, mut failed) = (0, 0);
+        let mut ok = true;
+        for o in outputs {
+            let (p, f) = count_tests(&o.lines);
+            passed += p;
+            failed += f;
+            ok &= o.ok;
+        }
+        let detail = if passed == 0 {
+            ok = false;
+            "ran no tests".to_string()
+        } else if !ok && failed == 0 {
+            format!("{passed} passed, but the run failed (see above)")
+        } else {
+            format!("{passed} passed, {failed} failed")
+        };
+        Report {
+            ok: ok && failed == 0,
+            detail,
+            tests: Some((passed, failed)),
+        }
+    }
+}
+
+type Stage = (&'static str, fn(&Tools) -> Report);
+
+const STAGES: &[Stage] = &[
+    ("format", format),
+    ("architecture", architecture),
+    ("clippy-native", clippy_native),
+    ("clippy-wasm32", clippy_wasm),
+    ("native-tests", native_tests),
+    ("wasm-chromium", wasm_chromium),
+    ("wasm-firefox", wasm_firefox),
+    ("release-build", release_build),
+    ("end-to-end", end_to_end),
+];
+
+/// The crates whose tests run in browsers.
+const WASM_CRATES: &[&str] = &["crates/core", "crates/app"];
+
+/// Crates the core must never depend on: it knows nothing of browsers,
+/// Yew or tokio (ARCHITECTURE.md).
+const CORE_FORBIDDEN: &[&str] = &["yew", "web-sys", "js-sys", "wasm-bindgen", "gloo", "tokio"];
+
+fn format(tools: &Tools) -> Report {
+    let o = stream(
+        cargo()
+            .args(["fmt", "--all", "--", "--check"])
+            .env("PATH", &tools.path),
+    );
+    Report::check(o.ok, "formatted", "run `cargo fmt --all`")
+}
+
+fn architecture(tools: &Tools) -> Report {
+    let o = stream(
+        cargo()
+            .args([
+                "tree",
+                "-p",
+                "asyncscope-core",
+                "-e",
+                "normal,build",
+                "--target",
+                "all",
+                "--prefix",
+                "none",
+                "--format",
+                "{p}",
+            ])
+            .env("PATH", &tools.path),
+    );
+    if !o.ok {
+        return Report::check(false, "", "cargo tree failed");
+    }
+    let bad: Vec<&str> = o
+        .lines
+        .iter()
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|name| {
+            CORE_FORBIDDEN
+                .iter()
+                .any(|f| name == f || name.starts_with(&format!("{f}-")))
+        })
+        .collect();
+    if bad.is_empty() {
+        Report::check(
+            true,
+            &format!("core depends on none of {}", CORE_FORBIDDEN.join(", ")),
+            "",
+        )
+    } else {
+        Report::check(false, "", &format!("core depends on {}", bad.join(", ")))
+    }
+}
+
+fn clippy_native(tools: &Tools) -> Report {
+    let o = stream(
+        cargo()
+            .args([
+                "clippy",
+                "--workspace",
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ])
+            .env("PATH", &tools.path),
+    );
+    Report::check(o.ok, "no warnings", "clippy found problems")
+}
+
+fn clippy_wasm(tools: &Tools) -> Report {
+    let o = stream(
+        cargo()
+            .args([
+                "clippy",
+                "-p",
+                "asyncscope-core",
+                "-p",
+                "asyncscope-app",
+                "--target",
+                "wasm32-unknown-unknown",
+                "--all-targets",
+            ])
+            .args(["--", "-D", "warnings"])
+            .env("PATH", &tools.path),
+    );
+    Report::check(o.ok, "no warnings", "clippy found problems")
+}
+
+fn native_tests(tools: &Tools) -> Report {
+    let o = stream(
+        cargo()
+            .args(["test", "--workspace", "--exclude", "asyncscope-e2e"])
+            .env("PATH", &tools.path),
+    );
+    Report::tests(&[o])
+}
+
+fn wasm_pack(tools: &Tools, browser: &[&str]) -> Report {
+    let outputs: Vec<_> = WASM_CRATES
+        .iter()
+        .map(|krate| {
+            stream(
+                Command::new("wasm-pack")
+                    .arg("test")
+                    .arg("--headless")
+                    .args(browser)
+                    .arg(root().join(krate))
+                    .env("PATH", &tools.path),
+            )
+        })
+        .collect();
+    Report::tests(&outputs)
+}
+
+fn wasm_chromium(tools: &Tools) -> Report {
+    let driver = tools.chromedriver.to_string_lossy().into_owned();
+    wasm_pack(tools, &["--chrome", "--chromedriver", &driver])
+}
+
+fn wasm_firefox(tools: &Tools) -> Report {
+    let driver = tools.geckodriver.to_string_lossy().into_owned();
+    wasm_pack(tools, &["--firefox", "--geckodriver", &driver])
+}
+
+fn gzip_len(path: &std::path::Path) -> Option<u64> {
+    let out = Command::new("gzip")
+        .args(["-9", "-c"])
+        .arg(path)
+        .output()
+        .ok()?;
+    out.status.success().then_some(out.stdout.len() as u64)
+}
+
+fn release_build(tools: &Tools) -> Report {
+    if let Err(e) = build_release(tools) {
+        return Report::check(false, "", &e);
+    }
+    let dist = root().join("dist");
+    let mut sizes = Vec::new();
+    for entry in std::fs::read_dir(&dist).into_iter().flatten().flatten() {
+        let path = entry.path();
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+        if ext == "wasm" || ext == "js" {
+            let raw = entry.metadata().map(|m| m.len()).unwrap_or(0);
+            let gz =
+                gzip_len(&path).map_or("?".to_string(), |g| format!("{:.1} KB", g as f64 / 1000.0));
+            sizes.push(format!(
+                "{ext} {:.1} KB raw, {gz} gzip",
+                raw as f64 / 1000.0
+            ));
+        }
+    }
+    sizes.sort();
+    Report::check(!sizes.is_empty(), &sizes.join("; "), "dist/ has no wasm")
+}
+
+fn end_to_end(tools: &Tools) -> Report {
+    let o = stream(
+        cargo()
+            .args(["test", "-p", "asyncscope-e2e", "--", "--test-threads=1"])
+            .env("PATH", &tools.path)
+            .env("ASYNCSCOPE_DIST", root().join("dist"))
+            .env("CHROMEDRIVER", &tools.chromedriver),
+    );
+    Report::tests(&[o])
+}
+
+fn fmt_secs(secs: f64) -> String {
+    if secs >= 60.0 {
+        format!("{}m{:02.0}s", (secs / 60.0).floor(), secs % 60.0)
+    } else {
+        format!("{secs:.1}s")
+    }
+}
+
+/// Runs the stages named in `args` (all when empty), then the summary.
+pub fn test(args: &[String]) -> Result<(), String> {
+    for a in args {
+        if !STAGES.iter().any(|(name, _)| name == a) {
+            let names: Vec<_> = STAGES.iter().map(|(n, _)| *n).collect();
+            return Err(format!(
+                "unknown stage {a:?}; stages are {}",
+                names.join(", ")
+            ));
+        }
+    }
+    let started = Instant::now();
+    let tools = tools::setup(Needs::All)?;
+    let setup_secs = started.elapsed().as_secs_f64();
+    let mut rows = Vec::new();
+    let mut build_failed = false;
+    for (name, stage) in STAGES {
+        if !args.is_empty() && !args.iter().any(|a| a == name) {
+            continue;
+        }
+        println!("\n==== xtask test: {name} ====");
+        let t = Instant::now();
+        let report = if *name == "end-to-end" && build_failed {
+            Report::check(false, "", "skipped: the release build failed")
+        } else {
+            stage(&tools)
+        };
+        if *name == "release-build" && !report.ok {
+            build_failed = true;
+        }
+        rows.push((*name, report, t.elapsed().as_secs_f64()));
+    }
+    println!("\n==== xtask test: summary ====");
+    println!(
+        "  {:<5} {:<15} {:>8}  tools present",
+        "",
+        "setup",
+        fmt_secs(setup_secs)
+    );
+    let (mut passed, mut failed) = (0, 0);
+    for (name, r, secs) in &rows {
+        println!(
+            "  {:<5} {:<15} {:>8}  {}",
+            if r.ok { "ok" } else { "FAIL" },
+            name,
+            fmt_secs(*secs),
+            r.detail
+        );
+        // A failed stage counts as at least one failure, tests or not.
+        let (p, f) = r.tests.unwrap_or((0, 0));
+        passed += p;
+        failed += if r.ok { f } else { f.max(1) };
+    }
+    println!("  total {}", fmt_secs(started.elapsed().as_secs_f64()));
+    println!("xtask: {passed} passed, {failed} failed");
+    if rows.iter().all(|(_, r, _)| r.ok) {
+        Ok(())
+    } else {
+        Err("some stages failed (see the summary above)".into())
+    }
+}
