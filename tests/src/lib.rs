@@ -37,9 +37,7 @@ pub struct Harness {
 }
 
 fn env_path(var: &str, default: impl FnOnce() -> PathBuf) -> PathBuf {
-    std::env::var_os(var)
-        .map(PathBuf::from)
-        .unwrap_or_else(default)
+    std::env::var_os(var).map(PathBuf::from).unwrap_or_else(default)
 }
 
 /// Where the built app is: `$ASYNCSCOPE_DIST`, or `dist/` at the workspace root.
@@ -115,11 +113,7 @@ impl Harness {
             .connect(&format!("http://127.0.0.1:{port}"))
             .await
             .expect("a WebDriver session with headless Chromium");
-        Harness {
-            server,
-            client,
-            driver,
-        }
+        Harness { server, client, driver }
     }
 
     /// Opens `path` (such as `/#/gather`) on the lab server.
@@ -142,10 +136,7 @@ impl Harness {
 
     /// Every element matching `css` now.
     pub async fn all(&self, css: &str) -> Vec<Element> {
-        self.client
-            .find_all(Locator::Css(css))
-            .await
-            .expect("query runs")
+        self.client.find_all(Locator::Css(css)).await.expect("query runs")
     }
 
     /// The text of the first element matching `css`.
@@ -169,17 +160,9 @@ impl Harness {
 
     /// Replaces the text of the input `css` with `value`, as a user would.
     pub async fn type_into(&self, css: &str, value: &str) {
-        let input = self
-            .client
-            .find(Locator::Css(css))
-            .await
-            .expect("input exists");
+        let input = self.client.find(Locator::Css(css)).await.expect("input exists");
         input.click().await.expect("focus");
-        let current = input
-            .prop("value")
-            .await
-            .expect("value")
-            .unwrap_or_default();
+        let current = input.prop("value").await.expect("value").unwrap_or_default();
         let erase: String = std::iter::repeat_n('\u{E003}', current.chars().count() + 2).collect();
         input.send_keys(&erase).await.expect("erase");
         input.send_keys(value).await.expect("type");

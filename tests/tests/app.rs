@@ -22,12 +22,8 @@ async fn sequential_vs_concurrent_runs_on_real_timers() {
 
     // Real timers: the sequential run takes at least the sum of the waits,
     // the concurrent one at least the longest; both within a loose bound.
-    let seq = h
-        .number("[data-run=sequential] [data-metric=makespan_ms]")
-        .await;
-    let conc = h
-        .number("[data-run=concurrent] [data-metric=makespan_ms]")
-        .await;
+    let seq = h.number("[data-run=sequential] [data-metric=makespan_ms]").await;
+    let conc = h.number("[data-run=concurrent] [data-metric=makespan_ms]").await;
     assert!(
         (600..1600).contains(&seq),
         "sequential makespan {seq} ms, expected about 600"
@@ -43,16 +39,8 @@ async fn sequential_vs_concurrent_runs_on_real_timers() {
     assert_eq!(h.all("[data-run=sequential] .lane").await.len(), 3);
     assert_eq!(h.all("[data-run=concurrent] .lane").await.len(), 3);
     assert_eq!(h.all(".lane[data-outcome=ok]").await.len(), 6);
-    assert_eq!(
-        h.number("[data-run=concurrent] [data-metric=max_in_flight]")
-            .await,
-        3
-    );
-    assert_eq!(
-        h.number("[data-run=sequential] [data-metric=max_in_flight]")
-            .await,
-        1
-    );
+    assert_eq!(h.number("[data-run=concurrent] [data-metric=max_in_flight]").await, 3);
+    assert_eq!(h.number("[data-run=sequential] [data-metric=max_in_flight]").await, 1);
     let url = h.client.current_url().await.expect("url");
     assert_eq!(
         url.fragment(),
@@ -65,8 +53,7 @@ async fn sequential_vs_concurrent_runs_on_real_timers() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cancel_drops_every_unfinished_job() {
     let h = Harness::start().await;
-    h.open("/#/sequential-vs-concurrent?jobs=4&duration_ms=5000")
-        .await;
+    h.open("/#/sequential-vs-concurrent?jobs=4&duration_ms=5000").await;
     h.wait_for("button[type=submit]:not([disabled])", WAIT)
         .await
         .click()
@@ -81,41 +68,29 @@ async fn cancel_drops_every_unfinished_job() {
     h.wait_for(".runner[data-state=cancelled]", WAIT).await;
     // Sequential had built only job0; concurrent had all four in flight.
     assert_eq!(
-        h.all("[data-run=sequential] .lane[data-outcome=cancelled]")
-            .await
-            .len(),
+        h.all("[data-run=sequential] .lane[data-outcome=cancelled]").await.len(),
         1
     );
     assert_eq!(
-        h.all("[data-run=concurrent] .lane[data-outcome=cancelled]")
-            .await
-            .len(),
+        h.all("[data-run=concurrent] .lane[data-outcome=cancelled]").await.len(),
         4
     );
     assert_eq!(h.all(".lane[data-outcome=running]").await.len(), 0);
-    assert_eq!(
-        h.number("[data-run=concurrent] [data-metric=tasks_cancelled]")
-            .await,
-        4
-    );
+    assert_eq!(h.number("[data-run=concurrent] [data-metric=tasks_cancelled]").await, 4);
     h.finish().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_input_is_refused_with_the_range() {
     let h = Harness::start().await;
-    h.open("/#/sequential-vs-concurrent?duration_ms=99999999")
-        .await;
+    h.open("/#/sequential-vs-concurrent?duration_ms=99999999").await;
     let err = h
         .wait_for("#param-duration_ms-error", WAIT)
         .await
         .text()
         .await
         .expect("text");
-    assert_eq!(
-        err,
-        "duration_ms must be a whole number from 1 to 60000; got 99999999"
-    );
+    assert_eq!(err, "duration_ms must be a whole number from 1 to 60000; got 99999999");
     h.type_into("#param-jobs", "abc").await;
     let err = h.text("#param-jobs-error").await;
     assert_eq!(
@@ -129,8 +104,7 @@ async fn bad_input_is_refused_with_the_range() {
     );
     h.type_into("#param-duration_ms", "100").await;
     h.type_into("#param-jobs", "2").await;
-    h.wait_for("button[type=submit]:not([disabled])", WAIT)
-        .await;
+    h.wait_for("button[type=submit]:not([disabled])", WAIT).await;
     assert_eq!(h.text("#param-jobs-error").await, "");
     h.finish().await;
 }
@@ -151,10 +125,7 @@ async fn home_lists_every_demo_and_unknown_routes_say_not_found() {
         .text()
         .await
         .expect("text");
-    assert!(
-        view.contains("There is no page at /no-such-demo."),
-        "{view}"
-    );
+    assert!(view.contains("There is no page at /no-such-demo."), "{view}");
 
     h.open("/#/semaphore").await;
     let planned = h

@@ -80,11 +80,7 @@ fn pump(from: impl std::io::Read, into: &Mutex<Vec<String>>, is_err: bool) {
 
 /// Runs `cmd` quietly and returns its trimmed stdout if it succeeded.
 pub fn capture(cmd: &mut Command) -> Option<String> {
-    let out = cmd
-        .stdin(Stdio::null())
-        .stderr(Stdio::null())
-        .output()
-        .ok()?;
+    let out = cmd.stdin(Stdio::null()).stderr(Stdio::null()).output().ok()?;
     out.status
         .success()
         .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())

@@ -31,15 +31,15 @@ fn parse(args: &[String]) -> Result<(IpAddr, u16), String> {
         match flag.as_str() {
             "--port" => {
                 let v = value?;
-                port = v.parse().map_err(|_| {
-                    format!("--port must be a whole number from 0 to 65535; got {v:?}")
-                })?;
+                port = v
+                    .parse()
+                    .map_err(|_| format!("--port must be a whole number from 0 to 65535; got {v:?}"))?;
             }
             "--addr" => {
                 let v = value?;
-                addr = v.parse().map_err(|_| {
-                    format!("--addr must be an IP address such as 127.0.0.1; got {v:?}")
-                })?;
+                addr = v
+                    .parse()
+                    .map_err(|_| format!("--addr must be an IP address such as 127.0.0.1; got {v:?}"))?;
             }
             other => {
                 return Err(format!(
@@ -59,22 +59,8 @@ pub fn serve(args: &[String]) -> Result<(), String> {
     let dist = root().join("dist");
     println!("\nxtask: starting the lab server; the app will be at http://{addr}:{port}/");
     let status = cargo()
-        .args([
-            "run",
-            "--quiet",
-            "--profile",
-            "native",
-            "-p",
-            "asyncscope-lab",
-            "--",
-        ])
-        .args([
-            "--addr",
-            &addr.to_string(),
-            "--port",
-            &port.to_string(),
-            "--dist",
-        ])
+        .args(["run", "--quiet", "--profile", "native", "-p", "asyncscope-lab", "--"])
+        .args(["--addr", &addr.to_string(), "--port", &port.to_string(), "--dist"])
         .arg(&dist)
         .env("PATH", &tools.path)
         .status()
@@ -97,10 +83,7 @@ mod tests {
     #[test]
     fn serve_flags() {
         assert_eq!(parse(&[]), Ok(([127, 0, 0, 1].into(), 8080)));
-        assert_eq!(
-            parse(&args("--port 9000")),
-            Ok(([127, 0, 0, 1].into(), 9000))
-        );
+        assert_eq!(parse(&args("--port 9000")), Ok(([127, 0, 0, 1].into(), 9000)));
         assert_eq!(
             parse(&args("--port x")),
             Err("--port must be a whole number from 0 to 65535; got \"x\"".into())

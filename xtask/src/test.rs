@@ -72,11 +72,7 @@ const WASM_CRATES: &[&str] = &["crates/core", "crates/app"];
 const CORE_FORBIDDEN: &[&str] = &["yew", "web-sys", "js-sys", "wasm-bindgen", "gloo", "tokio"];
 
 fn format(tools: &Tools) -> Report {
-    let o = stream(
-        cargo()
-            .args(["fmt", "--all", "--", "--check"])
-            .env("PATH", &tools.path),
-    );
+    let o = stream(cargo().args(["fmt", "--all", "--", "--check"]).env("PATH", &tools.path));
     Report::check(o.ok, "formatted", "run `cargo fmt --all`")
 }
 
@@ -125,14 +121,7 @@ fn architecture(tools: &Tools) -> Report {
 fn clippy_native(tools: &Tools) -> Report {
     let o = stream(
         cargo()
-            .args([
-                "clippy",
-                "--workspace",
-                "--all-targets",
-                "--",
-                "-D",
-                "warnings",
-            ])
+            .args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"])
             .env("PATH", &tools.path),
     );
     Report::check(o.ok, "no warnings", "clippy found problems")
@@ -194,11 +183,7 @@ fn wasm_firefox(tools: &Tools) -> Report {
 }
 
 fn gzip_len(path: &std::path::Path) -> Option<u64> {
-    let out = Command::new("gzip")
-        .args(["-9", "-c"])
-        .arg(path)
-        .output()
-        .ok()?;
+    let out = Command::new("gzip").args(["-9", "-c"]).arg(path).output().ok()?;
     out.status.success().then_some(out.stdout.len() as u64)
 }
 
@@ -213,12 +198,8 @@ fn release_build(tools: &Tools) -> Report {
         let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
         if ext == "wasm" || ext == "js" {
             let raw = entry.metadata().map(|m| m.len()).unwrap_or(0);
-            let gz =
-                gzip_len(&path).map_or("?".to_string(), |g| format!("{:.1} KB", g as f64 / 1000.0));
-            sizes.push(format!(
-                "{ext} {:.1} KB raw, {gz} gzip",
-                raw as f64 / 1000.0
-            ));
+            let gz = gzip_len(&path).map_or("?".to_string(), |g| format!("{:.1} KB", g as f64 / 1000.0));
+            sizes.push(format!("{ext} {:.1} KB raw, {gz} gzip", raw as f64 / 1000.0));
         }
     }
     sizes.sort();
@@ -249,10 +230,7 @@ pub fn test(args: &[String]) -> Result<(), String> {
     for a in args {
         if !STAGES.iter().any(|(name, _)| name == a) {
             let names: Vec<_> = STAGES.iter().map(|(n, _)| *n).collect();
-            return Err(format!(
-                "unknown stage {a:?}; stages are {}",
-                names.join(", ")
-            ));
+            return Err(format!("unknown stage {a:?}; stages are {}", names.join(", ")));
         }
     }
     let started = Instant::now();
@@ -277,12 +255,7 @@ pub fn test(args: &[String]) -> Result<(), String> {
         rows.push((*name, report, t.elapsed().as_secs_f64()));
     }
     println!("\n==== xtask test: summary ====");
-    println!(
-        "  {:<5} {:<15} {:>8}  tools present",
-        "",
-        "setup",
-        fmt_secs(setup_secs)
-    );
+    println!("  {:<5} {:<15} {:>8}  tools present", "", "setup", fmt_secs(setup_secs));
     let (mut passed, mut failed) = (0, 0);
     for (name, r, secs) in &rows {
         println!(

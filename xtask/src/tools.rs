@@ -66,23 +66,17 @@ pub fn path_env() -> OsString {
 }
 
 fn version_of(program: &str) -> Option<String> {
-    capture(
-        Command::new(program)
-            .arg("--version")
-            .env("PATH", path_env()),
-    )
+    capture(Command::new(program).arg("--version").env("PATH", path_env()))
 }
 
 /// The `wasm-bindgen` version pinned in Cargo.lock.
 pub fn locked_wasm_bindgen() -> Result<String, String> {
-    let lock = std::fs::read_to_string(root().join("Cargo.lock"))
-        .map_err(|e| format!("cannot read Cargo.lock: {e}"))?;
+    let lock =
+        std::fs::read_to_string(root().join("Cargo.lock")).map_err(|e| format!("cannot read Cargo.lock: {e}"))?;
     let mut lines = lock.lines();
     while let Some(line) = lines.next() {
         if line.trim() == "name = \"wasm-bindgen\""
-            && let Some(v) = lines
-                .next()
-                .and_then(|l| l.trim().strip_prefix("version = \""))
+            && let Some(v) = lines.next().and_then(|l| l.trim().strip_prefix("version = \""))
         {
             return Ok(v.trim_end_matches('"').to_string());
         }
@@ -95,12 +89,8 @@ fn step(what: &str) {
 }
 
 fn ensure_target() -> Result<(), String> {
-    let installed =
-        capture(Command::new("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
-    if installed
-        .lines()
-        .any(|l| l.trim() == "wasm32-unknown-unknown")
-    {
+    let installed = capture(Command::new("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
+    if installed.lines().any(|l| l.trim() == "wasm32-unknown-unknown") {
         return Ok(());
     }
     step("installing the wasm32-unknown-unknown target (seconds)");
@@ -112,13 +102,7 @@ fn ensure_target() -> Result<(), String> {
 }
 
 /// Installs `krate` at `version` with cargo unless `bin --version` already says so.
-fn ensure_cargo_tool(
-    bin: &str,
-    krate: &str,
-    version: &str,
-    locked: bool,
-    minutes: &str,
-) -> Result<(), String> {
+fn ensure_cargo_tool(bin: &str, krate: &str, version: &str, locked: bool, minutes: &str) -> Result<(), String> {
     if version_of(bin).is_some_and(|v| v.split_whitespace().any(|w| w == version)) {
         return Ok(());
     }
@@ -133,25 +117,18 @@ fn ensure_cargo_tool(
     if stream(&mut cmd).ok {
         Ok(())
     } else {
-        Err(format!(
-            "`cargo install {krate} --version {version}` failed"
-        ))
+        Err(format!("`cargo install {krate} --version {version}` failed"))
     }
 }
 
 fn ensure_wasm_opt() -> Result<(), String> {
     let bin = wasm_opt_dir().join("wasm-opt");
-    if capture(Command::new(&bin).arg("--version"))
-        .is_some_and(|v| v.contains(&format!("version {BINARYEN}")))
-    {
+    if capture(Command::new(&bin).arg("--version")).is_some_and(|v| v.contains(&format!("version {BINARYEN}"))) {
         return Ok(());
     }
-    step(&format!(
-        "installing wasm-opt from npm binaryen@{BINARYEN} (seconds)"
-    ));
+    step(&format!("installing wasm-opt from npm binaryen@{BINARYEN} (seconds)"));
     let prefix = cache_dir().join("npm");
-    std::fs::create_dir_all(&prefix)
-        .map_err(|e| format!("cannot create {}: {e}", prefix.display()))?;
+    std::fs::create_dir_all(&prefix).map_err(|e| format!("cannot create {}: {e}", prefix.display()))?;
     let ok = stream(
         Command::new("npm")
             .args(["install", "--no-audit", "--no-fund", "--prefix"])
@@ -218,25 +195,13 @@ fn ensure_browsers() -> Result<(), String> {
 pub fn setup(needs: Needs) -> Result<Tools, String> {
     ensure_target()?;
     let bindgen = locked_wasm_bindgen()?;
-    ensure_cargo_tool(
-        "wasm-bindgen",
-        "wasm-bindgen-cli",
-        &bindgen,
-        false,
-        "6 minutes",
-    )?;
+    ensure_cargo_tool("wasm-bindgen", "wasm-bindgen-cli", &bindgen, false, "6 minutes")?;
     ensure_wasm_opt()?;
     ensure_cargo_tool("trunk", "trunk", TRUNK, true, "12 minutes")?;
     if needs == Needs::All {
         ensure_cargo_tool("wasm-pack", "wasm-pack", WASM_PACK, true, "3 minutes")?;
         ensure_browsers()?;
-        ensure_cargo_tool(
-            "geckodriver",
-            "geckodriver",
-            GECKODRIVER,
-            false,
-            "2 minutes",
-        )?;
+        ensure_cargo_tool("geckodriver", "geckodriver", GECKODRIVER, false, "2 minutes")?;
     }
     Ok(Tools {
         path: path_env(),

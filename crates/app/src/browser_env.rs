@@ -14,9 +14,7 @@ pub struct BrowserEnv;
 
 impl Env for BrowserEnv {
     fn now(&self) -> Duration {
-        let ms = web_sys::window()
-            .and_then(|w| w.performance())
-            .map_or(0.0, |p| p.now());
+        let ms = web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now());
         Duration::from_secs_f64(ms.max(0.0) / 1000.0)
     }
 
@@ -30,9 +28,7 @@ impl Env for BrowserEnv {
 pub fn timeout_ms(duration: Duration) -> u32 {
     let micros = duration.as_micros();
     let ms = micros.div_ceil(1000);
-    u32::try_from(ms)
-        .unwrap_or(i32::MAX as u32)
-        .min(i32::MAX as u32)
+    u32::try_from(ms).unwrap_or(i32::MAX as u32).min(i32::MAX as u32)
 }
 
 #[cfg(test)]

@@ -36,9 +36,7 @@ pub fn show(detail: &str) {
             "Something went wrong inside asyncscope, and the page has stopped.",
         ));
         let hint = document.create_element("p").ok()?;
-        hint.set_text_content(Some(
-            "Reload to start again. The details below help us fix it.",
-        ));
+        hint.set_text_content(Some("Reload to start again. The details below help us fix it."));
         let pre = document.create_element("pre").ok()?;
         pre.set_text_content(Some(detail));
         let button = document.create_element("button").ok()?;

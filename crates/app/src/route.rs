@@ -68,17 +68,12 @@ mod tests {
                 assert_eq!(entry.number, 1);
                 assert_eq!(
                     query,
-                    vec![
-                        ("jobs".into(), "3".into()),
-                        ("duration_ms".into(), "20".into())
-                    ]
+                    vec![("jobs".into(), "3".into()), ("duration_ms".into(), "20".into())]
                 );
             }
             other => panic!("not a demo: {other:?}"),
         }
-        assert!(
-            matches!(Route::from_hash("#/semaphore/"), Route::Demo { entry, .. } if entry.slug == "semaphore")
-        );
+        assert!(matches!(Route::from_hash("#/semaphore/"), Route::Demo { entry, .. } if entry.slug == "semaphore"));
         assert_eq!(
             Route::from_hash("#/no-such-demo?x=1"),
             Route::NotFound {

@@ -37,15 +37,9 @@ impl Form {
         let unknown = query
             .iter()
             .filter(|(k, _)| !names.contains(&k.as_str()))
-            .map(|(k, _)| {
-                format!("The link names a parameter this demo does not take, {k}; it was ignored.")
-            })
+            .map(|(k, _)| format!("The link names a parameter this demo does not take, {k}; it was ignored."))
             .collect();
-        Self {
-            specs,
-            values,
-            unknown,
-        }
+        Self { specs, values, unknown }
     }
 
     /// The error of field `index`, if its text is not allowed.
@@ -235,17 +229,9 @@ impl DemoState {
                 RunState::Running { cancelling, .. } if !*cancelling => *cancelling = true,
                 _ => return None,
             },
-            Action::Ended {
-                generation,
-                runs,
-                how,
-            } => match &next.run {
+            Action::Ended { generation, runs, how } => match &next.run {
                 RunState::Running { generation: g, .. } if *g == generation => {
-                    next.run = RunState::Ended {
-                        generation,
-                        runs,
-                        how,
-                    };
+                    next.run = RunState::Ended { generation, runs, how };
                 }
                 _ => return None,
             },
@@ -271,18 +257,12 @@ mod tests {
     use asyncscope_core::demos::sequential_vs_concurrent::SPECS;
 
     fn q(items: &[(&str, &str)]) -> Vec<(String, String)> {
-        items
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
+        items.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
     }
 
     #[test]
     fn form_keeps_bad_url_values_on_their_field() {
-        let form = Form::from_query(
-            &SPECS,
-            &q(&[("jobs", "0"), ("duration_ms", "25"), ("colour", "red")]),
-        );
+        let form = Form::from_query(&SPECS, &q(&[("jobs", "0"), ("duration_ms", "25"), ("colour", "red")]));
         assert_eq!(form.values, ["both", "0", "25"]);
         assert_eq!(
             form.field_error(1).as_deref(),
@@ -308,10 +288,7 @@ mod tests {
             runs: Vec::new(),
             elapsed: Duration::from_millis(5),
         };
-        assert!(
-            s.apply(frame(7)).is_none(),
-            "a frame of another run is ignored"
-        );
+        assert!(s.apply(frame(7)).is_none(), "a frame of another run is ignored");
         let s = s.apply(frame(1)).expect("own frame");
         let s = s.apply(Action::Cancel).expect("cancel");
         assert!(s.apply(Action::Cancel).is_none(), "cancel twice is once");

@@ -162,10 +162,7 @@ mod tests {
         assert_eq!(a.end, Duration::from_millis(6000));
         let labels: Vec<_> = a.ticks.iter().map(|t| t.label.as_str()).collect();
         assert_eq!(labels, ["0", "1 s", "2 s", "3 s", "4 s", "5 s", "6 s"]);
-        assert_eq!(
-            axis(Duration::from_millis(6001)).end,
-            Duration::from_millis(8000)
-        );
+        assert_eq!(axis(Duration::from_millis(6001)).end, Duration::from_millis(8000));
         assert_eq!(axis(Duration::ZERO).end, Duration::from_millis(10));
         let small = axis(Duration::from_millis(340));
         assert_eq!(small.end, Duration::from_millis(400));
@@ -183,22 +180,12 @@ mod tests {
         t.push(ms(0), a, EventKind::PollEnd { ready: false });
         let live = lanes(&t, ms(100), ms(400));
         assert_eq!(live.len(), 1);
-        let segs: Vec<_> = live[0]
-            .segments
-            .iter()
-            .map(|s| (s.state, s.left, s.width))
-            .collect();
+        let segs: Vec<_> = live[0].segments.iter().map(|s| (s.state, s.left, s.width)).collect();
         assert_eq!(
             segs,
-            [
-                (SegmentState::Polled, 0.0, 0.0),
-                (SegmentState::Sleeping, 0.0, 25.0)
-            ]
+            [(SegmentState::Polled, 0.0, 0.0), (SegmentState::Sleeping, 0.0, 25.0)]
         );
-        assert_eq!(
-            live[0].segments[1].title,
-            "job0: sleeping from 0 to 100 ms (so far)"
-        );
+        assert_eq!(live[0].segments[1].title, "job0: sleeping from 0 to 100 ms (so far)");
         assert_eq!(live[0].outcome, None);
     }
 }

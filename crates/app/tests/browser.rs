@@ -15,9 +15,7 @@ use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 wasm_bindgen_test_configure!(run_in_browser);
 
 fn document() -> web_sys::Document {
-    web_sys::window()
-        .and_then(|w| w.document())
-        .expect("a document")
+    web_sys::window().and_then(|w| w.document()).expect("a document")
 }
 
 #[wasm_bindgen_test]
@@ -27,10 +25,7 @@ async fn browser_sleep_waits_at_least_its_duration() {
     env.sleep(Duration::from_millis(30)).await;
     let waited = env.now() - before;
     assert!(waited >= Duration::from_millis(29), "woke after {waited:?}");
-    assert!(
-        waited < Duration::from_millis(1000),
-        "woke after {waited:?}"
-    );
+    assert!(waited < Duration::from_millis(1000), "woke after {waited:?}");
 }
 
 #[wasm_bindgen_test]
@@ -60,11 +55,18 @@ async fn demo_runs_on_real_timers_sequential_sums_concurrent_overlaps() {
         conc >= Duration::from_millis(39) && conc < Duration::from_millis(500),
         "concurrent {conc:?}"
     );
-    assert!(
-        conc < seq,
-        "concurrent {conc:?} not shorter than sequential {seq:?}"
-    );
+    assert!(conc < seq, "concurrent {conc:?} not shorter than sequential {seq:?}");
     assert_eq!(started.runs[1].1.trace().max_in_flight(), 3);
+    // Real timers fire in separate macrotasks; the concurrent run's wake-ups
+    // must not poll the sequential run's jobs: two polls each, no more.
+    let seq_text = started.runs[0].1.trace().render_text();
+    for job in ["job0", "job1", "job2"] {
+        let polls = seq_text
+            .lines()
+            .filter(|l| l.ends_with(&format!(" {job} poll")))
+            .count();
+        assert_eq!(polls, 2, "{job}:\n{seq_text}");
+    }
 }
 
 #[wasm_bindgen_test]
@@ -75,9 +77,7 @@ fn panic_banner_offers_a_reload() {
         .query_selector_all(&format!("#{}", panic_banner::BANNER_ID))
         .expect("query");
     assert_eq!(banners.length(), 1);
-    let banner = document()
-        .get_element_by_id(panic_banner::BANNER_ID)
-        .expect("banner");
+    let banner = document().get_element_by_id(panic_banner::BANNER_ID).expect("banner");
     assert_eq!(banner.get_attribute("role").as_deref(), Some("alert"));
     let text = banner.text_content().unwrap_or_default();
     assert!(text.contains("boom at demo.rs:1"), "{text}");
@@ -88,28 +88,18 @@ fn panic_banner_offers_a_reload() {
 #[wasm_bindgen_test]
 async fn app_renders_home_then_a_demo_route() {
     let root = document().create_element("div").expect("div");
-    document()
-        .body()
-        .expect("body")
-        .append_child(&root)
-        .expect("append");
+    document().body().expect("body").append_child(&root).expect("append");
     let _ = web_sys::window().expect("window").location().set_hash("#/");
     let app = yew::Renderer::<App>::with_root(root.clone()).render();
     gloo_timers::future::sleep(Duration::from_millis(50)).await;
-    assert_eq!(
-        root.query_selector_all(".card").expect("query").length(),
-        19
-    );
+    assert_eq!(root.query_selector_all(".card").expect("query").length(), 19);
 
     let _ = web_sys::window()
         .expect("window")
         .location()
         .set_hash("#/sequential-vs-concurrent?jobs=7");
     gloo_timers::future::sleep(Duration::from_millis(100)).await;
-    let jobs = root
-        .query_selector("#param-jobs")
-        .expect("query")
-        .expect("jobs field");
+    let jobs = root.query_selector("#param-jobs").expect("query").expect("jobs field");
     let input: web_sys::HtmlInputElement = wasm_bindgen::JsCast::dyn_into(jobs).expect("an input");
     assert_eq!(input.value(), "7");
     assert!(

@@ -81,9 +81,7 @@ impl ParamSpec {
                 Ok(n) if (min..=max).contains(&n) => Ok(Value::Int(n)),
                 Ok(_) => Err(refuse(&format!("got {raw}"))),
                 Err(_) if raw.parse::<i128>().is_ok() => Err(refuse(&format!("got {raw}"))),
-                Err(_) => Err(refuse(&format!(
-                    "got \"{raw}\", which is not a whole number"
-                ))),
+                Err(_) => Err(refuse(&format!("got \"{raw}\", which is not a whole number"))),
             },
             ParamKind::Choice(choices) => choices
                 .iter()
@@ -107,10 +105,7 @@ impl ParamSpec {
 /// Validates `name=value` pairs against `specs`: every spec gets its value or
 /// its default, in spec order. Unknown names, repeated names and bad values
 /// are all reported, not just the first.
-pub fn parse(
-    specs: &[ParamSpec],
-    pairs: &[(String, String)],
-) -> Result<Vec<Value>, Vec<ParamError>> {
+pub fn parse(specs: &[ParamSpec], pairs: &[(String, String)]) -> Result<Vec<Value>, Vec<ParamError>> {
     let mut values: Vec<Option<Value>> = vec![None; specs.len()];
     let mut errors = Vec::new();
     for (name, raw) in pairs {
@@ -118,10 +113,7 @@ pub fn parse(
             let names: Vec<_> = specs.iter().map(|s| s.name).collect();
             errors.push(ParamError {
                 name: name.clone(),
-                message: format!(
-                    "unknown parameter {name}; this demo takes {}",
-                    names.join(", ")
-                ),
+                message: format!("unknown parameter {name}; this demo takes {}", names.join(", ")),
             });
             continue;
         };
@@ -226,10 +218,7 @@ mod tests {
     };
 
     fn pairs(items: &[(&str, &str)]) -> Vec<(String, String)> {
-        items
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
+        items.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
     }
 
     #[test]
@@ -272,17 +261,10 @@ mod tests {
             parse(&[JOBS, MODE], &pairs(&[("mode", "a")])),
             Ok(vec![Value::Int(2), Value::Choice("a")])
         );
-        let errs = parse(
-            &[JOBS, MODE],
-            &pairs(&[("jobs", "0"), ("speed", "1"), ("mode", "x")]),
-        )
-        .expect_err("refused");
+        let errs = parse(&[JOBS, MODE], &pairs(&[("jobs", "0"), ("speed", "1"), ("mode", "x")])).expect_err("refused");
         let names: Vec<_> = errs.iter().map(|e| e.name.as_str()).collect();
         assert_eq!(names, ["jobs", "speed", "mode"]);
-        assert_eq!(
-            errs[1].message,
-            "unknown parameter speed; this demo takes jobs, mode"
-        );
+        assert_eq!(errs[1].message, "unknown parameter speed; this demo takes jobs, mode");
         let dup = parse(&[JOBS], &pairs(&[("jobs", "1"), ("jobs", "2")])).expect_err("refused");
         assert_eq!(dup[0].message, "jobs is given more than once");
     }
@@ -291,10 +273,7 @@ mod tests {
     fn query_round_trips() {
         let q = to_query(&[("jobs", "3".into()), ("name", "a b&c=%".into())]);
         assert_eq!(q, "jobs=3&name=a%20b%26c%3D%25");
-        assert_eq!(
-            parse_query(&q),
-            pairs(&[("jobs", "3"), ("name", "a b&c=%")])
-        );
+        assert_eq!(parse_query(&q), pairs(&[("jobs", "3"), ("name", "a b&c=%")]));
         assert_eq!(
             parse_query("a=1+2&&b&c=%zz&d=%4"),
             pairs(&[("a", "1 2"), ("b", ""), ("c", "%zz"), ("d", "%4")])

@@ -187,9 +187,7 @@ impl Trace {
 
     /// The name of a task, or `?` for an unknown id.
     pub fn task_name(&self, id: TaskId) -> &str {
-        self.tasks
-            .get(id.0 as usize)
-            .map_or("?", |t| t.name.as_str())
+        self.tasks.get(id.0 as usize).map_or("?", |t| t.name.as_str())
     }
 
     /// Each task's span, in the order the tasks were registered.
@@ -301,13 +299,7 @@ impl Trace {
                 EventKind::Completed { outcome } => format!("completed: {}", outcome.as_str()),
                 EventKind::Log { text } => format!("log: {text}"),
             };
-            let _ = writeln!(
-                out,
-                "{:>7}ms {} {}",
-                ev.at.as_millis(),
-                self.task_name(ev.task),
-                what
-            );
+            let _ = writeln!(out, "{:>7}ms {} {}", ev.at.as_millis(), self.task_name(ev.task), what);
         }
         out
     }
@@ -349,13 +341,7 @@ mod tests {
         t.push(ms(100), a, EventKind::TimerFired);
         t.push(ms(101), a, EventKind::PollStart);
         t.push(ms(102), a, EventKind::PollEnd { ready: true });
-        t.push(
-            ms(102),
-            a,
-            EventKind::Completed {
-                outcome: Outcome::Ok,
-            },
-        );
+        t.push(ms(102), a, EventKind::Completed { outcome: Outcome::Ok });
         let spans = t.spans();
         assert_eq!(spans.len(), 1);
         let s = &spans[0];
@@ -386,13 +372,7 @@ mod tests {
         let b = t.add_task("b");
         t.push(ms(0), a, EventKind::Created);
         t.push(ms(0), b, EventKind::Created);
-        t.push(
-            ms(30),
-            a,
-            EventKind::Completed {
-                outcome: Outcome::Ok,
-            },
-        );
+        t.push(ms(30), a, EventKind::Completed { outcome: Outcome::Ok });
         assert_eq!(t.makespan(), None);
         t.push(
             ms(40),
@@ -411,13 +391,7 @@ mod tests {
         let a = t.add_task("a");
         let b = t.add_task("b");
         t.push(ms(0), a, EventKind::PollStart);
-        t.push(
-            ms(10),
-            a,
-            EventKind::Completed {
-                outcome: Outcome::Ok,
-            },
-        );
+        t.push(ms(10), a, EventKind::Completed { outcome: Outcome::Ok });
         t.push(ms(10), b, EventKind::PollStart);
         assert_eq!(t.max_in_flight(), 1);
     }

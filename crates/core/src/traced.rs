@@ -179,21 +179,11 @@ impl<E: Env, F: Future> Future for Instrumented<E, F> {
         let previous = this.env.shared.current.replace(Some(this.id));
         this.env.record(this.id, EventKind::PollStart);
         let poll = this.fut.as_mut().poll(cx);
-        this.env.record(
-            this.id,
-            EventKind::PollEnd {
-                ready: poll.is_ready(),
-            },
-        );
+        this.env.record(this.id, EventKind::PollEnd { ready: poll.is_ready() });
         this.env.shared.current.set(previous);
         if poll.is_ready() {
             this.done = true;
-            this.env.record(
-                this.id,
-                EventKind::Completed {
-                    outcome: Outcome::Ok,
-                },
-            );
+            this.env.record(this.id, EventKind::Completed { outcome: Outcome::Ok });
         }
         poll
     }

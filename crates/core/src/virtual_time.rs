@@ -153,10 +153,7 @@ impl Future for VirtualSleep {
                 key
             }
         };
-        self.clock
-            .timers
-            .borrow_mut()
-            .insert(key, cx.waker().clone());
+        self.clock.timers.borrow_mut().insert(key, cx.waker().clone());
         Poll::Pending
     }
 }
@@ -186,10 +183,7 @@ mod tests {
                 (a, env.now())
             })
             .expect("runs");
-        assert_eq!(
-            seen,
-            (Duration::from_millis(250), Duration::from_millis(3_600_250))
-        );
+        assert_eq!(seen, (Duration::from_millis(250), Duration::from_millis(3_600_250)));
     }
 
     #[test]
@@ -208,10 +202,7 @@ mod tests {
             }
         });
         assert_eq!(out, Ok("short"));
-        assert!(
-            rt.clock.timers.borrow().is_empty(),
-            "the loser's timer stays armed"
-        );
+        assert!(rt.clock.timers.borrow().is_empty(), "the loser's timer stays armed");
         assert_eq!(rt.now(), Duration::from_millis(10));
     }
 

@@ -13,10 +13,7 @@ use asyncscope_core::trace::Outcome;
 use asyncscope_core::{Trace, VirtualRuntime};
 
 fn pairs(items: &[(&str, &str)]) -> Vec<(String, String)> {
-    items
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
+    items.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
 }
 
 fn run(items: &[(&str, &str)]) -> Vec<(Run, Trace)> {
@@ -76,11 +73,7 @@ fn ten_jobs_of_1000_take_10000_then_1000() {
 
 #[test]
 fn one_mode_makes_one_run() {
-    let runs = run(&[
-        ("mode", "concurrent"),
-        ("jobs", "50"),
-        ("duration_ms", "60000"),
-    ]);
+    let runs = run(&[("mode", "concurrent"), ("jobs", "50"), ("duration_ms", "60000")]);
     assert_eq!(runs.len(), 1);
     assert_eq!(runs[0].0, Run::Concurrent);
     assert_eq!(runs[0].1.tasks().len(), 50);
@@ -117,17 +110,13 @@ fn sequential_trace_reads_as_expected() {
 
 #[test]
 fn dropping_the_run_cancels_every_job_and_timer() {
-    let params =
-        Params::from_pairs(&pairs(&[("mode", "concurrent"), ("jobs", "3")])).expect("valid");
+    let params = Params::from_pairs(&pairs(&[("mode", "concurrent"), ("jobs", "3")])).expect("valid");
     let rt = VirtualRuntime::new();
     let env = rt.env();
     let (runs, all) = demo::start(env.clone(), &params);
     let cut = async {
         let all = std::pin::pin!(all);
-        let stop = std::pin::pin!(asyncscope_core::Env::sleep(
-            &env,
-            Duration::from_millis(1000)
-        ));
+        let stop = std::pin::pin!(asyncscope_core::Env::sleep(&env, Duration::from_millis(1000)));
         futures::future::select(all, stop).await;
     };
     rt.block_on(cut).expect("completes");
@@ -146,8 +135,7 @@ fn dropping_the_run_cancels_every_job_and_timer() {
 
 #[test]
 fn bad_parameters_are_refused_with_the_range() {
-    let err = Params::from_pairs(&pairs(&[("jobs", "0"), ("duration_ms", "60001")]))
-        .expect_err("refused");
+    let err = Params::from_pairs(&pairs(&[("jobs", "0"), ("duration_ms", "60001")])).expect_err("refused");
     let msgs: Vec<_> = err.iter().map(|e| e.message.as_str()).collect();
     assert_eq!(
         msgs,
@@ -165,16 +153,17 @@ fn bad_parameters_are_refused_with_the_range() {
 
 #[test]
 fn params_round_trip_through_pairs() {
-    let p = Params::from_pairs(&pairs(&[
-        ("mode", "sequential"),
-        ("jobs", "7"),
-        ("duration_ms", "15"),
-    ]))
-    .expect("valid");
-    let back: Vec<(String, String)> = p
-        .to_pairs()
-        .into_iter()
-        .map(|(k, v)| (k.to_string(), v))
-        .collect();
+    let p = Params::from_pairs(&pairs(&[("mode", "sequential"), ("jobs", "7"), ("duration_ms", "15")])).expect("valid");
+    let back: Vec<(String, String)> = p.to_pairs().into_iter().map(|(k, v)| (k.to_string(), v)).collect();
     assert_eq!(Params::from_pairs(&back), Ok(p));
+}
+
+#[test]
+fn side_by_side_runs_do_not_poll_each_other() {
+    // Each job is polled once to start its timer and once when it fires;
+    // the other run's wake-ups add no polls.
+    for (run, trace) in run(&[("jobs", "4"), ("duration_ms", "100")]) {
+        let polls = trace.render_text().lines().filter(|l| l.ends_with(" poll")).count();
+        assert_eq!(polls, 8, "{run:?} run:\n{}", trace.render_text());
+    }
 }

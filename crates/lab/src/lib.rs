@@ -24,9 +24,7 @@ pub struct Config {
 
 /// The server's routes: `/api/*` and the static app.
 pub fn router(config: &Config) -> Router {
-    let api = Router::new()
-        .route("/health", get(health))
-        .fallback(api_not_found);
+    let api = Router::new().route("/health", get(health)).fallback(api_not_found);
     let files = ServeDir::new(&config.dist).append_index_html_on_directories(true);
     Router::new()
         .nest("/api", api)
@@ -42,17 +40,13 @@ pub fn router(config: &Config) -> Router {
 }
 
 async fn health() -> impl IntoResponse {
-    axum::Json(
-        serde_json::json!({ "status": "ok", "name": "asyncscope-lab", "version": env!("CARGO_PKG_VERSION") }),
-    )
+    axum::Json(serde_json::json!({ "status": "ok", "name": "asyncscope-lab", "version": env!("CARGO_PKG_VERSION") }))
 }
 
 async fn api_not_found() -> impl IntoResponse {
     (
         StatusCode::NOT_FOUND,
-        axum::Json(
-            serde_json::json!({ "error": "no such API endpoint", "allowed": ["/api/health"] }),
-        ),
+        axum::Json(serde_json::json!({ "error": "no such API endpoint", "allowed": ["/api/health"] })),
     )
 }
 
@@ -104,8 +98,6 @@ impl Running {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
-        (&mut self.task)
-            .await
-            .unwrap_or_else(|e| Err(std::io::Error::other(e)))
+        (&mut self.task).await.unwrap_or_else(|e| Err(std::io::Error::other(e)))
     }
 }

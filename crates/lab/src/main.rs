@@ -20,23 +20,19 @@ fn parse(args: &[String]) -> Result<(SocketAddr, Config), String> {
     let mut dist = PathBuf::from("dist");
     let mut it = args.iter();
     while let Some(flag) = it.next() {
-        let mut value = |name: &str| {
-            it.next()
-                .cloned()
-                .ok_or_else(|| format!("{name} needs a value"))
-        };
+        let mut value = |name: &str| it.next().cloned().ok_or_else(|| format!("{name} needs a value"));
         match flag.as_str() {
             "--addr" => {
                 let v = value("--addr")?;
-                ip = v.parse().map_err(|_| {
-                    format!("--addr must be an IP address such as 127.0.0.1; got {v:?}")
-                })?;
+                ip = v
+                    .parse()
+                    .map_err(|_| format!("--addr must be an IP address such as 127.0.0.1; got {v:?}"))?;
             }
             "--port" => {
                 let v = value("--port")?;
-                port = v.parse().map_err(|_| {
-                    format!("--port must be a whole number from 0 to 65535; got {v:?}")
-                })?;
+                port = v
+                    .parse()
+                    .map_err(|_| format!("--port must be a whole number from 0 to 65535; got {v:?}"))?;
             }
             "--dist" => dist = PathBuf::from(value("--dist")?),
             "-h" | "--help" => return Err(String::new()),
@@ -125,10 +121,7 @@ mod tests {
             parse(&args("--port 70000")).err().as_deref(),
             Some("--port must be a whole number from 0 to 65535; got \"70000\"")
         );
-        assert_eq!(
-            parse(&args("--port")).err().as_deref(),
-            Some("--port needs a value")
-        );
+        assert_eq!(parse(&args("--port")).err().as_deref(), Some("--port needs a value"));
         assert_eq!(
             parse(&args("--bogus")).err().as_deref(),
             Some("unknown argument \"--bogus\"")

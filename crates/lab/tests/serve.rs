@@ -13,10 +13,7 @@ async fn get(addr: SocketAddr, path: &str) -> (u16, String, Vec<u8>) {
     s.write_all(req.as_bytes()).await.expect("write");
     let mut buf = Vec::new();
     s.read_to_end(&mut buf).await.expect("read");
-    let split = buf
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .expect("headers end");
+    let split = buf.windows(4).position(|w| w == b"\r\n\r\n").expect("headers end");
     let head = String::from_utf8_lossy(&buf[..split]).to_lowercase();
     let status = head
         .split_whitespace()
@@ -28,11 +25,7 @@ async fn get(addr: SocketAddr, path: &str) -> (u16, String, Vec<u8>) {
 
 fn dist() -> tempdir::Dir {
     let d = tempdir::Dir::new();
-    std::fs::write(
-        d.path().join("index.html"),
-        "<!doctype html><title>t</title>",
-    )
-    .expect("write");
+    std::fs::write(d.path().join("index.html"), "<!doctype html><title>t</title>").expect("write");
     std::fs::write(d.path().join("app_bg.wasm"), b"\0asm\x01\0\0\0").expect("write");
     std::fs::write(d.path().join("app.js"), "export {}").expect("write");
     d
@@ -81,8 +74,7 @@ async fn serves_app_files_with_exact_mime_types() {
     let (status, head, body) = get(server.addr, "/app_bg.wasm").await;
     assert_eq!(status, 200);
     assert!(
-        head.contains("content-type: application/wasm\r\n")
-            || head.ends_with("content-type: application/wasm"),
+        head.contains("content-type: application/wasm\r\n") || head.ends_with("content-type: application/wasm"),
         "{head}"
     );
     assert!(head.contains("x-content-type-options: nosniff"), "{head}");
@@ -92,8 +84,7 @@ async fn serves_app_files_with_exact_mime_types() {
     assert!(head.contains("content-type: text/html"), "{head}");
     let (_, head, _) = get(server.addr, "/app.js").await;
     assert!(
-        head.contains("content-type: text/javascript")
-            || head.contains("content-type: application/javascript"),
+        head.contains("content-type: text/javascript") || head.contains("content-type: application/javascript"),
         "{head}"
     );
     let (status, _, _) = get(server.addr, "/missing.css").await;

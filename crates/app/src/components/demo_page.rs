@@ -34,7 +34,7 @@ pub fn DemoPage(props: &DemoPageProps) -> Html {
     let body = match demos::specs(entry.slug) {
         Some(specs) => html! { <Runner entry={entry} specs={specs} query={props.query.clone()} /> },
         None => html! {
-            <div class="planned" data-view="planned">
+            <div class="planned-note" data-view="planned">
                 <p><strong>{ "This demo is not built yet." }</strong>{ " It is in the catalog and will run here once it is." }</p>
                 <p>{ "Meanwhile, " }<a href="#/sequential-vs-concurrent">{ "Sequential vs concurrent" }</a>{ " runs today." }</p>
             </div>
@@ -121,17 +121,21 @@ fn Runner(props: &RunnerProps) -> Html {
             let dispatcher = state.dispatcher();
             let abort = abort.clone();
             wasm_bindgen_futures::spawn_local(async move {
-                let mut work = pin!(work);
-                let result = loop {
-                    match select(work.as_mut(), pin!(next_frame())).await {
-                        Either::Left((result, _)) => break result,
-                        Either::Right(((), _)) => {
-                            let elapsed = runs.first().map(|(_, t)| t.now()).unwrap_or_default();
-                            dispatcher.dispatch(Action::Frame {
-                                generation,
-                                runs: snapshot(&runs),
-                                elapsed,
-                            });
+                let result = {
+                    // Scoped so that the work, and every future in it, is dropped
+                    // (recording its cancellation) before the final snapshot.
+                    let mut work = pin!(work);
+                    loop {
+                        match select(work.as_mut(), pin!(next_frame())).await {
+                            Either::Left((result, _)) => break result,
+                            Either::Right(((), _)) => {
+                                let elapsed = runs.first().map(|(_, t)| t.now()).unwrap_or_default();
+                                dispatcher.dispatch(Action::Frame {
+                                    generation,
+                                    runs: snapshot(&runs),
+                                    elapsed,
+                                });
+                            }
                         }
                     }
                 };
@@ -181,11 +185,7 @@ fn Runner(props: &RunnerProps) -> Html {
                 .max()
                 .unwrap_or_default();
             (
-                if *how == Ending::Completed {
-                    "done"
-                } else {
-                    "cancelled"
-                },
+                if *how == Ending::Completed { "done" } else { "cancelled" },
                 runs.clone(),
                 end,
                 true,
@@ -235,9 +235,8 @@ fn field(state: &UseReducerHandle<DemoState>, index: usize, spec: &ParamSpec) ->
     };
     let control = match spec.kind {
         ParamKind::Int { min, max } => {
-            let oninput = Callback::from(move |e: InputEvent| {
-                dispatch(e.target_unchecked_into::<HtmlInputElement>().value())
-            });
+            let oninput =
+                Callback::from(move |e: InputEvent| dispatch(e.target_unchecked_into::<HtmlInputElement>().value()));
             html! {
                 <input id={id.clone()} name={spec.name} type="text" inputmode="numeric" value={value}
                        aria-invalid={error.is_some().then_some("true")} aria-describedby={error_id.clone()}
@@ -245,9 +244,8 @@ fn field(state: &UseReducerHandle<DemoState>, index: usize, spec: &ParamSpec) ->
             }
         }
         ParamKind::Choice(choices) => {
-            let onchange = Callback::from(move |e: Event| {
-                dispatch(e.target_unchecked_into::<HtmlSelectElement>().value())
-            });
+            let onchange =
+                Callback::from(move |e: Event| dispatch(e.target_unchecked_into::<HtmlSelectElement>().value()));
             html! {
                 <select id={id.clone()} name={spec.name} onchange={onchange}>
                     { for choices.iter().map(|c| html! { <option value={*c} selected={*c == value}>{ *c }</option> }) }

@@ -61,11 +61,7 @@ fn RunView(props: &RunViewProps) -> Html {
     let trace = &props.run.trace;
     let lanes = lanes(trace, props.now, props.axis.end);
     let count = |o: Outcome| lanes.iter().filter(|l| l.outcome == Some(o)).count();
-    let makespan = if props.finished {
-        trace.makespan()
-    } else {
-        None
-    };
+    let makespan = if props.finished { trace.makespan() } else { None };
     html! {
         <section class="run" data-run={props.run.label} aria-label={format!("{} run", props.run.label)}>
             <header class="run-head">

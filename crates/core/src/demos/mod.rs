@@ -39,26 +39,17 @@ pub fn shown_source(slug: &str) -> Option<&'static str> {
     Some(source[start..end].trim_matches('\n'))
 }
 
-const SHOWN_START: &str =
-    "// --- the code the page shows -------------------------------------------\n";
-const SHOWN_END: &str =
-    "// -------------------------------------------------------------------------\n";
+const SHOWN_START: &str = "// --- the code the page shows -------------------------------------------\n";
+const SHOWN_END: &str = "// -------------------------------------------------------------------------\n";
 
 /// Validates `pairs` for the demo `slug` and prepares it on `env`.
 /// `Ok(None)` for a slug that is not built.
-pub fn start<E: Env>(
-    slug: &str,
-    env: E,
-    pairs: &[(String, String)],
-) -> Result<Option<Started<E>>, Vec<ParamError>> {
+pub fn start<E: Env>(slug: &str, env: E, pairs: &[(String, String)]) -> Result<Option<Started<E>>, Vec<ParamError>> {
     match slug {
         sequential_vs_concurrent::SLUG => {
             let params = sequential_vs_concurrent::Params::from_pairs(pairs)?;
             let (runs, work) = sequential_vs_concurrent::start(env, &params);
-            let runs = runs
-                .into_iter()
-                .map(|(run, traced)| (run.as_str(), traced))
-                .collect();
+            let runs = runs.into_iter().map(|(run, traced)| (run.as_str(), traced)).collect();
             Ok(Some(Started {
                 runs,
                 work: Box::pin(work),
@@ -76,18 +67,8 @@ mod tests {
     #[test]
     fn built_demos_and_catalog_agree() {
         for e in ENTRIES {
-            assert_eq!(
-                specs(e.slug).is_some(),
-                e.status == Status::Built,
-                "{}",
-                e.slug
-            );
-            assert_eq!(
-                shown_source(e.slug).is_some(),
-                e.status == Status::Built,
-                "{}",
-                e.slug
-            );
+            assert_eq!(specs(e.slug).is_some(), e.status == Status::Built, "{}", e.slug);
+            assert_eq!(shown_source(e.slug).is_some(), e.status == Status::Built, "{}", e.slug);
         }
     }
 
