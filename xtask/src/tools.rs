@@ -180,10 +180,7 @@ fn ensure_browsers() -> Result<(), String> {
         return Err("`apt-get update` failed".into());
     }
     let mut install = Command::new("apt-get");
-    install
-        .args(["install", "-y", "--no-install-recommends"])
-        .args(&missing)
-        .envs(env);
+    install.args(["install", "-y"]).args(&missing).envs(env);
     if stream(&mut install).ok {
         Ok(())
     } else {

@@ -230,7 +230,7 @@ impl Trace {
                     open(span, ev.at, state);
                 }
                 EventKind::PollEnd { ready: true } => close(span, ev.at),
-                EventKind::TimerArmed { .. } => timers[idx] += 1,
+                EventKind::TimerArmed { .. } => timers[idx] = timers[idx].saturating_add(1),
                 EventKind::TimerFired | EventKind::TimerCancelled => {
                     timers[idx] = timers[idx].saturating_sub(1);
                 }
