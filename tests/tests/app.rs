@@ -77,6 +77,27 @@ async fn cancel_drops_every_unfinished_job() {
     );
     assert_eq!(h.all(".lane[data-outcome=running]").await.len(), 0);
     assert_eq!(h.number("[data-run=concurrent] [data-metric=tasks_cancelled]").await, 4);
+
+    // Leaving a page mid-run drops its run too, and nothing breaks.
+    h.wait_for("button[type=submit]:not([disabled])", WAIT)
+        .await
+        .click()
+        .await
+        .expect("click Run");
+    h.wait_for(".runner[data-state=running] .lane", WAIT).await;
+    h.client
+        .execute("location.hash = '#/gather'", vec![])
+        .await
+        .expect("navigate");
+    h.wait_for("[data-view=planned]", WAIT).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        h.all("#panic-banner").await.len(),
+        0,
+        "no panic after leaving a running page"
+    );
+    h.client.back().await.expect("back");
+    h.wait_for(".runner[data-state=idle]", WAIT).await;
     h.finish().await;
 }
 
