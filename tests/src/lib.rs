@@ -134,6 +134,15 @@ impl Harness {
             .unwrap_or_else(|e| panic!("no element {css} within {timeout:?}: {e}"))
     }
 
+    /// Waits for an element matching `css`, then clicks it.
+    pub async fn click(&self, css: &str) {
+        let element = self.wait_for(css, Duration::from_secs(20)).await;
+        element
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("cannot click {css}: {e}"));
+    }
+
     /// Every element matching `css` now.
     pub async fn all(&self, css: &str) -> Vec<Element> {
         self.client.find_all(Locator::Css(css)).await.expect("query runs")

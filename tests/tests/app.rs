@@ -13,11 +13,7 @@ async fn sequential_vs_concurrent_runs_on_real_timers() {
     h.wait_for(".runner[data-state=idle]", WAIT).await;
     h.type_into("#param-jobs", "3").await;
     h.type_into("#param-duration_ms", "200").await;
-    h.wait_for("button[type=submit]:not([disabled])", WAIT)
-        .await
-        .click()
-        .await
-        .expect("click Run");
+    h.click("button[type=submit]:not([disabled])").await;
     h.wait_for(".runner[data-state=done]", WAIT).await;
 
     // Real timers: the sequential run takes at least the sum of the waits,
@@ -54,17 +50,9 @@ async fn sequential_vs_concurrent_runs_on_real_timers() {
 async fn cancel_drops_every_unfinished_job() {
     let h = Harness::start().await;
     h.open("/#/sequential-vs-concurrent?jobs=4&duration_ms=5000").await;
-    h.wait_for("button[type=submit]:not([disabled])", WAIT)
-        .await
-        .click()
-        .await
-        .expect("click Run");
+    h.click("button[type=submit]:not([disabled])").await;
     h.wait_for(".runner[data-state=running] .lane", WAIT).await;
-    h.wait_for("button[type=button]:not([disabled])", WAIT)
-        .await
-        .click()
-        .await
-        .expect("click Cancel");
+    h.click("button[type=button]:not([disabled])").await;
     h.wait_for(".runner[data-state=cancelled]", WAIT).await;
     // Sequential had built only job0; concurrent had all four in flight.
     assert_eq!(
@@ -79,11 +67,7 @@ async fn cancel_drops_every_unfinished_job() {
     assert_eq!(h.number("[data-run=concurrent] [data-metric=tasks_cancelled]").await, 4);
 
     // Leaving a page mid-run drops its run too, and nothing breaks.
-    h.wait_for("button[type=submit]:not([disabled])", WAIT)
-        .await
-        .click()
-        .await
-        .expect("click Run");
+    h.click("button[type=submit]:not([disabled])").await;
     h.wait_for(".runner[data-state=running] .lane", WAIT).await;
     h.client
         .execute("location.hash = '#/gather'", vec![])
