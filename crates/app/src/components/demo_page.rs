@@ -165,39 +165,43 @@ fn Runner(props: &RunnerProps) -> Html {
         })
     };
 
-    let (run_state, runs, now, finished) = match &state.run {
-        RunState::Idle => ("idle", Vec::new(), Default::default(), false),
+    // (data-state, status line, traces, time, finished), all from the one enum.
+    let (run_state, status, runs, now, finished) = match &state.run {
+        RunState::Idle => (
+            "idle",
+            "Set the parameters and press Run.".to_string(),
+            Vec::new(),
+            Default::default(),
+            false,
+        ),
         RunState::Running {
             runs,
             elapsed,
-            cancelling,
+            cancelling: true,
             ..
         } => (
-            if *cancelling { "cancelling" } else { "running" },
+            "cancelling",
+            "Cancelling: dropping every future…".to_string(),
             runs.clone(),
             *elapsed,
             false,
         ),
+        RunState::Running { runs, elapsed, .. } => {
+            let status = format!("Running on the browser's clock: {} ms", elapsed.as_millis());
+            ("running", status, runs.clone(), *elapsed, false)
+        }
         RunState::Ended { runs, how, .. } => {
             let end = runs
                 .iter()
                 .filter_map(|r| r.trace.events().last().map(|e| e.at))
                 .max()
                 .unwrap_or_default();
-            (
-                if *how == Ending::Completed { "done" } else { "cancelled" },
-                runs.clone(),
-                end,
-                true,
-            )
+            let (name, status) = match how {
+                Ending::Completed => ("done", "Done. Every future completed."),
+                Ending::Cancelled => ("cancelled", "Cancelled: every unfinished future was dropped."),
+            };
+            (name, status.to_string(), runs.clone(), end, true)
         }
-    };
-    let status = match run_state {
-        "idle" => "Set the parameters and press Run.".to_string(),
-        "running" => format!("Running on the browser's clock: {} ms", now.as_millis()),
-        "cancelling" => "Cancelling: dropping every future…".to_string(),
-        "done" => "Done. Every future completed.".to_string(),
-        _ => "Cancelled: every unfinished future was dropped.".to_string(),
     };
     let running = state.is_running();
     let code = demos::shown_source(props.entry.slug).unwrap_or_default();
