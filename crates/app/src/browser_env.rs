@@ -1,16 +1,39 @@
-//! The browser's environment: `performance.now()` and `setTimeout` timers
-//! through gloo-timers, on the page's own event loop.
+//! The browser's environment: `performance.now()`, `setTimeout` timers
+//! through gloo-timers, and `spawn_local`, on the page's own event loop.
 
+use std::cell::RefCell;
 use std::future::Future;
+use std::rc::Rc;
 use std::time::Duration;
 
 use asyncscope_core::Env;
+use asyncscope_core::net::{FetchError, Request, Response};
+use futures::future::LocalBoxFuture;
 use gloo_timers::future::TimeoutFuture;
 
 /// [`Env`] on the browser's event loop. Timers are real `setTimeout`s;
-/// dropping a sleep clears its timeout.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct BrowserEnv;
+/// dropping a sleep clears its timeout. Spawned tasks run through
+/// `wasm_bindgen_futures::spawn_local`.
+#[derive(Clone)]
+pub struct BrowserEnv {
+    rng: Rc<RefCell<fastrand::Rng>>,
+}
+
+impl Default for BrowserEnv {
+    fn default() -> Self {
+        Self::with_seed(0)
+    }
+}
+
+impl BrowserEnv {
+    /// An environment whose random source starts from `seed`, like a
+    /// virtual runtime with the same seed.
+    pub fn with_seed(seed: u64) -> Self {
+        Self {
+            rng: Rc::new(RefCell::new(fastrand::Rng::with_seed(seed))),
+        }
+    }
+}
 
 impl Env for BrowserEnv {
     fn now(&self) -> Duration {
@@ -20,6 +43,24 @@ impl Env for BrowserEnv {
 
     fn sleep(&self, duration: Duration) -> impl Future<Output = ()> + 'static {
         TimeoutFuture::new(timeout_ms(duration))
+    }
+
+    fn spawn_boxed(&self, fut: LocalBoxFuture<'static, ()>) {
+        wasm_bindgen_futures::spawn_local(fut);
+    }
+
+    fn fetch(&self, request: Request) -> impl Future<Output = Result<Response, FetchError>> + 'static {
+        // The real network (gloo-net against the lab server) is the next
+        // step; until then no built demo sends requests in the browser.
+        let why = format!(
+            "{} was not sent: this build has no browser network yet",
+            request.describe()
+        );
+        async move { Err(FetchError::Unavailable(why)) }
+    }
+
+    fn random(&self) -> u64 {
+        self.rng.borrow_mut().u64(..)
     }
 }
 

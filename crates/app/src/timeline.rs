@@ -177,7 +177,14 @@ mod tests {
         t.push(ms(0), a, EventKind::Created);
         t.push(ms(0), a, EventKind::PollStart);
         t.push(ms(0), a, EventKind::TimerArmed { deadline: ms(300) });
-        t.push(ms(0), a, EventKind::PollEnd { ready: false });
+        t.push(
+            ms(0),
+            a,
+            EventKind::PollEnd {
+                ready: false,
+                site: None,
+            },
+        );
         let live = lanes(&t, ms(100), ms(400));
         assert_eq!(live.len(), 1);
         let segs: Vec<_> = live[0].segments.iter().map(|s| (s.state, s.left, s.width)).collect();

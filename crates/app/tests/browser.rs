@@ -20,7 +20,7 @@ fn document() -> web_sys::Document {
 
 #[wasm_bindgen_test]
 async fn browser_sleep_waits_at_least_its_duration() {
-    let env = BrowserEnv;
+    let env = BrowserEnv::default();
     let before = env.now();
     env.sleep(Duration::from_millis(30)).await;
     let waited = env.now() - before;
@@ -34,7 +34,7 @@ async fn demo_runs_on_real_timers_sequential_sums_concurrent_overlaps() {
         ("jobs".to_string(), "3".to_string()),
         ("duration_ms".to_string(), "40".to_string()),
     ];
-    let started = demos::start("sequential-vs-concurrent", BrowserEnv, &pairs)
+    let started = demos::start("sequential-vs-concurrent", BrowserEnv::default(), &pairs)
         .expect("valid")
         .expect("built");
     started.work.await;

@@ -3,34 +3,98 @@
 use std::future::Future;
 use std::time::Duration;
 
-/// What a demo may use of the world: a monotonic clock, timers, and a way to
-/// give a future a name so that it shows as a lane.
+use futures::future::LocalBoxFuture;
+
+use crate::net::{FetchError, Request, Response};
+use crate::recorder::Recorder;
+use crate::spawn::{self, JoinHandle};
+use crate::trace::Outcome;
+
+/// What a demo may use of the world: a monotonic clock and timers, a
+/// spawner, a network, a seeded random source, and a way to give a future a
+/// name so that it shows as a lane.
 ///
-/// Implementations: the browser's (in the app crate: `performance.now()` and
-/// gloo-timers), [`crate::virtual_time::VirtualEnv`] (a deterministic clock
-/// that jumps to the next timer) and [`crate::Traced`], which wraps either one
-/// and records a [`crate::Trace`].
+/// Implementations: the browser's (in the app crate: `performance.now()`,
+/// gloo-timers, `spawn_local`), [`crate::virtual_time::VirtualEnv`] (a
+/// deterministic clock that jumps to the next timer, and a simulated lab
+/// network) and [`crate::Traced`], which wraps either one and records a
+/// [`crate::Trace`].
 ///
 /// Environments are cheap handles: cloning one shares the same clock.
+/// Methods that make futures are `#[track_caller]`: a tracing environment
+/// remembers the line that made each one, so the page can light the line a
+/// task is pending at.
 pub trait Env: Clone + 'static {
     /// Time elapsed since this environment's origin.
     fn now(&self) -> Duration;
 
     /// A future that completes once `duration` has passed. Dropping it
     /// cancels the timer.
+    #[track_caller]
     fn sleep(&self, duration: Duration) -> impl Future<Output = ()> + 'static;
 
     /// Completes at the instant `deadline` (on this environment's clock), or
     /// at once if it has passed. Loops that sleep until absolute deadlines
     /// do not drift.
+    #[track_caller]
     fn sleep_until(&self, deadline: Duration) -> impl Future<Output = ()> + 'static {
         self.sleep(deadline.saturating_sub(self.now()))
     }
 
+    /// Runs `fut` to completion alongside the caller, on this environment's
+    /// executor. The primitive under [`Env::spawn`].
+    fn spawn_boxed(&self, fut: LocalBoxFuture<'static, ()>);
+
+    /// Spawns `fut` as a task named `name`. The handle yields its output;
+    /// dropping the handle cancels the task (drops its future); call
+    /// [`JoinHandle::detach`] to let it run on its own.
+    #[track_caller]
+    fn spawn<F>(&self, name: impl Into<String>, fut: F) -> JoinHandle<F::Output>
+    where
+        F: Future + 'static,
+        F::Output: 'static,
+    {
+        let task = self.task(name.into(), fut);
+        let (boxed, handle) = spawn::wrap(task);
+        self.spawn_boxed(boxed);
+        handle
+    }
+
+    /// Sends a request. Dropping the future aborts it.
+    #[track_caller]
+    fn fetch(&self, request: Request) -> impl Future<Output = Result<Response, FetchError>> + 'static;
+
+    /// The next number of this environment's seeded random source. The same
+    /// seed yields the same sequence, in the browser and under virtual time.
+    fn random(&self) -> u64;
+
     /// Gives `fut` a name, so that a tracing environment draws it as its own
     /// lane. An untraced environment returns the future unchanged.
-    fn task<F: Future>(&self, name: impl Into<String>, fut: F) -> impl Future<Output = F::Output> {
+    #[track_caller]
+    fn task<F: Future>(&self, name: String, fut: F) -> impl Future<Output = F::Output> + use<Self, F> {
         let _ = name;
         fut
     }
+
+    /// Like [`Env::task`], for a future whose `Err` output means the task
+    /// failed: a tracing environment records it as ended with an error.
+    #[track_caller]
+    fn try_task<T, E, F>(&self, name: String, fut: F) -> impl Future<Output = Result<T, E>> + use<Self, T, E, F>
+    where
+        F: Future<Output = Result<T, E>>,
+    {
+        let _ = name;
+        fut
+    }
+
+    /// Where instrumented combinators record resource events. Untraced
+    /// environments return a recorder that records nothing.
+    fn recorder(&self) -> Recorder {
+        Recorder::off()
+    }
+}
+
+/// How a finished task's output is judged.
+pub(crate) fn outcome_of<T, E>(out: &Result<T, E>) -> Outcome {
+    if out.is_ok() { Outcome::Ok } else { Outcome::Error }
 }

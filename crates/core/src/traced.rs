@@ -1,21 +1,21 @@
 //! [`Traced`]: an environment that records a [`Trace`] of the futures it runs.
 
-use std::cell::{Cell, Ref, RefCell};
+use std::cell::Ref;
 use std::future::Future;
+use std::panic::Location;
 use std::pin::Pin;
 use std::rc::Rc;
-use std::task::{Context, Poll};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
-use crate::env::Env;
-use crate::trace::{EventKind, Outcome, TaskId, Trace};
+use futures::future::LocalBoxFuture;
 
-struct Shared {
-    origin: Duration,
-    trace: RefCell<Trace>,
-    /// The task being polled right now, so that timers know whose they are.
-    current: Cell<Option<TaskId>>,
-}
+use crate::env::{Env, outcome_of};
+use crate::net::{FetchError, Request, Response};
+use crate::recorder::{Recorder, Shared, TaskWake, WakeTag};
+use crate::trace::{DEFAULT_CAPACITY, EventKind, Outcome, SiteId, TaskId, Trace, WakeCause};
 
 /// Wraps an environment and records what the futures that use it do.
 ///
@@ -39,15 +39,22 @@ impl<E: Clone> Clone for Traced<E> {
 impl<E: Env> Traced<E> {
     /// Starts a new, empty trace whose origin is `inner.now()`.
     pub fn new(inner: E) -> Self {
-        let origin = inner.now();
+        Self::with_capacity(inner, DEFAULT_CAPACITY)
+    }
+
+    /// Like [`Traced::new`], keeping at most `capacity` events (see
+    /// [`Trace::with_capacity`]).
+    pub fn with_capacity(inner: E, capacity: usize) -> Self {
+        let clock = inner.clone();
         Self {
             inner,
-            shared: Rc::new(Shared {
-                origin,
-                trace: RefCell::new(Trace::new()),
-                current: Cell::new(None),
-            }),
+            shared: Rc::new(Shared::new(Box::new(move || clock.now()), capacity)),
         }
+    }
+
+    /// The environment underneath.
+    pub fn inner(&self) -> &E {
+        &self.inner
     }
 
     /// The trace so far. Do not hold the borrow across an `.await`.
@@ -62,143 +69,286 @@ impl<E: Env> Traced<E> {
 
     /// Records a log line for the task being polled (dropped outside a task).
     pub fn log(&self, text: impl Into<String>) {
-        if let Some(task) = self.shared.current.get() {
-            self.record(task, EventKind::Log { text: text.into() });
-        }
+        self.recorder().event(EventKind::Log { text: text.into() });
     }
-
-    fn record(&self, task: TaskId, kind: EventKind) {
-        record(&self.shared, self.inner.now(), task, kind);
-    }
-}
-
-fn record(shared: &Shared, now: Duration, task: TaskId, kind: EventKind) {
-    let at = now.saturating_sub(shared.origin);
-    shared.trace.borrow_mut().push(at, task, kind);
 }
 
 impl<E: Env> Env for Traced<E> {
     fn now(&self) -> Duration {
-        self.inner.now().saturating_sub(self.shared.origin)
+        self.shared.now()
     }
 
+    #[track_caller]
     fn sleep(&self, duration: Duration) -> impl Future<Output = ()> + 'static {
+        let site = self.shared.site(Location::caller());
         TracedSleep {
-            env: self.clone(),
+            recorder: self.recorder(),
             inner: Box::pin(self.inner.sleep(duration)),
-            duration,
+            deadline: self.now() + duration,
+            site,
             armed: None,
+            tag: WakeTag::default(),
         }
     }
 
-    fn task<F: Future>(&self, name: impl Into<String>, fut: F) -> impl Future<Output = F::Output> {
-        Instrumented::new(self.clone(), name.into(), fut)
+    fn spawn_boxed(&self, fut: LocalBoxFuture<'static, ()>) {
+        self.inner.spawn_boxed(fut);
+    }
+
+    #[track_caller]
+    fn fetch(&self, request: Request) -> impl Future<Output = Result<Response, FetchError>> + 'static {
+        let site = self.shared.site(Location::caller());
+        let what = request.describe();
+        TracedFetch {
+            recorder: self.recorder(),
+            inner: Box::pin(self.inner.fetch(request)),
+            what: Some(what),
+            site,
+            sent: None,
+            tag: WakeTag::default(),
+        }
+    }
+
+    fn random(&self) -> u64 {
+        self.inner.random()
+    }
+
+    #[track_caller]
+    fn task<F: Future>(&self, name: String, fut: F) -> impl Future<Output = F::Output> + use<E, F> {
+        Instrumented::new(Rc::clone(&self.shared), name, Location::caller(), fut, |_| Outcome::Ok)
+    }
+
+    #[track_caller]
+    fn try_task<T, Er, F>(&self, name: String, fut: F) -> impl Future<Output = Result<T, Er>> + use<E, T, Er, F>
+    where
+        F: Future<Output = Result<T, Er>>,
+    {
+        Instrumented::new(
+            Rc::clone(&self.shared),
+            name,
+            Location::caller(),
+            fut,
+            outcome_of::<T, Er>,
+        )
+    }
+
+    fn recorder(&self) -> Recorder {
+        Recorder(Some(Rc::clone(&self.shared)))
     }
 }
 
 /// A timer of a [`Traced`] environment: records armed, fired and cancelled
 /// for the task that polls it.
 #[must_use = "futures do nothing unless you .await or poll them"]
-struct TracedSleep<E: Env, S> {
-    env: Traced<E>,
+struct TracedSleep<S> {
+    recorder: Recorder,
     inner: Pin<Box<S>>,
-    duration: Duration,
+    deadline: Duration,
+    site: SiteId,
     /// The task that armed it, while it is armed and has not fired.
     armed: Option<TaskId>,
+    tag: WakeTag,
 }
 
 // The inner future is boxed, so no field is structurally pinned.
-impl<E: Env, S> Unpin for TracedSleep<E, S> {}
+impl<S> Unpin for TracedSleep<S> {}
 
-impl<E: Env, S: Future<Output = ()>> Future for TracedSleep<E, S> {
+impl<S: Future<Output = ()>> Future for TracedSleep<S> {
     type Output = ();
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let this = self.get_mut();
         if this.armed.is_none()
-            && let Some(task) = this.env.shared.current.get()
+            && let Some(task) = this.recorder.current_task()
         {
-            let deadline = this.env.now() + this.duration;
-            this.env.record(task, EventKind::TimerArmed { deadline });
+            this.recorder.event_for(
+                task,
+                EventKind::TimerArmed {
+                    deadline: this.deadline,
+                },
+            );
             this.armed = Some(task);
         }
-        let poll = this.inner.as_mut().poll(cx);
-        if poll.is_ready()
-            && let Some(task) = this.armed.take()
-        {
-            this.env.record(task, EventKind::TimerFired);
+        let waker = this.tag.waker(&this.recorder, WakeCause::Timer, cx.waker());
+        let poll = this.inner.as_mut().poll(&mut Context::from_waker(&waker));
+        match poll {
+            Poll::Ready(()) => {
+                if let Some(task) = this.armed.take() {
+                    this.recorder.event_for(task, EventKind::TimerFired);
+                }
+            }
+            Poll::Pending => this.recorder.pending_at(Some(this.site)),
         }
         poll
     }
 }
 
-impl<E: Env, S> Drop for TracedSleep<E, S> {
+impl<S> Drop for TracedSleep<S> {
     fn drop(&mut self) {
         if let Some(task) = self.armed.take() {
-            self.env.record(task, EventKind::TimerCancelled);
+            self.recorder.event_for(task, EventKind::TimerCancelled);
         }
     }
 }
 
-/// A named future whose every poll is recorded; dropping it before it
-/// completes records it as cancelled.
+/// A request of a [`Traced`] environment: records sent, answered or failed,
+/// and aborted when dropped in flight.
 #[must_use = "futures do nothing unless you .await or poll them"]
-pub struct Instrumented<E: Env, F> {
-    env: Traced<E>,
-    id: TaskId,
-    fut: Pin<Box<F>>,
-    done: bool,
+struct TracedFetch<S> {
+    recorder: Recorder,
+    inner: Pin<Box<S>>,
+    what: Option<String>,
+    site: SiteId,
+    /// The task that sent it, while it is in flight.
+    sent: Option<TaskId>,
+    tag: WakeTag,
 }
 
-impl<E: Env, F: Future> Instrumented<E, F> {
-    fn new(env: Traced<E>, name: String, fut: F) -> Self {
-        let id = env.shared.trace.borrow_mut().add_task(name);
-        env.record(id, EventKind::Created);
+impl<S> Unpin for TracedFetch<S> {}
+
+impl<S: Future<Output = Result<Response, FetchError>>> Future for TracedFetch<S> {
+    type Output = Result<Response, FetchError>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.get_mut();
+        if let Some(task) = this.recorder.current_task()
+            && let Some(what) = this.what.take()
+        {
+            this.recorder.event_for(task, EventKind::RequestSent { what });
+            this.sent = Some(task);
+        }
+        let waker = this.tag.waker(&this.recorder, WakeCause::Request, cx.waker());
+        let poll = this.inner.as_mut().poll(&mut Context::from_waker(&waker));
+        match &poll {
+            Poll::Ready(result) => {
+                if let Some(task) = this.sent.take() {
+                    let kind = match result {
+                        Ok(r) => EventKind::RequestAnswered { status: r.status },
+                        Err(FetchError::Status(status)) => EventKind::RequestAnswered { status: *status },
+                        Err(e) => EventKind::RequestFailed { error: e.to_string() },
+                    };
+                    this.recorder.event_for(task, kind);
+                }
+            }
+            Poll::Pending => this.recorder.pending_at(Some(this.site)),
+        }
+        poll
+    }
+}
+
+impl<S> Drop for TracedFetch<S> {
+    fn drop(&mut self) {
+        if let Some(task) = self.sent.take() {
+            self.recorder.event_for(task, EventKind::RequestAborted);
+        }
+    }
+}
+
+/// A named future whose every poll and wake is recorded; dropping it before
+/// it completes records it as cancelled.
+#[must_use = "futures do nothing unless you .await or poll them"]
+pub struct Instrumented<F: Future> {
+    shared: Rc<Shared>,
+    id: TaskId,
+    site: SiteId,
+    fut: Option<Pin<Box<F>>>,
+    wake: Arc<TaskWake>,
+    waker: Waker,
+    classify: fn(&F::Output) -> Outcome,
+}
+
+impl<F: Future> Instrumented<F> {
+    fn new(
+        shared: Rc<Shared>,
+        name: String,
+        loc: &'static Location<'static>,
+        fut: F,
+        classify: fn(&F::Output) -> Outcome,
+    ) -> Self {
+        let site = shared.site(loc);
+        let id = shared.add_task(name, Some(site));
+        shared.record(id, EventKind::Created);
+        let wake = Arc::new(TaskWake {
+            task: id,
+            log: Arc::clone(&shared.wakes),
+            inner: Mutex::new(Waker::noop().clone()),
+            woken: AtomicBool::new(false),
+        });
+        let waker = Waker::from(Arc::clone(&wake));
         Self {
-            env,
+            shared,
             id,
-            fut: Box::pin(fut),
-            done: false,
+            site,
+            fut: Some(Box::pin(fut)),
+            wake,
+            waker,
+            classify,
         }
     }
 }
 
 // The inner future is boxed, so no field is structurally pinned.
-impl<E: Env, F> Unpin for Instrumented<E, F> {}
+impl<F: Future> Unpin for Instrumented<F> {}
 
-impl<E: Env, F: Future> Future for Instrumented<E, F> {
+impl<F: Future> Future for Instrumented<F> {
     type Output = F::Output;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
         let this = self.get_mut();
-        if this.done {
+        let Some(fut) = this.fut.as_mut() else {
             // Polled after completion: a caller's bug; stay pending rather than
             // re-poll a finished future.
             return Poll::Pending;
+        };
+        {
+            let mut inner = this.wake.inner.lock().unwrap_or_else(|e| e.into_inner());
+            if !inner.will_wake(cx.waker()) {
+                *inner = cx.waker().clone();
+            }
         }
-        let previous = this.env.shared.current.replace(Some(this.id));
-        this.env.record(this.id, EventKind::PollStart);
-        let poll = this.fut.as_mut().poll(cx);
-        this.env.record(this.id, EventKind::PollEnd { ready: poll.is_ready() });
-        this.env.shared.current.set(previous);
-        if poll.is_ready() {
-            this.done = true;
-            this.env.record(this.id, EventKind::Completed { outcome: Outcome::Ok });
+        this.wake.woken.store(false, Ordering::Release);
+        let shared = &this.shared;
+        let previous = shared.current.replace(Some(this.id));
+        let outer_site = shared.pending_site.replace(None);
+        shared.record(this.id, EventKind::PollStart);
+        let poll = fut.as_mut().poll(&mut Context::from_waker(&this.waker));
+        let site = shared.pending_site.take();
+        match &poll {
+            Poll::Pending => {
+                shared.record(this.id, EventKind::PollEnd { ready: false, site });
+                shared.current.set(previous);
+                // The caller awaits this task: that is its await point.
+                shared.pending_site.set(outer_site.or(Some(this.site)));
+            }
+            Poll::Ready(out) => {
+                shared.record(
+                    this.id,
+                    EventKind::PollEnd {
+                        ready: true,
+                        site: None,
+                    },
+                );
+                let outcome = (this.classify)(out);
+                this.fut = None;
+                shared.record(this.id, EventKind::Completed { outcome });
+                shared.current.set(previous);
+                shared.pending_site.set(outer_site);
+            }
         }
         poll
     }
 }
 
-impl<E: Env, F> Drop for Instrumented<E, F> {
+impl<F: Future> Drop for Instrumented<F> {
     fn drop(&mut self) {
-        if !self.done {
-            self.done = true;
-            self.env.record(
-                self.id,
-                EventKind::Completed {
-                    outcome: Outcome::Cancelled,
-                },
-            );
+        if let Some(fut) = self.fut.take() {
+            // Drop the work as this task, so that what it held (timers,
+            // requests, permits, child tasks) is recorded before its end.
+            let previous = self.shared.current.replace(Some(self.id));
+            drop(fut);
+            self.shared.current.set(previous);
+            let outcome = self.shared.drop_as.get().unwrap_or(Outcome::Cancelled);
+            self.shared.record(self.id, EventKind::Completed { outcome });
         }
     }
 }

@@ -1,43 +1,110 @@
-//! A deterministic, single-threaded runtime whose clock jumps to the next
+//! A deterministic, single-threaded executor whose clock jumps to the next
 //! timer whenever nothing is runnable.
+//!
+//! Rules, relied on by tests and stated in `ARCHITECTURE.md`:
+//! - woken tasks run in the order they were woken (FIFO);
+//! - only when no task is runnable does the clock move, straight to the
+//!   earliest armed timer, and it fires that one timer alone; timers with
+//!   equal deadlines fire in the order they were armed;
+//! - the clock never goes backwards;
+//! - the random source is seeded: the same seed and the same demo give the
+//!   same trace.
 
 use std::cell::{Cell, RefCell};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::fmt;
 use std::future::Future;
 use std::pin::{Pin, pin};
 use std::rc::Rc;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll, Wake, Waker};
 use std::time::Duration;
 
+use futures::future::LocalBoxFuture;
+
 use crate::env::Env;
+use crate::net::{FetchError, Request, Response, SimLab};
+
+/// The id the future given to `block_on` goes by in the ready queue.
+const MAIN: usize = usize::MAX;
 
 #[derive(Default)]
-struct Clock {
+struct ReadyQueue(Mutex<VecDeque<usize>>);
+
+impl ReadyQueue {
+    fn push(&self, id: usize) {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).push_back(id);
+    }
+
+    fn pop(&self) -> Option<usize> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).pop_front()
+    }
+
+    fn is_empty(&self) -> bool {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).is_empty()
+    }
+}
+
+struct TaskWaker {
+    id: usize,
+    queue: Arc<ReadyQueue>,
+    scheduled: AtomicBool,
+}
+
+impl Wake for TaskWaker {
+    fn wake(self: Arc<Self>) {
+        self.wake_by_ref();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        if !self.scheduled.swap(true, Ordering::AcqRel) {
+            self.queue.push(self.id);
+        }
+    }
+}
+
+struct Slot {
+    fut: Option<LocalBoxFuture<'static, ()>>,
+    waker: Arc<TaskWaker>,
+}
+
+struct Core {
     now: Cell<Duration>,
     next_seq: Cell<u64>,
-    /// Armed timers by (deadline, registration order): the first entry is the
-    /// next to fire, and equal deadlines fire in the order they were armed.
+    /// Armed timers by (deadline, registration order): the first entry is
+    /// the next to fire.
     timers: RefCell<BTreeMap<(Duration, u64), Waker>>,
+    tasks: RefCell<Vec<Slot>>,
+    ready: Arc<ReadyQueue>,
+    live: Cell<usize>,
+    polls: Cell<u64>,
+    rng: RefCell<fastrand::Rng>,
+    lab: RefCell<SimLab>,
 }
 
-/// The virtual runtime. Build one, take its [`VirtualEnv`], and drive a
-/// future with [`VirtualRuntime::block_on`].
-#[derive(Default)]
+/// The virtual runtime. Build one, take its [`VirtualEnv`], spawn tasks or
+/// drive a future with [`VirtualRuntime::block_on`], or advance it step by
+/// step with [`VirtualRuntime::step`] and [`VirtualRuntime::run_until`].
 pub struct VirtualRuntime {
-    clock: Rc<Clock>,
+    core: Rc<Core>,
 }
 
-/// The environment of a [`VirtualRuntime`]: its clock and timers.
+impl Default for VirtualRuntime {
+    fn default() -> Self {
+        Self::with_seed(0)
+    }
+}
+
+/// The environment of a [`VirtualRuntime`]: its clock, timers, spawner,
+/// seeded random source and simulated lab network.
 #[derive(Clone)]
 pub struct VirtualEnv {
-    clock: Rc<Clock>,
+    core: Rc<Core>,
 }
 
-/// `block_on` found the future pending with no timer left to fire: it can
-/// never complete.
+/// Nothing is runnable and no timer is armed, yet work is unfinished: it
+/// can never complete.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Stalled {
     /// Virtual time when it stalled.
@@ -56,79 +123,256 @@ impl fmt::Display for Stalled {
 
 impl std::error::Error for Stalled {}
 
-struct Flag(AtomicBool);
-
-impl Wake for Flag {
-    fn wake(self: Arc<Self>) {
-        self.0.store(true, Ordering::SeqCst);
-    }
+/// What one [`VirtualRuntime::step`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// Polled one runnable task.
+    Polled,
+    /// Nothing was runnable: moved the clock to this instant and fired the
+    /// earliest timer.
+    Fired(Duration),
+    /// Nothing runnable and no timer armed.
+    Idle,
 }
 
 impl VirtualRuntime {
-    /// A runtime at virtual time zero.
+    /// A runtime at virtual time zero whose random source has seed 0.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// A runtime at virtual time zero whose random source has this seed.
+    pub fn with_seed(seed: u64) -> Self {
+        Self {
+            core: Rc::new(Core {
+                now: Cell::new(Duration::ZERO),
+                next_seq: Cell::new(0),
+                timers: RefCell::new(BTreeMap::new()),
+                tasks: RefCell::new(Vec::new()),
+                ready: Arc::new(ReadyQueue::default()),
+                live: Cell::new(0),
+                polls: Cell::new(0),
+                rng: RefCell::new(fastrand::Rng::with_seed(seed)),
+                lab: RefCell::new(SimLab::default()),
+            }),
+        }
     }
 
     /// The environment whose clock this runtime drives.
     pub fn env(&self) -> VirtualEnv {
         VirtualEnv {
-            clock: Rc::clone(&self.clock),
+            core: Rc::clone(&self.core),
         }
     }
 
     /// The current virtual time.
     pub fn now(&self) -> Duration {
-        self.clock.now.get()
+        self.core.now.get()
     }
 
-    /// Polls `fut` until it completes, firing timers one at a time in
-    /// (deadline, registration) order whenever it is pending. Returns
-    /// [`Stalled`] if it is pending with no timer left.
+    /// Spawned tasks that have not finished.
+    pub fn live_tasks(&self) -> usize {
+        self.core.live.get()
+    }
+
+    /// Polls made so far, of every task.
+    pub fn polls(&self) -> u64 {
+        self.core.polls.get()
+    }
+
+    /// The deadline of the earliest armed timer.
+    pub fn next_deadline(&self) -> Option<Duration> {
+        self.core.timers.borrow().first_key_value().map(|((d, _), _)| *d)
+    }
+
+    /// Polls `fut`, and every task spawned meanwhile, until `fut` completes.
+    /// Returns [`Stalled`] if it is pending with nothing runnable and no
+    /// timer left. Spawned tasks still running are left for later steps.
     pub fn block_on<F: Future>(&self, fut: F) -> Result<F::Output, Stalled> {
         let mut fut = pin!(fut);
-        let flag = Arc::new(Flag(AtomicBool::new(true)));
-        let waker = Waker::from(Arc::clone(&flag));
-        let mut cx = Context::from_waker(&waker);
+        let main = Arc::new(TaskWaker {
+            id: MAIN,
+            queue: Arc::clone(&self.core.ready),
+            scheduled: AtomicBool::new(true),
+        });
+        let waker = Waker::from(Arc::clone(&main));
+        self.core.ready.push(MAIN);
         loop {
-            if flag.0.swap(false, Ordering::SeqCst) {
-                if let Poll::Ready(out) = fut.as_mut().poll(&mut cx) {
-                    return Ok(out);
-                }
-                continue;
-            }
-            let next = self.clock.timers.borrow_mut().pop_first();
-            match next {
-                Some(((deadline, _), timer_waker)) => {
-                    if deadline > self.clock.now.get() {
-                        self.clock.now.set(deadline);
+            match self.core.ready.pop() {
+                Some(MAIN) => {
+                    main.scheduled.store(false, Ordering::Release);
+                    self.core.polls.set(self.core.polls.get() + 1);
+                    if let Poll::Ready(out) = fut.as_mut().poll(&mut Context::from_waker(&waker)) {
+                        return Ok(out);
                     }
-                    timer_waker.wake();
                 }
-                None => return Err(Stalled { at: self.now() }),
+                Some(id) => self.poll_task(id),
+                None => {
+                    if self.fire_next(None).is_none() {
+                        return Err(Stalled { at: self.now() });
+                    }
+                }
             }
         }
+    }
+
+    /// Does one thing: polls the next runnable task, or, if none is
+    /// runnable, moves the clock to the earliest timer and fires it.
+    pub fn step(&self) -> Step {
+        loop {
+            match self.core.ready.pop() {
+                // A stale wake of a finished block_on: nothing to poll.
+                Some(MAIN) => continue,
+                Some(id) => {
+                    self.poll_task(id);
+                    return Step::Polled;
+                }
+                None => return self.fire_next(None).map_or(Step::Idle, Step::Fired),
+            }
+        }
+    }
+
+    /// Runs everything that is due up to and including the instant
+    /// `deadline`, then sets the clock to it (if it is later than now).
+    pub fn run_until(&self, deadline: Duration) {
+        loop {
+            match self.core.ready.pop() {
+                Some(MAIN) => {}
+                Some(id) => self.poll_task(id),
+                None => {
+                    if self.fire_next(Some(deadline)).is_none() {
+                        break;
+                    }
+                }
+            }
+        }
+        if deadline > self.now() {
+            self.core.now.set(deadline);
+        }
+    }
+
+    /// Runs until every spawned task has finished. [`Stalled`] if some
+    /// cannot: pending with nothing runnable and no timer armed.
+    pub fn run(&self) -> Result<(), Stalled> {
+        loop {
+            if self.step() == Step::Idle {
+                return if self.core.live.get() == 0 {
+                    Ok(())
+                } else {
+                    Err(Stalled { at: self.now() })
+                };
+            }
+        }
+    }
+
+    /// True if a task is runnable now.
+    pub fn has_ready(&self) -> bool {
+        !self.core.ready.is_empty()
+    }
+
+    fn poll_task(&self, id: usize) {
+        let taken = {
+            let tasks = self.core.tasks.borrow();
+            tasks.get(id).map(|slot| (slot.fut.is_some(), Arc::clone(&slot.waker)))
+        };
+        let Some((true, task_waker)) = taken else {
+            return;
+        };
+        let Some(mut fut) = self.core.tasks.borrow_mut().get_mut(id).and_then(|s| s.fut.take()) else {
+            return;
+        };
+        task_waker.scheduled.store(false, Ordering::Release);
+        let waker = Waker::from(task_waker);
+        self.core.polls.set(self.core.polls.get() + 1);
+        match fut.as_mut().poll(&mut Context::from_waker(&waker)) {
+            Poll::Ready(()) => {
+                self.core.live.set(self.core.live.get() - 1);
+                // Dropped outside any borrow: its drop may wake or spawn.
+                drop(fut);
+            }
+            Poll::Pending => {
+                if let Some(slot) = self.core.tasks.borrow_mut().get_mut(id) {
+                    slot.fut = Some(fut);
+                }
+            }
+        }
+    }
+
+    /// Fires the earliest timer if there is one (due by `limit`, if given).
+    fn fire_next(&self, limit: Option<Duration>) -> Option<Duration> {
+        let next = {
+            let mut timers = self.core.timers.borrow_mut();
+            match timers.first_key_value() {
+                Some(((deadline, _), _)) if limit.is_none_or(|l| *deadline <= l) => timers.pop_first(),
+                _ => None,
+            }
+        };
+        let ((deadline, _), waker) = next?;
+        if deadline > self.core.now.get() {
+            self.core.now.set(deadline);
+        }
+        waker.wake();
+        Some(self.core.now.get())
+    }
+}
+
+impl Drop for VirtualRuntime {
+    fn drop(&mut self) {
+        // Tasks hold environments that hold the core: drop them now, so the
+        // cycle breaks and each records its cancellation.
+        let tasks: Vec<Slot> = std::mem::take(&mut *self.core.tasks.borrow_mut());
+        for mut slot in tasks {
+            drop(slot.fut.take());
+        }
+        self.core.timers.borrow_mut().clear();
     }
 }
 
 impl Env for VirtualEnv {
     fn now(&self) -> Duration {
-        self.clock.now.get()
+        self.core.now.get()
     }
 
     fn sleep(&self, duration: Duration) -> impl Future<Output = ()> + 'static {
         VirtualSleep {
-            clock: Rc::clone(&self.clock),
+            core: Rc::clone(&self.core),
             deadline: self.now() + duration,
             key: None,
         }
+    }
+
+    fn spawn_boxed(&self, fut: LocalBoxFuture<'static, ()>) {
+        let mut tasks = self.core.tasks.borrow_mut();
+        let id = tasks.len();
+        let waker = Arc::new(TaskWaker {
+            id,
+            queue: Arc::clone(&self.core.ready),
+            scheduled: AtomicBool::new(true),
+        });
+        tasks.push(Slot { fut: Some(fut), waker });
+        self.core.live.set(self.core.live.get() + 1);
+        self.core.ready.push(id);
+    }
+
+    fn fetch(&self, request: Request) -> impl Future<Output = Result<Response, FetchError>> + 'static {
+        let random = self.random();
+        let (latency, result) = self.core.lab.borrow_mut().answer(&request, random);
+        let sleep = self.sleep(latency);
+        async move {
+            sleep.await;
+            result
+        }
+    }
+
+    fn random(&self) -> u64 {
+        self.core.rng.borrow_mut().u64(..)
     }
 }
 
 /// A virtual timer. Dropping it disarms it.
 #[must_use = "futures do nothing unless you .await or poll them"]
 struct VirtualSleep {
-    clock: Rc<Clock>,
+    core: Rc<Core>,
     deadline: Duration,
     key: Option<(Duration, u64)>,
 }
@@ -137,23 +381,23 @@ impl Future for VirtualSleep {
     type Output = ();
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        if self.clock.now.get() >= self.deadline {
+        if self.core.now.get() >= self.deadline {
             if let Some(key) = self.key.take() {
-                self.clock.timers.borrow_mut().remove(&key);
+                self.core.timers.borrow_mut().remove(&key);
             }
             return Poll::Ready(());
         }
         let key = match self.key {
             Some(key) => key,
             None => {
-                let seq = self.clock.next_seq.get();
-                self.clock.next_seq.set(seq + 1);
+                let seq = self.core.next_seq.get();
+                self.core.next_seq.set(seq + 1);
                 let key = (self.deadline, seq);
                 self.key = Some(key);
                 key
             }
         };
-        self.clock.timers.borrow_mut().insert(key, cx.waker().clone());
+        self.core.timers.borrow_mut().insert(key, cx.waker().clone());
         Poll::Pending
     }
 }
@@ -161,7 +405,7 @@ impl Future for VirtualSleep {
 impl Drop for VirtualSleep {
     fn drop(&mut self) {
         if let Some(key) = self.key.take() {
-            self.clock.timers.borrow_mut().remove(&key);
+            self.core.timers.borrow_mut().remove(&key);
         }
     }
 }
@@ -202,7 +446,7 @@ mod tests {
             }
         });
         assert_eq!(out, Ok("short"));
-        assert!(rt.clock.timers.borrow().is_empty(), "the loser's timer stays armed");
+        assert_eq!(rt.next_deadline(), None, "the loser's timer stays armed");
         assert_eq!(rt.now(), Duration::from_millis(10));
     }
 
@@ -232,5 +476,81 @@ mod tests {
         ))
         .expect("runs");
         assert_eq!(rt.now(), Duration::from_millis(300));
+    }
+
+    #[test]
+    fn spawned_tasks_run_in_wake_order_and_steps_are_single() {
+        let rt = VirtualRuntime::new();
+        let env = rt.env();
+        let log = Rc::new(RefCell::new(Vec::new()));
+        for (name, ms) in [("a", 20u64), ("b", 10), ("c", 20)] {
+            let (env2, log) = (env.clone(), Rc::clone(&log));
+            env.spawn(name, async move {
+                env2.sleep(Duration::from_millis(ms)).await;
+                log.borrow_mut().push((name, env2.now().as_millis()));
+            })
+            .detach();
+        }
+        assert_eq!(rt.live_tasks(), 3);
+        // Three first polls, then the clock moves one timer at a time.
+        assert_eq!([rt.step(), rt.step(), rt.step()], [Step::Polled; 3]);
+        assert_eq!(rt.step(), Step::Fired(Duration::from_millis(10)));
+        assert_eq!(rt.step(), Step::Polled);
+        assert_eq!(rt.step(), Step::Fired(Duration::from_millis(20)));
+        rt.run().expect("finishes");
+        assert_eq!(*log.borrow(), [("b", 10), ("a", 20), ("c", 20)]);
+        assert_eq!(rt.step(), Step::Idle);
+    }
+
+    #[test]
+    fn run_until_stops_at_the_instant() {
+        let rt = VirtualRuntime::new();
+        let env = rt.env();
+        let hits = Rc::new(Cell::new(0));
+        let (env2, hits2) = (env.clone(), Rc::clone(&hits));
+        env.spawn("ticker", async move {
+            for _ in 0..10 {
+                env2.sleep(Duration::from_millis(100)).await;
+                hits2.set(hits2.get() + 1);
+            }
+        })
+        .detach();
+        rt.run_until(Duration::from_millis(350));
+        assert_eq!((hits.get(), rt.now()), (3, Duration::from_millis(350)));
+        rt.run_until(Duration::from_millis(400));
+        assert_eq!(hits.get(), 4, "a timer due exactly at the instant fires");
+    }
+
+    #[test]
+    fn dropping_a_handle_cancels_and_detach_does_not() {
+        let rt = VirtualRuntime::new();
+        let env = rt.env();
+        let done = Rc::new(Cell::new(0));
+        let make = |done: Rc<Cell<u32>>| {
+            let env = env.clone();
+            async move {
+                env.sleep(Duration::from_millis(5)).await;
+                done.set(done.get() + 1);
+                7
+            }
+        };
+        let out = rt
+            .block_on(async {
+                drop(env.spawn("dropped", make(Rc::clone(&done))));
+                env.spawn("detached", make(Rc::clone(&done))).detach();
+                env.spawn("joined", make(Rc::clone(&done))).await
+            })
+            .expect("runs");
+        rt.run().expect("finishes");
+        assert_eq!((out, done.get()), (Ok(7), 2));
+    }
+
+    #[test]
+    fn same_seed_same_numbers() {
+        let a: Vec<u64> = (0..3).map(|_| VirtualRuntime::with_seed(9).env().random()).collect();
+        let b = VirtualRuntime::with_seed(9).env();
+        let c = VirtualRuntime::with_seed(10).env();
+        assert_eq!(a[0], b.random());
+        assert_ne!(b.random(), c.random());
     }
 }

@@ -8,7 +8,7 @@ wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 use std::time::Duration;
 
-use asyncscope_core::demos::sequential_vs_concurrent::{self as demo, Params, Run};
+use asyncscope_core::demos::sequential_vs_concurrent::{self as demo, Params, Run, SOURCE};
 use asyncscope_core::trace::Outcome;
 use asyncscope_core::{Trace, VirtualRuntime};
 
@@ -84,28 +84,36 @@ fn one_mode_makes_one_run() {
 fn sequential_trace_reads_as_expected() {
     let runs = run(&[("mode", "sequential"), ("duration_ms", "250")]);
     // A timer's firing is observed by the poll that the wake caused, so
-    // "timer fired" sits inside that poll.
-    let want = [
-        "      0ms job0 created",
-        "      0ms job0 poll",
-        "      0ms job0 timer armed for 250ms",
-        "      0ms job0 poll end: pending",
-        "    250ms job0 poll",
-        "    250ms job0 timer fired",
-        "    250ms job0 poll end: ready",
-        "    250ms job0 completed: ok",
-        "    250ms job1 created",
-        "    250ms job1 poll",
-        "    250ms job1 timer armed for 500ms",
-        "    250ms job1 poll end: pending",
-        "    500ms job1 poll",
-        "    500ms job1 timer fired",
-        "    500ms job1 poll end: ready",
-        "    500ms job1 completed: ok",
-        "",
-    ]
-    .join("\n");
-    assert_eq!(runs[0].1.render_text(), want);
+    // "timer fired" sits inside that poll; the pending line is the
+    // `env.sleep(duration).await` of `job`.
+    // The await point is named by its line in the demo's source.
+    let line = SOURCE
+        .lines()
+        .position(|l| l.trim() == "env.sleep(duration).await;")
+        .expect("job sleeps")
+        + 1;
+    let text = tidy(&runs[0].1.render_text()).replace(&format!("at line {line}"), "at job's sleep");
+    expect_test::expect![[r#"
+        0ms job0 created
+        0ms job0 poll
+        0ms job0 timer armed for 250ms
+        0ms job0 poll end: pending at job's sleep
+        250ms job0 woken by its timer
+        250ms job0 poll
+        250ms job0 timer fired
+        250ms job0 poll end: ready
+        250ms job0 completed: ok
+        250ms job1 created
+        250ms job1 poll
+        250ms job1 timer armed for 500ms
+        250ms job1 poll end: pending at job's sleep
+        500ms job1 woken by its timer
+        500ms job1 poll
+        500ms job1 timer fired
+        500ms job1 poll end: ready
+        500ms job1 completed: ok
+    "#]]
+    .assert_eq(&text);
 }
 
 #[test]
@@ -167,4 +175,10 @@ fn each_job_is_polled_twice_under_virtual_time() {
         let polls = trace.render_text().lines().filter(|l| l.ends_with(" poll")).count();
         assert_eq!(polls, 8, "{run:?} run:\n{}", trace.render_text());
     }
+}
+
+/// The trace as text with each line's alignment padding removed, so that
+/// expectations read the same however wide the time column is.
+fn tidy(text: &str) -> String {
+    text.lines().map(|l| format!("{}\n", l.trim_start())).collect()
 }

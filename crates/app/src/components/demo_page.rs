@@ -109,7 +109,7 @@ fn Runner(props: &RunnerProps) -> Html {
             if state.is_running() || !state.form.is_valid() {
                 return;
             }
-            let Ok(Some(started)) = demos::start(slug, BrowserEnv, &state.form.pairs()) else {
+            let Ok(Some(started)) = demos::start(slug, BrowserEnv::default(), &state.form.pairs()) else {
                 return;
             };
             replace_hash(&Route::demo_hash(slug, &state.form.query()));

@@ -20,9 +20,11 @@ pub struct TimelineProps {
     pub finished: bool,
 }
 
-const STATES: [(SegmentState, &str); 3] = [
+const STATES: [(SegmentState, &str); 5] = [
     (SegmentState::Polled, "polled: the future's code is running"),
     (SegmentState::Sleeping, "sleeping: pending on its timer"),
+    (SegmentState::WaitingPermit, "permit: waiting for a semaphore permit"),
+    (SegmentState::AwaitingIo, "io: awaiting a request"),
     (SegmentState::Waiting, "waiting: pending on something else"),
 ];
 

@@ -1,0 +1,1 @@
+//! Instrumented combinators, one per file, in the futures-rs style.

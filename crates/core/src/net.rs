@@ -1,0 +1,238 @@
+//! The network seam: requests, responses, errors, and the simulated lab
+//! that answers them under virtual time.
+//!
+//! The simulated lab speaks the same paths as the lab server
+//! (`/api/delay/{ms}`, `/api/status/{code}`, `/api/flaky/{key}`), so one
+//! demo runs against the real server in the browser and against this model
+//! in tests and virtual-time runs.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::time::Duration;
+
+/// An HTTP method.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Method {
+    /// `GET`
+    Get,
+    /// `POST`
+    Post,
+}
+
+impl Method {
+    /// `GET` or `POST`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+        }
+    }
+}
+
+/// A request to send.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Request {
+    /// The method.
+    pub method: Method,
+    /// A path on the lab server (`/api/delay/100`) or a full URL.
+    pub url: String,
+    /// A JSON body, for `POST`.
+    pub body: Option<String>,
+}
+
+impl Request {
+    /// A `GET` of `url`.
+    pub fn get(url: impl Into<String>) -> Self {
+        Self {
+            method: Method::Get,
+            url: url.into(),
+            body: None,
+        }
+    }
+
+    /// A `POST` of a JSON `body` to `url`.
+    pub fn post_json(url: impl Into<String>, body: impl Into<String>) -> Self {
+        Self {
+            method: Method::Post,
+            url: url.into(),
+            body: Some(body.into()),
+        }
+    }
+
+    /// `GET /api/delay/100`: how traces name it.
+    pub fn describe(&self) -> String {
+        format!("{} {}", self.method.as_str(), self.url)
+    }
+}
+
+/// A response: status and body.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Response {
+    /// The HTTP status code.
+    pub status: u16,
+    /// The body, as text.
+    pub body: String,
+}
+
+impl Response {
+    /// The response itself if its status is 2xx, else [`FetchError::Status`].
+    pub fn error_for_status(self) -> Result<Response, FetchError> {
+        if (200..300).contains(&self.status) {
+            Ok(self)
+        } else {
+            Err(FetchError::Status(self.status))
+        }
+    }
+}
+
+/// Why a request gave no usable response.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FetchError {
+    /// The server answered with a status that is not a success.
+    Status(u16),
+    /// No response: the connection failed, or the browser refused (CORS).
+    Network(String),
+    /// The body could not be read or parsed.
+    Body(String),
+    /// This environment has no network.
+    Unavailable(String),
+}
+
+impl fmt::Display for FetchError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FetchError::Status(code) => write!(f, "HTTP {code}"),
+            FetchError::Network(why) => write!(f, "network error: {why}"),
+            FetchError::Body(why) => write!(f, "could not read the body: {why}"),
+            FetchError::Unavailable(why) => write!(f, "no network: {why}"),
+        }
+    }
+}
+
+impl std::error::Error for FetchError {}
+
+/// The simulated lab: how long a request takes and what it answers.
+/// Deterministic: randomness comes from the request's `seed` or the
+/// caller's random source.
+#[derive(Debug, Default)]
+pub struct SimLab {
+    flaky_calls: HashMap<String, u32>,
+}
+
+/// The largest delay the lab accepts, in milliseconds.
+pub const MAX_DELAY_MS: u64 = 30_000;
+
+impl SimLab {
+    /// Answers `request`: `(latency, result)`. `random` is a fresh random
+    /// number for endpoints that draw one.
+    pub fn answer(&mut self, request: &Request, random: u64) -> (Duration, Result<Response, FetchError>) {
+        let path_and_query = match request.url.find("/api/") {
+            Some(i) => &request.url[i..],
+            None => {
+                return (
+                    Duration::ZERO,
+                    Err(FetchError::Network(format!("{} is not on the lab server", request.url))),
+                );
+            }
+        };
+        let (path, query) = path_and_query.split_once('?').unwrap_or((path_and_query, ""));
+        let param = |name: &str| {
+            query
+                .split('&')
+                .filter_map(|kv| kv.split_once('='))
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| v)
+        };
+        let segments: Vec<&str> = path.trim_start_matches("/api/").split('/').collect();
+        let bad = |error: String, allowed: &str| {
+            let body = format!(r#"{{"error":{error:?},"allowed":{allowed:?}}}"#);
+            (Duration::ZERO, Ok(Response { status: 400, body }))
+        };
+        match segments.as_slice() {
+            ["health"] => ok(Duration::ZERO, 200, r#"{"status":"ok"}"#.to_string()),
+            ["delay", ms] => {
+                let Some(ms) = ms.parse::<u64>().ok().filter(|m| *m <= MAX_DELAY_MS) else {
+                    return bad(format!("delay {ms} is out of range"), "0..=30000");
+                };
+                let status = param("status").and_then(|s| s.parse::<u16>().ok()).unwrap_or(200);
+                let jitter = param("jitter_ms").and_then(|s| s.parse::<u64>().ok()).unwrap_or(0);
+                let fail_rate = param("fail_rate").and_then(|s| s.parse::<f64>().ok()).unwrap_or(0.0);
+                let mut rng = match param("seed").and_then(|s| s.parse::<u64>().ok()) {
+                    Some(seed) => fastrand::Rng::with_seed(seed),
+                    None => fastrand::Rng::with_seed(random),
+                };
+                let extra = if jitter > 0 { rng.u64(0..=jitter) } else { 0 };
+                let status = if fail_rate > 0.0 && rng.f64() < fail_rate {
+                    500
+                } else {
+                    status
+                };
+                let latency = Duration::from_millis(ms + extra);
+                ok(
+                    latency,
+                    status,
+                    format!(r#"{{"delay_ms":{},"status":{status}}}"#, ms + extra),
+                )
+            }
+            ["status", code] => match code.parse::<u16>().ok().filter(|c| (200..=599).contains(c)) {
+                Some(code) => ok(Duration::ZERO, code, format!(r#"{{"status":{code}}}"#)),
+                None => bad(format!("status {code} is out of range"), "200..=599"),
+            },
+            ["flaky", key] => {
+                let fail_first = param("fail_first").and_then(|s| s.parse::<u32>().ok()).unwrap_or(0);
+                let calls = self.flaky_calls.entry((*key).to_string()).or_insert(0);
+                *calls += 1;
+                let status = if *calls <= fail_first { 503 } else { 200 };
+                ok(
+                    Duration::ZERO,
+                    status,
+                    format!(r#"{{"call":{calls},"status":{status}}}"#),
+                )
+            }
+            _ => ok(
+                Duration::ZERO,
+                404,
+                format!(r#"{{"error":"no such endpoint: {path}"}}"#),
+            ),
+        }
+    }
+}
+
+fn ok(latency: Duration, status: u16, body: String) -> (Duration, Result<Response, FetchError>) {
+    (latency, Ok(Response { status, body }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lab_paths_answer_like_the_server() {
+        let mut lab = SimLab::default();
+        let (latency, r) = lab.answer(&Request::get("/api/delay/250?status=500"), 0);
+        assert_eq!((latency, r.map(|r| r.status)), (Duration::from_millis(250), Ok(500)));
+        let (_, r) = lab.answer(&Request::get("http://127.0.0.1:8081/api/status/404"), 0);
+        assert_eq!(r.map(|r| r.status), Ok(404));
+        let (_, r) = lab.answer(&Request::get("/api/delay/99999"), 0);
+        assert_eq!(r.map(|r| r.status), Ok(400));
+        let flaky: Vec<u16> = (0..3)
+            .map(|_| {
+                lab.answer(&Request::get("/api/flaky/k?fail_first=2"), 0)
+                    .1
+                    .map_or(0, |r| r.status)
+            })
+            .collect();
+        assert_eq!(flaky, [503, 503, 200]);
+        let (_, r) = lab.answer(&Request::get("https://example.com/"), 0);
+        assert!(matches!(r, Err(FetchError::Network(_))));
+    }
+
+    #[test]
+    fn seeded_jitter_repeats() {
+        let mut lab = SimLab::default();
+        let a = lab.answer(&Request::get("/api/delay/100?jitter_ms=50&seed=7"), 1).0;
+        let b = lab.answer(&Request::get("/api/delay/100?jitter_ms=50&seed=7"), 2).0;
+        assert_eq!(a, b);
+        assert!(a >= Duration::from_millis(100) && a <= Duration::from_millis(150));
+    }
+}

@@ -1,0 +1,278 @@
+//! [`Recorder`]: the handle through which instrumented futures and
+//! combinators write to a trace. A recorder that is off records nothing,
+//! so the same combinator runs traced or untraced.
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::panic::Location;
+use std::rc::Rc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::task::{Wake, Waker};
+use std::time::Duration;
+
+use crate::trace::{EventKind, Outcome, ResourceId, ResourceKind, SiteId, TaskId, Trace, WakeCause};
+
+/// Wakes that happened since the last recorded event. Wakers may be called
+/// from anywhere, so they only append here; the next recorded event first
+/// turns these into `Woken` events.
+#[derive(Default)]
+pub(crate) struct WakeLog {
+    any: AtomicBool,
+    entries: Mutex<Vec<(TaskId, WakeCause)>>,
+}
+
+impl WakeLog {
+    fn lock(&self) -> MutexGuard<'_, Vec<(TaskId, WakeCause)>> {
+        self.entries.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub(crate) fn push(&self, task: TaskId, cause: WakeCause) {
+        self.lock().push((task, cause));
+        self.any.store(true, Ordering::Release);
+    }
+}
+
+/// Per task, between two polls: nothing recorded yet, woken recorded, or
+/// ended (no event may follow).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mark {
+    Clear,
+    Woken,
+    Ended,
+}
+
+/// The state behind a tracing environment.
+pub(crate) struct Shared {
+    clock: Box<dyn Fn() -> Duration>,
+    origin: Duration,
+    pub(crate) trace: RefCell<Trace>,
+    /// The task being polled right now.
+    pub(crate) current: Cell<Option<TaskId>>,
+    /// The await point the current poll is pending at (first leaf wins).
+    pub(crate) pending_site: Cell<Option<SiteId>>,
+    /// How tasks dropped right now end (`Timeout` inside a timeout).
+    pub(crate) drop_as: Cell<Option<Outcome>>,
+    sites: RefCell<HashMap<(usize, u32), SiteId>>,
+    pub(crate) wakes: Arc<WakeLog>,
+    marks: RefCell<Vec<Mark>>,
+}
+
+impl Shared {
+    pub(crate) fn new(clock: Box<dyn Fn() -> Duration>, capacity: usize) -> Self {
+        let origin = clock();
+        Self {
+            clock,
+            origin,
+            trace: RefCell::new(Trace::with_capacity(capacity)),
+            current: Cell::new(None),
+            pending_site: Cell::new(None),
+            drop_as: Cell::new(None),
+            sites: RefCell::new(HashMap::new()),
+            wakes: Arc::new(WakeLog::default()),
+            marks: RefCell::new(Vec::new()),
+        }
+    }
+
+    /// Time since the origin.
+    pub(crate) fn now(&self) -> Duration {
+        (self.clock)().saturating_sub(self.origin)
+    }
+
+    pub(crate) fn add_task(&self, name: String, site: Option<SiteId>) -> TaskId {
+        let id = self.trace.borrow_mut().add_task_with(name, self.current.get(), site);
+        self.marks.borrow_mut().push(Mark::Clear);
+        id
+    }
+
+    /// Records `kind` for `task` now, after any wakes that came first.
+    /// Events for a task that has ended are not recorded (the trace's
+    /// invariant: nothing follows a task's end).
+    pub(crate) fn record(&self, task: TaskId, kind: EventKind) {
+        let at = self.now();
+        let mut trace = self.trace.borrow_mut();
+        let mut marks = self.marks.borrow_mut();
+        if self.wakes.any.swap(false, Ordering::Acquire) {
+            let entries = std::mem::take(&mut *self.wakes.lock());
+            for (woken, by) in entries {
+                if let Some(mark) = marks.get_mut(woken.0 as usize)
+                    && *mark == Mark::Clear
+                {
+                    *mark = Mark::Woken;
+                    trace.push(at, woken, EventKind::Woken { by });
+                }
+            }
+        }
+        let Some(mark) = marks.get_mut(task.0 as usize) else {
+            return;
+        };
+        match (&kind, *mark) {
+            (_, Mark::Ended) => return,
+            (EventKind::Completed { .. }, _) => *mark = Mark::Ended,
+            (EventKind::PollStart, _) => *mark = Mark::Clear,
+            _ => {}
+        }
+        trace.push(at, task, kind);
+    }
+
+    pub(crate) fn site(&self, loc: &'static Location<'static>) -> SiteId {
+        let key = (loc.file().as_ptr() as usize, loc.line());
+        if let Some(id) = self.sites.borrow().get(&key) {
+            return *id;
+        }
+        let id = self.trace.borrow_mut().add_site(loc.file(), loc.line());
+        self.sites.borrow_mut().insert(key, id);
+        id
+    }
+}
+
+/// Where instrumentation writes. Cheap to clone; [`Recorder::off`] records
+/// nothing and costs next to nothing.
+#[derive(Clone, Default)]
+pub struct Recorder(pub(crate) Option<Rc<Shared>>);
+
+impl Recorder {
+    /// A recorder that records nothing.
+    pub fn off() -> Self {
+        Recorder(None)
+    }
+
+    /// True if events go somewhere.
+    pub fn is_on(&self) -> bool {
+        self.0.is_some()
+    }
+
+    /// The task being polled now, if any.
+    pub fn current_task(&self) -> Option<TaskId> {
+        self.0.as_ref().and_then(|s| s.current.get())
+    }
+
+    /// Records `kind` for the task being polled. Outside any task (or when
+    /// off) nothing is recorded.
+    pub fn event(&self, kind: EventKind) {
+        if let Some(s) = &self.0
+            && let Some(task) = s.current.get()
+        {
+            s.record(task, kind);
+        }
+    }
+
+    /// Records `kind` for `task`.
+    pub fn event_for(&self, task: TaskId, kind: EventKind) {
+        if let Some(s) = &self.0 {
+            s.record(task, kind);
+        }
+    }
+
+    /// Registers a resource (`None` when off).
+    pub fn resource(&self, name: impl Into<String>, kind: ResourceKind) -> Option<ResourceId> {
+        self.0.as_ref().map(|s| s.trace.borrow_mut().add_resource(name, kind))
+    }
+
+    /// The id of a source location (`None` when off).
+    pub fn site(&self, loc: &'static Location<'static>) -> Option<SiteId> {
+        self.0.as_ref().map(|s| s.site(loc))
+    }
+
+    /// Says that the current poll is pending at `site`, unless another
+    /// await point of this poll said so first.
+    pub fn pending_at(&self, site: Option<SiteId>) {
+        if let Some(s) = &self.0
+            && s.pending_site.get().is_none()
+        {
+            s.pending_site.set(site);
+        }
+    }
+
+    /// Runs `f` (which drops some work) so that tasks dropped in it end as
+    /// `outcome` rather than `cancelled`.
+    pub fn dropping_as<R>(&self, outcome: Outcome, f: impl FnOnce() -> R) -> R {
+        match &self.0 {
+            Some(s) => {
+                let previous = s.drop_as.replace(Some(outcome));
+                let r = f();
+                s.drop_as.set(previous);
+                r
+            }
+            None => f(),
+        }
+    }
+}
+
+/// A waker wrapper for leaf futures (timers, permits, requests): when it is
+/// called, the task it belongs to is recorded as woken by `cause`.
+#[derive(Default)]
+pub struct WakeTag {
+    slot: Option<(Arc<CauseWake>, Waker)>,
+}
+
+struct CauseWake {
+    task: TaskId,
+    cause: WakeCause,
+    log: Arc<WakeLog>,
+    inner: Mutex<Waker>,
+}
+
+impl Wake for CauseWake {
+    fn wake(self: Arc<Self>) {
+        self.wake_by_ref();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        self.log.push(self.task, self.cause);
+        self.inner.lock().unwrap_or_else(|e| e.into_inner()).wake_by_ref();
+    }
+}
+
+impl WakeTag {
+    /// The waker to poll the leaf with: `outer` itself when the recorder is
+    /// off or no task is being polled, else a wrapper that records the
+    /// cause before waking `outer`.
+    pub fn waker(&mut self, recorder: &Recorder, cause: WakeCause, outer: &Waker) -> Waker {
+        let (Some(shared), Some(task)) = (&recorder.0, recorder.current_task()) else {
+            return outer.clone();
+        };
+        match &self.slot {
+            Some((state, waker)) if state.task == task => {
+                let mut inner = state.inner.lock().unwrap_or_else(|e| e.into_inner());
+                if !inner.will_wake(outer) {
+                    *inner = outer.clone();
+                }
+                waker.clone()
+            }
+            _ => {
+                let state = Arc::new(CauseWake {
+                    task,
+                    cause,
+                    log: Arc::clone(&shared.wakes),
+                    inner: Mutex::new(outer.clone()),
+                });
+                let waker = Waker::from(Arc::clone(&state));
+                self.slot = Some((state, waker.clone()));
+                waker
+            }
+        }
+    }
+}
+
+/// The waker an instrumented task gives its future: records the task as
+/// woken (once between two polls) and wakes the executor's waker.
+pub(crate) struct TaskWake {
+    pub(crate) task: TaskId,
+    pub(crate) log: Arc<WakeLog>,
+    pub(crate) inner: Mutex<Waker>,
+    pub(crate) woken: AtomicBool,
+}
+
+impl Wake for TaskWake {
+    fn wake(self: Arc<Self>) {
+        self.wake_by_ref();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        if !self.woken.swap(true, Ordering::AcqRel) {
+            self.log.push(self.task, WakeCause::Unknown);
+        }
+        self.inner.lock().unwrap_or_else(|e| e.into_inner()).wake_by_ref();
+    }
+}

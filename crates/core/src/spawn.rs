@@ -1,0 +1,85 @@
+//! [`JoinHandle`]: the handle of a spawned task. Dropping it cancels the
+//! task; [`JoinHandle::detach`] lets the task run on its own.
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use futures::FutureExt;
+use futures::channel::oneshot;
+use futures::future::{AbortHandle, LocalBoxFuture, abortable};
+
+/// The handle of a task started with [`crate::Env::spawn`]. Awaiting it
+/// yields the task's output, or [`JoinError`] if the task was cancelled.
+#[must_use = "dropping a JoinHandle cancels its task; call .detach() to let it run"]
+pub struct JoinHandle<T> {
+    output: oneshot::Receiver<T>,
+    abort: Option<AbortHandle>,
+}
+
+/// The task ended without an output: it was cancelled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct JoinError;
+
+impl fmt::Display for JoinError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("the task was cancelled before it finished")
+    }
+}
+
+impl std::error::Error for JoinError {}
+
+/// Wraps `fut` for an executor: the boxed future to spawn, and its handle.
+pub(crate) fn wrap<F>(fut: F) -> (LocalBoxFuture<'static, ()>, JoinHandle<F::Output>)
+where
+    F: Future + 'static,
+    F::Output: 'static,
+{
+    let (tx, rx) = oneshot::channel();
+    let (fut, abort) = abortable(fut);
+    let boxed = async move {
+        if let Ok(out) = fut.await {
+            let _ = tx.send(out);
+        }
+    }
+    .boxed_local();
+    (
+        boxed,
+        JoinHandle {
+            output: rx,
+            abort: Some(abort),
+        },
+    )
+}
+
+impl<T> JoinHandle<T> {
+    /// Lets the task run to its end even though nobody awaits it.
+    pub fn detach(mut self) {
+        self.abort = None;
+    }
+
+    /// Cancels the task: its future is dropped the next time the executor
+    /// gets to it. Awaiting the handle then yields [`JoinError`].
+    pub fn abort(&self) {
+        if let Some(abort) = &self.abort {
+            abort.abort();
+        }
+    }
+}
+
+impl<T> Future for JoinHandle<T> {
+    type Output = Result<T, JoinError>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        self.output.poll_unpin(cx).map(|r| r.map_err(|_| JoinError))
+    }
+}
+
+impl<T> Drop for JoinHandle<T> {
+    fn drop(&mut self) {
+        if let Some(abort) = self.abort.take() {
+            abort.abort();
+        }
+    }
+}
