@@ -115,6 +115,15 @@ impl Shared {
         trace.push(at, task, kind);
     }
 
+    /// The site of `loc` as an await point a task can be pending at:
+    /// `None` for code inside the combinators, whose own callers' lines
+    /// are the ones worth lighting.
+    pub(crate) fn await_site(&self, loc: &'static Location<'static>) -> Option<SiteId> {
+        let file = loc.file();
+        let internal = file.contains("src/combinators/") || file.contains("src\\combinators\\");
+        (!internal).then(|| self.site(loc))
+    }
+
     pub(crate) fn site(&self, loc: &'static Location<'static>) -> SiteId {
         let key = (loc.file().as_ptr() as usize, loc.line());
         if let Some(id) = self.sites.borrow().get(&key) {

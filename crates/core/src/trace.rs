@@ -151,6 +151,12 @@ pub enum EventKind {
         /// Permits free after the release.
         available: u32,
     },
+    /// The task stopped waiting for a permit without getting one (the
+    /// wait was dropped, by a timeout for example).
+    PermitGaveUp {
+        /// The semaphore.
+        resource: ResourceId,
+    },
     /// A bounded semaphore refused a release above its limit.
     PermitRefused {
         /// The semaphore.
@@ -607,7 +613,9 @@ impl Trace {
                 EventKind::TimerArmed { .. } => p.timers = p.timers.saturating_add(1),
                 EventKind::TimerFired | EventKind::TimerCancelled => p.timers = p.timers.saturating_sub(1),
                 EventKind::PermitWaiting { .. } => p.permits = p.permits.saturating_add(1),
-                EventKind::PermitAcquired { .. } => p.permits = p.permits.saturating_sub(1),
+                EventKind::PermitAcquired { .. } | EventKind::PermitGaveUp { .. } => {
+                    p.permits = p.permits.saturating_sub(1);
+                }
                 EventKind::RequestSent { .. } => p.requests = p.requests.saturating_add(1),
                 EventKind::RequestAnswered { .. } | EventKind::RequestFailed { .. } | EventKind::RequestAborted => {
                     p.requests = p.requests.saturating_sub(1);
@@ -732,6 +740,9 @@ impl Trace {
                     if let Some(s) = stats.get_mut(resource.0 as usize) {
                         s.refused += 1;
                     }
+                }
+                EventKind::PermitGaveUp { resource } if waits.remove(&(ev.task, resource)).is_some() => {
+                    waiting[resource.0 as usize] = waiting[resource.0 as usize].saturating_sub(1);
                 }
                 EventKind::QueuePush { resource, depth } => {
                     if let Some(s) = stats.get_mut(resource.0 as usize) {
@@ -858,6 +869,7 @@ impl Trace {
             EventKind::PermitReleased { resource, available } => {
                 format!("released {} ({available} free)", self.resource_name(*resource))
             }
+            EventKind::PermitGaveUp { resource } => format!("gave up waiting for {}", self.resource_name(*resource)),
             EventKind::PermitRefused { resource } => {
                 format!("release refused by {}: above its limit", self.resource_name(*resource))
             }

@@ -80,7 +80,7 @@ impl<E: Env> Env for Traced<E> {
 
     #[track_caller]
     fn sleep(&self, duration: Duration) -> impl Future<Output = ()> + 'static {
-        let site = self.shared.site(Location::caller());
+        let site = self.shared.await_site(Location::caller());
         TracedSleep {
             recorder: self.recorder(),
             inner: Box::pin(self.inner.sleep(duration)),
@@ -97,7 +97,7 @@ impl<E: Env> Env for Traced<E> {
 
     #[track_caller]
     fn fetch(&self, request: Request) -> impl Future<Output = Result<Response, FetchError>> + 'static {
-        let site = self.shared.site(Location::caller());
+        let site = self.shared.await_site(Location::caller());
         let what = request.describe();
         TracedFetch {
             recorder: self.recorder(),
@@ -144,7 +144,7 @@ struct TracedSleep<S> {
     recorder: Recorder,
     inner: Pin<Box<S>>,
     deadline: Duration,
-    site: SiteId,
+    site: Option<SiteId>,
     /// The task that armed it, while it is armed and has not fired.
     armed: Option<TaskId>,
     tag: WakeTag,
@@ -177,7 +177,7 @@ impl<S: Future<Output = ()>> Future for TracedSleep<S> {
                     this.recorder.event_for(task, EventKind::TimerFired);
                 }
             }
-            Poll::Pending => this.recorder.pending_at(Some(this.site)),
+            Poll::Pending => this.recorder.pending_at(this.site),
         }
         poll
     }
@@ -198,7 +198,7 @@ struct TracedFetch<S> {
     recorder: Recorder,
     inner: Pin<Box<S>>,
     what: Option<String>,
-    site: SiteId,
+    site: Option<SiteId>,
     /// The task that sent it, while it is in flight.
     sent: Option<TaskId>,
     tag: WakeTag,
@@ -230,7 +230,7 @@ impl<S: Future<Output = Result<Response, FetchError>>> Future for TracedFetch<S>
                     this.recorder.event_for(task, kind);
                 }
             }
-            Poll::Pending => this.recorder.pending_at(Some(this.site)),
+            Poll::Pending => this.recorder.pending_at(this.site),
         }
         poll
     }
