@@ -1,0 +1,104 @@
+//! Poll-level tests with counting wakers: the instrumentation forwards
+//! every wake exactly once and records it, and never wakes on its own.
+
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+#[cfg(target_arch = "wasm32")]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
+use std::pin::pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::task::{Context, Poll, Wake, Waker};
+use std::time::Duration;
+
+use asyncscope_core::combinators::Semaphore;
+use asyncscope_core::trace::{EventKind, WakeCause};
+use asyncscope_core::{Env, Traced, VirtualRuntime};
+
+#[derive(Default)]
+struct Counter(AtomicUsize);
+
+impl Wake for Counter {
+    fn wake(self: Arc<Self>) {
+        self.0.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+fn counting() -> (Arc<Counter>, Waker) {
+    let counter = Arc::new(Counter::default());
+    (Arc::clone(&counter), Waker::from(counter))
+}
+
+#[test]
+fn a_traced_timer_wakes_its_task_once_and_says_so() {
+    let rt = VirtualRuntime::new();
+    let env = Traced::new(rt.env());
+    let e = env.clone();
+    let mut task = pin!(env.task(
+        "sleeper".into(),
+        async move { e.sleep(Duration::from_millis(40)).await }
+    ));
+    let (count, waker) = counting();
+    let mut cx = Context::from_waker(&waker);
+    assert!(task.as_mut().poll(&mut cx).is_pending());
+    assert!(
+        task.as_mut().poll(&mut cx).is_pending(),
+        "a second poll re-registers, no more"
+    );
+    assert_eq!(count.0.load(Ordering::SeqCst), 0, "nothing wakes before the deadline");
+    rt.run_until(Duration::from_millis(39));
+    assert_eq!(count.0.load(Ordering::SeqCst), 0);
+    rt.run_until(Duration::from_millis(40));
+    assert_eq!(count.0.load(Ordering::SeqCst), 1);
+    assert_eq!(task.as_mut().poll(&mut cx), Poll::Ready(()));
+    let trace = env.snapshot();
+    let wakes: Vec<_> = trace
+        .events()
+        .iter()
+        .filter_map(|e| match e.kind {
+            EventKind::Woken { by } => Some((e.at.as_millis(), by)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(wakes, [(40, WakeCause::Timer)]);
+    assert_eq!(trace.spans()[0].polls, 3);
+}
+
+#[test]
+fn a_freed_permit_wakes_the_waiter_once() {
+    let rt = VirtualRuntime::new();
+    let env = Traced::new(rt.env());
+    let sem = Semaphore::new(&env, "one", 1);
+    let held = sem.try_acquire().expect("free");
+    let s = sem.clone();
+    let mut waiter = pin!(env.task("waiter".into(), async move { s.acquire().await.forget() }));
+    let (count, waker) = counting();
+    let mut cx = Context::from_waker(&waker);
+    assert!(waiter.as_mut().poll(&mut cx).is_pending());
+    assert_eq!(count.0.load(Ordering::SeqCst), 0);
+    drop(held);
+    assert_eq!(count.0.load(Ordering::SeqCst), 1);
+    assert_eq!(waiter.as_mut().poll(&mut cx), Poll::Ready(()));
+    let text = env.snapshot().render_text();
+    assert!(text.contains("waiter woken by one"), "{text}");
+}
+
+#[test]
+fn a_dropped_task_records_its_cancellation_and_disarms_its_timer() {
+    let rt = VirtualRuntime::new();
+    let env = Traced::new(rt.env());
+    let e = env.clone();
+    let mut task = Box::pin(env.task("doomed".into(), async move { e.sleep(Duration::from_millis(5)).await }));
+    let (count, waker) = counting();
+    assert!(task.as_mut().poll(&mut Context::from_waker(&waker)).is_pending());
+    drop(task);
+    assert_eq!(rt.next_deadline(), None);
+    rt.run_until(Duration::from_millis(10));
+    assert_eq!(count.0.load(Ordering::SeqCst), 0);
+    let text = env.snapshot().render_text();
+    assert!(
+        text.ends_with("doomed timer cancelled\n      0ms doomed completed: cancelled\n"),
+        "{text}"
+    );
+}
