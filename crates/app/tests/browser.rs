@@ -8,8 +8,9 @@ use std::time::Duration;
 use asyncscope_app::browser_env::BrowserEnv;
 use asyncscope_app::components::app::App;
 use asyncscope_app::panic_banner;
-use asyncscope_core::Env;
 use asyncscope_core::demos;
+use asyncscope_core::trace::EventKind;
+use asyncscope_core::{Env, Traced, VirtualRuntime};
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -68,6 +69,80 @@ async fn demo_runs_on_real_timers_sequential_sums_concurrent_overlaps() {
             .count();
         assert_eq!(polls, 2, "{job}:\n{seq_text}");
     }
+}
+
+/// One instrumented scenario, generic over the environment: four workers
+/// through a semaphore of two, and one task cut short by a timeout. The
+/// deadlines are 20 ms or more apart, so real timers cannot reorder them.
+async fn scenario<E: Env>(env: E) {
+    use asyncscope_core::combinators::{Semaphore, timeout};
+    let sem = Semaphore::new(&env, "sem", 2);
+    let workers: Vec<_> = [120u64, 40, 120, 20]
+        .into_iter()
+        .enumerate()
+        .map(|(i, ms)| {
+            let (env, sem) = (env.clone(), sem.clone());
+            env.clone().spawn(format!("worker{i}"), async move {
+                let _permit = sem.acquire().await;
+                env.sleep(Duration::from_millis(ms)).await;
+            })
+        })
+        .collect();
+    let e = env.clone();
+    let late = env.task("late".into(), async move { e.sleep(Duration::from_millis(200)).await });
+    let guarded = env.task("guard".into(), timeout(&env, Duration::from_millis(70), late));
+    let (_, _) = futures::join!(futures::future::join_all(workers), guarded);
+}
+
+/// Per task: its events in words, in order, without times or poll marks.
+fn per_task(trace: &asyncscope_core::Trace) -> Vec<(String, Vec<String>)> {
+    trace
+        .tasks()
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let words = trace
+                .events()
+                .iter()
+                .filter(|e| e.task.0 as usize == i)
+                .filter(|e| !matches!(e.kind, EventKind::PollStart | EventKind::PollEnd { .. }))
+                .map(|e| trace.describe(&e.kind))
+                .map(|w| match w.find("timer armed for ") {
+                    Some(_) => "timer armed".to_string(),
+                    None => w,
+                })
+                .collect();
+            (t.name.clone(), words)
+        })
+        .collect()
+}
+
+#[wasm_bindgen_test]
+async fn real_timers_give_the_virtual_trace_within_a_tolerance() {
+    let rt = VirtualRuntime::new();
+    let virtual_env = Traced::new(rt.env());
+    rt.block_on(scenario(virtual_env.clone())).expect("virtual run ends");
+    rt.run().expect("workers end");
+    let expected = virtual_env.snapshot();
+
+    let real_env = Traced::new(BrowserEnv::default());
+    scenario(real_env.clone()).await;
+    let real = real_env.snapshot();
+
+    assert_eq!(per_task(&real), per_task(&expected), "\nreal:\n{}", real.render_text());
+    let (want, got) = (expected.spans(), real.spans());
+    for (w, g) in want.iter().zip(&got) {
+        let (w_end, g_end) = (w.end.expect("virtual ended"), g.end.expect("real ended"));
+        // Never early (allowing a coarse clock), late by at most 150 ms.
+        assert!(
+            g_end + Duration::from_millis(2) >= w_end && g_end <= w_end + Duration::from_millis(150),
+            "{}: real end {g_end:?}, virtual end {w_end:?}",
+            g.name
+        );
+        assert_eq!(g.outcome, w.outcome, "{}", g.name);
+    }
+    assert_eq!(expected.makespan(), Some(Duration::from_millis(160)));
+    assert_eq!(real.resource_stats()[0].max_in_use, 2);
 }
 
 #[wasm_bindgen_test]

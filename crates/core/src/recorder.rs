@@ -220,6 +220,8 @@ struct CauseWake {
     cause: WakeCause,
     log: Arc<WakeLog>,
     inner: Mutex<Waker>,
+    /// Set while the leaf is being dropped: wakes then are for nobody.
+    dead: AtomicBool,
 }
 
 impl Wake for CauseWake {
@@ -228,12 +230,24 @@ impl Wake for CauseWake {
     }
 
     fn wake_by_ref(self: &Arc<Self>) {
+        if self.dead.load(Ordering::Acquire) {
+            return;
+        }
         self.log.push(self.task, self.cause);
         self.inner.lock().unwrap_or_else(|e| e.into_inner()).wake_by_ref();
     }
 }
 
 impl WakeTag {
+    /// Call when the leaf is dropped: wakes its inner future makes while it
+    /// is torn down (a dropped channel waking its receiver, for example)
+    /// reach nobody and are not recorded.
+    pub fn disarm(&self) {
+        if let Some((state, _)) = &self.slot {
+            state.dead.store(true, Ordering::Release);
+        }
+    }
+
     /// The waker to poll the leaf with: `outer` itself when the recorder is
     /// off or no task is being polled, else a wrapper that records the
     /// cause before waking `outer`.
@@ -255,6 +269,7 @@ impl WakeTag {
                     cause,
                     log: Arc::clone(&shared.wakes),
                     inner: Mutex::new(outer.clone()),
+                    dead: AtomicBool::new(false),
                 });
                 let waker = Waker::from(Arc::clone(&state));
                 self.slot = Some((state, waker.clone()));
@@ -271,6 +286,8 @@ pub(crate) struct TaskWake {
     pub(crate) log: Arc<WakeLog>,
     pub(crate) inner: Mutex<Waker>,
     pub(crate) woken: AtomicBool,
+    /// Set once the task's future is being dropped.
+    pub(crate) dead: AtomicBool,
 }
 
 impl Wake for TaskWake {
@@ -279,6 +296,9 @@ impl Wake for TaskWake {
     }
 
     fn wake_by_ref(self: &Arc<Self>) {
+        if self.dead.load(Ordering::Acquire) {
+            return;
+        }
         if !self.woken.swap(true, Ordering::AcqRel) {
             self.log.push(self.task, WakeCause::Unknown);
         }

@@ -185,6 +185,7 @@ impl<S: Future<Output = ()>> Future for TracedSleep<S> {
 
 impl<S> Drop for TracedSleep<S> {
     fn drop(&mut self) {
+        self.tag.disarm();
         if let Some(task) = self.armed.take() {
             self.recorder.event_for(task, EventKind::TimerCancelled);
         }
@@ -238,6 +239,7 @@ impl<S: Future<Output = Result<Response, FetchError>>> Future for TracedFetch<S>
 
 impl<S> Drop for TracedFetch<S> {
     fn drop(&mut self) {
+        self.tag.disarm();
         if let Some(task) = self.sent.take() {
             self.recorder.event_for(task, EventKind::RequestAborted);
         }
@@ -273,6 +275,7 @@ impl<F: Future> Instrumented<F> {
             log: Arc::clone(&shared.wakes),
             inner: Mutex::new(Waker::noop().clone()),
             woken: AtomicBool::new(false),
+            dead: AtomicBool::new(false),
         });
         let waker = Waker::from(Arc::clone(&wake));
         Self {
@@ -342,6 +345,7 @@ impl<F: Future> Future for Instrumented<F> {
 impl<F: Future> Drop for Instrumented<F> {
     fn drop(&mut self) {
         if let Some(fut) = self.fut.take() {
+            self.wake.dead.store(true, Ordering::Release);
             // Drop the work as this task, so that what it held (timers,
             // requests, permits, child tasks) is recorded before its end.
             let previous = self.shared.current.replace(Some(self.id));

@@ -175,6 +175,7 @@ impl Future for Acquire {
 
 impl Drop for Acquire {
     fn drop(&mut self) {
+        self.tag.disarm();
         if let (Some(task), Some(resource)) = (self.waiting.take(), self.state.resource) {
             self.state
                 .recorder
