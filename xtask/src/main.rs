@@ -6,8 +6,10 @@
 //! cargo xtask serve [--port N] [--addr IP]
 //!                              build the app (release) and serve it with the lab API
 //! cargo xtask test             every check, in order, with a summary
+//! cargo xtask bench            the benchmarks, with their figures
 //! ```
 
+mod bench;
 mod run;
 mod serve;
 mod test;
@@ -30,6 +32,10 @@ Commands:
                       and wasm32), native tests, wasm tests in headless Chromium
                       and Firefox, the release build, end-to-end tests. Ends with
                       one summary line per stage; exits non-zero if any failed.
+  bench               Run the benchmarks and print their figures: trace events
+                      recorded per second, 10,000 tasks through a semaphore of
+                      100, one virtual hour of a periodic task, tracing on
+                      versus off. Figures, not pass/fail.
   help                This text.";
 
 fn main() -> ExitCode {
@@ -38,6 +44,7 @@ fn main() -> ExitCode {
         Some("setup") => tools::setup(tools::Needs::All).map(|_| ()),
         Some("serve") => serve::serve(&args[1..]),
         Some("test") => test::test(&args[1..]),
+        Some("bench") => bench::bench(&args[1..]),
         None | Some("help" | "-h" | "--help") => {
             println!("{HELP}");
             Ok(())

@@ -1,0 +1,123 @@
+//! The core's benchmark (run it with `cargo xtask bench`): how fast the
+//! trace records and how fast the virtual executor gets through big
+//! scenarios, with tracing on and off. Prints one line per figure.
+//!
+//! Not a test: figures depend on the machine. Goals (2 cores): at least a
+//! million events a second; 10,000 tasks through a semaphore of 100 in
+//! under 100 ms; one virtual hour of a one-second interval in under 50 ms.
+
+use std::time::{Duration, Instant};
+
+use asyncscope_core::combinators::{MissedTicks, Semaphore, interval};
+use asyncscope_core::trace::{EventKind, Trace};
+use asyncscope_core::virtual_time::VirtualEnv;
+use asyncscope_core::{Env, Traced, VirtualRuntime};
+use futures::StreamExt;
+use futures::future::join_all;
+
+const RUNS: usize = 7;
+
+/// Runs `f` RUNS times; returns the median wall time and the last result.
+fn measure<T>(mut f: impl FnMut() -> T) -> (Duration, T) {
+    let mut times = Vec::with_capacity(RUNS);
+    let mut last = None;
+    for _ in 0..RUNS {
+        let start = Instant::now();
+        let out = f();
+        times.push(start.elapsed());
+        last = Some(out);
+    }
+    times.sort();
+    (times[RUNS / 2], last.expect("RUNS > 0"))
+}
+
+async fn through_semaphore<E: Env>(env: E, tasks: u32, permits: u32) {
+    let sem = Semaphore::new(&env, "sem", permits);
+    let all: Vec<_> = (0..tasks)
+        .map(|i| {
+            let (env, sem) = (env.clone(), sem.clone());
+            env.clone().spawn(format!("t{i}"), async move {
+                let _p = sem.acquire().await;
+                env.sleep(Duration::from_secs(1)).await;
+            })
+        })
+        .collect();
+    join_all(all).await;
+}
+
+async fn periodic<E: Env>(env: E, ticks: usize) {
+    let e = env.clone();
+    env.task("ticker".into(), async move {
+        let mut every = interval(&e, Duration::from_secs(1), MissedTicks::Skip);
+        for _ in 0..ticks {
+            every.next().await;
+        }
+    })
+    .await;
+}
+
+fn semaphore_run(traced: bool) -> (Duration, usize) {
+    let rt = VirtualRuntime::new();
+    if traced {
+        let env = Traced::new(rt.env());
+        rt.block_on(through_semaphore(env.clone(), 10_000, 100)).expect("runs");
+        assert_eq!(rt.now(), Duration::from_secs(100));
+        (rt.now(), env.trace().events().len())
+    } else {
+        let env: VirtualEnv = rt.env();
+        rt.block_on(through_semaphore(env, 10_000, 100)).expect("runs");
+        (rt.now(), 0)
+    }
+}
+
+fn hour_run(traced: bool) -> (Duration, usize) {
+    let rt = VirtualRuntime::new();
+    if traced {
+        let env = Traced::new(rt.env());
+        rt.block_on(periodic(env.clone(), 3601)).expect("runs");
+        (rt.now(), env.trace().events().len())
+    } else {
+        rt.block_on(periodic(rt.env(), 3601)).expect("runs");
+        (rt.now(), 0)
+    }
+}
+
+fn per_sec(n: usize, d: Duration) -> String {
+    format!("{:.2} M/s", n as f64 / d.as_secs_f64() / 1e6)
+}
+
+fn main() {
+    println!("asyncscope-core benchmark: median of {RUNS} runs each");
+
+    let n = 1_000_000;
+    let (push, _) = measure(|| {
+        let mut t = Trace::with_capacity(n);
+        let a = t.add_task("a");
+        for i in 0..n as u64 {
+            t.push(Duration::from_micros(i), a, EventKind::PollStart);
+        }
+        t
+    });
+    println!("trace push                      {n} events in {push:?}  ({})", per_sec(n, push));
+
+    let (sem_on, (end, events)) = measure(|| semaphore_run(true));
+    println!(
+        "semaphore 10000 tasks / 100     traced   {sem_on:?}  ({events} events, {} recorded; virtual end {end:?})",
+        per_sec(events, sem_on)
+    );
+    let (sem_off, _) = measure(|| semaphore_run(false));
+    println!("semaphore 10000 tasks / 100     untraced {sem_off:?}");
+    println!(
+        "tracing cost (semaphore)        {:.2}x",
+        sem_on.as_secs_f64() / sem_off.as_secs_f64()
+    );
+
+    let (hour_on, (end, events)) = measure(|| hour_run(true));
+    println!("one virtual hour, 1 s interval  traced   {hour_on:?}  ({events} events; virtual end {end:?})");
+    let (hour_off, _) = measure(|| hour_run(false));
+    println!("one virtual hour, 1 s interval  untraced {hour_off:?}");
+    println!(
+        "tracing cost (interval)         {:.2}x",
+        hour_on.as_secs_f64() / hour_off.as_secs_f64()
+    );
+}
