@@ -9,11 +9,16 @@ pub fn bench(args: &[String]) -> Result<(), String> {
     if let Some(extra) = args.first() {
         return Err(format!("bench takes no arguments; got {extra:?}"));
     }
-    let out = stream(
-        cargo()
-            .current_dir(root())
-            .args(["run", "--quiet", "--profile", "native", "-p", "asyncscope-core", "--example", "bench"]),
-    );
+    let out = stream(cargo().current_dir(root()).args([
+        "run",
+        "--quiet",
+        "--profile",
+        "native",
+        "-p",
+        "asyncscope-core",
+        "--example",
+        "bench",
+    ]));
     if out.ok {
         Ok(())
     } else {

@@ -98,7 +98,10 @@ fn main() {
         }
         t
     });
-    println!("trace push                      {n} events in {push:?}  ({})", per_sec(n, push));
+    println!(
+        "trace push                      {n} events in {push:?}  ({})",
+        per_sec(n, push)
+    );
 
     let (sem_on, (end, events)) = measure(|| semaphore_run(true));
     println!(
