@@ -462,3 +462,37 @@ fn select_ok_skips_failures_and_cancels_the_rest() {
     });
     assert_eq!(empty, Err("none".to_string()));
 }
+
+#[test]
+fn a_bounded_queue_makes_the_producer_wait_and_records_depth() {
+    let (got, end, trace) = run(|env| async move {
+        let q = asyncscope_core::combinators::Queue::new(&env, "jobs", Some(2));
+        let (e, qp) = (env.clone(), q.clone());
+        let producer = env.spawn("producer", async move {
+            for i in 0..4u32 {
+                qp.push(i).await.expect("open");
+            }
+            qp.close();
+            e.now()
+        });
+        let (e, qc) = (env.clone(), q.clone());
+        let consumer = env.spawn("consumer", async move {
+            let mut got = Vec::new();
+            while let Ok(item) = qc.pop().await {
+                e.sleep(ms(100)).await;
+                got.push((item, e.now().as_millis()));
+            }
+            got
+        });
+        let produced_at = producer.await.expect("runs");
+        (produced_at, consumer.await.expect("runs"))
+    });
+    assert_eq!(got.0, ms(100), "the fourth push waits for the first pop to make room");
+    assert_eq!(got.1, [(0, 100), (1, 200), (2, 300), (3, 400)]);
+    assert_eq!(end, ms(400));
+    let s = &trace.resource_stats()[0];
+    assert_eq!((s.pushed, s.popped, s.max_depth), (4, 4, 2));
+    let text = story(&trace);
+    assert!(text.contains("0ms producer pushed to jobs (depth 2)"), "{text}");
+    assert!(text.contains("producer woken by jobs"), "{text}");
+}

@@ -4,13 +4,14 @@
 //! the trace of a tracing environment (and nothing otherwise).
 //!
 //! Underneath: `futures` (`Abortable`, `buffer_unordered`, `select_all`)
-//! and `async-lock` (the semaphore). Timeouts, retry and intervals are
+//! `async-lock` (the semaphore) and `async-channel` (the queue). Timeouts, retry and intervals are
 //! built on [`crate::Env::sleep_until`] so they run the same under the
 //! browser's clock and the virtual one.
 
 pub mod abortable;
 pub mod interval;
 pub mod limit;
+pub mod queue;
 pub mod race;
 pub mod retry;
 pub mod semaphore;
@@ -19,6 +20,7 @@ pub mod timeout;
 pub use abortable::{AbortableWithCleanup, abortable_with_cleanup};
 pub use interval::{Interval, MissedTicks, Tick, interval};
 pub use limit::{Limit, limit};
+pub use queue::{Closed, Pop, Push, Queue};
 pub use race::{Race, SelectOk, race, select_ok};
 pub use retry::{Jitter, RetryPolicy, WithRetry, with_retry};
 pub use semaphore::{Acquire, OverRelease, Permit, Semaphore};
