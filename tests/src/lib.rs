@@ -71,7 +71,7 @@ impl Harness {
             "{} has no index.html: build the app first (`cargo xtask test` does it)",
             dist.display()
         );
-        let server = Running::start(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)), Config { dist })
+        let server = Running::start(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)), Config::new(dist))
             .await
             .expect("lab server starts");
 

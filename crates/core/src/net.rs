@@ -119,8 +119,29 @@ pub struct SimLab {
     flaky_calls: HashMap<String, u32>,
 }
 
-/// The largest delay the lab accepts, in milliseconds.
-pub const MAX_DELAY_MS: u64 = 30_000;
+/// The lab API's bounds, shared by the lab server and [`SimLab`].
+pub mod limits {
+    /// `GET /api/delay/{ms}`: the largest delay, in milliseconds.
+    pub const MAX_DELAY_MS: u64 = 30_000;
+    /// `jitter_ms`: the most extra delay, in milliseconds.
+    pub const MAX_JITTER_MS: u64 = 30_000;
+    /// `GET /api/bytes/{n}`: the most bytes (64 MiB).
+    pub const MAX_BYTES: u64 = 64 * 1024 * 1024;
+    /// `chunk`: the largest chunk, in bytes (1 MiB).
+    pub const MAX_CHUNK: u64 = 1024 * 1024;
+    /// `chunk`: the default chunk, in bytes (64 KiB).
+    pub const DEFAULT_CHUNK: u64 = 64 * 1024;
+    /// `interval_ms`: the longest pause between chunks.
+    pub const MAX_INTERVAL_MS: u64 = 10_000;
+    /// `POST /api/echo`: the largest body (1 MiB).
+    pub const MAX_ECHO_BYTES: usize = 1024 * 1024;
+    /// `fail_first`: the most failures a flaky key can be asked for.
+    pub const MAX_FAIL_FIRST: u32 = 100;
+    /// A flaky key: at most this many characters of `A-Z a-z 0-9 _ -`.
+    pub const MAX_KEY_LEN: usize = 64;
+}
+
+pub use limits::MAX_DELAY_MS;
 
 impl SimLab {
     /// Answers `request`: `(latency, result)`. `random` is a fresh random

@@ -1,34 +1,89 @@
 //! # asyncscope-lab
 //!
-//! The lab server: serves the built app from `dist/` and the HTTP API the
-//! demos call (for now `GET /api/health`; the rest of the API arrives with
-//! the network demos). It binds to loopback by default.
+//! The lab server: serves the built app from `dist/` (gzip or brotli as the
+//! browser asks, under a Content-Security-Policy) and the JSON API the
+//! demos call (see [`api::ENDPOINTS`]). It binds to loopback by default,
+//! speaks HTTP/1.1 only (so a browser opens at most 6 connections to it, as
+//! the fetch demo shows), and keeps itself alive with a cap on requests in
+//! flight, header and request timeouts, and a body size limit.
+
+pub mod api;
+pub mod csp;
+pub mod stats;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Router;
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::IntoResponse;
-use axum::routing::get;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
+use tower_http::compression::CompressionLayer;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
 
-/// What the server serves.
+use crate::api::ApiState;
+use crate::stats::{Stats, Tracking, track};
+
+/// What the server serves, and its limits.
 #[derive(Clone, Debug)]
 pub struct Config {
     /// The built app (trunk's `dist/`). Its `index.html` is served at `/`.
     pub dist: PathBuf,
+    /// API requests in flight at once; more are refused with 503.
+    pub max_in_flight: usize,
+    /// How long a request may take to produce its response head.
+    pub request_timeout: Duration,
+    /// How long a client may take to send a request's headers.
+    pub header_timeout: Duration,
 }
 
-/// The server's routes: `/api/*` and the static app.
-pub fn router(config: &Config) -> Router {
-    let api = Router::new().route("/health", get(health)).fallback(api_not_found);
-    let files = ServeDir::new(&config.dist).append_index_html_on_directories(true);
-    Router::new()
+impl Config {
+    /// The defaults, serving `dist`.
+    pub fn new(dist: impl Into<PathBuf>) -> Self {
+        Self {
+            dist: dist.into(),
+            max_in_flight: 4096,
+            request_timeout: Duration::from_secs(90),
+            header_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+/// The server's routes: `/api/*` and the static app. Returns the router and
+/// the counters behind `/api/stats`.
+pub fn router(config: &Config) -> (Router, Arc<Stats>) {
+    let state = ApiState::default();
+    let stats = Arc::clone(&state.stats);
+    let tracking = Tracking {
+        stats: Arc::clone(&stats),
+        slots: Arc::new(tokio::sync::Semaphore::new(config.max_in_flight)),
+        cap: config.max_in_flight,
+    };
+    let api = api::routes(state)
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            config.request_timeout,
+        ))
+        .layer(axum::middleware::from_fn_with_state(tracking, track));
+    let files = tower::ServiceBuilder::new()
+        .layer(CompressionLayer::new())
+        .service(ServeDir::new(&config.dist).append_index_html_on_directories(true));
+    let index = std::fs::read_to_string(config.dist.join("index.html")).ok();
+    let policy = HeaderValue::from_str(&csp::policy(index.as_deref()))
+        .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'"));
+    let router = Router::new()
         .nest("/api", api)
         .fallback_service(files)
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CONTENT_SECURITY_POLICY,
+            policy,
+        ))
         .layer(SetResponseHeaderLayer::overriding(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
@@ -36,29 +91,47 @@ pub fn router(config: &Config) -> Router {
         .layer(SetResponseHeaderLayer::overriding(
             header::REFERRER_POLICY,
             HeaderValue::from_static("no-referrer"),
-        ))
+        ));
+    (router, stats)
 }
 
-async fn health() -> impl IntoResponse {
-    axum::Json(serde_json::json!({ "status": "ok", "name": "asyncscope-lab", "version": env!("CARGO_PKG_VERSION") }))
-}
-
-async fn api_not_found() -> impl IntoResponse {
-    (
-        StatusCode::NOT_FOUND,
-        axum::Json(serde_json::json!({ "error": "no such API endpoint", "allowed": ["/api/health"] })),
-    )
-}
-
-/// Serves `config` on `listener` until `shutdown` resolves.
+/// Serves `config` on `listener` until `shutdown` resolves, then lets the
+/// requests under way finish (for at most 5 seconds).
 pub async fn serve(
     listener: TcpListener,
     config: &Config,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(config))
-        .with_graceful_shutdown(shutdown)
-        .await
+    let (router, _) = router(config);
+    let graceful = GracefulShutdown::new();
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(config.header_timeout)
+        .keep_alive(true);
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let (stream, _) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(conn) => conn,
+                Err(e) => {
+                    // Out of file descriptors or a reset before accept: keep serving.
+                    eprintln!("asyncscope-lab: accept failed: {e}");
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let service = TowerToHyperService::new(router.clone());
+        let conn = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
+        tokio::spawn(async move {
+            let _ = conn.await;
+        });
+    }
+    drop(listener);
+    let _ = tokio::time::timeout(Duration::from_secs(5), graceful.shutdown()).await;
+    Ok(())
 }
 
 /// A server running in the background of a tokio runtime, for tests.

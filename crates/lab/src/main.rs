@@ -7,17 +7,18 @@ use std::process::ExitCode;
 use asyncscope_lab::{Config, serve};
 
 const USAGE: &str = "\
-usage: asyncscope-lab [--addr IP] [--port N] [--dist DIR]
+usage: asyncscope-lab [--addr IP] [--port N] [--dist DIR] [--max-in-flight N]
 
 Serves the built asyncscope app and its lab API.
-  --addr IP    address to bind (default 127.0.0.1)
-  --port N     port, 0-65535; 0 picks a free one (default 8080)
-  --dist DIR   the built app, trunk's output (default dist)";
+  --addr IP            address to bind (default 127.0.0.1)
+  --port N             port, 0-65535; 0 picks a free one (default 8080)
+  --dist DIR           the built app, trunk's output (default dist)
+  --max-in-flight N    API requests at once, 1-100000; more get 503 (default 4096)";
 
 fn parse(args: &[String]) -> Result<(SocketAddr, Config), String> {
     let mut ip = IpAddr::V4(Ipv4Addr::LOCALHOST);
     let mut port: u16 = 8080;
-    let mut dist = PathBuf::from("dist");
+    let mut config = Config::new(PathBuf::from("dist"));
     let mut it = args.iter();
     while let Some(flag) = it.next() {
         let mut value = |name: &str| it.next().cloned().ok_or_else(|| format!("{name} needs a value"));
@@ -34,12 +35,20 @@ fn parse(args: &[String]) -> Result<(SocketAddr, Config), String> {
                     .parse()
                     .map_err(|_| format!("--port must be a whole number from 0 to 65535; got {v:?}"))?;
             }
-            "--dist" => dist = PathBuf::from(value("--dist")?),
+            "--dist" => config.dist = PathBuf::from(value("--dist")?),
+            "--max-in-flight" => {
+                let v = value("--max-in-flight")?;
+                config.max_in_flight = v
+                    .parse()
+                    .ok()
+                    .filter(|n| (1..=100_000).contains(n))
+                    .ok_or_else(|| format!("--max-in-flight must be a whole number from 1 to 100000; got {v:?}"))?;
+            }
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown argument {other:?}")),
         }
     }
-    Ok((SocketAddr::new(ip, port), Config { dist }))
+    Ok((SocketAddr::new(ip, port), config))
 }
 
 #[tokio::main]

@@ -61,9 +61,7 @@ mod tempdir {
 }
 
 async fn start(d: &tempdir::Dir) -> Running {
-    let config = Config {
-        dist: d.path().to_path_buf(),
-    };
+    let config = Config::new(d.path());
     Running::start("127.0.0.1:0".parse().expect("addr"), config)
         .await
         .expect("starts")
@@ -106,6 +104,6 @@ async fn health_and_unknown_api_answer_json() {
     let (status, _, body) = get(server.addr, "/api/nope").await;
     assert_eq!(status, 404);
     let v: serde_json::Value = serde_json::from_slice(&body).expect("json");
-    assert_eq!(v["allowed"][0], "/api/health");
+    assert_eq!(v["allowed"][0], "GET /api/health");
     server.stop().await.expect("stops cleanly");
 }

@@ -1,0 +1,346 @@
+//! Every lab API endpoint and every kind of bad input, against the server on
+//! an ephemeral loopback port, over raw HTTP/1.1.
+
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use asyncscope_lab::{Config, Running};
+use serde_json::Value;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+struct Reply {
+    status: u16,
+    head: String,
+    body: Vec<u8>,
+}
+
+impl Reply {
+    fn json(&self) -> Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
+    }
+
+    fn header(&self, name: &str) -> Option<&str> {
+        self.head
+            .lines()
+            .find_map(|l| l.strip_prefix(name)?.strip_prefix(':').map(str::trim))
+    }
+}
+
+/// Undoes `Transfer-Encoding: chunked`.
+fn dechunk(mut raw: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    loop {
+        let Some(eol) = raw.windows(2).position(|w| w == b"\r\n") else {
+            return out;
+        };
+        let size = usize::from_str_radix(String::from_utf8_lossy(&raw[..eol]).trim(), 16).expect("chunk size");
+        if size == 0 {
+            return out;
+        }
+        out.extend_from_slice(&raw[eol + 2..eol + 2 + size]);
+        raw = &raw[eol + 2 + size + 2..];
+    }
+}
+
+async fn send(addr: SocketAddr, method: &str, path: &str, body: &[u8]) -> Reply {
+    let mut s = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    let req = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    );
+    s.write_all(req.as_bytes()).await.expect("write head");
+    s.write_all(body).await.expect("write body");
+    let mut buf = Vec::new();
+    s.read_to_end(&mut buf).await.expect("read");
+    let split = buf.windows(4).position(|w| w == b"\r\n\r\n").expect("headers end");
+    let head = String::from_utf8_lossy(&buf[..split]).to_lowercase();
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .expect("status");
+    let raw = &buf[split + 4..];
+    let body = if head.contains("transfer-encoding: chunked") {
+        dechunk(raw)
+    } else {
+        raw.to_vec()
+    };
+    Reply { status, head, body }
+}
+
+async fn get(addr: SocketAddr, path: &str) -> Reply {
+    send(addr, "GET", path, b"").await
+}
+
+async fn start(config: Config) -> Running {
+    Running::start("127.0.0.1:0".parse().expect("addr"), config)
+        .await
+        .expect("starts")
+}
+
+fn config() -> Config {
+    Config::new(std::env::temp_dir().join("asyncscope-lab-api-no-dist"))
+}
+
+async fn stats(addr: SocketAddr) -> Value {
+    get(addr, "/api/stats").await.json()
+}
+
+#[tokio::test]
+async fn delay_waits_and_answers_with_the_status_asked() {
+    let server = start(config()).await;
+    let t = Instant::now();
+    let r = get(server.addr, "/api/delay/150").await;
+    let took = t.elapsed();
+    assert_eq!((r.status, r.json()["delay_ms"].as_u64()), (200, Some(150)));
+    assert!(
+        took >= Duration::from_millis(150) && took < Duration::from_secs(3),
+        "{took:?}"
+    );
+    let r = get(server.addr, "/api/delay/0?status=503").await;
+    assert_eq!((r.status, r.json()["status"].as_u64()), (503, Some(503)));
+    let a = get(server.addr, "/api/delay/10?jitter_ms=40&seed=7").await.json();
+    let b = get(server.addr, "/api/delay/10?jitter_ms=40&seed=7").await.json();
+    assert_eq!(a["delay_ms"], b["delay_ms"], "the same seed, the same jitter");
+    let d = a["delay_ms"].as_u64().expect("number");
+    assert!((10..=50).contains(&d), "{d}");
+    assert_eq!(get(server.addr, "/api/delay/0?fail_rate=1").await.status, 500);
+    assert_eq!(get(server.addr, "/api/delay/0?fail_rate=0").await.status, 200);
+    server.stop().await.expect("stops");
+}
+
+#[tokio::test]
+async fn every_bad_parameter_is_a_400_that_names_what_is_allowed() {
+    let server = start(config()).await;
+    let cases = [
+        ("/api/delay/30001", "delay must be a whole number from 0 to 30000"),
+        ("/api/delay/abc", "delay must be a whole number from 0 to 30000"),
+        ("/api/delay/-1", "delay must be a whole number"),
+        (
+            "/api/delay/10?status=99",
+            "status must be a whole number from 200 to 599",
+        ),
+        ("/api/delay/10?status=600", "status must be"),
+        (
+            "/api/delay/10?jitter_ms=30001",
+            "jitter_ms must be a whole number from 0 to 30000",
+        ),
+        ("/api/delay/10?fail_rate=1.5", "fail_rate must be a number from 0 to 1"),
+        ("/api/delay/10?fail_rate=x", "fail_rate must be a number from 0 to 1"),
+        ("/api/delay/10?seed=-4", "seed must be a whole number"),
+        ("/api/delay/10?color=red", "unknown parameter \"color\""),
+        ("/api/delay/10?status=200&status=201", "given twice"),
+        ("/api/status/199", "status must be a whole number from 200 to 599"),
+        ("/api/status/600", "status must be a whole number from 200 to 599"),
+        ("/api/bytes/67108865", "bytes must be a whole number from 0 to 67108864"),
+        (
+            "/api/bytes/10?chunk=0",
+            "chunk must be a whole number from 1 to 1048576",
+        ),
+        (
+            "/api/bytes/10?interval_ms=10001",
+            "interval_ms must be a whole number from 0 to 10000",
+        ),
+        (
+            "/api/flaky/a?fail_first=101",
+            "fail_first must be a whole number from 0 to 100",
+        ),
+        ("/api/flaky/bad%20key", "key must be 1 to 64 characters"),
+    ];
+    for (path, says) in cases {
+        let r = get(server.addr, path).await;
+        assert_eq!(r.status, 400, "{path}");
+        assert_eq!(r.header("content-type"), Some("application/json"), "{path}");
+        let v = r.json();
+        let error = v["error"].as_str().unwrap_or_default();
+        assert!(error.contains(says), "{path}: {error}");
+        assert!(!v["allowed"].is_null(), "{path}: no allowed");
+    }
+    server.stop().await.expect("stops");
+}
+
+#[tokio::test]
+async fn status_answers_any_code_from_200_to_599() {
+    let server = start(config()).await;
+    for code in [200u16, 201, 404, 418, 500, 599] {
+        let r = get(server.addr, &format!("/api/status/{code}")).await;
+        assert_eq!((r.status, r.json()["status"].as_u64()), (code, Some(u64::from(code))));
+    }
+    let r = get(server.addr, "/api/status/204").await;
+    assert_eq!((r.status, r.body.len()), (204, 0), "204 has no body");
+    server.stop().await.expect("stops");
+}
+
+#[tokio::test]
+async fn bytes_streams_exactly_n_bytes_in_paced_chunks() {
+    let server = start(config()).await;
+    let r = get(server.addr, "/api/bytes/100000?chunk=30000").await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r.header("content-length"), Some("100000"));
+    assert_eq!(r.header("content-type"), Some("application/octet-stream"));
+    assert_eq!(r.body.len(), 100_000);
+    let t = Instant::now();
+    let r = get(server.addr, "/api/bytes/4000?chunk=1000&interval_ms=50").await;
+    assert_eq!(r.body.len(), 4000);
+    assert!(
+        t.elapsed() >= Duration::from_millis(150),
+        "3 pauses of 50 ms: {:?}",
+        t.elapsed()
+    );
+    assert_eq!(get(server.addr, "/api/bytes/0").await.body.len(), 0);
+    server.stop().await.expect("stops");
+}
+
+#[tokio::test]
+async fn echo_returns_json_and_refuses_bad_or_huge_bodies() {
+    let server = start(config()).await;
+    let r = send(server.addr, "POST", "/api/echo", br#"{"a":[1,2,3]}"#).await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r.json()["json"]["a"][2], 3);
+    let r = send(server.addr, "POST", "/api/echo", b"{not json").await;
+    assert_eq!(r.status, 400);
+    assert!(r.json()["error"].as_str().unwrap_or_default().contains("not JSON"));
+    let huge = vec![b' '; 1024 * 1024 + 1];
+    let r = send(server.addr, "POST", "/api/echo", &huge).await;
+    assert_eq!(r.status, 400, "{}", String::from_utf8_lossy(&r.body));
+    assert!(r.json()["allowed"].as_str().unwrap_or_default().contains("1048576"));
+    assert_eq!(get(server.addr, "/api/echo").await.status, 405);
+    server.stop().await.expect("stops");
+}
+
+#[tokio::test]
+async fn flaky_fails_the_first_n_calls_per_key() {
+    let server = start(config()).await;
+    let mut seen = Vec::new();
+    for _ in 0..4 {
+        seen.push(get(server.addr, "/api/flaky/k1?fail_first=2").await.status);
+    }
+    assert_eq!(seen, [503, 503, 200, 200]);
+    assert_eq!(
+        get(server.addr, "/api/flaky/k2?fail_first=2").await.status,
+        503,
+        "keys are separate"
+    );
+    assert_eq!(get(server.addr, "/api/flaky/k3").await.status, 200);
+    server.stop().await.expect("stops");
+}
+
+#[tokio::test]
+async fn stats_count_completed_and_requests_the_client_abandoned() {
+    let server = start(config()).await;
+    let before = stats(server.addr).await;
+    assert_eq!(before["in_flight"], 0);
+    get(server.addr, "/api/delay/0").await;
+    // A client that gives up half way: the server sees it go.
+    let mut s = tokio::net::TcpStream::connect(server.addr).await.expect("connect");
+    s.write_all(b"GET /api/delay/5000 HTTP/1.1\r\nHost: x\r\n\r\n")
+        .await
+        .expect("write");
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(stats(server.addr).await["in_flight"], 1);
+    drop(s);
+    let mut after = stats(server.addr).await;
+    for _ in 0..50 {
+        if after["client_gone"] == 1 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        after = stats(server.addr).await;
+    }
+    assert_eq!(
+        (after["completed"].as_u64(), after["client_gone"].as_u64()),
+        (Some(1), Some(1)),
+        "{after}"
+    );
+    assert_eq!(after["in_flight"], 0);
+
+    // A download abandoned mid-body counts as ended by the client too.
+    let mut s = tokio::net::TcpStream::connect(server.addr).await.expect("connect");
+    s.write_all(b"GET /api/bytes/1000000?chunk=1000&interval_ms=20 HTTP/1.1\r\nHost: x\r\n\r\n")
+        .await
+        .expect("write");
+    let mut first = [0u8; 2048];
+    let _ = s.read(&mut first).await.expect("some bytes");
+    drop(s);
+    let mut end = stats(server.addr).await;
+    for _ in 0..100 {
+        if end["client_gone"] == 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        end = stats(server.addr).await;
+    }
+    assert_eq!(end["client_gone"], 2, "{end}");
+    server.stop().await.expect("stops");
+}
+
+#[tokio::test]
+async fn beyond_the_cap_requests_get_503_and_the_server_lives_on() {
+    let mut cfg = config();
+    cfg.max_in_flight = 2;
+    let server = start(cfg).await;
+    let addr = server.addr;
+    let slow: Vec<_> = (0..2)
+        .map(|_| tokio::spawn(async move { get(addr, "/api/delay/400").await.status }))
+        .collect();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let r = get(addr, "/api/delay/0").await;
+    assert_eq!(r.status, 503);
+    assert!(r.json()["error"].as_str().unwrap_or_default().contains("busy"));
+    for s in slow {
+        assert_eq!(s.await.expect("joins"), 200);
+    }
+    assert_eq!(get(addr, "/api/delay/0").await.status, 200);
+    assert_eq!(stats(addr).await["rejected"], 1);
+    server.stop().await.expect("stops");
+}
+
+#[tokio::test]
+async fn a_client_that_never_finishes_its_headers_is_cut_off() {
+    let mut cfg = config();
+    cfg.header_timeout = Duration::from_millis(300);
+    let server = start(cfg).await;
+    let mut s = tokio::net::TcpStream::connect(server.addr).await.expect("connect");
+    s.write_all(b"GET /api/health HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .expect("write");
+    let mut buf = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(3), s.read_to_end(&mut buf)).await;
+    assert!(read.is_ok(), "the server did not close the stalled connection");
+    server.stop().await.expect("stops");
+}
+
+#[tokio::test]
+async fn static_files_are_compressed_and_carry_a_policy() {
+    let dir = std::env::temp_dir().join(format!("asyncscope-lab-csp-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    let page = format!(
+        "<!doctype html><script type=\"module\">import init from '/app.js'; init();</script>{}",
+        "<p>filler</p>".repeat(200)
+    );
+    std::fs::write(dir.join("index.html"), &page).expect("write");
+    let server = start(Config::new(&dir)).await;
+    for (encoding, expect) in [("gzip", "gzip"), ("br", "br")] {
+        let mut s = tokio::net::TcpStream::connect(server.addr).await.expect("connect");
+        let req = format!("GET / HTTP/1.1\r\nHost: x\r\nAccept-Encoding: {encoding}\r\nConnection: close\r\n\r\n");
+        s.write_all(req.as_bytes()).await.expect("write");
+        let mut buf = Vec::new();
+        s.read_to_end(&mut buf).await.expect("read");
+        let head = String::from_utf8_lossy(&buf).to_lowercase();
+        assert!(
+            head.contains(&format!("content-encoding: {expect}")),
+            "{encoding}: {head}"
+        );
+    }
+    let r = get(server.addr, "/").await;
+    let csp = r.header("content-security-policy").expect("a policy").to_string();
+    assert!(csp.contains("script-src 'self' 'wasm-unsafe-eval' 'sha256-"), "{csp}");
+    assert!(
+        !csp.contains("unsafe-inline';") || csp.contains("style-src 'self' 'unsafe-inline'"),
+        "{csp}"
+    );
+    assert_eq!(r.header("referrer-policy"), Some("no-referrer"));
+    server.stop().await.expect("stops");
+    let _ = std::fs::remove_dir_all(&dir);
+}
