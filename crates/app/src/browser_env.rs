@@ -7,7 +7,7 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use asyncscope_core::Env;
-use asyncscope_core::net::{FetchError, Request, Response};
+use asyncscope_core::net::{BodyStream, FetchError, Request, Response};
 use futures::future::LocalBoxFuture;
 use gloo_timers::future::TimeoutFuture;
 
@@ -29,6 +29,7 @@ impl BrowserEnv {
     /// An environment whose random source starts from `seed`, like a
     /// virtual runtime with the same seed.
     pub fn with_seed(seed: u64) -> Self {
+        crate::browser_net::enlarge_timing_buffer();
         Self {
             rng: Rc::new(RefCell::new(fastrand::Rng::with_seed(seed))),
         }
@@ -37,11 +38,10 @@ impl BrowserEnv {
 
 impl Env for BrowserEnv {
     fn now(&self) -> Duration {
-        let ms = web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now());
-        Duration::from_secs_f64(ms.max(0.0) / 1000.0)
+        ms_to_duration(web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now()))
     }
 
-    fn sleep(&self, duration: Duration) -> impl Future<Output = ()> + 'static {
+    fn sleep(&self, duration: Duration) -> impl Future<Output = ()> + 'static + use<> {
         TimeoutFuture::new(timeout_ms(duration))
     }
 
@@ -49,19 +49,30 @@ impl Env for BrowserEnv {
         wasm_bindgen_futures::spawn_local(fut);
     }
 
-    fn fetch(&self, request: Request) -> impl Future<Output = Result<Response, FetchError>> + 'static {
-        // The real network (gloo-net against the lab server) is the next
-        // step; until then no built demo sends requests in the browser.
-        let why = format!(
-            "{} was not sent: this build has no browser network yet",
-            request.describe()
-        );
-        async move { Err(FetchError::Unavailable(why)) }
+    fn fetch(&self, request: Request) -> impl Future<Output = Result<Response, FetchError>> + 'static + use<> {
+        crate::browser_net::fetch(request)
+    }
+
+    fn fetch_stream(&self, request: Request) -> impl Future<Output = Result<BodyStream, FetchError>> + 'static + use<> {
+        crate::browser_net::fetch_stream(request)
+    }
+
+    fn block_for(&self, duration: Duration) {
+        // A real busy loop on the page's only thread: nothing else runs.
+        let end = self.now() + duration;
+        while self.now() < end {
+            std::hint::spin_loop();
+        }
     }
 
     fn random(&self) -> u64 {
         self.rng.borrow_mut().u64(..)
     }
+}
+
+/// A `performance.now()`-style millisecond count as a `Duration`.
+pub fn ms_to_duration(ms: f64) -> Duration {
+    Duration::from_secs_f64(ms.max(0.0) / 1000.0)
 }
 
 /// Whole milliseconds for `setTimeout`, rounded up so that a sleep never ends

@@ -5,6 +5,7 @@
 //! computes a schedule: it runs demos from the core and renders their traces.
 
 pub mod browser_env;
+pub mod browser_net;
 pub mod components;
 pub mod panic_banner;
 pub mod route;

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use futures::future::LocalBoxFuture;
 
-use crate::net::{FetchError, Request, Response};
+use crate::net::{BodyStream, FetchError, Request, Response};
 use crate::recorder::Recorder;
 use crate::spawn::{self, JoinHandle};
 use crate::trace::Outcome;
@@ -31,13 +31,13 @@ pub trait Env: Clone + 'static {
     /// A future that completes once `duration` has passed. Dropping it
     /// cancels the timer.
     #[track_caller]
-    fn sleep(&self, duration: Duration) -> impl Future<Output = ()> + 'static;
+    fn sleep(&self, duration: Duration) -> impl Future<Output = ()> + 'static + use<Self>;
 
     /// Completes at the instant `deadline` (on this environment's clock), or
     /// at once if it has passed. Loops that sleep until absolute deadlines
     /// do not drift.
     #[track_caller]
-    fn sleep_until(&self, deadline: Duration) -> impl Future<Output = ()> + 'static {
+    fn sleep_until(&self, deadline: Duration) -> impl Future<Output = ()> + 'static + use<Self> {
         self.sleep(deadline.saturating_sub(self.now()))
     }
 
@@ -62,7 +62,18 @@ pub trait Env: Clone + 'static {
 
     /// Sends a request. Dropping the future aborts it.
     #[track_caller]
-    fn fetch(&self, request: Request) -> impl Future<Output = Result<Response, FetchError>> + 'static;
+    fn fetch(&self, request: Request) -> impl Future<Output = Result<Response, FetchError>> + 'static + use<Self>;
+
+    /// Sends a request and yields once the response head has arrived; the
+    /// body then comes as a stream of chunks (for progress). Dropping the
+    /// future or the stream stops reading and aborts the request.
+    #[track_caller]
+    fn fetch_stream(&self, request: Request) -> impl Future<Output = Result<BodyStream, FetchError>> + 'static + use<Self>;
+
+    /// Runs the thread flat out for `duration`, as CPU-bound code or a
+    /// blocking call in async code would: nothing else runs meanwhile, no
+    /// timer fires, and (in the browser) the page does not repaint.
+    fn block_for(&self, duration: Duration);
 
     /// The next number of this environment's seeded random source. The same
     /// seed yields the same sequence, in the browser and under virtual time.

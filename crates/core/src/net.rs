@@ -6,9 +6,14 @@
 //! demo runs against the real server in the browser and against this model
 //! in tests and virtual-time runs.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::fmt;
+use std::future::Future;
+use std::rc::Rc;
 use std::time::Duration;
+
+use crate::env::Env;
 
 /// An HTTP method.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -66,15 +71,86 @@ impl Request {
 }
 
 /// A response: status and body.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct Response {
     /// The HTTP status code.
     pub status: u16,
     /// The body, as text.
     pub body: String,
+    /// The `Content-Type`, if the server sent one.
+    pub content_type: Option<String>,
+    /// The browser's Resource Timing figures, where there are some.
+    pub timing: Option<Timing>,
+}
+
+/// The phases of one request as the browser's Resource Timing API reports
+/// them, as instants on the environment's clock.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Timing {
+    /// The request was issued (`startTime`).
+    pub start: Duration,
+    /// A new connection: from when it began to when it was ready. `None`
+    /// when an open connection was reused.
+    pub connect: Option<(Duration, Duration)>,
+    /// The request went out on the connection (`requestStart`).
+    pub request_start: Duration,
+    /// The first byte of the response arrived (`responseStart`).
+    pub response_start: Duration,
+    /// The last byte arrived (`responseEnd`).
+    pub end: Duration,
+}
+
+impl Timing {
+    /// `(queued, connecting, waiting, receiving)`: queued is the time before
+    /// the request had a connection, the browser's own queue included.
+    pub fn phases(&self) -> (Duration, Duration, Duration, Duration) {
+        let (connecting, before_request) = match self.connect {
+            Some((a, b)) => (b.saturating_sub(a), a),
+            None => (Duration::ZERO, self.request_start),
+        };
+        (
+            before_request.saturating_sub(self.start),
+            connecting,
+            self.response_start.saturating_sub(self.request_start),
+            self.end.saturating_sub(self.response_start),
+        )
+    }
+}
+
+/// A response whose body arrives as a stream of chunks (their sizes).
+/// Dropping it stops reading and aborts the request.
+pub struct BodyStream {
+    /// The HTTP status code.
+    pub status: u16,
+    /// The body's length, if the server said.
+    pub total: Option<u64>,
+    /// The sizes of the chunks, as they arrive.
+    pub chunks: futures::stream::LocalBoxStream<'static, Result<u64, FetchError>>,
 }
 
 impl Response {
+    /// A response with this status and body and nothing else.
+    pub fn new(status: u16, body: impl Into<String>) -> Self {
+        Self {
+            status,
+            body: body.into(),
+            content_type: Some("application/json".to_string()),
+            timing: None,
+        }
+    }
+
+    /// True if the server said the body is JSON.
+    pub fn is_json(&self) -> bool {
+        self.content_type
+            .as_deref()
+            .is_some_and(|t| t.split(';').next().is_some_and(|m| m.trim().ends_with("json")))
+    }
+
+    /// The body parsed as JSON, or [`FetchError::Body`].
+    pub fn json(&self) -> Result<serde_json::Value, FetchError> {
+        serde_json::from_str(&self.body).map_err(|e| FetchError::Body(e.to_string()))
+    }
+
     /// The response itself if its status is 2xx, else [`FetchError::Status`].
     pub fn error_for_status(self) -> Result<Response, FetchError> {
         if (200..300).contains(&self.status) {
@@ -167,7 +243,7 @@ impl SimLab {
         let segments: Vec<&str> = path.trim_start_matches("/api/").split('/').collect();
         let bad = |error: String, allowed: &str| {
             let body = format!(r#"{{"error":{error:?},"allowed":{allowed:?}}}"#);
-            (Duration::ZERO, Ok(Response { status: 400, body }))
+            (Duration::ZERO, Ok(Response::new(400, body)))
         };
         match segments.as_slice() {
             ["health"] => ok(Duration::ZERO, 200, r#"{"status":"ok"}"#.to_string()),
@@ -220,7 +296,35 @@ impl SimLab {
 }
 
 fn ok(latency: Duration, status: u16, body: String) -> (Duration, Result<Response, FetchError>) {
-    (latency, Ok(Response { status, body }))
+    (latency, Ok(Response::new(status, body)))
+}
+
+/// How the simulated lab sends `GET /api/bytes/{n}?chunk=&interval_ms=`:
+/// `(status, total, chunk sizes, pause between chunks)`, or `None` for a
+/// path that is not a valid download (fetch it with [`SimLab::answer`] to
+/// see why).
+pub fn sim_download(request: &Request) -> Option<(u64, Vec<u64>, Duration)> {
+    let at = request.url.find("/api/bytes/")?;
+    let rest = &request.url[at + "/api/bytes/".len()..];
+    let (n, query) = rest.split_once('?').unwrap_or((rest, ""));
+    let n = n.parse::<u64>().ok().filter(|n| *n <= limits::MAX_BYTES)?;
+    let mut chunk = limits::DEFAULT_CHUNK;
+    let mut interval = 0;
+    for (k, v) in query.split('&').filter_map(|kv| kv.split_once('=')) {
+        match k {
+            "chunk" => chunk = v.parse::<u64>().ok().filter(|c| (1..=limits::MAX_CHUNK).contains(c))?,
+            "interval_ms" => interval = v.parse::<u64>().ok().filter(|i| *i <= limits::MAX_INTERVAL_MS)?,
+            _ => return None,
+        }
+    }
+    let mut sizes = Vec::new();
+    let mut left = n;
+    while left > 0 {
+        let c = left.min(chunk);
+        sizes.push(c);
+        left -= c;
+    }
+    Some((n, sizes, Duration::from_millis(interval)))
 }
 
 #[cfg(test)]
@@ -255,5 +359,66 @@ mod tests {
         let b = lab.answer(&Request::get("/api/delay/100?jitter_ms=50&seed=7"), 2).0;
         assert_eq!(a, b);
         assert!(a >= Duration::from_millis(100) && a <= Duration::from_millis(150));
+    }
+}
+
+/// A request answered by the simulated lab `lab`, taking its simulated
+/// latency on `env`'s clock (real timers in the browser, virtual ones under
+/// virtual time). Dropping the future abandons it.
+pub fn simulated_fetch<E: Env>(
+    env: &E,
+    lab: &Rc<RefCell<SimLab>>,
+    request: Request,
+) -> impl Future<Output = Result<Response, FetchError>> + 'static + use<E> {
+    let random = env.random();
+    let (latency, result) = lab.borrow_mut().answer(&request, random);
+    let sleep = env.sleep(latency);
+    async move {
+        sleep.await;
+        result
+    }
+}
+
+/// A streamed download from the simulated lab (`/api/bytes/{n}` with
+/// `chunk` and `interval_ms`), paced on `env`'s clock. Other paths answer
+/// as [`simulated_fetch`] does, in one chunk.
+pub fn simulated_fetch_stream<E: Env>(
+    env: &E,
+    lab: &Rc<RefCell<SimLab>>,
+    request: Request,
+) -> impl Future<Output = Result<BodyStream, FetchError>> + 'static + use<E> {
+    let env = env.clone();
+    let download = sim_download(&request);
+    let other = download.is_none().then(|| simulated_fetch(&env, lab, request));
+    async move {
+        if let Some(other) = other {
+            let response = other.await?;
+            let len = response.body.len() as u64;
+            return Ok(BodyStream {
+                status: response.status,
+                total: Some(len),
+                chunks: Box::pin(futures::stream::iter([Ok(len)])),
+            });
+        }
+        let Some((total, sizes, pause)) = download else {
+            return Err(FetchError::Unavailable("nothing to download".to_string()));
+        };
+        // The head arrives after a turn of the event loop, as on a network.
+        env.sleep(Duration::ZERO).await;
+        let chunks = futures::stream::unfold((0usize, env), move |(i, env)| {
+            let size = sizes.get(i).copied();
+            async move {
+                let size = size?;
+                if i > 0 {
+                    env.sleep(pause).await;
+                }
+                Some((Ok(size), (i + 1, env)))
+            }
+        });
+        Ok(BodyStream {
+            status: 200,
+            total: Some(total),
+            chunks: Box::pin(chunks),
+        })
     }
 }

@@ -193,6 +193,29 @@ pub enum EventKind {
     },
     /// The request was dropped before it ended (the browser aborts it).
     RequestAborted,
+    /// The browser's Resource Timing figures for the request just answered.
+    RequestTiming {
+        /// Before it had a connection (the browser's queue included).
+        #[serde(with = "micros")]
+        queued: Duration,
+        /// Opening a new connection (zero when one was reused).
+        #[serde(with = "micros")]
+        connecting: Duration,
+        /// From sending the request to the first byte of the response.
+        #[serde(with = "micros")]
+        waiting: Duration,
+        /// From the first byte to the last.
+        #[serde(with = "micros")]
+        receiving: Duration,
+    },
+    /// Part of a body has arrived: `done` bytes of `total`.
+    Progress {
+        /// Bytes so far.
+        done: u64,
+        /// Bytes in all, if known.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        total: Option<u64>,
+    },
     /// A retry loop starts attempt `number` (1 is the first try).
     Attempt {
         /// The attempt's number, from 1.
@@ -627,6 +650,8 @@ impl Trace {
                     *p = Pending::default();
                 }
                 EventKind::PermitReleased { .. }
+                | EventKind::RequestTiming { .. }
+                | EventKind::Progress { .. }
                 | EventKind::PermitRefused { .. }
                 | EventKind::QueuePush { .. }
                 | EventKind::QueuePop { .. }
@@ -883,6 +908,22 @@ impl Trace {
             EventKind::RequestAnswered { status } => format!("response {status}"),
             EventKind::RequestFailed { error } => format!("request failed: {error}"),
             EventKind::RequestAborted => "request aborted".to_string(),
+            EventKind::RequestTiming {
+                queued,
+                connecting,
+                waiting,
+                receiving,
+            } => format!(
+                "timing: queued {}ms, connecting {}ms, waiting {}ms, receiving {}ms",
+                queued.as_millis(),
+                connecting.as_millis(),
+                waiting.as_millis(),
+                receiving.as_millis()
+            ),
+            EventKind::Progress { done, total } => match total {
+                Some(total) => format!("received {done} of {total} bytes"),
+                None => format!("received {done} bytes"),
+            },
             EventKind::Attempt { number } => format!("attempt {number}"),
             EventKind::Backoff { delay } => format!("backoff {}ms", delay.as_millis()),
             EventKind::DeadlinePassed => "deadline passed".to_string(),

@@ -13,7 +13,7 @@ use std::time::Duration;
 use futures::future::LocalBoxFuture;
 
 use crate::env::{Env, outcome_of};
-use crate::net::{FetchError, Request, Response};
+use crate::net::{BodyStream, FetchError, Request, Response};
 use crate::recorder::{Recorder, Shared, TaskWake, WakeTag};
 use crate::trace::{DEFAULT_CAPACITY, EventKind, Outcome, SiteId, TaskId, Trace, WakeCause};
 
@@ -79,7 +79,7 @@ impl<E: Env> Env for Traced<E> {
     }
 
     #[track_caller]
-    fn sleep(&self, duration: Duration) -> impl Future<Output = ()> + 'static {
+    fn sleep(&self, duration: Duration) -> impl Future<Output = ()> + 'static + use<E> {
         let site = self.shared.await_site(Location::caller());
         TracedSleep {
             recorder: self.recorder(),
@@ -96,7 +96,7 @@ impl<E: Env> Env for Traced<E> {
     }
 
     #[track_caller]
-    fn fetch(&self, request: Request) -> impl Future<Output = Result<Response, FetchError>> + 'static {
+    fn fetch(&self, request: Request) -> impl Future<Output = Result<Response, FetchError>> + 'static + use<E> {
         let site = self.shared.await_site(Location::caller());
         let what = request.describe();
         TracedFetch {
@@ -107,6 +107,70 @@ impl<E: Env> Env for Traced<E> {
             sent: None,
             tag: WakeTag::default(),
         }
+    }
+
+    #[track_caller]
+    fn fetch_stream(&self, request: Request) -> impl Future<Output = Result<BodyStream, FetchError>> + 'static + use<E> {
+        let site = self.shared.await_site(Location::caller());
+        let what = request.describe();
+        let recorder = self.recorder();
+        let inner = self.inner.fetch_stream(request);
+        async move {
+            let mut sent = SentRequest {
+                recorder: recorder.clone(),
+                task: None,
+            };
+            if let Some(task) = recorder.current_task() {
+                recorder.event_for(task, EventKind::RequestSent { what });
+                sent.task = Some(task);
+            }
+            let head = PendingAt {
+                inner: Box::pin(inner),
+                recorder: recorder.clone(),
+                site,
+            }
+            .await;
+            match head {
+                Err(e) => {
+                    sent.end(EventKind::RequestFailed { error: e.to_string() });
+                    Err(e)
+                }
+                Ok(body) => {
+                    let (status, total) = (body.status, body.total);
+                    let mut done = 0u64;
+                    let mut chunks = body.chunks;
+                    let chunks = futures::stream::poll_fn(move |cx| {
+                        use futures::StreamExt;
+                        let sent = &mut sent;
+                        let next = chunks.poll_next_unpin(cx);
+                        match &next {
+                            Poll::Ready(Some(Ok(n))) => {
+                                done += n;
+                                if let Some(task) = sent.task {
+                                    sent.recorder.event_for(task, EventKind::Progress { done, total });
+                                }
+                            }
+                            Poll::Ready(Some(Err(e))) => sent.end(EventKind::RequestFailed { error: e.to_string() }),
+                            Poll::Ready(None) => sent.end(EventKind::RequestAnswered { status }),
+                            Poll::Pending => sent.recorder.pending_at(site),
+                        }
+                        next
+                    });
+                    Ok(BodyStream {
+                        status,
+                        total,
+                        chunks: Box::pin(chunks),
+                    })
+                }
+            }
+        }
+    }
+
+    fn block_for(&self, duration: Duration) {
+        self.recorder().event(EventKind::Log {
+            text: format!("blocks the thread for {} ms", duration.as_millis()),
+        });
+        self.inner.block_for(duration);
     }
 
     fn random(&self) -> u64 {
@@ -223,6 +287,18 @@ impl<S: Future<Output = Result<Response, FetchError>>> Future for TracedFetch<S>
         match &poll {
             Poll::Ready(result) => {
                 if let Some(task) = this.sent.take() {
+                    if let Ok(Response { timing: Some(t), .. }) = result {
+                        let (queued, connecting, waiting, receiving) = t.phases();
+                        this.recorder.event_for(
+                            task,
+                            EventKind::RequestTiming {
+                                queued,
+                                connecting,
+                                waiting,
+                                receiving,
+                            },
+                        );
+                    }
                     let kind = match result {
                         Ok(r) => EventKind::RequestAnswered { status: r.status },
                         Err(FetchError::Status(status)) => EventKind::RequestAnswered { status: *status },
@@ -243,6 +319,46 @@ impl<S> Drop for TracedFetch<S> {
         if let Some(task) = self.sent.take() {
             self.recorder.event_for(task, EventKind::RequestAborted);
         }
+    }
+}
+
+/// A request in flight for a streamed body: ends once, as answered, failed
+/// or (when dropped first) aborted.
+struct SentRequest {
+    recorder: Recorder,
+    task: Option<TaskId>,
+}
+
+impl SentRequest {
+    fn end(&mut self, kind: EventKind) {
+        if let Some(task) = self.task.take() {
+            self.recorder.event_for(task, kind);
+        }
+    }
+}
+
+impl Drop for SentRequest {
+    fn drop(&mut self) {
+        self.end(EventKind::RequestAborted);
+    }
+}
+
+/// Polls `inner`, naming `site` as the await point while it is pending.
+struct PendingAt<F> {
+    inner: Pin<Box<F>>,
+    recorder: Recorder,
+    site: Option<SiteId>,
+}
+
+impl<F: Future> Future for PendingAt<F> {
+    type Output = F::Output;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        let poll = self.inner.as_mut().poll(cx);
+        if poll.is_pending() {
+            self.recorder.pending_at(self.site);
+        }
+        poll
     }
 }
 

@@ -24,7 +24,7 @@ use std::time::Duration;
 use futures::future::LocalBoxFuture;
 
 use crate::env::Env;
-use crate::net::{FetchError, Request, Response, SimLab};
+use crate::net::{BodyStream, FetchError, Request, Response, SimLab};
 
 /// The id the future given to `block_on` goes by in the ready queue.
 const MAIN: usize = usize::MAX;
@@ -80,7 +80,7 @@ struct Core {
     live: Cell<usize>,
     polls: Cell<u64>,
     rng: RefCell<fastrand::Rng>,
-    lab: RefCell<SimLab>,
+    lab: Rc<RefCell<SimLab>>,
 }
 
 /// The virtual runtime. Build one, take its [`VirtualEnv`], spawn tasks or
@@ -153,7 +153,7 @@ impl VirtualRuntime {
                 live: Cell::new(0),
                 polls: Cell::new(0),
                 rng: RefCell::new(fastrand::Rng::with_seed(seed)),
-                lab: RefCell::new(SimLab::default()),
+                lab: Rc::new(RefCell::new(SimLab::default())),
             }),
         }
     }
@@ -333,7 +333,7 @@ impl Env for VirtualEnv {
         self.core.now.get()
     }
 
-    fn sleep(&self, duration: Duration) -> impl Future<Output = ()> + 'static {
+    fn sleep(&self, duration: Duration) -> impl Future<Output = ()> + 'static + use<> {
         VirtualSleep {
             core: Rc::clone(&self.core),
             deadline: self.now() + duration,
@@ -354,14 +354,17 @@ impl Env for VirtualEnv {
         self.core.ready.push(id);
     }
 
-    fn fetch(&self, request: Request) -> impl Future<Output = Result<Response, FetchError>> + 'static {
-        let random = self.random();
-        let (latency, result) = self.core.lab.borrow_mut().answer(&request, random);
-        let sleep = self.sleep(latency);
-        async move {
-            sleep.await;
-            result
-        }
+    fn fetch(&self, request: Request) -> impl Future<Output = Result<Response, FetchError>> + 'static + use<> {
+        crate::net::simulated_fetch(self, &self.core.lab, request)
+    }
+
+    fn fetch_stream(&self, request: Request) -> impl Future<Output = Result<BodyStream, FetchError>> + 'static + use<> {
+        crate::net::simulated_fetch_stream(self, &self.core.lab, request)
+    }
+
+    fn block_for(&self, duration: Duration) {
+        // The thread is busy: time passes, and nothing else happens.
+        self.core.now.set(self.core.now.get() + duration);
     }
 
     fn random(&self) -> u64 {
@@ -381,18 +384,24 @@ impl Future for VirtualSleep {
     type Output = ();
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        if self.core.now.get() >= self.deadline {
-            if let Some(key) = self.key.take() {
-                self.core.timers.borrow_mut().remove(&key);
-            }
-            return Poll::Ready(());
-        }
         let key = match self.key {
+            // Registered: done once the clock reaches the deadline.
+            Some(key) if self.core.now.get() >= self.deadline => {
+                self.core.timers.borrow_mut().remove(&key);
+                self.key = None;
+                self.deadline = Duration::MAX;
+                return Poll::Ready(());
+            }
             Some(key) => key,
+            // Fired and done: stays done.
+            None if self.deadline == Duration::MAX => return Poll::Ready(()),
+            // First poll: always arm, even when already due, so that a
+            // sleep yields to every runnable task first (a zero sleep is
+            // a yield, as `setTimeout(0)` and `asyncio.sleep(0)` are).
             None => {
                 let seq = self.core.next_seq.get();
                 self.core.next_seq.set(seq + 1);
-                let key = (self.deadline, seq);
+                let key = (self.deadline.max(self.core.now.get()), seq);
                 self.key = Some(key);
                 key
             }

@@ -129,6 +129,7 @@ fn retry_backs_off_exponentially_until_the_lab_lets_it_through() {
         0ms fetch created
         0ms fetch attempt 1
         0ms fetch request GET /api/flaky/a?fail_first=2
+        0ms fetch woken by its request
         0ms fetch response 503
         0ms fetch backoff 100ms
         0ms fetch timer armed for 100ms
@@ -136,6 +137,7 @@ fn retry_backs_off_exponentially_until_the_lab_lets_it_through() {
         100ms fetch timer fired
         100ms fetch attempt 2
         100ms fetch request GET /api/flaky/a?fail_first=2
+        100ms fetch woken by its request
         100ms fetch response 503
         100ms fetch backoff 200ms
         100ms fetch timer armed for 300ms
@@ -143,6 +145,7 @@ fn retry_backs_off_exponentially_until_the_lab_lets_it_through() {
         300ms fetch timer fired
         300ms fetch attempt 3
         300ms fetch request GET /api/flaky/a?fail_first=2
+        300ms fetch woken by its request
         300ms fetch response 200
         300ms fetch completed: ok
     "#]]

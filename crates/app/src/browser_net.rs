@@ -1,0 +1,168 @@
+//! The browser's network for [`crate::browser_env::BrowserEnv`]: `fetch`
+//! through gloo-net, an `AbortController` per request that is aborted when
+//! the request's future (or body stream) is dropped, error classes, and
+//! the Resource Timing API's figures for each request.
+
+use asyncscope_core::net::{BodyStream, FetchError, Method, Request, Response, Timing};
+use futures::StreamExt;
+use js_sys::Uint8Array;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{AbortController, PerformanceResourceTiming, ReadableStreamDefaultReader, ReadableStreamReadResult};
+
+use crate::browser_env::ms_to_duration;
+
+/// Aborts its controller when dropped, unless the request has ended.
+struct AbortOnDrop {
+    controller: AbortController,
+    armed: bool,
+}
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        if self.armed {
+            self.controller.abort();
+        }
+    }
+}
+
+fn window() -> Option<web_sys::Window> {
+    web_sys::window()
+}
+
+/// The absolute URL of `url` on this page's origin (how Resource Timing
+/// names entries).
+fn absolute(url: &str) -> String {
+    if url.starts_with("http://") || url.starts_with("https://") {
+        return url.to_string();
+    }
+    let origin = window().and_then(|w| w.location().origin().ok()).unwrap_or_default();
+    format!("{origin}{url}")
+}
+
+fn js_text(v: &JsValue) -> String {
+    v.as_string()
+        .or_else(|| v.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message())))
+        .unwrap_or_else(|| format!("{v:?}"))
+}
+
+fn network_error(e: gloo_net::Error) -> FetchError {
+    match e {
+        gloo_net::Error::JsError(js) => FetchError::Network(format!(
+            "{} (the server is unreachable, or the browser refused the request: CORS, mixed content, or an abort)",
+            js.message
+        )),
+        other => FetchError::Network(other.to_string()),
+    }
+}
+
+async fn send(request: &Request, guard: &AbortOnDrop) -> Result<gloo_net::http::Response, FetchError> {
+    let url = absolute(&request.url);
+    let signal = guard.controller.signal();
+    let builder = match request.method {
+        Method::Get => gloo_net::http::Request::get(&url),
+        Method::Post => gloo_net::http::Request::post(&url).header("Content-Type", "application/json"),
+    }
+    .abort_signal(Some(&signal));
+    let built = match &request.body {
+        Some(body) => builder.body(body.as_str()),
+        None => builder.build(),
+    }
+    .map_err(network_error)?;
+    built.send().await.map_err(network_error)
+}
+
+fn new_guard() -> Result<AbortOnDrop, FetchError> {
+    let controller = AbortController::new().map_err(|e| FetchError::Network(js_text(&e)))?;
+    Ok(AbortOnDrop { controller, armed: true })
+}
+
+/// Sends `request`; reads the whole body as text. Dropping the future aborts.
+pub async fn fetch(request: Request) -> Result<Response, FetchError> {
+    let sent_at = now_ms();
+    let mut guard = new_guard()?;
+    let response = send(&request, &guard).await?;
+    let status = response.status();
+    let content_type = response.headers().get("content-type");
+    let body = response.text().await.map_err(|e| FetchError::Body(e.to_string()))?;
+    guard.armed = false;
+    Ok(Response {
+        status,
+        body,
+        content_type,
+        timing: resource_timing(&absolute(&request.url), sent_at),
+    })
+}
+
+/// Sends `request`; yields at the response head, then the body's chunks as
+/// they arrive. Dropping the future or the stream aborts the request.
+pub async fn fetch_stream(request: Request) -> Result<BodyStream, FetchError> {
+    let guard = new_guard()?;
+    let response = send(&request, &guard).await?;
+    let status = response.status();
+    let total = response
+        .headers()
+        .get("content-length")
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    let Some(body) = response.body() else {
+        return Ok(BodyStream {
+            status,
+            total: Some(0),
+            chunks: Box::pin(futures::stream::empty()),
+        });
+    };
+    let reader: ReadableStreamDefaultReader = body
+        .get_reader()
+        .dyn_into()
+        .map_err(|e| FetchError::Body(format!("no reader for the body: {}", js_text(&e))))?;
+    let chunks = futures::stream::unfold(Some((reader, guard)), |state| async move {
+        let (reader, mut guard) = state?;
+        let read = match JsFuture::from(reader.read()).await {
+            Ok(v) => v.unchecked_into::<ReadableStreamReadResult>(),
+            Err(e) => return Some((Err(FetchError::Body(js_text(&e))), None)),
+        };
+        if read.get_done().unwrap_or(true) {
+            guard.armed = false;
+            return None;
+        }
+        let size = u64::from(Uint8Array::new(&read.get_value()).length());
+        Some((Ok(size), Some((reader, guard))))
+    });
+    Ok(BodyStream {
+        status,
+        total,
+        chunks: chunks.boxed_local(),
+    })
+}
+
+fn now_ms() -> f64 {
+    window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
+}
+
+/// Lets the Resource Timing buffer hold many entries (the default is 250,
+/// and a full buffer silently stops recording).
+pub fn enlarge_timing_buffer() {
+    if let Some(p) = window().and_then(|w| w.performance()) {
+        p.set_resource_timing_buffer_size(20_000);
+    }
+}
+
+/// The Resource Timing entry for `url` that began at or after `sent_at`
+/// (ms on the page's clock), as a [`Timing`].
+fn resource_timing(url: &str, sent_at: f64) -> Option<Timing> {
+    let performance = window()?.performance()?;
+    let entries = performance.get_entries_by_name_with_entry_type(url, "resource");
+    let entry = entries
+        .iter()
+        .filter_map(|e| e.dyn_into::<PerformanceResourceTiming>().ok())
+        .filter(|e| e.start_time() + 1.0 >= sent_at)
+        .last()?;
+    let (cs, ce) = (entry.connect_start(), entry.connect_end());
+    Some(Timing {
+        start: ms_to_duration(entry.start_time()),
+        connect: (ce > cs).then(|| (ms_to_duration(cs), ms_to_duration(ce))),
+        request_start: ms_to_duration(entry.request_start()),
+        response_start: ms_to_duration(entry.response_start()),
+        end: ms_to_duration(entry.response_end()),
+    })
+}
