@@ -74,7 +74,10 @@ async fn send(request: &Request, guard: &AbortOnDrop) -> Result<gloo_net::http::
 
 fn new_guard() -> Result<AbortOnDrop, FetchError> {
     let controller = AbortController::new().map_err(|e| FetchError::Network(js_text(&e)))?;
-    Ok(AbortOnDrop { controller, armed: true })
+    Ok(AbortOnDrop {
+        controller,
+        armed: true,
+    })
 }
 
 /// Sends `request`; reads the whole body as text. Dropping the future aborts.

@@ -58,9 +58,9 @@ entries! {
     11 "semaphore" "Semaphore limiting"
         "At most N at once with RAII permits; buffer_unordered as the stream form; a bounded semaphore." Planned;
     12 "fetch" "Concurrent fetches"
-        "Real requests to the lab server, each with a timeout and a class of error; the browser's own connection limit." Planned;
+        "Real requests to the lab server, each with a timeout and a class of error; the browser's own connection limit." Built;
     13 "download" "Streaming download with progress"
-        "A response body read as a stream of chunks, with a progress bar and a cancel that aborts the request." Planned;
+        "A response body read as a stream of chunks, with a progress bar and a cancel that aborts the request." Built;
     14 "queue" "Producer and consumer queue"
         "A bounded channel between producers and consumers: backpressure when it is full." Planned;
     15 "sync-primitives" "Lock, event, condition"
@@ -72,7 +72,7 @@ entries! {
     18 "task-manager" "Task manager"
         "Spawned jobs with ids, states, progress, retries and timeouts, run by a pool of workers." Planned;
     19 "blocking" "Blocking the event loop"
-        "A busy loop on the main thread stalls every timer and the page; yielding or a worker fixes it." Planned;
+        "A busy loop on the main thread stalls every timer and the page; yielding or a worker fixes it." Built;
 }
 
 /// The demo with this slug, if there is one.

@@ -68,7 +68,10 @@ pub trait Env: Clone + 'static {
     /// body then comes as a stream of chunks (for progress). Dropping the
     /// future or the stream stops reading and aborts the request.
     #[track_caller]
-    fn fetch_stream(&self, request: Request) -> impl Future<Output = Result<BodyStream, FetchError>> + 'static + use<Self>;
+    fn fetch_stream(
+        &self,
+        request: Request,
+    ) -> impl Future<Output = Result<BodyStream, FetchError>> + 'static + use<Self>;
 
     /// Runs the thread flat out for `duration`, as CPU-bound code or a
     /// blocking call in async code would: nothing else runs meanwhile, no
@@ -96,6 +99,13 @@ pub trait Env: Clone + 'static {
     {
         let _ = name;
         fut
+    }
+
+    /// Records a line of text for the task being polled (a tracing
+    /// environment shows it on the task's lane; others drop it).
+    fn log(&self, text: impl Into<String>) {
+        self.recorder()
+            .event(crate::trace::EventKind::Log { text: text.into() });
     }
 
     /// Where instrumented combinators record resource events. Untraced

@@ -200,6 +200,51 @@ fn encode(s: &str) -> String {
     out
 }
 
+/// Validated values by name, for a demo's `Params::from_pairs`.
+pub struct Parsed {
+    specs: &'static [ParamSpec],
+    values: Vec<Value>,
+}
+
+impl Parsed {
+    /// Validates `pairs` against `specs` (see [`parse`]).
+    pub fn new(specs: &'static [ParamSpec], pairs: &[(String, String)]) -> Result<Self, Vec<ParamError>> {
+        Ok(Self {
+            specs,
+            values: parse(specs, pairs)?,
+        })
+    }
+
+    fn get(&self, name: &str) -> Option<&Value> {
+        let i = self.specs.iter().position(|s| s.name == name)?;
+        self.values.get(i)
+    }
+
+    /// The whole number `name` (0 if it is not an integer parameter).
+    pub fn int(&self, name: &str) -> u64 {
+        match self.get(name) {
+            Some(Value::Int(n)) => *n,
+            _ => 0,
+        }
+    }
+
+    /// The choice `name` (empty if it is not a choice parameter).
+    pub fn choice(&self, name: &str) -> &'static str {
+        match self.get(name) {
+            Some(Value::Choice(c)) => c,
+            _ => "",
+        }
+    }
+
+    /// A refusal of `name` that involves another parameter.
+    pub fn refuse(name: &str, message: String) -> Vec<ParamError> {
+        vec![ParamError {
+            name: name.to_string(),
+            message,
+        }]
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

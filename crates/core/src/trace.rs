@@ -24,7 +24,7 @@ pub const DEFAULT_CAPACITY: usize = 1 << 20;
 
 /// Identifies a task (a named future) within one [`Trace`]: its index in
 /// [`Trace::tasks`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct TaskId(pub u32);
 
@@ -418,6 +418,32 @@ pub struct ResourceStats {
     pub max_depth: u32,
 }
 
+/// One request as the trace saw it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RequestSpan {
+    /// The task that sent it.
+    pub task: TaskId,
+    /// `GET /api/delay/100`.
+    pub what: String,
+    /// When it was sent.
+    pub sent: Duration,
+    /// When it ended (answered, failed or aborted), if it has.
+    pub end: Option<Duration>,
+    /// The HTTP status, if it was answered.
+    pub status: Option<u16>,
+    /// Why it failed, if it did.
+    pub failed: Option<String>,
+    /// True if it was dropped before it ended.
+    pub aborted: bool,
+    /// Resource Timing phases: queued, connecting, waiting, receiving.
+    pub phases: Option<[Duration; 4]>,
+    /// When it was on the wire (from the request going out to the last
+    /// byte), where the browser reported it.
+    pub on_wire: Option<(Duration, Duration)>,
+    /// Bytes received so far, and of how many, for streamed bodies.
+    pub progress: Option<(u64, Option<u64>)>,
+}
+
 /// Why a JSON trace was refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct JsonError(pub String);
@@ -718,6 +744,83 @@ impl Trace {
     /// changes at one instant are netted, so back-to-back tasks count once).
     pub fn max_in_flight(&self) -> usize {
         self.in_flight().iter().map(|(_, n)| *n as usize).max().unwrap_or(0)
+    }
+
+    /// Every request, in the order they were sent.
+    pub fn requests(&self) -> Vec<RequestSpan> {
+        let mut out: Vec<RequestSpan> = Vec::new();
+        // Per task, the requests it has in flight, oldest first.
+        let mut open: std::collections::HashMap<TaskId, Vec<usize>> = Default::default();
+        for ev in &self.events {
+            let oldest = |open: &std::collections::HashMap<TaskId, Vec<usize>>| {
+                open.get(&ev.task).and_then(|v| v.first().copied())
+            };
+            match &ev.kind {
+                EventKind::RequestSent { what } => {
+                    open.entry(ev.task).or_default().push(out.len());
+                    out.push(RequestSpan {
+                        task: ev.task,
+                        what: what.clone(),
+                        sent: ev.at,
+                        ..RequestSpan::default()
+                    });
+                }
+                EventKind::RequestTiming {
+                    queued,
+                    connecting,
+                    waiting,
+                    receiving,
+                } => {
+                    if let Some(i) = oldest(&open) {
+                        out[i].phases = Some([*queued, *connecting, *waiting, *receiving]);
+                        out[i].on_wire = Some((ev.at.saturating_sub(*waiting + *receiving), ev.at));
+                    }
+                }
+                EventKind::Progress { done, total } => {
+                    if let Some(i) = oldest(&open) {
+                        out[i].progress = Some((*done, *total));
+                    }
+                }
+                EventKind::RequestAnswered { .. } | EventKind::RequestFailed { .. } | EventKind::RequestAborted => {
+                    if let Some(list) = open.get_mut(&ev.task)
+                        && !list.is_empty()
+                    {
+                        let i = list.remove(0);
+                        out[i].end = Some(ev.at);
+                        match &ev.kind {
+                            EventKind::RequestAnswered { status } => out[i].status = Some(*status),
+                            EventKind::RequestFailed { error } => out[i].failed = Some(error.clone()),
+                            _ => out[i].aborted = true,
+                        }
+                    }
+                }
+                EventKind::Completed { .. } => {
+                    open.remove(&ev.task);
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+
+    /// The most requests on the wire at once, where the browser reported
+    /// when each was (see [`RequestSpan::on_wire`]); 0 if none was.
+    pub fn max_on_wire(&self) -> usize {
+        let mut edges: Vec<(Duration, i32)> = Vec::new();
+        for r in self.requests() {
+            if let Some((a, b)) = r.on_wire {
+                edges.push((a, 1));
+                edges.push((b, -1));
+            }
+        }
+        // Ends sort before starts at the same instant.
+        edges.sort();
+        let (mut now, mut max) = (0i32, 0i32);
+        for (_, d) in edges {
+            now += d;
+            max = max.max(now);
+        }
+        max as usize
     }
 
     /// What each resource saw, indexed by [`ResourceId`].

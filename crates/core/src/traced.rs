@@ -66,11 +66,6 @@ impl<E: Env> Traced<E> {
     pub fn snapshot(&self) -> Trace {
         self.shared.trace.borrow().clone()
     }
-
-    /// Records a log line for the task being polled (dropped outside a task).
-    pub fn log(&self, text: impl Into<String>) {
-        self.recorder().event(EventKind::Log { text: text.into() });
-    }
 }
 
 impl<E: Env> Env for Traced<E> {
@@ -110,7 +105,10 @@ impl<E: Env> Env for Traced<E> {
     }
 
     #[track_caller]
-    fn fetch_stream(&self, request: Request) -> impl Future<Output = Result<BodyStream, FetchError>> + 'static + use<E> {
+    fn fetch_stream(
+        &self,
+        request: Request,
+    ) -> impl Future<Output = Result<BodyStream, FetchError>> + 'static + use<E> {
         let site = self.shared.await_site(Location::caller());
         let what = request.describe();
         let recorder = self.recorder();

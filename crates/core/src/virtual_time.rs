@@ -385,9 +385,11 @@ impl Future for VirtualSleep {
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let key = match self.key {
-            // Registered: done once the clock reaches the deadline.
-            Some(key) if self.core.now.get() >= self.deadline => {
-                self.core.timers.borrow_mut().remove(&key);
+            // Registered: done once the executor has fired it (taken it
+            // out of the timers), not merely once the clock has passed its
+            // deadline, so that timers due together fire in the order
+            // they were armed, each in its own turn, as in a browser.
+            Some(key) if !self.core.timers.borrow().contains_key(&key) => {
                 self.key = None;
                 self.deadline = Duration::MAX;
                 return Poll::Ready(());

@@ -167,14 +167,23 @@ fn params_round_trip_through_pairs() {
 }
 
 #[test]
-fn each_job_is_polled_twice_under_virtual_time() {
-    // Once to arm its timer, once when it fires. Under virtual time the two
-    // runs' timers coincide, so this cannot tell whether one run's wake-ups
-    // poll the other: the browser test in crates/app checks that.
-    for (run, trace) in run(&[("jobs", "4"), ("duration_ms", "100")]) {
-        let polls = trace.render_text().lines().filter(|l| l.ends_with(" poll")).count();
-        assert_eq!(polls, 8, "{run:?} run:\n{}", trace.render_text());
-    }
+fn polls_show_how_join_all_drives_its_children() {
+    // Sequential: each job is polled twice, once to arm its timer and once
+    // when it fires. Concurrent: the four timers fire one at a time (as
+    // separate `setTimeout`s do in the browser), and with 30 children or
+    // fewer `join_all` polls every pending child whenever one of them wakes:
+    // 4 first polls, then 4 + 3 + 2 + 1.
+    let runs = run(&[("jobs", "4"), ("duration_ms", "100")]);
+    let polls: Vec<(Run, usize)> = runs
+        .iter()
+        .map(|(run, trace)| {
+            (
+                *run,
+                trace.render_text().lines().filter(|l| l.ends_with(" poll")).count(),
+            )
+        })
+        .collect();
+    assert_eq!(polls, [(Run::Sequential, 8), (Run::Concurrent, 14)]);
 }
 
 /// The trace as text with each line's alignment padding removed, so that

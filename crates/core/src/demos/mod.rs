@@ -1,6 +1,9 @@
 //! The demos, one module each, generic over [`crate::Env`], and a single
 //! entry point to start any built demo by its slug.
 
+pub mod blocking;
+pub mod download;
+pub mod fetch;
 pub mod sequential_vs_concurrent;
 
 use futures::future::LocalBoxFuture;
@@ -23,8 +26,17 @@ pub struct Started<E: Env> {
 pub fn specs(slug: &str) -> Option<&'static [ParamSpec]> {
     match slug {
         sequential_vs_concurrent::SLUG => Some(&sequential_vs_concurrent::SPECS),
+        fetch::SLUG => Some(&fetch::SPECS),
+        download::SLUG => Some(&download::SPECS),
+        blocking::SLUG => Some(&blocking::SPECS),
         _ => None,
     }
+}
+
+/// True for demos that send requests (they take the `network` parameter:
+/// the lab server, or the simulated lab).
+pub fn uses_network(slug: &str) -> bool {
+    specs(slug).is_some_and(|specs| specs.iter().any(|s| s.name == fetch::NETWORK.name))
 }
 
 /// The demo's code as the page shows it: the part of its module between the
@@ -32,6 +44,9 @@ pub fn specs(slug: &str) -> Option<&'static [ParamSpec]> {
 pub fn shown_source(slug: &str) -> Option<&'static str> {
     let source = match slug {
         sequential_vs_concurrent::SLUG => sequential_vs_concurrent::SOURCE,
+        fetch::SLUG => fetch::SOURCE,
+        download::SLUG => download::SOURCE,
+        blocking::SLUG => blocking::SOURCE,
         _ => return None,
     };
     let start = source.find(SHOWN_START)? + SHOWN_START.len();
@@ -50,6 +65,27 @@ pub fn start<E: Env>(slug: &str, env: E, pairs: &[(String, String)]) -> Result<O
             let params = sequential_vs_concurrent::Params::from_pairs(pairs)?;
             let (runs, work) = sequential_vs_concurrent::start(env, &params);
             let runs = runs.into_iter().map(|(run, traced)| (run.as_str(), traced)).collect();
+            Ok(Some(Started {
+                runs,
+                work: Box::pin(work),
+            }))
+        }
+        fetch::SLUG => {
+            let (runs, work) = fetch::start(env, &fetch::Params::from_pairs(pairs)?);
+            Ok(Some(Started {
+                runs,
+                work: Box::pin(work),
+            }))
+        }
+        download::SLUG => {
+            let (runs, work) = download::start(env, &download::Params::from_pairs(pairs)?);
+            Ok(Some(Started {
+                runs,
+                work: Box::pin(work),
+            }))
+        }
+        blocking::SLUG => {
+            let (runs, work) = blocking::start(env, &blocking::Params::from_pairs(pairs)?);
             Ok(Some(Started {
                 runs,
                 work: Box::pin(work),

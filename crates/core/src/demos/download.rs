@@ -1,0 +1,133 @@
+//! Demo 13, `download`: a response body read as a stream of chunks, with
+//! progress, and a cancel that stops reading and aborts the request.
+
+use std::future::Future;
+use std::time::Duration;
+
+use futures::StreamExt;
+
+use crate::combinators::abortable_with_cleanup;
+use crate::env::Env;
+use crate::net::Request;
+use crate::params::{ParamError, ParamKind, ParamSpec, Parsed};
+use crate::traced::Traced;
+
+pub use super::fetch::Failure;
+
+/// This file's text, exactly as compiled, for the page's code view.
+pub const SOURCE: &str = include_str!("download.rs");
+
+/// The route slug and command-line name.
+pub const SLUG: &str = "download";
+
+/// The parameters, in form order.
+pub const SPECS: [ParamSpec; 5] = [
+    ParamSpec {
+        name: "size_kib",
+        label: "Size (KiB)",
+        kind: ParamKind::Int { min: 1, max: 65_536 },
+        default: "1024",
+    },
+    ParamSpec {
+        name: "chunk_kib",
+        label: "Chunk (KiB)",
+        kind: ParamKind::Int { min: 1, max: 1024 },
+        default: "64",
+    },
+    ParamSpec {
+        name: "interval_ms",
+        label: "Pause between chunks (ms)",
+        kind: ParamKind::Int { min: 0, max: 10_000 },
+        default: "50",
+    },
+    ParamSpec {
+        name: "cancel_at_ms",
+        label: "Cancel at (ms; 0: never)",
+        kind: ParamKind::Int { min: 0, max: 600_000 },
+        default: "0",
+    },
+    super::fetch::NETWORK,
+];
+
+/// Validated parameters.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Params {
+    /// What to download.
+    pub url: String,
+    /// When to cancel, if at all.
+    pub cancel_at: Option<Duration>,
+}
+
+impl Params {
+    /// Validates `name=value` pairs; missing names take their defaults.
+    pub fn from_pairs(pairs: &[(String, String)]) -> Result<Self, Vec<ParamError>> {
+        let p = Parsed::new(&SPECS, pairs)?;
+        let url = format!(
+            "/api/bytes/{}?chunk={}&interval_ms={}",
+            p.int("size_kib") * 1024,
+            p.int("chunk_kib") * 1024,
+            p.int("interval_ms")
+        );
+        let cancel_at = Some(p.int("cancel_at_ms"))
+            .filter(|ms| *ms > 0)
+            .map(Duration::from_millis);
+        Ok(Params { url, cancel_at })
+    }
+}
+
+// --- the code the page shows -------------------------------------------
+
+/// Reads the body chunk by chunk as it arrives; returns the bytes read.
+/// Every chunk is recorded, so the page draws the progress.
+pub async fn download<E: Env>(env: E, url: String) -> Result<u64, Failure> {
+    let body = env.fetch_stream(Request::get(url)).await?;
+    if !(200..300).contains(&body.status) {
+        return Err(Failure::Http(body.status));
+    }
+    let mut chunks = body.chunks;
+    let mut done = 0;
+    while let Some(chunk) = chunks.next().await {
+        done += chunk?;
+    }
+    Ok(done)
+}
+
+/// The download as a task, which a second task cancels at `cancel_at`:
+/// the download is dropped, its cleanup runs, and the browser aborts the
+/// request.
+pub async fn download_or_cancel<E: Env>(env: E, url: String, cancel_at: Option<Duration>) {
+    let e = env.clone();
+    let task = env.try_task("download".to_string(), async move {
+        let result = download(e.clone(), url).await;
+        e.log(match &result {
+            Ok(bytes) => format!("downloaded {bytes} bytes"),
+            Err(failure) => format!("download failed: {failure}"),
+        });
+        result
+    });
+    let (work, handle) = abortable_with_cleanup(&env, task, || {});
+    let canceller = async {
+        if let Some(at) = cancel_at {
+            env.task("canceller".to_string(), async {
+                env.sleep_until(at).await;
+                handle.abort();
+            })
+            .await;
+        }
+    };
+    let (_result, ()) = futures::join!(work, canceller);
+}
+
+// -------------------------------------------------------------------------
+
+/// Prepares the run on `env` and returns it with the future that performs
+/// it. Dropping the future aborts the download.
+pub fn start<E: Env>(env: E, params: &Params) -> (Vec<(&'static str, Traced<E>)>, impl Future<Output = ()> + 'static) {
+    let traced = Traced::new(env);
+    let (t, url, cancel_at) = (traced.clone(), params.url.clone(), params.cancel_at);
+    let work = async move {
+        let e = t.clone();
+        t.task("main".to_string(), download_or_cancel(e, url, cancel_at)).await;
+    };
+    (vec![("download", traced)], work)
+}

@@ -1,0 +1,204 @@
+//! Demo 12, `fetch`: concurrent requests to the lab server, each with a
+//! time limit, with their errors told apart (timeout, HTTP status, network,
+//! body).
+//!
+//! In the browser the requests are real `fetch`es (and the page shows the
+//! browser's own limit of six connections per HTTP/1.1 origin); under
+//! virtual time the simulated lab answers them.
+
+use std::fmt;
+use std::future::Future;
+use std::time::Duration;
+
+use futures::future::join_all;
+use serde_json::Value as Json;
+
+use crate::combinators::timeout;
+use crate::env::Env;
+use crate::net::{FetchError, Request};
+use crate::params::{ParamError, ParamKind, ParamSpec, Parsed};
+use crate::traced::Traced;
+
+/// This file's text, exactly as compiled, for the page's code view.
+pub const SOURCE: &str = include_str!("fetch.rs");
+
+/// The route slug and command-line name.
+pub const SLUG: &str = "fetch";
+
+/// The parameters, in form order.
+pub const SPECS: [ParamSpec; 7] = [
+    ParamSpec {
+        name: "requests",
+        label: "Requests",
+        kind: ParamKind::Int { min: 1, max: 50 },
+        default: "5",
+    },
+    ParamSpec {
+        name: "min_delay_ms",
+        label: "Shortest server delay (ms)",
+        kind: ParamKind::Int { min: 0, max: 30_000 },
+        default: "200",
+    },
+    ParamSpec {
+        name: "max_delay_ms",
+        label: "Longest server delay (ms)",
+        kind: ParamKind::Int { min: 0, max: 30_000 },
+        default: "1000",
+    },
+    ParamSpec {
+        name: "fail_index",
+        label: "Which request fails (0: none)",
+        kind: ParamKind::Int { min: 0, max: 50 },
+        default: "3",
+    },
+    ParamSpec {
+        name: "fail_status",
+        label: "Its HTTP status",
+        kind: ParamKind::Int { min: 400, max: 599 },
+        default: "500",
+    },
+    ParamSpec {
+        name: "timeout_ms",
+        label: "Time limit per request (ms)",
+        kind: ParamKind::Int { min: 1, max: 60_000 },
+        default: "5000",
+    },
+    NETWORK,
+];
+
+/// The `network` parameter of the demos that send requests: the lab server
+/// (`real`), or the simulated lab on the page's real clock. Virtual-time
+/// runs always use the simulated lab.
+pub const NETWORK: ParamSpec = ParamSpec {
+    name: "network",
+    label: "Network",
+    kind: ParamKind::Choice(&["real", "simulated"]),
+    default: "real",
+};
+
+/// Validated parameters.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Params {
+    /// The URLs to get, in order.
+    pub urls: Vec<String>,
+    /// The time limit of each request.
+    pub limit: Duration,
+}
+
+impl Params {
+    /// Validates `name=value` pairs; missing names take their defaults.
+    pub fn from_pairs(pairs: &[(String, String)]) -> Result<Self, Vec<ParamError>> {
+        let p = Parsed::new(&SPECS, pairs)?;
+        let (n, min, max) = (p.int("requests"), p.int("min_delay_ms"), p.int("max_delay_ms"));
+        if max < min {
+            return Err(Parsed::refuse(
+                "max_delay_ms",
+                format!("max_delay_ms must be at least min_delay_ms ({min}); got {max}"),
+            ));
+        }
+        let fail = p.int("fail_index");
+        if fail > n {
+            return Err(Parsed::refuse(
+                "fail_index",
+                format!("fail_index must be from 0 to the number of requests ({n}); got {fail}"),
+            ));
+        }
+        let urls = (0..n)
+            .map(|i| {
+                // Delays spread evenly from min to max; the seed makes each
+                // URL distinct, so the browser's timing entries tell them apart.
+                let delay = if n > 1 { min + (max - min) * i / (n - 1) } else { min };
+                let status = if i + 1 == fail {
+                    format!("&status={}", p.int("fail_status"))
+                } else {
+                    String::new()
+                };
+                format!("/api/delay/{delay}?seed={i}{status}")
+            })
+            .collect();
+        Ok(Params {
+            urls,
+            limit: Duration::from_millis(p.int("timeout_ms")),
+        })
+    }
+}
+
+/// Why one request gave no result.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Failure {
+    /// No answer within the time limit (the request was aborted).
+    Timeout(Duration),
+    /// The server answered with an error status.
+    Http(u16),
+    /// No answer at all: unreachable, refused, or blocked (CORS).
+    Network(String),
+    /// An answer whose body could not be read or parsed.
+    Body(String),
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Failure::Timeout(after) => write!(f, "timed out after {} ms", after.as_millis()),
+            Failure::Http(code) => write!(f, "HTTP {code}"),
+            Failure::Network(why) => write!(f, "network error: {why}"),
+            Failure::Body(why) => write!(f, "bad body: {why}"),
+        }
+    }
+}
+
+impl From<FetchError> for Failure {
+    fn from(e: FetchError) -> Self {
+        match e {
+            FetchError::Status(code) => Failure::Http(code),
+            FetchError::Body(why) => Failure::Body(why),
+            FetchError::Network(why) | FetchError::Unavailable(why) => Failure::Network(why),
+        }
+    }
+}
+
+// --- the code the page shows -------------------------------------------
+
+/// One GET with a time limit. The body is parsed as JSON when the server
+/// says it is JSON, and kept as text otherwise.
+pub async fn get_one<E: Env>(env: E, url: String, limit: Duration) -> Result<Json, Failure> {
+    let response = timeout(&env, limit, env.fetch(Request::get(url)))
+        .await
+        .map_err(|_| Failure::Timeout(limit))??;
+    let response = response.error_for_status()?;
+    if response.is_json() {
+        Ok(response.json()?)
+    } else {
+        Ok(Json::String(response.body))
+    }
+}
+
+/// Every request at once; the results come back in the order asked.
+pub async fn fetch_all<E: Env>(env: E, urls: Vec<String>, limit: Duration) -> Vec<Result<Json, Failure>> {
+    let requests = urls
+        .into_iter()
+        .enumerate()
+        .map(|(i, url)| env.try_task(format!("request{i}"), get_one(env.clone(), url, limit)));
+    let results = join_all(requests).await;
+    let ok = results.iter().filter(|r| r.is_ok()).count();
+    env.log(format!("{ok}/{} succeeded", results.len()));
+    results
+}
+
+// -------------------------------------------------------------------------
+
+/// Prepares the run on `env` and returns it with the future that performs
+/// it. Nothing happens until that future is polled; dropping it aborts
+/// every request.
+pub fn start<E: Env>(env: E, params: &Params) -> (Vec<(&'static str, Traced<E>)>, impl Future<Output = ()> + 'static) {
+    let traced = Traced::new(env);
+    let (t, urls, limit) = (traced.clone(), params.urls.clone(), params.limit);
+    let work = async move {
+        let e = t.clone();
+        t.task("main".to_string(), async move {
+            fetch_all(e, urls, limit).await;
+        })
+        .await;
+    };
+    (vec![("requests", traced)], work)
+}
