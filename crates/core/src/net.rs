@@ -327,41 +327,6 @@ pub fn sim_download(request: &Request) -> Option<(u64, Vec<u64>, Duration)> {
     Some((n, sizes, Duration::from_millis(interval)))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn lab_paths_answer_like_the_server() {
-        let mut lab = SimLab::default();
-        let (latency, r) = lab.answer(&Request::get("/api/delay/250?status=500"), 0);
-        assert_eq!((latency, r.map(|r| r.status)), (Duration::from_millis(250), Ok(500)));
-        let (_, r) = lab.answer(&Request::get("http://127.0.0.1:8081/api/status/404"), 0);
-        assert_eq!(r.map(|r| r.status), Ok(404));
-        let (_, r) = lab.answer(&Request::get("/api/delay/99999"), 0);
-        assert_eq!(r.map(|r| r.status), Ok(400));
-        let flaky: Vec<u16> = (0..3)
-            .map(|_| {
-                lab.answer(&Request::get("/api/flaky/k?fail_first=2"), 0)
-                    .1
-                    .map_or(0, |r| r.status)
-            })
-            .collect();
-        assert_eq!(flaky, [503, 503, 200]);
-        let (_, r) = lab.answer(&Request::get("https://example.com/"), 0);
-        assert!(matches!(r, Err(FetchError::Network(_))));
-    }
-
-    #[test]
-    fn seeded_jitter_repeats() {
-        let mut lab = SimLab::default();
-        let a = lab.answer(&Request::get("/api/delay/100?jitter_ms=50&seed=7"), 1).0;
-        let b = lab.answer(&Request::get("/api/delay/100?jitter_ms=50&seed=7"), 2).0;
-        assert_eq!(a, b);
-        assert!(a >= Duration::from_millis(100) && a <= Duration::from_millis(150));
-    }
-}
-
 /// A request answered by the simulated lab `lab`, taking its simulated
 /// latency on `env`'s clock (real timers in the browser, virtual ones under
 /// virtual time). Dropping the future abandons it.
@@ -420,5 +385,40 @@ pub fn simulated_fetch_stream<E: Env>(
             total: Some(total),
             chunks: Box::pin(chunks),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lab_paths_answer_like_the_server() {
+        let mut lab = SimLab::default();
+        let (latency, r) = lab.answer(&Request::get("/api/delay/250?status=500"), 0);
+        assert_eq!((latency, r.map(|r| r.status)), (Duration::from_millis(250), Ok(500)));
+        let (_, r) = lab.answer(&Request::get("http://127.0.0.1:8081/api/status/404"), 0);
+        assert_eq!(r.map(|r| r.status), Ok(404));
+        let (_, r) = lab.answer(&Request::get("/api/delay/99999"), 0);
+        assert_eq!(r.map(|r| r.status), Ok(400));
+        let flaky: Vec<u16> = (0..3)
+            .map(|_| {
+                lab.answer(&Request::get("/api/flaky/k?fail_first=2"), 0)
+                    .1
+                    .map_or(0, |r| r.status)
+            })
+            .collect();
+        assert_eq!(flaky, [503, 503, 200]);
+        let (_, r) = lab.answer(&Request::get("https://example.com/"), 0);
+        assert!(matches!(r, Err(FetchError::Network(_))));
+    }
+
+    #[test]
+    fn seeded_jitter_repeats() {
+        let mut lab = SimLab::default();
+        let a = lab.answer(&Request::get("/api/delay/100?jitter_ms=50&seed=7"), 1).0;
+        let b = lab.answer(&Request::get("/api/delay/100?jitter_ms=50&seed=7"), 2).0;
+        assert_eq!(a, b);
+        assert!(a >= Duration::from_millis(100) && a <= Duration::from_millis(150));
     }
 }
