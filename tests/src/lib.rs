@@ -65,13 +65,21 @@ impl Harness {
     /// Serves `dist/` and opens a headless Chromium. Panics with what to do
     /// when the app is not built or the browser is missing.
     pub async fn start() -> Harness {
+        Self::start_with(true).await
+    }
+
+    /// Like [`Harness::start`], with the lab API on or off (off: the page
+    /// is served as a plain static host would serve it).
+    pub async fn start_with(api: bool) -> Harness {
         let dist = dist_dir();
         assert!(
             dist.join("index.html").is_file(),
             "{} has no index.html: build the app first (`cargo xtask test` does it)",
             dist.display()
         );
-        let server = Running::start(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)), Config::new(dist))
+        let mut config = Config::new(dist);
+        config.api = api;
+        let server = Running::start(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)), config)
             .await
             .expect("lab server starts");
 
@@ -114,6 +122,28 @@ impl Harness {
             .await
             .expect("a WebDriver session with headless Chromium");
         Harness { server, client, driver }
+    }
+
+    /// The lab server's `/api/stats`.
+    pub async fn lab_stats(&self) -> serde_json::Value {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let mut s = tokio::net::TcpStream::connect(self.server.addr)
+            .await
+            .expect("connect to the lab");
+        s.write_all(b"GET /api/stats HTTP/1.1\r\nHost: lab\r\nConnection: close\r\n\r\n")
+            .await
+            .expect("ask for stats");
+        let mut buf = Vec::new();
+        s.read_to_end(&mut buf).await.expect("read stats");
+        let text = String::from_utf8_lossy(&buf);
+        let body = text.split_once("\r\n\r\n").map_or("", |(_, b)| b);
+        serde_json::from_str(body).unwrap_or_else(|e| panic!("stats are not JSON ({e}): {text}"))
+    }
+
+    /// The value of the form control `css`.
+    pub async fn value(&self, css: &str) -> String {
+        let el = self.wait_for(css, Duration::from_secs(10)).await;
+        el.prop("value").await.ok().flatten().unwrap_or_default()
     }
 
     /// Opens `path` (such as `/#/gather`) on the lab server.

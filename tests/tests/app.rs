@@ -147,3 +147,112 @@ async fn home_lists_every_demo_and_unknown_routes_say_not_found() {
     );
     h.finish().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fetch_shows_four_of_five_and_the_500_as_an_http_error() {
+    let h = Harness::start().await;
+    h.open("/#/fetch?network=real").await;
+    h.click("button[type=submit]:not([disabled])").await;
+    h.wait_for(".runner[data-state=done]", WAIT).await;
+    assert_eq!(h.number("[data-metric=requests_ok]").await, 4);
+    assert_eq!(h.text("[data-metric=http_errors]").await, "500");
+    assert_eq!(h.number("[data-metric=tasks_error]").await, 1);
+    assert_eq!(h.all(".lane[data-task=request2][data-outcome=error]").await.len(), 1);
+    let makespan = h.number("[data-metric=makespan_ms]").await;
+    assert!(
+        (1000..4000).contains(&makespan),
+        "makespan {makespan} ms, expected about 1000"
+    );
+    assert!(h.all("[data-notice=no-lab]").await.is_empty(), "the lab is there");
+    let stats = h.lab_stats().await;
+    assert_eq!(stats["completed"].as_u64(), Some(5), "{stats}");
+    h.screenshot("fetch").await;
+    h.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn twenty_four_requests_are_at_most_six_on_the_wire() {
+    let h = Harness::start().await;
+    h.open("/#/fetch?requests=24&min_delay_ms=500&max_delay_ms=500&fail_index=0&timeout_ms=60000&network=real")
+        .await;
+    h.click("button[type=submit]:not([disabled])").await;
+    h.wait_for(".runner[data-state=done]", Duration::from_secs(40)).await;
+    assert_eq!(h.number("[data-metric=requests_ok]").await, 24);
+    let on_wire = h.number("[data-metric=max_on_wire]").await;
+    assert!((2..=6).contains(&on_wire), "{on_wire} requests on the wire at once");
+    // Six at a time: four waves of 500 ms.
+    let makespan = h.number("[data-metric=makespan_ms]").await;
+    assert!(makespan >= 1900, "makespan {makespan} ms: the browser did not queue");
+    h.screenshot("fetch-24").await;
+    h.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_download_reaches_100_percent_and_a_cancel_reaches_the_server() {
+    let h = Harness::start().await;
+    h.open("/#/download?size_kib=256&chunk_kib=64&interval_ms=20&network=real")
+        .await;
+    h.click("button[type=submit]:not([disabled])").await;
+    h.wait_for(".runner[data-state=done]", WAIT).await;
+    assert_eq!(h.number("[data-metric=progress_pct]").await, 100);
+    assert_eq!(h.all(".lane[data-task=download][data-outcome=ok]").await.len(), 1);
+
+    h.open("/#/download?size_kib=8192&chunk_kib=64&interval_ms=40&network=real")
+        .await;
+    h.wait_for(".runner[data-state=idle]", WAIT).await;
+    h.click("button[type=submit]:not([disabled])").await;
+    let deadline = std::time::Instant::now() + WAIT;
+    loop {
+        let pct = h.all("[data-metric=progress_pct]").await;
+        if let Some(el) = pct.first()
+            && el.text().await.ok().and_then(|t| t.parse::<u64>().ok()).unwrap_or(0) >= 10
+        {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "the download made no progress");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    h.click("button[type=button]:not([disabled])").await;
+    h.wait_for(".runner[data-state=cancelled]", WAIT).await;
+    let pct = h.number("[data-metric=progress_pct]").await;
+    assert!(pct < 100, "cancelled at {pct}%");
+    assert_eq!(
+        h.all(".lane[data-task=download][data-outcome=cancelled]").await.len(),
+        1
+    );
+    let mut stats = h.lab_stats().await;
+    for _ in 0..100 {
+        if stats["client_gone"].as_u64() >= Some(1) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        stats = h.lab_stats().await;
+    }
+    assert_eq!(
+        stats["client_gone"].as_u64(),
+        Some(1),
+        "the server did not see the abort: {stats}"
+    );
+    assert_eq!(stats["in_flight"].as_u64(), Some(0), "{stats}");
+    h.screenshot("download-cancelled").await;
+    h.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_a_lab_server_the_page_says_so_once_and_simulates() {
+    let h = Harness::start_with(false).await;
+    h.open("/#/fetch").await;
+    h.wait_for("[data-notice=no-lab]", WAIT).await;
+    assert_eq!(h.value("#param-network").await, "simulated");
+    h.click("button[type=submit]:not([disabled])").await;
+    h.wait_for(".runner[data-state=done]", WAIT).await;
+    assert_eq!(h.number("[data-metric=requests_ok]").await, 4);
+    assert_eq!(h.text("[data-metric=http_errors]").await, "500");
+    assert_eq!(
+        h.all("[data-notice=no-lab]").await.len(),
+        1,
+        "one notice, not one per request"
+    );
+    h.screenshot("fetch-simulated").await;
+    h.finish().await;
+}

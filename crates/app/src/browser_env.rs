@@ -7,7 +7,7 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use asyncscope_core::Env;
-use asyncscope_core::net::{BodyStream, FetchError, Request, Response};
+use asyncscope_core::net::{self, BodyStream, FetchError, Request, Response, SimLab};
 use futures::future::LocalBoxFuture;
 use gloo_timers::future::TimeoutFuture;
 
@@ -17,6 +17,9 @@ use gloo_timers::future::TimeoutFuture;
 #[derive(Clone)]
 pub struct BrowserEnv {
     rng: Rc<RefCell<fastrand::Rng>>,
+    /// `None`: requests go to the lab server. `Some`: the simulated lab
+    /// answers them, after its simulated latency on real timers.
+    simulated: Option<Rc<RefCell<SimLab>>>,
 }
 
 impl Default for BrowserEnv {
@@ -32,7 +35,15 @@ impl BrowserEnv {
         crate::browser_net::enlarge_timing_buffer();
         Self {
             rng: Rc::new(RefCell::new(fastrand::Rng::with_seed(seed))),
+            simulated: None,
         }
+    }
+
+    /// The same environment with the simulated lab for a network: for a
+    /// page served without a lab server.
+    pub fn with_simulated_network(mut self) -> Self {
+        self.simulated = Some(Rc::new(RefCell::new(SimLab::default())));
+        self
     }
 }
 
@@ -50,11 +61,19 @@ impl Env for BrowserEnv {
     }
 
     fn fetch(&self, request: Request) -> impl Future<Output = Result<Response, FetchError>> + 'static + use<> {
-        crate::browser_net::fetch(request)
+        let fut: LocalBoxFuture<'static, _> = match &self.simulated {
+            Some(lab) => Box::pin(net::simulated_fetch(self, lab, request)),
+            None => Box::pin(crate::browser_net::fetch(request)),
+        };
+        fut
     }
 
     fn fetch_stream(&self, request: Request) -> impl Future<Output = Result<BodyStream, FetchError>> + 'static + use<> {
-        crate::browser_net::fetch_stream(request)
+        let fut: LocalBoxFuture<'static, _> = match &self.simulated {
+            Some(lab) => Box::pin(net::simulated_fetch_stream(self, lab, request)),
+            None => Box::pin(crate::browser_net::fetch_stream(request)),
+        };
+        fut
     }
 
     fn block_for(&self, duration: Duration) {

@@ -169,3 +169,19 @@ fn resource_timing(url: &str, sent_at: f64) -> Option<Timing> {
         end: ms_to_duration(entry.response_end()),
     })
 }
+
+/// True if the lab server answers `GET /api/health` on this page's origin
+/// within `limit_ms`.
+pub async fn lab_reachable(limit_ms: u32) -> bool {
+    let check = async {
+        match fetch(Request::get("/api/health")).await {
+            Ok(r) => r.status == 200 && r.body.contains("asyncscope-lab"),
+            Err(_) => false,
+        }
+    };
+    let limit = gloo_timers::future::TimeoutFuture::new(limit_ms);
+    match futures::future::select(Box::pin(check), limit).await {
+        futures::future::Either::Left((ok, _)) => ok,
+        futures::future::Either::Right(_) => false,
+    }
+}

@@ -173,6 +173,15 @@ impl Recorder {
         }
     }
 
+    /// An instant of the environment's clock on the trace's clock (time
+    /// since the trace's origin); unchanged when off.
+    pub fn trace_time(&self, env_instant: Duration) -> Duration {
+        match &self.0 {
+            Some(s) => env_instant.saturating_sub(s.origin),
+            None => env_instant,
+        }
+    }
+
     /// Registers a resource (`None` when off).
     pub fn resource(&self, name: impl Into<String>, kind: ResourceKind) -> Option<ResourceId> {
         self.0.as_ref().map(|s| s.trace.borrow_mut().add_resource(name, kind))

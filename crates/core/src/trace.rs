@@ -195,6 +195,10 @@ pub enum EventKind {
     RequestAborted,
     /// The browser's Resource Timing figures for the request just answered.
     RequestTiming {
+        /// When the request went out on its connection (`requestStart`),
+        /// on the trace's clock.
+        #[serde(with = "micros")]
+        request_start: Duration,
         /// Before it had a connection (the browser's queue included).
         #[serde(with = "micros")]
         queued: Duration,
@@ -766,6 +770,7 @@ impl Trace {
                     });
                 }
                 EventKind::RequestTiming {
+                    request_start,
                     queued,
                     connecting,
                     waiting,
@@ -773,7 +778,7 @@ impl Trace {
                 } => {
                     if let Some(i) = oldest(&open) {
                         out[i].phases = Some([*queued, *connecting, *waiting, *receiving]);
-                        out[i].on_wire = Some((ev.at.saturating_sub(*waiting + *receiving), ev.at));
+                        out[i].on_wire = Some((*request_start, *request_start + *waiting + *receiving));
                     }
                 }
                 EventKind::Progress { done, total } => {
@@ -1016,6 +1021,7 @@ impl Trace {
                 connecting,
                 waiting,
                 receiving,
+                ..
             } => format!(
                 "timing: queued {}ms, connecting {}ms, waiting {}ms, receiving {}ms",
                 queued.as_millis(),

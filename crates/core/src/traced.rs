@@ -290,6 +290,7 @@ impl<S: Future<Output = Result<Response, FetchError>>> Future for TracedFetch<S>
                         this.recorder.event_for(
                             task,
                             EventKind::RequestTiming {
+                                request_start: this.recorder.trace_time(t.request_start),
                                 queued,
                                 connecting,
                                 waiting,

@@ -41,6 +41,9 @@ pub struct Config {
     pub request_timeout: Duration,
     /// How long a client may take to send a request's headers.
     pub header_timeout: Duration,
+    /// Serve the API (`true`), or only the files, as a plain static host
+    /// would (for trying the page without a lab server).
+    pub api: bool,
 }
 
 impl Config {
@@ -51,6 +54,7 @@ impl Config {
             max_in_flight: 4096,
             request_timeout: Duration::from_secs(90),
             header_timeout: Duration::from_secs(10),
+            api: true,
         }
     }
 }
@@ -77,8 +81,12 @@ pub fn router(config: &Config) -> (Router, Arc<Stats>) {
     let index = std::fs::read_to_string(config.dist.join("index.html")).ok();
     let policy = HeaderValue::from_str(&csp::policy(index.as_deref()))
         .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'"));
-    let router = Router::new()
-        .nest("/api", api)
+    let router = if config.api {
+        Router::new().nest("/api", api)
+    } else {
+        Router::new()
+    };
+    let router = router
         .fallback_service(files)
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,

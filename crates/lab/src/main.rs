@@ -7,13 +7,14 @@ use std::process::ExitCode;
 use asyncscope_lab::{Config, serve};
 
 const USAGE: &str = "\
-usage: asyncscope-lab [--addr IP] [--port N] [--dist DIR] [--max-in-flight N]
+usage: asyncscope-lab [--addr IP] [--port N] [--dist DIR] [--max-in-flight N] [--no-api]
 
 Serves the built asyncscope app and its lab API.
   --addr IP            address to bind (default 127.0.0.1)
   --port N             port, 0-65535; 0 picks a free one (default 8080)
   --dist DIR           the built app, trunk's output (default dist)
-  --max-in-flight N    API requests at once, 1-100000; more get 503 (default 4096)";
+  --max-in-flight N    API requests at once, 1-100000; more get 503 (default 4096)
+  --no-api             serve only the files, as a static host would";
 
 fn parse(args: &[String]) -> Result<(SocketAddr, Config), String> {
     let mut ip = IpAddr::V4(Ipv4Addr::LOCALHOST);
@@ -44,6 +45,7 @@ fn parse(args: &[String]) -> Result<(SocketAddr, Config), String> {
                     .filter(|n| (1..=100_000).contains(n))
                     .ok_or_else(|| format!("--max-in-flight must be a whole number from 1 to 100000; got {v:?}"))?;
             }
+            "--no-api" => config.api = false,
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown argument {other:?}")),
         }

@@ -111,14 +111,28 @@ pub async fn track(State(t): State<Tracking>, request: Request, next: Next) -> R
         return response;
     }
     let (parts, body) = response.into_parts();
+    // With a Content-Length, hyper stops polling the body once it has sent
+    // that many bytes: reaching it is the end.
+    let length = parts
+        .headers
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+    let mut sent = 0u64;
     let mut data = body.into_data_stream();
     let stream = futures::stream::poll_fn(move |cx| {
         // The whole guard moves into the closure (not just its field), so
         // it lives as long as the body does.
         let guard: &mut InFlight = &mut guard;
         let next = data.poll_next_unpin(cx);
-        if let Poll::Ready(None) = next {
-            guard.finished = true;
+        match &next {
+            Poll::Ready(Some(Ok(bytes))) => {
+                sent += bytes.len() as u64;
+                if length.is_some_and(|n| sent >= n) {
+                    guard.finished = true;
+                }
+            }
+            Poll::Ready(None) => guard.finished = true,
+            _ => {}
         }
         next
     });

@@ -272,6 +272,18 @@ async fn stats_count_completed_and_requests_the_client_abandoned() {
         end = stats(server.addr).await;
     }
     assert_eq!(end["client_gone"], 2, "{end}");
+    // A download read to the end is completed, not abandoned.
+    let done = get(server.addr, "/api/bytes/300000?chunk=65536").await;
+    assert_eq!(done.body.len(), 300_000);
+    let mut last = stats(server.addr).await;
+    for _ in 0..50 {
+        if last["completed"] == 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        last = stats(server.addr).await;
+    }
+    assert_eq!((last["completed"].as_u64(), last["client_gone"].as_u64()), (Some(2), Some(2)), "{last}");
     server.stop().await.expect("stops");
 }
 

@@ -32,7 +32,12 @@ pub struct DemoPageProps {
 pub fn DemoPage(props: &DemoPageProps) -> Html {
     let entry = props.entry;
     let body = match demos::specs(entry.slug) {
-        Some(specs) => html! { <Runner entry={entry} specs={specs} query={props.query.clone()} /> },
+        Some(specs) => {
+            // A new address (another link, say) is a new form: keyed by it.
+            let pairs: Vec<(&str, String)> = props.query.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+            let key = Route::demo_hash(entry.slug, &asyncscope_core::params::to_query(&pairs));
+            html! { <Runner key={key} entry={entry} specs={specs} query={props.query.clone()} /> }
+        }
         None => html! {
             <div class="planned-note" data-view="planned">
                 <p><strong>{ "This demo is not built yet." }</strong>{ " It is in the catalog and will run here once it is." }</p>
@@ -54,6 +59,17 @@ struct RunnerProps {
     entry: &'static Entry,
     specs: &'static [ParamSpec],
     query: Vec<(String, String)>,
+}
+
+/// Whether the lab server answers on this page's origin.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Lab {
+    /// Not known yet (or not asked: the demo sends no requests).
+    Unknown,
+    /// `/api/health` answered.
+    Reachable,
+    /// It did not, within the limit.
+    Unreachable,
 }
 
 type LiveRuns = Rc<Vec<(&'static str, Traced<BrowserEnv>)>>;
@@ -86,8 +102,30 @@ fn replace_hash(hash: &str) {
 fn Runner(props: &RunnerProps) -> Html {
     let specs = props.specs;
     let query = props.query.clone();
+    let explicit_network = query.iter().any(|(k, _)| k == "network");
     let state = use_reducer(move || DemoState::new(Form::from_query(specs, &query)));
     let abort = use_mut_ref(|| None::<AbortHandle>);
+    // For demos that send requests: is the lab server there? Asked once per
+    // page; without it the page says so once and uses the simulated lab.
+    let lab = use_state(|| Lab::Unknown);
+    {
+        let (lab, state) = (lab.clone(), state.clone());
+        let network = specs.iter().position(|s| s.name == "network");
+        use_effect_with((), move |_| {
+            if let Some(index) = network {
+                wasm_bindgen_futures::spawn_local(async move {
+                    let reachable = crate::browser_net::lab_reachable(3000).await;
+                    lab.set(if reachable { Lab::Reachable } else { Lab::Unreachable });
+                    if !reachable && !explicit_network {
+                        state.dispatch(Action::Edit {
+                            index,
+                            value: "simulated".to_string(),
+                        });
+                    }
+                });
+            }
+        });
+    }
     {
         // Leaving the page cancels its run: the futures are dropped.
         let abort = abort.clone();
@@ -109,7 +147,13 @@ fn Runner(props: &RunnerProps) -> Html {
             if state.is_running() || !state.form.is_valid() {
                 return;
             }
-            let Ok(Some(started)) = demos::start(slug, BrowserEnv::default(), &state.form.pairs()) else {
+            let pairs = state.form.pairs();
+            let env = if pairs.iter().any(|(k, v)| k == "network" && v == "simulated") {
+                BrowserEnv::default().with_simulated_network()
+            } else {
+                BrowserEnv::default()
+            };
+            let Ok(Some(started)) = demos::start(slug, env, &pairs) else {
                 return;
             };
             replace_hash(&Route::demo_hash(slug, &state.form.query()));
@@ -216,6 +260,13 @@ fn Runner(props: &RunnerProps) -> Html {
                     <button type="button" onclick={on_cancel} disabled={!running}>{ "Cancel" }</button>
                 </div>
             </form>
+            if *lab == Lab::Unreachable {
+                <p class="notice" data-notice="no-lab" role="note">
+                    <strong>{ "No lab server answers here." }</strong>
+                    { " Requests go to the simulated lab instead: the same API, with its delays on this page's real clock. To send real requests, serve the page with " }
+                    <code>{ "cargo xtask serve" }</code>{ " and choose the real network." }
+                </p>
+            }
             <p class="status" role="status" aria-live="polite">{ status }</p>
             if !runs.is_empty() {
                 <Timeline runs={runs} now={now} finished={finished} />

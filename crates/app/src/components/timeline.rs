@@ -50,6 +50,52 @@ pub fn Timeline(props: &TimelineProps) -> Html {
     }
 }
 
+/// Request figures, for runs that sent requests: answered with a success,
+/// with an HTTP error, and (in the browser) the most on the wire at once.
+fn requests_metrics(trace: &asyncscope_core::Trace) -> Html {
+    let requests = trace.requests();
+    if requests.is_empty() {
+        return Html::default();
+    }
+    let ok = requests
+        .iter()
+        .filter(|r| r.status.is_some_and(|s| (200..300).contains(&s)))
+        .count();
+    let http_errors: Vec<String> = requests
+        .iter()
+        .filter_map(|r| r.status.filter(|s| !(200..300).contains(s)).map(|s| s.to_string()))
+        .collect();
+    let on_wire = trace.max_on_wire();
+    html! {
+        <>
+            <div><dt>{ "requests ok" }</dt><dd><span data-metric="requests_ok">{ ok }</span>{ format!("/{}", requests.len()) }</dd></div>
+            if !http_errors.is_empty() {
+                <div><dt>{ "HTTP errors" }</dt><dd><span data-metric="http_errors">{ http_errors.join(", ") }</span></dd></div>
+            }
+            if on_wire > 0 {
+                <div title="Measured with the Resource Timing API: from the request going out to the last byte. Browsers open at most 6 connections per HTTP/1.1 origin.">
+                    <dt>{ "on the wire at once" }</dt><dd><span data-metric="max_on_wire">{ on_wire }</span></dd>
+                </div>
+            }
+        </>
+    }
+}
+
+/// A progress bar for the run's streamed download, if it has one.
+fn progress(trace: &asyncscope_core::Trace) -> Html {
+    let Some((done, total)) = trace.requests().iter().rev().find_map(|r| r.progress) else {
+        return Html::default();
+    };
+    let total = total.unwrap_or(done).max(1);
+    let pct = (done.min(total) * 100 / total) as u32;
+    html! {
+        <div class="progress">
+            <progress max={total.to_string()} value={done.to_string()} aria-label="Download progress"></progress>
+            <span><span data-metric="progress_pct">{ pct }</span>{ format!("% ({done} of {total} bytes)") }</span>
+        </div>
+    }
+}
+
 #[derive(Properties, PartialEq)]
 struct RunViewProps {
     run: RunSnapshot,
@@ -83,9 +129,17 @@ fn RunView(props: &RunViewProps) -> Html {
                     </div>
                     <div><dt>{ "max in flight" }</dt><dd><span data-metric="max_in_flight">{ trace.max_in_flight() }</span></dd></div>
                     <div><dt>{ "ok" }</dt><dd><span data-metric="tasks_ok">{ count(Outcome::Ok) }</span></dd></div>
+                    if count(Outcome::Error) > 0 {
+                        <div><dt>{ "failed" }</dt><dd><span data-metric="tasks_error">{ count(Outcome::Error) }</span></dd></div>
+                    }
+                    if count(Outcome::Timeout) > 0 {
+                        <div><dt>{ "timed out" }</dt><dd><span data-metric="tasks_timeout">{ count(Outcome::Timeout) }</span></dd></div>
+                    }
                     <div><dt>{ "cancelled" }</dt><dd><span data-metric="tasks_cancelled">{ count(Outcome::Cancelled) }</span></dd></div>
+                    { requests_metrics(trace) }
                 </dl>
             </header>
+            { progress(trace) }
             <div class="axis" aria-hidden="true">
                 { for props.axis.ticks.iter().map(|t| html! {
                     <span class="tick" style={format!("left:{:.3}%", t.pct)}>{ t.label.clone() }</span>
