@@ -46,6 +46,55 @@ pub struct LaneVm {
     pub outcome: Option<Outcome>,
     /// Its segments, in time order.
     pub segments: Vec<SegmentVm>,
+    /// The phases of its requests, as the browser timed them.
+    pub phases: Vec<PhaseVm>,
+}
+
+/// One phase of a request on its task's lane (Resource Timing).
+#[derive(Clone, Debug, PartialEq)]
+pub struct PhaseVm {
+    /// Left edge, 0–100.
+    pub left: f64,
+    /// Width, 0–100.
+    pub width: f64,
+    /// `queued`, `connecting`, `waiting` or `receiving`.
+    pub name: &'static str,
+    /// The tooltip.
+    pub title: String,
+}
+
+/// The request phases of `trace` by task, on an axis ending at `end_ms`:
+/// queued and connecting end where the request went out, then waiting for
+/// the first byte, then receiving.
+fn phases(trace: &Trace, end_ms: f64) -> std::collections::HashMap<u32, Vec<PhaseVm>> {
+    let pct = |d: Duration| (d.as_secs_f64() * 1000.0 / end_ms * 100.0).clamp(0.0, 100.0);
+    let mut out: std::collections::HashMap<u32, Vec<PhaseVm>> = Default::default();
+    for r in trace.requests() {
+        let (Some([queued, connecting, waiting, receiving]), Some((start, _))) = (r.phases, r.on_wire) else {
+            continue;
+        };
+        let connect_start = start.saturating_sub(connecting);
+        let queue_start = connect_start.saturating_sub(queued);
+        let parts = [
+            ("queued", queue_start, queued),
+            ("connecting", connect_start, connecting),
+            ("waiting", start, waiting),
+            ("receiving", start + waiting, receiving),
+        ];
+        for (name, from, len) in parts {
+            if len.is_zero() {
+                continue;
+            }
+            let (left, right) = (pct(from), pct(from + len));
+            out.entry(r.task.0).or_default().push(PhaseVm {
+                left,
+                width: right - left,
+                name,
+                title: format!("{}: {name} {} ({})", r.what, format_ms(ms(len)), "Resource Timing"),
+            });
+        }
+    }
+    out
 }
 
 /// A round axis end at or above `span`: 1, 1.5, 2, 3, 4, 5, 6 or 8 times a
@@ -109,6 +158,7 @@ pub fn format_ms(ms: f64) -> String {
 pub fn lanes(trace: &Trace, now: Duration, end: Duration) -> Vec<LaneVm> {
     let end_ms = end.as_secs_f64().max(1e-9) * 1000.0;
     let pct = |d: Duration| (d.as_secs_f64() * 1000.0 / end_ms * 100.0).clamp(0.0, 100.0);
+    let mut phases = phases(trace, end_ms);
     trace
         .spans()
         .into_iter()
@@ -139,6 +189,7 @@ pub fn lanes(trace: &Trace, now: Duration, end: Duration) -> Vec<LaneVm> {
                 })
                 .collect();
             LaneVm {
+                phases: phases.remove(&span.id.0).unwrap_or_default(),
                 name: span.name,
                 outcome: span.outcome,
                 segments,
@@ -194,5 +245,42 @@ mod tests {
         );
         assert_eq!(live[0].segments[1].title, "job0: sleeping from 0 to 100 ms (so far)");
         assert_eq!(live[0].outcome, None);
+    }
+
+    #[test]
+    fn request_phases_sit_on_the_lane_of_their_task() {
+        let d = Duration::from_millis;
+        let mut t = Trace::new();
+        let a = t.add_task("request0");
+        t.push(d(0), a, EventKind::Created);
+        t.push(
+            d(0),
+            a,
+            EventKind::RequestSent {
+                what: "GET /api/delay/500".to_string(),
+            },
+        );
+        t.push(
+            d(600),
+            a,
+            EventKind::RequestTiming {
+                request_start: d(100),
+                queued: d(100),
+                connecting: Duration::ZERO,
+                waiting: d(450),
+                receiving: d(50),
+            },
+        );
+        t.push(d(600), a, EventKind::RequestAnswered { status: 200 });
+        let lanes = lanes(&t, d(600), d(1000));
+        let phases: Vec<_> = lanes[0]
+            .phases
+            .iter()
+            .map(|p| (p.name, p.left.round(), p.width.round()))
+            .collect();
+        assert_eq!(
+            phases,
+            [("queued", 0.0, 10.0), ("waiting", 10.0, 45.0), ("receiving", 55.0, 5.0)]
+        );
     }
 }

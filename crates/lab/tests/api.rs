@@ -283,7 +283,11 @@ async fn stats_count_completed_and_requests_the_client_abandoned() {
         tokio::time::sleep(Duration::from_millis(20)).await;
         last = stats(server.addr).await;
     }
-    assert_eq!((last["completed"].as_u64(), last["client_gone"].as_u64()), (Some(2), Some(2)), "{last}");
+    assert_eq!(
+        (last["completed"].as_u64(), last["client_gone"].as_u64()),
+        (Some(2), Some(2)),
+        "{last}"
+    );
     server.stop().await.expect("stops");
 }
 

@@ -164,31 +164,33 @@ fn Runner(props: &RunnerProps) -> Html {
             let runs: LiveRuns = Rc::new(started.runs);
             let dispatcher = state.dispatcher();
             let abort = abort.clone();
+            // The work runs as its own task, polled only when it is woken;
+            // the frame loop below only takes snapshots. (Polling the work
+            // from the frame loop would add a poll to every lane each frame.)
+            let (done_tx, done_rx) = oneshot::channel();
             wasm_bindgen_futures::spawn_local(async move {
-                let result = {
-                    // Scoped so that the work, and every future in it, is dropped
-                    // (recording its cancellation) before the final snapshot.
-                    let mut work = pin!(work);
-                    loop {
-                        match select(work.as_mut(), pin!(next_frame())).await {
-                            Either::Left((result, _)) => break result,
-                            Either::Right(((), _)) => {
-                                let elapsed = runs.first().map(|(_, t)| t.now()).unwrap_or_default();
-                                dispatcher.dispatch(Action::Frame {
-                                    generation,
-                                    runs: snapshot(&runs),
-                                    elapsed,
-                                });
-                            }
+                // `work` is consumed by the await, so every future in it is
+                // dropped (recording any cancellation) before the send.
+                let result = work.await;
+                let _ = done_tx.send(result.is_ok());
+            });
+            wasm_bindgen_futures::spawn_local(async move {
+                let mut done_rx = done_rx;
+                let result = loop {
+                    match select(&mut done_rx, pin!(next_frame())).await {
+                        Either::Left((completed, _)) => break completed.unwrap_or(false),
+                        Either::Right(((), _)) => {
+                            let elapsed = runs.first().map(|(_, t)| t.now()).unwrap_or_default();
+                            dispatcher.dispatch(Action::Frame {
+                                generation,
+                                runs: snapshot(&runs),
+                                elapsed,
+                            });
                         }
                     }
                 };
                 abort.borrow_mut().take();
-                let how = if result.is_ok() {
-                    Ending::Completed
-                } else {
-                    Ending::Cancelled
-                };
+                let how = if result { Ending::Completed } else { Ending::Cancelled };
                 dispatcher.dispatch(Action::Ended {
                     generation,
                     runs: snapshot(&runs),

@@ -28,6 +28,17 @@ const STATES: [(SegmentState, &str); 5] = [
     (SegmentState::Waiting, "waiting: pending on something else"),
 ];
 
+/// The Resource Timing phases, as the strip under a request's lane shows them.
+const PHASES: [(&str, &str); 4] = [
+    (
+        "queued",
+        "queued: waiting for a connection (the browser allows 6 per origin)",
+    ),
+    ("connecting", "connecting: opening a connection"),
+    ("waiting", "waiting: request sent, no byte back yet"),
+    ("receiving", "receiving: the response arriving"),
+];
+
 /// Draws the runs on one shared axis.
 #[component]
 pub fn Timeline(props: &TimelineProps) -> Html {
@@ -45,6 +56,11 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                     <li><span class={classes!("swatch", format!("seg-{}", state.as_str()))} aria-hidden="true"></span>{ *text }</li>
                 }) }
                 <li><span class="swatch outcome-cancelled" aria-hidden="true"></span>{ "cancelled: dropped before it completed" }</li>
+                if props.runs.iter().any(|r| r.trace.requests().iter().any(|q| q.phases.is_some())) {
+                    { for PHASES.iter().map(|(name, text)| html! {
+                        <li><span class={classes!("swatch", "phase-swatch", format!("phase-{name}"))} aria-hidden="true"></span>{ *text }</li>
+                    }) }
+                }
             </ul>
         </div>
     }
@@ -158,6 +174,11 @@ fn RunView(props: &RunViewProps) -> Html {
                                           title={s.title.clone()}>
                                         if s.width > 12.0 { <span class="seg-label">{ s.state.as_str() }</span> }
                                     </span>
+                                }) }
+                                { for lane.phases.iter().map(|p| html! {
+                                    <span class={classes!("phase", format!("phase-{}", p.name))}
+                                          style={format!("left:{:.3}%;width:{:.3}%", p.left, p.width)}
+                                          title={p.title.clone()}></span>
                                 }) }
                             </span>
                             <span class="lane-outcome">{ outcome }</span>
