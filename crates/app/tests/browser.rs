@@ -145,6 +145,50 @@ async fn real_timers_give_the_virtual_trace_within_a_tolerance() {
     assert_eq!(real.resource_stats()[0].max_in_use, 2);
 }
 
+/// The latest tick lateness that the blocking demo logged, in ms.
+async fn worst_lateness(mode: &str) -> u64 {
+    let pairs: Vec<(String, String)> = [
+        ("mode", mode),
+        ("block_ms", "300"),
+        ("block_at_ms", "50"),
+        ("timers", "1"),
+        ("tick_ms", "50"),
+        ("ticks", "10"),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    let started = demos::start("blocking", BrowserEnv::default(), &pairs)
+        .expect("valid")
+        .expect("built");
+    started.work.await;
+    let trace = started.runs[0].1.snapshot();
+    trace
+        .events()
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::Log { text } => text.split_once(" late by ")?.1.strip_suffix(" ms")?.parse::<u64>().ok(),
+            _ => None,
+        })
+        .max()
+        .expect("ticks were logged")
+}
+
+#[wasm_bindgen_test]
+async fn a_real_busy_loop_makes_real_timers_late_and_yielding_does_not() {
+    // Blocking 300 ms from t=50: the tick due at 100 cannot fire before 350.
+    let blocked = worst_lateness("block").await;
+    assert!(
+        blocked >= 230,
+        "worst lateness {blocked} ms while the thread was blocked"
+    );
+    // In 10 ms slices with a yield between: a tick waits at most a slice
+    // plus a timer turn.
+    let yielded = worst_lateness("yield").await;
+    assert!(yielded < 150, "worst lateness {yielded} ms while yielding");
+    assert!(yielded < blocked);
+}
+
 #[wasm_bindgen_test]
 fn panic_banner_offers_a_reload() {
     panic_banner::show("boom at demo.rs:1");
