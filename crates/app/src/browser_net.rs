@@ -158,8 +158,7 @@ fn resource_timing(url: &str, sent_at: f64) -> Option<Timing> {
     let entry = entries
         .iter()
         .filter_map(|e| e.dyn_into::<PerformanceResourceTiming>().ok())
-        .filter(|e| e.start_time() + 1.0 >= sent_at)
-        .last()?;
+        .rfind(|e| e.start_time() + 1.0 >= sent_at)?;
     let (cs, ce) = (entry.connect_start(), entry.connect_end());
     Some(Timing {
         start: ms_to_duration(entry.start_time()),
