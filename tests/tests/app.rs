@@ -256,3 +256,18 @@ async fn without_a_lab_server_the_page_says_so_once_and_simulates() {
     h.screenshot("fetch-simulated").await;
     h.finish().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn blocking_the_thread_shows_as_one_long_poll() {
+    let h = Harness::start().await;
+    h.open("/#/blocking?block_ms=400&block_at_ms=100").await;
+    h.click("button[type=submit]:not([disabled])").await;
+    h.wait_for(".runner[data-state=done]", WAIT).await;
+    assert_eq!(h.all(".lane").await.len(), 4, "three timers and the worker");
+    assert_eq!(h.all(".lane[data-outcome=ok]").await.len(), 4);
+    // The worker's one long poll: a polled segment wide enough to be labelled.
+    let labels = h.all(".lane[data-task=worker] .seg-polled .seg-label").await;
+    assert_eq!(labels.len(), 1, "the 400 ms busy loop is one poll");
+    h.screenshot("blocking").await;
+    h.finish().await;
+}
