@@ -4,11 +4,13 @@
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
+use std::future::Future;
 use std::panic::Location;
+use std::pin::Pin;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::task::{Wake, Waker};
+use std::task::{Context, Poll, Wake, Waker};
 use std::time::Duration;
 
 use crate::trace::{EventKind, Outcome, ResourceId, ResourceKind, SiteId, TaskId, Trace, WakeCause};
@@ -248,6 +250,25 @@ impl Wake for CauseWake {
 }
 
 impl WakeTag {
+    /// Polls a leaf future `fut` with a waker tagged `cause`, and names
+    /// `site` as the await point if it is pending: what every instrumented
+    /// leaf (timer, request, permit, queue operation) does in its `poll`.
+    pub fn poll<F: Future + ?Sized>(
+        &mut self,
+        recorder: &Recorder,
+        cause: WakeCause,
+        site: Option<SiteId>,
+        fut: Pin<&mut F>,
+        cx: &mut Context<'_>,
+    ) -> Poll<F::Output> {
+        let waker = self.waker(recorder, cause, cx.waker());
+        let poll = fut.poll(&mut Context::from_waker(&waker));
+        if poll.is_pending() {
+            recorder.pending_at(site);
+        }
+        poll
+    }
+
     /// Call when the leaf is dropped: wakes its inner future makes while it
     /// is torn down (a dropped channel waking its receiver, for example)
     /// reach nobody and are not recorded.

@@ -811,21 +811,7 @@ impl Trace {
     /// The most requests on the wire at once, where the browser reported
     /// when each was (see [`RequestSpan::on_wire`]); 0 if none was.
     pub fn max_on_wire(&self) -> usize {
-        let mut edges: Vec<(Duration, i32)> = Vec::new();
-        for r in self.requests() {
-            if let Some((a, b)) = r.on_wire {
-                edges.push((a, 1));
-                edges.push((b, -1));
-            }
-        }
-        // Ends sort before starts at the same instant.
-        edges.sort();
-        let (mut now, mut max) = (0i32, 0i32);
-        for (_, d) in edges {
-            now += d;
-            max = max.max(now);
-        }
-        max as usize
+        on_wire_peak(&self.requests())
     }
 
     /// What each resource saw, indexed by [`ResourceId`].
@@ -1043,6 +1029,24 @@ impl Trace {
     }
 }
 
+/// The most of `requests` on the wire at once (see [`Trace::max_on_wire`]),
+/// for a caller that already has them.
+pub fn on_wire_peak(requests: &[RequestSpan]) -> usize {
+    let mut edges: Vec<(Duration, i32)> = Vec::new();
+    for (a, b) in requests.iter().filter_map(|r| r.on_wire) {
+        edges.push((a, 1));
+        edges.push((b, -1));
+    }
+    // Ends sort before starts at the same instant.
+    edges.sort();
+    let (mut now, mut max) = (0i32, 0i32);
+    for (_, d) in edges {
+        now += d;
+        max = max.max(now);
+    }
+    max as usize
+}
+
 fn close(span: &mut TaskSpan, at: Duration) {
     if let Some(last) = span.segments.last_mut()
         && last.end.is_none()
@@ -1209,6 +1213,20 @@ mod tests {
         t.push(ms(10), a, EventKind::Created);
         t.push(ms(3), a, EventKind::PollStart);
         assert_eq!(t.events()[1].at, ms(10));
+    }
+
+    #[test]
+    fn until_is_the_run_as_it_was_then() {
+        let mut t = Trace::new();
+        let a = t.add_task("a");
+        t.push(ms(0), a, EventKind::PollStart);
+        t.push(ms(5), a, pending());
+        t.push(ms(40), a, EventKind::PollStart);
+        t.push(ms(41), a, EventKind::Completed { outcome: Outcome::Ok });
+        let then = t.until(ms(5));
+        assert_eq!(then.events().len(), 2, "events at the instant are included");
+        assert_eq!(then.spans()[0].end, None, "not ended yet at 5 ms");
+        assert_eq!(t.until(ms(41)).makespan(), Some(ms(41)));
     }
 
     #[test]

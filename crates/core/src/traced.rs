@@ -79,7 +79,7 @@ impl<E: Env> Env for Traced<E> {
         TracedSleep {
             recorder: self.recorder(),
             inner: Box::pin(self.inner.sleep(duration)),
-            deadline: self.now() + duration,
+            deadline: self.now().saturating_add(duration),
             site,
             armed: None,
             tag: WakeTag::default(),
@@ -231,15 +231,13 @@ impl<S: Future<Output = ()>> Future for TracedSleep<S> {
             );
             this.armed = Some(task);
         }
-        let waker = this.tag.waker(&this.recorder, WakeCause::Timer, cx.waker());
-        let poll = this.inner.as_mut().poll(&mut Context::from_waker(&waker));
-        match poll {
-            Poll::Ready(()) => {
-                if let Some(task) = this.armed.take() {
-                    this.recorder.event_for(task, EventKind::TimerFired);
-                }
-            }
-            Poll::Pending => this.recorder.pending_at(this.site),
+        let poll = this
+            .tag
+            .poll(&this.recorder, WakeCause::Timer, this.site, this.inner.as_mut(), cx);
+        if poll.is_ready()
+            && let Some(task) = this.armed.take()
+        {
+            this.recorder.event_for(task, EventKind::TimerFired);
         }
         poll
     }
@@ -280,33 +278,31 @@ impl<S: Future<Output = Result<Response, FetchError>>> Future for TracedFetch<S>
             this.recorder.event_for(task, EventKind::RequestSent { what });
             this.sent = Some(task);
         }
-        let waker = this.tag.waker(&this.recorder, WakeCause::Request, cx.waker());
-        let poll = this.inner.as_mut().poll(&mut Context::from_waker(&waker));
-        match &poll {
-            Poll::Ready(result) => {
-                if let Some(task) = this.sent.take() {
-                    if let Ok(Response { timing: Some(t), .. }) = result {
-                        let (queued, connecting, waiting, receiving) = t.phases();
-                        this.recorder.event_for(
-                            task,
-                            EventKind::RequestTiming {
-                                request_start: this.recorder.trace_time(t.request_start),
-                                queued,
-                                connecting,
-                                waiting,
-                                receiving,
-                            },
-                        );
-                    }
-                    let kind = match result {
-                        Ok(r) => EventKind::RequestAnswered { status: r.status },
-                        Err(FetchError::Status(status)) => EventKind::RequestAnswered { status: *status },
-                        Err(e) => EventKind::RequestFailed { error: e.to_string() },
-                    };
-                    this.recorder.event_for(task, kind);
-                }
+        let poll = this
+            .tag
+            .poll(&this.recorder, WakeCause::Request, this.site, this.inner.as_mut(), cx);
+        if let Poll::Ready(result) = &poll
+            && let Some(task) = this.sent.take()
+        {
+            if let Ok(Response { timing: Some(t), .. }) = result {
+                let (queued, connecting, waiting, receiving) = t.phases();
+                this.recorder.event_for(
+                    task,
+                    EventKind::RequestTiming {
+                        request_start: this.recorder.trace_time(t.request_start),
+                        queued,
+                        connecting,
+                        waiting,
+                        receiving,
+                    },
+                );
             }
-            Poll::Pending => this.recorder.pending_at(this.site),
+            let kind = match result {
+                Ok(r) => EventKind::RequestAnswered { status: r.status },
+                Err(FetchError::Status(status)) => EventKind::RequestAnswered { status: *status },
+                Err(e) => EventKind::RequestFailed { error: e.to_string() },
+            };
+            this.recorder.event_for(task, kind);
         }
         poll
     }

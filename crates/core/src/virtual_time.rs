@@ -40,10 +40,6 @@ impl ReadyQueue {
     fn pop(&self) -> Option<usize> {
         self.0.lock().unwrap_or_else(|e| e.into_inner()).pop_front()
     }
-
-    fn is_empty(&self) -> bool {
-        self.0.lock().unwrap_or_else(|e| e.into_inner()).is_empty()
-    }
 }
 
 struct TaskWaker {
@@ -78,7 +74,6 @@ struct Core {
     tasks: RefCell<Vec<Slot>>,
     ready: Arc<ReadyQueue>,
     live: Cell<usize>,
-    polls: Cell<u64>,
     rng: RefCell<fastrand::Rng>,
     lab: Rc<RefCell<SimLab>>,
 }
@@ -151,7 +146,6 @@ impl VirtualRuntime {
                 tasks: RefCell::new(Vec::new()),
                 ready: Arc::new(ReadyQueue::default()),
                 live: Cell::new(0),
-                polls: Cell::new(0),
                 rng: RefCell::new(fastrand::Rng::with_seed(seed)),
                 lab: Rc::new(RefCell::new(SimLab::default())),
             }),
@@ -175,11 +169,6 @@ impl VirtualRuntime {
         self.core.live.get()
     }
 
-    /// Polls made so far, of every task.
-    pub fn polls(&self) -> u64 {
-        self.core.polls.get()
-    }
-
     /// The deadline of the earliest armed timer.
     pub fn next_deadline(&self) -> Option<Duration> {
         self.core.timers.borrow().first_key_value().map(|((d, _), _)| *d)
@@ -201,7 +190,6 @@ impl VirtualRuntime {
             match self.core.ready.pop() {
                 Some(MAIN) => {
                     main.scheduled.store(false, Ordering::Release);
-                    self.core.polls.set(self.core.polls.get() + 1);
                     if let Poll::Ready(out) = fut.as_mut().poll(&mut Context::from_waker(&waker)) {
                         return Ok(out);
                     }
@@ -265,11 +253,6 @@ impl VirtualRuntime {
         }
     }
 
-    /// True if a task is runnable now.
-    pub fn has_ready(&self) -> bool {
-        !self.core.ready.is_empty()
-    }
-
     fn poll_task(&self, id: usize) {
         let taken = {
             let tasks = self.core.tasks.borrow();
@@ -283,7 +266,6 @@ impl VirtualRuntime {
         };
         task_waker.scheduled.store(false, Ordering::Release);
         let waker = Waker::from(task_waker);
-        self.core.polls.set(self.core.polls.get() + 1);
         match fut.as_mut().poll(&mut Context::from_waker(&waker)) {
             Poll::Ready(()) => {
                 self.core.live.set(self.core.live.get() - 1);
@@ -336,7 +318,7 @@ impl Env for VirtualEnv {
     fn sleep(&self, duration: Duration) -> impl Future<Output = ()> + 'static + use<> {
         VirtualSleep {
             core: Rc::clone(&self.core),
-            deadline: self.now() + duration,
+            deadline: self.now().saturating_add(duration),
             key: None,
         }
     }
@@ -364,7 +346,7 @@ impl Env for VirtualEnv {
 
     fn block_for(&self, duration: Duration) {
         // The thread is busy: time passes, and nothing else happens.
-        self.core.now.set(self.core.now.get() + duration);
+        self.core.now.set(self.core.now.get().saturating_add(duration));
     }
 
     fn random(&self) -> u64 {

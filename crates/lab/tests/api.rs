@@ -5,73 +5,11 @@ use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use asyncscope_lab::{Config, Running};
+use common::{get, send};
 use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-struct Reply {
-    status: u16,
-    head: String,
-    body: Vec<u8>,
-}
-
-impl Reply {
-    fn json(&self) -> Value {
-        serde_json::from_slice(&self.body)
-            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
-    }
-
-    fn header(&self, name: &str) -> Option<&str> {
-        self.head
-            .lines()
-            .find_map(|l| l.strip_prefix(name)?.strip_prefix(':').map(str::trim))
-    }
-}
-
-/// Undoes `Transfer-Encoding: chunked`.
-fn dechunk(mut raw: &[u8]) -> Vec<u8> {
-    let mut out = Vec::new();
-    loop {
-        let Some(eol) = raw.windows(2).position(|w| w == b"\r\n") else {
-            return out;
-        };
-        let size = usize::from_str_radix(String::from_utf8_lossy(&raw[..eol]).trim(), 16).expect("chunk size");
-        if size == 0 {
-            return out;
-        }
-        out.extend_from_slice(&raw[eol + 2..eol + 2 + size]);
-        raw = &raw[eol + 2 + size + 2..];
-    }
-}
-
-async fn send(addr: SocketAddr, method: &str, path: &str, body: &[u8]) -> Reply {
-    let mut s = tokio::net::TcpStream::connect(addr).await.expect("connect");
-    let req = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
-        body.len()
-    );
-    s.write_all(req.as_bytes()).await.expect("write head");
-    s.write_all(body).await.expect("write body");
-    let mut buf = Vec::new();
-    s.read_to_end(&mut buf).await.expect("read");
-    let split = buf.windows(4).position(|w| w == b"\r\n\r\n").expect("headers end");
-    let head = String::from_utf8_lossy(&buf[..split]).to_lowercase();
-    let status = head
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .expect("status");
-    let raw = &buf[split + 4..];
-    let body = if head.contains("transfer-encoding: chunked") {
-        dechunk(raw)
-    } else {
-        raw.to_vec()
-    };
-    Reply { status, head, body }
-}
-
-async fn get(addr: SocketAddr, path: &str) -> Reply {
-    send(addr, "GET", path, b"").await
-}
+mod common;
 
 async fn start(config: Config) -> Running {
     Running::start("127.0.0.1:0".parse().expect("addr"), config)
@@ -85,6 +23,20 @@ fn config() -> Config {
 
 async fn stats(addr: SocketAddr) -> Value {
     get(addr, "/api/stats").await.json()
+}
+
+/// The stats once `done` holds of them, or after two seconds, whichever
+/// comes first (the server counts a closed connection a moment later).
+async fn stats_once(addr: SocketAddr, done: impl Fn(&Value) -> bool) -> Value {
+    let mut now = stats(addr).await;
+    for _ in 0..100 {
+        if done(&now) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        now = stats(addr).await;
+    }
+    now
 }
 
 #[tokio::test]
@@ -240,14 +192,7 @@ async fn stats_count_completed_and_requests_the_client_abandoned() {
     tokio::time::sleep(Duration::from_millis(200)).await;
     assert_eq!(stats(server.addr).await["in_flight"], 1);
     drop(s);
-    let mut after = stats(server.addr).await;
-    for _ in 0..50 {
-        if after["client_gone"] == 1 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-        after = stats(server.addr).await;
-    }
+    let after = stats_once(server.addr, |s| s["client_gone"] == 1).await;
     assert_eq!(
         (after["completed"].as_u64(), after["client_gone"].as_u64()),
         (Some(1), Some(1)),
@@ -263,26 +208,12 @@ async fn stats_count_completed_and_requests_the_client_abandoned() {
     let mut first = [0u8; 2048];
     let _ = s.read(&mut first).await.expect("some bytes");
     drop(s);
-    let mut end = stats(server.addr).await;
-    for _ in 0..100 {
-        if end["client_gone"] == 2 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-        end = stats(server.addr).await;
-    }
+    let end = stats_once(server.addr, |s| s["client_gone"] == 2).await;
     assert_eq!(end["client_gone"], 2, "{end}");
     // A download read to the end is completed, not abandoned.
     let done = get(server.addr, "/api/bytes/300000?chunk=65536").await;
     assert_eq!(done.body.len(), 300_000);
-    let mut last = stats(server.addr).await;
-    for _ in 0..50 {
-        if last["completed"] == 2 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-        last = stats(server.addr).await;
-    }
+    let last = stats_once(server.addr, |s| s["completed"] == 2).await;
     assert_eq!(
         (last["completed"].as_u64(), last["client_gone"].as_u64()),
         (Some(2), Some(2)),
@@ -352,9 +283,10 @@ async fn static_files_are_compressed_and_carry_a_policy() {
     let r = get(server.addr, "/").await;
     let csp = r.header("content-security-policy").expect("a policy").to_string();
     assert!(csp.contains("script-src 'self' 'wasm-unsafe-eval' 'sha256-"), "{csp}");
+    assert!(csp.contains("style-src 'self' 'unsafe-inline';"), "{csp}");
     assert!(
-        !csp.contains("unsafe-inline';") || csp.contains("style-src 'self' 'unsafe-inline'"),
-        "{csp}"
+        !csp.contains("script-src 'self' 'unsafe-inline'"),
+        "no inline script: {csp}"
     );
     assert_eq!(r.header("referrer-policy"), Some("no-referrer"));
     server.stop().await.expect("stops");

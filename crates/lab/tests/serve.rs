@@ -4,23 +4,13 @@
 use std::net::SocketAddr;
 
 use asyncscope_lab::{Config, Running};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-/// One HTTP/1.1 GET over a raw socket: (status, headers lower-cased, body).
+mod common;
+
+/// One GET: (status, head lower-cased, body).
 async fn get(addr: SocketAddr, path: &str) -> (u16, String, Vec<u8>) {
-    let mut s = tokio::net::TcpStream::connect(addr).await.expect("connect");
-    let req = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
-    s.write_all(req.as_bytes()).await.expect("write");
-    let mut buf = Vec::new();
-    s.read_to_end(&mut buf).await.expect("read");
-    let split = buf.windows(4).position(|w| w == b"\r\n\r\n").expect("headers end");
-    let head = String::from_utf8_lossy(&buf[..split]).to_lowercase();
-    let status = head
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .expect("status");
-    (status, head, buf[split + 4..].to_vec())
+    let r = common::get(addr, path).await;
+    (r.status, r.head, r.body)
 }
 
 fn dist() -> tempdir::Dir {

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use asyncscope_core::trace::{Outcome, SegmentState};
+use asyncscope_core::trace::{EventKind, Outcome, RequestSpan, SegmentState, on_wire_peak};
 use yew::prelude::*;
 
 use crate::state::RunSnapshot;
@@ -56,7 +56,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                     <li><span class={classes!("swatch", format!("seg-{}", state.as_str()))} aria-hidden="true"></span>{ *text }</li>
                 }) }
                 <li><span class="swatch outcome-cancelled" aria-hidden="true"></span>{ "cancelled: dropped before it completed" }</li>
-                if props.runs.iter().any(|r| r.trace.requests().iter().any(|q| q.phases.is_some())) {
+                if props.runs.iter().any(|r| r.trace.events().iter().any(|e| matches!(e.kind, EventKind::RequestTiming { .. }))) {
                     { for PHASES.iter().map(|(name, text)| html! {
                         <li><span class={classes!("swatch", "phase-swatch", format!("phase-{name}"))} aria-hidden="true"></span>{ *text }</li>
                     }) }
@@ -68,8 +68,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
 
 /// Request figures, for runs that sent requests: answered with a success,
 /// with an HTTP error, and (in the browser) the most on the wire at once.
-fn requests_metrics(trace: &asyncscope_core::Trace) -> Html {
-    let requests = trace.requests();
+fn requests_metrics(requests: &[RequestSpan]) -> Html {
     if requests.is_empty() {
         return Html::default();
     }
@@ -81,7 +80,7 @@ fn requests_metrics(trace: &asyncscope_core::Trace) -> Html {
         .iter()
         .filter_map(|r| r.status.filter(|s| !(200..300).contains(s)).map(|s| s.to_string()))
         .collect();
-    let on_wire = trace.max_on_wire();
+    let on_wire = on_wire_peak(requests);
     html! {
         <>
             <div><dt>{ "requests ok" }</dt><dd><span data-metric="requests_ok">{ ok }</span>{ format!("/{}", requests.len()) }</dd></div>
@@ -98,8 +97,8 @@ fn requests_metrics(trace: &asyncscope_core::Trace) -> Html {
 }
 
 /// A progress bar for the run's streamed download, if it has one.
-fn progress(trace: &asyncscope_core::Trace) -> Html {
-    let Some((done, total)) = trace.requests().iter().rev().find_map(|r| r.progress) else {
+fn progress(requests: &[RequestSpan]) -> Html {
+    let Some((done, total)) = requests.iter().rev().find_map(|r| r.progress) else {
         return Html::default();
     };
     let total = total.unwrap_or(done).max(1);
@@ -126,6 +125,7 @@ fn RunView(props: &RunViewProps) -> Html {
     let lanes = lanes(trace, props.now, props.axis.end);
     let count = |o: Outcome| lanes.iter().filter(|l| l.outcome == Some(o)).count();
     let makespan = if props.finished { trace.makespan() } else { None };
+    let requests = trace.requests();
     html! {
         <section class="run" data-run={props.run.label} aria-label={format!("{} run", props.run.label)}>
             <header class="run-head">
@@ -152,10 +152,10 @@ fn RunView(props: &RunViewProps) -> Html {
                         <div><dt>{ "timed out" }</dt><dd><span data-metric="tasks_timeout">{ count(Outcome::Timeout) }</span></dd></div>
                     }
                     <div><dt>{ "cancelled" }</dt><dd><span data-metric="tasks_cancelled">{ count(Outcome::Cancelled) }</span></dd></div>
-                    { requests_metrics(trace) }
+                    { requests_metrics(&requests) }
                 </dl>
             </header>
-            { progress(trace) }
+            { progress(&requests) }
             <div class="axis" aria-hidden="true">
                 { for props.axis.ticks.iter().map(|t| html! {
                     <span class="tick" style={format!("left:{:.3}%", t.pct)}>{ t.label.clone() }</span>

@@ -20,7 +20,7 @@ pub mod timeout;
 pub use abortable::{AbortableWithCleanup, abortable_with_cleanup};
 pub use interval::{Interval, MissedTicks, Tick, interval};
 pub use limit::{Limit, limit};
-pub use queue::{Closed, Pop, Push, Queue};
+pub use queue::{Closed, Pop, Push, Queue, QueueOp};
 pub use race::{Race, SelectOk, race, select_ok};
 pub use retry::{Jitter, RetryPolicy, WithRetry, with_retry};
 pub use semaphore::{Acquire, OverRelease, Permit, Semaphore};

@@ -29,7 +29,7 @@ impl<T> State<T> {
         u32::try_from(self.rx.len()).unwrap_or(u32::MAX)
     }
 
-    fn record(&self, kind: impl FnOnce(ResourceId, u32) -> EventKind) {
+    fn record(&self, kind: fn(ResourceId, u32) -> EventKind) {
         if let Some(resource) = self.resource {
             self.recorder.event(kind(resource, self.depth()));
         }
@@ -107,11 +107,12 @@ impl<T: 'static> Queue<T> {
     #[track_caller]
     pub fn push(&self, item: T) -> Push<T> {
         let tx = self.state.tx.clone();
-        Push {
+        QueueOp {
             state: Rc::clone(&self.state),
             inner: Box::pin(async move { tx.send(item).await.map_err(|_| Closed) }),
             site: self.state.recorder.site(Location::caller()),
             tag: WakeTag::default(),
+            done: |resource, depth| EventKind::QueuePush { resource, depth },
         }
     }
 
@@ -119,78 +120,50 @@ impl<T: 'static> Queue<T> {
     #[track_caller]
     pub fn pop(&self) -> Pop<T> {
         let rx = self.state.rx.clone();
-        Pop {
+        QueueOp {
             state: Rc::clone(&self.state),
             inner: Box::pin(async move { rx.recv().await.map_err(|_| Closed) }),
             site: self.state.recorder.site(Location::caller()),
             tag: WakeTag::default(),
+            done: |resource, depth| EventKind::QueuePop { resource, depth },
         }
     }
+}
+
+/// Future of a queue operation: [`Push`] or [`Pop`].
+#[must_use = "futures do nothing unless you .await or poll them"]
+pub struct QueueOp<T, O> {
+    state: Rc<State<T>>,
+    inner: LocalBoxFuture<'static, Result<O, Closed>>,
+    site: Option<SiteId>,
+    tag: WakeTag,
+    /// The event it records when it succeeds, given the depth it leaves.
+    done: fn(ResourceId, u32) -> EventKind,
 }
 
 /// Future for [`Queue::push`].
-#[must_use = "futures do nothing unless you .await or poll them"]
-pub struct Push<T> {
-    state: Rc<State<T>>,
-    inner: LocalBoxFuture<'static, Result<(), Closed>>,
-    site: Option<SiteId>,
-    tag: WakeTag,
-}
-
-impl<T> Future for Push<T> {
-    type Output = Result<(), Closed>;
-
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let this = self.get_mut();
-        let cause = this.state.resource.map_or(WakeCause::Unknown, WakeCause::Resource);
-        let waker = this.tag.waker(&this.state.recorder, cause, cx.waker());
-        let poll = this.inner.as_mut().poll(&mut Context::from_waker(&waker));
-        match &poll {
-            Poll::Ready(Ok(())) => this
-                .state
-                .record(|resource, depth| EventKind::QueuePush { resource, depth }),
-            Poll::Ready(Err(Closed)) => {}
-            Poll::Pending => this.state.recorder.pending_at(this.site),
-        }
-        poll
-    }
-}
-
-impl<T> Drop for Push<T> {
-    fn drop(&mut self) {
-        self.tag.disarm();
-    }
-}
+pub type Push<T> = QueueOp<T, ()>;
 
 /// Future for [`Queue::pop`].
-#[must_use = "futures do nothing unless you .await or poll them"]
-pub struct Pop<T> {
-    state: Rc<State<T>>,
-    inner: LocalBoxFuture<'static, Result<T, Closed>>,
-    site: Option<SiteId>,
-    tag: WakeTag,
-}
+pub type Pop<T> = QueueOp<T, T>;
 
-impl<T> Future for Pop<T> {
-    type Output = Result<T, Closed>;
+impl<T, O> Future for QueueOp<T, O> {
+    type Output = Result<O, Closed>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
         let cause = this.state.resource.map_or(WakeCause::Unknown, WakeCause::Resource);
-        let waker = this.tag.waker(&this.state.recorder, cause, cx.waker());
-        let poll = this.inner.as_mut().poll(&mut Context::from_waker(&waker));
-        match &poll {
-            Poll::Ready(Ok(_)) => this
-                .state
-                .record(|resource, depth| EventKind::QueuePop { resource, depth }),
-            Poll::Ready(Err(Closed)) => {}
-            Poll::Pending => this.state.recorder.pending_at(this.site),
+        let poll = this
+            .tag
+            .poll(&this.state.recorder, cause, this.site, this.inner.as_mut(), cx);
+        if let Poll::Ready(Ok(_)) = &poll {
+            this.state.record(this.done);
         }
         poll
     }
 }
 
-impl<T> Drop for Pop<T> {
+impl<T, O> Drop for QueueOp<T, O> {
     fn drop(&mut self) {
         self.tag.disarm();
     }

@@ -151,8 +151,10 @@ impl Future for Acquire {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Permit> {
         let this = self.get_mut();
         let cause = this.state.resource.map_or(WakeCause::Unknown, WakeCause::Resource);
-        let waker = this.tag.waker(&this.state.recorder, cause, cx.waker());
-        match this.inner.as_mut().poll(&mut Context::from_waker(&waker)) {
+        match this
+            .tag
+            .poll(&this.state.recorder, cause, this.site, this.inner.as_mut(), cx)
+        {
             Poll::Ready(guard) => {
                 this.waiting = None;
                 Poll::Ready(Permit::granted(&this.state, guard))
@@ -166,7 +168,6 @@ impl Future for Acquire {
                         .event_for(task, EventKind::PermitWaiting { resource });
                     this.waiting = Some(task);
                 }
-                this.state.recorder.pending_at(this.site);
                 Poll::Pending
             }
         }

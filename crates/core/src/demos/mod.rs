@@ -6,6 +6,8 @@ pub mod download;
 pub mod fetch;
 pub mod sequential_vs_concurrent;
 
+use std::future::Future;
+
 use futures::future::LocalBoxFuture;
 
 use crate::env::Env;
@@ -60,38 +62,36 @@ const SHOWN_END: &str = "// ----------------------------------------------------
 /// Validates `pairs` for the demo `slug` and prepares it on `env`.
 /// `Ok(None)` for a slug that is not built.
 pub fn start<E: Env>(slug: &str, env: E, pairs: &[(String, String)]) -> Result<Option<Started<E>>, Vec<ParamError>> {
-    match slug {
+    let started = match slug {
         sequential_vs_concurrent::SLUG => {
-            let params = sequential_vs_concurrent::Params::from_pairs(pairs)?;
-            let (runs, work) = sequential_vs_concurrent::start(env, &params);
+            let (runs, work) =
+                sequential_vs_concurrent::start(env, &sequential_vs_concurrent::Params::from_pairs(pairs)?);
             let runs = runs.into_iter().map(|(run, traced)| (run.as_str(), traced)).collect();
-            Ok(Some(Started {
-                runs,
-                work: Box::pin(work),
-            }))
+            Started::new(runs, work)
         }
         fetch::SLUG => {
             let (runs, work) = fetch::start(env, &fetch::Params::from_pairs(pairs)?);
-            Ok(Some(Started {
-                runs,
-                work: Box::pin(work),
-            }))
+            Started::new(runs, work)
         }
         download::SLUG => {
             let (runs, work) = download::start(env, &download::Params::from_pairs(pairs)?);
-            Ok(Some(Started {
-                runs,
-                work: Box::pin(work),
-            }))
+            Started::new(runs, work)
         }
         blocking::SLUG => {
             let (runs, work) = blocking::start(env, &blocking::Params::from_pairs(pairs)?);
-            Ok(Some(Started {
-                runs,
-                work: Box::pin(work),
-            }))
+            Started::new(runs, work)
         }
-        _ => Ok(None),
+        _ => return Ok(None),
+    };
+    Ok(Some(started))
+}
+
+impl<E: Env> Started<E> {
+    fn new(runs: Vec<(&'static str, Traced<E>)>, work: impl Future<Output = ()> + 'static) -> Self {
+        Self {
+            runs,
+            work: Box::pin(work),
+        }
     }
 }
 
