@@ -73,7 +73,7 @@ async fn cancel_drops_every_unfinished_job() {
         .execute("location.hash = '#/gather'", vec![])
         .await
         .expect("navigate");
-    h.wait_for("[data-view=planned]", WAIT).await;
+    h.wait_for("[data-slug=gather] .runner[data-state=idle]", WAIT).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(
         h.all("#panic-banner").await.len(),
@@ -133,18 +133,8 @@ async fn home_lists_every_demo_and_unknown_routes_say_not_found() {
     assert!(view.contains("There is no page at /no-such-demo."), "{view}");
 
     h.open("/#/semaphore").await;
-    let planned = h
-        .wait_for("[data-view=planned]", WAIT)
-        .await
-        .text()
-        .await
-        .expect("text");
-    assert!(planned.contains("not built yet"), "{planned}");
-    assert_eq!(
-        h.all("[data-slug=semaphore] form").await.len(),
-        0,
-        "a planned demo has no fake controls"
-    );
+    h.wait_for("[data-slug=semaphore] .runner[data-state=idle]", WAIT).await;
+    assert_eq!(h.all("[data-slug=semaphore] form #param-limit").await.len(), 1);
     h.finish().await;
 }
 

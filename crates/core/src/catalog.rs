@@ -1,15 +1,6 @@
 //! The catalog: every demo the product has or will have, in the order of
 //! the spec, with its route slug, title and one-line summary.
 
-/// Whether a demo can be run yet.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Status {
-    /// It runs, in the browser and under virtual time.
-    Built,
-    /// It is in the spec but not built yet; its page says so.
-    Planned,
-}
-
 /// One demo of the catalog.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Entry {
@@ -21,58 +12,56 @@ pub struct Entry {
     pub title: &'static str,
     /// One line on what it shows.
     pub summary: &'static str,
-    /// Whether it runs yet.
-    pub status: Status,
 }
 
 macro_rules! entries {
-    ($( $n:literal $slug:literal $title:literal $summary:literal $status:ident; )*) => {
+    ($( $n:literal $slug:literal $title:literal $summary:literal; )*) => {
         /// Every demo, in spec order.
         pub const ENTRIES: &[Entry] = &[
-            $( Entry { number: $n, slug: $slug, title: $title, summary: $summary, status: Status::$status }, )*
+            $( Entry { number: $n, slug: $slug, title: $title, summary: $summary }, )*
         ];
     };
 }
 
 entries! {
     1 "sequential-vs-concurrent" "Sequential vs concurrent"
-        "The same jobs awaited one after another, then joined: the makespan is the sum, then the longest." Built;
+        "The same jobs awaited one after another, then joined: the makespan is the sum, then the longest.";
     2 "lazy-and-spawn" "Futures are lazy; spawning"
-        "A future that is never polled does nothing; a spawned task starts at once and can outlive its caller." Planned;
+        "A future that is never polled does nothing; a spawned task starts at once and can outlive its caller.";
     3 "gather" "Gather"
-        "join_all keeps every result in input order; try_join_all stops at the first error and drops the rest." Planned;
+        "join_all keeps every result in input order; try_join_all stops at the first error and drops the rest.";
     4 "first-completed" "First completed"
-        "select and select_all return the first to finish and drop the losers; select_ok skips failures." Planned;
+        "select and select_all return the first to finish and drop the losers; select_ok skips failures.";
     5 "as-completed" "As completed"
-        "FuturesUnordered hands results over in the order they finish, not the order they started." Planned;
+        "FuturesUnordered hands results over in the order they finish, not the order they started.";
     6 "timeout" "Timeout"
-        "A deadline raced against the work: on timeout the work is dropped and never polled again." Planned;
+        "A deadline raced against the work: on timeout the work is dropped and never polled again.";
     7 "cancellation" "Cancellation and cleanup"
-        "Cancelling is dropping: Abortable, guards whose Drop cleans up, and parents that take their children with them." Planned;
+        "Cancelling is dropping: Abortable, guards whose Drop cleans up, and parents that take their children with them.";
     8 "countdown" "Countdown timers"
-        "Several countdowns on absolute deadlines, so that lateness never accumulates." Planned;
+        "Several countdowns on absolute deadlines, so that lateness never accumulates.";
     9 "periodic" "Periodic and scheduled work"
-        "Work every period with a backoff after errors, and a daily job scheduled by its next occurrence." Planned;
+        "Work every period with a backoff after errors, and a daily job scheduled by its next occurrence.";
     10 "retry" "Retry with backoff"
-        "A retry combinator with attempts, exponential backoff, seeded jitter and a choice of which errors retry." Planned;
+        "A retry combinator with attempts, exponential backoff, seeded jitter and a choice of which errors retry.";
     11 "semaphore" "Semaphore limiting"
-        "At most N at once with RAII permits; buffer_unordered as the stream form; a bounded semaphore." Planned;
+        "At most N at once with RAII permits; buffer_unordered as the stream form; a bounded semaphore.";
     12 "fetch" "Concurrent fetches"
-        "Real requests to the lab server, each with a timeout and a class of error; the browser's own connection limit." Built;
+        "Real requests to the lab server, each with a timeout and a class of error; the browser's own connection limit.";
     13 "download" "Streaming download with progress"
-        "A response body read as a stream of chunks, with a progress bar and a cancel that aborts the request." Built;
+        "A response body read as a stream of chunks, with a progress bar and a cancel that aborts the request.";
     14 "queue" "Producer and consumer queue"
-        "A bounded channel between producers and consumers: backpressure when it is full." Planned;
+        "A bounded channel between producers and consumers: backpressure when it is full.";
     15 "sync-primitives" "Lock, event, condition"
-        "An async mutex, an event that wakes every waiter, and a condition with notify_one and notify_all." Planned;
+        "An async mutex, an event that wakes every waiter, and a condition with notify_one and notify_all.";
     16 "streams" "Async streams"
-        "A Stream built with unfold and consumed with next().await, item by item." Planned;
+        "A Stream built with unfold and consumed with next().await, item by item.";
     17 "setup-teardown" "Async setup and teardown"
-        "Guards and an explicit async close that runs even when the work fails or is cancelled." Planned;
+        "Guards and an explicit async close that runs even when the work fails or is cancelled.";
     18 "task-manager" "Task manager"
-        "Spawned jobs with ids, states, progress, retries and timeouts, run by a pool of workers." Planned;
+        "Spawned jobs with ids, states, progress, retries and timeouts, run by a pool of workers.";
     19 "blocking" "Blocking the event loop"
-        "A busy loop on the main thread stalls every timer and the page; yielding or a worker fixes it." Built;
+        "A busy loop on the main thread stalls every timer and the page; yielding or a worker fixes it.";
 }
 
 /// The demo with this slug, if there is one.

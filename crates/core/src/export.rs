@@ -12,22 +12,40 @@ use serde_json::{Value, json};
 
 use crate::trace::{EventKind, Trace};
 
-/// The process id used for the run.
-const PID: u32 = 1;
-
 /// The trace as Chrome trace-event JSON (the object form, with
 /// `traceEvents`), labelled with `title`.
 pub fn chrome_trace(trace: &Trace, title: &str) -> String {
+    chrome_traces(&[(title, trace)])
+}
+
+/// Several runs on one clock as Chrome trace-event JSON: one process per
+/// run, in order, each labelled with its title.
+pub fn chrome_traces(runs: &[(&str, &Trace)]) -> String {
     let mut events: Vec<Value> = Vec::new();
-    events.push(json!({"ph": "M", "name": "process_name", "pid": PID, "tid": 0, "args": {"name": title}}));
+    let mut dropped = 0;
+    for (i, (title, trace)) in runs.iter().enumerate() {
+        let pid = u32::try_from(i).unwrap_or(u32::MAX).saturating_add(1);
+        push_run(&mut events, pid, title, trace);
+        dropped += trace.dropped();
+    }
+    let doc = json!({
+        "traceEvents": events,
+        "displayTimeUnit": "ms",
+        "otherData": {"producer": "asyncscope", "dropped_events": dropped},
+    });
+    doc.to_string()
+}
+
+fn push_run(events: &mut Vec<Value>, pid: u32, title: &str, trace: &Trace) {
+    events.push(json!({"ph": "M", "name": "process_name", "pid": pid, "tid": 0, "args": {"name": title}}));
     let last = trace.events().last().map_or(0, |e| micros(e.at));
     for span in trace.spans() {
         let tid = span.id.0 + 1;
-        events.push(json!({"ph": "M", "name": "thread_name", "pid": PID, "tid": tid, "args": {"name": span.name}}));
+        events.push(json!({"ph": "M", "name": "thread_name", "pid": pid, "tid": tid, "args": {"name": span.name}}));
         events
-            .push(json!({"ph": "M", "name": "thread_sort_index", "pid": PID, "tid": tid, "args": {"sort_index": tid}}));
+            .push(json!({"ph": "M", "name": "thread_sort_index", "pid": pid, "tid": tid, "args": {"sort_index": tid}}));
         let id = format!("task{}", span.id.0);
-        events.push(json!({"ph": "b", "cat": "task", "name": span.name, "id": id, "pid": PID, "tid": tid, "ts": micros(span.created)}));
+        events.push(json!({"ph": "b", "cat": "task", "name": span.name, "id": id, "pid": pid, "tid": tid, "ts": micros(span.created)}));
         for seg in &span.segments {
             let start = micros(seg.start);
             let end = seg.end.map_or(last, micros);
@@ -35,7 +53,7 @@ pub fn chrome_trace(trace: &Trace, title: &str) -> String {
                 "polled" => "poll",
                 other => other,
             };
-            let mut slice = json!({"ph": "X", "cat": "state", "name": name, "pid": PID, "tid": tid, "ts": start, "dur": end.saturating_sub(start)});
+            let mut slice = json!({"ph": "X", "cat": "state", "name": name, "pid": pid, "tid": tid, "ts": start, "dur": end.saturating_sub(start)});
             if let Some(site) = seg.site.and_then(|s| trace.site(s)) {
                 slice["args"] = json!({"await": format!("{}:{}", site.file, site.line)});
             }
@@ -43,7 +61,7 @@ pub fn chrome_trace(trace: &Trace, title: &str) -> String {
         }
         let outcome = span.outcome.map_or("running", |o| o.as_str());
         let end = span.end.map_or(last, micros);
-        events.push(json!({"ph": "e", "cat": "task", "name": span.name, "id": id, "pid": PID, "tid": tid, "ts": end, "args": {"outcome": outcome}}));
+        events.push(json!({"ph": "e", "cat": "task", "name": span.name, "id": id, "pid": pid, "tid": tid, "ts": end, "args": {"outcome": outcome}}));
     }
     for ev in trace.events() {
         let instant = match &ev.kind {
@@ -55,20 +73,14 @@ pub fn chrome_trace(trace: &Trace, title: &str) -> String {
             kind => Some(trace.describe(kind)),
         };
         if let Some(name) = instant {
-            events.push(json!({"ph": "i", "s": "t", "cat": "event", "name": name, "pid": PID, "tid": ev.task.0 + 1, "ts": micros(ev.at)}));
+            events.push(json!({"ph": "i", "s": "t", "cat": "event", "name": name, "pid": pid, "tid": ev.task.0 + 1, "ts": micros(ev.at)}));
         }
     }
     for (at, n) in trace.in_flight() {
         events.push(
-            json!({"ph": "C", "name": "in flight", "pid": PID, "tid": 0, "ts": micros(at), "args": {"tasks": n}}),
+            json!({"ph": "C", "name": "in flight", "pid": pid, "tid": 0, "ts": micros(at), "args": {"tasks": n}}),
         );
     }
-    let doc = json!({
-        "traceEvents": events,
-        "displayTimeUnit": "ms",
-        "otherData": {"producer": "asyncscope", "dropped_events": trace.dropped()},
-    });
-    doc.to_string()
 }
 
 fn micros(d: std::time::Duration) -> u64 {

@@ -17,6 +17,7 @@ pub mod export;
 pub mod net;
 pub mod params;
 pub mod recorder;
+pub mod report;
 pub mod spawn;
 pub mod trace;
 pub mod traced;

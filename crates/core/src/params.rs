@@ -15,6 +15,27 @@ pub enum ParamKind {
     },
     /// One of a fixed set of names.
     Choice(&'static [&'static str]),
+    /// A comma-separated list of whole numbers, each in `min..=max`, with
+    /// from 1 to `max_len` items.
+    IntList {
+        /// Smallest allowed item.
+        min: u64,
+        /// Largest allowed item.
+        max: u64,
+        /// Most items allowed.
+        max_len: usize,
+    },
+    /// A comma-separated list of names from a fixed set, with from 1 to
+    /// `max_len` items.
+    ChoiceList {
+        /// The names allowed for each item.
+        choices: &'static [&'static str],
+        /// Most items allowed.
+        max_len: usize,
+    },
+    /// A time of day, `HH:MM` on a 24-hour clock; its value is minutes
+    /// since midnight.
+    TimeOfDay,
 }
 
 /// A parameter of a demo: its name in URLs and on the command line, a label
@@ -32,12 +53,17 @@ pub struct ParamSpec {
 }
 
 /// A validated value.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Value {
-    /// A whole number within its range.
+    /// A whole number within its range (for a time of day: minutes since
+    /// midnight).
     Int(u64),
     /// One of the allowed names.
     Choice(&'static str),
+    /// A list of whole numbers, each within its range.
+    Ints(Vec<u64>),
+    /// A list of allowed names.
+    Choices(Vec<&'static str>),
 }
 
 /// Why a parameter's value was refused. The message names the allowed values.
@@ -63,6 +89,16 @@ impl ParamSpec {
         match self.kind {
             ParamKind::Int { min, max } => format!("a whole number from {min} to {max}"),
             ParamKind::Choice(choices) => format!("one of {}", choices.join(", ")),
+            ParamKind::IntList { min, max, max_len } => {
+                format!("a comma-separated list of 1 to {max_len} whole numbers, each from {min} to {max}")
+            }
+            ParamKind::ChoiceList { choices, max_len } => {
+                format!(
+                    "a comma-separated list of 1 to {max_len} items, each one of {}",
+                    choices.join(", ")
+                )
+            }
+            ParamKind::TimeOfDay => "a time of day from 00:00 to 23:59".to_string(),
         }
     }
 
@@ -88,6 +124,39 @@ impl ParamSpec {
                 .find(|c| **c == raw)
                 .map(|c| Value::Choice(c))
                 .ok_or_else(|| refuse(&format!("got \"{raw}\""))),
+            ParamKind::IntList { min, max, max_len } => {
+                let items = list_items(raw, max_len).map_err(|why| refuse(&why))?;
+                let mut out = Vec::with_capacity(items.len());
+                for (i, item) in items.iter().enumerate() {
+                    match item.parse::<u64>() {
+                        Ok(n) if (min..=max).contains(&n) => out.push(n),
+                        _ => return Err(refuse(&format!("item {} is \"{item}\"", i + 1))),
+                    }
+                }
+                Ok(Value::Ints(out))
+            }
+            ParamKind::ChoiceList { choices, max_len } => {
+                let items = list_items(raw, max_len).map_err(|why| refuse(&why))?;
+                let mut out = Vec::with_capacity(items.len());
+                for (i, item) in items.iter().enumerate() {
+                    match choices.iter().find(|c| *c == item) {
+                        Some(c) => out.push(*c),
+                        None => return Err(refuse(&format!("item {} is \"{item}\"", i + 1))),
+                    }
+                }
+                Ok(Value::Choices(out))
+            }
+            ParamKind::TimeOfDay => {
+                let parsed = raw.split_once(':').and_then(|(h, m)| {
+                    let ok = |s: &str| s.len() == 2 && s.bytes().all(|b| b.is_ascii_digit());
+                    if !ok(h) || !ok(m) {
+                        return None;
+                    }
+                    let (h, m) = (h.parse::<u64>().ok()?, m.parse::<u64>().ok()?);
+                    (h < 24 && m < 60).then_some(h * 60 + m)
+                });
+                parsed.map(Value::Int).ok_or_else(|| refuse(&format!("got \"{raw}\"")))
+            }
         }
     }
 
@@ -98,8 +167,24 @@ impl ParamSpec {
         self.check(self.default).unwrap_or(match self.kind {
             ParamKind::Int { min, .. } => Value::Int(min),
             ParamKind::Choice(choices) => Value::Choice(choices.first().copied().unwrap_or("")),
+            ParamKind::IntList { min, .. } => Value::Ints(vec![min]),
+            ParamKind::ChoiceList { choices, .. } => Value::Choices(choices.first().copied().into_iter().collect()),
+            ParamKind::TimeOfDay => Value::Int(0),
         })
     }
+}
+
+/// The items of a comma-separated list (spaces around items ignored), or
+/// why the list as a whole is refused.
+fn list_items(raw: &str, max_len: usize) -> Result<Vec<&str>, String> {
+    let items: Vec<&str> = raw.split(',').map(str::trim).collect();
+    if let Some(i) = items.iter().position(|s| s.is_empty()) {
+        return Err(format!("item {} is empty", i + 1));
+    }
+    if items.len() > max_len {
+        return Err(format!("got {} items", items.len()));
+    }
+    Ok(items)
 }
 
 /// Validates `name=value` pairs against `specs`: every spec gets its value or
@@ -236,6 +321,32 @@ impl Parsed {
         }
     }
 
+    /// The choice `name` read as a yes/no (`true`).
+    pub fn flag(&self, name: &str) -> bool {
+        self.choice(name) == "true"
+    }
+
+    /// The list of whole numbers `name` (empty if it is not one).
+    pub fn ints(&self, name: &str) -> Vec<u64> {
+        match self.get(name) {
+            Some(Value::Ints(v)) => v.clone(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The list of names `name` (empty if it is not one).
+    pub fn choices(&self, name: &str) -> Vec<&'static str> {
+        match self.get(name) {
+            Some(Value::Choices(v)) => v.clone(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The whole number `name` as milliseconds.
+    pub fn ms(&self, name: &str) -> std::time::Duration {
+        std::time::Duration::from_millis(self.int(name))
+    }
+
     /// A refusal of `name` that involves another parameter.
     pub fn refuse(name: &str, message: String) -> Vec<ParamError> {
         vec![ParamError {
@@ -312,6 +423,55 @@ mod tests {
         assert_eq!(errs[1].message, "unknown parameter speed; this demo takes jobs, mode");
         let dup = parse(&[JOBS], &pairs(&[("jobs", "1"), ("jobs", "2")])).expect_err("refused");
         assert_eq!(dup[0].message, "jobs is given more than once");
+    }
+
+    #[test]
+    fn lists_and_times_of_day() {
+        let counts = ParamSpec {
+            name: "counts",
+            label: "Counts",
+            kind: ParamKind::IntList {
+                min: 1,
+                max: 10,
+                max_len: 3,
+            },
+            default: "5,3",
+        };
+        assert_eq!(counts.check(" 5, 3 ,2 "), Ok(Value::Ints(vec![5, 3, 2])));
+        assert_eq!(
+            counts.check("1,2,3,4").map_err(|e| e.message),
+            Err("counts must be a comma-separated list of 1 to 3 whole numbers, each from 1 to 10; got 4 items".into())
+        );
+        assert_eq!(
+            counts.check("1,,2").map_err(|e| e.message),
+            Err(
+                "counts must be a comma-separated list of 1 to 3 whole numbers, each from 1 to 10; item 2 is empty"
+                    .into()
+            )
+        );
+        let outcomes = ParamSpec {
+            name: "outcomes",
+            label: "Outcomes",
+            kind: ParamKind::ChoiceList {
+                choices: &["ok", "fail"],
+                max_len: 5,
+            },
+            default: "ok",
+        };
+        assert_eq!(outcomes.check("fail,ok"), Ok(Value::Choices(vec!["fail", "ok"])));
+        assert!(outcomes.check("fail,maybe").is_err());
+        let at = ParamSpec {
+            name: "at",
+            label: "At",
+            kind: ParamKind::TimeOfDay,
+            default: "09:00",
+        };
+        assert_eq!(at.check("09:30"), Ok(Value::Int(570)));
+        assert_eq!(at.check("23:59"), Ok(Value::Int(1439)));
+        assert_eq!(
+            at.check("24:00").map_err(|e| e.message),
+            Err("at must be a time of day from 00:00 to 23:59; got \"24:00\"".into())
+        );
     }
 
     #[test]

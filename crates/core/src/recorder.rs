@@ -58,6 +58,10 @@ pub(crate) struct Shared {
     sites: RefCell<HashMap<(usize, u32), SiteId>>,
     pub(crate) wakes: Arc<WakeLog>,
     marks: RefCell<Vec<Mark>>,
+    /// How many tasks have ended.
+    ended: Cell<usize>,
+    /// Woken whenever the last live task ends (see [`Shared::settled`]).
+    settle_wakers: RefCell<Vec<Waker>>,
 }
 
 impl Shared {
@@ -73,6 +77,8 @@ impl Shared {
             sites: RefCell::new(HashMap::new()),
             wakes: Arc::new(WakeLog::default()),
             marks: RefCell::new(Vec::new()),
+            ended: Cell::new(0),
+            settle_wakers: RefCell::new(Vec::new()),
         }
     }
 
@@ -110,11 +116,32 @@ impl Shared {
         };
         match (&kind, *mark) {
             (_, Mark::Ended) => return,
-            (EventKind::Completed { .. }, _) => *mark = Mark::Ended,
+            (EventKind::Completed { .. }, _) => {
+                *mark = Mark::Ended;
+                self.ended.set(self.ended.get() + 1);
+                if self.ended.get() == marks.len() {
+                    for waker in self.settle_wakers.borrow_mut().drain(..) {
+                        waker.wake();
+                    }
+                }
+            }
             (EventKind::PollStart, _) => *mark = Mark::Clear,
             _ => {}
         }
         trace.push(at, task, kind);
+    }
+
+    /// Ready once every task made so far has ended; otherwise remembers the
+    /// waker, to be woken when the last live task ends.
+    pub(crate) fn settled(&self, cx: &mut Context<'_>) -> Poll<()> {
+        if self.ended.get() == self.marks.borrow().len() {
+            return Poll::Ready(());
+        }
+        let mut wakers = self.settle_wakers.borrow_mut();
+        if !wakers.iter().any(|w| w.will_wake(cx.waker())) {
+            wakers.push(cx.waker().clone());
+        }
+        Poll::Pending
     }
 
     /// The site of `loc` as an await point a task can be pending at:

@@ -714,27 +714,35 @@ impl Trace {
         ended.iter().all(|e| *e).then_some(last)
     }
 
-    /// How many tasks were started (first polled) and not yet ended, as a
-    /// step function: `(instant, count from then on)`, one entry per change.
-    /// A task that ends at the instant another starts does not overlap it.
+    /// How many tasks are in flight, as a step function: `(instant, count
+    /// from then on)`, one entry per change. A task is in flight from its
+    /// first poll to its end, except while it waits for a permit: a task
+    /// queued at a semaphore has not been let in yet. A task that ends at the
+    /// instant another starts does not overlap it.
     pub fn in_flight(&self) -> Vec<(Duration, u32)> {
-        let mut started = vec![false; self.tasks.len()];
-        let mut ended = vec![false; self.tasks.len()];
+        #[derive(Clone, Copy, PartialEq, Eq)]
+        enum Life {
+            New,
+            Running,
+            Queued,
+            Ended,
+        }
+        let mut life = vec![Life::New; self.tasks.len()];
         let mut out: Vec<(Duration, u32)> = Vec::new();
         let mut now = 0u32;
         for ev in &self.events {
-            let idx = ev.task.0 as usize;
-            let delta: i32 = match ev.kind {
-                EventKind::PollStart if !started.get(idx).copied().unwrap_or(true) => {
-                    started[idx] = true;
-                    1
-                }
-                EventKind::Completed { .. } if started.get(idx).copied().unwrap_or(false) && !ended[idx] => {
-                    ended[idx] = true;
-                    -1
-                }
+            let Some(state) = life.get_mut(ev.task.0 as usize) else {
+                continue;
+            };
+            let (next, delta): (Life, i32) = match (&ev.kind, *state) {
+                (EventKind::PollStart, Life::New) => (Life::Running, 1),
+                (EventKind::PermitWaiting { .. }, Life::Running) => (Life::Queued, -1),
+                (EventKind::PermitAcquired { .. } | EventKind::PermitGaveUp { .. }, Life::Queued) => (Life::Running, 1),
+                (EventKind::Completed { .. }, Life::Running) => (Life::Ended, -1),
+                (EventKind::Completed { .. }, Life::New | Life::Queued) => (Life::Ended, 0),
                 _ => continue,
             };
+            *state = next;
             now = now.saturating_add_signed(delta);
             match out.last_mut() {
                 Some(last) if last.0 == ev.at => last.1 = now,

@@ -66,6 +66,13 @@ impl<E: Env> Traced<E> {
     pub fn snapshot(&self) -> Trace {
         self.shared.trace.borrow().clone()
     }
+
+    /// Completes once every task recorded so far has ended, detached tasks
+    /// included: a run is over when its last lane is.
+    pub fn settled(&self) -> impl Future<Output = ()> + 'static + use<E> {
+        let shared = Rc::clone(&self.shared);
+        futures::future::poll_fn(move |cx| shared.settled(cx))
+    }
 }
 
 impl<E: Env> Env for Traced<E> {

@@ -1,6 +1,6 @@
 //! The page frame: header, the list of demos, and the routed view.
 
-use asyncscope_core::catalog::{ENTRIES, Status};
+use asyncscope_core::catalog::ENTRIES;
 use gloo_events::EventListener;
 use yew::prelude::*;
 
@@ -56,7 +56,7 @@ pub fn App() -> Html {
                     { for ENTRIES.iter().map(|e| {
                         let current = current_slug == Some(e.slug);
                         html! {
-                            <li class={classes!(current.then_some("current"), (e.status == Status::Planned).then_some("planned"))}>
+                            <li class={classes!(current.then_some("current"))}>
                                 <a href={format!("#/{}", e.slug)} aria-current={current.then_some("page")}>
                                     <span class="num">{ e.number }</span>{ e.title }
                                 </a>

@@ -1,5 +1,5 @@
 //! A demo's page: its parameter form, Run and Cancel, the live timeline and
-//! the code it runs. A demo that is not built yet says so.
+//! the code it runs.
 
 use std::pin::pin;
 use std::rc::Rc;
@@ -38,11 +38,10 @@ pub fn DemoPage(props: &DemoPageProps) -> Html {
             let key = Route::demo_hash(entry.slug, &asyncscope_core::params::to_query(&pairs));
             html! { <Runner key={key} entry={entry} specs={specs} query={props.query.clone()} /> }
         }
+        // Every catalog entry is a demo (a core test says so); this is the
+        // page's last line of defence, not a state users reach.
         None => html! {
-            <div class="planned-note" data-view="planned">
-                <p><strong>{ "This demo is not built yet." }</strong>{ " It is in the catalog and will run here once it is." }</p>
-                <p>{ "Meanwhile, " }<a href="#/sequential-vs-concurrent">{ "Sequential vs concurrent" }</a>{ " runs today." }</p>
-            </div>
+            <p class="planned-note" data-view="missing">{ "This demo cannot be shown." }</p>
         },
     };
     html! {
@@ -262,7 +261,7 @@ fn Runner(props: &RunnerProps) -> Html {
                     <button type="button" onclick={on_cancel} disabled={!running}>{ "Cancel" }</button>
                 </div>
             </form>
-            if *lab == Lab::Unreachable {
+            if *lab == Lab::Unreachable && demos::sends_requests(props.entry.slug, &state.form.pairs()) {
                 <p class="notice" data-notice="no-lab" role="note">
                     <strong>{ "No lab server answers here." }</strong>
                     { " Requests go to the simulated lab instead: the same API, with its delays on this page's real clock. To send real requests, serve the page with " }
@@ -290,15 +289,21 @@ fn field(state: &UseReducerHandle<DemoState>, index: usize, spec: &ParamSpec) ->
         let state = state.clone();
         move |value: String| state.dispatch(Action::Edit { index, value })
     };
+    let text_input = |placeholder: String| {
+        let dispatch = dispatch.clone();
+        let oninput =
+            Callback::from(move |e: InputEvent| dispatch(e.target_unchecked_into::<HtmlInputElement>().value()));
+        let numeric = matches!(spec.kind, ParamKind::Int { .. }).then_some("numeric");
+        html! {
+            <input id={id.clone()} name={spec.name} type="text" inputmode={numeric} value={value.clone()}
+                   aria-invalid={error.is_some().then_some("true")} aria-describedby={error_id.clone()}
+                   placeholder={placeholder} oninput={oninput} />
+        }
+    };
     let control = match spec.kind {
-        ParamKind::Int { min, max } => {
-            let oninput =
-                Callback::from(move |e: InputEvent| dispatch(e.target_unchecked_into::<HtmlInputElement>().value()));
-            html! {
-                <input id={id.clone()} name={spec.name} type="text" inputmode="numeric" value={value}
-                       aria-invalid={error.is_some().then_some("true")} aria-describedby={error_id.clone()}
-                       placeholder={format!("{min}–{max}")} oninput={oninput} />
-            }
+        ParamKind::Int { min, max } => text_input(format!("{min}–{max}")),
+        ParamKind::IntList { .. } | ParamKind::ChoiceList { .. } | ParamKind::TimeOfDay => {
+            text_input(spec.default.to_string())
         }
         ParamKind::Choice(choices) => {
             let onchange =

@@ -1,6 +1,6 @@
 //! Home: every demo of the catalog as a card.
 
-use asyncscope_core::catalog::{ENTRIES, Status};
+use asyncscope_core::catalog::ENTRIES;
 use yew::prelude::*;
 
 /// The list of demos.
@@ -20,9 +20,6 @@ pub fn Home() -> Html {
                             <span class="card-num">{ format!("{:02}", e.number) }</span>
                             <h2>{ e.title }</h2>
                             <p>{ e.summary }</p>
-                            if e.status == Status::Planned {
-                                <span class="badge">{ "not built yet" }</span>
-                            }
                         </a>
                     </li>
                 }) }

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use futures::future::join_all;
 
+use crate::demos::About;
 use crate::env::Env;
 use crate::params::{ParamError, ParamKind, ParamSpec, Parsed};
 use crate::traced::Traced;
@@ -16,6 +17,30 @@ pub const SOURCE: &str = include_str!("blocking.rs");
 
 /// The route slug and command-line name.
 pub const SLUG: &str = "blocking";
+
+/// The words around the demo.
+pub const ABOUT: About = About {
+    title_zh: "阻塞事件循环",
+    explain_en: "The event loop runs one thing at a time. A busy loop that never yields holds the thread: every timer due meanwhile fires late, all at once when it ends, and the page cannot repaint. \
+                 The same work cut into slices, with a yield after each, lets the timers keep time.",
+    explain_zh: "事件循环一次只运行一件事。一个从不让出的忙循环会占住线程：期间到期的所有定时器都会迟到，在它结束时一起触发，页面也无法重绘。\
+                 同样的工作切成小片、每片之后让出一次，定时器就能准时。",
+    asyncio: r#"async def ticker():
+    for _ in range(10):
+        await asyncio.sleep(0.1)
+
+async def block():
+    await asyncio.sleep(0.15)
+    time.sleep(0.5)             # blocks the loop: every ticker is late
+
+async def sliced():
+    await asyncio.sleep(0.15)
+    for _ in range(50):
+        busy(0.01)
+        await asyncio.sleep(0)  # yield to the loop
+"#,
+    differs: "Python can move blocking work to a thread with `asyncio.to_thread`; the browser's main thread has no such escape within the page, so the work is sliced or moved to a Web Worker.",
+};
 
 /// The parameters, in form order.
 pub const SPECS: [ParamSpec; 7] = [

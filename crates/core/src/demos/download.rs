@@ -7,6 +7,7 @@ use std::time::Duration;
 use futures::StreamExt;
 
 use crate::combinators::abortable_with_cleanup;
+use crate::demos::About;
 use crate::env::Env;
 use crate::net::Request;
 use crate::params::{ParamError, ParamKind, ParamSpec, Parsed};
@@ -19,6 +20,24 @@ pub const SOURCE: &str = include_str!("download.rs");
 
 /// The route slug and command-line name.
 pub const SLUG: &str = "download";
+
+/// The words around the demo.
+pub const ABOUT: About = About {
+    title_zh: "带进度的流式下载",
+    explain_en: "The response body arrives as a stream of chunks; each chunk moves the progress bar. \
+                 Cancelling drops the stream, which stops reading and aborts the request, and the server sees the client go away.",
+    explain_zh: "响应体以数据块流的形式到达；每个块推动进度条前进。\
+                 取消会丢弃这个流，从而停止读取并中止请求，服务器会看到客户端离开。",
+    asyncio: r#"async def download(session, url):
+    done = 0
+    async with session.get(url) as r:
+        total = r.content_length
+        async for chunk in r.content.iter_chunked(64 * 1024):
+            done += len(chunk)
+            print(f"{100 * done // total}%")
+"#,
+    differs: "In aiohttp a cancelled download unwinds through `async with`, which closes the connection; in Rust dropping the body stream is the whole of the cancel, and the browser's AbortController is triggered from `Drop`.",
+};
 
 /// The parameters, in form order.
 pub const SPECS: [ParamSpec; 5] = [

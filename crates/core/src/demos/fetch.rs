@@ -14,6 +14,7 @@ use futures::future::join_all;
 use serde_json::Value as Json;
 
 use crate::combinators::timeout;
+use crate::demos::About;
 use crate::env::Env;
 use crate::net::{FetchError, Request};
 use crate::params::{ParamError, ParamKind, ParamSpec, Parsed};
@@ -74,6 +75,33 @@ pub const NETWORK: ParamSpec = ParamSpec {
     label: "Network",
     kind: ParamKind::Choice(&["real", "simulated"]),
     default: "real",
+};
+
+/// The words around the demo.
+pub const ABOUT: About = About {
+    title_zh: "并发请求",
+    explain_en: "Every request goes out at once, each under its own time limit, and the results come back in the order asked. \
+                 Errors are told apart: a timeout, an HTTP status, a network or CORS failure, a body that does not parse. \
+                 In the browser, the timing strip under each request shows the browser's own limit of six connections per HTTP/1.1 origin.",
+    explain_zh: "所有请求同时发出，每个都有自己的时间限制，结果按请求的顺序返回。\
+                 错误被区分开：超时、HTTP 状态码、网络或 CORS 失败、无法解析的响应体。\
+                 在浏览器中，每个请求下方的时间条显示出浏览器自身的限制：每个 HTTP/1.1 源最多 6 个连接。",
+    asyncio: r#"async def get_one(session, url):
+    async with asyncio.timeout(5):
+        async with session.get(url) as r:
+            r.raise_for_status()
+            if r.content_type == "application/json":
+                return await r.json()
+            return await r.text()
+
+async def main(urls):
+    async with aiohttp.ClientSession() as session:
+        results = await asyncio.gather(
+            *(get_one(session, u) for u in urls), return_exceptions=True)
+    ok = sum(not isinstance(r, Exception) for r in results)
+    print(f"{ok}/{len(results)} succeeded")
+"#,
+    differs: "aiohttp raises on an error status only when asked, as `error_for_status` does here; but a Rust request is aborted by dropping its future, with no cancellation exception to handle.",
 };
 
 /// Validated parameters.

@@ -1,18 +1,56 @@
 //! The demos, one module each, generic over [`crate::Env`], and a single
-//! entry point to start any built demo by its slug.
+//! entry point to start any demo by its slug.
+//!
+//! Every module has the same shape: `SLUG`, `SPECS` (its parameters),
+//! `SOURCE` (its own text, through `include_str!`), `ABOUT` (the words
+//! around it), a `Params` type with `from_pairs`, the demo code itself
+//! between two marker comments, and `start`, which prepares a run.
 
+pub mod as_completed;
 pub mod blocking;
+pub mod cancellation;
+pub mod countdown;
 pub mod download;
 pub mod fetch;
+pub mod first_completed;
+pub mod gather;
+pub mod lazy_and_spawn;
+pub mod periodic;
+pub mod queue;
+pub mod retry;
+pub mod semaphore;
 pub mod sequential_vs_concurrent;
+pub mod setup_teardown;
+pub mod streams;
+pub mod sync_primitives;
+pub mod task_manager;
+pub mod timeout;
+pub mod work;
 
 use std::future::Future;
 
 use futures::future::LocalBoxFuture;
 
 use crate::env::Env;
-use crate::params::{ParamError, ParamSpec};
+use crate::params::{ParamError, ParamKind, ParamSpec};
 use crate::traced::Traced;
+
+/// The words around a demo: its title and explanation in English and in
+/// Simplified Chinese, the same idea in Python's asyncio (written for this
+/// project), and where Rust and asyncio differ.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct About {
+    /// The title in Simplified Chinese (the English one is in the catalog).
+    pub title_zh: &'static str,
+    /// What the demo shows, in English.
+    pub explain_en: &'static str,
+    /// What the demo shows, in Simplified Chinese.
+    pub explain_zh: &'static str,
+    /// The equivalent asyncio code.
+    pub asyncio: &'static str,
+    /// One sentence on where Rust and asyncio differ here.
+    pub differs: &'static str,
+}
 
 /// A demo ready to go: its runs, each recorded in its own trace, and the
 /// future that performs them. Nothing happens until `work` is polled;
@@ -24,67 +62,134 @@ pub struct Started<E: Env> {
     pub work: LocalBoxFuture<'static, ()>,
 }
 
-/// The parameters of a built demo; `None` for a slug that is not built.
-pub fn specs(slug: &str) -> Option<&'static [ParamSpec]> {
-    match slug {
-        sequential_vs_concurrent::SLUG => Some(&sequential_vs_concurrent::SPECS),
-        fetch::SLUG => Some(&fetch::SPECS),
-        download::SLUG => Some(&download::SPECS),
-        blocking::SLUG => Some(&blocking::SPECS),
-        _ => None,
-    }
+/// One demo module's entry points, by slug.
+struct Module {
+    slug: &'static str,
+    specs: &'static [ParamSpec],
+    source: &'static str,
+    about: &'static About,
 }
 
-/// True for demos that send requests (they take the `network` parameter:
-/// the lab server, or the simulated lab).
+macro_rules! modules {
+    ($($m:ident),* $(,)?) => {
+        const MODULES: &[Module] = &[
+            $( Module { slug: $m::SLUG, specs: &$m::SPECS, source: $m::SOURCE, about: &$m::ABOUT }, )*
+        ];
+
+        /// Validates `pairs` for the demo `slug` and prepares it on `env`.
+        /// `Ok(None)` for a slug that is not a demo.
+        pub fn start<E: Env>(
+            slug: &str,
+            env: E,
+            pairs: &[(String, String)],
+        ) -> Result<Option<Started<E>>, Vec<ParamError>> {
+            $(
+                if slug == $m::SLUG {
+                    let (runs, work) = $m::start(env, &$m::Params::from_pairs(pairs)?);
+                    let runs = runs.into_iter().map(|(label, traced)| (label.into(), traced)).collect();
+                    return Ok(Some(Started::new(runs, work)));
+                }
+            )*
+            Ok(None)
+        }
+    };
+}
+
+modules!(
+    sequential_vs_concurrent,
+    lazy_and_spawn,
+    gather,
+    first_completed,
+    as_completed,
+    timeout,
+    cancellation,
+    countdown,
+    periodic,
+    retry,
+    semaphore,
+    fetch,
+    download,
+    queue,
+    sync_primitives,
+    streams,
+    setup_teardown,
+    task_manager,
+    blocking,
+);
+
+fn module(slug: &str) -> Option<&'static Module> {
+    MODULES.iter().find(|m| m.slug == slug)
+}
+
+/// The parameters of a demo; `None` for an unknown slug.
+pub fn specs(slug: &str) -> Option<&'static [ParamSpec]> {
+    module(slug).map(|m| m.specs)
+}
+
+/// The words around a demo; `None` for an unknown slug.
+pub fn about(slug: &str) -> Option<&'static About> {
+    module(slug).map(|m| m.about)
+}
+
+/// True for demos that can send requests (they take the `network`
+/// parameter: the lab server, or the simulated lab).
 pub fn uses_network(slug: &str) -> bool {
     specs(slug).is_some_and(|specs| specs.iter().any(|s| s.name == fetch::NETWORK.name))
 }
 
+/// True if a run of `slug` with these parameters sends requests: the demo
+/// always does, or its `work` parameter says `request`.
+pub fn sends_requests(slug: &str, pairs: &[(String, String)]) -> bool {
+    let Some(specs) = specs(slug) else {
+        return false;
+    };
+    if !uses_network(slug) {
+        return false;
+    }
+    match specs.iter().find(|s| s.name == WORK.name) {
+        None => true,
+        Some(spec) => {
+            let given = pairs.iter().rev().find(|(k, _)| k == WORK.name).map(|(_, v)| v.trim());
+            given.unwrap_or(spec.default) == "request"
+        }
+    }
+}
+
+/// The `work` parameter of the demos whose jobs can be either timers or
+/// requests to the lab server (`/api/delay/{ms}`): the same schedule, with
+/// a real network under it when the page runs on real time.
+pub const WORK: ParamSpec = ParamSpec {
+    name: "work",
+    label: "Each job is",
+    kind: ParamKind::Choice(&["timer", "request"]),
+    default: "timer",
+};
+
 /// The demo's code as the page shows it: the part of its module between the
 /// markers, exactly as compiled.
 pub fn shown_source(slug: &str) -> Option<&'static str> {
-    let source = match slug {
-        sequential_vs_concurrent::SLUG => sequential_vs_concurrent::SOURCE,
-        fetch::SLUG => fetch::SOURCE,
-        download::SLUG => download::SOURCE,
-        blocking::SLUG => blocking::SOURCE,
-        _ => return None,
-    };
+    shown(module(slug)?.source).map(|(text, _)| text)
+}
+
+/// The line of the module file on which [`shown_source`] starts (from 1):
+/// a trace's await sites name lines of the file, and the page lights
+/// `site.line - first_line + 1` of the shown text.
+pub fn shown_first_line(slug: &str) -> Option<u32> {
+    shown(module(slug)?.source).map(|(_, line)| line)
+}
+
+fn shown(source: &'static str) -> Option<(&'static str, u32)> {
     let start = source.find(SHOWN_START)? + SHOWN_START.len();
     let end = start + source[start..].find(SHOWN_END)?;
-    Some(source[start..end].trim_matches('\n'))
+    let body = &source[start..end];
+    let trimmed = body.trim_start_matches('\n');
+    let skipped = body.len() - trimmed.len();
+    let line = source[..start + skipped].matches('\n').count() + 1;
+    Some((trimmed.trim_end_matches('\n'), u32::try_from(line).unwrap_or(u32::MAX)))
 }
 
 const SHOWN_START: &str = "// --- the code the page shows -------------------------------------------\n";
 const SHOWN_END: &str = "// -------------------------------------------------------------------------\n";
-
-/// Validates `pairs` for the demo `slug` and prepares it on `env`.
-/// `Ok(None)` for a slug that is not built.
-pub fn start<E: Env>(slug: &str, env: E, pairs: &[(String, String)]) -> Result<Option<Started<E>>, Vec<ParamError>> {
-    let started = match slug {
-        sequential_vs_concurrent::SLUG => {
-            let (runs, work) =
-                sequential_vs_concurrent::start(env, &sequential_vs_concurrent::Params::from_pairs(pairs)?);
-            let runs = runs.into_iter().map(|(run, traced)| (run.as_str(), traced)).collect();
-            Started::new(runs, work)
-        }
-        fetch::SLUG => {
-            let (runs, work) = fetch::start(env, &fetch::Params::from_pairs(pairs)?);
-            Started::new(runs, work)
-        }
-        download::SLUG => {
-            let (runs, work) = download::start(env, &download::Params::from_pairs(pairs)?);
-            Started::new(runs, work)
-        }
-        blocking::SLUG => {
-            let (runs, work) = blocking::start(env, &blocking::Params::from_pairs(pairs)?);
-            Started::new(runs, work)
-        }
-        _ => return Ok(None),
-    };
-    Ok(Some(started))
-}
 
 impl<E: Env> Started<E> {
     fn new(runs: Vec<(&'static str, Traced<E>)>, work: impl Future<Output = ()> + 'static) -> Self {
@@ -95,16 +200,78 @@ impl<E: Env> Started<E> {
     }
 }
 
+/// A parameter for a duration in milliseconds.
+pub(crate) const fn ms_param(
+    name: &'static str,
+    label: &'static str,
+    min: u64,
+    max: u64,
+    default: &'static str,
+) -> ParamSpec {
+    ParamSpec {
+        name,
+        label,
+        kind: ParamKind::Int { min, max },
+        default,
+    }
+}
+
+/// A yes/no parameter.
+pub(crate) const fn flag_param(name: &'static str, label: &'static str, default: &'static str) -> ParamSpec {
+    ParamSpec {
+        name,
+        label,
+        kind: ParamKind::Choice(&["false", "true"]),
+        default,
+    }
+}
+
+/// Runs `main` as the task `name` on a fresh trace of `env`, then waits
+/// until every task it made has ended (detached ones too): the shape of
+/// most single-run demos.
+pub(crate) fn single_run<E, F, Fut>(
+    env: E,
+    label: &'static str,
+    main: F,
+) -> (Vec<(&'static str, Traced<E>)>, impl Future<Output = ()> + 'static)
+where
+    E: Env,
+    F: FnOnce(Traced<E>) -> Fut + 'static,
+    Fut: Future<Output = ()> + 'static,
+{
+    let traced = Traced::new(env);
+    let t = traced.clone();
+    let work = async move {
+        main(t.clone()).await;
+        t.settled().await;
+    };
+    (vec![(label, traced)], work)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalog::{ENTRIES, Status};
+    use crate::catalog::ENTRIES;
 
     #[test]
-    fn built_demos_and_catalog_agree() {
-        for e in ENTRIES {
-            assert_eq!(specs(e.slug).is_some(), e.status == Status::Built, "{}", e.slug);
-            assert_eq!(shown_source(e.slug).is_some(), e.status == Status::Built, "{}", e.slug);
+    fn every_catalog_entry_is_a_module_in_order() {
+        let slugs: Vec<_> = MODULES.iter().map(|m| m.slug).collect();
+        let catalog: Vec<_> = ENTRIES.iter().map(|e| e.slug).collect();
+        assert_eq!(slugs, catalog);
+        for m in MODULES {
+            let (code, line) = shown(m.source).expect(m.slug);
+            assert!(!code.contains("// ---"), "{}", m.slug);
+            assert!(code.contains(".await"), "{} shows no await", m.slug);
+            let first = m.source.lines().nth(line as usize - 1).expect("line");
+            assert_eq!(first, code.lines().next().expect("first"), "{}", m.slug);
+            for spec in m.specs {
+                assert!(spec.check(spec.default).is_ok(), "{}: default of {}", m.slug, spec.name);
+            }
+            let a = m.about;
+            for text in [a.title_zh, a.explain_en, a.explain_zh, a.asyncio, a.differs] {
+                assert!(!text.trim().is_empty(), "{}", m.slug);
+            }
+            assert!(a.asyncio.contains("async def"), "{}", m.slug);
         }
     }
 
@@ -113,6 +280,15 @@ mod tests {
         let code = shown_source(sequential_vs_concurrent::SLUG).expect("built");
         assert!(code.starts_with("/// One job"), "{code}");
         assert!(code.contains("join_all(all).await;"));
-        assert!(!code.contains("// ---"));
+    }
+
+    #[test]
+    fn sends_requests_follows_the_work_parameter() {
+        let pairs = |w: &str| vec![("work".to_string(), w.to_string())];
+        assert!(sends_requests("fetch", &[]));
+        assert!(!sends_requests("sequential-vs-concurrent", &[]));
+        assert!(!sends_requests("gather", &[]));
+        assert!(sends_requests("gather", &pairs("request")));
+        assert!(!sends_requests("gather", &pairs("timer")));
     }
 }

@@ -12,6 +12,7 @@ use futures::StreamExt;
 use futures::future::join_all;
 use futures::stream::FuturesUnordered;
 
+use crate::demos::About;
 use crate::env::Env;
 use crate::params::{self, ParamError, ParamKind, ParamSpec, Value};
 use crate::traced::Traced;
@@ -44,6 +45,26 @@ pub const SPECS: [ParamSpec; 3] = [
     },
 ];
 
+/// The words around the demo.
+pub const ABOUT: About = About {
+    title_zh: "顺序与并发",
+    explain_en: "Each job is a wait, the way a request or a file read is. Awaited one after another, the waits add up: the makespan is the sum. \
+                 Built first and joined, they overlap on one thread, and the whole takes as long as the longest. Both runs share one clock here.",
+    explain_zh: "每个作业都是一次等待，就像一次请求或一次读文件。逐个 await 时，等待时间相加：总耗时是总和。\
+                 先全部构造再一起 join，它们在同一个线程上重叠，总耗时等于最长的那个。这里两次运行共用一个时钟。",
+    asyncio: r#"async def job(seconds):
+    await asyncio.sleep(seconds)
+
+async def sequential():
+    for _ in range(2):
+        await job(3)                  # 6 s in all
+
+async def concurrent():
+    await asyncio.gather(job(3), job(3))  # 3 s in all
+"#,
+    differs: "`asyncio.gather` wraps each coroutine in a task that starts at once; `join_all` keeps the futures inside itself and polls them itself, so nothing runs until the join is awaited.",
+};
+
 /// One of the two ways to run the jobs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Run {
@@ -60,6 +81,12 @@ impl Run {
             Run::Sequential => "sequential",
             Run::Concurrent => "concurrent",
         }
+    }
+}
+
+impl From<Run> for &'static str {
+    fn from(run: Run) -> Self {
+        run.as_str()
     }
 }
 

@@ -1,0 +1,263 @@
+//! The `asyncscope` binary, run as a process: the JSON contract of
+//! `shared/catalog.md`, the other formats, and the exit codes.
+
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn asyncscope(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_asyncscope"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn json(args: &[&str]) -> Value {
+    let mut all = vec!["run"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--format", "json"]);
+    let out = asyncscope(&all);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    serde_json::from_str(&stdout(&out)).expect("one JSON object")
+}
+
+const SLUGS: [&str; 19] = [
+    "sequential-vs-concurrent",
+    "lazy-and-spawn",
+    "gather",
+    "first-completed",
+    "as-completed",
+    "timeout",
+    "cancellation",
+    "countdown",
+    "periodic",
+    "retry",
+    "semaphore",
+    "fetch",
+    "download",
+    "queue",
+    "sync-primitives",
+    "streams",
+    "setup-teardown",
+    "task-manager",
+    "blocking",
+];
+
+#[test]
+fn list_names_every_demo_with_its_parameters() {
+    let out = asyncscope(&["list"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    for slug in SLUGS {
+        assert!(text.contains(&format!(". {slug}  ")), "{slug} missing");
+    }
+    assert!(
+        text.contains("--set limit=3   (At most at once; a whole number from 1 to 1000)"),
+        "{text}"
+    );
+    assert!(text.contains("--set counts=5,3,2"));
+}
+
+#[test]
+fn every_demo_runs_with_its_defaults_and_keeps_the_json_contract() {
+    for slug in SLUGS {
+        let v = json(&[slug]);
+        assert_eq!(v["demo"], slug);
+        assert!(v["makespan_ms"].is_u64(), "{slug}: {}", v["makespan_ms"]);
+        assert!(v["max_in_flight"].as_u64().is_some_and(|n| n >= 1), "{slug}");
+        let tasks = v["tasks"].as_array().expect("tasks");
+        assert!(!tasks.is_empty(), "{slug}");
+        for t in tasks {
+            assert!(t["name"].is_string(), "{slug}: {t}");
+            assert!(t["spawned_ms"].is_number(), "{slug}: {t}");
+            assert!(
+                t["first_poll_ms"].is_number() || t["first_poll_ms"].is_null(),
+                "{slug}: {t}"
+            );
+            assert!(t["end_ms"].is_number(), "{slug}: every task ends: {t}");
+            let outcome = t["outcome"].as_str().expect("outcome");
+            assert!(
+                ["ok", "error", "cancelled", "timeout"].contains(&outcome),
+                "{slug}: {t}"
+            );
+        }
+        for l in v["logs"].as_array().expect("logs") {
+            assert!(
+                l["t_ms"].is_number() && l["task"].is_string() && l["text"].is_string(),
+                "{l}"
+            );
+        }
+        let events = v["events"].as_array().expect("events");
+        assert!(!events.is_empty(), "{slug}");
+        assert!(
+            events.iter().all(|e| e["at_us"].is_u64() && e["kind"].is_string()),
+            "{slug}"
+        );
+        let trace = &v["runs"][0]["trace"];
+        assert_eq!(trace["format"], "asyncscope-trace");
+        assert_eq!(trace["version"], 1);
+    }
+}
+
+#[test]
+fn catalog_figures_come_out_of_the_json() {
+    let v = json(&["semaphore"]);
+    assert_eq!(v["makespan_ms"], 4000);
+    assert_eq!(v["max_in_flight"], 3);
+    assert_eq!(v["params"]["limit"], "3");
+
+    let v = json(&["retry", "--set", "outcomes=fail,fail,ok"]);
+    let starts: Vec<u64> = v["tasks"]
+        .as_array()
+        .expect("tasks")
+        .iter()
+        .filter(|t| t["name"].as_str().is_some_and(|n| n.starts_with("attempt")))
+        .map(|t| t["spawned_ms"].as_u64().expect("ms"))
+        .collect();
+    assert_eq!(starts, [0, 1200, 3400]);
+    assert_eq!(v["makespan_ms"], 3600);
+
+    let v = json(&["as-completed"]);
+    let handled: Vec<(u64, &str)> = v["logs"]
+        .as_array()
+        .expect("logs")
+        .iter()
+        .map(|l| (l["t_ms"].as_u64().expect("t"), l["text"].as_str().expect("text")))
+        .collect();
+    assert_eq!(handled, [(1000, "handled B"), (2000, "handled C"), (3000, "handled A")]);
+
+    let v = json(&["timeout"]);
+    let op = v["tasks"]
+        .as_array()
+        .expect("tasks")
+        .iter()
+        .find(|t| t["name"] == "operation")
+        .cloned()
+        .expect("operation");
+    assert_eq!(
+        (op["end_ms"].as_u64(), op["outcome"].as_str()),
+        (Some(3000), Some("timeout"))
+    );
+
+    // Two runs: each task names its run, and the figures are per run too.
+    let v = json(&[
+        "sequential-vs-concurrent",
+        "--set",
+        "jobs=10",
+        "--set",
+        "duration_ms=1000",
+    ]);
+    let runs = v["runs"].as_array().expect("runs");
+    assert_eq!(runs[0]["label"], "sequential");
+    assert_eq!(runs[0]["makespan_ms"], 10000);
+    assert_eq!(runs[1]["makespan_ms"], 1000);
+    assert_eq!(v["makespan_ms"], 10000);
+    assert_eq!(v["tasks"][0]["run"], "sequential");
+}
+
+#[test]
+fn the_same_seed_gives_the_same_run_and_another_seed_may_not() {
+    let args = ["retry", "--set", "jitter=full", "--seed", "7"];
+    let a = json(&args);
+    let b = json(&args);
+    assert_eq!(a, b);
+    assert_eq!(a["seed"], 7);
+    let c = json(&["retry", "--set", "jitter=full", "--seed", "8"]);
+    assert_ne!(a["tasks"], c["tasks"]);
+}
+
+#[test]
+fn chrome_and_text_formats_and_out_file() {
+    let out = asyncscope(&["run", "queue", "--format", "chrome"]);
+    assert_eq!(out.status.code(), Some(0));
+    let v: Value = serde_json::from_str(&stdout(&out)).expect("JSON");
+    let events = v["traceEvents"].as_array().expect("traceEvents");
+    assert!(events.iter().any(|e| e["ph"] == "X" && e["name"] == "poll"));
+    assert!(events.iter().any(|e| e["args"]["name"] == "producer0"));
+
+    let out = asyncscope(&["run", "countdown"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    assert!(text.contains("makespan 5000 ms, max in flight 3"), "{text}");
+    assert!(text.contains("5000 ms  countdown5: done"), "{text}");
+
+    let dir = std::env::temp_dir().join(format!("asyncscope-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let file = dir.join("gather.json");
+    let path = file.to_str().expect("utf-8");
+    let out = asyncscope(&["run", "gather", "--format=json", "--out", path]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).is_empty());
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(&file).expect("written")).expect("JSON");
+    assert_eq!(v["makespan_ms"], 3000);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn bad_input_exits_2_and_names_what_is_allowed() {
+    let cases: [(&[&str], &str); 9] = [
+        (
+            &["run", "nope"],
+            "unknown demo \"nope\"; the demos are sequential-vs-concurrent, lazy-and-spawn,",
+        ),
+        (
+            &["run", "semaphore", "--set", "limit=0"],
+            "limit must be a whole number from 1 to 1000; got 0",
+        ),
+        (
+            &["run", "semaphore", "--set", "limit=three"],
+            "which is not a whole number",
+        ),
+        (
+            &["run", "semaphore", "--set", "speed=1"],
+            "unknown parameter speed; this demo takes tasks, limit,",
+        ),
+        (
+            &["run", "semaphore", "--set", "limit"],
+            "--set needs name=value; got \"limit\"",
+        ),
+        (
+            &["run", "gather", "--set", "mode=all"],
+            "mode must be one of join_all, join_all_results, try_join_all; got \"all\"",
+        ),
+        (
+            &["run", "gather", "--seed", "-1"],
+            "--seed must be a whole number from 0 to 18446744073709551615",
+        ),
+        (
+            &["run", "gather", "--format", "xml"],
+            "--format must be one of text, json, chrome; got \"xml\"",
+        ),
+        (
+            &["run", "countdown", "--set", "counts=5,0"],
+            "counts must be a comma-separated list of 1 to 20 whole numbers, each from 1 to 3600; item 2 is \"0\"",
+        ),
+    ];
+    for (args, want) in cases {
+        let out = asyncscope(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&out).contains(want), "{args:?}: {}", stderr(&out));
+        assert!(stdout(&out).is_empty(), "{args:?}");
+    }
+    for args in [
+        &["frobnicate"][..],
+        &["run"],
+        &["run", "gather", "--verbose"],
+        &["list", "x"],
+    ] {
+        let out = asyncscope(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&out).contains("usage:"), "{args:?}");
+    }
+    let out = asyncscope(&["--help"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stdout(&out).contains("asyncscope run <slug>"));
+}

@@ -1,0 +1,92 @@
+//! Demo 5, `as-completed`: results handled in the order the jobs finish,
+//! through `FuturesUnordered`.
+
+use std::future::Future;
+use std::time::Duration;
+
+use futures::StreamExt;
+use futures::stream::FuturesUnordered;
+
+use crate::demos::fetch::NETWORK;
+use crate::demos::work::{Work, job};
+use crate::demos::{About, WORK, ms_param, single_run};
+use crate::env::Env;
+use crate::params::{ParamError, ParamSpec, Parsed};
+use crate::traced::Traced;
+
+/// This file's text, exactly as compiled, for the page's code view.
+pub const SOURCE: &str = include_str!("as_completed.rs");
+
+/// The route slug and command-line name.
+pub const SLUG: &str = "as-completed";
+
+/// The parameters, in form order.
+pub const SPECS: [ParamSpec; 5] = [
+    ms_param("a_ms", "A takes (ms)", 0, 60_000, "3000"),
+    ms_param("b_ms", "B takes (ms)", 0, 60_000, "1000"),
+    ms_param("c_ms", "C takes (ms)", 0, 60_000, "2000"),
+    WORK,
+    NETWORK,
+];
+
+/// The words around the demo.
+pub const ABOUT: About = About {
+    title_zh: "按完成顺序处理",
+    explain_en: "A `FuturesUnordered` polls only the jobs that were woken and yields each output as soon as it is ready, so results are handled in the order they finish: B, then C, then A.",
+    explain_zh: "`FuturesUnordered` 只轮询被唤醒的任务，每个结果一就绪就交出，因此按完成的顺序处理：先 B，再 C，最后 A。",
+    asyncio: r#"async def main():
+    jobs = [job("A", 3), job("B", 1), job("C", 2)]
+    for next_done in asyncio.as_completed(jobs):
+        name = await next_done
+        print("handled", name)
+"#,
+    differs: "`asyncio.as_completed` wraps each job in a task of its own; `FuturesUnordered` is a plain stream that owns the futures, so dropping it part way cancels those not yet done.",
+};
+
+/// Validated parameters.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Params {
+    /// `(name, duration)` per job.
+    pub jobs: Vec<(&'static str, Duration)>,
+    /// Timers or requests.
+    pub work: Work,
+}
+
+impl Params {
+    /// Validates `name=value` pairs; missing names take their defaults.
+    pub fn from_pairs(pairs: &[(String, String)]) -> Result<Self, Vec<ParamError>> {
+        let p = Parsed::new(&SPECS, pairs)?;
+        Ok(Params {
+            jobs: vec![("A", p.ms("a_ms")), ("B", p.ms("b_ms")), ("C", p.ms("c_ms"))],
+            work: Work::from_parsed(&p),
+        })
+    }
+}
+
+// --- the code the page shows -------------------------------------------
+
+/// Handles each result as soon as its job is done.
+pub async fn as_completed<E: Env>(env: E, work: Work, jobs: &[(&str, Duration)]) {
+    let mut pending: FuturesUnordered<_> = jobs
+        .iter()
+        .map(|&(name, duration)| env.try_task(name.to_string(), job(&env, work, name, duration, false)))
+        .collect();
+    while let Some(result) = pending.next().await {
+        match result {
+            Ok(name) => env.log(format!("handled {name}")),
+            Err(e) => env.log(format!("handled an error: {e}")),
+        }
+    }
+}
+
+// -------------------------------------------------------------------------
+
+/// Prepares the run on `env` and returns it with the future that performs
+/// it.
+pub fn start<E: Env>(env: E, params: &Params) -> (Vec<(&'static str, Traced<E>)>, impl Future<Output = ()> + 'static) {
+    let p = params.clone();
+    single_run(env, "as completed", move |t| async move {
+        t.task("main".to_string(), as_completed(t.clone(), p.work, &p.jobs))
+            .await;
+    })
+}

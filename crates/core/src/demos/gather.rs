@@ -1,0 +1,176 @@
+//! Demo 3, `gather`: three jobs joined three ways. `join_all` runs them
+//! all and keeps their results in input order; over `Result`s it keeps the
+//! errors too; `try_join_all` stops at the first error and drops the rest.
+
+use std::future::Future;
+use std::time::Duration;
+
+use futures::future::{join_all, try_join_all};
+
+use crate::demos::fetch::NETWORK;
+use crate::demos::work::{JobError, Work, job};
+use crate::demos::{About, WORK, ms_param, single_run};
+use crate::env::Env;
+use crate::params::{ParamError, ParamKind, ParamSpec, Parsed};
+use crate::traced::Traced;
+
+/// This file's text, exactly as compiled, for the page's code view.
+pub const SOURCE: &str = include_str!("gather.rs");
+
+/// The route slug and command-line name.
+pub const SLUG: &str = "gather";
+
+/// The parameters, in form order.
+pub const SPECS: [ParamSpec; 7] = [
+    ParamSpec {
+        name: "mode",
+        label: "Join with",
+        kind: ParamKind::Choice(&["join_all", "join_all_results", "try_join_all"]),
+        default: "join_all_results",
+    },
+    ms_param("a_ms", "A takes (ms)", 0, 60_000, "2000"),
+    ms_param("b_ms", "B takes (ms)", 0, 60_000, "1000"),
+    ms_param("c_ms", "C takes (ms)", 0, 60_000, "3000"),
+    ParamSpec {
+        name: "fail",
+        label: "Which job fails",
+        kind: ParamKind::Choice(&["none", "A", "B", "C"]),
+        default: "B",
+    },
+    WORK,
+    NETWORK,
+];
+
+/// The words around the demo.
+pub const ABOUT: About = About {
+    title_zh: "聚合（gather）",
+    explain_en: "`join_all` polls every job until all are done and returns their outputs in the order given, not the order they finished. \
+                 Joined as `Result`s, a failure is just one of the outputs. `try_join_all` returns at the first error and drops the other jobs there and then: they end as cancelled.",
+    explain_zh: "`join_all` 轮询所有任务直到全部完成，结果按传入的顺序返回，而不是完成的顺序。\
+                 以 `Result` 汇集时，失败只是结果之一。`try_join_all` 在第一个错误处立即返回，并当场丢弃其余任务：它们以“已取消”结束。",
+    asyncio: r#"async def job(name, seconds, fails=False):
+    await asyncio.sleep(seconds)
+    if fails:
+        raise RuntimeError(f"{name} failed")
+    return name
+
+async def main():
+    jobs = [job("A", 2), job("B", 1, fails=True), job("C", 3)]
+    # like join_all over Results: errors are kept in place
+    print(await asyncio.gather(*jobs, return_exceptions=True))
+    # like try_join_all: the first error cancels the rest
+    async with asyncio.TaskGroup() as tg:
+        for j in [job("A", 2), job("B", 1, fails=True), job("C", 3)]:
+            tg.create_task(j)
+"#,
+    differs: "`asyncio.gather` without `return_exceptions` raises the first error but leaves the other tasks running; `try_join_all` drops them, which is what `TaskGroup` does by cancelling.",
+};
+
+/// How the jobs are joined.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// `join_all` over plain outputs: a planned failure is not an error.
+    JoinAll,
+    /// `join_all` over `Result`s.
+    JoinAllResults,
+    /// `try_join_all`.
+    TryJoinAll,
+}
+
+/// Validated parameters.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Params {
+    /// How the jobs are joined.
+    pub mode: Mode,
+    /// `(name, duration, fails)` per job.
+    pub jobs: Vec<(&'static str, Duration, bool)>,
+    /// Timers or requests.
+    pub work: Work,
+}
+
+impl Params {
+    /// Validates `name=value` pairs; missing names take their defaults.
+    pub fn from_pairs(pairs: &[(String, String)]) -> Result<Self, Vec<ParamError>> {
+        let p = Parsed::new(&SPECS, pairs)?;
+        let mode = match p.choice("mode") {
+            "join_all" => Mode::JoinAll,
+            "try_join_all" => Mode::TryJoinAll,
+            _ => Mode::JoinAllResults,
+        };
+        let fail = p.choice("fail");
+        let jobs = [("A", "a_ms"), ("B", "b_ms"), ("C", "c_ms")]
+            .into_iter()
+            .map(|(name, param)| (name, p.ms(param), fail == name))
+            .collect();
+        Ok(Params {
+            mode,
+            jobs,
+            work: Work::from_parsed(&p),
+        })
+    }
+}
+
+// --- the code the page shows -------------------------------------------
+
+/// Every job runs; the outputs come back in input order once all are done.
+/// Here a job's failure is only a value.
+pub async fn gather<E: Env>(env: E, work: Work, jobs: &[(&str, Duration, bool)]) {
+    let all = jobs.iter().map(|&(name, duration, fails)| {
+        let job = job(&env, work, name, duration, fails);
+        env.task(name.to_string(), async move {
+            match job.await {
+                Ok(name) => name,
+                Err(e) => format!("({e})"),
+            }
+        })
+    });
+    let outputs: Vec<String> = join_all(all).await;
+    env.log(format!("outputs [{}]", outputs.join(", ")));
+}
+
+/// Every job runs to its end, errors included, like `gather(...,
+/// return_exceptions=True)`.
+pub async fn gather_results<E: Env>(env: E, work: Work, jobs: &[(&str, Duration, bool)]) {
+    let all = jobs
+        .iter()
+        .map(|&(name, duration, fails)| env.try_task(name.to_string(), job(&env, work, name, duration, fails)));
+    let results: Vec<Result<String, JobError>> = join_all(all).await;
+    let shown: Vec<String> = results
+        .iter()
+        .map(|r| match r {
+            Ok(v) => v.clone(),
+            Err(e) => format!("Err({e})"),
+        })
+        .collect();
+    env.log(format!("results [{}]", shown.join(", ")));
+}
+
+/// Stops at the first error: the jobs still running are dropped, that is,
+/// cancelled.
+pub async fn gather_or_fail<E: Env>(env: E, work: Work, jobs: &[(&str, Duration, bool)]) {
+    let all = jobs
+        .iter()
+        .map(|&(name, duration, fails)| env.try_task(name.to_string(), job(&env, work, name, duration, fails)));
+    match try_join_all(all).await {
+        Ok(values) => env.log(format!("all ok [{}]", values.join(", "))),
+        Err(e) => env.log(format!("first error: {e}; the rest are dropped")),
+    }
+}
+
+// -------------------------------------------------------------------------
+
+/// Prepares the run on `env` and returns it with the future that performs
+/// it.
+pub fn start<E: Env>(env: E, params: &Params) -> (Vec<(&'static str, Traced<E>)>, impl Future<Output = ()> + 'static) {
+    let p = params.clone();
+    single_run(env, "gather", move |t| async move {
+        let main = async {
+            match p.mode {
+                Mode::JoinAll => gather(t.clone(), p.work, &p.jobs).await,
+                Mode::JoinAllResults => gather_results(t.clone(), p.work, &p.jobs).await,
+                Mode::TryJoinAll => gather_or_fail(t.clone(), p.work, &p.jobs).await,
+            }
+        };
+        t.task("main".to_string(), main).await;
+    })
+}

@@ -1,0 +1,167 @@
+//! Demo 9, `periodic`: work every period, with a backoff after an error,
+//! and a daily job scheduled by computing its next occurrence.
+
+use std::future::Future;
+use std::time::Duration;
+
+use crate::demos::{About, ms_param, single_run};
+use crate::env::Env;
+use crate::params::{ParamError, ParamKind, ParamSpec, Parsed};
+use crate::traced::Traced;
+
+/// This file's text, exactly as compiled, for the page's code view.
+pub const SOURCE: &str = include_str!("periodic.rs");
+
+/// The route slug and command-line name.
+pub const SLUG: &str = "periodic";
+
+/// One virtual day.
+pub const DAY: Duration = Duration::from_secs(86_400);
+
+/// The parameters, in form order.
+pub const SPECS: [ParamSpec; 7] = [
+    ParamSpec {
+        name: "schedule",
+        label: "Schedule",
+        kind: ParamKind::Choice(&["period", "daily"]),
+        default: "period",
+    },
+    ms_param("period_ms", "Period (ms)", 1, 86_400_000, "300000"),
+    ms_param("backoff_ms", "Extra wait after an error (ms)", 0, 86_400_000, "60000"),
+    ms_param("run_for_ms", "Run for (ms)", 1, 604_800_000, "3600000"),
+    ParamSpec {
+        name: "fail_on",
+        label: "Tick that fails (0: none)",
+        kind: ParamKind::Int { min: 0, max: 100_000 },
+        default: "0",
+    },
+    ParamSpec {
+        name: "daily_at",
+        label: "Daily job at",
+        kind: ParamKind::TimeOfDay,
+        default: "09:00",
+    },
+    ParamSpec {
+        name: "days",
+        label: "Days (daily schedule)",
+        kind: ParamKind::Int { min: 1, max: 30 },
+        default: "3",
+    },
+];
+
+/// The words around the demo.
+pub const ABOUT: About = About {
+    title_zh: "周期性与定时任务",
+    explain_en: "The periodic worker sleeps until its next deadline, works, and schedules the next one a period later; after an error it adds a backoff, so every later tick moves by that much. \
+                 The daily job does not poll the clock every minute: it computes the next 09:00 and sleeps until then, once per day. The run starts at midnight of day 1.",
+    explain_zh: "周期任务睡到下一个截止时间，执行工作，再把下一次安排在一个周期之后；出错后额外等待一段退避时间，之后的每次 tick 都随之推后。\
+                 每日任务不会每分钟查看一次时钟：它算出下一个 09:00，然后一直睡到那时，每天一次。运行从第 1 天的午夜开始。",
+    asyncio: r#"async def every(period, backoff, work):
+    while True:
+        await asyncio.sleep(period)
+        try:
+            await work()
+        except Exception:
+            await asyncio.sleep(backoff)
+
+async def daily(hour, minute, job):
+    while True:
+        now = datetime.now()
+        nxt = now.replace(hour=hour, minute=minute, second=0)
+        if nxt <= now:
+            nxt += timedelta(days=1)
+        await asyncio.sleep((nxt - now).total_seconds())
+        await job()
+"#,
+    differs: "Both languages only offer relative and absolute sleeps on a monotonic clock; a Rust future holds no thread while it waits a day, and dropping it cancels the schedule where an asyncio task would need `cancel()`.",
+};
+
+/// Validated parameters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Params {
+    /// The daily schedule (true) or the periodic one.
+    pub daily: bool,
+    /// The period.
+    pub period: Duration,
+    /// The extra wait after an error.
+    pub backoff: Duration,
+    /// How long the periodic worker runs.
+    pub run_for: Duration,
+    /// The tick that fails, if any.
+    pub fail_on: Option<u64>,
+    /// The daily job's time, since midnight.
+    pub daily_at: Duration,
+    /// How many days the daily schedule runs.
+    pub days: u32,
+}
+
+impl Params {
+    /// Validates `name=value` pairs; missing names take their defaults.
+    pub fn from_pairs(pairs: &[(String, String)]) -> Result<Self, Vec<ParamError>> {
+        let p = Parsed::new(&SPECS, pairs)?;
+        Ok(Params {
+            daily: p.choice("schedule") == "daily",
+            period: p.ms("period_ms"),
+            backoff: p.ms("backoff_ms"),
+            run_for: p.ms("run_for_ms"),
+            fail_on: Some(p.int("fail_on")).filter(|n| *n > 0),
+            daily_at: Duration::from_secs(p.int("daily_at") * 60),
+            days: p.int("days") as u32,
+        })
+    }
+}
+
+// --- the code the page shows -------------------------------------------
+
+/// Works every `period` until `run_for` has passed; after a failed tick
+/// the next one waits `backoff` longer.
+pub async fn every<E: Env>(env: E, period: Duration, backoff: Duration, run_for: Duration, fail_on: Option<u64>) {
+    let end = env.now() + run_for;
+    let mut next = env.now() + period;
+    let mut tick = 1;
+    while next <= end {
+        env.sleep_until(next).await;
+        if Some(tick) == fail_on {
+            env.log(format!("tick {tick} failed; backing off"));
+            next += backoff;
+        } else {
+            env.log(format!("tick {tick}"));
+        }
+        next += period;
+        tick += 1;
+    }
+}
+
+/// Fires once a day at `at` (time since midnight), for `days` days, by
+/// sleeping until the next occurrence.
+pub async fn daily<E: Env>(env: E, at: Duration, days: u32) {
+    let start = env.now();
+    let end = start + DAY * days;
+    let midnight = DAY * (start.as_secs() / DAY.as_secs()) as u32;
+    let mut next = midnight + at;
+    if next < start {
+        next += DAY;
+    }
+    while next < end {
+        env.sleep_until(next).await;
+        let day = next.as_secs() / DAY.as_secs() + 1;
+        env.log(format!("daily job, day {day}"));
+        next += DAY;
+    }
+}
+
+// -------------------------------------------------------------------------
+
+/// Prepares the run on `env` and returns it with the future that performs
+/// it.
+pub fn start<E: Env>(env: E, params: &Params) -> (Vec<(&'static str, Traced<E>)>, impl Future<Output = ()> + 'static) {
+    let p = *params;
+    single_run(env, "periodic", move |t| async move {
+        if p.daily {
+            t.task("daily".to_string(), daily(t.clone(), p.daily_at, p.days)).await;
+        } else {
+            let worker = every(t.clone(), p.period, p.backoff, p.run_for, p.fail_on);
+            t.task("worker".to_string(), worker).await;
+        }
+    })
+}

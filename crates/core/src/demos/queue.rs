@@ -1,0 +1,165 @@
+//! Demo 14, `queue`: producers and consumers joined by a bounded queue;
+//! a full queue makes the producers wait (backpressure).
+
+use std::future::Future;
+use std::time::Duration;
+
+use futures::future::join_all;
+
+use crate::combinators::Queue;
+use crate::demos::{About, ms_param, single_run};
+use crate::env::Env;
+use crate::params::{ParamError, ParamKind, ParamSpec, Parsed};
+use crate::traced::Traced;
+
+/// This file's text, exactly as compiled, for the page's code view.
+pub const SOURCE: &str = include_str!("queue.rs");
+
+/// The route slug and command-line name.
+pub const SLUG: &str = "queue";
+
+/// The parameters, in form order.
+pub const SPECS: [ParamSpec; 6] = [
+    ParamSpec {
+        name: "producers",
+        label: "Producers",
+        kind: ParamKind::Int { min: 1, max: 20 },
+        default: "2",
+    },
+    ParamSpec {
+        name: "items",
+        label: "Items per producer",
+        kind: ParamKind::Int { min: 1, max: 100 },
+        default: "5",
+    },
+    ms_param("produce_ms", "One item every (ms)", 0, 60_000, "100"),
+    ParamSpec {
+        name: "consumers",
+        label: "Consumers",
+        kind: ParamKind::Int { min: 1, max: 20 },
+        default: "2",
+    },
+    ms_param("consume_ms", "Handling an item takes (ms)", 0, 60_000, "250"),
+    ParamSpec {
+        name: "capacity",
+        label: "Queue capacity",
+        kind: ParamKind::Int { min: 1, max: 1000 },
+        default: "3",
+    },
+];
+
+/// The words around the demo.
+pub const ABOUT: About = About {
+    title_zh: "生产者与消费者队列",
+    explain_en: "Producers put items into a queue of fixed capacity and consumers take them out. Consumers are slower here, so the queue fills up; \
+                 then a producer's put waits until a consumer makes room: backpressure, with no item lost or handled twice. Closing the queue lets the consumers drain it and stop.",
+    explain_zh: "生产者把条目放入固定容量的队列，消费者取出。这里消费者更慢，所以队列会被填满；\
+                 这时生产者的 put 会等待，直到消费者腾出空间：这就是背压，没有条目丢失，也没有条目被处理两次。关闭队列后，消费者取完剩余条目便停止。",
+    asyncio: r#"async def producer(q, p):
+    for k in range(5):
+        await asyncio.sleep(0.1)
+        await q.put(f"p{p}-{k}")      # waits while the queue is full
+
+async def consumer(q):
+    while True:
+        item = await q.get()
+        await asyncio.sleep(0.25)
+        q.task_done()
+
+async def main():
+    q = asyncio.Queue(maxsize=3)
+    consumers = [asyncio.create_task(consumer(q)) for _ in range(2)]
+    await asyncio.gather(*(producer(q, p) for p in range(2)))
+    await q.join()
+    for c in consumers:
+        c.cancel()
+"#,
+    differs: "asyncio consumers usually loop forever and are cancelled after `q.join()`; here the queue is closed when the producers are done, and a consumer's `pop` then fails once the queue is empty, so consumers end on their own.",
+};
+
+/// Validated parameters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Params {
+    /// How many producers.
+    pub producers: u32,
+    /// Items per producer.
+    pub items: u32,
+    /// A producer makes one item every this long.
+    pub produce: Duration,
+    /// How many consumers.
+    pub consumers: u32,
+    /// A consumer handles an item in this long.
+    pub consume: Duration,
+    /// The queue's capacity.
+    pub capacity: u32,
+}
+
+impl Params {
+    /// Validates `name=value` pairs; missing names take their defaults.
+    pub fn from_pairs(pairs: &[(String, String)]) -> Result<Self, Vec<ParamError>> {
+        let p = Parsed::new(&SPECS, pairs)?;
+        Ok(Params {
+            producers: p.int("producers") as u32,
+            items: p.int("items") as u32,
+            produce: p.ms("produce_ms"),
+            consumers: p.int("consumers") as u32,
+            consume: p.ms("consume_ms"),
+            capacity: p.int("capacity") as u32,
+        })
+    }
+}
+
+// --- the code the page shows -------------------------------------------
+
+/// Makes `items` items, one every `every`; each push waits while the queue
+/// is full.
+pub async fn producer<E: Env>(env: E, queue: Queue<String>, id: u32, items: u32, every: Duration) {
+    for k in 0..items {
+        env.sleep(every).await;
+        let item = format!("p{id}-{k}");
+        if queue.push(item.clone()).await.is_err() {
+            return; // closed
+        }
+        env.log(format!("put {item}"));
+    }
+}
+
+/// Takes items until the queue is closed and empty.
+pub async fn consumer<E: Env>(env: E, queue: Queue<String>, takes: Duration) {
+    while let Ok(item) = queue.pop().await {
+        env.sleep(takes).await;
+        env.log(format!("handled {item}"));
+    }
+}
+
+/// Runs the producers and consumers; closes the queue once every producer
+/// is done.
+pub async fn pipeline<E: Env>(env: E, p: Params) {
+    let queue = Queue::new(&env, "queue", Some(p.capacity));
+    let producers: Vec<_> = (0..p.producers)
+        .map(|i| {
+            let work = producer(env.clone(), queue.clone(), i, p.items, p.produce);
+            env.task(format!("producer{i}"), work)
+        })
+        .collect();
+    let consumers: Vec<_> = (0..p.consumers)
+        .map(|i| {
+            let work = consumer(env.clone(), queue.clone(), p.consume);
+            env.task(format!("consumer{i}"), work)
+        })
+        .collect();
+    let produce_then_close = async {
+        join_all(producers).await;
+        queue.close();
+    };
+    futures::join!(produce_then_close, join_all(consumers));
+}
+
+// -------------------------------------------------------------------------
+
+/// Prepares the run on `env` and returns it with the future that performs
+/// it.
+pub fn start<E: Env>(env: E, params: &Params) -> (Vec<(&'static str, Traced<E>)>, impl Future<Output = ()> + 'static) {
+    let p = *params;
+    single_run(env, "queue", move |t| pipeline(t, p))
+}

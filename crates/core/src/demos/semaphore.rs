@@ -1,0 +1,133 @@
+//! Demo 11, `semaphore`: many tasks, at most N at once, through a
+//! semaphore whose permits are returned when dropped; a bounded semaphore
+//! refuses a release above its limit.
+
+use std::future::Future;
+use std::time::Duration;
+
+use futures::future::join_all;
+
+use crate::combinators::Semaphore;
+use crate::demos::fetch::NETWORK;
+use crate::demos::work::{Work, job};
+use crate::demos::{About, WORK, flag_param, ms_param, single_run};
+use crate::env::Env;
+use crate::params::{ParamError, ParamKind, ParamSpec, Parsed};
+use crate::traced::Traced;
+
+/// This file's text, exactly as compiled, for the page's code view.
+pub const SOURCE: &str = include_str!("semaphore.rs");
+
+/// The route slug and command-line name.
+pub const SLUG: &str = "semaphore";
+
+/// The parameters, in form order.
+pub const SPECS: [ParamSpec; 6] = [
+    ParamSpec {
+        name: "tasks",
+        label: "Tasks",
+        kind: ParamKind::Int { min: 1, max: 10_000 },
+        default: "10",
+    },
+    ParamSpec {
+        name: "limit",
+        label: "At most at once",
+        kind: ParamKind::Int { min: 1, max: 1000 },
+        default: "3",
+    },
+    ms_param("duration_ms", "Each task takes (ms)", 0, 60_000, "1000"),
+    flag_param("bounded", "Bounded semaphore", "false"),
+    WORK,
+    NETWORK,
+];
+
+/// The words around the demo.
+pub const ABOUT: About = About {
+    title_zh: "信号量限流",
+    explain_en: "Every task is started at once and asks the semaphore for a permit; only `limit` get one, the rest wait in the permit state. \
+                 A permit is a value: dropping it, however the task ends, hands it to the next waiter. At the end one release too many is attempted: a bounded semaphore refuses it.",
+    explain_zh: "所有任务同时启动并向信号量申请许可；只有 `limit` 个能拿到，其余处于等待许可状态。\
+                 许可是一个值：无论任务如何结束，丢弃它就把它交给下一个等待者。最后尝试多释放一次：有界信号量会拒绝。",
+    asyncio: r#"async def task(sem, i):
+    async with sem:                 # waits for a permit
+        await asyncio.sleep(1)
+
+async def main():
+    sem = asyncio.BoundedSemaphore(3)
+    await asyncio.gather(*(task(sem, i) for i in range(10)))
+    try:
+        sem.release()
+    except ValueError as e:
+        print("refused:", e)
+"#,
+    differs: "In asyncio the permit goes back when the `async with` block exits; in Rust it goes back when the permit value is dropped, which also happens when the task is cancelled, with no `finally` needed.",
+};
+
+/// Validated parameters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Params {
+    /// How many tasks.
+    pub tasks: u32,
+    /// How many at once.
+    pub limit: u32,
+    /// How long each takes.
+    pub duration: Duration,
+    /// A bounded semaphore.
+    pub bounded: bool,
+    /// Timers or requests.
+    pub work: Work,
+}
+
+impl Params {
+    /// Validates `name=value` pairs; missing names take their defaults.
+    pub fn from_pairs(pairs: &[(String, String)]) -> Result<Self, Vec<ParamError>> {
+        let p = Parsed::new(&SPECS, pairs)?;
+        Ok(Params {
+            tasks: p.int("tasks") as u32,
+            limit: p.int("limit") as u32,
+            duration: p.ms("duration_ms"),
+            bounded: p.flag("bounded"),
+            work: Work::from_parsed(&p),
+        })
+    }
+}
+
+// --- the code the page shows -------------------------------------------
+
+/// Starts every task at once; each works only while it holds a permit.
+pub async fn limited<E: Env>(env: E, p: Params) {
+    let semaphore = if p.bounded {
+        Semaphore::bounded(&env, "semaphore", p.limit)
+    } else {
+        Semaphore::new(&env, "semaphore", p.limit)
+    };
+    let tasks = (0..p.tasks).map(|i| {
+        let (env, semaphore, name) = (env.clone(), semaphore.clone(), format!("task{i}"));
+        env.clone().task(name.clone(), async move {
+            let _permit = semaphore.acquire().await;
+            let _ = job(&env, p.work, &name, p.duration, false).await;
+        }) // the permit is dropped here, and goes to the next waiter
+    });
+    join_all(tasks).await;
+
+    let e = env.clone();
+    env.task("release".to_string(), async move {
+        match semaphore.release(1) {
+            Ok(()) => e.log(format!(
+                "an extra release was accepted: {} permits now",
+                semaphore.available()
+            )),
+            Err(refused) => e.log(format!("an extra release was refused: {refused}")),
+        }
+    })
+    .await;
+}
+
+// -------------------------------------------------------------------------
+
+/// Prepares the run on `env` and returns it with the future that performs
+/// it.
+pub fn start<E: Env>(env: E, params: &Params) -> (Vec<(&'static str, Traced<E>)>, impl Future<Output = ()> + 'static) {
+    let p = *params;
+    single_run(env, "semaphore", move |t| limited(t, p))
+}

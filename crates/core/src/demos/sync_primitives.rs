@@ -1,0 +1,243 @@
+//! Demo 15, `sync-primitives`: an async mutex held by one task at a time,
+//! an event that wakes every waiter at once, and a condition whose
+//! `notify_one` wakes one waiter and `notify_all` the rest.
+
+use std::cell::Cell;
+use std::future::Future;
+use std::rc::Rc;
+use std::time::Duration;
+
+use async_lock::{Mutex, MutexGuard};
+use futures::future::join_all;
+
+use crate::demos::{About, ms_param, single_run};
+use crate::env::Env;
+use crate::params::{ParamError, ParamKind, ParamSpec, Parsed};
+use crate::traced::Traced;
+
+/// This file's text, exactly as compiled, for the page's code view.
+pub const SOURCE: &str = include_str!("sync_primitives.rs");
+
+/// The route slug and command-line name.
+pub const SLUG: &str = "sync-primitives";
+
+/// The parameters, in form order.
+pub const SPECS: [ParamSpec; 5] = [
+    ParamSpec {
+        name: "holders",
+        label: "Tasks taking the lock",
+        kind: ParamKind::Int { min: 1, max: 20 },
+        default: "2",
+    },
+    ms_param("hold_ms", "Each holds it for (ms)", 0, 60_000, "1000"),
+    ParamSpec {
+        name: "waiters",
+        label: "Tasks waiting (event and condition)",
+        kind: ParamKind::Int { min: 1, max: 20 },
+        default: "3",
+    },
+    ms_param("set_at_ms", "The event is set at (ms)", 0, 600_000, "2000"),
+    ms_param(
+        "notify_at_ms",
+        "notify_one at (ms), notify_all a second later",
+        0,
+        600_000,
+        "3000",
+    ),
+];
+
+/// The words around the demo.
+pub const ABOUT: About = About {
+    title_zh: "锁、事件与条件变量",
+    explain_en: "The lock is held by one task at a time: the second holder waits until the first drops its guard. \
+                 The event, once set, releases every waiter at the same instant. The condition pairs a lock with a notification: `notify_one` lets one consumer take an item, `notify_all` wakes the others a second later.",
+    explain_zh: "锁一次只被一个任务持有：第二个持有者要等第一个丢弃它的守卫。\
+                 事件一旦被设置，所有等待者在同一时刻被释放。条件变量把锁和通知配在一起：`notify_one` 让一个消费者取走一个条目，一秒后 `notify_all` 唤醒其余的。",
+    asyncio: r#"async def holder(lock):
+    async with lock:
+        await asyncio.sleep(1)
+
+async def waiter(event):
+    await event.wait()
+
+async def consumer(cond, stock):
+    async with cond:
+        await cond.wait_for(lambda: stock[0] > 0)
+        stock[0] -= 1
+
+async def notifier(cond, stock, n):
+    await asyncio.sleep(3)
+    async with cond:
+        stock[0] += 1
+        cond.notify(1)
+    await asyncio.sleep(1)
+    async with cond:
+        stock[0] += n - 1
+        cond.notify_all()
+"#,
+    differs: "asyncio's lock is released when the `async with` block exits; an async Rust mutex guard is released when it is dropped, and the data it protects can only be reached through the guard.",
+};
+
+/// Validated parameters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Params {
+    /// Tasks taking the lock.
+    pub holders: u32,
+    /// How long each holds it.
+    pub hold: Duration,
+    /// Tasks waiting on the event, and on the condition.
+    pub waiters: u32,
+    /// When the event is set.
+    pub set_at: Duration,
+    /// When the first notification comes.
+    pub notify_at: Duration,
+}
+
+impl Params {
+    /// Validates `name=value` pairs; missing names take their defaults.
+    pub fn from_pairs(pairs: &[(String, String)]) -> Result<Self, Vec<ParamError>> {
+        let p = Parsed::new(&SPECS, pairs)?;
+        Ok(Params {
+            holders: p.int("holders") as u32,
+            hold: p.ms("hold_ms"),
+            waiters: p.int("waiters") as u32,
+            set_at: p.ms("set_at_ms"),
+            notify_at: p.ms("notify_at_ms"),
+        })
+    }
+}
+
+/// A flag that, once set, releases every waiter.
+#[derive(Default)]
+pub struct Event {
+    is_set: Cell<bool>,
+    changed: event_listener::Event,
+}
+
+impl Event {
+    /// Sets the flag and wakes every waiter.
+    pub fn set(&self) {
+        self.is_set.set(true);
+        self.changed.notify(usize::MAX);
+    }
+
+    /// Waits until the flag is set.
+    pub async fn wait(&self) {
+        while !self.is_set.get() {
+            let listener = self.changed.listen();
+            if self.is_set.get() {
+                break;
+            }
+            listener.await;
+        }
+    }
+}
+
+/// A condition variable for an async mutex.
+#[derive(Default)]
+pub struct Condition {
+    changed: event_listener::Event,
+}
+
+impl Condition {
+    /// Gives up `guard`, waits for a notification, and locks again.
+    pub async fn wait<'a, T>(&self, lock: &'a Mutex<T>, guard: MutexGuard<'a, T>) -> MutexGuard<'a, T> {
+        let listener = self.changed.listen();
+        drop(guard);
+        listener.await;
+        lock.lock().await
+    }
+
+    /// Wakes one waiter.
+    pub fn notify_one(&self) {
+        self.changed.notify(1);
+    }
+
+    /// Wakes every waiter.
+    pub fn notify_all(&self) {
+        self.changed.notify(usize::MAX);
+    }
+}
+
+// --- the code the page shows -------------------------------------------
+
+/// Takes the lock and holds it for `hold`.
+pub async fn holder<E: Env>(env: E, lock: Rc<Mutex<()>>, hold: Duration) {
+    let _guard = lock.lock().await;
+    env.log("has the lock");
+    env.sleep(hold).await;
+} // the guard is dropped here: the next holder gets the lock
+
+/// Waits for the event.
+pub async fn waiter<E: Env>(env: E, event: Rc<Event>) {
+    event.wait().await;
+    env.log("the event is set");
+}
+
+/// Waits until the stock has an item, then takes it.
+pub async fn consumer<E: Env>(env: E, stock: Rc<Mutex<u32>>, ready: Rc<Condition>) {
+    let mut items = stock.lock().await;
+    while *items == 0 {
+        items = ready.wait(&stock, items).await;
+    }
+    *items -= 1;
+    env.log("took an item");
+}
+
+/// Adds one item and notifies one consumer; a second later adds the rest
+/// and notifies them all.
+pub async fn notifier<E: Env>(env: E, stock: Rc<Mutex<u32>>, ready: Rc<Condition>, at: Duration, n: u32) {
+    env.sleep_until(at).await;
+    *stock.lock().await += 1;
+    ready.notify_one();
+    env.sleep(Duration::from_secs(1)).await;
+    *stock.lock().await += n - 1;
+    ready.notify_all();
+}
+
+/// All three side by side.
+pub async fn primitives<E: Env>(env: E, p: Params) {
+    let lock = Rc::new(Mutex::new(()));
+    let holders: Vec<_> = (0..p.holders)
+        .map(|i| env.task(format!("holder{i}"), holder(env.clone(), lock.clone(), p.hold)))
+        .collect();
+
+    let event = Rc::new(Event::default());
+    let waiters: Vec<_> = (0..p.waiters)
+        .map(|i| env.task(format!("waiter{i}"), waiter(env.clone(), event.clone())))
+        .collect();
+    let (e, ev) = (env.clone(), event.clone());
+    let setter = env.task("setter".to_string(), async move {
+        e.sleep_until(p.set_at).await;
+        ev.set();
+    });
+
+    let (stock, ready) = (Rc::new(Mutex::new(0)), Rc::new(Condition::default()));
+    let consumers: Vec<_> = (0..p.waiters)
+        .map(|i| {
+            env.task(
+                format!("consumer{i}"),
+                consumer(env.clone(), stock.clone(), ready.clone()),
+            )
+        })
+        .collect();
+    let notify = notifier(env.clone(), stock.clone(), ready.clone(), p.notify_at, p.waiters);
+    let notifier = env.task("notifier".to_string(), notify);
+
+    futures::join!(
+        join_all(holders),
+        join_all(waiters),
+        setter,
+        join_all(consumers),
+        notifier
+    );
+}
+
+// -------------------------------------------------------------------------
+
+/// Prepares the run on `env` and returns it with the future that performs
+/// it.
+pub fn start<E: Env>(env: E, params: &Params) -> (Vec<(&'static str, Traced<E>)>, impl Future<Output = ()> + 'static) {
+    let p = *params;
+    single_run(env, "primitives", move |t| primitives(t, p))
+}

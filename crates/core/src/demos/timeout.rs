@@ -1,0 +1,125 @@
+//! Demo 6, `timeout`: an operation raced against a deadline. When the
+//! deadline passes first, the operation is dropped there and then and is
+//! never polled again.
+
+use std::future::Future;
+use std::time::Duration;
+
+use crate::combinators::timeout;
+use crate::demos::fetch::NETWORK;
+use crate::demos::work::{Work, job};
+use crate::demos::{About, WORK, ms_param, single_run};
+use crate::env::Env;
+use crate::params::{ParamError, ParamSpec, Parsed};
+use crate::traced::Traced;
+
+/// This file's text, exactly as compiled, for the page's code view.
+pub const SOURCE: &str = include_str!("timeout.rs");
+
+/// The route slug and command-line name.
+pub const SLUG: &str = "timeout";
+
+/// The parameters, in form order.
+pub const SPECS: [ParamSpec; 5] = [
+    ms_param("operation_ms", "The operation takes (ms)", 1, 600_000, "10000"),
+    ms_param("timeout_ms", "Time limit (ms)", 1, 600_000, "3000"),
+    ms_param("step_ms", "It reports progress every (ms)", 1, 600_000, "1000"),
+    WORK,
+    NETWORK,
+];
+
+/// The words around the demo.
+pub const ABOUT: About = About {
+    title_zh: "超时",
+    explain_en: "`timeout` polls the operation and a timer side by side. If the timer fires first, it drops the operation: its timers are cleared, its requests aborted, and it is never polled again. \
+                 The trace marks it as ended by the timeout.",
+    explain_zh: "`timeout` 同时轮询操作和一个定时器。若定时器先触发，就丢弃该操作：它的定时器被清除、请求被中止，并且再也不会被轮询。\
+                 轨迹中把它标记为因超时而结束。",
+    asyncio: r#"async def operation():
+    for step in range(10):
+        await asyncio.sleep(1)
+        print(f"{step + 1} s done")
+
+async def main():
+    try:
+        await asyncio.wait_for(operation(), timeout=3)
+    except TimeoutError:
+        print("timed out")  # operation() got CancelledError
+"#,
+    differs: "`wait_for` cancels by throwing `CancelledError` into the operation, which may catch it and keep going; a Rust future that is dropped cannot refuse, and its only last word is its `Drop`.",
+};
+
+/// Validated parameters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Params {
+    /// How long the operation takes.
+    pub operation: Duration,
+    /// The time limit.
+    pub limit: Duration,
+    /// How often the operation reports progress (timer work only).
+    pub step: Duration,
+    /// Timers or one request.
+    pub work: Work,
+}
+
+impl Params {
+    /// Validates `name=value` pairs; missing names take their defaults.
+    pub fn from_pairs(pairs: &[(String, String)]) -> Result<Self, Vec<ParamError>> {
+        let p = Parsed::new(&SPECS, pairs)?;
+        Ok(Params {
+            operation: p.ms("operation_ms"),
+            limit: p.ms("timeout_ms"),
+            step: p.ms("step_ms"),
+            work: Work::from_parsed(&p),
+        })
+    }
+}
+
+// --- the code the page shows -------------------------------------------
+
+/// Work that takes `total`, reporting after each `step`.
+pub async fn operation<E: Env>(env: E, total: Duration, step: Duration) {
+    let mut done = Duration::ZERO;
+    while done < total {
+        let next = step.min(total - done);
+        env.sleep(next).await;
+        done += next;
+        env.log(format!("{} ms done", done.as_millis()));
+    }
+}
+
+/// Gives the operation `limit` to finish.
+pub async fn with_deadline<E: Env>(env: E, p: Params) {
+    let result = match p.work {
+        Work::Timer => {
+            let op = env.task("operation".to_string(), operation(env.clone(), p.operation, p.step));
+            timeout(&env, p.limit, op).await.map_err(|e| e.to_string())
+        }
+        Work::Request => {
+            let op = env.try_task(
+                "operation".to_string(),
+                job(&env, p.work, "operation", p.operation, false),
+            );
+            match timeout(&env, p.limit, op).await {
+                Ok(Ok(_)) => Ok(()),
+                Ok(Err(e)) => Err(e.to_string()),
+                Err(e) => Err(e.to_string()),
+            }
+        }
+    };
+    match result {
+        Ok(()) => env.log("finished in time"),
+        Err(e) => env.log(format!("Err: {e}")),
+    }
+}
+
+// -------------------------------------------------------------------------
+
+/// Prepares the run on `env` and returns it with the future that performs
+/// it.
+pub fn start<E: Env>(env: E, params: &Params) -> (Vec<(&'static str, Traced<E>)>, impl Future<Output = ()> + 'static) {
+    let p = *params;
+    single_run(env, "timeout", move |t| async move {
+        t.task("main".to_string(), with_deadline(t.clone(), p)).await;
+    })
+}

@@ -1,0 +1,103 @@
+//! The job several demos share: wait a given time, as a timer or as a
+//! request to the lab server (`GET /api/delay/{ms}`), and succeed or fail
+//! as the demo planned. Either way the schedule is the same; with
+//! requests, the page's real-time runs go over a real network.
+
+use std::fmt;
+use std::time::Duration;
+
+use futures::future::LocalBoxFuture;
+
+use crate::env::Env;
+use crate::net::{FetchError, Request};
+use crate::params::Parsed;
+
+/// What a job waits on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Work {
+    /// A timer of the environment.
+    Timer,
+    /// A request to the lab server that answers after the same delay.
+    Request,
+}
+
+impl Work {
+    /// The `work` parameter's value (a timer when the demo has none).
+    pub fn from_parsed(p: &Parsed) -> Self {
+        if p.choice(super::WORK.name) == "request" {
+            Work::Request
+        } else {
+            Work::Timer
+        }
+    }
+}
+
+/// Why a job failed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum JobError {
+    /// It failed as the demo planned (a timer job that is set to fail).
+    Failed(String),
+    /// The server answered with an error status.
+    Http(u16),
+    /// No usable answer.
+    Network(String),
+}
+
+impl fmt::Display for JobError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            JobError::Failed(name) => write!(f, "{name} failed"),
+            JobError::Http(code) => write!(f, "HTTP {code}"),
+            JobError::Network(why) => write!(f, "network error: {why}"),
+        }
+    }
+}
+
+impl From<FetchError> for JobError {
+    fn from(e: FetchError) -> Self {
+        match e {
+            FetchError::Status(code) => JobError::Http(code),
+            other => JobError::Network(other.to_string()),
+        }
+    }
+}
+
+/// A job named `name` that takes `duration` and then yields its name, or
+/// fails if `fails`. The timer or request is made now, so the trace points
+/// at the caller's line.
+#[track_caller]
+pub fn job<E: Env>(
+    env: &E,
+    work: Work,
+    name: &str,
+    duration: Duration,
+    fails: bool,
+) -> LocalBoxFuture<'static, Result<String, JobError>> {
+    let name = name.to_string();
+    match work {
+        Work::Timer => {
+            let wait = env.sleep(duration);
+            Box::pin(async move {
+                wait.await;
+                if fails { Err(JobError::Failed(name)) } else { Ok(name) }
+            })
+        }
+        Work::Request => {
+            let status = if fails { "&status=500" } else { "" };
+            let url = format!("/api/delay/{}?seed={}{status}", duration.as_millis(), seed_of(&name));
+            let request = env.fetch(Request::get(url));
+            Box::pin(async move {
+                request.await?.error_for_status()?;
+                Ok(name)
+            })
+        }
+    }
+}
+
+/// A distinct seed per job name, so that the browser's timing entries for
+/// requests of equal delay tell them apart.
+fn seed_of(name: &str) -> u64 {
+    name.bytes()
+        .fold(0u64, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(b)))
+        % 1_000_000
+}

@@ -1,0 +1,666 @@
+//! Every demo of the catalog, and every named variant, under virtual time:
+//! each task's start, end and outcome, the makespan, the most in flight,
+//! and the logs where the catalog names them, asserted exactly against
+//! `shared/catalog.md`. Then bad input for every parameter of every demo.
+
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+#[cfg(target_arch = "wasm32")]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
+use std::time::Duration;
+
+use asyncscope_core::catalog::ENTRIES;
+use asyncscope_core::params::ParamKind;
+use asyncscope_core::report::{log_rows, task_rows};
+use asyncscope_core::trace::EventKind;
+use asyncscope_core::{Trace, VirtualRuntime, demos};
+
+fn pairs(items: &[(&str, &str)]) -> Vec<(String, String)> {
+    items.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+}
+
+/// Runs `slug` with `items` to the end and returns each run's trace.
+fn run(slug: &str, items: &[(&str, &str)]) -> Vec<(&'static str, Trace)> {
+    let rt = VirtualRuntime::new();
+    let started = demos::start(slug, rt.env(), &pairs(items))
+        .expect("valid parameters")
+        .expect("a demo");
+    rt.block_on(started.work).expect("does not stall");
+    started.runs.iter().map(|(l, t)| (*l, t.snapshot())).collect()
+}
+
+fn ms(d: Option<Duration>) -> String {
+    d.map_or("-".to_string(), |d| d.as_millis().to_string())
+}
+
+/// One line per task: `name spawned first_poll end outcome`.
+fn tasks(trace: &Trace) -> Vec<String> {
+    task_rows(trace)
+        .into_iter()
+        .map(|r| {
+            format!(
+                "{} {} {} {} {}",
+                r.name,
+                r.spawned.as_millis(),
+                ms(r.first_poll),
+                ms(r.end),
+                r.outcome
+            )
+        })
+        .collect()
+}
+
+/// One line per log entry: `t task: text`.
+fn logs(trace: &Trace) -> Vec<String> {
+    log_rows(trace)
+        .into_iter()
+        .map(|l| format!("{} {}: {}", l.at.as_millis(), l.task, l.text))
+        .collect()
+}
+
+fn single(slug: &str, items: &[(&str, &str)]) -> Trace {
+    let mut runs = run(slug, items);
+    assert_eq!(runs.len(), 1, "{slug} makes one run");
+    runs.remove(0).1
+}
+
+/// Asserts the makespan and the most tasks in flight.
+fn figures(trace: &Trace, makespan: u64, max_in_flight: usize) {
+    assert_eq!(trace.makespan(), Some(Duration::from_millis(makespan)), "makespan");
+    assert_eq!(trace.max_in_flight(), max_in_flight, "max in flight");
+}
+
+#[test]
+fn sequential_vs_concurrent_adds_up_then_overlaps() {
+    for (jobs, duration, seq, conc) in [("2", "3000", 6000, 3000), ("10", "1000", 10000, 1000)] {
+        let runs = run("sequential-vs-concurrent", &[("jobs", jobs), ("duration_ms", duration)]);
+        let labels: Vec<_> = runs.iter().map(|(l, _)| *l).collect();
+        assert_eq!(labels, ["sequential", "concurrent"]);
+        figures(&runs[0].1, seq, 1);
+        figures(&runs[1].1, conc, jobs.parse().expect("n"));
+    }
+    let only = run("sequential-vs-concurrent", &[("mode", "concurrent")]);
+    assert_eq!(only.len(), 1);
+    assert_eq!(tasks(&only[0].1), ["job0 0 0 3000 ok", "job1 0 0 3000 ok"]);
+    let only = run("sequential-vs-concurrent", &[("mode", "sequential")]);
+    assert_eq!(tasks(&only[0].1), ["job0 0 0 3000 ok", "job1 3000 3000 6000 ok"]);
+}
+
+#[test]
+fn lazy_futures_never_run_and_spawned_ones_start_at_once() {
+    let trace = single("lazy-and-spawn", &[]);
+    assert_eq!(
+        tasks(&trace),
+        [
+            "caller 0 0 1000 ok",
+            // Created at 0, never polled; dropped unpolled when the caller returns.
+            "lazy 0 - 1000 cancelled",
+            "task0 0 0 1000 ok",
+            "task1 0 0 1000 ok",
+            "task2 0 0 1000 ok",
+            // It outlives its caller.
+            "detached 0 0 2000 ok",
+        ]
+    );
+    let lazy_events: Vec<_> = trace
+        .events()
+        .iter()
+        .filter(|e| trace.task_name(e.task) == "lazy")
+        .map(|e| trace.describe(&e.kind))
+        .collect();
+    assert_eq!(lazy_events, ["created", "completed: cancelled"], "no poll, no timer");
+    figures(&trace, 2000, 5);
+}
+
+#[test]
+fn gather_three_ways() {
+    let trace = single("gather", &[]);
+    assert_eq!(
+        tasks(&trace),
+        ["main 0 0 3000 ok", "A 0 0 2000 ok", "B 0 0 1000 error", "C 0 0 3000 ok"]
+    );
+    assert_eq!(logs(&trace), ["3000 main: results [A, Err(B failed), C]"]);
+    figures(&trace, 3000, 4);
+
+    let trace = single("gather", &[("mode", "join_all")]);
+    assert_eq!(logs(&trace), ["3000 main: outputs [A, (B failed), C]"], "input order");
+    assert_eq!(trace.makespan(), Some(Duration::from_millis(3000)));
+
+    let trace = single("gather", &[("mode", "try_join_all")]);
+    assert_eq!(
+        tasks(&trace),
+        [
+            "main 0 0 1000 ok",
+            "A 0 0 1000 cancelled",
+            "B 0 0 1000 error",
+            "C 0 0 1000 cancelled"
+        ]
+    );
+    assert_eq!(logs(&trace), ["1000 main: first error: B failed; the rest are dropped"]);
+
+    let trace = single("gather", &[("mode", "try_join_all"), ("fail", "none")]);
+    assert_eq!(logs(&trace), ["3000 main: all ok [A, B, C]"]);
+}
+
+#[test]
+fn first_completed_returns_the_first_and_drops_the_losers() {
+    let trace = single("first-completed", &[("fail", "none")]);
+    assert_eq!(
+        tasks(&trace),
+        [
+            "main 0 0 1000 ok",
+            "A 0 0 1000 cancelled",
+            "B 0 0 1000 ok",
+            "C 0 0 1000 cancelled"
+        ]
+    );
+    assert_eq!(logs(&trace), ["1000 main: B finished first"]);
+
+    let trace = single("first-completed", &[("fail", "none"), ("keep_losers", "true")]);
+    assert_eq!(
+        tasks(&trace),
+        ["main 0 0 3000 ok", "A 0 0 3000 ok", "B 0 0 1000 ok", "C 0 0 2000 ok"]
+    );
+
+    // select_ok skips B's failure: C wins at 2000 and A is dropped then.
+    let trace = single("first-completed", &[("mode", "select_ok")]);
+    assert_eq!(
+        tasks(&trace),
+        [
+            "main 0 0 2000 ok",
+            "A 0 0 2000 cancelled",
+            "B 0 0 1000 error",
+            "C 0 0 2000 ok"
+        ]
+    );
+    assert_eq!(logs(&trace), ["2000 main: first success: C"]);
+
+    // select_all takes whatever finishes first, a failure included.
+    let trace = single("first-completed", &[("mode", "select_all")]);
+    assert_eq!(logs(&trace), ["1000 main: B finished first, with an error: B failed"]);
+}
+
+#[test]
+fn as_completed_hands_results_over_in_finishing_order() {
+    let trace = single("as-completed", &[]);
+    assert_eq!(
+        logs(&trace),
+        ["1000 main: handled B", "2000 main: handled C", "3000 main: handled A"]
+    );
+    figures(&trace, 3000, 4);
+}
+
+#[test]
+fn timeout_drops_the_operation_at_the_deadline() {
+    let trace = single("timeout", &[]);
+    assert_eq!(tasks(&trace), ["main 0 0 3000 ok", "operation 0 0 3000 timeout"]);
+    assert_eq!(
+        logs(&trace),
+        [
+            "1000 operation: 1000 ms done",
+            "2000 operation: 2000 ms done",
+            "3000 main: Err: timed out after 3000 ms"
+        ]
+    );
+    let operation = trace.spans().into_iter().find(|s| s.name == "operation").expect("lane");
+    let end = operation.end.expect("ended");
+    let after: Vec<_> = trace
+        .events()
+        .iter()
+        .filter(|e| e.task == operation.id && matches!(e.kind, EventKind::PollStart) && e.at > end)
+        .collect();
+    assert!(after.is_empty(), "never polled after the deadline");
+    let cancelled_timer = trace
+        .events()
+        .iter()
+        .any(|e| e.task == operation.id && e.at == end && matches!(e.kind, EventKind::TimerCancelled));
+    assert!(cancelled_timer, "its pending timer is cleared");
+
+    let trace = single("timeout", &[("operation_ms", "2500")]);
+    assert_eq!(
+        logs(&trace).last().map(String::as_str),
+        Some("2500 main: finished in time")
+    );
+}
+
+#[test]
+fn cancellation_drops_the_worker_its_guard_and_its_child() {
+    let trace = single("cancellation", &[]);
+    assert_eq!(
+        tasks(&trace),
+        [
+            "main 0 0 3000 ok",
+            "worker 0 0 3000 cancelled",
+            "child 0 0 3000 cancelled"
+        ]
+    );
+    assert_eq!(
+        logs(&trace),
+        [
+            "0 worker: tick 0",
+            "1000 worker: tick 1",
+            "2000 worker: tick 2",
+            "3000 main: cancelled the worker",
+            "3000 worker: cleanup ran"
+        ]
+    );
+    let requests = trace.requests();
+    assert_eq!(requests.len(), 1);
+    assert!(requests[0].aborted, "the child's request is aborted");
+    assert_eq!(requests[0].end, Some(Duration::from_millis(3000)));
+}
+
+#[test]
+fn countdowns_keep_absolute_time() {
+    let trace = single("countdown", &[]);
+    assert_eq!(
+        tasks(&trace),
+        [
+            "countdown5 0 0 5000 ok",
+            "countdown3 0 0 3000 ok",
+            "countdown2 0 0 2000 ok"
+        ]
+    );
+    let five: Vec<String> = logs(&trace).into_iter().filter(|l| l.contains("countdown5")).collect();
+    assert_eq!(
+        five,
+        [
+            "0 countdown5: 5",
+            "1000 countdown5: 4",
+            "2000 countdown5: 3",
+            "3000 countdown5: 2",
+            "4000 countdown5: 1",
+            "5000 countdown5: done"
+        ]
+    );
+    figures(&trace, 5000, 3);
+}
+
+#[test]
+fn periodic_work_backs_off_after_an_error() {
+    let ticks = |trace: &Trace| -> Vec<u128> {
+        log_rows(trace)
+            .into_iter()
+            .filter(|l| l.text.starts_with("tick"))
+            .map(|l| l.at.as_millis())
+            .collect()
+    };
+    let trace = single("periodic", &[]);
+    let want: Vec<u128> = (1..=12).map(|k| k * 300_000).collect();
+    assert_eq!(ticks(&trace), want, "12 in the hour");
+
+    let trace = single("periodic", &[("fail_on", "3")]);
+    let mut want: Vec<u128> = (1..=3).map(|k| k * 300_000).collect();
+    want.extend((4..=11).map(|k| k * 300_000 + 60_000));
+    assert_eq!(ticks(&trace), want, "11 in the hour, later ticks 60000 late");
+    assert_eq!(logs(&trace)[2], "900000 worker: tick 3 failed; backing off");
+}
+
+#[test]
+fn the_daily_job_fires_once_a_day() {
+    let trace = single("periodic", &[("schedule", "daily")]);
+    let hour = 3_600_000u128;
+    assert_eq!(
+        logs(&trace),
+        [
+            format!("{} daily: daily job, day 1", 9 * hour),
+            format!("{} daily: daily job, day 2", 33 * hour),
+            format!("{} daily: daily job, day 3", 57 * hour),
+        ]
+    );
+    let trace = single(
+        "periodic",
+        &[("schedule", "daily"), ("daily_at", "00:00"), ("days", "2")],
+    );
+    assert_eq!(logs(&trace).len(), 2, "midnight of day 1 counts");
+}
+
+#[test]
+fn retry_backs_off_exponentially() {
+    let trace = single("retry", &[]);
+    assert_eq!(
+        tasks(&trace),
+        [
+            "main 0 0 3600 ok",
+            "attempt1 0 0 200 error",
+            "attempt2 1200 1200 1400 error",
+            "attempt3 3400 3400 3600 ok"
+        ]
+    );
+    assert_eq!(logs(&trace), ["3600 main: succeeded on attempt3"]);
+
+    let trace = single("retry", &[("outcomes", "fail")]);
+    let starts: Vec<u128> = task_rows(&trace)[1..].iter().map(|r| r.spawned.as_millis()).collect();
+    assert_eq!(starts, [0, 1200, 3400, 7600, 15800], "5 attempts");
+    assert_eq!(logs(&trace), ["16000 main: gave up: attempt5 failed"]);
+
+    // Jitter is drawn from the seeded source: the same seed, the same run.
+    let a = single("retry", &[("jitter", "full")]);
+    let b = single("retry", &[("jitter", "full")]);
+    assert_eq!(tasks(&a), tasks(&b));
+    assert_ne!(tasks(&a), tasks(&single("retry", &[])), "jitter moves the attempts");
+}
+
+#[test]
+fn a_semaphore_lets_three_in_at_a_time() {
+    let trace = single("semaphore", &[]);
+    let acquired: Vec<u128> = trace
+        .events()
+        .iter()
+        .filter(|e| matches!(e.kind, EventKind::PermitAcquired { .. }))
+        .map(|e| e.at.as_millis())
+        .collect();
+    assert_eq!(
+        acquired,
+        [0, 0, 0, 1000, 1000, 1000, 2000, 2000, 2000, 3000],
+        "work starts"
+    );
+    figures(&trace, 4000, 3);
+    let stats = trace.resource_stats();
+    assert_eq!(stats[0].max_in_use, 3, "never above the limit");
+    assert_eq!(
+        logs(&trace),
+        ["4000 release: an extra release was accepted: 4 permits now"]
+    );
+
+    let trace = single("semaphore", &[("bounded", "true")]);
+    assert_eq!(
+        logs(&trace),
+        ["4000 release: an extra release was refused: released more permits than the limit of 3"]
+    );
+    assert_eq!(trace.resource_stats()[0].refused, 1);
+}
+
+#[test]
+fn the_queue_applies_backpressure_and_loses_nothing() {
+    let trace = single("queue", &[]);
+    let lines = logs(&trace);
+    let mut put: Vec<&str> = lines.iter().filter_map(|l| l.split("put ").nth(1)).collect();
+    let mut handled: Vec<&str> = lines.iter().filter_map(|l| l.split("handled ").nth(1)).collect();
+    put.sort_unstable();
+    handled.sort_unstable();
+    let want: Vec<String> = (0..2).flat_map(|p| (0..5).map(move |k| format!("p{p}-{k}"))).collect();
+    assert_eq!(put, want);
+    assert_eq!(handled, want, "every item consumed exactly once");
+    let stats = &trace.resource_stats()[0];
+    assert_eq!((stats.pushed, stats.popped), (10, 10));
+    assert!(stats.max_depth <= 3, "depth {} above capacity", stats.max_depth);
+    assert_eq!(stats.max_depth, 3, "the queue does fill up");
+    // Producers block while it is full: producer1's third item was due at
+    // 300 but only went in at 350, when a consumer made room.
+    assert!(lines.contains(&"350 producer1: put p1-2".to_string()), "{lines:#?}");
+    assert!(
+        trace
+            .spans()
+            .iter()
+            .any(|s| s.name.starts_with("producer") && s.segments.iter().any(|g| g.state.as_str() == "waiting"))
+    );
+    assert_eq!(
+        tasks(&trace),
+        [
+            "producer0 0 0 600 ok",
+            "producer1 0 0 850 ok",
+            "consumer0 0 0 1350 ok",
+            "consumer1 0 0 1350 ok"
+        ]
+    );
+}
+
+#[test]
+fn lock_event_and_condition() {
+    let trace = single("sync-primitives", &[]);
+    let rows = tasks(&trace);
+    assert_eq!(&rows[..2], ["holder0 0 0 1000 ok", "holder1 0 0 2000 ok"]);
+    assert!(
+        logs(&trace).contains(&"1000 holder1: has the lock".to_string()),
+        "second holder starts at 1000"
+    );
+    for i in 0..3 {
+        assert!(rows.contains(&format!("waiter{i} 0 0 2000 ok")), "{rows:?}");
+    }
+    assert!(
+        rows.contains(&"consumer0 0 0 3000 ok".to_string()),
+        "notify_one wakes one"
+    );
+    assert!(
+        rows.contains(&"consumer1 0 0 4000 ok".to_string()),
+        "notify_all the rest"
+    );
+    assert!(rows.contains(&"consumer2 0 0 4000 ok".to_string()));
+    assert_eq!(trace.makespan(), Some(Duration::from_millis(4000)));
+}
+
+#[test]
+fn a_stream_yields_items_when_pulled() {
+    let trace = single("streams", &[]);
+    assert_eq!(
+        logs(&trace),
+        [
+            "500 consumer: item 1",
+            "1000 consumer: item 2",
+            "1500 consumer: item 3",
+            "2000 consumer: item 4",
+            "2500 consumer: item 5",
+            "2500 consumer: the stream has ended"
+        ]
+    );
+    // Pulled, not pushed: handling time delays the making of the next item.
+    let trace = single("streams", &[("handle_ms", "300")]);
+    let at: Vec<String> = logs(&trace).into_iter().take(3).collect();
+    assert_eq!(
+        at,
+        ["500 consumer: item 1", "1300 consumer: item 2", "2100 consumer: item 3"]
+    );
+}
+
+#[test]
+fn close_runs_however_the_use_ends() {
+    let cases = [
+        ("ok", ["use 1000 1000 1500 ok", "close 1500 1500 2500 ok"]),
+        ("fail", ["use 1000 1000 1500 error", "close 1500 1500 2500 ok"]),
+        ("cancel", ["use 1000 1000 1250 cancelled", "close 1250 1250 2250 ok"]),
+    ];
+    for (outcome, want) in cases {
+        let trace = single("setup-teardown", &[("use_outcome", outcome)]);
+        let rows = tasks(&trace);
+        assert_eq!(rows[1], "open 0 0 1000 ok", "{outcome}");
+        assert_eq!(&rows[2..], want, "{outcome}");
+    }
+    // Dropping the whole session: Drop runs, but it cannot await the close.
+    let trace = single("setup-teardown", &[("use_outcome", "drop_session")]);
+    assert_eq!(
+        tasks(&trace),
+        [
+            "session 0 0 1250 cancelled",
+            "open 0 0 1000 ok",
+            "use 1000 1000 1250 cancelled"
+        ]
+    );
+    assert_eq!(logs(&trace), ["1250 session: dropped without close: Drop cannot await"]);
+}
+
+#[test]
+fn the_task_manager_runs_jobs_on_two_workers() {
+    let trace = single("task-manager", &[]);
+    assert_eq!(
+        tasks(&trace),
+        [
+            "manager 0 0 4500 ok",
+            "job1 0 0 500 ok",
+            "job2 0 0 1000 ok",
+            "job3 0 500 2000 ok",
+            "job4 0 1000 3000 ok",
+            "job5 0 2000 4500 ok",
+            "w1 0 0 4500 ok",
+            "w2 0 0 3000 ok"
+        ]
+    );
+    let runs: Vec<String> = logs(&trace).into_iter().filter(|l| l.contains(" runs ")).collect();
+    assert_eq!(
+        runs,
+        [
+            "0 w1: w1 runs job1",
+            "0 w2: w2 runs job2",
+            "500 w1: w1 runs job3",
+            "1000 w2: w2 runs job4",
+            "2000 w1: w1 runs job5"
+        ]
+    );
+    assert_eq!(
+        logs(&trace).last().map(String::as_str),
+        Some("4500 manager: 5 completed, 0 failed, 0 cancelled, 0 timed out, 0 pending, 0 running")
+    );
+    assert_eq!(trace.makespan(), Some(Duration::from_millis(4500)));
+
+    // A time limit, a failed first attempt retried, and a cancel while running.
+    let trace = single(
+        "task-manager",
+        &[
+            ("job_timeout_ms", "1200"),
+            ("fail_job", "1"),
+            ("cancel_job", "4"),
+            ("cancel_at_ms", "1500"),
+        ],
+    );
+    let rows = tasks(&trace);
+    assert_eq!(rows[1], "job1 0 0 1000 ok", "retried once, at once");
+    assert_eq!(rows[3], "job3 0 1000 2200 timeout");
+    assert_eq!(rows[4], "job4 0 1000 1500 cancelled");
+    assert_eq!(
+        logs(&trace).last().map(String::as_str),
+        Some("2700 manager: 2 completed, 0 failed, 1 cancelled, 2 timed out, 0 pending, 0 running")
+    );
+    // Cancelled while pending: dropped by its worker without a poll; with
+    // no retries, a failure is final.
+    let trace = single(
+        "task-manager",
+        &[
+            ("cancel_job", "5"),
+            ("cancel_at_ms", "100"),
+            ("fail_job", "2"),
+            ("retries", "0"),
+        ],
+    );
+    let rows = tasks(&trace);
+    assert_eq!(rows[2], "job2 0 0 1000 error");
+    assert_eq!(rows[5], "job5 0 - 2000 cancelled");
+    assert_eq!(
+        logs(&trace).last().map(String::as_str),
+        Some("3000 manager: 3 completed, 1 failed, 1 cancelled, 0 timed out, 0 pending, 0 running")
+    );
+}
+
+#[test]
+fn request_work_keeps_the_timer_schedule() {
+    // The same demos with `work=request` go through the (simulated) lab:
+    // the schedule is the same, and the requests show.
+    for (slug, extra) in [
+        ("gather", vec![]),
+        ("as-completed", vec![]),
+        ("timeout", vec![]),
+        ("retry", vec![]),
+        ("semaphore", vec![("tasks", "4"), ("limit", "2")]),
+    ] {
+        let mut timer = extra.clone();
+        timer.push(("work", "timer"));
+        let mut request = extra.clone();
+        request.push(("work", "request"));
+        let (a, b) = (single(slug, &timer), single(slug, &request));
+        assert_eq!(
+            task_rows(&a).iter().map(|r| (r.end, r.outcome)).collect::<Vec<_>>(),
+            task_rows(&b).iter().map(|r| (r.end, r.outcome)).collect::<Vec<_>>(),
+            "{slug}"
+        );
+        assert!(a.requests().is_empty(), "{slug}");
+        assert!(!b.requests().is_empty(), "{slug}");
+    }
+    let trace = single("gather", &[("work", "request")]);
+    assert_eq!(trace.requests()[1].status, Some(500), "B's failure is an HTTP 500");
+    assert_eq!(logs(&trace), ["3000 main: results [A, Err(HTTP 500), C]"]);
+}
+
+/// Every parameter of every demo refuses values below and above its
+/// range, of the wrong type, and empty, with a message that names what is
+/// allowed; and a refusal never starts anything.
+#[test]
+fn every_parameter_refuses_bad_input_with_the_allowed_range() {
+    let mut checked = 0;
+    for entry in ENTRIES {
+        let specs = demos::specs(entry.slug).expect("a demo");
+        for spec in specs {
+            let mut bad: Vec<String> = vec![String::new(), "   ".to_string()];
+            match spec.kind {
+                ParamKind::Int { min, max } => {
+                    if min > 0 {
+                        bad.push((min - 1).to_string());
+                    }
+                    bad.extend([
+                        (u128::from(max) + 1).to_string(),
+                        "-1".into(),
+                        "abc".into(),
+                        "1.5".into(),
+                    ]);
+                }
+                ParamKind::Choice(_) => bad.extend(["nope".to_string(), "1".to_string()]),
+                ParamKind::IntList { min, max, max_len } => {
+                    if min > 0 {
+                        bad.push((min - 1).to_string());
+                    }
+                    bad.push((max + 1).to_string());
+                    bad.extend(["1,,2".to_string(), "a".to_string(), vec!["1"; max_len + 1].join(",")]);
+                }
+                ParamKind::ChoiceList { choices, max_len } => {
+                    bad.extend(["nope".to_string(), format!("{},", choices[0])]);
+                    bad.push(vec![choices[0]; max_len + 1].join(","));
+                }
+                ParamKind::TimeOfDay => bad.extend(["24:00", "9:00", "09:60", "0900", "ab:cd"].map(String::from)),
+            }
+            for raw in bad {
+                let rt = VirtualRuntime::new();
+                let errors = demos::start(entry.slug, rt.env(), &pairs(&[(spec.name, &raw)]))
+                    .err()
+                    .unwrap_or_else(|| panic!("{} accepted {}={raw:?}", entry.slug, spec.name));
+                assert_eq!(errors.len(), 1, "{}: {}={raw:?}", entry.slug, spec.name);
+                assert_eq!(errors[0].name, spec.name);
+                assert!(
+                    errors[0]
+                        .message
+                        .starts_with(&format!("{} must be {}", spec.name, spec.allowed())),
+                    "{}: {}",
+                    entry.slug,
+                    errors[0].message
+                );
+                assert_eq!(rt.now(), Duration::ZERO);
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 300, "{checked} cases");
+}
+
+#[test]
+fn cross_parameter_bounds_name_the_other_parameter() {
+    let rt = VirtualRuntime::new();
+    let errors = demos::start("task-manager", rt.env(), &pairs(&[("jobs", "3"), ("cancel_job", "4")]))
+        .err()
+        .expect("refused");
+    assert_eq!(
+        errors[0].message,
+        "cancel_job must be from 0 to the number of jobs (3); got 4"
+    );
+}
+
+#[test]
+fn every_demo_runs_with_its_defaults_and_ends_every_task() {
+    for entry in ENTRIES {
+        for (label, trace) in run(entry.slug, &[]) {
+            assert!(
+                trace.makespan().is_some(),
+                "{} ({label}): a task never ended",
+                entry.slug
+            );
+            assert!(!trace.tasks().is_empty(), "{}", entry.slug);
+        }
+    }
+}
