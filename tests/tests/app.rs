@@ -261,3 +261,22 @@ async fn blocking_the_thread_shows_as_one_long_poll() {
     h.screenshot("blocking").await;
     h.finish().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn semaphore_jobs_can_be_real_requests() {
+    let h = Harness::start().await;
+    h.open("/#/semaphore?tasks=6&limit=2&duration_ms=300&work=request&network=real")
+        .await;
+    h.click("button[type=submit]:not([disabled])").await;
+    h.wait_for(".runner[data-state=done]", WAIT).await;
+    assert_eq!(h.number("[data-metric=requests_ok]").await, 6);
+    assert_eq!(h.number("[data-metric=max_in_flight]").await, 2, "the semaphore lets two in");
+    // Three waves of two 300 ms requests.
+    let makespan = h.number("[data-metric=makespan_ms]").await;
+    assert!((900..5000).contains(&makespan), "makespan {makespan} ms");
+    let stats = h.lab_stats().await;
+    assert!(stats["completed"].as_u64() >= Some(6), "the lab served them: {stats}");
+    assert_eq!(h.all("[data-notice=no-lab]").await.len(), 0);
+    h.screenshot("semaphore-requests").await;
+    h.finish().await;
+}
