@@ -270,7 +270,11 @@ async fn semaphore_jobs_can_be_real_requests() {
     h.click("button[type=submit]:not([disabled])").await;
     h.wait_for(".runner[data-state=done]", WAIT).await;
     assert_eq!(h.number("[data-metric=requests_ok]").await, 6);
-    assert_eq!(h.number("[data-metric=max_in_flight]").await, 2, "the semaphore lets two in");
+    assert_eq!(
+        h.number("[data-metric=max_in_flight]").await,
+        2,
+        "the semaphore lets two in"
+    );
     // Three waves of two 300 ms requests.
     let makespan = h.number("[data-metric=makespan_ms]").await;
     assert!((900..5000).contains(&makespan), "makespan {makespan} ms");

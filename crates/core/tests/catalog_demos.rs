@@ -249,6 +249,29 @@ fn cancellation_drops_the_worker_its_guard_and_its_child() {
     assert_eq!(requests.len(), 1);
     assert!(requests[0].aborted, "the child's request is aborted");
     assert_eq!(requests[0].end, Some(Duration::from_millis(3000)));
+
+    // Through an AbortHandle: the same ticks, the same cleanup, the same end.
+    let trace = single("cancellation", &[("how", "abort")]);
+    assert_eq!(
+        tasks(&trace),
+        [
+            "main 0 0 3000 ok",
+            "worker 0 0 3000 cancelled",
+            "child 0 0 3000 cancelled"
+        ]
+    );
+    assert_eq!(
+        logs(&trace),
+        [
+            "0 worker: tick 0",
+            "1000 worker: tick 1",
+            "2000 worker: tick 2",
+            "3000 main: aborted the worker",
+            "3000 worker: cleanup ran",
+            "3000 main: the worker was aborted"
+        ]
+    );
+    assert!(trace.requests()[0].aborted);
 }
 
 #[test]
@@ -363,6 +386,12 @@ fn a_semaphore_lets_three_in_at_a_time() {
         logs(&trace),
         ["4000 release: an extra release was accepted: 4 permits now"]
     );
+
+    // The stream form builds each task only when a slot is free.
+    let trace = single("semaphore", &[("form", "buffer_unordered")]);
+    let spawned: Vec<u128> = task_rows(&trace).iter().map(|r| r.spawned.as_millis()).collect();
+    assert_eq!(spawned, [0, 0, 0, 1000, 1000, 1000, 2000, 2000, 2000, 3000]);
+    figures(&trace, 4000, 3);
 
     let trace = single("semaphore", &[("bounded", "true")]);
     assert_eq!(

@@ -7,6 +7,7 @@ use std::future::Future;
 use std::time::Duration;
 
 use futures::StreamExt;
+use futures::future::abortable;
 
 use crate::combinators::{MissedTicks, interval};
 use crate::demos::fetch::NETWORK;
@@ -23,7 +24,13 @@ pub const SOURCE: &str = include_str!("cancellation.rs");
 pub const SLUG: &str = "cancellation";
 
 /// The parameters, in form order.
-pub const SPECS: [ParamSpec; 4] = [
+pub const SPECS: [ParamSpec; 5] = [
+    ParamSpec {
+        name: "how",
+        label: "Cancel by",
+        kind: ParamKind::Choice(&["drop", "abort"]),
+        default: "drop",
+    },
     ParamSpec {
         name: "ticks",
         label: "Ticks",
@@ -63,6 +70,8 @@ async def main():
 /// Validated parameters.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Params {
+    /// Cancel through an `AbortHandle` (true) or by dropping the handle.
+    pub abort: bool,
     /// How many ticks the worker would make.
     pub ticks: u32,
     /// The tick period.
@@ -76,6 +85,7 @@ impl Params {
     pub fn from_pairs(pairs: &[(String, String)]) -> Result<Self, Vec<ParamError>> {
         let p = Parsed::new(&SPECS, pairs)?;
         Ok(Params {
+            abort: p.choice("how") == "abort",
             ticks: p.int("ticks") as u32,
             tick: p.ms("tick_ms"),
             cancel_at: p.ms("cancel_at_ms"),
@@ -115,6 +125,24 @@ pub async fn cancel_later<E: Env>(env: E, p: Params) {
     env.log("cancelled the worker");
 }
 
+/// The same through an `AbortHandle`: whoever holds the handle can stop
+/// the work, which then ends at its next poll and is dropped.
+pub async fn abort_later<E: Env>(env: E, p: Params) {
+    let (work, handle) = abortable(env.task("worker".to_string(), worker(env.clone(), p.ticks, p.tick)));
+    let e = env.clone();
+    let canceller = async move {
+        e.sleep(p.cancel_at).await;
+        handle.abort();
+        e.log("aborted the worker");
+    };
+    // The canceller is polled first: at the cancel instant it aborts before
+    // the worker could take another step.
+    let ((), outcome) = futures::join!(canceller, work);
+    if outcome.is_err() {
+        env.log("the worker was aborted");
+    }
+}
+
 // -------------------------------------------------------------------------
 
 /// Prepares the run on `env` and returns it with the future that performs
@@ -122,6 +150,10 @@ pub async fn cancel_later<E: Env>(env: E, p: Params) {
 pub fn start<E: Env>(env: E, params: &Params) -> (Vec<(&'static str, Traced<E>)>, impl Future<Output = ()> + 'static) {
     let p = *params;
     single_run(env, "cancellation", move |t| async move {
-        t.task("main".to_string(), cancel_later(t.clone(), p)).await;
+        if p.abort {
+            t.task("main".to_string(), abort_later(t.clone(), p)).await;
+        } else {
+            t.task("main".to_string(), cancel_later(t.clone(), p)).await;
+        }
     })
 }

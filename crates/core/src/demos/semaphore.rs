@@ -6,8 +6,9 @@ use std::future::Future;
 use std::time::Duration;
 
 use futures::future::join_all;
+use futures::stream::{self, StreamExt};
 
-use crate::combinators::Semaphore;
+use crate::combinators::{Semaphore, limit};
 use crate::demos::fetch::NETWORK;
 use crate::demos::work::{Work, job};
 use crate::demos::{About, WORK, flag_param, ms_param, single_run};
@@ -22,7 +23,13 @@ pub const SOURCE: &str = include_str!("semaphore.rs");
 pub const SLUG: &str = "semaphore";
 
 /// The parameters, in form order.
-pub const SPECS: [ParamSpec; 6] = [
+pub const SPECS: [ParamSpec; 7] = [
+    ParamSpec {
+        name: "form",
+        label: "Limit with",
+        kind: ParamKind::Choice(&["semaphore", "buffer_unordered"]),
+        default: "semaphore",
+    },
     ParamSpec {
         name: "tasks",
         label: "Tasks",
@@ -45,9 +52,11 @@ pub const SPECS: [ParamSpec; 6] = [
 pub const ABOUT: About = About {
     title_zh: "信号量限流",
     explain_en: "Every task is started at once and asks the semaphore for a permit; only `limit` get one, the rest wait in the permit state. \
-                 A permit is a value: dropping it, however the task ends, hands it to the next waiter. At the end one release too many is attempted: a bounded semaphore refuses it.",
+                 A permit is a value: dropping it, however the task ends, hands it to the next waiter. At the end one release too many is attempted: a bounded semaphore refuses it. \
+                 The stream form, `buffer_unordered(limit)`, does not even build a task until a slot is free: its lanes start late instead of waiting.",
     explain_zh: "所有任务同时启动并向信号量申请许可；只有 `limit` 个能拿到，其余处于等待许可状态。\
-                 许可是一个值：无论任务如何结束，丢弃它就把它交给下一个等待者。最后尝试多释放一次：有界信号量会拒绝。",
+                 许可是一个值：无论任务如何结束，丢弃它就把它交给下一个等待者。最后尝试多释放一次：有界信号量会拒绝。\
+                 流的形式 `buffer_unordered(limit)` 在有空位之前根本不会构造任务：它的泳道晚开始，而不是等待。",
     asyncio: r#"async def task(sem, i):
     async with sem:                 # waits for a permit
         await asyncio.sleep(1)
@@ -66,6 +75,8 @@ async def main():
 /// Validated parameters.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Params {
+    /// `buffer_unordered` (true) or a semaphore.
+    pub stream_form: bool,
     /// How many tasks.
     pub tasks: u32,
     /// How many at once.
@@ -83,6 +94,7 @@ impl Params {
     pub fn from_pairs(pairs: &[(String, String)]) -> Result<Self, Vec<ParamError>> {
         let p = Parsed::new(&SPECS, pairs)?;
         Ok(Params {
+            stream_form: p.choice("form") == "buffer_unordered",
             tasks: p.int("tasks") as u32,
             limit: p.int("limit") as u32,
             duration: p.ms("duration_ms"),
@@ -123,11 +135,31 @@ pub async fn limited<E: Env>(env: E, p: Params) {
     .await;
 }
 
+/// The stream form: at most `limit` tasks exist at once; the next is
+/// built when one finishes.
+pub async fn buffered<E: Env>(env: E, p: Params) {
+    let tasks = stream::iter(0..p.tasks).map(|i| {
+        let (env, name) = (env.clone(), format!("task{i}"));
+        env.clone().task(name.clone(), async move {
+            let _ = job(&env, p.work, &name, p.duration, false).await;
+        })
+    });
+    limit(&env, "buffer_unordered", p.limit, tasks)
+        .collect::<Vec<()>>()
+        .await;
+}
+
 // -------------------------------------------------------------------------
 
 /// Prepares the run on `env` and returns it with the future that performs
 /// it.
 pub fn start<E: Env>(env: E, params: &Params) -> (Vec<(&'static str, Traced<E>)>, impl Future<Output = ()> + 'static) {
     let p = *params;
-    single_run(env, "semaphore", move |t| limited(t, p))
+    single_run(env, "semaphore", move |t| async move {
+        if p.stream_form {
+            buffered(t, p).await;
+        } else {
+            limited(t, p).await;
+        }
+    })
 }
