@@ -207,12 +207,54 @@ impl Harness {
         input.send_keys(value).await.expect("type");
     }
 
+    /// Chooses `value` in the `<select>` `css`, as a user would (the page
+    /// sees a `change` event).
+    pub async fn choose(&self, css: &str, value: &str) {
+        self.wait_for(css, Duration::from_secs(10)).await;
+        let script = "const el = document.querySelector(arguments[0]); el.value = arguments[1]; \
+                      el.dispatchEvent(new Event('change', { bubbles: true }));";
+        self.client
+            .execute(script, vec![css.into(), value.into()])
+            .await
+            .unwrap_or_else(|e| panic!("cannot choose {value} in {css}: {e}"));
+    }
+
+    /// Presses `key` (a WebDriver key string) on the page itself.
+    pub async fn press(&self, key: &str) {
+        let body = self.client.find(Locator::Css("body")).await.expect("body");
+        body.send_keys(key).await.expect("key");
+    }
+
     /// Saves a PNG of the page under [`screenshot_dir`].
     pub async fn screenshot(&self, name: &str) {
         let png = self.client.screenshot().await.expect("screenshot");
         let dir = screenshot_dir();
         std::fs::create_dir_all(&dir).expect("screenshot dir");
         std::fs::write(dir.join(format!("{name}.png")), png).expect("write screenshot");
+    }
+
+    /// Saves a PNG of the whole page (the window is made as tall as the
+    /// page for the shot, then restored).
+    pub async fn screenshot_full(&self, name: &str) {
+        let (w, h) = self.client.get_window_size().await.expect("window size");
+        let height = self
+            .client
+            .execute("return document.documentElement.scrollHeight", vec![])
+            .await
+            .ok()
+            .and_then(|v| v.as_u64())
+            .unwrap_or(h)
+            .clamp(h, 6000);
+        let _ = self
+            .client
+            .set_window_size(u32::try_from(w).unwrap_or(1280), u32::try_from(height).unwrap_or(2000))
+            .await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        self.screenshot(name).await;
+        let _ = self
+            .client
+            .set_window_size(u32::try_from(w).unwrap_or(1280), u32::try_from(h).unwrap_or(900))
+            .await;
     }
 
     /// Closes the browser, the driver and the server.

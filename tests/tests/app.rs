@@ -52,7 +52,7 @@ async fn cancel_drops_every_unfinished_job() {
     h.open("/#/sequential-vs-concurrent?jobs=4&duration_ms=5000").await;
     h.click("button[type=submit]:not([disabled])").await;
     h.wait_for(".runner[data-state=running] .lane", WAIT).await;
-    h.click("button[type=button]:not([disabled])").await;
+    h.click("#cancel:not([disabled])").await;
     h.wait_for(".runner[data-state=cancelled]", WAIT).await;
     // Sequential had built only job0; concurrent had all four in flight.
     assert_eq!(
@@ -146,7 +146,7 @@ async fn fetch_shows_four_of_five_and_the_500_as_an_http_error() {
     h.wait_for(".runner[data-state=done]", WAIT).await;
     assert_eq!(h.number("[data-metric=requests_ok]").await, 4);
     assert_eq!(h.text("[data-metric=http_errors]").await, "500");
-    assert_eq!(h.number("[data-metric=tasks_error]").await, 1);
+    assert_eq!(h.number("[data-metric=tasks_failed]").await, 1);
     assert_eq!(h.all(".lane[data-task=request2][data-outcome=error]").await.len(), 1);
     let makespan = h.number("[data-metric=makespan_ms]").await;
     assert!(
@@ -202,7 +202,7 @@ async fn a_download_reaches_100_percent_and_a_cancel_reaches_the_server() {
         assert!(std::time::Instant::now() < deadline, "the download made no progress");
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    h.click("button[type=button]:not([disabled])").await;
+    h.click("#cancel:not([disabled])").await;
     h.wait_for(".runner[data-state=cancelled]", WAIT).await;
     let pct = h.number("[data-metric=progress_pct]").await;
     assert!(pct < 100, "cancelled at {pct}%");

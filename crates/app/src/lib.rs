@@ -7,7 +7,9 @@
 pub mod browser_env;
 pub mod browser_net;
 pub mod components;
+pub mod i18n;
 pub mod panic_banner;
+pub mod prefs;
 pub mod route;
 pub mod state;
 pub mod timeline;

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use asyncscope_core::trace::{Outcome, SegmentState, Trace};
+use asyncscope_core::trace::{EventKind, Outcome, ResourceKind, SegmentState, Trace};
 
 /// A tick on the time axis.
 #[derive(Clone, Debug, PartialEq)]
@@ -22,6 +22,76 @@ pub struct Axis {
     pub end: Duration,
     /// Its ticks, from 0.
     pub ticks: Vec<Tick>,
+}
+
+/// The stretch of time in view: `from` at the left edge, `to` at the right.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Scale {
+    /// The time at the left edge.
+    pub from: Duration,
+    /// The time at the right edge.
+    pub to: Duration,
+}
+
+impl Scale {
+    /// The whole axis up to `end`.
+    pub fn whole(end: Duration) -> Scale {
+        Scale {
+            from: Duration::ZERO,
+            to: end,
+        }
+    }
+
+    /// The part of an axis ending at `end` that `view` shows.
+    pub fn of(end: Duration, view: crate::state::View) -> Scale {
+        Scale {
+            from: end.mul_f64(view.from.clamp(0.0, 1.0)),
+            to: end.mul_f64(view.to.clamp(0.0, 1.0)),
+        }
+    }
+
+    fn width_ms(&self) -> f64 {
+        (self.to.saturating_sub(self.from).as_secs_f64() * 1000.0).max(1e-9)
+    }
+
+    /// Where `t` falls, 0–100 (outside the view: clamped to its edge).
+    pub fn pct(&self, t: Duration) -> f64 {
+        let off = t.as_secs_f64() * 1000.0 - self.from.as_secs_f64() * 1000.0;
+        (off / self.width_ms() * 100.0).clamp(0.0, 100.0)
+    }
+
+    /// True if `[a, b]` shows in the view.
+    pub fn shows(&self, a: Duration, b: Duration) -> bool {
+        b >= self.from && a <= self.to
+    }
+
+    /// The ticks of the view: round steps, four to eight of them.
+    pub fn ticks(&self) -> Vec<Tick> {
+        let width = self.width_ms();
+        let step = nice_step(width / 6.0);
+        let from = self.from.as_secs_f64() * 1000.0;
+        let mut t = (from / step).ceil() * step;
+        let mut out = Vec::new();
+        while t <= from + width + 1e-9 {
+            out.push(Tick {
+                pct: (t - from) / width * 100.0,
+                label: format_ms(t),
+            });
+            t += step;
+        }
+        out
+    }
+}
+
+/// A mark on a lane: a wake, a retry, the deadline of a timeout, a cancel.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MarkVm {
+    /// Position, 0–100.
+    pub left: f64,
+    /// `wake`, `retry`, `deadline`, `cancel` or `timeout`.
+    pub kind: &'static str,
+    /// The tooltip.
+    pub title: String,
 }
 
 /// A stretch of one lane.
@@ -48,6 +118,8 @@ pub struct LaneVm {
     pub segments: Vec<SegmentVm>,
     /// The phases of its requests, as the browser timed them.
     pub phases: Vec<PhaseVm>,
+    /// Its marks.
+    pub marks: Vec<MarkVm>,
 }
 
 /// One phase of a request on its task's lane (Resource Timing).
@@ -66,8 +138,8 @@ pub struct PhaseVm {
 /// The request phases of `trace` by task, on an axis ending at `end_ms`:
 /// queued and connecting end where the request went out, then waiting for
 /// the first byte, then receiving.
-fn phases(trace: &Trace, end_ms: f64) -> std::collections::HashMap<u32, Vec<PhaseVm>> {
-    let pct = |d: Duration| (d.as_secs_f64() * 1000.0 / end_ms * 100.0).clamp(0.0, 100.0);
+fn phases(trace: &Trace, scale: &Scale) -> std::collections::HashMap<u32, Vec<PhaseVm>> {
+    let pct = |d: Duration| scale.pct(d);
     let mut out: std::collections::HashMap<u32, Vec<PhaseVm>> = Default::default();
     for r in trace.requests() {
         let (Some([queued, connecting, waiting, receiving]), Some((start, _))) = (r.phases, r.on_wire) else {
@@ -152,16 +224,53 @@ pub fn format_ms(ms: f64) -> String {
     }
 }
 
-/// The lanes of `trace` at time `now` (open segments end there) on an axis
-/// ending at `end`. Zero-length waits are left out; polls are kept (the
-/// stylesheet gives them a minimum width so that each one shows).
-pub fn lanes(trace: &Trace, now: Duration, end: Duration) -> Vec<LaneVm> {
-    let end_ms = end.as_secs_f64().max(1e-9) * 1000.0;
-    let pct = |d: Duration| (d.as_secs_f64() * 1000.0 / end_ms * 100.0).clamp(0.0, 100.0);
-    let mut phases = phases(trace, end_ms);
+/// The marks of each task, by task id, within `scale`.
+fn marks(trace: &Trace, scale: &Scale) -> std::collections::HashMap<u32, Vec<MarkVm>> {
+    let mut out: std::collections::HashMap<u32, Vec<MarkVm>> = Default::default();
+    for ev in trace.events() {
+        if !scale.shows(ev.at, ev.at) {
+            continue;
+        }
+        let kind = match &ev.kind {
+            EventKind::Woken { .. } => "wake",
+            EventKind::Attempt { number } if *number > 1 => "retry",
+            EventKind::DeadlinePassed => "deadline",
+            EventKind::Completed {
+                outcome: Outcome::Cancelled,
+            } => "cancel",
+            EventKind::Completed {
+                outcome: Outcome::Timeout,
+            } => "timeout",
+            _ => continue,
+        };
+        out.entry(ev.task.0).or_default().push(MarkVm {
+            left: scale.pct(ev.at),
+            kind,
+            title: format!(
+                "{} at {}: {}",
+                trace.task_name(ev.task),
+                format_ms(ms(ev.at)),
+                trace.describe(&ev.kind)
+            ),
+        });
+    }
+    out
+}
+
+/// The lanes of `trace` at time `now` (open segments end there) within
+/// `scale`. Zero-length waits are left out; polls are kept (the stylesheet
+/// gives them a minimum width so that each one shows); segments outside the
+/// view are left out and those across its edges are cut there.
+pub fn lanes(trace: &Trace, now: Duration, scale: &Scale) -> Vec<LaneVm> {
+    let pct = |d: Duration| scale.pct(d);
+    let mut phases = phases(trace, scale);
+    let mut marks = marks(trace, scale);
     trace
         .spans()
         .into_iter()
+        // A task the trace knows of but that was not made yet (a trace cut
+        // at a playhead) has no lane yet.
+        .filter(|span| !span.segments.is_empty() || span.outcome.is_some())
         .map(|span| {
             let segments = span
                 .segments
@@ -169,6 +278,9 @@ pub fn lanes(trace: &Trace, now: Duration, end: Duration) -> Vec<LaneVm> {
                 .filter_map(|seg| {
                     let stop = seg.end.unwrap_or(now).max(seg.start);
                     if stop == seg.start && seg.state != SegmentState::Polled {
+                        return None;
+                    }
+                    if !scale.shows(seg.start, stop) {
                         return None;
                     }
                     let (left, right) = (pct(seg.start), pct(stop));
@@ -190,12 +302,273 @@ pub fn lanes(trace: &Trace, now: Duration, end: Duration) -> Vec<LaneVm> {
                 .collect();
             LaneVm {
                 phases: phases.remove(&span.id.0).unwrap_or_default(),
+                marks: marks.remove(&span.id.0).unwrap_or_default(),
                 name: span.name,
                 outcome: span.outcome,
                 segments,
             }
         })
         .collect()
+}
+
+/// A step chart under the lanes: x (0–100) and the value from there on.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TrackVm {
+    /// What it counts (`tasks in flight`, `permits in use of 3`, ...).
+    pub label: String,
+    /// `in-flight`, `permits`, `queue` or `attempt`: for styling and tests.
+    pub kind: &'static str,
+    /// The top of its scale.
+    pub max: u32,
+    /// `(x, value)` steps, from the left edge of the view.
+    pub points: Vec<(f64, u32)>,
+    /// The highest value it reached over the whole run.
+    pub peak: u32,
+}
+
+/// Turns `(instant, value)` changes into steps within `scale`, up to `now`.
+fn steps(changes: &[(Duration, u32)], scale: &Scale, now: Duration) -> Vec<(f64, u32)> {
+    let mut out = Vec::new();
+    let before = changes
+        .iter()
+        .take_while(|(t, _)| *t <= scale.from)
+        .last()
+        .map_or(0, |(_, v)| *v);
+    out.push((0.0, before));
+    for (t, v) in changes {
+        if *t > scale.from && *t <= scale.to.min(now) {
+            out.push((scale.pct(*t), *v));
+        }
+    }
+    out
+}
+
+/// The step charts of a run: tasks in flight, and per resource its use
+/// (permits in use, queue depth), and the retry attempt number.
+pub fn tracks(trace: &Trace, scale: &Scale, now: Duration) -> Vec<TrackVm> {
+    let mut out = Vec::new();
+    let flight = trace.in_flight();
+    let peak = flight.iter().map(|(_, n)| *n).max().unwrap_or(0);
+    out.push(TrackVm {
+        label: "tasks in flight".to_string(),
+        kind: "in-flight",
+        max: peak.max(1),
+        points: steps(&flight, scale, now),
+        peak,
+    });
+    for (i, meta) in trace.resources().iter().enumerate() {
+        let id = asyncscope_core::trace::ResourceId(u32::try_from(i).unwrap_or(u32::MAX));
+        let mut value = 0u32;
+        let mut changes: Vec<(Duration, u32)> = Vec::new();
+        for ev in trace.events() {
+            let next = match &ev.kind {
+                EventKind::PermitAcquired { resource, .. } if *resource == id => value.saturating_add(1),
+                EventKind::PermitReleased { resource, .. } if *resource == id => value.saturating_sub(1),
+                EventKind::QueuePush { resource, depth } | EventKind::QueuePop { resource, depth }
+                    if *resource == id =>
+                {
+                    *depth
+                }
+                _ => continue,
+            };
+            value = next;
+            changes.push((ev.at, value));
+        }
+        let (label, kind, cap) = match meta.kind {
+            ResourceKind::Semaphore { permits } => (
+                format!("{}: permits in use, of {permits}", meta.name),
+                "permits",
+                permits,
+            ),
+            ResourceKind::Limit { limit } => (format!("{}: slots in use, of {limit}", meta.name), "permits", limit),
+            ResourceKind::Queue { capacity } => (
+                match capacity {
+                    Some(c) => format!("{}: depth, capacity {c}", meta.name),
+                    None => format!("{}: depth", meta.name),
+                },
+                "queue",
+                capacity.unwrap_or(0),
+            ),
+        };
+        let peak = changes.iter().map(|(_, v)| *v).max().unwrap_or(0);
+        out.push(TrackVm {
+            label,
+            kind,
+            max: cap.max(peak).max(1),
+            points: steps(&changes, scale, now),
+            peak,
+        });
+    }
+    let attempts: Vec<(Duration, u32)> = trace
+        .events()
+        .iter()
+        .filter_map(|e| match e.kind {
+            EventKind::Attempt { number } => Some((e.at, number)),
+            _ => None,
+        })
+        .collect();
+    if !attempts.is_empty() {
+        let peak = attempts.iter().map(|(_, n)| *n).max().unwrap_or(1);
+        out.push(TrackVm {
+            label: "retry: attempt number".to_string(),
+            kind: "attempt",
+            max: peak.max(1),
+            points: steps(&attempts, scale, now),
+            peak,
+        });
+    }
+    out
+}
+
+/// The instants a timeout's deadline passed, within `scale`, as x (0–100).
+pub fn deadlines(trace: &Trace, scale: &Scale) -> Vec<f64> {
+    trace
+        .events()
+        .iter()
+        .filter(|e| matches!(e.kind, EventKind::DeadlinePassed) && scale.shows(e.at, e.at))
+        .map(|e| scale.pct(e.at))
+        .collect()
+}
+
+/// Per task: time spent polled (running), pending (waiting), and built but
+/// not yet polled, up to `now`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TaskTimes {
+    /// The task.
+    pub name: String,
+    /// Time inside polls.
+    pub running: Duration,
+    /// Time pending on something.
+    pub waiting: Duration,
+    /// Time between its creation and its first poll.
+    pub not_started: Duration,
+}
+
+/// [`TaskTimes`] of every task.
+pub fn task_times(trace: &Trace, now: Duration) -> Vec<TaskTimes> {
+    trace
+        .spans()
+        .into_iter()
+        .map(|span| {
+            let mut t = TaskTimes {
+                name: span.name,
+                running: Duration::ZERO,
+                waiting: Duration::ZERO,
+                not_started: Duration::ZERO,
+            };
+            for seg in &span.segments {
+                let len = seg.end.unwrap_or(now).saturating_sub(seg.start);
+                match seg.state {
+                    SegmentState::Polled => t.running += len,
+                    SegmentState::Created => t.not_started += len,
+                    _ => t.waiting += len,
+                }
+            }
+            t
+        })
+        .collect()
+}
+
+/// The await point that event `index` of `trace` concerns: for its task,
+/// the site of the last pending poll at or before it (where the task was
+/// waiting), else where the task was made.
+pub fn await_site(trace: &Trace, index: usize) -> Option<&asyncscope_core::trace::Site> {
+    let events = trace.events();
+    let task = events.get(index)?.task;
+    let pending = events[..=index]
+        .iter()
+        .rev()
+        .filter(|e| e.task == task)
+        .find_map(|e| match e.kind {
+            EventKind::PollEnd {
+                ready: false,
+                site: Some(site),
+            } => Some(site),
+            _ => None,
+        });
+    let site = pending.or_else(|| trace.tasks().get(task.0 as usize).and_then(|m| m.site))?;
+    trace.site(site)
+}
+
+/// The runs as a standalone SVG picture: per run a title, then a lane per
+/// task with its segments coloured and labelled by state, on one axis.
+pub fn svg(runs: &[(String, Trace)], scale: &Scale) -> String {
+    use std::fmt::Write as _;
+    const W: f64 = 960.0;
+    const LABEL: f64 = 130.0;
+    const ROW: f64 = 18.0;
+    let colour = |s: SegmentState| match s {
+        SegmentState::Created => "#9aa0aa",
+        SegmentState::Polled => "#b7410e",
+        SegmentState::Sleeping => "#2f7d8c",
+        SegmentState::WaitingPermit => "#c2772b",
+        SegmentState::AwaitingIo => "#3f7fd0",
+        SegmentState::Waiting => "#8a6bbf",
+    };
+    let track = W - LABEL - 80.0;
+    let x = |pct: f64| LABEL + pct / 100.0 * track;
+    let mut body = String::new();
+    let mut y = 24.0;
+    for tick in scale.ticks() {
+        let _ = write!(
+            body,
+            r##"<text x="{:.1}" y="14" font-size="10" text-anchor="middle" fill="#5d6472">{}</text>"##,
+            x(tick.pct),
+            esc(&tick.label)
+        );
+    }
+    for (label, trace) in runs {
+        let now = trace.events().last().map_or(Duration::ZERO, |e| e.at);
+        let _ = write!(
+            body,
+            r##"<text x="4" y="{:.1}" font-size="12" font-weight="bold" fill="#1d2027">{}</text>"##,
+            y + 12.0,
+            esc(label)
+        );
+        y += ROW;
+        for lane in lanes(trace, now, scale) {
+            let _ = write!(
+                body,
+                r##"<text x="{:.1}" y="{:.1}" font-size="11" text-anchor="end" font-family="monospace" fill="#1d2027">{}</text>"##,
+                LABEL - 6.0,
+                y + 12.0,
+                esc(&lane.name)
+            );
+            for seg in &lane.segments {
+                let _ = write!(
+                    body,
+                    r##"<rect x="{:.2}" y="{:.1}" width="{:.2}" height="{:.1}" fill="{}"><title>{}</title></rect>"##,
+                    x(seg.left),
+                    y + 2.0,
+                    (seg.width / 100.0 * track).max(1.0),
+                    ROW - 4.0,
+                    colour(seg.state),
+                    esc(&seg.title)
+                );
+            }
+            let outcome = lane.outcome.map_or("running", Outcome::as_str);
+            let _ = write!(
+                body,
+                r##"<text x="{:.1}" y="{:.1}" font-size="11" fill="#5d6472">{outcome}</text>"##,
+                LABEL + track + 6.0,
+                y + 12.0
+            );
+            y += ROW;
+        }
+        y += 8.0;
+    }
+    format!(
+        r##"<svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="{:.0}" viewBox="0 0 {W} {:.0}" font-family="sans-serif"><rect width="100%" height="100%" fill="#ffffff"/>{body}</svg>"##,
+        y + 8.0,
+        y + 8.0
+    )
+}
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 fn ms(d: Duration) -> f64 {
@@ -205,7 +578,6 @@ fn ms(d: Duration) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use asyncscope_core::trace::EventKind;
 
     #[test]
     fn axis_ends_round_with_even_ticks() {
@@ -236,7 +608,7 @@ mod tests {
                 site: None,
             },
         );
-        let live = lanes(&t, ms(100), ms(400));
+        let live = lanes(&t, ms(100), &Scale::whole(ms(400)));
         assert_eq!(live.len(), 1);
         let segs: Vec<_> = live[0].segments.iter().map(|s| (s.state, s.left, s.width)).collect();
         assert_eq!(
@@ -245,6 +617,78 @@ mod tests {
         );
         assert_eq!(live[0].segments[1].title, "job0: sleeping from 0 to 100 ms (so far)");
         assert_eq!(live[0].outcome, None);
+    }
+
+    #[test]
+    fn a_zoomed_view_cuts_segments_at_its_edges_and_ticks_inside_it() {
+        let ms = Duration::from_millis;
+        let mut t = Trace::new();
+        let a = t.add_task("a");
+        t.push(ms(0), a, EventKind::Created);
+        t.push(ms(0), a, EventKind::PollStart);
+        t.push(ms(0), a, EventKind::TimerArmed { deadline: ms(1000) });
+        t.push(
+            ms(0),
+            a,
+            EventKind::PollEnd {
+                ready: false,
+                site: None,
+            },
+        );
+        t.push(
+            ms(1000),
+            a,
+            EventKind::Woken {
+                by: asyncscope_core::trace::WakeCause::Timer,
+            },
+        );
+        t.push(ms(1000), a, EventKind::PollStart);
+        t.push(ms(1000), a, EventKind::Completed { outcome: Outcome::Ok });
+        let scale = Scale {
+            from: ms(500),
+            to: ms(1500),
+        };
+        let lane = &lanes(&t, ms(1000), &scale)[0];
+        let segs: Vec<_> = lane.segments.iter().map(|s| (s.state, s.left, s.width)).collect();
+        assert_eq!(
+            segs,
+            [(SegmentState::Sleeping, 0.0, 50.0), (SegmentState::Polled, 50.0, 0.0)]
+        );
+        assert_eq!(
+            lane.marks.iter().map(|m| (m.kind, m.left)).collect::<Vec<_>>(),
+            [("wake", 50.0)]
+        );
+        let labels: Vec<_> = scale.ticks().into_iter().map(|t| t.label).collect();
+        assert_eq!(labels.first().map(String::as_str), Some("600 ms"));
+        assert_eq!(labels.last().map(String::as_str), Some("1.4 s"));
+        let times = task_times(&t, ms(1000));
+        assert_eq!((times[0].running, times[0].waiting), (Duration::ZERO, ms(1000)));
+        let svg = svg(&[("run".to_string(), t.clone())], &Scale::whole(ms(1000)));
+        assert!(
+            svg.starts_with("<svg") && svg.contains(">a</text>") && svg.contains("#2f7d8c"),
+            "{svg}"
+        );
+    }
+
+    #[test]
+    fn tracks_follow_permits_and_in_flight() {
+        use asyncscope_core::VirtualRuntime;
+        let rt = VirtualRuntime::new();
+        let pairs = vec![
+            ("tasks".to_string(), "5".to_string()),
+            ("limit".to_string(), "2".to_string()),
+        ];
+        let started = asyncscope_core::demos::start("semaphore", rt.env(), &pairs)
+            .expect("ok")
+            .expect("demo");
+        rt.block_on(started.work).expect("runs");
+        let trace = started.runs[0].1.snapshot();
+        let end = trace.makespan().expect("ends");
+        let tracks = tracks(&trace, &Scale::whole(end), end);
+        let kinds: Vec<_> = tracks.iter().map(|t| (t.kind, t.peak)).collect();
+        assert_eq!(kinds, [("in-flight", 2), ("permits", 2)]);
+        assert_eq!(tracks[1].label, "semaphore: permits in use, of 2");
+        assert_eq!(tracks[1].points.last().map(|p| p.1), Some(0), "all given back");
     }
 
     #[test]
@@ -272,7 +716,7 @@ mod tests {
             },
         );
         t.push(d(600), a, EventKind::RequestAnswered { status: 200 });
-        let lanes = lanes(&t, d(600), d(1000));
+        let lanes = lanes(&t, d(600), &Scale::whole(d(1000)));
         let phases: Vec<_> = lanes[0]
             .phases
             .iter()

@@ -218,7 +218,7 @@ fn bad_input_exits_2_and_names_what_is_allowed() {
         ),
         (
             &["run", "semaphore", "--set", "speed=1"],
-            "unknown parameter speed; this demo takes tasks, limit,",
+            "unknown parameter speed; this demo takes form, tasks, limit,",
         ),
         (
             &["run", "semaphore", "--set", "limit"],

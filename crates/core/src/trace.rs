@@ -248,6 +248,70 @@ pub enum EventKind {
     Overflow,
 }
 
+impl EventKind {
+    /// Every kind's name, as in the JSON form (`poll_start`, ...).
+    pub const NAMES: [&'static str; 26] = [
+        "created",
+        "poll_start",
+        "poll_end",
+        "woken",
+        "timer_armed",
+        "timer_fired",
+        "timer_cancelled",
+        "permit_waiting",
+        "permit_acquired",
+        "permit_released",
+        "permit_gave_up",
+        "permit_refused",
+        "queue_push",
+        "queue_pop",
+        "request_sent",
+        "request_answered",
+        "request_failed",
+        "request_aborted",
+        "request_timing",
+        "progress",
+        "attempt",
+        "backoff",
+        "deadline_passed",
+        "completed",
+        "log",
+        "overflow",
+    ];
+
+    /// This kind's name, as in the JSON form.
+    pub fn name(&self) -> &'static str {
+        match self {
+            EventKind::Created => "created",
+            EventKind::PollStart => "poll_start",
+            EventKind::PollEnd { .. } => "poll_end",
+            EventKind::Woken { .. } => "woken",
+            EventKind::TimerArmed { .. } => "timer_armed",
+            EventKind::TimerFired => "timer_fired",
+            EventKind::TimerCancelled => "timer_cancelled",
+            EventKind::PermitWaiting { .. } => "permit_waiting",
+            EventKind::PermitAcquired { .. } => "permit_acquired",
+            EventKind::PermitReleased { .. } => "permit_released",
+            EventKind::PermitGaveUp { .. } => "permit_gave_up",
+            EventKind::PermitRefused { .. } => "permit_refused",
+            EventKind::QueuePush { .. } => "queue_push",
+            EventKind::QueuePop { .. } => "queue_pop",
+            EventKind::RequestSent { .. } => "request_sent",
+            EventKind::RequestAnswered { .. } => "request_answered",
+            EventKind::RequestFailed { .. } => "request_failed",
+            EventKind::RequestAborted => "request_aborted",
+            EventKind::RequestTiming { .. } => "request_timing",
+            EventKind::Progress { .. } => "progress",
+            EventKind::Attempt { .. } => "attempt",
+            EventKind::Backoff { .. } => "backoff",
+            EventKind::DeadlinePassed => "deadline_passed",
+            EventKind::Completed { .. } => "completed",
+            EventKind::Log { .. } => "log",
+            EventKind::Overflow => "overflow",
+        }
+    }
+}
+
 /// One entry of the log: at `at` (since the trace's origin), `task` did `kind`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Event {
@@ -723,6 +787,8 @@ impl Trace {
         #[derive(Clone, Copy, PartialEq, Eq)]
         enum Life {
             New,
+            /// In its first poll, which began at this instant.
+            FirstPoll(Duration),
             Running,
             Queued,
             Ended,
@@ -735,14 +801,29 @@ impl Trace {
                 continue;
             };
             let (next, delta): (Life, i32) = match (&ev.kind, *state) {
-                (EventKind::PollStart, Life::New) => (Life::Running, 1),
+                (EventKind::PollStart, Life::New) => (Life::FirstPoll(ev.at), 1),
+                (EventKind::PollEnd { .. }, Life::FirstPoll(_)) => (Life::Running, 0),
+                // Queued in its very first poll: it was never let in, so its
+                // count is taken back from the instant that poll began (on a
+                // real clock, the poll takes a few microseconds).
+                (EventKind::PermitWaiting { .. }, Life::FirstPoll(since)) => {
+                    for entry in out.iter_mut().rev().take_while(|(t, _)| *t >= since) {
+                        entry.1 = entry.1.saturating_sub(1);
+                    }
+                    now = now.saturating_sub(1);
+                    *state = Life::Queued;
+                    continue;
+                }
                 (EventKind::PermitWaiting { .. }, Life::Running) => (Life::Queued, -1),
                 (EventKind::PermitAcquired { .. } | EventKind::PermitGaveUp { .. }, Life::Queued) => (Life::Running, 1),
-                (EventKind::Completed { .. }, Life::Running) => (Life::Ended, -1),
+                (EventKind::Completed { .. }, Life::Running | Life::FirstPoll(_)) => (Life::Ended, -1),
                 (EventKind::Completed { .. }, Life::New | Life::Queued) => (Life::Ended, 0),
                 _ => continue,
             };
             *state = next;
+            if delta == 0 {
+                continue;
+            }
             now = now.saturating_add_signed(delta);
             match out.last_mut() {
                 Some(last) if last.0 == ev.at => last.1 = now,
@@ -1090,6 +1171,84 @@ mod micros {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_task_queued_in_its_first_poll_never_counts_in_flight() {
+        // On a real clock the events of one poll are microseconds apart.
+        let us = Duration::from_micros;
+        let mut t = Trace::new();
+        let sem = t.add_resource("s", ResourceKind::Semaphore { permits: 1 });
+        let (a, b) = (t.add_task("a"), t.add_task("b"));
+        t.push(us(0), a, EventKind::Created);
+        t.push(us(0), b, EventKind::Created);
+        t.push(us(1), a, EventKind::PollStart);
+        t.push(
+            us(2),
+            a,
+            EventKind::PermitAcquired {
+                resource: sem,
+                available: 0,
+            },
+        );
+        t.push(
+            us(3),
+            a,
+            EventKind::PollEnd {
+                ready: false,
+                site: None,
+            },
+        );
+        t.push(us(4), b, EventKind::PollStart);
+        t.push(us(5), b, EventKind::PermitWaiting { resource: sem });
+        t.push(
+            us(6),
+            b,
+            EventKind::PollEnd {
+                ready: false,
+                site: None,
+            },
+        );
+        t.push(
+            us(100),
+            a,
+            EventKind::PermitReleased {
+                resource: sem,
+                available: 1,
+            },
+        );
+        t.push(us(100), a, EventKind::Completed { outcome: Outcome::Ok });
+        t.push(
+            us(101),
+            b,
+            EventKind::PermitAcquired {
+                resource: sem,
+                available: 0,
+            },
+        );
+        t.push(us(102), b, EventKind::Completed { outcome: Outcome::Ok });
+        assert_eq!(t.max_in_flight(), 1, "{:?}", t.in_flight());
+        assert_eq!(t.in_flight().last(), Some(&(us(102), 0)));
+    }
+
+    #[test]
+    fn kind_names_are_the_json_tags() {
+        let kinds = [
+            EventKind::PollStart,
+            EventKind::TimerFired,
+            EventKind::Completed { outcome: Outcome::Ok },
+            EventKind::Log { text: "x".into() },
+        ];
+        for kind in kinds {
+            let json = serde_json::to_value(Event {
+                at: Duration::ZERO,
+                task: TaskId(0),
+                kind: kind.clone(),
+            })
+            .expect("json");
+            assert_eq!(json["kind"], kind.name());
+            assert!(EventKind::NAMES.contains(&kind.name()));
+        }
+    }
+
     use super::*;
 
     fn ms(n: u64) -> Duration {

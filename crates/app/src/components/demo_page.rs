@@ -1,22 +1,30 @@
-//! A demo's page: its parameter form, Run and Cancel, the live timeline and
-//! the code it runs.
+//! A demo's page: its explanation, the parameter form, Run (real browser
+//! time), Run in virtual time, Cancel and Replay; the timeline with its
+//! playhead; the code view; the event log; and sharing and export.
 
 use std::pin::pin;
 use std::rc::Rc;
+use std::time::Duration;
 
 use asyncscope_core::catalog::Entry;
-use asyncscope_core::demos;
 use asyncscope_core::params::{ParamKind, ParamSpec};
-use asyncscope_core::{Env, Traced};
+use asyncscope_core::{Env, Traced, VirtualRuntime, demos, export};
 use futures::channel::oneshot;
 use futures::future::{AbortHandle, Either, abortable, select};
+use gloo_events::EventListener;
+use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::browser_env::BrowserEnv;
-use crate::components::timeline::Timeline;
+use crate::components::app::{rich, title, use_lang};
+use crate::components::code_view::CodeView;
+use crate::components::event_log::EventLog;
+use crate::components::timeline::{Timeline, span_of};
+use crate::i18n::Lang;
 use crate::route::Route;
-use crate::state::{Action, DemoState, Ending, Form, RunSnapshot, RunState};
+use crate::state::{Action, Clock, DemoState, Ending, EventRef, Form, LogFilter, RunSnapshot, RunState, SPEEDS};
+use crate::timeline::{Scale, await_site, format_ms, task_times};
 
 /// Props of [`DemoPage`].
 #[derive(Properties, PartialEq)]
@@ -30,7 +38,9 @@ pub struct DemoPageProps {
 /// The page of one demo.
 #[component]
 pub fn DemoPage(props: &DemoPageProps) -> Html {
+    let lang = use_lang();
     let entry = props.entry;
+    let about = demos::about(entry.slug);
     let body = match demos::specs(entry.slug) {
         Some(specs) => {
             // A new address (another link, say) is a new form: keyed by it.
@@ -44,10 +54,15 @@ pub fn DemoPage(props: &DemoPageProps) -> Html {
             <p class="planned-note" data-view="missing">{ "This demo cannot be shown." }</p>
         },
     };
+    let explain = match (lang, about) {
+        (Lang::Zh, Some(a)) => a.explain_zh.to_string(),
+        (Lang::En, Some(a)) => a.explain_en.to_string(),
+        (_, None) => entry.summary.to_string(),
+    };
     html! {
         <article class="demo" data-view="demo" data-slug={entry.slug}>
-            <h1><span class="num">{ format!("{:02}", entry.number) }</span>{ entry.title }</h1>
-            <p class="lead">{ entry.summary }</p>
+            <h1><span class="num">{ format!("{:02}", entry.number) }</span>{ title(entry, lang) }</h1>
+            <p class="lead">{ rich(&explain) }</p>
             { body }
         </article>
     }
@@ -76,7 +91,7 @@ type LiveRuns = Rc<Vec<(&'static str, Traced<BrowserEnv>)>>;
 fn snapshot(runs: &LiveRuns) -> Vec<RunSnapshot> {
     runs.iter()
         .map(|(label, traced)| RunSnapshot {
-            label,
+            label: label.to_string(),
             trace: traced.snapshot(),
         })
         .collect()
@@ -97,13 +112,50 @@ fn replace_hash(hash: &str) {
     }
 }
 
+fn now_ms() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
+}
+
+/// Offers `text` as a file download named `name`.
+fn download(name: &str, mime: &str, text: &str) {
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
+        return;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return;
+    };
+    if let Some(doc) = web_sys::window().and_then(|w| w.document())
+        && let Ok(a) = doc.create_element("a")
+    {
+        let a: web_sys::HtmlAnchorElement = a.unchecked_into();
+        a.set_href(&url);
+        a.set_download(name);
+        a.click();
+    }
+    let _ = web_sys::Url::revoke_object_url(&url);
+}
+
+/// True if keys typed now go to a form control rather than to the page.
+fn typing() -> bool {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.active_element())
+        .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"))
+}
+
 #[component]
 fn Runner(props: &RunnerProps) -> Html {
+    let lang = use_lang();
     let specs = props.specs;
+    let slug = props.entry.slug;
     let query = props.query.clone();
     let explicit_network = query.iter().any(|(k, _)| k == "network");
     let state = use_reducer(move || DemoState::new(Form::from_query(specs, &query)));
     let abort = use_mut_ref(|| None::<AbortHandle>);
+    let notice = use_state(|| None::<String>);
     // For demos that send requests: is the lab server there? Asked once per
     // page; without it the page says so once and uses the simulated lab.
     let lab = use_state(|| Lab::Unknown);
@@ -136,21 +188,78 @@ fn Runner(props: &RunnerProps) -> Html {
             }
         });
     }
+    let playing = state.finished().is_some_and(|f| f.playing);
+    {
+        // The replay: the playhead moves on with each animation frame.
+        let state = state.clone();
+        use_effect_with(playing, move |playing| {
+            let alive = Rc::new(std::cell::Cell::new(*playing));
+            if *playing {
+                let alive = alive.clone();
+                wasm_bindgen_futures::spawn_local(async move {
+                    let mut last = now_ms();
+                    while alive.get() {
+                        next_frame().await;
+                        let t = now_ms();
+                        state.dispatch(Action::Advance(crate::browser_env::ms_to_duration(t - last)));
+                        last = t;
+                    }
+                });
+            }
+            move || alive.set(false)
+        });
+    }
+    {
+        // Keyboard: space plays or pauses, arrows step, + and - zoom.
+        let state = state.clone();
+        use_effect_with((), move |_| {
+            let listener = web_sys::window().and_then(|w| w.document()).map(|doc| {
+                EventListener::new(&doc, "keydown", move |e| {
+                    let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() else {
+                        return;
+                    };
+                    if typing() || e.ctrl_key() || e.meta_key() || e.alt_key() {
+                        return;
+                    }
+                    let action = match e.key().as_str() {
+                        " " if state.finished().is_some() => Action::TogglePlay,
+                        "ArrowRight" if state.finished().is_some() => Action::Step(true),
+                        "ArrowLeft" if state.finished().is_some() => Action::Step(false),
+                        "+" | "=" => Action::Zoom(0.5),
+                        "-" | "_" => Action::Zoom(2.0),
+                        "0" => Action::ResetView,
+                        _ => return,
+                    };
+                    // Space on a focused button presses it; leave that alone.
+                    let on_button = web_sys::window()
+                        .and_then(|w| w.document())
+                        .and_then(|d| d.active_element())
+                        .is_some_and(|el| el.tag_name() == "BUTTON");
+                    if e.key() == " " && on_button {
+                        return;
+                    }
+                    e.prevent_default();
+                    state.dispatch(action);
+                })
+            });
+            move || drop(listener)
+        });
+    }
 
     let on_run = {
         let state = state.clone();
         let abort = abort.clone();
-        let slug = props.entry.slug;
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             if state.is_running() || !state.form.is_valid() {
                 return;
             }
             let pairs = state.form.pairs();
+            let seed = state.form.seed().unwrap_or(0);
             let env = if pairs.iter().any(|(k, v)| k == "network" && v == "simulated") {
-                BrowserEnv::default().with_simulated_network()
+                BrowserEnv::with_seed(seed).with_simulated_network()
             } else {
-                BrowserEnv::default()
+                BrowserEnv::with_seed(seed)
             };
             let Ok(Some(started)) = demos::start(slug, env, &pairs) else {
                 return;
@@ -199,6 +308,37 @@ fn Runner(props: &RunnerProps) -> Html {
         })
     };
 
+    let on_virtual = {
+        let (state, notice) = (state.clone(), notice.clone());
+        Callback::from(move |_: MouseEvent| {
+            if state.is_running() || !state.form.is_valid() {
+                return;
+            }
+            let pairs = state.form.pairs();
+            let rt = VirtualRuntime::with_seed(state.form.seed().unwrap_or(0));
+            let Ok(Some(started)) = demos::start(slug, rt.env(), &pairs) else {
+                return;
+            };
+            replace_hash(&Route::demo_hash(slug, &state.form.query()));
+            let runs: Vec<_> = started.runs.iter().map(|(l, t)| (*l, t.clone())).collect();
+            match rt.block_on(started.work) {
+                Ok(()) => notice.set(None),
+                Err(stalled) => notice.set(Some(format!(
+                    "The run stalled at {} ms: a task waits for something that never comes.",
+                    stalled.at.as_millis()
+                ))),
+            }
+            let runs = runs
+                .into_iter()
+                .map(|(label, t)| RunSnapshot {
+                    label: label.to_string(),
+                    trace: t.snapshot(),
+                })
+                .collect();
+            state.dispatch(Action::RanVirtual { runs });
+        })
+    };
+
     let on_cancel = {
         let state = state.clone();
         let abort = abort.clone();
@@ -209,14 +349,18 @@ fn Runner(props: &RunnerProps) -> Html {
             state.dispatch(Action::Cancel);
         })
     };
+    let dispatch = |action: fn() -> Action| {
+        let state = state.clone();
+        Callback::from(move |_: MouseEvent| state.dispatch(action()))
+    };
 
-    // (data-state, status line, traces, time, finished), all from the one enum.
-    let (run_state, status, runs, now, finished) = match &state.run {
+    // (data-state, status line, live runs to draw, time, finished), all from the one enum.
+    let (run_state, status, live, now, finished) = match &state.run {
         RunState::Idle => (
             "idle",
-            "Set the parameters and press Run.".to_string(),
+            lang.t("Set the parameters and press Run.").to_string(),
             Vec::new(),
-            Default::default(),
+            Duration::ZERO,
             false,
         ),
         RunState::Running {
@@ -226,7 +370,7 @@ fn Runner(props: &RunnerProps) -> Html {
             ..
         } => (
             "cancelling",
-            "Cancelling: dropping every future…".to_string(),
+            lang.t("Cancelling: dropping every future…").to_string(),
             runs.clone(),
             *elapsed,
             false,
@@ -235,52 +379,296 @@ fn Runner(props: &RunnerProps) -> Html {
             let status = format!("Running on the browser's clock: {} ms", elapsed.as_millis());
             ("running", status, runs.clone(), *elapsed, false)
         }
-        RunState::Ended { runs, how, .. } => {
-            let end = runs
-                .iter()
-                .filter_map(|r| r.trace.events().last().map(|e| e.at))
-                .max()
-                .unwrap_or_default();
-            let (name, status) = match how {
-                Ending::Completed => ("done", "Done. Every future completed."),
-                Ending::Cancelled => ("cancelled", "Cancelled: every unfinished future was dropped."),
+        RunState::Ended { finished, .. } => {
+            let (name, status) = match (finished.how, finished.clock) {
+                (Ending::Completed, Clock::Virtual) => ("done", lang.t("Ran in virtual time: exact, and at once.")),
+                (Ending::Completed, Clock::Real) => ("done", lang.t("Done. Every future completed.")),
+                (Ending::Cancelled, _) => ("cancelled", lang.t("Cancelled: every unfinished future was dropped.")),
             };
-            (name, status.to_string(), runs.clone(), end, true)
+            (name, status.to_string(), Vec::new(), finished.playhead, true)
         }
     };
     let running = state.is_running();
-    let code = demos::shown_source(props.entry.slug).unwrap_or_default();
+    let fin = state.finished();
+
+    // What the timeline draws: live runs as they are, or the finished ones
+    // cut at the playhead, with any pinned runs on the same axis.
+    let mut drawn: Vec<RunSnapshot> = match fin {
+        Some(f) => f
+            .runs
+            .iter()
+            .map(|r| RunSnapshot {
+                label: r.label.clone(),
+                trace: if f.playhead >= f.end {
+                    r.trace.clone()
+                } else {
+                    r.trace.until(f.playhead)
+                },
+            })
+            .collect(),
+        None => live,
+    };
+    let mut span = match fin {
+        Some(f) => f.end.max(span_of(&f.runs, f.end)),
+        None => span_of(&drawn, now),
+    };
+    if let Some(pinned) = &state.pinned {
+        for r in &pinned.runs {
+            span = span.max(r.trace.makespan().unwrap_or_default());
+            drawn.push(RunSnapshot {
+                label: r.label.clone(),
+                // Scrubbing cuts the pinned runs at the same instant; at
+                // the end of the current run they are shown whole.
+                trace: match fin {
+                    Some(f) if f.playhead < f.end => r.trace.until(f.playhead),
+                    _ => r.trace.clone(),
+                },
+            });
+        }
+    }
+    let selected = fin.and_then(|f| {
+        let events = f.events(&state.filter);
+        let current = f.current(&events)?;
+        let r = events[current];
+        let trace = &f.runs.get(r.run)?.trace;
+        let task = trace.task_name(trace.events().get(r.index)?.task).to_string();
+        Some((r, task))
+    });
+    let lit = selected.as_ref().and_then(|(r, _)| {
+        let trace = &fin?.runs.get(r.run)?.trace;
+        let site = await_site(trace, r.index)?;
+        demos::shown_line(slug, &site.file, site.line)
+    });
+    let on_pick = {
+        let state = state.clone();
+        Callback::from(move |(run, task, at): (usize, String, Duration)| {
+            let Some(f) = state.finished() else { return };
+            let Some(snap) = f.runs.get(run) else { return };
+            let events = snap.trace.events();
+            let pick = events
+                .iter()
+                .enumerate()
+                .filter(|(_, e)| snap.trace.task_name(e.task) == task)
+                .min_by_key(|(_, e)| e.at.abs_diff(at))
+                .map(|(i, _)| i);
+            if let Some(index) = pick {
+                state.dispatch(Action::Select(EventRef { run, index }));
+            }
+        })
+    };
+    let on_pan = {
+        let state = state.clone();
+        Callback::from(move |d: f64| state.dispatch(Action::Pan(d)))
+    };
+    let on_zoom = {
+        let state = state.clone();
+        Callback::from(move |f: f64| state.dispatch(Action::Zoom(f)))
+    };
+    let on_seek = {
+        let state = state.clone();
+        Callback::from(move |e: InputEvent| {
+            let v = e.target_unchecked_into::<HtmlInputElement>().value_as_number();
+            if v.is_finite() {
+                state.dispatch(Action::Seek(crate::browser_env::ms_to_duration(v)));
+            }
+        })
+    };
+    let on_speed = {
+        let state = state.clone();
+        Callback::from(move |e: Event| {
+            let v = e.target_unchecked_into::<HtmlSelectElement>().value();
+            if let Ok(i) = v.parse::<usize>() {
+                state.dispatch(Action::Speed(i));
+            }
+        })
+    };
+    let on_seed = {
+        let state = state.clone();
+        Callback::from(move |e: InputEvent| {
+            state.dispatch(Action::EditSeed(e.target_unchecked_into::<HtmlInputElement>().value()))
+        })
+    };
+    let share_link = {
+        let base = web_sys::window()
+            .and_then(|w| w.location().href().ok())
+            .map(|h| h.split('#').next().unwrap_or_default().to_string())
+            .unwrap_or_default();
+        format!("{base}{}", Route::demo_hash(slug, &state.form.query()))
+    };
+    let on_copy = {
+        let (link, notice) = (share_link.clone(), notice.clone());
+        Callback::from(move |_: MouseEvent| {
+            let copied = web_sys::window().map(|w| w.navigator().clipboard().write_text(&link));
+            notice.set(Some(if copied.is_some() {
+                lang.t("Link copied").to_string()
+            } else {
+                link.clone()
+            }));
+        })
+    };
+    let on_chrome = {
+        let state = state.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(f) = state.finished() {
+                let titled: Vec<(String, &asyncscope_core::Trace)> = f
+                    .runs
+                    .iter()
+                    .map(|r| (format!("{slug}: {}", r.label), &r.trace))
+                    .collect();
+                let refs: Vec<(&str, &asyncscope_core::Trace)> = titled.iter().map(|(l, t)| (l.as_str(), *t)).collect();
+                download(
+                    &format!("asyncscope-{slug}.json"),
+                    "application/json",
+                    &export::chrome_traces(&refs),
+                );
+            }
+        })
+    };
+    let on_svg = {
+        let state = state.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(f) = state.finished() {
+                let runs: Vec<(String, asyncscope_core::Trace)> =
+                    f.runs.iter().map(|r| (r.label.clone(), r.trace.clone())).collect();
+                let end = crate::timeline::axis(f.end).end;
+                let svg = crate::timeline::svg(&runs, &Scale::of(end, state.view));
+                download(&format!("asyncscope-{slug}.svg"), "image/svg+xml", &svg);
+            }
+        })
+    };
+    let on_filter = {
+        let state = state.clone();
+        Callback::from(move |f: LogFilter| state.dispatch(Action::Filter(f)))
+    };
+    let on_select = {
+        let state = state.clone();
+        Callback::from(move |r: EventRef| state.dispatch(Action::Select(r)))
+    };
+    let seed_error = state.form.seed().err();
+    let valid = state.form.is_valid();
 
     html! {
         <div class="runner" data-state={run_state}>
             <form class="params" onsubmit={on_run} novalidate=true>
-                { for specs.iter().enumerate().map(|(i, spec)| field(&state, i, spec)) }
+                { for specs.iter().enumerate().map(|(i, spec)| field(&state, i, spec, lang)) }
+                <div class={classes!("field", "seed", seed_error.is_some().then_some("invalid"))}>
+                    <label for="param-seed">{ lang.t("Seed") }<span class="range">{ "0 – 18446744073709551615" }</span></label>
+                    <input id="param-seed" name="seed" type="text" inputmode="numeric" value={state.form.seed.clone()}
+                           aria-invalid={seed_error.is_some().then_some("true")} aria-describedby="param-seed-error" oninput={on_seed} />
+                    <p class="error" id="param-seed-error" aria-live="polite">{ seed_error.unwrap_or_default() }</p>
+                </div>
                 { for state.form.unknown.iter().map(|m| html! { <p class="note">{ m.clone() }</p> }) }
                 <div class="buttons">
-                    <button type="submit" class="primary" disabled={running || !state.form.is_valid()}>{ "Run" }</button>
-                    <button type="button" onclick={on_cancel} disabled={!running}>{ "Cancel" }</button>
+                    <button type="submit" id="run" class="primary" disabled={running || !valid}>{ lang.t("Run") }</button>
+                    <button type="button" id="run-virtual" onclick={on_virtual} disabled={running || !valid}>{ lang.t("Run in virtual time") }</button>
+                    <button type="button" id="cancel" onclick={on_cancel} disabled={!running}>{ lang.t("Cancel") }</button>
+                    <button type="button" id="replay" onclick={dispatch(|| Action::Replay)} disabled={fin.is_none()}>{ lang.t("Replay") }</button>
                 </div>
             </form>
-            if *lab == Lab::Unreachable && demos::sends_requests(props.entry.slug, &state.form.pairs()) {
+            if *lab == Lab::Unreachable && demos::sends_requests(slug, &state.form.pairs()) {
                 <p class="notice" data-notice="no-lab" role="note">
-                    <strong>{ "No lab server answers here." }</strong>
+                    <strong>{ lang.t("No lab server answers here.") }</strong>
                     { " Requests go to the simulated lab instead: the same API, with its delays on this page's real clock. To send real requests, serve the page with " }
                     <code>{ "cargo xtask serve" }</code>{ " and choose the real network." }
                 </p>
             }
             <p class="status" role="status" aria-live="polite">{ status }</p>
-            if !runs.is_empty() {
-                <Timeline runs={runs} now={now} finished={finished} />
+            if let Some(text) = (*notice).clone() {
+                <p class="notice" data-notice="page" role="note">{ text }</p>
             }
-            <details class="code" open=true>
-                <summary>{ "The Rust code this demo runs" }</summary>
-                <pre><code>{ code }</code></pre>
-            </details>
+            if let Some(f) = fin {
+                <div class="toolbar" role="toolbar" aria-label="Playback">
+                    <button type="button" id="step-back" onclick={dispatch(|| Action::Step(false))} aria-label={lang.t("Previous event")} title={lang.t("Previous event")}>{ "◀" }</button>
+                    <button type="button" id="play" onclick={dispatch(|| Action::TogglePlay)} aria-label={if f.playing { lang.t("Pause") } else { lang.t("Play") }}>
+                        { if f.playing { "❚❚" } else { "▶" } }
+                    </button>
+                    <button type="button" id="step-forward" onclick={dispatch(|| Action::Step(true))} aria-label={lang.t("Next event")} title={lang.t("Next event")}>{ "▶|" }</button>
+                    <label class="scrub">
+                        <span class="visually-hidden">{ lang.t("Playhead") }</span>
+                        <input id="playhead" type="range" min="0" max={format!("{:.3}", f.end.as_secs_f64() * 1000.0)} step="any"
+                               value={format!("{:.3}", f.playhead.as_secs_f64() * 1000.0)} oninput={on_seek}
+                               aria-valuetext={format_ms(f.playhead.as_secs_f64() * 1000.0)} />
+                    </label>
+                    <output class="playhead-time" for="playhead" data-metric="playhead_ms">{ f.playhead.as_millis() }</output>
+                    <label>
+                        <span class="visually-hidden">{ lang.t("Speed") }</span>
+                        <select id="speed" aria-label={lang.t("Speed")} onchange={on_speed}>
+                            { for SPEEDS.iter().enumerate().map(|(i, s)| html! {
+                                <option value={i.to_string()} selected={i == state.speed}>{ format!("{s}×") }</option>
+                            }) }
+                        </select>
+                    </label>
+                    <span class="sep" aria-hidden="true"></span>
+                    <button type="button" id="zoom-in" onclick={dispatch(|| Action::Zoom(0.5))} aria-label={lang.t("Zoom in")} title={lang.t("Zoom in")}>{ "+" }</button>
+                    <button type="button" id="zoom-out" onclick={dispatch(|| Action::Zoom(2.0))} aria-label={lang.t("Zoom out")} title={lang.t("Zoom out")}>{ "−" }</button>
+                    <button type="button" id="zoom-reset" onclick={dispatch(|| Action::ResetView)}>{ lang.t("Whole run") }</button>
+                    <span class="sep" aria-hidden="true"></span>
+                    if state.pinned.is_some() {
+                        <button type="button" id="unpin" onclick={dispatch(|| Action::Unpin)}>{ lang.t("Unpin") }</button>
+                    } else {
+                        <button type="button" id="pin" onclick={dispatch(|| Action::Pin)}>{ lang.t("Pin for comparison") }</button>
+                    }
+                    <button type="button" id="copy-link" onclick={on_copy}>{ lang.t("Copy link") }</button>
+                    <button type="button" id="download-trace" onclick={on_chrome}>{ lang.t("Download trace (Perfetto)") }</button>
+                    <button type="button" id="download-svg" onclick={on_svg}>{ lang.t("Download SVG") }</button>
+                </div>
+                <p class="share"><label for="share-link">{ lang.t("Copy link") }</label>
+                    <input id="share-link" type="text" readonly=true value={share_link.clone()} /></p>
+                <p class="hint">{ lang.t("Keyboard: space plays or pauses, ← → step through events, + and − zoom.") }</p>
+            }
+            if !drawn.is_empty() {
+                <Timeline runs={drawn} now={now} span={span} finished={finished} view={state.view}
+                          playhead={fin.map(|f| f.playhead)}
+                          selected={selected.as_ref().map(|(r, t)| (r.run, t.clone()))}
+                          on_pick={on_pick} on_pan={on_pan} on_zoom={on_zoom} />
+            }
+            <div class="panes">
+                <CodeView slug={slug} lit={lit} />
+                if let Some(f) = fin {
+                    <EventLog slug={slug} finished={f.clone()} filter={state.filter.clone()} on_filter={on_filter} on_select={on_select} />
+                }
+            </div>
+            if let Some(f) = fin {
+                { times_table(f, lang) }
+            }
         </div>
     }
 }
 
-fn field(state: &UseReducerHandle<DemoState>, index: usize, spec: &ParamSpec) -> Html {
+/// Per task, time running versus waiting.
+fn times_table(f: &crate::state::Finished, lang: Lang) -> Html {
+    html! {
+        <details class="times">
+            <summary>{ lang.t("Time per task") }</summary>
+            { for f.runs.iter().map(|run| {
+                let rows = task_times(&run.trace, f.end);
+                html! {
+                    <table data-run={run.label.clone()}>
+                        <caption>{ run.label.clone() }</caption>
+                        <thead><tr>
+                            <th scope="col">{ lang.t("task") }</th>
+                            <th scope="col">{ lang.t("running") }</th>
+                            <th scope="col">{ lang.t("waiting") }</th>
+                            <th scope="col">{ lang.t("not started") }</th>
+                        </tr></thead>
+                        <tbody>
+                            { for rows.iter().map(|r| html! {
+                                <tr data-task={r.name.clone()}>
+                                    <th scope="row">{ r.name.clone() }</th>
+                                    <td>{ format_ms(r.running.as_secs_f64() * 1000.0) }</td>
+                                    <td>{ format_ms(r.waiting.as_secs_f64() * 1000.0) }</td>
+                                    <td>{ format_ms(r.not_started.as_secs_f64() * 1000.0) }</td>
+                                </tr>
+                            }) }
+                        </tbody>
+                    </table>
+                }
+            }) }
+        </details>
+    }
+}
+
+fn field(state: &UseReducerHandle<DemoState>, index: usize, spec: &ParamSpec, lang: Lang) -> Html {
     let id = format!("param-{}", spec.name);
     let error_id = format!("{id}-error");
     let value = state.form.values.get(index).cloned().unwrap_or_default();
@@ -317,7 +705,7 @@ fn field(state: &UseReducerHandle<DemoState>, index: usize, spec: &ParamSpec) ->
     };
     html! {
         <div class={classes!("field", error.is_some().then_some("invalid"))}>
-            <label for={id}>{ spec.label }<span class="range">{ spec.allowed() }</span></label>
+            <label for={id}>{ lang.t(spec.label) }<span class="range">{ spec.allowed() }</span></label>
             { control }
             <p class="error" id={error_id} aria-live="polite">{ error.unwrap_or_default() }</p>
         </div>

@@ -2,6 +2,8 @@
 //! through props; state lives in [`crate::state`].
 
 pub mod app;
+pub mod code_view;
 pub mod demo_page;
+pub mod event_log;
 pub mod home;
 pub mod timeline;

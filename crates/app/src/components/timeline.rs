@@ -1,26 +1,54 @@
-//! The timeline: per run, one lane per task on a time axis shared by all runs,
-//! with the run's figures above its lanes.
+//! The timeline: per run, its figures, one lane per task on a time axis
+//! shared by all runs, step charts of what is in flight and of each
+//! resource, marks for wakes, retries, deadlines and cancels, and the
+//! playhead. Long runs draw only the lanes in view (virtualized); the axis
+//! zooms and pans with the wheel, a drag, touch, or the keyboard.
 
 use std::time::Duration;
 
 use asyncscope_core::trace::{EventKind, Outcome, RequestSpan, SegmentState, on_wire_peak};
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::state::RunSnapshot;
-use crate::timeline::{Axis, axis, lanes};
+use crate::components::app::use_lang;
+use crate::i18n::Lang;
+use crate::state::{RunSnapshot, View};
+use crate::timeline::{LaneVm, Scale, deadlines, format_ms, lanes, tracks};
 
 /// Props of [`Timeline`].
 #[derive(Properties, PartialEq)]
 pub struct TimelineProps {
-    /// The runs to draw.
+    /// The runs to draw, as they are at `now`.
     pub runs: Vec<RunSnapshot>,
-    /// Time since the runs started (open segments end here).
+    /// The instant drawn (open segments end here).
     pub now: Duration,
+    /// The length of the whole axis (it does not move while scrubbing).
+    pub span: Duration,
     /// True once the runs are over.
     pub finished: bool,
+    /// The part of the axis in view.
+    #[prop_or_default]
+    pub view: View,
+    /// The playhead, when scrubbing a finished run.
+    #[prop_or_default]
+    pub playhead: Option<Duration>,
+    /// `(run index, task)` to highlight: the selected event's.
+    #[prop_or_default]
+    pub selected: Option<(usize, String)>,
+    /// A lane was clicked: run index, task, and the instant under the pointer.
+    #[prop_or_default]
+    pub on_pick: Callback<(usize, String, Duration)>,
+    /// Pan by a fraction of the span in view.
+    #[prop_or_default]
+    pub on_pan: Callback<f64>,
+    /// Zoom by a factor (below 1 zooms in).
+    #[prop_or_default]
+    pub on_zoom: Callback<f64>,
 }
 
-const STATES: [(SegmentState, &str); 5] = [
+/// The states, in legend order, with their explanation.
+pub const STATES: [(SegmentState, &str); 6] = [
+    (SegmentState::Created, "created: built, not polled yet"),
     (SegmentState::Polled, "polled: the future's code is running"),
     (SegmentState::Sleeping, "sleeping: pending on its timer"),
     (SegmentState::WaitingPermit, "permit: waiting for a semaphore permit"),
@@ -39,24 +67,96 @@ const PHASES: [(&str, &str); 4] = [
     ("receiving", "receiving: the response arriving"),
 ];
 
+const MARKS: [(&str, &str); 3] = [
+    ("wake", "wake: something woke the task"),
+    ("retry", "retry: another attempt starts"),
+    ("deadline", "deadline: a timeout's time limit passed"),
+];
+
+/// Lane height in pixels (fixed, so long runs can draw only what is in view).
+pub const ROW_PX: f64 = 26.0;
+/// Above this many lanes a run's lanes scroll and only those in view exist.
+pub const VIRTUAL_ABOVE: usize = 40;
+
+/// The axis end for runs drawn until `now`: the last end of any run.
+pub fn span_of(runs: &[RunSnapshot], now: Duration) -> Duration {
+    runs.iter()
+        .map(|r| r.trace.makespan().unwrap_or(now))
+        .fold(now, Duration::max)
+}
+
 /// Draws the runs on one shared axis.
 #[component]
 pub fn Timeline(props: &TimelineProps) -> Html {
-    let span = props
-        .runs
-        .iter()
-        .map(|r| r.trace.makespan().unwrap_or(props.now))
-        .fold(props.now, Duration::max);
-    let axis = axis(span);
+    let lang = use_lang();
+    let axis = crate::timeline::axis(props.span);
+    let scale = Scale::of(axis.end, props.view);
+    let drag = use_mut_ref(|| None::<f64>);
+    let onpointerdown = {
+        let drag = drag.clone();
+        Callback::from(move |e: PointerEvent| {
+            if e.button() == 0 && e.pointer_type() != "mouse" || e.shift_key() {
+                *drag.borrow_mut() = Some(f64::from(e.client_x()));
+            }
+        })
+    };
+    let onpointermove = {
+        let (drag, on_pan) = (drag.clone(), props.on_pan.clone());
+        Callback::from(move |e: PointerEvent| {
+            let Some(last) = *drag.borrow() else { return };
+            let width = e
+                .current_target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .map_or(1.0, |el| el.get_bounding_client_rect().width().max(1.0));
+            let x = f64::from(e.client_x());
+            on_pan.emit(-(x - last) / width);
+            *drag.borrow_mut() = Some(x);
+        })
+    };
+    let onpointerup = {
+        let drag = drag.clone();
+        Callback::from(move |_: PointerEvent| *drag.borrow_mut() = None)
+    };
+    let onwheel = {
+        let (on_pan, on_zoom) = (props.on_pan.clone(), props.on_zoom.clone());
+        Callback::from(move |e: WheelEvent| {
+            if e.ctrl_key() || e.meta_key() {
+                e.prevent_default();
+                on_zoom.emit(if e.delta_y() > 0.0 { 1.25 } else { 0.8 });
+            } else if e.shift_key() || e.delta_x().abs() > e.delta_y().abs() {
+                let delta = if e.delta_x().abs() > e.delta_y().abs() {
+                    e.delta_x()
+                } else {
+                    e.delta_y()
+                };
+                on_pan.emit(delta / 800.0);
+            }
+        })
+    };
+    let has_timing = props.runs.iter().any(|r| {
+        r.trace
+            .events()
+            .iter()
+            .any(|e| matches!(e.kind, EventKind::RequestTiming { .. }))
+    });
     html! {
-        <div class="timeline">
-            { for props.runs.iter().map(|run| html! { <RunView run={run.clone()} axis={axis.clone()} now={props.now} finished={props.finished} /> }) }
-            <ul class="legend" aria-label="Legend">
+        <div class="timeline" onwheel={onwheel} onpointerdown={onpointerdown} onpointermove={onpointermove}
+             onpointerup={onpointerup.clone()} onpointerleave={onpointerup}>
+            { for props.runs.iter().enumerate().map(|(i, run)| html! {
+                <RunView run={run.clone()} index={i} scale={scale} now={props.now} finished={props.finished}
+                         playhead={props.playhead}
+                         selected={props.selected.as_ref().filter(|(r, _)| *r == i).map(|(_, t)| t.clone())}
+                         on_pick={props.on_pick.clone()} />
+            }) }
+            <ul class="legend" aria-label={lang.t("Legend")}>
                 { for STATES.iter().map(|(state, text)| html! {
-                    <li><span class={classes!("swatch", format!("seg-{}", state.as_str()))} aria-hidden="true"></span>{ *text }</li>
+                    <li><span class={classes!("swatch", format!("seg-{}", state.as_str()))} aria-hidden="true"></span>{ lang.t(text) }</li>
                 }) }
-                <li><span class="swatch outcome-cancelled" aria-hidden="true"></span>{ "cancelled: dropped before it completed" }</li>
-                if props.runs.iter().any(|r| r.trace.events().iter().any(|e| matches!(e.kind, EventKind::RequestTiming { .. }))) {
+                <li><span class="swatch outcome-cancelled" aria-hidden="true"></span>{ lang.t("cancelled: dropped before it completed") }</li>
+                { for MARKS.iter().map(|(kind, text)| html! {
+                    <li><span class="mark-swatch" aria-hidden="true"><span class={classes!("mark", format!("mark-{kind}"))}></span></span>{ *text }</li>
+                }) }
+                if has_timing {
                     { for PHASES.iter().map(|(name, text)| html! {
                         <li><span class={classes!("swatch", "phase-swatch", format!("phase-{name}"))} aria-hidden="true"></span>{ *text }</li>
                     }) }
@@ -68,7 +168,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
 
 /// Request figures, for runs that sent requests: answered with a success,
 /// with an HTTP error, and (in the browser) the most on the wire at once.
-fn requests_metrics(requests: &[RequestSpan]) -> Html {
+fn requests_metrics(requests: &[RequestSpan], lang: Lang) -> Html {
     if requests.is_empty() {
         return Html::default();
     }
@@ -83,13 +183,13 @@ fn requests_metrics(requests: &[RequestSpan]) -> Html {
     let on_wire = on_wire_peak(requests);
     html! {
         <>
-            <div><dt>{ "requests ok" }</dt><dd><span data-metric="requests_ok">{ ok }</span>{ format!("/{}", requests.len()) }</dd></div>
+            <div><dt>{ lang.t("requests ok") }</dt><dd><span data-metric="requests_ok">{ ok }</span>{ format!("/{}", requests.len()) }</dd></div>
             if !http_errors.is_empty() {
-                <div><dt>{ "HTTP errors" }</dt><dd><span data-metric="http_errors">{ http_errors.join(", ") }</span></dd></div>
+                <div><dt>{ lang.t("HTTP errors") }</dt><dd><span data-metric="http_errors">{ http_errors.join(", ") }</span></dd></div>
             }
             if on_wire > 0 {
                 <div title="Measured with the Resource Timing API: from the request going out to the last byte. Browsers open at most 6 connections per HTTP/1.1 origin.">
-                    <dt>{ "on the wire at once" }</dt><dd><span data-metric="max_on_wire">{ on_wire }</span></dd>
+                    <dt>{ lang.t("on the wire at once") }</dt><dd><span data-metric="max_on_wire">{ on_wire }</span></dd>
                 </div>
             }
         </>
@@ -114,78 +214,165 @@ fn progress(requests: &[RequestSpan]) -> Html {
 #[derive(Properties, PartialEq)]
 struct RunViewProps {
     run: RunSnapshot,
-    axis: Axis,
+    index: usize,
+    scale: Scale,
     now: Duration,
     finished: bool,
+    playhead: Option<Duration>,
+    selected: Option<String>,
+    on_pick: Callback<(usize, String, Duration)>,
+}
+
+fn lane_html(lane: &LaneVm, selected: bool, onclick: Callback<MouseEvent>) -> Html {
+    let outcome = lane.outcome.map_or("running", Outcome::as_str);
+    html! {
+        <li class={classes!("lane", format!("outcome-{outcome}"), selected.then_some("selected"))}
+            data-task={lane.name.clone()} data-outcome={outcome}>
+            <span class="lane-name" title={lane.name.clone()}>{ lane.name.clone() }</span>
+            <span class="lane-track" onclick={onclick}>
+                { for lane.segments.iter().map(|s| html! {
+                    <span class={classes!("seg", format!("seg-{}", s.state.as_str()))}
+                          style={format!("left:{:.3}%;width:{:.3}%", s.left, s.width)}
+                          title={s.title.clone()} data-state={s.state.as_str()}>
+                        if s.width > 12.0 { <span class="seg-label">{ s.state.as_str() }</span> }
+                    </span>
+                }) }
+                { for lane.phases.iter().map(|p| html! {
+                    <span class={classes!("phase", format!("phase-{}", p.name))}
+                          style={format!("left:{:.3}%;width:{:.3}%", p.left, p.width)}
+                          title={p.title.clone()}></span>
+                }) }
+                { for lane.marks.iter().map(|m| html! {
+                    <span class={classes!("mark", format!("mark-{}", m.kind))} style={format!("left:{:.3}%", m.left)}
+                          title={m.title.clone()} data-mark={m.kind}></span>
+                }) }
+            </span>
+            <span class="lane-outcome">{ outcome }</span>
+        </li>
+    }
 }
 
 #[component]
 fn RunView(props: &RunViewProps) -> Html {
+    let lang = use_lang();
     let trace = &props.run.trace;
-    let lanes = lanes(trace, props.now, props.axis.end);
+    let scroll = use_state(|| 0.0f64);
+    let lanes = lanes(trace, props.now, &props.scale);
     let count = |o: Outcome| lanes.iter().filter(|l| l.outcome == Some(o)).count();
     let makespan = if props.finished { trace.makespan() } else { None };
     let requests = trace.requests();
+    let tracks = tracks(trace, &props.scale, props.now);
+    let lines = deadlines(trace, &props.scale);
+    let virtual_lanes = lanes.len() > VIRTUAL_ABOVE;
+    let (first, last) = if virtual_lanes {
+        let first = ((*scroll / ROW_PX) as usize).saturating_sub(5);
+        (first, (first + 30).min(lanes.len()))
+    } else {
+        (0, lanes.len())
+    };
+    let onscroll = {
+        let scroll = scroll.clone();
+        Callback::from(move |e: Event| {
+            scroll.set(f64::from(e.target_unchecked_into::<web_sys::Element>().scroll_top()))
+        })
+    };
+    let pick = |name: String| {
+        let (on_pick, index, scale) = (props.on_pick.clone(), props.index, props.scale);
+        Callback::from(move |e: MouseEvent| {
+            let Some(el) = e.current_target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else {
+                return;
+            };
+            let rect = el.get_bounding_client_rect();
+            let share = ((f64::from(e.client_x()) - rect.left()) / rect.width().max(1.0)).clamp(0.0, 1.0);
+            let at = scale.from + scale.to.saturating_sub(scale.from).mul_f64(share);
+            on_pick.emit((index, name.clone(), at));
+        })
+    };
+    let playhead = props
+        .playhead
+        .filter(|p| props.scale.shows(*p, *p))
+        .map(|p| props.scale.pct(p));
     html! {
-        <section class="run" data-run={props.run.label} aria-label={format!("{} run", props.run.label)}>
+        <section class="run" data-run={props.run.label.clone()} aria-label={format!("{} run", props.run.label)}>
             <header class="run-head">
-                <h3>{ props.run.label }</h3>
+                <h3>{ props.run.label.clone() }</h3>
                 <dl class="metrics">
                     <div>
-                        <dt>{ "makespan" }</dt>
+                        <dt>{ lang.t("makespan") }</dt>
                         <dd>
                             if let Some(m) = makespan {
                                 <span data-metric="makespan_ms">{ m.as_millis() }</span>{ " ms" }
                             } else if props.finished {
                                 { "—" }
                             } else {
-                                { format!("{} ms so far", props.now.as_millis()) }
+                                { format!("{} ms {}", props.now.as_millis(), lang.t("so far")) }
                             }
                         </dd>
                     </div>
-                    <div><dt>{ "max in flight" }</dt><dd><span data-metric="max_in_flight">{ trace.max_in_flight() }</span></dd></div>
-                    <div><dt>{ "ok" }</dt><dd><span data-metric="tasks_ok">{ count(Outcome::Ok) }</span></dd></div>
-                    if count(Outcome::Error) > 0 {
-                        <div><dt>{ "failed" }</dt><dd><span data-metric="tasks_error">{ count(Outcome::Error) }</span></dd></div>
-                    }
-                    if count(Outcome::Timeout) > 0 {
-                        <div><dt>{ "timed out" }</dt><dd><span data-metric="tasks_timeout">{ count(Outcome::Timeout) }</span></dd></div>
-                    }
-                    <div><dt>{ "cancelled" }</dt><dd><span data-metric="tasks_cancelled">{ count(Outcome::Cancelled) }</span></dd></div>
-                    { requests_metrics(&requests) }
+                    <div><dt>{ lang.t("max in flight") }</dt><dd><span data-metric="max_in_flight">{ trace.max_in_flight() }</span></dd></div>
+                    <div><dt>{ lang.t("ok") }</dt><dd><span data-metric="tasks_ok">{ count(Outcome::Ok) }</span></dd></div>
+                    <div><dt>{ lang.t("failed") }</dt><dd><span data-metric="tasks_failed">{ count(Outcome::Error) }</span></dd></div>
+                    <div><dt>{ lang.t("cancelled") }</dt><dd><span data-metric="tasks_cancelled">{ count(Outcome::Cancelled) }</span></dd></div>
+                    <div><dt>{ lang.t("timed out") }</dt><dd><span data-metric="tasks_timeout">{ count(Outcome::Timeout) }</span></dd></div>
+                    { requests_metrics(&requests, lang) }
                 </dl>
             </header>
             { progress(&requests) }
-            <div class="axis" aria-hidden="true">
-                { for props.axis.ticks.iter().map(|t| html! {
-                    <span class="tick" style={format!("left:{:.3}%", t.pct)}>{ t.label.clone() }</span>
-                }) }
-            </div>
-            <ol class="lanes">
-                { for lanes.iter().map(|lane| {
-                    let outcome = lane.outcome.map_or("running", Outcome::as_str);
-                    html! {
-                        <li class={classes!("lane", format!("outcome-{outcome}"))} data-task={lane.name.clone()} data-outcome={outcome}>
-                            <span class="lane-name">{ lane.name.clone() }</span>
-                            <span class="lane-track">
-                                { for lane.segments.iter().map(|s| html! {
-                                    <span class={classes!("seg", format!("seg-{}", s.state.as_str()))}
-                                          style={format!("left:{:.3}%;width:{:.3}%", s.left, s.width)}
-                                          title={s.title.clone()}>
-                                        if s.width > 12.0 { <span class="seg-label">{ s.state.as_str() }</span> }
-                                    </span>
-                                }) }
-                                { for lane.phases.iter().map(|p| html! {
-                                    <span class={classes!("phase", format!("phase-{}", p.name))}
-                                          style={format!("left:{:.3}%;width:{:.3}%", p.left, p.width)}
-                                          title={p.title.clone()}></span>
-                                }) }
-                            </span>
-                            <span class="lane-outcome">{ outcome }</span>
-                        </li>
+            <div class="plot">
+                <div class="axis" aria-hidden="true">
+                    { for props.scale.ticks().iter().map(|t| html! {
+                        <span class="tick" style={format!("left:{:.3}%", t.pct)}>{ t.label.clone() }</span>
+                    }) }
+                </div>
+                <ol class={classes!("lanes", virtual_lanes.then_some("scroll"))} onscroll={onscroll}
+                    aria-label={format!("{} lanes", lanes.len())} data-lanes={lanes.len().to_string()}>
+                    if virtual_lanes {
+                        <li class="spacer" aria-hidden="true" style={format!("height:{}px", first as f64 * ROW_PX)}></li>
                     }
-                }) }
-            </ol>
+                    { for lanes[first..last].iter().map(|lane| {
+                        let selected = props.selected.as_deref() == Some(lane.name.as_str());
+                        lane_html(lane, selected, pick(lane.name.clone()))
+                    }) }
+                    if virtual_lanes {
+                        <li class="spacer" aria-hidden="true" style={format!("height:{}px", (lanes.len() - last) as f64 * ROW_PX)}></li>
+                    }
+                </ol>
+                <div class="tracks">
+                    { for tracks.iter().map(|t| {
+                        let y = |v: u32| 100.0 - f64::from(v) / f64::from(t.max) * 100.0;
+                        let end_x = props.scale.pct(props.now);
+                        let mut path = String::from("M0,100 ");
+                        let mut prev: Option<u32> = None;
+                        for (x, v) in &t.points {
+                            if let Some(p) = prev {
+                                path.push_str(&format!("L{x:.3},{:.2} ", y(p)));
+                            }
+                            path.push_str(&format!("L{x:.3},{:.2} ", y(*v)));
+                            prev = Some(*v);
+                        }
+                        if let Some(p) = prev {
+                            path.push_str(&format!("L{end_x:.3},{:.2} L{end_x:.3},100 Z", y(p)));
+                        }
+                        html! {
+                            <div class={classes!("track", format!("track-{}", t.kind))} data-track={t.kind}>
+                                <span class="track-name">{ t.label.clone() }<span class="track-peak">{ format!(" (peak {})", t.peak) }</span></span>
+                                <svg class="track-plot" viewBox="0 0 100 100" preserveAspectRatio="none" role="img"
+                                     aria-label={format!("{}: peak {}", t.label, t.peak)}>
+                                    <path d={path} vector-effect="non-scaling-stroke" />
+                                </svg>
+                            </div>
+                        }
+                    }) }
+                </div>
+                <div class="overlay" aria-hidden="true">
+                    { for lines.iter().map(|x| html! {
+                        <span class="deadline-line" style={format!("left:{x:.3}%")} title="a timeout's deadline passed"></span>
+                    }) }
+                    if let Some(x) = playhead {
+                        <span class="playhead" style={format!("left:{x:.3}%")} title={format!("playhead {}", format_ms(props.now.as_secs_f64() * 1000.0))}></span>
+                    }
+                </div>
+            </div>
         </section>
     }
 }

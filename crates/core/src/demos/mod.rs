@@ -65,6 +65,8 @@ pub struct Started<E: Env> {
 /// One demo module's entry points, by slug.
 struct Module {
     slug: &'static str,
+    /// The module's file, as it ends the paths the compiler records.
+    file: &'static str,
     specs: &'static [ParamSpec],
     source: &'static str,
     about: &'static About,
@@ -73,7 +75,13 @@ struct Module {
 macro_rules! modules {
     ($($m:ident),* $(,)?) => {
         const MODULES: &[Module] = &[
-            $( Module { slug: $m::SLUG, specs: &$m::SPECS, source: $m::SOURCE, about: &$m::ABOUT }, )*
+            $( Module {
+                slug: $m::SLUG,
+                file: concat!("demos/", stringify!($m), ".rs"),
+                specs: &$m::SPECS,
+                source: $m::SOURCE,
+                about: &$m::ABOUT,
+            }, )*
         ];
 
         /// Validates `pairs` for the demo `slug` and prepares it on `env`.
@@ -178,6 +186,19 @@ pub fn shown_first_line(slug: &str) -> Option<u32> {
     shown(module(slug)?.source).map(|(_, line)| line)
 }
 
+/// The line of [`shown_source`] (from 1) that a trace's await site names,
+/// if the site is in that part of the demo's file.
+pub fn shown_line(slug: &str, file: &str, line: u32) -> Option<u32> {
+    let m = module(slug)?;
+    let normalized = file.replace('\\', "/");
+    if !normalized.ends_with(m.file) {
+        return None;
+    }
+    let (text, first) = shown(m.source)?;
+    let n = u32::try_from(text.lines().count()).ok()?;
+    (first..first + n).contains(&line).then(|| line - first + 1)
+}
+
 fn shown(source: &'static str) -> Option<(&'static str, u32)> {
     let start = source.find(SHOWN_START)? + SHOWN_START.len();
     let end = start + source[start..].find(SHOWN_END)?;
@@ -273,6 +294,24 @@ mod tests {
             }
             assert!(a.asyncio.contains("async def"), "{}", m.slug);
         }
+    }
+
+    #[test]
+    fn await_sites_map_to_lines_of_the_shown_code() {
+        use crate::VirtualRuntime;
+        let rt = VirtualRuntime::new();
+        let started = start("semaphore", rt.env(), &[]).expect("valid").expect("demo");
+        rt.block_on(started.work).expect("runs");
+        let trace = started.runs[0].1.snapshot();
+        let code: Vec<&str> = shown_source("semaphore").expect("code").lines().collect();
+        let lit: Vec<&str> = trace
+            .sites()
+            .iter()
+            .filter_map(|s| shown_line("semaphore", &s.file, s.line))
+            .map(|l| code[l as usize - 1].trim())
+            .collect();
+        assert!(lit.contains(&"let _permit = semaphore.acquire().await;"), "{lit:?}");
+        assert_eq!(shown_line("semaphore", "crates/core/src/demos/gather.rs", 150), None);
     }
 
     #[test]

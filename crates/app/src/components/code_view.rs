@@ -1,0 +1,84 @@
+//! The code view: the demo's real Rust source, with the line of the current
+//! await point lit, and the same idea in Python's asyncio.
+
+use asyncscope_core::demos;
+use yew::prelude::*;
+
+use crate::components::app::{rich, use_lang};
+
+/// Props of [`CodeView`].
+#[derive(Properties, PartialEq)]
+pub struct CodeViewProps {
+    /// The demo.
+    pub slug: &'static str,
+    /// The line of the shown Rust code to light (from 1).
+    #[prop_or_default]
+    pub lit: Option<u32>,
+}
+
+/// Which tab is open.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Tab {
+    Rust,
+    Asyncio,
+}
+
+/// Tabs for the Rust code and its asyncio twin.
+#[component]
+pub fn CodeView(props: &CodeViewProps) -> Html {
+    let lang = use_lang();
+    let tab = use_state(|| Tab::Rust);
+    let code = demos::shown_source(props.slug).unwrap_or_default();
+    let about = demos::about(props.slug);
+    let select = |t: Tab| {
+        let tab = tab.clone();
+        Callback::from(move |_: MouseEvent| tab.set(t))
+    };
+    let onkeydown = {
+        let tab = tab.clone();
+        Callback::from(move |e: KeyboardEvent| match e.key().as_str() {
+            "ArrowLeft" | "ArrowRight" => {
+                e.prevent_default();
+                e.stop_propagation();
+                tab.set(if *tab == Tab::Rust { Tab::Asyncio } else { Tab::Rust });
+            }
+            _ => {}
+        })
+    };
+    let tab_button = |t: Tab, id: &'static str, label: &'static str| {
+        let on = *tab == t;
+        html! {
+            <button type="button" role="tab" id={id} aria-selected={on.to_string()} tabindex={if on { "0" } else { "-1" }}
+                    aria-controls="code-panel" onclick={select(t)}>{ label }</button>
+        }
+    };
+    html! {
+        <section class="code" aria-label={lang.t("Code")}>
+            <div class="tabs" role="tablist" aria-label={lang.t("Code")} onkeydown={onkeydown}>
+                { tab_button(Tab::Rust, "tab-rust", "Rust") }
+                { tab_button(Tab::Asyncio, "tab-asyncio", "asyncio") }
+            </div>
+            <div id="code-panel" role="tabpanel" aria-labelledby={if *tab == Tab::Rust { "tab-rust" } else { "tab-asyncio" }}>
+                if *tab == Tab::Rust {
+                    <p class="code-caption">{ lang.t("The Rust code this demo runs") }</p>
+                    <pre class="source" data-lang="rust"><code>
+                        { for code.lines().enumerate().map(|(i, line)| {
+                            let n = i as u32 + 1;
+                            let lit = props.lit == Some(n);
+                            html! {
+                                <span class={classes!("line", lit.then_some("lit"))} data-line={n.to_string()}
+                                      aria-current={lit.then_some("true")}>
+                                    <span class="ln" aria-hidden="true">{ n }</span>{ line }{ "\n" }
+                                </span>
+                            }
+                        }) }
+                    </code></pre>
+                } else {
+                    <p class="code-caption">{ lang.t("The same idea in Python's asyncio") }</p>
+                    <pre class="source" data-lang="python"><code>{ about.map_or("", |a| a.asyncio) }</code></pre>
+                    <p class="differs"><strong>{ lang.t("Where Rust and asyncio differ") }{ ": " }</strong>{ rich(about.map_or("", |a| a.differs)) }</p>
+                }
+            </div>
+        </section>
+    }
+}

@@ -1,0 +1,159 @@
+//! The event log: every event of a finished run, filterable by task and
+//! kind, with the current one selected. Clicking a row moves the playhead
+//! there; moving the playhead moves the selection. Long logs show a window
+//! of rows around the current one.
+
+use asyncscope_core::trace::EventKind;
+use yew::prelude::*;
+
+use crate::components::app::use_lang;
+use crate::state::{EventRef, Finished, LogFilter};
+use crate::timeline::format_ms;
+
+/// An event in words, with await lines given as lines of the shown code.
+fn describe(slug: &str, trace: &asyncscope_core::Trace, kind: &EventKind) -> String {
+    if let EventKind::PollEnd {
+        ready: false,
+        site: Some(site),
+    } = kind
+        && let Some(s) = trace.site(*site)
+    {
+        return match asyncscope_core::demos::shown_line(slug, &s.file, s.line) {
+            Some(line) => format!("poll end: pending at line {line} of the code"),
+            None => format!(
+                "poll end: pending at {}:{}",
+                s.file.rsplit('/').next().unwrap_or(&s.file),
+                s.line
+            ),
+        };
+    }
+    trace.describe(kind)
+}
+
+/// Props of [`EventLog`].
+#[derive(Properties, PartialEq)]
+pub struct EventLogProps {
+    /// The demo (for line numbers of its code).
+    pub slug: &'static str,
+    /// The finished runs and the playhead.
+    pub finished: Finished,
+    /// The filter in use.
+    pub filter: LogFilter,
+    /// A new filter.
+    pub on_filter: Callback<LogFilter>,
+    /// A row was chosen.
+    pub on_select: Callback<EventRef>,
+}
+
+/// Rows drawn around the current one.
+pub const WINDOW: usize = 120;
+
+/// The log.
+#[component]
+pub fn EventLog(props: &EventLogProps) -> Html {
+    let lang = use_lang();
+    let f = &props.finished;
+    let events = f.events(&props.filter);
+    let current = f.current(&events);
+    let several = f.runs.len() > 1;
+    let mut tasks: Vec<String> = f
+        .runs
+        .iter()
+        .flat_map(|r| r.trace.tasks().iter().map(|t| t.name.clone()))
+        .collect();
+    tasks.sort();
+    tasks.dedup();
+    let mut kinds: Vec<&'static str> = f
+        .runs
+        .iter()
+        .flat_map(|r| r.trace.events().iter().map(|e| e.kind.name()))
+        .collect();
+    kinds.sort_unstable();
+    kinds.dedup();
+    let (from, to) = match current {
+        Some(c) => {
+            let from = c.saturating_sub(WINDOW / 2);
+            (from, (from + WINDOW).min(events.len()))
+        }
+        None => (0, WINDOW.min(events.len())),
+    };
+    let on_task = {
+        let (on_filter, filter) = (props.on_filter.clone(), props.filter.clone());
+        Callback::from(move |e: Event| {
+            let v = e.target_unchecked_into::<web_sys::HtmlSelectElement>().value();
+            on_filter.emit(LogFilter {
+                task: (!v.is_empty()).then_some(v),
+                ..filter.clone()
+            });
+        })
+    };
+    let on_kind = {
+        let (on_filter, filter) = (props.on_filter.clone(), props.filter.clone());
+        Callback::from(move |e: Event| {
+            let v = e.target_unchecked_into::<web_sys::HtmlSelectElement>().value();
+            on_filter.emit(LogFilter {
+                kind: (!v.is_empty()).then_some(v),
+                ..filter.clone()
+            });
+        })
+    };
+    html! {
+        <section class="event-log" aria-label={lang.t("Event log")}>
+            <h2>{ lang.t("Event log") }</h2>
+            <div class="log-filters">
+                <select id="log-task" aria-label={lang.t("task")} onchange={on_task}>
+                    <option value="" selected={props.filter.task.is_none()}>{ lang.t("All tasks") }</option>
+                    { for tasks.iter().map(|t| html! {
+                        <option value={t.clone()} selected={props.filter.task.as_deref() == Some(t.as_str())}>{ t.clone() }</option>
+                    }) }
+                </select>
+                <select id="log-kind" aria-label={lang.t("event")} onchange={on_kind}>
+                    <option value="" selected={props.filter.kind.is_none()}>{ lang.t("All kinds") }</option>
+                    { for kinds.iter().map(|k| html! {
+                        <option value={*k} selected={props.filter.kind.as_deref() == Some(*k)}>{ *k }</option>
+                    }) }
+                </select>
+                <span class="log-count" data-metric="log_rows">{ events.len() }</span>
+                if events.len() > WINDOW {
+                    <span class="log-window">{ format!("rows {}–{} shown", from + 1, to) }</span>
+                }
+            </div>
+            if events.is_empty() {
+                <p>{ lang.t("No event yet.") }</p>
+            } else {
+                <div class="log-scroll">
+                    <table>
+                        <thead><tr>
+                            <th scope="col">{ lang.t("time") }</th>
+                            if several { <th scope="col">{ lang.t("run") }</th> }
+                            <th scope="col">{ lang.t("task") }</th>
+                            <th scope="col">{ lang.t("event") }</th>
+                        </tr></thead>
+                        <tbody>
+                            { for events[from..to].iter().enumerate().map(|(i, r)| {
+                                let run = &f.runs[r.run];
+                                let ev = &run.trace.events()[r.index];
+                                let is_current = current == Some(from + i);
+                                let onclick = {
+                                    let (on_select, r) = (props.on_select.clone(), *r);
+                                    Callback::from(move |_: MouseEvent| on_select.emit(r))
+                                };
+                                html! {
+                                    <tr class={classes!(is_current.then_some("current"))} aria-selected={is_current.to_string()}
+                                        data-event={format!("{}:{}", r.run, r.index)} data-kind={ev.kind.name()}>
+                                        <td class="t"><button type="button" class="row-button" onclick={onclick}>
+                                            { format_ms(ev.at.as_secs_f64() * 1000.0) }
+                                        </button></td>
+                                        if several { <td>{ run.label.clone() }</td> }
+                                        <td class="task">{ run.trace.task_name(ev.task).to_string() }</td>
+                                        <td>{ describe(props.slug, &run.trace, &ev.kind) }</td>
+                                    </tr>
+                                }
+                            }) }
+                        </tbody>
+                    </table>
+                </div>
+            }
+        </section>
+    }
+}

@@ -1,0 +1,196 @@
+//! Components rendered in a real headless browser from known traces: the
+//! timeline's lanes, segments, labels, marks and metrics, and the code
+//! view's lit line.
+#![cfg(target_arch = "wasm32")]
+
+use std::time::Duration;
+
+use asyncscope_app::components::code_view::{CodeView, CodeViewProps};
+use asyncscope_app::components::timeline::{Timeline, TimelineProps};
+use asyncscope_app::state::{RunSnapshot, View};
+use asyncscope_core::trace::{EventKind, Outcome, Trace, WakeCause};
+use asyncscope_core::{VirtualRuntime, demos};
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn root() -> web_sys::Element {
+    let doc = web_sys::window().and_then(|w| w.document()).expect("a document");
+    let root = doc.create_element("div").expect("div");
+    doc.body().expect("body").append_child(&root).expect("append");
+    root
+}
+
+fn texts(root: &web_sys::Element, css: &str) -> Vec<String> {
+    let list = root.query_selector_all(css).expect("query");
+    (0..list.length())
+        .filter_map(|i| list.item(i))
+        .map(|n| n.text_content().unwrap_or_default())
+        .collect()
+}
+
+fn attrs(root: &web_sys::Element, css: &str, attr: &str) -> Vec<String> {
+    let list = root.query_selector_all(css).expect("query");
+    (0..list.length())
+        .filter_map(|i| list.item(i))
+        .filter_map(|n| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(n).ok())
+        .map(|e| e.get_attribute(attr).unwrap_or_default())
+        .collect()
+}
+
+/// Two tasks: `a` sleeps 0–300 ms and ends ok; `b` is made at 100 ms,
+/// polled, and cancelled at 200 ms.
+fn known_trace() -> Trace {
+    let ms = Duration::from_millis;
+    let mut t = Trace::new();
+    let a = t.add_task("a");
+    let b = t.add_task("b");
+    t.push(ms(0), a, EventKind::Created);
+    t.push(ms(0), a, EventKind::PollStart);
+    t.push(ms(0), a, EventKind::TimerArmed { deadline: ms(300) });
+    t.push(
+        ms(0),
+        a,
+        EventKind::PollEnd {
+            ready: false,
+            site: None,
+        },
+    );
+    t.push(ms(100), b, EventKind::Created);
+    t.push(ms(100), b, EventKind::PollStart);
+    t.push(
+        ms(100),
+        b,
+        EventKind::PollEnd {
+            ready: false,
+            site: None,
+        },
+    );
+    t.push(
+        ms(200),
+        b,
+        EventKind::Completed {
+            outcome: Outcome::Cancelled,
+        },
+    );
+    t.push(ms(300), a, EventKind::Woken { by: WakeCause::Timer });
+    t.push(ms(300), a, EventKind::PollStart);
+    t.push(ms(300), a, EventKind::TimerFired);
+    t.push(ms(300), a, EventKind::Completed { outcome: Outcome::Ok });
+    t
+}
+
+#[wasm_bindgen_test]
+async fn the_timeline_draws_lanes_segments_marks_and_metrics() {
+    let root = root();
+    let props = TimelineProps {
+        runs: vec![RunSnapshot {
+            label: "run".into(),
+            trace: known_trace(),
+        }],
+        now: Duration::from_millis(300),
+        span: Duration::from_millis(300),
+        finished: true,
+        view: View::default(),
+        playhead: None,
+        selected: Some((0, "b".into())),
+        on_pick: Default::default(),
+        on_pan: Default::default(),
+        on_zoom: Default::default(),
+    };
+    let app = yew::Renderer::<Timeline>::with_root_and_props(root.clone(), props).render();
+    gloo_timers::future::sleep(Duration::from_millis(50)).await;
+    assert_eq!(attrs(&root, ".lane", "data-task"), ["a", "b"]);
+    assert_eq!(attrs(&root, ".lane", "data-outcome"), ["ok", "cancelled"]);
+    assert_eq!(texts(&root, ".lane-outcome"), ["ok", "cancelled"]);
+    assert_eq!(
+        attrs(&root, ".lane[data-task=a] .seg", "data-state"),
+        ["polled", "sleeping", "polled"]
+    );
+    assert_eq!(
+        texts(&root, ".lane[data-task=a] .seg-label"),
+        ["sleeping"],
+        "wide segments say their state"
+    );
+    let title = attrs(&root, ".lane[data-task=a] .seg-sleeping", "title");
+    assert_eq!(title, ["a: sleeping from 0 to 300 ms"]);
+    assert_eq!(attrs(&root, ".lane[data-task=a] .mark", "data-mark"), ["wake"]);
+    assert_eq!(attrs(&root, ".lane[data-task=b] .mark", "data-mark"), ["cancel"]);
+    assert_eq!(texts(&root, "[data-metric=makespan_ms]"), ["300"]);
+    assert_eq!(texts(&root, "[data-metric=max_in_flight]"), ["2"]);
+    assert_eq!(texts(&root, "[data-metric=tasks_ok]"), ["1"]);
+    assert_eq!(texts(&root, "[data-metric=tasks_cancelled]"), ["1"]);
+    assert_eq!(texts(&root, "[data-metric=tasks_failed]"), ["0"]);
+    assert_eq!(texts(&root, "[data-metric=tasks_timeout]"), ["0"]);
+    assert_eq!(attrs(&root, ".lane.selected", "data-task"), ["b"]);
+    assert_eq!(attrs(&root, ".track", "data-track"), ["in-flight"]);
+    assert!(
+        texts(&root, ".legend li").iter().any(|t| t.starts_with("permit")),
+        "a legend"
+    );
+    app.destroy();
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn many_lanes_are_virtualized() {
+    let rt = VirtualRuntime::new();
+    let pairs = vec![
+        ("tasks".to_string(), "500".to_string()),
+        ("limit".to_string(), "50".to_string()),
+    ];
+    let started = demos::start("semaphore", rt.env(), &pairs)
+        .expect("valid")
+        .expect("demo");
+    rt.block_on(started.work).expect("runs");
+    let trace = started.runs[0].1.snapshot();
+    let end = trace.makespan().expect("ends");
+    let root = root();
+    let props = TimelineProps {
+        runs: vec![RunSnapshot {
+            label: "semaphore".into(),
+            trace,
+        }],
+        now: end,
+        span: end,
+        finished: true,
+        view: View::default(),
+        playhead: None,
+        selected: None,
+        on_pick: Default::default(),
+        on_pan: Default::default(),
+        on_zoom: Default::default(),
+    };
+    let app = yew::Renderer::<Timeline>::with_root_and_props(root.clone(), props).render();
+    gloo_timers::future::sleep(Duration::from_millis(100)).await;
+    assert_eq!(attrs(&root, ".lanes", "data-lanes"), ["501"]);
+    let drawn = root.query_selector_all(".lane").expect("query").length();
+    assert!((1..=40).contains(&drawn), "{drawn} of 501 lanes in the DOM");
+    assert_eq!(texts(&root, "[data-metric=max_in_flight]"), ["50"]);
+    app.destroy();
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn the_code_view_lights_a_line_and_offers_asyncio() {
+    let root = root();
+    let props = CodeViewProps {
+        slug: "semaphore",
+        lit: Some(11),
+    };
+    let app = yew::Renderer::<CodeView>::with_root_and_props(root.clone(), props).render();
+    gloo_timers::future::sleep(Duration::from_millis(50)).await;
+    let lit = texts(&root, ".line.lit");
+    assert_eq!(lit.len(), 1);
+    assert!(lit[0].contains("semaphore.acquire().await"), "{lit:?}");
+    let asyncio = root.query_selector("#tab-asyncio").expect("query").expect("tab");
+    wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(asyncio)
+        .expect("button")
+        .click();
+    gloo_timers::future::sleep(Duration::from_millis(50)).await;
+    let python = texts(&root, "pre[data-lang=python]");
+    assert!(python[0].contains("asyncio.BoundedSemaphore(3)"), "{python:?}");
+    assert_eq!(texts(&root, ".differs").len(), 1);
+    app.destroy();
+    root.remove();
+}

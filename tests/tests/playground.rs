@@ -1,0 +1,216 @@
+//! The playground page end to end, in headless Chromium against the lab
+//! server: every demo run in virtual time shows the catalog's figures;
+//! scrubbing moves the code line and the log row; a share link reproduces
+//! a run; pinned runs compare on one axis; the language switch; the home
+//! filter.
+
+use std::time::Duration;
+
+use asyncscope_e2e::Harness;
+
+const WAIT: Duration = Duration::from_secs(30);
+
+/// `(route, run label or "", metric, value)`: the catalog's figures, each
+/// read from the page after "Run in virtual time".
+const FIGURES: &[(&str, &str, &str, u64)] = &[
+    ("sequential-vs-concurrent", "sequential", "makespan_ms", 6000),
+    ("sequential-vs-concurrent", "concurrent", "makespan_ms", 3000),
+    (
+        "sequential-vs-concurrent?jobs=10&duration_ms=1000",
+        "sequential",
+        "makespan_ms",
+        10000,
+    ),
+    (
+        "sequential-vs-concurrent?jobs=10&duration_ms=1000",
+        "concurrent",
+        "makespan_ms",
+        1000,
+    ),
+    ("lazy-and-spawn", "", "makespan_ms", 2000),
+    ("lazy-and-spawn", "", "tasks_cancelled", 1),
+    ("gather", "", "makespan_ms", 3000),
+    ("gather", "", "tasks_failed", 1),
+    ("gather?mode=try_join_all", "", "makespan_ms", 1000),
+    ("gather?mode=try_join_all", "", "tasks_cancelled", 2),
+    ("first-completed", "", "makespan_ms", 1000),
+    ("first-completed", "", "tasks_cancelled", 2),
+    ("first-completed?mode=select_ok", "", "makespan_ms", 2000),
+    ("as-completed", "", "makespan_ms", 3000),
+    ("timeout", "", "makespan_ms", 3000),
+    ("timeout", "", "tasks_timeout", 1),
+    ("cancellation", "", "makespan_ms", 3000),
+    ("cancellation", "", "tasks_cancelled", 2),
+    ("countdown", "", "makespan_ms", 5000),
+    ("periodic", "", "makespan_ms", 3_600_000),
+    ("periodic?fail_on=3", "", "makespan_ms", 3_360_000),
+    ("retry", "", "makespan_ms", 3600),
+    ("retry", "", "tasks_failed", 2),
+    ("retry?outcomes=fail", "", "makespan_ms", 16000),
+    ("semaphore", "", "makespan_ms", 4000),
+    ("semaphore", "", "max_in_flight", 3),
+    ("fetch", "", "tasks_failed", 1),
+    ("fetch", "", "makespan_ms", 1000),
+    ("download", "", "progress_pct", 100),
+    ("queue", "", "makespan_ms", 1350),
+    ("sync-primitives", "", "makespan_ms", 4000),
+    ("streams", "", "makespan_ms", 2500),
+    ("setup-teardown", "", "makespan_ms", 2500),
+    ("setup-teardown?use_outcome=cancel", "", "makespan_ms", 2250),
+    ("task-manager", "", "makespan_ms", 4500),
+    ("task-manager", "", "tasks_ok", 8),
+    ("blocking", "", "makespan_ms", 1000),
+];
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_demo_in_virtual_time_shows_the_catalog_figures() {
+    let h = Harness::start().await;
+    let mut last_route = "";
+    for (route, run, metric, want) in FIGURES {
+        if *route != last_route {
+            h.open(&format!("/#/{route}")).await;
+            h.wait_for(".runner[data-state=idle]", WAIT).await;
+            h.click("#run-virtual:not([disabled])").await;
+            h.wait_for(".runner[data-state=done]", WAIT).await;
+            last_route = route;
+        }
+        let scope = if run.is_empty() {
+            String::new()
+        } else {
+            format!("[data-run={run}] ")
+        };
+        let got = h.number(&format!("{scope}[data-metric={metric}]")).await;
+        assert_eq!(got, *want, "{route}: {run} {metric}");
+    }
+    // Every lane ended, in every demo run above (the last one checked here).
+    assert_eq!(h.all(".lane[data-outcome=running]").await.len(), 0);
+    h.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn scrubbing_moves_the_code_line_and_the_log_row() {
+    let h = Harness::start().await;
+    h.open("/#/semaphore").await;
+    h.click("#run-virtual:not([disabled])").await;
+    h.wait_for(".runner[data-state=done]", WAIT).await;
+    assert_eq!(
+        h.number("[data-metric=playhead_ms]").await,
+        4000,
+        "the playhead starts at the end"
+    );
+    // Filter the log to task3 and step back to its first event: its
+    // creation, so the lit line is where it was made.
+    h.choose("#log-task", "task3").await;
+    for _ in 0..40 {
+        h.click("#step-back").await;
+    }
+    let row = h.text(".event-log tr.current td.task").await;
+    assert_eq!(row, "task3");
+    assert_eq!(h.text(".event-log tr.current td:last-child").await, "created");
+    let lit = h.text(".source .line.lit").await;
+    assert!(lit.contains(".task(name.clone(), async move {"), "lit: {lit}");
+    // Three steps on (polled, asks for a permit, pending): it waits for a
+    // permit, so the lit line is the acquire.
+    for _ in 0..3 {
+        h.click("#step-forward").await;
+    }
+    let lit = h.text(".source .line.lit").await;
+    assert!(lit.contains("semaphore.acquire().await"), "lit: {lit}");
+    assert_eq!(
+        h.all(".lane.selected[data-task=task3]").await.len(),
+        1,
+        "the lane is highlighted"
+    );
+    // Step forward until task3 holds its permit and sleeps in its job.
+    for _ in 0..4 {
+        h.click("#step-forward").await;
+    }
+    let at = h.number("[data-metric=playhead_ms]").await;
+    assert!(at >= 1000, "task3 gets its permit at 1000, playhead {at}");
+    // The timeline is cut at the playhead: some lanes are still running.
+    assert!(!h.all(".lane[data-outcome=running]").await.is_empty());
+    h.screenshot_full("semaphore-scrubbed").await;
+    // Keyboard: the right arrow steps on.
+    h.press("\u{E014}").await;
+    assert!(h.number("[data-metric=playhead_ms]").await >= at);
+    h.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_share_link_reproduces_the_run_and_pinned_runs_compare() {
+    let h = Harness::start().await;
+    h.open("/#/retry?jitter=full&seed=7").await;
+    h.click("#run-virtual:not([disabled])").await;
+    h.wait_for(".runner[data-state=done]", WAIT).await;
+    let makespan = h.number("[data-metric=makespan_ms]").await;
+    let link = h.value("#share-link").await;
+    assert!(link.ends_with("seed=7"), "{link}");
+    assert!(link.contains("jitter=full"), "{link}");
+    let path = link
+        .split_once("127.0.0.1")
+        .map(|(_, rest)| rest.split_once('/').map_or("", |(_, p)| p))
+        .unwrap_or("");
+    // A new visitor: a fresh page load of the link.
+    h.client.goto("about:blank").await.expect("blank");
+    h.open(&format!("/{path}")).await;
+    h.wait_for(".runner[data-state=idle]", WAIT).await;
+    assert_eq!(h.value("#param-seed").await, "7");
+    assert_eq!(h.value("#param-jitter").await, "full");
+    h.click("#run-virtual:not([disabled])").await;
+    h.wait_for(".runner[data-state=done]", WAIT).await;
+    assert_eq!(
+        h.number("[data-metric=makespan_ms]").await,
+        makespan,
+        "same seed, same run"
+    );
+
+    // Compare: limit 3 pinned, then limit 6, on one axis.
+    h.open("/#/semaphore").await;
+    h.click("#run-virtual:not([disabled])").await;
+    h.wait_for(".runner[data-state=done]", WAIT).await;
+    h.click("#pin").await;
+    h.type_into("#param-limit", "6").await;
+    h.click("#run-virtual:not([disabled])").await;
+    h.wait_for("#unpin", WAIT).await;
+    let runs = h.all(".run").await;
+    assert_eq!(runs.len(), 2);
+    assert_eq!(h.number("[data-run=semaphore] [data-metric=makespan_ms]").await, 2000);
+    assert_eq!(
+        h.number("[data-run='pinned semaphore (defaults)'] [data-metric=makespan_ms]")
+            .await,
+        4000
+    );
+    h.screenshot_full("semaphore-compare").await;
+    h.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_language_switch_changes_the_labels_and_is_remembered() {
+    let h = Harness::start().await;
+    h.open("/#/gather").await;
+    h.wait_for(".runner[data-state=idle]", WAIT).await;
+    assert_eq!(h.text("#run").await, "Run");
+    h.choose("#lang", "zh").await;
+    h.wait_for("html[lang=zh-Hans]", WAIT).await;
+    assert_eq!(h.text("#run").await, "运行");
+    assert!(h.text("h1").await.contains("聚合"), "the title is translated");
+    h.open("/#/semaphore").await;
+    h.wait_for(".runner[data-state=idle]", WAIT).await;
+    assert_eq!(
+        h.text("#run-virtual").await,
+        "以虚拟时间运行",
+        "remembered across pages"
+    );
+    h.choose("#lang", "en").await;
+    h.wait_for("html[lang=en]", WAIT).await;
+    assert_eq!(h.text("#run").await, "Run");
+
+    // Home: the filter narrows the cards, and every card has its picture.
+    h.open("/#/").await;
+    h.wait_for("[data-view=home]", WAIT).await;
+    assert_eq!(h.all(".card .mini").await.len(), 19);
+    h.type_into("#filter", "retry").await;
+    assert_eq!(h.all(".card").await.len(), 1);
+    assert_eq!(h.number("[data-metric=cards_shown]").await, 1);
+    h.finish().await;
+}
