@@ -214,3 +214,24 @@ async fn the_language_switch_changes_the_labels_and_is_remembered() {
     assert_eq!(h.number("[data-metric=cards_shown]").await, 1);
     h.finish().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn screenshots_of_the_pages() {
+    let h = Harness::start().await;
+    h.open("/#/").await;
+    h.wait_for(".card .mini", WAIT).await;
+    h.screenshot_full("home").await;
+    for route in ["retry", "queue", "task-manager", "timeout"] {
+        h.open(&format!("/#/{route}")).await;
+        h.click("#run-virtual:not([disabled])").await;
+        h.wait_for(".runner[data-state=done]", WAIT).await;
+        h.screenshot_full(&format!("{route}-virtual")).await;
+    }
+    h.choose("#theme", "dark").await;
+    h.choose("#lang", "zh").await;
+    h.wait_for("html[data-theme=dark]", WAIT).await;
+    h.screenshot_full("timeout-dark-zh").await;
+    h.choose("#theme", "system").await;
+    h.choose("#lang", "en").await;
+    h.finish().await;
+}

@@ -83,7 +83,7 @@ pub fn Home() -> Html {
             </p>
             <p class="filter">
                 <label for="filter">{ lang.t("Filter the demos") }</label>
-                <input id="filter" type="search" value={(*filter).clone()} oninput={oninput} placeholder="semaphore, retry, 取消…" />
+                <input id="filter" type="search" value={(*filter).clone()} oninput={oninput} placeholder="semaphore, retry, timeout…" />
                 <span class="count" aria-live="polite"><span data-metric="cards_shown">{ shown.len() }</span>{ format!(" / {} ", ENTRIES.len()) }{ lang.t("demos shown") }</span>
             </p>
             <ul class="cards">
