@@ -28,7 +28,8 @@ pub fn bench(args: &[String]) -> Result<(), String> {
     if !out.ok {
         return Err("the core benchmark failed".to_string());
     }
-    lab_load()
+    lab_load()?;
+    crate::test::page_scale()
 }
 
 fn lab_load() -> Result<(), String> {

@@ -217,6 +217,35 @@ fn end_to_end(tools: &Tools) -> Report {
     Report::tests(&[o])
 }
 
+/// The page at scale (`tests/tests/scale.rs`, an ignored test): builds the
+/// release app, then prints long tasks and frame intervals for a live run
+/// of 1,000 tasks and for panning 10,000.
+pub fn page_scale() -> Result<(), String> {
+    let tools = tools::setup(Needs::All)?;
+    build_release(&tools)?;
+    let o = stream(
+        cargo()
+            .args([
+                "test",
+                "-p",
+                "asyncscope-e2e",
+                "--test",
+                "scale",
+                "--",
+                "--ignored",
+                "--nocapture",
+            ])
+            .env("PATH", &tools.path)
+            .env("ASYNCSCOPE_DIST", root().join("dist"))
+            .env("CHROMEDRIVER", &tools.chromedriver),
+    );
+    if o.ok {
+        Ok(())
+    } else {
+        Err("the page scale benchmark failed".to_string())
+    }
+}
+
 fn fmt_secs(secs: f64) -> String {
     if secs >= 60.0 {
         format!("{}m{:02.0}s", (secs / 60.0).floor(), secs % 60.0)

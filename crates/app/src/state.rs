@@ -127,8 +127,9 @@ pub const SPEEDS: [f64; 6] = [0.25, 0.5, 1.0, 2.0, 4.0, 8.0];
 pub struct RunSnapshot {
     /// `sequential`, `concurrent`, ...; a pinned run's label starts `pinned`.
     pub label: String,
-    /// What it recorded so far.
-    pub trace: Trace,
+    /// What it recorded so far. Shared: cloning a snapshot or comparing
+    /// two copies of one is cheap, however long the trace.
+    pub trace: Rc<Trace>,
 }
 
 /// Which clock a run ran on.
@@ -747,7 +748,7 @@ mod tests {
         );
         let runs = vec![RunSnapshot {
             label: "run".into(),
-            trace: t,
+            trace: Rc::new(t),
         }];
         DemoState::new(Form::from_query(&SPECS, &[]))
             .apply(Action::RanVirtual { runs })

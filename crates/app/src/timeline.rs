@@ -4,7 +4,9 @@
 
 use std::time::Duration;
 
-use asyncscope_core::trace::{EventKind, Outcome, ResourceKind, SegmentState, Trace};
+use std::collections::HashMap;
+
+use asyncscope_core::trace::{EventKind, Outcome, RequestSpan, ResourceKind, SegmentState, TaskSpan, Trace};
 
 /// A tick on the time axis.
 #[derive(Clone, Debug, PartialEq)]
@@ -135,13 +137,13 @@ pub struct PhaseVm {
     pub title: String,
 }
 
-/// The request phases of `trace` by task, on an axis ending at `end_ms`:
-/// queued and connecting end where the request went out, then waiting for
-/// the first byte, then receiving.
-fn phases(trace: &Trace, scale: &Scale) -> std::collections::HashMap<u32, Vec<PhaseVm>> {
+/// The phases of `requests` (Resource Timing) within `scale`: queued and
+/// connecting end where the request went out, then waiting for the first
+/// byte, then receiving.
+fn phases<'a>(requests: impl Iterator<Item = &'a RequestSpan>, scale: &Scale) -> Vec<PhaseVm> {
     let pct = |d: Duration| scale.pct(d);
-    let mut out: std::collections::HashMap<u32, Vec<PhaseVm>> = Default::default();
-    for r in trace.requests() {
+    let mut out = Vec::new();
+    for r in requests {
         let (Some([queued, connecting, waiting, receiving]), Some((start, _))) = (r.phases, r.on_wire) else {
             continue;
         };
@@ -158,7 +160,7 @@ fn phases(trace: &Trace, scale: &Scale) -> std::collections::HashMap<u32, Vec<Ph
                 continue;
             }
             let (left, right) = (pct(from), pct(from + len));
-            out.entry(r.task.0).or_default().push(PhaseVm {
+            out.push(PhaseVm {
                 left,
                 width: right - left,
                 name,
@@ -224,17 +226,45 @@ pub fn format_ms(ms: f64) -> String {
     }
 }
 
-/// The marks of each task, by task id, within `scale`.
-fn marks(trace: &Trace, scale: &Scale) -> std::collections::HashMap<u32, Vec<MarkVm>> {
-    let mut out: std::collections::HashMap<u32, Vec<MarkVm>> = Default::default();
-    for ev in trace.events() {
-        if !scale.shows(ev.at, ev.at) {
-            continue;
-        }
+/// What drawing a run needs that does not depend on the view or the
+/// instant: computed once per trace (the page memoizes it), so that
+/// panning and zooming only place what is in view.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RunModel {
+    /// The lanes' spans: tasks made so far, in the order they were made.
+    pub spans: Vec<TaskSpan>,
+    /// Per task id: its marks as `(instant, kind, event index)`.
+    pub marks: HashMap<u32, Vec<(Duration, &'static str, usize)>>,
+    /// Every request.
+    pub requests: Vec<RequestSpan>,
+    /// The step charts' changes.
+    pub series: Vec<Series>,
+    /// When timeouts' deadlines passed.
+    pub deadlines: Vec<Duration>,
+    /// The most tasks in flight at once.
+    pub max_in_flight: usize,
+}
+
+/// One step chart's data: `(label, kind, top of scale, (instant, value)
+/// changes)`.
+pub type Series = (String, &'static str, u32, Vec<(Duration, u32)>);
+
+/// The [`RunModel`] of `trace`.
+pub fn run_model(trace: &Trace) -> RunModel {
+    let mut marks: HashMap<u32, Vec<(Duration, &'static str, usize)>> = HashMap::new();
+    let mut deadlines = Vec::new();
+    let mut attempts: Vec<(Duration, u32)> = Vec::new();
+    for (i, ev) in trace.events().iter().enumerate() {
         let kind = match &ev.kind {
             EventKind::Woken { .. } => "wake",
-            EventKind::Attempt { number } if *number > 1 => "retry",
-            EventKind::DeadlinePassed => "deadline",
+            EventKind::Attempt { number } => {
+                attempts.push((ev.at, *number));
+                if *number > 1 { "retry" } else { continue }
+            }
+            EventKind::DeadlinePassed => {
+                deadlines.push(ev.at);
+                "deadline"
+            }
             EventKind::Completed {
                 outcome: Outcome::Cancelled,
             } => "cancel",
@@ -243,71 +273,138 @@ fn marks(trace: &Trace, scale: &Scale) -> std::collections::HashMap<u32, Vec<Mar
             } => "timeout",
             _ => continue,
         };
-        out.entry(ev.task.0).or_default().push(MarkVm {
-            left: scale.pct(ev.at),
+        marks.entry(ev.task.0).or_default().push((ev.at, kind, i));
+    }
+    let flight = trace.in_flight();
+    let peak = flight.iter().map(|(_, n)| *n).max().unwrap_or(0);
+    let mut series = vec![("tasks in flight".to_string(), "in-flight", peak.max(1), flight)];
+    for (i, meta) in trace.resources().iter().enumerate() {
+        let id = asyncscope_core::trace::ResourceId(u32::try_from(i).unwrap_or(u32::MAX));
+        let mut value = 0u32;
+        let mut changes: Vec<(Duration, u32)> = Vec::new();
+        for ev in trace.events() {
+            let next = match &ev.kind {
+                EventKind::PermitAcquired { resource, .. } if *resource == id => value.saturating_add(1),
+                EventKind::PermitReleased { resource, .. } if *resource == id => value.saturating_sub(1),
+                EventKind::QueuePush { resource, depth } | EventKind::QueuePop { resource, depth }
+                    if *resource == id =>
+                {
+                    *depth
+                }
+                _ => continue,
+            };
+            value = next;
+            changes.push((ev.at, value));
+        }
+        let peak = changes.iter().map(|(_, v)| *v).max().unwrap_or(0);
+        let (label, kind, cap) = match meta.kind {
+            ResourceKind::Semaphore { permits } => (
+                format!("{}: permits in use, of {permits}", meta.name),
+                "permits",
+                permits,
+            ),
+            ResourceKind::Limit { limit } => (format!("{}: slots in use, of {limit}", meta.name), "permits", limit),
+            ResourceKind::Queue { capacity } => (
+                match capacity {
+                    Some(c) => format!("{}: depth, capacity {c}", meta.name),
+                    None => format!("{}: depth", meta.name),
+                },
+                "queue",
+                capacity.unwrap_or(0),
+            ),
+        };
+        series.push((label, kind, cap.max(peak).max(1), changes));
+    }
+    if !attempts.is_empty() {
+        let peak = attempts.iter().map(|(_, n)| *n).max().unwrap_or(1);
+        series.push(("retry: attempt number".to_string(), "attempt", peak.max(1), attempts));
+    }
+    RunModel {
+        spans: trace
+            .spans()
+            .into_iter()
+            // A task the trace knows of but that was not made yet (a trace
+            // cut at a playhead) has no lane yet.
+            .filter(|span| !span.segments.is_empty() || span.outcome.is_some())
+            .collect(),
+        marks,
+        requests: trace.requests(),
+        series,
+        deadlines,
+        max_in_flight: usize::try_from(peak).unwrap_or(usize::MAX),
+    }
+}
+
+/// The lane of `model.spans[index]` at time `now` (open segments end there)
+/// within `scale`. Zero-length waits are left out; polls are kept (the
+/// stylesheet gives them a minimum width so that each one shows); segments
+/// outside the view are left out and those across its edges are cut there.
+pub fn lane(trace: &Trace, model: &RunModel, index: usize, now: Duration, scale: &Scale) -> Option<LaneVm> {
+    let span = model.spans.get(index)?;
+    let pct = |d: Duration| scale.pct(d);
+    let segments = span
+        .segments
+        .iter()
+        .filter_map(|seg| {
+            let stop = seg.end.unwrap_or(now).max(seg.start);
+            if stop == seg.start && seg.state != SegmentState::Polled {
+                return None;
+            }
+            if !scale.shows(seg.start, stop) {
+                return None;
+            }
+            let (left, right) = (pct(seg.start), pct(stop));
+            let title = format!(
+                "{}: {} from {} to {}{}",
+                span.name,
+                seg.state.as_str(),
+                format_ms(ms(seg.start)),
+                format_ms(ms(stop)),
+                if seg.end.is_none() { " (so far)" } else { "" }
+            );
+            Some(SegmentVm {
+                left,
+                width: right - left,
+                state: seg.state,
+                title,
+            })
+        })
+        .collect();
+    let marks = model
+        .marks
+        .get(&span.id.0)
+        .into_iter()
+        .flatten()
+        .filter(|(at, _, _)| scale.shows(*at, *at))
+        .map(|(at, kind, i)| MarkVm {
+            left: pct(*at),
             kind,
             title: format!(
                 "{} at {}: {}",
-                trace.task_name(ev.task),
-                format_ms(ms(ev.at)),
-                trace.describe(&ev.kind)
+                span.name,
+                format_ms(ms(*at)),
+                trace
+                    .events()
+                    .get(*i)
+                    .map(|e| trace.describe(&e.kind))
+                    .unwrap_or_default()
             ),
-        });
-    }
-    out
+        })
+        .collect();
+    Some(LaneVm {
+        phases: phases(model.requests.iter().filter(|r| r.task == span.id), scale),
+        marks,
+        name: span.name.clone(),
+        outcome: span.outcome,
+        segments,
+    })
 }
 
-/// The lanes of `trace` at time `now` (open segments end there) within
-/// `scale`. Zero-length waits are left out; polls are kept (the stylesheet
-/// gives them a minimum width so that each one shows); segments outside the
-/// view are left out and those across its edges are cut there.
+/// Every lane of `trace` at `now` within `scale` (see [`lane`]).
 pub fn lanes(trace: &Trace, now: Duration, scale: &Scale) -> Vec<LaneVm> {
-    let pct = |d: Duration| scale.pct(d);
-    let mut phases = phases(trace, scale);
-    let mut marks = marks(trace, scale);
-    trace
-        .spans()
-        .into_iter()
-        // A task the trace knows of but that was not made yet (a trace cut
-        // at a playhead) has no lane yet.
-        .filter(|span| !span.segments.is_empty() || span.outcome.is_some())
-        .map(|span| {
-            let segments = span
-                .segments
-                .iter()
-                .filter_map(|seg| {
-                    let stop = seg.end.unwrap_or(now).max(seg.start);
-                    if stop == seg.start && seg.state != SegmentState::Polled {
-                        return None;
-                    }
-                    if !scale.shows(seg.start, stop) {
-                        return None;
-                    }
-                    let (left, right) = (pct(seg.start), pct(stop));
-                    let title = format!(
-                        "{}: {} from {} to {}{}",
-                        span.name,
-                        seg.state.as_str(),
-                        format_ms(ms(seg.start)),
-                        format_ms(ms(stop)),
-                        if seg.end.is_none() { " (so far)" } else { "" }
-                    );
-                    Some(SegmentVm {
-                        left,
-                        width: right - left,
-                        state: seg.state,
-                        title,
-                    })
-                })
-                .collect();
-            LaneVm {
-                phases: phases.remove(&span.id.0).unwrap_or_default(),
-                marks: marks.remove(&span.id.0).unwrap_or_default(),
-                name: span.name,
-                outcome: span.outcome,
-                segments,
-            }
-        })
+    let model = run_model(trace);
+    (0..model.spans.len())
+        .filter_map(|i| lane(trace, &model, i, now, scale))
         .collect()
 }
 
@@ -345,88 +442,27 @@ fn steps(changes: &[(Duration, u32)], scale: &Scale, now: Duration) -> Vec<(f64,
 
 /// The step charts of a run: tasks in flight, and per resource its use
 /// (permits in use, queue depth), and the retry attempt number.
-pub fn tracks(trace: &Trace, scale: &Scale, now: Duration) -> Vec<TrackVm> {
-    let mut out = Vec::new();
-    let flight = trace.in_flight();
-    let peak = flight.iter().map(|(_, n)| *n).max().unwrap_or(0);
-    out.push(TrackVm {
-        label: "tasks in flight".to_string(),
-        kind: "in-flight",
-        max: peak.max(1),
-        points: steps(&flight, scale, now),
-        peak,
-    });
-    for (i, meta) in trace.resources().iter().enumerate() {
-        let id = asyncscope_core::trace::ResourceId(u32::try_from(i).unwrap_or(u32::MAX));
-        let mut value = 0u32;
-        let mut changes: Vec<(Duration, u32)> = Vec::new();
-        for ev in trace.events() {
-            let next = match &ev.kind {
-                EventKind::PermitAcquired { resource, .. } if *resource == id => value.saturating_add(1),
-                EventKind::PermitReleased { resource, .. } if *resource == id => value.saturating_sub(1),
-                EventKind::QueuePush { resource, depth } | EventKind::QueuePop { resource, depth }
-                    if *resource == id =>
-                {
-                    *depth
-                }
-                _ => continue,
-            };
-            value = next;
-            changes.push((ev.at, value));
-        }
-        let (label, kind, cap) = match meta.kind {
-            ResourceKind::Semaphore { permits } => (
-                format!("{}: permits in use, of {permits}", meta.name),
-                "permits",
-                permits,
-            ),
-            ResourceKind::Limit { limit } => (format!("{}: slots in use, of {limit}", meta.name), "permits", limit),
-            ResourceKind::Queue { capacity } => (
-                match capacity {
-                    Some(c) => format!("{}: depth, capacity {c}", meta.name),
-                    None => format!("{}: depth", meta.name),
-                },
-                "queue",
-                capacity.unwrap_or(0),
-            ),
-        };
-        let peak = changes.iter().map(|(_, v)| *v).max().unwrap_or(0);
-        out.push(TrackVm {
-            label,
-            kind,
-            max: cap.max(peak).max(1),
-            points: steps(&changes, scale, now),
-            peak,
-        });
-    }
-    let attempts: Vec<(Duration, u32)> = trace
-        .events()
+pub fn tracks(model: &RunModel, scale: &Scale, now: Duration) -> Vec<TrackVm> {
+    model
+        .series
         .iter()
-        .filter_map(|e| match e.kind {
-            EventKind::Attempt { number } => Some((e.at, number)),
-            _ => None,
+        .map(|(label, kind, max, changes)| TrackVm {
+            label: label.clone(),
+            kind,
+            max: *max,
+            points: steps(changes, scale, now),
+            peak: changes.iter().map(|(_, v)| *v).max().unwrap_or(0),
         })
-        .collect();
-    if !attempts.is_empty() {
-        let peak = attempts.iter().map(|(_, n)| *n).max().unwrap_or(1);
-        out.push(TrackVm {
-            label: "retry: attempt number".to_string(),
-            kind: "attempt",
-            max: peak.max(1),
-            points: steps(&attempts, scale, now),
-            peak,
-        });
-    }
-    out
+        .collect()
 }
 
 /// The instants a timeout's deadline passed, within `scale`, as x (0–100).
-pub fn deadlines(trace: &Trace, scale: &Scale) -> Vec<f64> {
-    trace
-        .events()
+pub fn deadlines(model: &RunModel, scale: &Scale) -> Vec<f64> {
+    model
+        .deadlines
         .iter()
-        .filter(|e| matches!(e.kind, EventKind::DeadlinePassed) && scale.shows(e.at, e.at))
-        .map(|e| scale.pct(e.at))
+        .filter(|t| scale.shows(**t, **t))
+        .map(|t| scale.pct(*t))
         .collect()
 }
 
@@ -684,7 +720,7 @@ mod tests {
         rt.block_on(started.work).expect("runs");
         let trace = started.runs[0].1.snapshot();
         let end = trace.makespan().expect("ends");
-        let tracks = tracks(&trace, &Scale::whole(end), end);
+        let tracks = tracks(&run_model(&trace), &Scale::whole(end), end);
         let kinds: Vec<_> = tracks.iter().map(|t| (t.kind, t.peak)).collect();
         assert_eq!(kinds, [("in-flight", 2), ("permits", 2)]);
         assert_eq!(tracks[1].label, "semaphore: permits in use, of 2");

@@ -86,7 +86,7 @@ async fn the_timeline_draws_lanes_segments_marks_and_metrics() {
     let props = TimelineProps {
         runs: vec![RunSnapshot {
             label: "run".into(),
-            trace: known_trace(),
+            trace: std::rc::Rc::new(known_trace()),
         }],
         now: Duration::from_millis(300),
         span: Duration::from_millis(300),
@@ -149,7 +149,7 @@ async fn many_lanes_are_virtualized() {
     let props = TimelineProps {
         runs: vec![RunSnapshot {
             label: "semaphore".into(),
-            trace,
+            trace: std::rc::Rc::new(trace),
         }],
         now: end,
         span: end,

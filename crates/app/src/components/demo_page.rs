@@ -92,7 +92,7 @@ fn snapshot(runs: &LiveRuns) -> Vec<RunSnapshot> {
     runs.iter()
         .map(|(label, traced)| RunSnapshot {
             label: label.to_string(),
-            trace: traced.snapshot(),
+            trace: Rc::new(traced.snapshot()),
         })
         .collect()
 }
@@ -332,7 +332,7 @@ fn Runner(props: &RunnerProps) -> Html {
                 .into_iter()
                 .map(|(label, t)| RunSnapshot {
                     label: label.to_string(),
-                    trace: t.snapshot(),
+                    trace: Rc::new(t.snapshot()),
                 })
                 .collect();
             state.dispatch(Action::RanVirtual { runs });
@@ -402,7 +402,7 @@ fn Runner(props: &RunnerProps) -> Html {
                 trace: if f.playhead >= f.end {
                     r.trace.clone()
                 } else {
-                    r.trace.until(f.playhead)
+                    Rc::new(r.trace.until(f.playhead))
                 },
             })
             .collect(),
@@ -420,14 +420,25 @@ fn Runner(props: &RunnerProps) -> Html {
                 // Scrubbing cuts the pinned runs at the same instant; at
                 // the end of the current run they are shown whole.
                 trace: match fin {
-                    Some(f) if f.playhead < f.end => r.trace.until(f.playhead),
+                    Some(f) if f.playhead < f.end => Rc::new(r.trace.until(f.playhead)),
                     _ => r.trace.clone(),
                 },
             });
         }
     }
+    // The log's events, sorted once per run and filter (not per frame).
+    let generation = match &state.run {
+        RunState::Ended { generation, .. } => *generation,
+        _ => 0,
+    };
+    let events = {
+        let state = state.clone();
+        use_memo((generation, state.filter.clone()), move |(_, filter)| {
+            Rc::new(state.finished().map(|f| f.events(filter)).unwrap_or_default())
+        })
+    };
+    let events: Rc<Vec<EventRef>> = (*events).clone();
     let selected = fin.and_then(|f| {
-        let events = f.events(&state.filter);
         let current = f.current(&events)?;
         let r = events[current];
         let trace = &f.runs.get(r.run)?.trace;
@@ -513,7 +524,7 @@ fn Runner(props: &RunnerProps) -> Html {
                 let titled: Vec<(String, &asyncscope_core::Trace)> = f
                     .runs
                     .iter()
-                    .map(|r| (format!("{slug}: {}", r.label), &r.trace))
+                    .map(|r| (format!("{slug}: {}", r.label), &*r.trace))
                     .collect();
                 let refs: Vec<(&str, &asyncscope_core::Trace)> = titled.iter().map(|(l, t)| (l.as_str(), *t)).collect();
                 download(
@@ -529,7 +540,7 @@ fn Runner(props: &RunnerProps) -> Html {
         Callback::from(move |_: MouseEvent| {
             if let Some(f) = state.finished() {
                 let runs: Vec<(String, asyncscope_core::Trace)> =
-                    f.runs.iter().map(|r| (r.label.clone(), r.trace.clone())).collect();
+                    f.runs.iter().map(|r| (r.label.clone(), (*r.trace).clone())).collect();
                 let end = crate::timeline::axis(f.end).end;
                 let svg = crate::timeline::svg(&runs, &Scale::of(end, state.view));
                 download(&format!("asyncscope-{slug}.svg"), "image/svg+xml", &svg);
@@ -625,7 +636,7 @@ fn Runner(props: &RunnerProps) -> Html {
             <div class="panes">
                 <CodeView slug={slug} lit={lit} />
                 if let Some(f) = fin {
-                    <EventLog slug={slug} finished={f.clone()} filter={state.filter.clone()} on_filter={on_filter} on_select={on_select} />
+                    <EventLog slug={slug} finished={f.clone()} generation={generation} events={events.clone()} filter={state.filter.clone()} on_filter={on_filter} on_select={on_select} />
                 }
             </div>
             if let Some(f) = fin {

@@ -3,6 +3,8 @@
 //! there; moving the playhead moves the selection. Long logs show a window
 //! of rows around the current one.
 
+use std::rc::Rc;
+
 use asyncscope_core::trace::EventKind;
 use yew::prelude::*;
 
@@ -37,6 +39,10 @@ pub struct EventLogProps {
     pub slug: &'static str,
     /// The finished runs and the playhead.
     pub finished: Finished,
+    /// The run's generation (the task and kind menus are computed once per run).
+    pub generation: u32,
+    /// The events that pass the filter, in time order.
+    pub events: Rc<Vec<EventRef>>,
     /// The filter in use.
     pub filter: LogFilter,
     /// A new filter.
@@ -53,23 +59,28 @@ pub const WINDOW: usize = 120;
 pub fn EventLog(props: &EventLogProps) -> Html {
     let lang = use_lang();
     let f = &props.finished;
-    let events = f.events(&props.filter);
-    let current = f.current(&events);
+    let events = &props.events;
+    let current = f.current(events);
     let several = f.runs.len() > 1;
-    let mut tasks: Vec<String> = f
-        .runs
-        .iter()
-        .flat_map(|r| r.trace.tasks().iter().map(|t| t.name.clone()))
-        .collect();
-    tasks.sort();
-    tasks.dedup();
-    let mut kinds: Vec<&'static str> = f
-        .runs
-        .iter()
-        .flat_map(|r| r.trace.events().iter().map(|e| e.kind.name()))
-        .collect();
-    kinds.sort_unstable();
-    kinds.dedup();
+    let menus = {
+        let runs = f.runs.clone();
+        use_memo(props.generation, move |_| {
+            let mut tasks: Vec<String> = runs
+                .iter()
+                .flat_map(|r| r.trace.tasks().iter().map(|t| t.name.clone()))
+                .collect();
+            tasks.sort();
+            tasks.dedup();
+            let mut kinds: Vec<&'static str> = runs
+                .iter()
+                .flat_map(|r| r.trace.events().iter().map(|e| e.kind.name()))
+                .collect();
+            kinds.sort_unstable();
+            kinds.dedup();
+            (tasks, kinds)
+        })
+    };
+    let (tasks, kinds) = (&menus.0, &menus.1);
     let (from, to) = match current {
         Some(c) => {
             let from = c.saturating_sub(WINDOW / 2);

@@ -13,7 +13,7 @@ use yew::prelude::*;
 use crate::components::app::use_lang;
 use crate::i18n::Lang;
 use crate::state::{RunSnapshot, View};
-use crate::timeline::{LaneVm, Scale, deadlines, format_ms, lanes, tracks};
+use crate::timeline::{LaneVm, Scale, deadlines, format_ms, lane, run_model, tracks};
 
 /// Props of [`Timeline`].
 #[derive(Properties, PartialEq)]
@@ -257,19 +257,25 @@ fn RunView(props: &RunViewProps) -> Html {
     let lang = use_lang();
     let trace = &props.run.trace;
     let scroll = use_state(|| 0.0f64);
-    let lanes = lanes(trace, props.now, &props.scale);
-    let count = |o: Outcome| lanes.iter().filter(|l| l.outcome == Some(o)).count();
+    // Everything that does not depend on the view, once per trace.
+    let model = use_memo(trace.clone(), |t| run_model(t));
+    let count = |o: Outcome| model.spans.iter().filter(|s| s.outcome == Some(o)).count();
     let makespan = if props.finished { trace.makespan() } else { None };
-    let requests = trace.requests();
-    let tracks = tracks(trace, &props.scale, props.now);
-    let lines = deadlines(trace, &props.scale);
-    let virtual_lanes = lanes.len() > VIRTUAL_ABOVE;
+    let requests = &model.requests;
+    let tracks = tracks(&model, &props.scale, props.now);
+    let lines = deadlines(&model, &props.scale);
+    let total = model.spans.len();
+    let virtual_lanes = total > VIRTUAL_ABOVE;
     let (first, last) = if virtual_lanes {
         let first = ((*scroll / ROW_PX) as usize).saturating_sub(5);
-        (first, (first + 30).min(lanes.len()))
+        (first, (first + 30).min(total))
     } else {
-        (0, lanes.len())
+        (0, total)
     };
+    // Lanes are placed only for the rows in view.
+    let lanes: Vec<LaneVm> = (first..last)
+        .filter_map(|i| lane(trace, &model, i, props.now, &props.scale))
+        .collect();
     let onscroll = {
         let scroll = scroll.clone();
         Callback::from(move |e: Event| {
@@ -309,15 +315,15 @@ fn RunView(props: &RunViewProps) -> Html {
                             }
                         </dd>
                     </div>
-                    <div><dt>{ lang.t("max in flight") }</dt><dd><span data-metric="max_in_flight">{ trace.max_in_flight() }</span></dd></div>
+                    <div><dt>{ lang.t("max in flight") }</dt><dd><span data-metric="max_in_flight">{ model.max_in_flight }</span></dd></div>
                     <div><dt>{ lang.t("ok") }</dt><dd><span data-metric="tasks_ok">{ count(Outcome::Ok) }</span></dd></div>
                     <div><dt>{ lang.t("failed") }</dt><dd><span data-metric="tasks_failed">{ count(Outcome::Error) }</span></dd></div>
                     <div><dt>{ lang.t("cancelled") }</dt><dd><span data-metric="tasks_cancelled">{ count(Outcome::Cancelled) }</span></dd></div>
                     <div><dt>{ lang.t("timed out") }</dt><dd><span data-metric="tasks_timeout">{ count(Outcome::Timeout) }</span></dd></div>
-                    { requests_metrics(&requests, lang) }
+                    { requests_metrics(requests, lang) }
                 </dl>
             </header>
-            { progress(&requests) }
+            { progress(requests) }
             <div class="plot">
                 <div class="axis" aria-hidden="true">
                     { for props.scale.ticks().iter().map(|t| html! {
@@ -325,16 +331,16 @@ fn RunView(props: &RunViewProps) -> Html {
                     }) }
                 </div>
                 <ol class={classes!("lanes", virtual_lanes.then_some("scroll"))} onscroll={onscroll}
-                    aria-label={format!("{} lanes", lanes.len())} data-lanes={lanes.len().to_string()}>
+                    aria-label={format!("{total} lanes")} data-lanes={total.to_string()}>
                     if virtual_lanes {
                         <li class="spacer" aria-hidden="true" style={format!("height:{}px", first as f64 * ROW_PX)}></li>
                     }
-                    { for lanes[first..last].iter().map(|lane| {
+                    { for lanes.iter().map(|lane| {
                         let selected = props.selected.as_deref() == Some(lane.name.as_str());
                         lane_html(lane, selected, pick(lane.name.clone()))
                     }) }
                     if virtual_lanes {
-                        <li class="spacer" aria-hidden="true" style={format!("height:{}px", (lanes.len() - last) as f64 * ROW_PX)}></li>
+                        <li class="spacer" aria-hidden="true" style={format!("height:{}px", (total - last) as f64 * ROW_PX)}></li>
                     }
                 </ol>
                 <div class="tracks">
