@@ -235,3 +235,29 @@ async fn screenshots_of_the_pages() {
     h.choose("#lang", "en").await;
     h.finish().await;
 }
+
+/// Every demo run for real and cancelled part way: the run ends as
+/// cancelled (or, for the quickest, done), and no lane is left running.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cancelling_any_real_run_ends_every_lane() {
+    let h = Harness::start().await;
+    for entry in asyncscope_core::catalog::ENTRIES {
+        h.open(&format!("/#/{}", entry.slug)).await;
+        h.wait_for(".runner[data-state=idle]", WAIT).await;
+        h.click("#run:not([disabled])").await;
+        tokio::time::sleep(Duration::from_millis(250)).await;
+        if !h.all("#cancel:not([disabled])").await.is_empty() {
+            h.click("#cancel:not([disabled])").await;
+        }
+        h.wait_for(".runner[data-state=cancelled], .runner[data-state=done]", WAIT)
+            .await;
+        assert_eq!(
+            h.all(".lane[data-outcome=running]").await.len(),
+            0,
+            "{}: a lane is still running",
+            entry.slug
+        );
+        assert_eq!(h.all("#panic-banner").await.len(), 0, "{}", entry.slug);
+    }
+    h.finish().await;
+}

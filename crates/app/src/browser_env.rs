@@ -8,15 +8,19 @@ use std::time::Duration;
 
 use asyncscope_core::Env;
 use asyncscope_core::net::{self, BodyStream, FetchError, Request, Response, SimLab};
-use futures::future::LocalBoxFuture;
+use futures::future::{AbortHandle, LocalBoxFuture, abortable};
 use gloo_timers::future::TimeoutFuture;
 
 /// [`Env`] on the browser's event loop. Timers are real `setTimeout`s;
 /// dropping a sleep clears its timeout. Spawned tasks run through
-/// `wasm_bindgen_futures::spawn_local`.
+/// `wasm_bindgen_futures::spawn_local`, each inside the environment's
+/// scope: [`BrowserEnv::cancel_all`] drops every one still running, detached
+/// ones included, which is what cancelling a whole run means.
 #[derive(Clone)]
 pub struct BrowserEnv {
     rng: Rc<RefCell<fastrand::Rng>>,
+    /// The abort handles of the tasks spawned in this environment.
+    scope: Rc<RefCell<Vec<AbortHandle>>>,
     /// `None`: requests go to the lab server. `Some`: the simulated lab
     /// answers them, after its simulated latency on real timers.
     simulated: Option<Rc<RefCell<SimLab>>>,
@@ -35,7 +39,16 @@ impl BrowserEnv {
         crate::browser_net::enlarge_timing_buffer();
         Self {
             rng: Rc::new(RefCell::new(fastrand::Rng::with_seed(seed))),
+            scope: Rc::new(RefCell::new(Vec::new())),
             simulated: None,
+        }
+    }
+
+    /// Drops every task spawned in this environment (and its clones) that
+    /// is still running, at its executor's next turn.
+    pub fn cancel_all(&self) {
+        for handle in self.scope.borrow_mut().drain(..) {
+            handle.abort();
         }
     }
 
@@ -57,7 +70,11 @@ impl Env for BrowserEnv {
     }
 
     fn spawn_boxed(&self, fut: LocalBoxFuture<'static, ()>) {
-        wasm_bindgen_futures::spawn_local(fut);
+        let (fut, handle) = abortable(fut);
+        self.scope.borrow_mut().push(handle);
+        wasm_bindgen_futures::spawn_local(async move {
+            let _ = fut.await;
+        });
     }
 
     fn fetch(&self, request: Request) -> impl Future<Output = Result<Response, FetchError>> + 'static + use<> {

@@ -280,30 +280,21 @@ pub fn run_model(trace: &Trace) -> RunModel {
     let mut series = vec![("tasks in flight".to_string(), "in-flight", peak.max(1), flight)];
     for (i, meta) in trace.resources().iter().enumerate() {
         let id = asyncscope_core::trace::ResourceId(u32::try_from(i).unwrap_or(u32::MAX));
-        let mut value = 0u32;
-        let mut changes: Vec<(Duration, u32)> = Vec::new();
-        for ev in trace.events() {
-            let next = match &ev.kind {
-                EventKind::PermitAcquired { resource, .. } if *resource == id => value.saturating_add(1),
-                EventKind::PermitReleased { resource, .. } if *resource == id => value.saturating_sub(1),
-                EventKind::QueuePush { resource, depth } | EventKind::QueuePop { resource, depth }
-                    if *resource == id =>
-                {
-                    *depth
-                }
-                _ => continue,
-            };
-            value = next;
-            changes.push((ev.at, value));
-        }
-        let peak = changes.iter().map(|(_, v)| *v).max().unwrap_or(0);
-        let (label, kind, cap) = match meta.kind {
+        // Semaphores and limits: permits left (from each event's count of
+        // what is free); queues: depth.
+        let (label, kind, cap, start) = match meta.kind {
             ResourceKind::Semaphore { permits } => (
-                format!("{}: permits in use, of {permits}", meta.name),
+                format!("{}: permits left, of {permits}", meta.name),
                 "permits",
                 permits,
+                permits,
             ),
-            ResourceKind::Limit { limit } => (format!("{}: slots in use, of {limit}", meta.name), "permits", limit),
+            ResourceKind::Limit { limit } => (
+                format!("{}: slots left, of {limit}", meta.name),
+                "permits",
+                limit,
+                limit,
+            ),
             ResourceKind::Queue { capacity } => (
                 match capacity {
                     Some(c) => format!("{}: depth, capacity {c}", meta.name),
@@ -311,8 +302,28 @@ pub fn run_model(trace: &Trace) -> RunModel {
                 },
                 "queue",
                 capacity.unwrap_or(0),
+                0,
             ),
         };
+        let mut changes: Vec<(Duration, u32)> = vec![(Duration::ZERO, start)];
+        for ev in trace.events() {
+            let value = match &ev.kind {
+                EventKind::PermitAcquired { resource, available }
+                | EventKind::PermitReleased { resource, available }
+                    if *resource == id =>
+                {
+                    *available
+                }
+                EventKind::QueuePush { resource, depth } | EventKind::QueuePop { resource, depth }
+                    if *resource == id =>
+                {
+                    *depth
+                }
+                _ => continue,
+            };
+            changes.push((ev.at, value));
+        }
+        let peak = changes.iter().map(|(_, v)| *v).max().unwrap_or(0);
         series.push((label, kind, cap.max(peak).max(1), changes));
     }
     if !attempts.is_empty() {
@@ -722,9 +733,16 @@ mod tests {
         let end = trace.makespan().expect("ends");
         let tracks = tracks(&run_model(&trace), &Scale::whole(end), end);
         let kinds: Vec<_> = tracks.iter().map(|t| (t.kind, t.peak)).collect();
-        assert_eq!(kinds, [("in-flight", 2), ("permits", 2)]);
-        assert_eq!(tracks[1].label, "semaphore: permits in use, of 2");
-        assert_eq!(tracks[1].points.last().map(|p| p.1), Some(0), "all given back");
+        assert_eq!(
+            kinds,
+            [("in-flight", 2), ("permits", 3)],
+            "an extra release: 3 left at the end"
+        );
+        assert_eq!(tracks[1].label, "semaphore: permits left, of 2");
+        let left: Vec<u32> = tracks[1].points.iter().map(|p| p.1).collect();
+        assert_eq!(left.first(), Some(&0), "both taken at once at 0");
+        assert!(left.contains(&1), "one left between a release and the next acquire");
+        assert_eq!(left.last(), Some(&3), "all given back, and one more");
     }
 
     #[test]

@@ -155,6 +155,8 @@ fn Runner(props: &RunnerProps) -> Html {
     let explicit_network = query.iter().any(|(k, _)| k == "network");
     let state = use_reducer(move || DemoState::new(Form::from_query(specs, &query)));
     let abort = use_mut_ref(|| None::<AbortHandle>);
+    // The running run's environment: cancelling drops its spawned tasks too.
+    let scope = use_mut_ref(|| None::<BrowserEnv>);
     let notice = use_state(|| None::<String>);
     // For demos that send requests: is the lab server there? Asked once per
     // page; without it the page says so once and uses the simulated lab.
@@ -179,13 +181,24 @@ fn Runner(props: &RunnerProps) -> Html {
     }
     {
         // Leaving the page cancels its run: the futures are dropped.
-        let abort = abort.clone();
+        let (abort, scope) = (abort.clone(), scope.clone());
         use_effect_with((), move |_| {
             move || {
                 if let Some(handle) = abort.borrow_mut().take() {
                     handle.abort();
                 }
+                if let Some(env) = scope.borrow_mut().take() {
+                    env.cancel_all();
+                }
             }
+        });
+    }
+    {
+        // Every value is mirrored in the address as it is typed, so the
+        // address is always a link to what is on the form.
+        let query = state.form.query();
+        use_effect_with(query, move |query| {
+            replace_hash(&Route::demo_hash(slug, query));
         });
     }
     let playing = state.finished().is_some_and(|f| f.playing);
@@ -223,6 +236,8 @@ fn Runner(props: &RunnerProps) -> Html {
                     }
                     let action = match e.key().as_str() {
                         " " if state.finished().is_some() => Action::TogglePlay,
+                        "ArrowRight" if e.shift_key() => Action::Pan(0.2),
+                        "ArrowLeft" if e.shift_key() => Action::Pan(-0.2),
                         "ArrowRight" if state.finished().is_some() => Action::Step(true),
                         "ArrowLeft" if state.finished().is_some() => Action::Step(false),
                         "+" | "=" => Action::Zoom(0.5),
@@ -249,6 +264,7 @@ fn Runner(props: &RunnerProps) -> Html {
     let on_run = {
         let state = state.clone();
         let abort = abort.clone();
+        let scope = scope.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             if state.is_running() || !state.form.is_valid() {
@@ -261,6 +277,7 @@ fn Runner(props: &RunnerProps) -> Html {
             } else {
                 BrowserEnv::with_seed(seed)
             };
+            *scope.borrow_mut() = Some(env.clone());
             let Ok(Some(started)) = demos::start(slug, env, &pairs) else {
                 return;
             };
@@ -298,6 +315,15 @@ fn Runner(props: &RunnerProps) -> Html {
                     }
                 };
                 abort.borrow_mut().take();
+                if !result {
+                    // Tasks the work spawned (detached ones too) are dropped
+                    // at their next turn; wait for their ends to be recorded.
+                    for (_, traced) in runs.iter() {
+                        let wait = pin!(traced.settled());
+                        let limit = pin!(gloo_timers::future::sleep(Duration::from_millis(250)));
+                        let _ = select(wait, limit).await;
+                    }
+                }
                 let how = if result { Ending::Completed } else { Ending::Cancelled };
                 dispatcher.dispatch(Action::Ended {
                     generation,
@@ -342,9 +368,13 @@ fn Runner(props: &RunnerProps) -> Html {
     let on_cancel = {
         let state = state.clone();
         let abort = abort.clone();
+        let scope = scope.clone();
         Callback::from(move |_: MouseEvent| {
             if let Some(handle) = abort.borrow().as_ref() {
                 handle.abort();
+            }
+            if let Some(env) = scope.borrow().as_ref() {
+                env.cancel_all();
             }
             state.dispatch(Action::Cancel);
         })
@@ -625,7 +655,7 @@ fn Runner(props: &RunnerProps) -> Html {
                 </div>
                 <p class="share"><label for="share-link">{ lang.t("Copy link") }</label>
                     <input id="share-link" type="text" readonly=true value={share_link.clone()} /></p>
-                <p class="hint">{ lang.t("Keyboard: space plays or pauses, ← → step through events, + and − zoom.") }</p>
+                <p class="hint">{ lang.t("Keyboard: space plays or pauses, ← → step through events, Shift+← → pan, + and − zoom, 0 shows the whole run.") }</p>
             }
             if !drawn.is_empty() {
                 <Timeline runs={drawn} now={now} span={span} finished={finished} view={state.view}
