@@ -135,6 +135,99 @@ pub const ZH: &[(&str, &str)] = &[
         "Keyboard: space plays or pauses, ← → step through events, + and − zoom.",
         "键盘：空格键播放或暂停，← → 逐个事件移动，+ 和 − 缩放。",
     ),
+    // Parameter labels.
+    ("A takes (ms)", "A 耗时（毫秒）"),
+    ("At most at once", "同时最多"),
+    ("Attempts at most", "最多尝试次数"),
+    ("B takes (ms)", "B 耗时（毫秒）"),
+    ("Backoff factor", "退避倍数"),
+    ("Bounded semaphore", "有界信号量"),
+    ("C takes (ms)", "C 耗时（毫秒）"),
+    ("Cancel at (ms)", "取消时刻（毫秒）"),
+    ("Cancel at (ms; 0: never)", "取消时刻（毫秒；0 表示不取消）"),
+    ("Cancel by", "取消方式"),
+    ("Cancel it at (ms)", "取消时刻（毫秒）"),
+    ("Chunk (KiB)", "块大小（KiB）"),
+    ("Closing takes (ms)", "关闭耗时（毫秒）"),
+    ("Consumers", "消费者数量"),
+    ("Countdowns (seconds each)", "倒计时（各自的秒数）"),
+    ("Daily job at", "每日任务时间"),
+    ("Days (daily schedule)", "天数（每日计划）"),
+    ("Duration of each job (ms)", "每个作业的时长（毫秒）"),
+    ("Duration of each task (ms)", "每个任务的时长（毫秒）"),
+    ("Each attempt takes (ms)", "每次尝试耗时（毫秒）"),
+    ("Each holds it for (ms)", "每个持有时长（毫秒）"),
+    ("Each item takes (ms) to make", "生产每个条目耗时（毫秒）"),
+    ("Each task takes (ms)", "每个任务耗时（毫秒）"),
+    ("Extra wait after an error (ms)", "出错后额外等待（毫秒）"),
+    ("First backoff (ms)", "首次退避（毫秒）"),
+    ("Handling an item takes (ms)", "处理每个条目耗时（毫秒）"),
+    ("It reports progress every (ms)", "进度报告间隔（毫秒）"),
+    ("Items", "条目数"),
+    ("Items per producer", "每个生产者的条目数"),
+    ("Its HTTP status", "它的 HTTP 状态码"),
+    ("Jitter", "抖动"),
+    ("Job i takes i × (ms)", "作业 i 耗时 i × （毫秒）"),
+    ("Job to cancel (0: none)", "要取消的作业（0 表示无）"),
+    (
+        "Job whose first attempt fails (0: none)",
+        "首次尝试失败的作业（0 表示无）",
+    ),
+    ("Jobs", "作业数"),
+    ("Join with", "汇集方式"),
+    ("Let the losers finish", "让落败者继续完成"),
+    ("Limit with", "限流方式"),
+    ("Longest backoff (ms)", "最长退避（毫秒）"),
+    ("Longest server delay (ms)", "服务器最长延迟（毫秒）"),
+    ("Mode", "模式"),
+    ("One count lasts (ms)", "每次计数时长（毫秒）"),
+    ("One item every (ms)", "每隔多久生产一个（毫秒）"),
+    ("Opening takes (ms)", "打开耗时（毫秒）"),
+    (
+        "Outcome of each attempt (the last repeats)",
+        "每次尝试的结果（最后一个会重复）",
+    ),
+    ("Pause between chunks (ms)", "块之间的停顿（毫秒）"),
+    ("Period (ms)", "周期（毫秒）"),
+    ("Producers", "生产者数量"),
+    ("Queue capacity", "队列容量"),
+    ("Race with", "竞速方式"),
+    ("Requests", "请求数"),
+    ("Retries per job", "每个作业的重试次数"),
+    ("Run for (ms)", "运行时长（毫秒）"),
+    ("Schedule", "计划"),
+    ("Shortest server delay (ms)", "服务器最短延迟（毫秒）"),
+    ("Size (KiB)", "大小（KiB）"),
+    ("Slice when yielding (ms)", "让出时的切片（毫秒）"),
+    ("Spawned tasks", "派生的任务数"),
+    ("Tasks", "任务数"),
+    ("Tasks taking the lock", "获取锁的任务数"),
+    ("Tasks waiting (event and condition)", "等待的任务数（事件与条件变量）"),
+    ("The event is set at (ms)", "事件设置时刻（毫秒）"),
+    ("The operation takes (ms)", "操作耗时（毫秒）"),
+    ("The use", "使用的结果"),
+    ("Tick every (ms)", "tick 间隔（毫秒）"),
+    ("Tick that fails (0: none)", "失败的 tick（0 表示无）"),
+    ("Ticks", "tick 次数"),
+    ("Ticks per timer", "每个定时器的 tick 次数"),
+    ("Time limit (ms)", "时间限制（毫秒）"),
+    (
+        "Time limit per job (ms, 0: none)",
+        "每个作业的时间限制（毫秒，0 表示无）",
+    ),
+    ("Time limit per request (ms)", "每个请求的时间限制（毫秒）"),
+    ("Timers", "定时器数量"),
+    ("Using takes (ms)", "使用耗时（毫秒）"),
+    ("Which job fails", "哪个作业失败"),
+    ("Which request fails (0: none)", "哪个请求失败（0 表示无）"),
+    ("Work (ms of CPU)", "工作量（CPU 毫秒）"),
+    ("Work starts at (ms)", "工作开始时刻（毫秒）"),
+    ("Workers", "worker 数量"),
+    (
+        "notify_one at (ms), notify_all a second later",
+        "notify_one 时刻（毫秒），一秒后 notify_all",
+    ),
+    ("Cancel this long into the use (ms)", "使用开始多久后取消（毫秒）"),
 ];
 
 #[cfg(test)]
@@ -152,5 +245,14 @@ mod tests {
         assert_eq!(Lang::Zh.t("no such phrase"), "no such phrase");
         assert_eq!(Lang::from_tag("zh-CN"), Lang::Zh);
         assert_eq!(Lang::from_tag("en-GB"), Lang::En);
+    }
+
+    #[test]
+    fn every_parameter_label_has_a_translation() {
+        for entry in asyncscope_core::catalog::ENTRIES {
+            for spec in asyncscope_core::demos::specs(entry.slug).unwrap_or(&[]) {
+                assert_ne!(Lang::Zh.t(spec.label), spec.label, "{}: {}", entry.slug, spec.label);
+            }
+        }
     }
 }

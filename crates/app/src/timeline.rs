@@ -326,7 +326,8 @@ pub fn run_model(trace: &Trace) -> RunModel {
         let peak = changes.iter().map(|(_, v)| *v).max().unwrap_or(0);
         series.push((label, kind, cap.max(peak).max(1), changes));
     }
-    if !attempts.is_empty() {
+    // The attempt number is worth a chart only once something was retried.
+    if attempts.iter().any(|(_, n)| *n > 1) {
         let peak = attempts.iter().map(|(_, n)| *n).max().unwrap_or(1);
         series.push(("retry: attempt number".to_string(), "attempt", peak.max(1), attempts));
     }

@@ -6,6 +6,7 @@
 use std::rc::Rc;
 
 use asyncscope_core::trace::EventKind;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::components::app::use_lang;
@@ -81,6 +82,19 @@ pub fn EventLog(props: &EventLogProps) -> Html {
         })
     };
     let (tasks, kinds) = (&menus.0, &menus.1);
+    // Keep the current row in view inside the log (never scrolling the page).
+    let scroller = use_node_ref();
+    {
+        let scroller = scroller.clone();
+        use_effect_with(current, move |_| {
+            if let Some(div) = scroller.cast::<web_sys::HtmlElement>()
+                && let Ok(Some(row)) = div.query_selector("tr.current")
+                && let Ok(row) = row.dyn_into::<web_sys::HtmlElement>()
+            {
+                div.set_scroll_top(row.offset_top() - div.client_height() / 2);
+            }
+        });
+    }
     let (from, to) = match current {
         Some(c) => {
             let from = c.saturating_sub(WINDOW / 2);
@@ -132,7 +146,7 @@ pub fn EventLog(props: &EventLogProps) -> Html {
             if events.is_empty() {
                 <p>{ lang.t("No event yet.") }</p>
             } else {
-                <div class="log-scroll">
+                <div class="log-scroll" ref={scroller}>
                     <table>
                         <thead><tr>
                             <th scope="col">{ lang.t("time") }</th>

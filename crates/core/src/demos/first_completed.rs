@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use futures::future::{join_all, select_all, select_ok};
 
-use crate::demos::work::{Work, job};
+use crate::demos::work::{Work, abc, job};
 use crate::demos::{About, flag_param, ms_param, single_run};
 use crate::env::Env;
 use crate::params::{ParamError, ParamKind, ParamSpec, Parsed};
@@ -73,11 +73,7 @@ impl Params {
     /// Validates `name=value` pairs; missing names take their defaults.
     pub fn from_pairs(pairs: &[(String, String)]) -> Result<Self, Vec<ParamError>> {
         let p = Parsed::new(&SPECS, pairs)?;
-        let fail = p.choice("fail");
-        let jobs = [("A", "a_ms"), ("B", "b_ms"), ("C", "c_ms")]
-            .into_iter()
-            .map(|(name, param)| (name, p.ms(param), fail == name))
-            .collect();
+        let jobs = abc(&p);
         Ok(Params {
             select_ok: p.choice("mode") == "select_ok",
             jobs,

@@ -8,7 +8,7 @@ use std::time::Duration;
 use futures::future::{join_all, try_join_all};
 
 use crate::demos::fetch::NETWORK;
-use crate::demos::work::{JobError, Work, job};
+use crate::demos::work::{JobError, Work, abc, job};
 use crate::demos::{About, WORK, ms_param, single_run};
 use crate::env::Env;
 use crate::params::{ParamError, ParamKind, ParamSpec, Parsed};
@@ -97,11 +97,7 @@ impl Params {
             "try_join_all" => Mode::TryJoinAll,
             _ => Mode::JoinAllResults,
         };
-        let fail = p.choice("fail");
-        let jobs = [("A", "a_ms"), ("B", "b_ms"), ("C", "c_ms")]
-            .into_iter()
-            .map(|(name, param)| (name, p.ms(param), fail == name))
-            .collect();
+        let jobs = abc(&p);
         Ok(Params {
             mode,
             jobs,

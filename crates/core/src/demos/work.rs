@@ -32,6 +32,17 @@ impl Work {
     }
 }
 
+/// The three jobs A, B and C of the race and join demos, from the
+/// parameters `a_ms`, `b_ms`, `c_ms` and `fail` (`none`, `A`, `B` or `C`):
+/// `(name, duration, fails)` each.
+pub fn abc(p: &Parsed) -> Vec<(&'static str, std::time::Duration, bool)> {
+    let fail = p.choice("fail");
+    [("A", "a_ms"), ("B", "b_ms"), ("C", "c_ms")]
+        .into_iter()
+        .map(|(name, param)| (name, p.ms(param), fail == name))
+        .collect()
+}
+
 /// Why a job failed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum JobError {
