@@ -227,6 +227,18 @@ async fn screenshots_of_the_pages() {
         h.wait_for(".runner[data-state=done]", WAIT).await;
         h.screenshot_full(&format!("{route}-virtual")).await;
     }
+    // A wide screen: controls, timeline, and code with the log, side by side.
+    let (w, hgt) = h.client.get_window_size().await.expect("size");
+    h.client.set_window_size(1920, 1100).await.expect("wide");
+    h.open("/#/retry").await;
+    h.click("#run-virtual:not([disabled])").await;
+    h.wait_for(".runner[data-state=done]", WAIT).await;
+    h.client.execute("window.scrollTo(0, 0)", vec![]).await.expect("scroll");
+    h.screenshot("retry-wide").await;
+    h.client
+        .set_window_size(u32::try_from(w).unwrap_or(1280), u32::try_from(hgt).unwrap_or(900))
+        .await
+        .expect("restore");
     h.choose("#theme", "dark").await;
     h.choose("#lang", "zh").await;
     h.wait_for("html[data-theme=dark]", WAIT).await;

@@ -90,7 +90,7 @@ impl Scale {
 pub struct MarkVm {
     /// Position, 0–100.
     pub left: f64,
-    /// `wake`, `retry`, `deadline`, `cancel` or `timeout`.
+    /// `wake`, `retry`, `deadline`, `cancel`, `timeout` or `error`.
     pub kind: &'static str,
     /// The tooltip.
     pub title: String,
@@ -271,6 +271,9 @@ pub fn run_model(trace: &Trace) -> RunModel {
             EventKind::Completed {
                 outcome: Outcome::Timeout,
             } => "timeout",
+            EventKind::Completed {
+                outcome: Outcome::Error,
+            } => "error",
             _ => continue,
         };
         marks.entry(ev.task.0).or_default().push((ev.at, kind, i));

@@ -590,6 +590,7 @@ fn Runner(props: &RunnerProps) -> Html {
 
     html! {
         <div class="runner" data-state={run_state}>
+          <div class="controls">
             <form class="params" onsubmit={on_run} novalidate=true>
                 { for specs.iter().enumerate().map(|(i, spec)| field(&state, i, spec, lang)) }
                 <div class={classes!("field", "seed", seed_error.is_some().then_some("invalid"))}>
@@ -617,6 +618,8 @@ fn Runner(props: &RunnerProps) -> Html {
             if let Some(text) = (*notice).clone() {
                 <p class="notice" data-notice="page" role="note">{ text }</p>
             }
+          </div>
+          <div class="stage">
             if let Some(f) = fin {
                 <div class="toolbar" role="toolbar" aria-label="Playback">
                     <button type="button" id="step-back" onclick={dispatch(|| Action::Step(false))} aria-label={lang.t("Previous event")} title={lang.t("Previous event")}>{ "◀" }</button>
@@ -663,15 +666,16 @@ fn Runner(props: &RunnerProps) -> Html {
                           selected={selected.as_ref().map(|(r, t)| (r.run, t.clone()))}
                           on_pick={on_pick} on_pan={on_pan} on_zoom={on_zoom} />
             }
-            <div class="panes">
-                <CodeView slug={slug} lit={lit} />
-                if let Some(f) = fin {
-                    <EventLog slug={slug} finished={f.clone()} generation={generation} events={events.clone()} filter={state.filter.clone()} on_filter={on_filter} on_select={on_select} />
-                }
-            </div>
             if let Some(f) = fin {
                 { times_table(f, lang) }
             }
+          </div>
+          <div class="panes">
+            <CodeView slug={slug} lit={lit} />
+            if let Some(f) = fin {
+                <EventLog slug={slug} finished={f.clone()} generation={generation} events={events.clone()} filter={state.filter.clone()} on_filter={on_filter} on_select={on_select} />
+            }
+          </div>
         </div>
     }
 }
