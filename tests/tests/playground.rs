@@ -181,6 +181,10 @@ async fn a_share_link_reproduces_the_run_and_pinned_runs_compare() {
         4000
     );
     h.screenshot_full("semaphore-compare").await;
+    // The downloads are built in the page; pressing them breaks nothing.
+    h.click("#download-trace").await;
+    h.click("#download-svg").await;
+    assert_eq!(h.all("#panic-banner").await.len(), 0);
     h.finish().await;
 }
 

@@ -135,6 +135,14 @@ pub const ZH: &[(&str, &str)] = &[
         "Keyboard: space plays or pauses, ← → step through events, + and − zoom.",
         "键盘：空格键播放或暂停，← → 逐个事件移动，+ 和 − 缩放。",
     ),
+    ("Running on the browser's clock:", "正在浏览器时钟上运行："),
+    (
+        "Requests go to the simulated lab instead: the same API, with its delays on this page's real clock. To send real requests, serve the page with",
+        "请求改由模拟实验室应答：同样的 API，延迟发生在本页的真实时钟上。要发送真实请求，请用",
+    ),
+    ("and choose the real network.", "提供本页，并选择真实网络。"),
+    ("There is no page at", "没有这个页面："),
+    ("Skip to content", "跳到正文"),
     // Parameter labels.
     ("A takes (ms)", "A 耗时（毫秒）"),
     ("At most at once", "同时最多"),

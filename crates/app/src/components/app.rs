@@ -117,7 +117,7 @@ pub fn App() -> Html {
         Route::NotFound { path } => html! {
             <section class="not-found" data-view="not-found">
                 <h1>{ l.t("Page not found") }</h1>
-                <p>{ format!("There is no page at {path}.") }</p>
+                <p>{ l.t("There is no page at") }{ format!(" {path}.") }</p>
                 <p><a href="#/">{ l.t("See every demo") }</a></p>
             </section>
         },
@@ -145,7 +145,7 @@ pub fn App() -> Html {
                     if let Some(main) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("main")) {
                         let _ = main.unchecked_into::<web_sys::HtmlElement>().focus();
                     }
-                })}>{ "Skip to content" }</a>
+                })}>{ l.t("Skip to content") }</a>
                 <header class="site-header">
                     <a class="brand" href="#/">{ "asyncscope" }</a>
                     <span class="tagline">{ l.t("Watch real Rust futures run, in your browser") }</span>

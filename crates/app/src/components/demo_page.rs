@@ -406,7 +406,11 @@ fn Runner(props: &RunnerProps) -> Html {
             false,
         ),
         RunState::Running { runs, elapsed, .. } => {
-            let status = format!("Running on the browser's clock: {} ms", elapsed.as_millis());
+            let status = format!(
+                "{} {} ms",
+                lang.t("Running on the browser's clock:"),
+                elapsed.as_millis()
+            );
             ("running", status, runs.clone(), *elapsed, false)
         }
         RunState::Ended { finished, .. } => {
@@ -610,8 +614,8 @@ fn Runner(props: &RunnerProps) -> Html {
             if *lab == Lab::Unreachable && demos::sends_requests(slug, &state.form.pairs()) {
                 <p class="notice" data-notice="no-lab" role="note">
                     <strong>{ lang.t("No lab server answers here.") }</strong>
-                    { " Requests go to the simulated lab instead: the same API, with its delays on this page's real clock. To send real requests, serve the page with " }
-                    <code>{ "cargo xtask serve" }</code>{ " and choose the real network." }
+                    { " " }{ lang.t("Requests go to the simulated lab instead: the same API, with its delays on this page's real clock. To send real requests, serve the page with") }{ " " }
+                    <code>{ "cargo xtask serve" }</code>{ " " }{ lang.t("and choose the real network.") }
                 </p>
             }
             <p class="status" role="status" aria-live="polite">{ status }</p>
