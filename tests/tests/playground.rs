@@ -130,8 +130,23 @@ async fn scrubbing_moves_the_code_line_and_the_log_row() {
     // The timeline is cut at the playhead: some lanes are still running.
     assert!(!h.all(".lane[data-outcome=running]").await.is_empty());
     h.screenshot_full("semaphore-scrubbed").await;
-    // Keyboard: the right arrow steps on.
+    // Keyboard: the right arrow selects the next event.
+    let before = h
+        .wait_for(".event-log tr.current", WAIT)
+        .await
+        .attr("data-event")
+        .await
+        .ok()
+        .flatten();
     h.press("\u{E014}").await;
+    let after = h
+        .wait_for(".event-log tr.current", WAIT)
+        .await
+        .attr("data-event")
+        .await
+        .ok()
+        .flatten();
+    assert_ne!(before, after, "the key moved the selection");
     assert!(h.number("[data-metric=playhead_ms]").await >= at);
     h.finish().await;
 }

@@ -243,6 +243,8 @@ pub struct RunModel {
     pub deadlines: Vec<Duration>,
     /// The most tasks in flight at once.
     pub max_in_flight: usize,
+    /// When the last task ended, once all have.
+    pub makespan: Option<Duration>,
 }
 
 /// One step chart's data: `(label, kind, top of scale, (instant, value)
@@ -347,6 +349,7 @@ pub fn run_model(trace: &Trace) -> RunModel {
         series,
         deadlines,
         max_in_flight: usize::try_from(peak).unwrap_or(usize::MAX),
+        makespan: trace.makespan(),
     }
 }
 

@@ -203,10 +203,7 @@ fn run_demo(args: &[String]) -> Outcome {
             s
         }
         Format::Chrome => {
-            let titled: Vec<(String, &asyncscope_core::Trace)> =
-                runs.iter().map(|(l, t)| (format!("{slug}: {l}"), *t)).collect();
-            let titled: Vec<(&str, &asyncscope_core::Trace)> = titled.iter().map(|(l, t)| (l.as_str(), *t)).collect();
-            let mut s = export::chrome_traces(&titled);
+            let mut s = export::chrome_demo(slug, &runs);
             s.push('\n');
             s
         }

@@ -36,6 +36,18 @@ pub fn chrome_traces(runs: &[(&str, &Trace)]) -> String {
     doc.to_string()
 }
 
+/// A demo's runs as Chrome trace-event JSON, each process titled
+/// `<slug>: <run label>`: what the command line and the page export.
+pub fn chrome_demo(slug: &str, runs: &[(&str, &Trace)]) -> String {
+    let titles: Vec<String> = runs.iter().map(|(label, _)| format!("{slug}: {label}")).collect();
+    let titled: Vec<(&str, &Trace)> = titles
+        .iter()
+        .zip(runs)
+        .map(|(t, (_, trace))| (t.as_str(), *trace))
+        .collect();
+    chrome_traces(&titled)
+}
+
 fn push_run(events: &mut Vec<Value>, pid: u32, title: &str, trace: &Trace) {
     events.push(json!({"ph": "M", "name": "process_name", "pid": pid, "tid": 0, "args": {"name": title}}));
     let last = trace.events().last().map_or(0, |e| micros(e.at));

@@ -226,52 +226,48 @@ fn timeout_drops_the_operation_at_the_deadline() {
 
 #[test]
 fn cancellation_drops_the_worker_its_guard_and_its_child() {
-    let trace = single("cancellation", &[]);
-    assert_eq!(
-        tasks(&trace),
-        [
-            "main 0 0 3000 ok",
-            "worker 0 0 3000 cancelled",
-            "child 0 0 3000 cancelled"
-        ]
-    );
-    assert_eq!(
-        logs(&trace),
-        [
-            "0 worker: tick 0",
-            "1000 worker: tick 1",
-            "2000 worker: tick 2",
-            "3000 main: cancelled the worker",
-            "3000 worker: cleanup ran"
-        ]
-    );
-    let requests = trace.requests();
-    assert_eq!(requests.len(), 1);
-    assert!(requests[0].aborted, "the child's request is aborted");
-    assert_eq!(requests[0].end, Some(Duration::from_millis(3000)));
-
-    // Through an AbortHandle: the same ticks, the same cleanup, the same end.
-    let trace = single("cancellation", &[("how", "abort")]);
-    assert_eq!(
-        tasks(&trace),
-        [
-            "main 0 0 3000 ok",
-            "worker 0 0 3000 cancelled",
-            "child 0 0 3000 cancelled"
-        ]
-    );
-    assert_eq!(
-        logs(&trace),
-        [
-            "0 worker: tick 0",
-            "1000 worker: tick 1",
-            "2000 worker: tick 2",
-            "3000 main: aborted the worker",
-            "3000 worker: cleanup ran",
-            "3000 main: the worker was aborted"
-        ]
-    );
-    assert!(trace.requests()[0].aborted);
+    // By dropping the JoinHandle, and through an AbortHandle: the same
+    // ticks, the same cleanup, the same end.
+    let cases: [(&str, &[&str]); 2] = [
+        (
+            "drop",
+            &[
+                "0 worker: tick 0",
+                "1000 worker: tick 1",
+                "2000 worker: tick 2",
+                "3000 main: cancelled the worker",
+                "3000 worker: cleanup ran",
+            ],
+        ),
+        (
+            "abort",
+            &[
+                "0 worker: tick 0",
+                "1000 worker: tick 1",
+                "2000 worker: tick 2",
+                "3000 main: aborted the worker",
+                "3000 worker: cleanup ran",
+                "3000 main: the worker was aborted",
+            ],
+        ),
+    ];
+    for (how, want) in cases {
+        let trace = single("cancellation", &[("how", how)]);
+        assert_eq!(
+            tasks(&trace),
+            [
+                "main 0 0 3000 ok",
+                "worker 0 0 3000 cancelled",
+                "child 0 0 3000 cancelled"
+            ],
+            "{how}"
+        );
+        assert_eq!(logs(&trace), want, "{how}");
+        let requests = trace.requests();
+        assert_eq!(requests.len(), 1, "{how}");
+        assert!(requests[0].aborted, "{how}: the child's request is aborted");
+        assert_eq!(requests[0].end, Some(Duration::from_millis(3000)), "{how}");
+    }
 }
 
 #[test]

@@ -88,7 +88,7 @@ enum Lab {
 
 type LiveRuns = Rc<Vec<(&'static str, Traced<BrowserEnv>)>>;
 
-fn snapshot(runs: &LiveRuns) -> Vec<RunSnapshot> {
+fn snapshot<E: Env>(runs: &[(&'static str, Traced<E>)]) -> Vec<RunSnapshot> {
     runs.iter()
         .map(|(label, traced)| RunSnapshot {
             label: label.to_string(),
@@ -346,22 +346,15 @@ fn Runner(props: &RunnerProps) -> Html {
                 return;
             };
             replace_hash(&Route::demo_hash(slug, &state.form.query()));
-            let runs: Vec<_> = started.runs.iter().map(|(l, t)| (*l, t.clone())).collect();
-            match rt.block_on(started.work) {
+            let (runs, work) = (started.runs, started.work);
+            match rt.block_on(work) {
                 Ok(()) => notice.set(None),
                 Err(stalled) => notice.set(Some(format!(
                     "The run stalled at {} ms: a task waits for something that never comes.",
                     stalled.at.as_millis()
                 ))),
             }
-            let runs = runs
-                .into_iter()
-                .map(|(label, t)| RunSnapshot {
-                    label: label.to_string(),
-                    trace: Rc::new(t.snapshot()),
-                })
-                .collect();
-            state.dispatch(Action::RanVirtual { runs });
+            state.dispatch(Action::RanVirtual { runs: snapshot(&runs) });
         })
     };
 
@@ -443,7 +436,8 @@ fn Runner(props: &RunnerProps) -> Html {
         None => live,
     };
     let mut span = match fin {
-        Some(f) => f.end.max(span_of(&f.runs, f.end)),
+        // A makespan never passes the last event: the end is the span.
+        Some(f) => f.end,
         None => span_of(&drawn, now),
     };
     if let Some(pinned) = &state.pinned {
@@ -555,16 +549,12 @@ fn Runner(props: &RunnerProps) -> Html {
         let state = state.clone();
         Callback::from(move |_: MouseEvent| {
             if let Some(f) = state.finished() {
-                let titled: Vec<(String, &asyncscope_core::Trace)> = f
-                    .runs
-                    .iter()
-                    .map(|r| (format!("{slug}: {}", r.label), &*r.trace))
-                    .collect();
-                let refs: Vec<(&str, &asyncscope_core::Trace)> = titled.iter().map(|(l, t)| (l.as_str(), *t)).collect();
+                let runs: Vec<(&str, &asyncscope_core::Trace)> =
+                    f.runs.iter().map(|r| (r.label.as_str(), &*r.trace)).collect();
                 download(
                     &format!("asyncscope-{slug}.json"),
                     "application/json",
-                    &export::chrome_traces(&refs),
+                    &export::chrome_demo(slug, &runs),
                 );
             }
         })

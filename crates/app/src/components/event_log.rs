@@ -155,15 +155,16 @@ pub fn EventLog(props: &EventLogProps) -> Html {
                             <th scope="col">{ lang.t("event") }</th>
                         </tr></thead>
                         <tbody>
-                            { for events[from..to].iter().enumerate().map(|(i, r)| {
-                                let run = &f.runs[r.run];
-                                let ev = &run.trace.events()[r.index];
+                            { for events[from..to].iter().enumerate().filter_map(|(i, r)| {
+                                // Refs come from these very runs; a stale one is skipped, not a panic.
+                                let run = f.runs.get(r.run)?;
+                                let ev = run.trace.events().get(r.index)?;
                                 let is_current = current == Some(from + i);
                                 let onclick = {
                                     let (on_select, r) = (props.on_select.clone(), *r);
                                     Callback::from(move |_: MouseEvent| on_select.emit(r))
                                 };
-                                html! {
+                                Some(html! {
                                     <tr class={classes!(is_current.then_some("current"))} aria-selected={is_current.to_string()}
                                         data-event={format!("{}:{}", r.run, r.index)} data-kind={ev.kind.name()}>
                                         <td class="t"><button type="button" class="row-button" onclick={onclick}>
@@ -173,7 +174,7 @@ pub fn EventLog(props: &EventLogProps) -> Html {
                                         <td class="task">{ run.trace.task_name(ev.task).to_string() }</td>
                                         <td>{ describe(props.slug, &run.trace, &ev.kind) }</td>
                                     </tr>
-                                }
+                                })
                             }) }
                         </tbody>
                     </table>

@@ -260,7 +260,7 @@ fn RunView(props: &RunViewProps) -> Html {
     // Everything that does not depend on the view, once per trace.
     let model = use_memo(trace.clone(), |t| run_model(t));
     let count = |o: Outcome| model.spans.iter().filter(|s| s.outcome == Some(o)).count();
-    let makespan = if props.finished { trace.makespan() } else { None };
+    let makespan = if props.finished { model.makespan } else { None };
     let requests = &model.requests;
     let tracks = tracks(&model, &props.scale, props.now);
     let lines = deadlines(&model, &props.scale);
