@@ -1,0 +1,30 @@
+//! The trace model: an append-only log of what every task, timer and
+//! resource did, and the views derived from it (spans with state segments,
+//! in flight over time, makespan, per-resource statistics).
+//!
+//! The log is the only truth: every view is a pure function of it, so a
+//! view at any instant of a finished run is the view of a prefix of its
+//! events (what the playhead needs).
+//!
+//! One concern a file: `model` (ids, kinds, events, storage), `spans`,
+//! `flight` (in flight), `requests`, `resources`, `json`, `text`.
+
+mod flight;
+mod json;
+mod model;
+mod requests;
+mod resources;
+mod spans;
+mod text;
+
+pub use json::JsonError;
+pub use model::{
+    DEFAULT_CAPACITY, Event, EventKind, FORMAT, FORMAT_VERSION, Outcome, ResourceId, ResourceKind, ResourceMeta, Site,
+    SiteId, TaskId, TaskMeta, Trace, WakeCause,
+};
+pub use requests::{RequestSpan, on_wire_peak};
+pub use resources::ResourceStats;
+pub use spans::{Segment, SegmentState, TaskSpan};
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,510 @@
+//! Ids, kinds and events, and the `Trace` that stores them in order.
+
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use super::json::micros;
+
+/// The `format` field of the JSON form.
+pub const FORMAT: &str = "asyncscope-trace";
+
+/// The version of the JSON form. It changes whenever a field changes
+/// meaning; readers refuse versions they do not know.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// How many events a trace keeps unless told otherwise. One more event
+/// than this is kept: the [`EventKind::Overflow`] marker.
+pub const DEFAULT_CAPACITY: usize = 1 << 20;
+
+/// Identifies a task (a named future) within one [`Trace`]: its index in
+/// [`Trace::tasks`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct TaskId(pub u32);
+
+/// Identifies a resource (a semaphore, a queue, a limit): its index in
+/// [`Trace::resources`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ResourceId(pub u32);
+
+/// Identifies a source location (an await point): its index in
+/// [`Trace::sites`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct SiteId(pub u32);
+
+/// How a task ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// It completed with its value.
+    Ok,
+    /// It completed with an error.
+    Error,
+    /// It was dropped before it completed.
+    Cancelled,
+    /// It was dropped because a deadline passed.
+    Timeout,
+}
+
+impl Outcome {
+    /// The lower-case name used in text renderings and the JSON form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Ok => "ok",
+            Outcome::Error => "error",
+            Outcome::Cancelled => "cancelled",
+            Outcome::Timeout => "timeout",
+        }
+    }
+}
+
+/// What woke a task, when it is known.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WakeCause {
+    /// One of its timers fired.
+    Timer,
+    /// A resource (a permit freed, an item queued) woke it.
+    Resource(ResourceId),
+    /// A request it awaits made progress.
+    Request,
+    /// Something else: a channel, a join handle, a combinator's inner waker.
+    Unknown,
+}
+
+/// What kind of thing a resource is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ResourceKind {
+    /// A counting semaphore with this many permits.
+    Semaphore {
+        /// Permits it starts with.
+        permits: u32,
+    },
+    /// A limit on how many futures of a stream run at once.
+    Limit {
+        /// The most at once.
+        limit: u32,
+    },
+    /// A queue, bounded or not.
+    Queue {
+        /// The most items it holds, if bounded.
+        capacity: Option<u32>,
+    },
+}
+
+/// What happened, in one [`Event`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum EventKind {
+    /// The future was built (it does nothing until polled).
+    Created,
+    /// A poll began.
+    PollStart,
+    /// A poll ended.
+    PollEnd {
+        /// True if this poll returned `Poll::Ready`.
+        ready: bool,
+        /// When pending: the await point it is pending at, if known.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        site: Option<SiteId>,
+    },
+    /// The task's waker was called (recorded once between two polls).
+    Woken {
+        /// What woke it.
+        by: WakeCause,
+    },
+    /// The task armed a timer due at `deadline` (trace time).
+    TimerArmed {
+        /// When the timer is due, on the trace's clock.
+        #[serde(with = "micros")]
+        deadline: Duration,
+    },
+    /// A timer of the task fired.
+    TimerFired,
+    /// A timer of the task was dropped before it fired.
+    TimerCancelled,
+    /// The task asked a semaphore or limit for a permit and has to wait.
+    PermitWaiting {
+        /// The semaphore.
+        resource: ResourceId,
+    },
+    /// The task got a permit; `available` are left.
+    PermitAcquired {
+        /// The semaphore.
+        resource: ResourceId,
+        /// Permits left after this one was taken.
+        available: u32,
+    },
+    /// The task gave a permit back; `available` are free now.
+    PermitReleased {
+        /// The semaphore.
+        resource: ResourceId,
+        /// Permits free after the release.
+        available: u32,
+    },
+    /// The task stopped waiting for a permit without getting one (the
+    /// wait was dropped, by a timeout for example).
+    PermitGaveUp {
+        /// The semaphore.
+        resource: ResourceId,
+    },
+    /// A bounded semaphore refused a release above its limit.
+    PermitRefused {
+        /// The semaphore.
+        resource: ResourceId,
+    },
+    /// The task put an item in a queue, leaving `depth` items in it.
+    QueuePush {
+        /// The queue.
+        resource: ResourceId,
+        /// Items in the queue after the push.
+        depth: u32,
+    },
+    /// The task took an item from a queue, leaving `depth` items in it.
+    QueuePop {
+        /// The queue.
+        resource: ResourceId,
+        /// Items in the queue after the pop.
+        depth: u32,
+    },
+    /// The task sent a request.
+    RequestSent {
+        /// The method and URL, as `GET /api/delay/100`.
+        what: String,
+    },
+    /// The request got a response with this HTTP status.
+    RequestAnswered {
+        /// The HTTP status code.
+        status: u16,
+    },
+    /// The request failed without a response.
+    RequestFailed {
+        /// Why, in words.
+        error: String,
+    },
+    /// The request was dropped before it ended (the browser aborts it).
+    RequestAborted,
+    /// The browser's Resource Timing figures for the request just answered.
+    RequestTiming {
+        /// When the request went out on its connection (`requestStart`),
+        /// on the trace's clock.
+        #[serde(with = "micros")]
+        request_start: Duration,
+        /// Before it had a connection (the browser's queue included).
+        #[serde(with = "micros")]
+        queued: Duration,
+        /// Opening a new connection (zero when one was reused).
+        #[serde(with = "micros")]
+        connecting: Duration,
+        /// From sending the request to the first byte of the response.
+        #[serde(with = "micros")]
+        waiting: Duration,
+        /// From the first byte to the last.
+        #[serde(with = "micros")]
+        receiving: Duration,
+    },
+    /// Part of a body has arrived: `done` bytes of `total`.
+    Progress {
+        /// Bytes so far.
+        done: u64,
+        /// Bytes in all, if known.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        total: Option<u64>,
+    },
+    /// A retry loop starts attempt `number` (1 is the first try).
+    Attempt {
+        /// The attempt's number, from 1.
+        number: u32,
+    },
+    /// A retry loop waits `delay` before the next attempt.
+    Backoff {
+        /// The delay, jitter included.
+        #[serde(with = "micros")]
+        delay: Duration,
+    },
+    /// A timeout's deadline passed; the work it guarded is dropped.
+    DeadlinePassed,
+    /// The task ended.
+    Completed {
+        /// How it ended.
+        outcome: Outcome,
+    },
+    /// A line of text the task logged.
+    Log {
+        /// The text.
+        text: String,
+    },
+    /// The trace reached its capacity: the events after this one were not
+    /// kept (their number is [`Trace::dropped`]).
+    Overflow,
+}
+
+impl EventKind {
+    /// Every kind's name, as in the JSON form (`poll_start`, ...).
+    pub const NAMES: [&'static str; 26] = [
+        "created",
+        "poll_start",
+        "poll_end",
+        "woken",
+        "timer_armed",
+        "timer_fired",
+        "timer_cancelled",
+        "permit_waiting",
+        "permit_acquired",
+        "permit_released",
+        "permit_gave_up",
+        "permit_refused",
+        "queue_push",
+        "queue_pop",
+        "request_sent",
+        "request_answered",
+        "request_failed",
+        "request_aborted",
+        "request_timing",
+        "progress",
+        "attempt",
+        "backoff",
+        "deadline_passed",
+        "completed",
+        "log",
+        "overflow",
+    ];
+
+    /// This kind's name, as in the JSON form.
+    pub fn name(&self) -> &'static str {
+        match self {
+            EventKind::Created => "created",
+            EventKind::PollStart => "poll_start",
+            EventKind::PollEnd { .. } => "poll_end",
+            EventKind::Woken { .. } => "woken",
+            EventKind::TimerArmed { .. } => "timer_armed",
+            EventKind::TimerFired => "timer_fired",
+            EventKind::TimerCancelled => "timer_cancelled",
+            EventKind::PermitWaiting { .. } => "permit_waiting",
+            EventKind::PermitAcquired { .. } => "permit_acquired",
+            EventKind::PermitReleased { .. } => "permit_released",
+            EventKind::PermitGaveUp { .. } => "permit_gave_up",
+            EventKind::PermitRefused { .. } => "permit_refused",
+            EventKind::QueuePush { .. } => "queue_push",
+            EventKind::QueuePop { .. } => "queue_pop",
+            EventKind::RequestSent { .. } => "request_sent",
+            EventKind::RequestAnswered { .. } => "request_answered",
+            EventKind::RequestFailed { .. } => "request_failed",
+            EventKind::RequestAborted => "request_aborted",
+            EventKind::RequestTiming { .. } => "request_timing",
+            EventKind::Progress { .. } => "progress",
+            EventKind::Attempt { .. } => "attempt",
+            EventKind::Backoff { .. } => "backoff",
+            EventKind::DeadlinePassed => "deadline_passed",
+            EventKind::Completed { .. } => "completed",
+            EventKind::Log { .. } => "log",
+            EventKind::Overflow => "overflow",
+        }
+    }
+}
+
+/// One entry of the log: at `at` (since the trace's origin), `task` did `kind`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Event {
+    /// Time since the trace's origin.
+    #[serde(rename = "at_us", with = "micros")]
+    pub at: Duration,
+    /// The task it concerns.
+    pub task: TaskId,
+    /// What happened.
+    #[serde(flatten)]
+    pub kind: EventKind,
+}
+
+/// What is known of a task besides its events.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaskMeta {
+    /// The name the demo gave it (`job0`, `A`, ...).
+    pub name: String,
+    /// The task that was being polled when it was made, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<TaskId>,
+    /// Where it was made.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub site: Option<SiteId>,
+}
+
+/// A named resource.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResourceMeta {
+    /// Its name (`semaphore`, `downloads`, ...).
+    pub name: String,
+    /// What it is.
+    #[serde(flatten)]
+    pub kind: ResourceKind,
+}
+
+/// A source location.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Site {
+    /// The file, as the compiler names it (`crates/core/src/demos/x.rs`).
+    pub file: String,
+    /// The line, from 1.
+    pub line: u32,
+}
+
+/// An append-only record of one run.
+///
+/// Invariants: events are in non-decreasing time order; every event names a
+/// task in `tasks`; a task has at most one `Completed` event, and none after
+/// it; at most `capacity` events are kept, and if more came, the last kept
+/// event is an [`EventKind::Overflow`] marker and `dropped` counts the rest.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Trace {
+    pub(super) tasks: Vec<TaskMeta>,
+    pub(super) resources: Vec<ResourceMeta>,
+    pub(super) sites: Vec<Site>,
+    pub(super) events: Vec<Event>,
+    pub(super) capacity: usize,
+    pub(super) dropped: u64,
+}
+
+impl Default for Trace {
+    fn default() -> Self {
+        Self::with_capacity(DEFAULT_CAPACITY)
+    }
+}
+
+pub(super) fn index_u32(len: usize) -> u32 {
+    u32::try_from(len).unwrap_or(u32::MAX)
+}
+
+impl Trace {
+    /// An empty trace with the default capacity.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// An empty trace that keeps at most `capacity` events (at least one)
+    /// plus the overflow marker.
+    pub fn with_capacity(capacity: usize) -> Self {
+        Self {
+            tasks: Vec::new(),
+            resources: Vec::new(),
+            sites: Vec::new(),
+            events: Vec::new(),
+            capacity: capacity.max(1),
+            dropped: 0,
+        }
+    }
+
+    /// Registers a task and returns its id.
+    pub fn add_task(&mut self, name: impl Into<String>) -> TaskId {
+        self.add_task_with(name, None, None)
+    }
+
+    /// Registers a task made by `parent` at `site`.
+    pub fn add_task_with(&mut self, name: impl Into<String>, parent: Option<TaskId>, site: Option<SiteId>) -> TaskId {
+        let id = TaskId(index_u32(self.tasks.len()));
+        self.tasks.push(TaskMeta {
+            name: name.into(),
+            parent,
+            site,
+        });
+        id
+    }
+
+    /// Registers a resource and returns its id.
+    pub fn add_resource(&mut self, name: impl Into<String>, kind: ResourceKind) -> ResourceId {
+        let id = ResourceId(index_u32(self.resources.len()));
+        self.resources.push(ResourceMeta {
+            name: name.into(),
+            kind,
+        });
+        id
+    }
+
+    /// Registers a source location and returns its id.
+    pub fn add_site(&mut self, file: impl Into<String>, line: u32) -> SiteId {
+        let id = SiteId(index_u32(self.sites.len()));
+        self.sites.push(Site {
+            file: file.into(),
+            line,
+        });
+        id
+    }
+
+    /// Appends an event. A time earlier than the last event's is raised to
+    /// it, so the log stays ordered even if a clock misbehaves. Past the
+    /// capacity, the first extra event becomes the overflow marker and the
+    /// rest are counted in [`Trace::dropped`].
+    pub fn push(&mut self, at: Duration, task: TaskId, kind: EventKind) {
+        let at = self.events.last().map_or(at, |last| at.max(last.at));
+        if self.events.len() < self.capacity {
+            self.events.push(Event { at, task, kind });
+        } else if self.dropped == 0 && self.events.len() == self.capacity {
+            self.events.push(Event {
+                at,
+                task,
+                kind: EventKind::Overflow,
+            });
+            self.dropped = 1;
+        } else {
+            self.dropped += 1;
+        }
+    }
+
+    /// The tasks, indexed by [`TaskId`].
+    pub fn tasks(&self) -> &[TaskMeta] {
+        &self.tasks
+    }
+
+    /// The resources, indexed by [`ResourceId`].
+    pub fn resources(&self) -> &[ResourceMeta] {
+        &self.resources
+    }
+
+    /// The source locations, indexed by [`SiteId`].
+    pub fn sites(&self) -> &[Site] {
+        &self.sites
+    }
+
+    /// The events, in time order.
+    pub fn events(&self) -> &[Event] {
+        &self.events
+    }
+
+    /// Events that came after the capacity was reached and were not kept
+    /// (0 if none were lost).
+    pub fn dropped(&self) -> u64 {
+        self.dropped
+    }
+
+    /// The name of a task, or `?` for an unknown id.
+    pub fn task_name(&self, id: TaskId) -> &str {
+        self.tasks.get(id.0 as usize).map_or("?", |t| t.name.as_str())
+    }
+
+    /// The name of a resource, or `?` for an unknown id.
+    pub fn resource_name(&self, id: ResourceId) -> &str {
+        self.resources.get(id.0 as usize).map_or("?", |r| r.name.as_str())
+    }
+
+    /// A source location, if the id is known.
+    pub fn site(&self, id: SiteId) -> Option<&Site> {
+        self.sites.get(id.0 as usize)
+    }
+
+    /// The trace cut at `at`: the events up to and including that instant,
+    /// as the run looked then.
+    pub fn until(&self, at: Duration) -> Trace {
+        let end = self.events.partition_point(|e| e.at <= at);
+        Trace {
+            tasks: self.tasks.clone(),
+            resources: self.resources.clone(),
+            sites: self.sites.clone(),
+            events: self.events[..end].to_vec(),
+            capacity: self.capacity,
+            dropped: if end == self.events.len() { self.dropped } else { 0 },
+        }
+    }
+}

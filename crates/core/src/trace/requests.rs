@@ -1,0 +1,115 @@
+//! Requests as the trace saw them: sent, answered, timing, progress.
+
+use std::time::Duration;
+
+use super::model::{EventKind, TaskId, Trace};
+
+/// One request as the trace saw it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RequestSpan {
+    /// The task that sent it.
+    pub task: TaskId,
+    /// `GET /api/delay/100`.
+    pub what: String,
+    /// When it was sent.
+    pub sent: Duration,
+    /// When it ended (answered, failed or aborted), if it has.
+    pub end: Option<Duration>,
+    /// The HTTP status, if it was answered.
+    pub status: Option<u16>,
+    /// Why it failed, if it did.
+    pub failed: Option<String>,
+    /// True if it was dropped before it ended.
+    pub aborted: bool,
+    /// Resource Timing phases: queued, connecting, waiting, receiving.
+    pub phases: Option<[Duration; 4]>,
+    /// When it was on the wire (from the request going out to the last
+    /// byte), where the browser reported it.
+    pub on_wire: Option<(Duration, Duration)>,
+    /// Bytes received so far, and of how many, for streamed bodies.
+    pub progress: Option<(u64, Option<u64>)>,
+}
+
+impl Trace {
+    /// Every request, in the order they were sent.
+    pub fn requests(&self) -> Vec<RequestSpan> {
+        let mut out: Vec<RequestSpan> = Vec::new();
+        // Per task, the requests it has in flight, oldest first.
+        let mut open: std::collections::HashMap<TaskId, Vec<usize>> = Default::default();
+        for ev in &self.events {
+            let oldest = |open: &std::collections::HashMap<TaskId, Vec<usize>>| {
+                open.get(&ev.task).and_then(|v| v.first().copied())
+            };
+            match &ev.kind {
+                EventKind::RequestSent { what } => {
+                    open.entry(ev.task).or_default().push(out.len());
+                    out.push(RequestSpan {
+                        task: ev.task,
+                        what: what.clone(),
+                        sent: ev.at,
+                        ..RequestSpan::default()
+                    });
+                }
+                EventKind::RequestTiming {
+                    request_start,
+                    queued,
+                    connecting,
+                    waiting,
+                    receiving,
+                } => {
+                    if let Some(i) = oldest(&open) {
+                        out[i].phases = Some([*queued, *connecting, *waiting, *receiving]);
+                        out[i].on_wire = Some((*request_start, *request_start + *waiting + *receiving));
+                    }
+                }
+                EventKind::Progress { done, total } => {
+                    if let Some(i) = oldest(&open) {
+                        out[i].progress = Some((*done, *total));
+                    }
+                }
+                EventKind::RequestAnswered { .. } | EventKind::RequestFailed { .. } | EventKind::RequestAborted => {
+                    if let Some(list) = open.get_mut(&ev.task)
+                        && !list.is_empty()
+                    {
+                        let i = list.remove(0);
+                        out[i].end = Some(ev.at);
+                        match &ev.kind {
+                            EventKind::RequestAnswered { status } => out[i].status = Some(*status),
+                            EventKind::RequestFailed { error } => out[i].failed = Some(error.clone()),
+                            _ => out[i].aborted = true,
+                        }
+                    }
+                }
+                EventKind::Completed { .. } => {
+                    open.remove(&ev.task);
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+
+    /// The most requests on the wire at once, where the browser reported
+    /// when each was (see [`RequestSpan::on_wire`]); 0 if none was.
+    pub fn max_on_wire(&self) -> usize {
+        on_wire_peak(&self.requests())
+    }
+}
+
+/// The most of `requests` on the wire at once (see [`Trace::max_on_wire`]),
+/// for a caller that already has them.
+pub fn on_wire_peak(requests: &[RequestSpan]) -> usize {
+    let mut edges: Vec<(Duration, i32)> = Vec::new();
+    for (a, b) in requests.iter().filter_map(|r| r.on_wire) {
+        edges.push((a, 1));
+        edges.push((b, -1));
+    }
+    // Ends sort before starts at the same instant.
+    edges.sort();
+    let (mut now, mut max) = (0i32, 0i32);
+    for (_, d) in edges {
+        now += d;
+        max = max.max(now);
+    }
+    max as usize
+}

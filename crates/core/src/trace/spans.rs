@@ -1,0 +1,213 @@
+//! Each task's life as segments in states, and the makespan.
+
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use super::model::{EventKind, Outcome, SiteId, TaskId, Trace, index_u32};
+
+/// The state a task is in during a [`Segment`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SegmentState {
+    /// Built but not polled yet.
+    Created,
+    /// Being polled: the only state that uses the thread.
+    Polled,
+    /// Pending on a timer of its own.
+    Sleeping,
+    /// Pending on a permit of a semaphore or limit.
+    WaitingPermit,
+    /// Pending on a request.
+    AwaitingIo,
+    /// Pending on something else (a child task, a queue, a channel).
+    Waiting,
+}
+
+impl SegmentState {
+    /// Every state, in legend order.
+    pub const ALL: [SegmentState; 6] = [
+        SegmentState::Created,
+        SegmentState::Polled,
+        SegmentState::Sleeping,
+        SegmentState::WaitingPermit,
+        SegmentState::AwaitingIo,
+        SegmentState::Waiting,
+    ];
+
+    /// The lower-case name used in class names and text.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SegmentState::Created => "created",
+            SegmentState::Polled => "polled",
+            SegmentState::Sleeping => "sleeping",
+            SegmentState::WaitingPermit => "permit",
+            SegmentState::AwaitingIo => "io",
+            SegmentState::Waiting => "waiting",
+        }
+    }
+}
+
+/// A stretch of a task's life in one state. `end` is `None` while it lasts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Segment {
+    /// When it began.
+    pub start: Duration,
+    /// When it ended, if it has.
+    pub end: Option<Duration>,
+    /// The state.
+    pub state: SegmentState,
+    /// For a pending state: the await point, if known.
+    pub site: Option<SiteId>,
+}
+
+/// A task's life as derived from the trace.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TaskSpan {
+    /// Its id.
+    pub id: TaskId,
+    /// Its name.
+    pub name: String,
+    /// The task that made it, if any.
+    pub parent: Option<TaskId>,
+    /// When it was built.
+    pub created: Duration,
+    /// When it was first polled, if it was.
+    pub first_poll: Option<Duration>,
+    /// When it ended, if it has.
+    pub end: Option<Duration>,
+    /// How it ended, if it has.
+    pub outcome: Option<Outcome>,
+    /// How many times it was polled.
+    pub polls: u32,
+    /// How many times it was woken.
+    pub wakes: u32,
+    /// Its states, in order, without gaps from `created` on.
+    pub segments: Vec<Segment>,
+}
+
+impl Trace {
+    /// Each task's span, in the order the tasks were registered.
+    pub fn spans(&self) -> Vec<TaskSpan> {
+        #[derive(Default, Clone, Copy)]
+        struct Pending {
+            timers: u32,
+            permits: u32,
+            requests: u32,
+        }
+        let mut spans: Vec<TaskSpan> = self
+            .tasks
+            .iter()
+            .enumerate()
+            .map(|(i, meta)| TaskSpan {
+                id: TaskId(index_u32(i)),
+                name: meta.name.clone(),
+                parent: meta.parent,
+                created: Duration::ZERO,
+                first_poll: None,
+                end: None,
+                outcome: None,
+                polls: 0,
+                wakes: 0,
+                segments: Vec::new(),
+            })
+            .collect();
+        let mut pending = vec![Pending::default(); spans.len()];
+        for ev in &self.events {
+            let idx = ev.task.0 as usize;
+            let (Some(span), Some(p)) = (spans.get_mut(idx), pending.get_mut(idx)) else {
+                continue;
+            };
+            match &ev.kind {
+                EventKind::Created => {
+                    span.created = ev.at;
+                    open(span, ev.at, SegmentState::Created, None);
+                }
+                EventKind::PollStart => {
+                    span.first_poll.get_or_insert(ev.at);
+                    span.polls += 1;
+                    open(span, ev.at, SegmentState::Polled, None);
+                }
+                EventKind::PollEnd { ready: false, site } => {
+                    let state = if p.permits > 0 {
+                        SegmentState::WaitingPermit
+                    } else if p.requests > 0 {
+                        SegmentState::AwaitingIo
+                    } else if p.timers > 0 {
+                        SegmentState::Sleeping
+                    } else {
+                        SegmentState::Waiting
+                    };
+                    open(span, ev.at, state, *site);
+                }
+                EventKind::PollEnd { ready: true, .. } => close(span, ev.at),
+                EventKind::Woken { .. } => span.wakes += 1,
+                EventKind::TimerArmed { .. } => p.timers = p.timers.saturating_add(1),
+                EventKind::TimerFired | EventKind::TimerCancelled => p.timers = p.timers.saturating_sub(1),
+                EventKind::PermitWaiting { .. } => p.permits = p.permits.saturating_add(1),
+                EventKind::PermitAcquired { .. } | EventKind::PermitGaveUp { .. } => {
+                    p.permits = p.permits.saturating_sub(1);
+                }
+                EventKind::RequestSent { .. } => p.requests = p.requests.saturating_add(1),
+                EventKind::RequestAnswered { .. } | EventKind::RequestFailed { .. } | EventKind::RequestAborted => {
+                    p.requests = p.requests.saturating_sub(1);
+                }
+                EventKind::Completed { outcome } => {
+                    close(span, ev.at);
+                    span.end = Some(ev.at);
+                    span.outcome = Some(*outcome);
+                    *p = Pending::default();
+                }
+                EventKind::PermitReleased { .. }
+                | EventKind::RequestTiming { .. }
+                | EventKind::Progress { .. }
+                | EventKind::PermitRefused { .. }
+                | EventKind::QueuePush { .. }
+                | EventKind::QueuePop { .. }
+                | EventKind::Attempt { .. }
+                | EventKind::Backoff { .. }
+                | EventKind::DeadlinePassed
+                | EventKind::Log { .. }
+                | EventKind::Overflow => {}
+            }
+        }
+        spans
+    }
+
+    /// The time the last task ended, measured from the origin; `None` until
+    /// every task has ended.
+    pub fn makespan(&self) -> Option<Duration> {
+        if self.tasks.is_empty() {
+            return None;
+        }
+        let mut ended = vec![false; self.tasks.len()];
+        let mut last = Duration::ZERO;
+        for ev in &self.events {
+            if let EventKind::Completed { .. } = ev.kind
+                && let Some(e) = ended.get_mut(ev.task.0 as usize)
+            {
+                *e = true;
+                last = last.max(ev.at);
+            }
+        }
+        ended.iter().all(|e| *e).then_some(last)
+    }
+}
+
+fn close(span: &mut TaskSpan, at: Duration) {
+    if let Some(last) = span.segments.last_mut()
+        && last.end.is_none()
+    {
+        last.end = Some(at);
+    }
+}
+
+fn open(span: &mut TaskSpan, at: Duration, state: SegmentState, site: Option<SiteId>) {
+    close(span, at);
+    span.segments.push(Segment {
+        start: at,
+        end: None,
+        state,
+        site,
+    });
+}

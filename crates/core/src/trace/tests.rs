@@ -1,0 +1,323 @@
+//! Tests of the trace model and its views.
+
+use std::time::Duration;
+
+use super::*;
+
+#[test]
+fn a_task_queued_in_its_first_poll_never_counts_in_flight() {
+    // On a real clock the events of one poll are microseconds apart.
+    let us = Duration::from_micros;
+    let mut t = Trace::new();
+    let sem = t.add_resource("s", ResourceKind::Semaphore { permits: 1 });
+    let (a, b) = (t.add_task("a"), t.add_task("b"));
+    t.push(us(0), a, EventKind::Created);
+    t.push(us(0), b, EventKind::Created);
+    t.push(us(1), a, EventKind::PollStart);
+    t.push(
+        us(2),
+        a,
+        EventKind::PermitAcquired {
+            resource: sem,
+            available: 0,
+        },
+    );
+    t.push(
+        us(3),
+        a,
+        EventKind::PollEnd {
+            ready: false,
+            site: None,
+        },
+    );
+    t.push(us(4), b, EventKind::PollStart);
+    t.push(us(5), b, EventKind::PermitWaiting { resource: sem });
+    t.push(
+        us(6),
+        b,
+        EventKind::PollEnd {
+            ready: false,
+            site: None,
+        },
+    );
+    t.push(
+        us(100),
+        a,
+        EventKind::PermitReleased {
+            resource: sem,
+            available: 1,
+        },
+    );
+    t.push(us(100), a, EventKind::Completed { outcome: Outcome::Ok });
+    t.push(
+        us(101),
+        b,
+        EventKind::PermitAcquired {
+            resource: sem,
+            available: 0,
+        },
+    );
+    t.push(us(102), b, EventKind::Completed { outcome: Outcome::Ok });
+    assert_eq!(t.max_in_flight(), 1, "{:?}", t.in_flight());
+    assert_eq!(t.in_flight().last(), Some(&(us(102), 0)));
+}
+
+#[test]
+fn kind_names_are_the_json_tags() {
+    let kinds = [
+        EventKind::PollStart,
+        EventKind::TimerFired,
+        EventKind::Completed { outcome: Outcome::Ok },
+        EventKind::Log { text: "x".into() },
+    ];
+    for kind in kinds {
+        let json = serde_json::to_value(Event {
+            at: Duration::ZERO,
+            task: TaskId(0),
+            kind: kind.clone(),
+        })
+        .expect("json");
+        assert_eq!(json["kind"], kind.name());
+        assert!(EventKind::NAMES.contains(&kind.name()));
+    }
+}
+
+fn ms(n: u64) -> Duration {
+    Duration::from_millis(n)
+}
+
+fn pending() -> EventKind {
+    EventKind::PollEnd {
+        ready: false,
+        site: None,
+    }
+}
+
+fn ready() -> EventKind {
+    EventKind::PollEnd {
+        ready: true,
+        site: None,
+    }
+}
+
+#[test]
+fn spans_follow_polls_and_timers() {
+    let mut t = Trace::new();
+    let a = t.add_task("a");
+    t.push(ms(0), a, EventKind::Created);
+    t.push(ms(5), a, EventKind::PollStart);
+    t.push(ms(5), a, EventKind::TimerArmed { deadline: ms(100) });
+    t.push(ms(6), a, pending());
+    t.push(ms(100), a, EventKind::TimerFired);
+    t.push(ms(101), a, EventKind::PollStart);
+    t.push(ms(102), a, ready());
+    t.push(ms(102), a, EventKind::Completed { outcome: Outcome::Ok });
+    let spans = t.spans();
+    assert_eq!(spans.len(), 1);
+    let s = &spans[0];
+    assert_eq!(
+        (s.first_poll, s.end, s.outcome, s.polls),
+        (Some(ms(5)), Some(ms(102)), Some(Outcome::Ok), 2)
+    );
+    let states: Vec<_> = s
+        .segments
+        .iter()
+        .map(|g| (g.state, g.start.as_millis(), g.end.map(|e| e.as_millis())))
+        .collect();
+    assert_eq!(
+        states,
+        vec![
+            (SegmentState::Created, 0, Some(5)),
+            (SegmentState::Polled, 5, Some(6)),
+            (SegmentState::Sleeping, 6, Some(101)),
+            (SegmentState::Polled, 101, Some(102)),
+        ]
+    );
+}
+
+#[test]
+fn pending_states_name_what_is_awaited() {
+    let mut t = Trace::new();
+    let a = t.add_task("a");
+    let sem = t.add_resource("sem", ResourceKind::Semaphore { permits: 1 });
+    t.push(ms(0), a, EventKind::PollStart);
+    t.push(ms(0), a, EventKind::PermitWaiting { resource: sem });
+    t.push(ms(0), a, pending());
+    t.push(ms(10), a, EventKind::PollStart);
+    t.push(
+        ms(10),
+        a,
+        EventKind::PermitAcquired {
+            resource: sem,
+            available: 0,
+        },
+    );
+    t.push(
+        ms(10),
+        a,
+        EventKind::RequestSent {
+            what: "GET /".to_string(),
+        },
+    );
+    t.push(ms(10), a, pending());
+    let states: Vec<_> = t.spans()[0].segments.iter().map(|s| s.state).collect();
+    assert_eq!(
+        states,
+        [
+            SegmentState::Polled,
+            SegmentState::WaitingPermit,
+            SegmentState::Polled,
+            SegmentState::AwaitingIo
+        ]
+    );
+}
+
+#[test]
+fn makespan_waits_for_every_task() {
+    let mut t = Trace::new();
+    let a = t.add_task("a");
+    let b = t.add_task("b");
+    t.push(ms(0), a, EventKind::Created);
+    t.push(ms(0), b, EventKind::Created);
+    t.push(ms(30), a, EventKind::Completed { outcome: Outcome::Ok });
+    assert_eq!(t.makespan(), None);
+    t.push(
+        ms(40),
+        b,
+        EventKind::Completed {
+            outcome: Outcome::Cancelled,
+        },
+    );
+    assert_eq!(t.makespan(), Some(ms(40)));
+    assert_eq!(Trace::new().makespan(), None);
+}
+
+#[test]
+fn back_to_back_tasks_do_not_overlap() {
+    let mut t = Trace::new();
+    let a = t.add_task("a");
+    let b = t.add_task("b");
+    t.push(ms(0), a, EventKind::PollStart);
+    t.push(ms(10), a, EventKind::Completed { outcome: Outcome::Ok });
+    t.push(ms(10), b, EventKind::PollStart);
+    assert_eq!(t.max_in_flight(), 1);
+    assert_eq!(t.in_flight(), vec![(ms(0), 1), (ms(10), 1)]);
+}
+
+#[test]
+fn push_keeps_time_order() {
+    let mut t = Trace::new();
+    let a = t.add_task("a");
+    t.push(ms(10), a, EventKind::Created);
+    t.push(ms(3), a, EventKind::PollStart);
+    assert_eq!(t.events()[1].at, ms(10));
+}
+
+#[test]
+fn until_is_the_run_as_it_was_then() {
+    let mut t = Trace::new();
+    let a = t.add_task("a");
+    t.push(ms(0), a, EventKind::PollStart);
+    t.push(ms(5), a, pending());
+    t.push(ms(40), a, EventKind::PollStart);
+    t.push(ms(41), a, EventKind::Completed { outcome: Outcome::Ok });
+    let then = t.until(ms(5));
+    assert_eq!(then.events().len(), 2, "events at the instant are included");
+    assert_eq!(then.spans()[0].end, None, "not ended yet at 5 ms");
+    assert_eq!(t.until(ms(41)).makespan(), Some(ms(41)));
+}
+
+#[test]
+fn overflow_is_marked_and_counted() {
+    let mut t = Trace::with_capacity(3);
+    let a = t.add_task("a");
+    for i in 0..10 {
+        t.push(ms(i), a, EventKind::PollStart);
+    }
+    assert_eq!(t.events().len(), 4);
+    assert_eq!(t.events()[3].kind, EventKind::Overflow);
+    assert_eq!(t.dropped(), 7);
+    assert!(
+        t.render_text().ends_with("(7 events not kept: capacity 3)\n"),
+        "{}",
+        t.render_text()
+    );
+}
+
+#[test]
+fn json_round_trips_and_refuses_other_versions() {
+    let mut t = Trace::new();
+    let a = t.add_task("a");
+    let site = t.add_site("demo.rs", 12);
+    let sem = t.add_resource("sem", ResourceKind::Semaphore { permits: 2 });
+    t.push(ms(0), a, EventKind::Created);
+    t.push(
+        ms(1),
+        a,
+        EventKind::PermitAcquired {
+            resource: sem,
+            available: 1,
+        },
+    );
+    t.push(
+        ms(1),
+        a,
+        EventKind::PollEnd {
+            ready: false,
+            site: Some(site),
+        },
+    );
+    t.push(Duration::from_micros(1500), a, EventKind::Backoff { delay: ms(250) });
+    let json = t.to_json();
+    assert!(
+        json.starts_with(r#"{"format":"asyncscope-trace","version":1,"#),
+        "{json}"
+    );
+    assert!(
+        json.contains(r#"{"at_us":1500,"task":0,"kind":"backoff","delay":250000}"#),
+        "{json}"
+    );
+    let back = Trace::from_json(&json).expect("reads its own JSON");
+    assert_eq!(back.events(), t.events());
+    assert_eq!(back.sites(), t.sites());
+    let newer = json.replace(r#""version":1"#, r#""version":2"#);
+    let err = Trace::from_json(&newer).expect_err("refuses version 2");
+    assert!(err.to_string().contains("version 2 is not supported"), "{err}");
+    let unordered = json.replace(r#""at_us":1500"#, r#""at_us":0"#);
+    assert!(Trace::from_json(&unordered).is_err());
+}
+
+#[test]
+fn resource_stats_count_waits_and_peaks() {
+    let mut t = Trace::new();
+    let (a, b) = (t.add_task("a"), t.add_task("b"));
+    let sem = t.add_resource("sem", ResourceKind::Semaphore { permits: 1 });
+    t.push(
+        ms(0),
+        a,
+        EventKind::PermitAcquired {
+            resource: sem,
+            available: 0,
+        },
+    );
+    t.push(ms(0), b, EventKind::PermitWaiting { resource: sem });
+    t.push(
+        ms(40),
+        a,
+        EventKind::PermitReleased {
+            resource: sem,
+            available: 1,
+        },
+    );
+    t.push(
+        ms(40),
+        b,
+        EventKind::PermitAcquired {
+            resource: sem,
+            available: 0,
+        },
+    );
+    let s = &t.resource_stats()[0];
+    assert_eq!((s.acquired, s.released, s.max_in_use, s.max_waiting), (2, 1, 1, 1));
+    assert_eq!((s.max_wait, s.total_wait), (ms(40), ms(40)));
+}

@@ -1,0 +1,93 @@
+//! A trace in words: one line per event.
+
+use std::fmt::Write as _;
+
+use super::model::{EventKind, SiteId, Trace, WakeCause};
+
+impl Trace {
+    /// A plain-text rendering, one event a line, for tests and the terminal:
+    /// `   1000ms job0 poll end: pending at line 12`.
+    pub fn render_text(&self) -> String {
+        let mut out = String::new();
+        for ev in &self.events {
+            let _ = writeln!(
+                out,
+                "{:>7}ms {} {}",
+                ev.at.as_millis(),
+                self.task_name(ev.task),
+                self.describe(&ev.kind)
+            );
+        }
+        if self.dropped > 0 {
+            let _ = writeln!(out, "({} events not kept: capacity {})", self.dropped, self.capacity);
+        }
+        out
+    }
+
+    /// One event's kind in words, as [`Trace::render_text`] prints it.
+    pub fn describe(&self, kind: &EventKind) -> String {
+        let at_site = |site: &Option<SiteId>| match site.and_then(|s| self.site(s)) {
+            Some(s) => format!(" at line {}", s.line),
+            None => String::new(),
+        };
+        match kind {
+            EventKind::Created => "created".to_string(),
+            EventKind::PollStart => "poll".to_string(),
+            EventKind::PollEnd { ready: true, .. } => "poll end: ready".to_string(),
+            EventKind::PollEnd { ready: false, site } => format!("poll end: pending{}", at_site(site)),
+            EventKind::Woken { by } => match by {
+                WakeCause::Timer => "woken by its timer".to_string(),
+                WakeCause::Resource(r) => format!("woken by {}", self.resource_name(*r)),
+                WakeCause::Request => "woken by its request".to_string(),
+                WakeCause::Unknown => "woken".to_string(),
+            },
+            EventKind::TimerArmed { deadline } => format!("timer armed for {}ms", deadline.as_millis()),
+            EventKind::TimerFired => "timer fired".to_string(),
+            EventKind::TimerCancelled => "timer cancelled".to_string(),
+            EventKind::PermitWaiting { resource } => format!("waits for {}", self.resource_name(*resource)),
+            EventKind::PermitAcquired { resource, available } => {
+                format!("acquired {} ({available} left)", self.resource_name(*resource))
+            }
+            EventKind::PermitReleased { resource, available } => {
+                format!("released {} ({available} free)", self.resource_name(*resource))
+            }
+            EventKind::PermitGaveUp { resource } => format!("gave up waiting for {}", self.resource_name(*resource)),
+            EventKind::PermitRefused { resource } => {
+                format!("release refused by {}: above its limit", self.resource_name(*resource))
+            }
+            EventKind::QueuePush { resource, depth } => {
+                format!("pushed to {} (depth {depth})", self.resource_name(*resource))
+            }
+            EventKind::QueuePop { resource, depth } => {
+                format!("popped from {} (depth {depth})", self.resource_name(*resource))
+            }
+            EventKind::RequestSent { what } => format!("request {what}"),
+            EventKind::RequestAnswered { status } => format!("response {status}"),
+            EventKind::RequestFailed { error } => format!("request failed: {error}"),
+            EventKind::RequestAborted => "request aborted".to_string(),
+            EventKind::RequestTiming {
+                queued,
+                connecting,
+                waiting,
+                receiving,
+                ..
+            } => format!(
+                "timing: queued {}ms, connecting {}ms, waiting {}ms, receiving {}ms",
+                queued.as_millis(),
+                connecting.as_millis(),
+                waiting.as_millis(),
+                receiving.as_millis()
+            ),
+            EventKind::Progress { done, total } => match total {
+                Some(total) => format!("received {done} of {total} bytes"),
+                None => format!("received {done} bytes"),
+            },
+            EventKind::Attempt { number } => format!("attempt {number}"),
+            EventKind::Backoff { delay } => format!("backoff {}ms", delay.as_millis()),
+            EventKind::DeadlinePassed => "deadline passed".to_string(),
+            EventKind::Completed { outcome } => format!("completed: {}", outcome.as_str()),
+            EventKind::Log { text } => format!("log: {text}"),
+            EventKind::Overflow => "trace full: later events not kept".to_string(),
+        }
+    }
+}
