@@ -19,8 +19,8 @@ mod text;
 
 pub use json::JsonError;
 pub use model::{
-    DEFAULT_CAPACITY, Event, EventKind, FORMAT, FORMAT_VERSION, Outcome, ResourceId, ResourceKind, ResourceMeta, Site,
-    SiteId, TaskId, TaskMeta, Trace, WakeCause,
+    DEFAULT_CAPACITY, Event, EventKind, FORMAT, FORMAT_VERSION, Kind, Outcome, ResourceId, ResourceKind, ResourceMeta,
+    Site, SiteId, TaskId, TaskMeta, Trace, WakeCause,
 };
 pub use requests::{RequestSpan, on_wire_peak};
 pub use resources::ResourceStats;

@@ -36,8 +36,11 @@ pub struct ResourceId(pub u32);
 pub struct SiteId(pub u32);
 
 /// How a task ended.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, strum::IntoStaticStr, strum::VariantArray,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Outcome {
     /// It completed with its value.
     Ok,
@@ -50,14 +53,10 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    /// The lower-case name used in text renderings and the JSON form.
+    /// The lower-case name used in text renderings and the JSON form
+    /// (derived from the variant's name by the same rule as serde's).
     pub fn as_str(self) -> &'static str {
-        match self {
-            Outcome::Ok => "ok",
-            Outcome::Error => "error",
-            Outcome::Cancelled => "cancelled",
-            Outcome::Timeout => "timeout",
-        }
+        self.into()
     }
 }
 
@@ -97,8 +96,15 @@ pub enum ResourceKind {
 }
 
 /// What happened, in one [`Event`].
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr, strum::EnumDiscriminants)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+#[strum_discriminants(
+    name(Kind),
+    doc = "An [`EventKind`] without its fields: what a filter or a legend names.",
+    derive(Hash, PartialOrd, Ord, strum::IntoStaticStr, strum::EnumString, strum::VariantArray),
+    strum(serialize_all = "snake_case")
+)]
 pub enum EventKind {
     /// The future was built (it does nothing until polled).
     Created,
@@ -244,66 +250,14 @@ pub enum EventKind {
 }
 
 impl EventKind {
-    /// Every kind's name, as in the JSON form (`poll_start`, ...).
-    pub const NAMES: [&'static str; 26] = [
-        "created",
-        "poll_start",
-        "poll_end",
-        "woken",
-        "timer_armed",
-        "timer_fired",
-        "timer_cancelled",
-        "permit_waiting",
-        "permit_acquired",
-        "permit_released",
-        "permit_gave_up",
-        "permit_refused",
-        "queue_push",
-        "queue_pop",
-        "request_sent",
-        "request_answered",
-        "request_failed",
-        "request_aborted",
-        "request_timing",
-        "progress",
-        "attempt",
-        "backoff",
-        "deadline_passed",
-        "completed",
-        "log",
-        "overflow",
-    ];
-
-    /// This kind's name, as in the JSON form.
+    /// This kind's name, as in the JSON form (`poll_start`, ...).
     pub fn name(&self) -> &'static str {
-        match self {
-            EventKind::Created => "created",
-            EventKind::PollStart => "poll_start",
-            EventKind::PollEnd { .. } => "poll_end",
-            EventKind::Woken { .. } => "woken",
-            EventKind::TimerArmed { .. } => "timer_armed",
-            EventKind::TimerFired => "timer_fired",
-            EventKind::TimerCancelled => "timer_cancelled",
-            EventKind::PermitWaiting { .. } => "permit_waiting",
-            EventKind::PermitAcquired { .. } => "permit_acquired",
-            EventKind::PermitReleased { .. } => "permit_released",
-            EventKind::PermitGaveUp { .. } => "permit_gave_up",
-            EventKind::PermitRefused { .. } => "permit_refused",
-            EventKind::QueuePush { .. } => "queue_push",
-            EventKind::QueuePop { .. } => "queue_pop",
-            EventKind::RequestSent { .. } => "request_sent",
-            EventKind::RequestAnswered { .. } => "request_answered",
-            EventKind::RequestFailed { .. } => "request_failed",
-            EventKind::RequestAborted => "request_aborted",
-            EventKind::RequestTiming { .. } => "request_timing",
-            EventKind::Progress { .. } => "progress",
-            EventKind::Attempt { .. } => "attempt",
-            EventKind::Backoff { .. } => "backoff",
-            EventKind::DeadlinePassed => "deadline_passed",
-            EventKind::Completed { .. } => "completed",
-            EventKind::Log { .. } => "log",
-            EventKind::Overflow => "overflow",
-        }
+        self.into()
+    }
+
+    /// This kind without its fields.
+    pub fn kind(&self) -> Kind {
+        self.into()
     }
 }
 

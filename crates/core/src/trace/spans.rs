@@ -2,13 +2,11 @@
 
 use std::time::Duration;
 
-use serde::{Deserialize, Serialize};
-
 use super::model::{EventKind, Outcome, SiteId, TaskId, Trace, index_u32};
 
 /// The state a task is in during a [`Segment`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, strum::IntoStaticStr, strum::VariantArray)]
+#[strum(serialize_all = "snake_case")]
 pub enum SegmentState {
     /// Built but not polled yet.
     Created,
@@ -17,34 +15,22 @@ pub enum SegmentState {
     /// Pending on a timer of its own.
     Sleeping,
     /// Pending on a permit of a semaphore or limit.
+    #[strum(serialize = "permit")]
     WaitingPermit,
     /// Pending on a request.
+    #[strum(serialize = "io")]
     AwaitingIo,
     /// Pending on something else (a child task, a queue, a channel).
     Waiting,
 }
 
 impl SegmentState {
-    /// Every state, in legend order.
-    pub const ALL: [SegmentState; 6] = [
-        SegmentState::Created,
-        SegmentState::Polled,
-        SegmentState::Sleeping,
-        SegmentState::WaitingPermit,
-        SegmentState::AwaitingIo,
-        SegmentState::Waiting,
-    ];
+    /// Every state, in legend order (the order of the variants).
+    pub const ALL: &'static [SegmentState] = <SegmentState as strum::VariantArray>::VARIANTS;
 
     /// The lower-case name used in class names and text.
     pub fn as_str(self) -> &'static str {
-        match self {
-            SegmentState::Created => "created",
-            SegmentState::Polled => "polled",
-            SegmentState::Sleeping => "sleeping",
-            SegmentState::WaitingPermit => "permit",
-            SegmentState::AwaitingIo => "io",
-            SegmentState::Waiting => "waiting",
-        }
+        self.into()
     }
 }
 

@@ -62,15 +62,62 @@ fn a_task_queued_in_its_first_poll_never_counts_in_flight() {
     assert_eq!(t.in_flight().last(), Some(&(us(102), 0)));
 }
 
+/// One event of each kind: the match is exhaustive, so a new kind must be
+/// added here, and then the names test covers it.
+pub(super) fn sample(kind: Kind) -> EventKind {
+    let (r, d) = (ResourceId(0), Duration::from_millis(1));
+    match kind {
+        Kind::Created => EventKind::Created,
+        Kind::PollStart => EventKind::PollStart,
+        Kind::PollEnd => EventKind::PollEnd {
+            ready: false,
+            site: None,
+        },
+        Kind::Woken => EventKind::Woken { by: WakeCause::Timer },
+        Kind::TimerArmed => EventKind::TimerArmed { deadline: d },
+        Kind::TimerFired => EventKind::TimerFired,
+        Kind::TimerCancelled => EventKind::TimerCancelled,
+        Kind::PermitWaiting => EventKind::PermitWaiting { resource: r },
+        Kind::PermitAcquired => EventKind::PermitAcquired {
+            resource: r,
+            available: 0,
+        },
+        Kind::PermitReleased => EventKind::PermitReleased {
+            resource: r,
+            available: 1,
+        },
+        Kind::PermitGaveUp => EventKind::PermitGaveUp { resource: r },
+        Kind::PermitRefused => EventKind::PermitRefused { resource: r },
+        Kind::QueuePush => EventKind::QueuePush { resource: r, depth: 1 },
+        Kind::QueuePop => EventKind::QueuePop { resource: r, depth: 0 },
+        Kind::RequestSent => EventKind::RequestSent { what: "GET /".into() },
+        Kind::RequestAnswered => EventKind::RequestAnswered { status: 200 },
+        Kind::RequestFailed => EventKind::RequestFailed { error: "x".into() },
+        Kind::RequestAborted => EventKind::RequestAborted,
+        Kind::RequestTiming => EventKind::RequestTiming {
+            request_start: d,
+            queued: d,
+            connecting: d,
+            waiting: d,
+            receiving: d,
+        },
+        Kind::Progress => EventKind::Progress { done: 1, total: None },
+        Kind::Attempt => EventKind::Attempt { number: 1 },
+        Kind::Backoff => EventKind::Backoff { delay: d },
+        Kind::DeadlinePassed => EventKind::DeadlinePassed,
+        Kind::Completed => EventKind::Completed { outcome: Outcome::Ok },
+        Kind::Log => EventKind::Log { text: "x".into() },
+        Kind::Overflow => EventKind::Overflow,
+    }
+}
+
 #[test]
 fn kind_names_are_the_json_tags() {
-    let kinds = [
-        EventKind::PollStart,
-        EventKind::TimerFired,
-        EventKind::Completed { outcome: Outcome::Ok },
-        EventKind::Log { text: "x".into() },
-    ];
-    for kind in kinds {
+    use std::str::FromStr;
+    use strum::VariantArray;
+    assert_eq!(Kind::VARIANTS.len(), 26);
+    for &k in Kind::VARIANTS {
+        let kind = sample(k);
         let json = serde_json::to_value(Event {
             at: Duration::ZERO,
             task: TaskId(0),
@@ -78,8 +125,15 @@ fn kind_names_are_the_json_tags() {
         })
         .expect("json");
         assert_eq!(json["kind"], kind.name());
-        assert!(EventKind::NAMES.contains(&kind.name()));
+        assert_eq!(kind.kind(), k);
+        assert_eq!(<&str>::from(k), kind.name());
+        assert_eq!(Kind::from_str(kind.name()), Ok(k));
     }
+    for &o in <Outcome as VariantArray>::VARIANTS {
+        assert_eq!(serde_json::to_value(o).expect("json"), o.as_str());
+    }
+    let states: Vec<&str> = SegmentState::ALL.iter().map(|s| s.as_str()).collect();
+    assert_eq!(states, ["created", "polled", "sleeping", "permit", "io", "waiting"]);
 }
 
 fn ms(n: u64) -> Duration {
