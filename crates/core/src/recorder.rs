@@ -288,12 +288,25 @@ impl WakeTag {
         fut: Pin<&mut F>,
         cx: &mut Context<'_>,
     ) -> Poll<F::Output> {
+        self.poll_with(recorder, cause, site, cx, |cx| fut.poll(cx))
+    }
+
+    /// [`WakeTag::poll`] for a leaf that is not a future (a stream's
+    /// `poll_next`, say): `poll` is called with the tagged context.
+    pub fn poll_with<T>(
+        &mut self,
+        recorder: &Recorder,
+        cause: WakeCause,
+        site: Option<SiteId>,
+        cx: &mut Context<'_>,
+        poll: impl FnOnce(&mut Context<'_>) -> Poll<T>,
+    ) -> Poll<T> {
         let waker = self.waker(recorder, cause, cx.waker());
-        let poll = fut.poll(&mut Context::from_waker(&waker));
-        if poll.is_pending() {
+        let out = poll(&mut Context::from_waker(&waker));
+        if out.is_pending() {
             recorder.pending_at(site);
         }
-        poll
+        out
     }
 
     /// Call when the leaf is dropped: wakes its inner future makes while it

@@ -129,10 +129,11 @@ impl<E: Env> Env for Traced<E> {
                 recorder.event_for(task, EventKind::RequestSent { what });
                 sent.task = Some(task);
             }
-            let head = PendingAt {
+            let head = Tagged {
                 inner: Box::pin(inner),
                 recorder: recorder.clone(),
                 site,
+                tag: WakeTag::default(),
             }
             .await;
             match head {
@@ -140,33 +141,19 @@ impl<E: Env> Env for Traced<E> {
                     sent.end(EventKind::RequestFailed { error: e.to_string() });
                     Err(e)
                 }
-                Ok(body) => {
-                    let (status, total) = (body.status, body.total);
-                    let mut done = 0u64;
-                    let mut chunks = body.chunks;
-                    let chunks = futures::stream::poll_fn(move |cx| {
-                        use futures::StreamExt;
-                        let sent = &mut sent;
-                        let next = chunks.poll_next_unpin(cx);
-                        match &next {
-                            Poll::Ready(Some(Ok(n))) => {
-                                done += n;
-                                if let Some(task) = sent.task {
-                                    sent.recorder.event_for(task, EventKind::Progress { done, total });
-                                }
-                            }
-                            Poll::Ready(Some(Err(e))) => sent.end(EventKind::RequestFailed { error: e.to_string() }),
-                            Poll::Ready(None) => sent.end(EventKind::RequestAnswered { status }),
-                            Poll::Pending => sent.recorder.pending_at(site),
-                        }
-                        next
-                    });
-                    Ok(BodyStream {
-                        status,
-                        total,
-                        chunks: Box::pin(chunks),
-                    })
-                }
+                Ok(body) => Ok(BodyStream {
+                    status: body.status,
+                    total: body.total,
+                    chunks: Box::pin(TracedChunks {
+                        inner: body.chunks,
+                        sent,
+                        status: body.status,
+                        total: body.total,
+                        done: 0,
+                        site,
+                        tag: WakeTag::default(),
+                    }),
+                }),
             }
         }
     }
@@ -345,22 +332,73 @@ impl Drop for SentRequest {
     }
 }
 
-/// Polls `inner`, naming `site` as the await point while it is pending.
-struct PendingAt<F> {
+/// A request's head: polled through a [`WakeTag`] (wakes are the
+/// request's), naming `site` while pending.
+struct Tagged<F> {
     inner: Pin<Box<F>>,
     recorder: Recorder,
     site: Option<SiteId>,
+    tag: WakeTag,
 }
 
-impl<F: Future> Future for PendingAt<F> {
+impl<F: Future> Future for Tagged<F> {
     type Output = F::Output;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
-        let poll = self.inner.as_mut().poll(cx);
-        if poll.is_pending() {
-            self.recorder.pending_at(self.site);
+        let this = &mut *self;
+        this.tag
+            .poll(&this.recorder, WakeCause::Request, this.site, this.inner.as_mut(), cx)
+    }
+}
+
+impl<F> Drop for Tagged<F> {
+    fn drop(&mut self) {
+        self.tag.disarm();
+    }
+}
+
+/// A streamed body's chunks: each poll through a [`WakeTag`], progress
+/// recorded, the request ended once.
+struct TracedChunks {
+    inner: futures::stream::LocalBoxStream<'static, Result<u64, FetchError>>,
+    sent: SentRequest,
+    status: u16,
+    total: Option<u64>,
+    done: u64,
+    site: Option<SiteId>,
+    tag: WakeTag,
+}
+
+impl futures::Stream for TracedChunks {
+    type Item = Result<u64, FetchError>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = &mut *self;
+        let inner = &mut this.inner;
+        let next = this
+            .tag
+            .poll_with(&this.sent.recorder, WakeCause::Request, this.site, cx, |cx| {
+                inner.as_mut().poll_next(cx)
+            });
+        match &next {
+            Poll::Ready(Some(Ok(n))) => {
+                this.done += n;
+                if let Some(task) = this.sent.task {
+                    let (done, total) = (this.done, this.total);
+                    this.sent.recorder.event_for(task, EventKind::Progress { done, total });
+                }
+            }
+            Poll::Ready(Some(Err(e))) => this.sent.end(EventKind::RequestFailed { error: e.to_string() }),
+            Poll::Ready(None) => this.sent.end(EventKind::RequestAnswered { status: this.status }),
+            Poll::Pending => {}
         }
-        poll
+        next
+    }
+}
+
+impl Drop for TracedChunks {
+    fn drop(&mut self) {
+        self.tag.disarm();
     }
 }
 

@@ -9,7 +9,7 @@ wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 use std::time::Duration;
 
 use asyncscope_core::demos;
-use asyncscope_core::trace::{EventKind, Outcome};
+use asyncscope_core::trace::{EventKind, Outcome, WakeCause};
 use asyncscope_core::{Trace, VirtualRuntime};
 
 fn ms(n: u64) -> Duration {
@@ -109,6 +109,20 @@ fn download_reaches_the_whole_body_chunk_by_chunk() {
         .count();
     assert_eq!(progress, 16);
     assert_eq!(outcome(&trace, "download"), (Some(ms(750)), Some(Outcome::Ok)));
+    // The head and every chunk are polled through the request's wake tag:
+    // each wake of the downloading task is the request's, none unknown.
+    let download = trace.tasks().iter().position(|t| t.name == "download").expect("lane");
+    let wakes: Vec<WakeCause> = trace
+        .events()
+        .iter()
+        .filter(|e| e.task.0 as usize == download)
+        .filter_map(|e| match e.kind {
+            EventKind::Woken { by } => Some(by),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(wakes.len(), 16, "the head, then 15 pauses between chunks: {wakes:?}");
+    assert!(wakes.iter().all(|w| *w == WakeCause::Request), "{wakes:?}");
 }
 
 #[test]
