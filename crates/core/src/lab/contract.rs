@@ -334,7 +334,7 @@ fn echo(body: Result<&[u8], &str>) -> Result<Plan, Refusal> {
         Ok(body) if body.len() > limits::MAX_ECHO_BYTES => {
             // The words of the server's body reader, so both sides agree.
             return Err(Refusal::bad(
-                "the body cannot be read: Failed to buffer the body: length limit exceeded",
+                "the body cannot be read: Failed to buffer the request body: length limit exceeded",
                 allowed,
             ));
         }
