@@ -14,6 +14,7 @@ pub mod combinators;
 pub mod demos;
 pub mod env;
 pub mod export;
+pub mod lab;
 pub mod net;
 pub mod params;
 pub mod recorder;

@@ -1,11 +1,14 @@
-//! Every lab API endpoint and every kind of bad input, against the server on
-//! an ephemeral loopback port, over raw HTTP/1.1.
+//! Every lab API endpoint and every kind of bad input, sent to the server's
+//! `Router` in process; and what the server does with connections
+//! (requests abandoned, the cap, stalled headers, compression) on an
+//! ephemeral loopback port.
 
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use asyncscope_lab::{Config, Running};
-use common::{get, send};
+use axum::Router;
+use common::{get, send_with};
 use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -19,6 +22,15 @@ async fn start(config: Config) -> Running {
 
 fn config() -> Config {
     Config::new(std::env::temp_dir().join("asyncscope-lab-api-no-dist"))
+}
+
+/// The server's routes, to call in process.
+fn api() -> Router {
+    asyncscope_lab::router(&config()).0
+}
+
+async fn call(router: &Router, path: &str) -> common::Reply {
+    common::oneshot(router, "GET", path, b"").await
 }
 
 async fn stats(addr: SocketAddr) -> Value {
@@ -41,30 +53,29 @@ async fn stats_once(addr: SocketAddr, done: impl Fn(&Value) -> bool) -> Value {
 
 #[tokio::test]
 async fn delay_waits_and_answers_with_the_status_asked() {
-    let server = start(config()).await;
+    let server = api();
     let t = Instant::now();
-    let r = get(server.addr, "/api/delay/150").await;
+    let r = call(&server, "/api/delay/150").await;
     let took = t.elapsed();
     assert_eq!((r.status, r.json()["delay_ms"].as_u64()), (200, Some(150)));
     assert!(
         took >= Duration::from_millis(150) && took < Duration::from_secs(3),
         "{took:?}"
     );
-    let r = get(server.addr, "/api/delay/0?status=503").await;
+    let r = call(&server, "/api/delay/0?status=503").await;
     assert_eq!((r.status, r.json()["status"].as_u64()), (503, Some(503)));
-    let a = get(server.addr, "/api/delay/10?jitter_ms=40&seed=7").await.json();
-    let b = get(server.addr, "/api/delay/10?jitter_ms=40&seed=7").await.json();
+    let a = call(&server, "/api/delay/10?jitter_ms=40&seed=7").await.json();
+    let b = call(&server, "/api/delay/10?jitter_ms=40&seed=7").await.json();
     assert_eq!(a["delay_ms"], b["delay_ms"], "the same seed, the same jitter");
     let d = a["delay_ms"].as_u64().expect("number");
     assert!((10..=50).contains(&d), "{d}");
-    assert_eq!(get(server.addr, "/api/delay/0?fail_rate=1").await.status, 500);
-    assert_eq!(get(server.addr, "/api/delay/0?fail_rate=0").await.status, 200);
-    server.stop().await.expect("stops");
+    assert_eq!(call(&server, "/api/delay/0?fail_rate=1").await.status, 500);
+    assert_eq!(call(&server, "/api/delay/0?fail_rate=0").await.status, 200);
 }
 
 #[tokio::test]
 async fn every_bad_parameter_is_a_400_that_names_what_is_allowed() {
-    let server = start(config()).await;
+    let server = api();
     let cases = [
         ("/api/delay/30001", "delay must be a whole number from 0 to 30000"),
         ("/api/delay/abc", "delay must be a whole number from 0 to 30000"),
@@ -101,7 +112,7 @@ async fn every_bad_parameter_is_a_400_that_names_what_is_allowed() {
         ("/api/flaky/bad%20key", "key must be 1 to 64 characters"),
     ];
     for (path, says) in cases {
-        let r = get(server.addr, path).await;
+        let r = call(&server, path).await;
         assert_eq!(r.status, 400, "{path}");
         assert_eq!(r.header("content-type"), Some("application/json"), "{path}");
         let v = r.json();
@@ -109,73 +120,68 @@ async fn every_bad_parameter_is_a_400_that_names_what_is_allowed() {
         assert!(error.contains(says), "{path}: {error}");
         assert!(!v["allowed"].is_null(), "{path}: no allowed");
     }
-    server.stop().await.expect("stops");
 }
 
 #[tokio::test]
 async fn status_answers_any_code_from_200_to_599() {
-    let server = start(config()).await;
+    let server = api();
     for code in [200u16, 201, 404, 418, 500, 599] {
-        let r = get(server.addr, &format!("/api/status/{code}")).await;
+        let r = call(&server, &format!("/api/status/{code}")).await;
         assert_eq!((r.status, r.json()["status"].as_u64()), (code, Some(u64::from(code))));
     }
-    let r = get(server.addr, "/api/status/204").await;
+    let r = call(&server, "/api/status/204").await;
     assert_eq!((r.status, r.body.len()), (204, 0), "204 has no body");
-    server.stop().await.expect("stops");
 }
 
 #[tokio::test]
 async fn bytes_streams_exactly_n_bytes_in_paced_chunks() {
-    let server = start(config()).await;
-    let r = get(server.addr, "/api/bytes/100000?chunk=30000").await;
+    let server = api();
+    let r = call(&server, "/api/bytes/100000?chunk=30000").await;
     assert_eq!(r.status, 200);
     assert_eq!(r.header("content-length"), Some("100000"));
     assert_eq!(r.header("content-type"), Some("application/octet-stream"));
     assert_eq!(r.body.len(), 100_000);
     let t = Instant::now();
-    let r = get(server.addr, "/api/bytes/4000?chunk=1000&interval_ms=50").await;
+    let r = call(&server, "/api/bytes/4000?chunk=1000&interval_ms=50").await;
     assert_eq!(r.body.len(), 4000);
     assert!(
         t.elapsed() >= Duration::from_millis(150),
         "3 pauses of 50 ms: {:?}",
         t.elapsed()
     );
-    assert_eq!(get(server.addr, "/api/bytes/0").await.body.len(), 0);
-    server.stop().await.expect("stops");
+    assert_eq!(call(&server, "/api/bytes/0").await.body.len(), 0);
 }
 
 #[tokio::test]
 async fn echo_returns_json_and_refuses_bad_or_huge_bodies() {
-    let server = start(config()).await;
-    let r = send(server.addr, "POST", "/api/echo", br#"{"a":[1,2,3]}"#).await;
+    let server = api();
+    let r = common::oneshot(&server, "POST", "/api/echo", br#"{"a":[1,2,3]}"#).await;
     assert_eq!(r.status, 200);
     assert_eq!(r.json()["json"]["a"][2], 3);
-    let r = send(server.addr, "POST", "/api/echo", b"{not json").await;
+    let r = common::oneshot(&server, "POST", "/api/echo", b"{not json").await;
     assert_eq!(r.status, 400);
     assert!(r.json()["error"].as_str().unwrap_or_default().contains("not JSON"));
     let huge = vec![b' '; 1024 * 1024 + 1];
-    let r = send(server.addr, "POST", "/api/echo", &huge).await;
+    let r = common::oneshot(&server, "POST", "/api/echo", &huge).await;
     assert_eq!(r.status, 400, "{}", String::from_utf8_lossy(&r.body));
     assert!(r.json()["allowed"].as_str().unwrap_or_default().contains("1048576"));
-    assert_eq!(get(server.addr, "/api/echo").await.status, 405);
-    server.stop().await.expect("stops");
+    assert_eq!(call(&server, "/api/echo").await.status, 405);
 }
 
 #[tokio::test]
 async fn flaky_fails_the_first_n_calls_per_key() {
-    let server = start(config()).await;
+    let server = api();
     let mut seen = Vec::new();
     for _ in 0..4 {
-        seen.push(get(server.addr, "/api/flaky/k1?fail_first=2").await.status);
+        seen.push(call(&server, "/api/flaky/k1?fail_first=2").await.status);
     }
     assert_eq!(seen, [503, 503, 200, 200]);
     assert_eq!(
-        get(server.addr, "/api/flaky/k2?fail_first=2").await.status,
+        call(&server, "/api/flaky/k2?fail_first=2").await.status,
         503,
         "keys are separate"
     );
-    assert_eq!(get(server.addr, "/api/flaky/k3").await.status, 200);
-    server.stop().await.expect("stops");
+    assert_eq!(call(&server, "/api/flaky/k3").await.status, 200);
 }
 
 #[tokio::test]
@@ -268,17 +274,9 @@ async fn static_files_are_compressed_and_carry_a_policy() {
     );
     std::fs::write(dir.join("index.html"), &page).expect("write");
     let server = start(Config::new(&dir)).await;
-    for (encoding, expect) in [("gzip", "gzip"), ("br", "br")] {
-        let mut s = tokio::net::TcpStream::connect(server.addr).await.expect("connect");
-        let req = format!("GET / HTTP/1.1\r\nHost: x\r\nAccept-Encoding: {encoding}\r\nConnection: close\r\n\r\n");
-        s.write_all(req.as_bytes()).await.expect("write");
-        let mut buf = Vec::new();
-        s.read_to_end(&mut buf).await.expect("read");
-        let head = String::from_utf8_lossy(&buf).to_lowercase();
-        assert!(
-            head.contains(&format!("content-encoding: {expect}")),
-            "{encoding}: {head}"
-        );
+    for encoding in ["gzip", "br"] {
+        let r = send_with(server.addr, "GET", "/", &[("accept-encoding", encoding)], b"").await;
+        assert_eq!(r.header("content-encoding"), Some(encoding), "{encoding}");
     }
     let r = get(server.addr, "/").await;
     let csp = r.header("content-security-policy").expect("a policy").to_string();

@@ -1,17 +1,11 @@
-//! The lab server on an ephemeral loopback port: static files with the
-//! right MIME types and headers, and the health endpoint.
-
-use std::net::SocketAddr;
+//! The lab server on an ephemeral loopback port, through hyper's client:
+//! static files with the right MIME types and headers, and the health
+//! endpoint.
 
 use asyncscope_lab::{Config, Running};
+use common::get;
 
 mod common;
-
-/// One GET: (status, head lower-cased, body).
-async fn get(addr: SocketAddr, path: &str) -> (u16, String, Vec<u8>) {
-    let r = common::get(addr, path).await;
-    (r.status, r.head, r.body)
-}
 
 fn dist() -> tempdir::Dir {
     let d = tempdir::Dir::new();
@@ -57,28 +51,21 @@ async fn start(d: &tempdir::Dir) -> Running {
         .expect("starts")
 }
 
-/// The value of header `name` in a lower-cased response head.
-fn header<'a>(head: &'a str, name: &str) -> Option<&'a str> {
-    head.lines()
-        .find_map(|l| l.strip_prefix(name)?.strip_prefix(':').map(str::trim))
-}
-
 #[tokio::test]
 async fn serves_app_files_with_exact_mime_types() {
     let d = dist();
     let server = start(&d).await;
-    let (status, head, body) = get(server.addr, "/app_bg.wasm").await;
-    assert_eq!(status, 200);
-    assert_eq!(header(&head, "content-type"), Some("application/wasm"));
-    assert_eq!(header(&head, "x-content-type-options"), Some("nosniff"));
-    assert_eq!(body, b"\0asm\x01\0\0\0");
-    let (status, head, _) = get(server.addr, "/").await;
-    assert_eq!(status, 200);
-    assert_eq!(header(&head, "content-type"), Some("text/html"));
-    let (_, head, _) = get(server.addr, "/app.js").await;
-    assert_eq!(header(&head, "content-type"), Some("text/javascript"));
-    let (status, _, _) = get(server.addr, "/missing.css").await;
-    assert_eq!(status, 404);
+    let r = get(server.addr, "/app_bg.wasm").await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r.header("content-type"), Some("application/wasm"));
+    assert_eq!(r.header("x-content-type-options"), Some("nosniff"));
+    assert_eq!(r.body, b"\0asm\x01\0\0\0");
+    let r = get(server.addr, "/").await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r.header("content-type"), Some("text/html"));
+    let r = get(server.addr, "/app.js").await;
+    assert_eq!(r.header("content-type"), Some("text/javascript"));
+    assert_eq!(get(server.addr, "/missing.css").await.status, 404);
     server.stop().await.expect("stops cleanly");
 }
 
@@ -86,14 +73,12 @@ async fn serves_app_files_with_exact_mime_types() {
 async fn health_and_unknown_api_answer_json() {
     let d = dist();
     let server = start(&d).await;
-    let (status, head, body) = get(server.addr, "/api/health").await;
-    assert_eq!(status, 200);
-    assert_eq!(header(&head, "content-type"), Some("application/json"));
-    let v: serde_json::Value = serde_json::from_slice(&body).expect("json");
-    assert_eq!(v["status"], "ok");
-    let (status, _, body) = get(server.addr, "/api/nope").await;
-    assert_eq!(status, 404);
-    let v: serde_json::Value = serde_json::from_slice(&body).expect("json");
-    assert_eq!(v["allowed"][0], "GET /api/health");
+    let r = get(server.addr, "/api/health").await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r.header("content-type"), Some("application/json"));
+    assert_eq!(r.json()["status"], "ok");
+    let r = get(server.addr, "/api/nope").await;
+    assert_eq!(r.status, 404);
+    assert_eq!(r.json()["allowed"][0], "GET /api/health");
     server.stop().await.expect("stops cleanly");
 }

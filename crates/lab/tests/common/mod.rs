@@ -1,15 +1,22 @@
-//! A raw HTTP/1.1 client for the lab server's tests: one request per
-//! connection, the response head lower-cased, chunked bodies undone.
+//! Two clients for the lab server's tests: [`oneshot`] sends a request to
+//! the `Router` in process (for what the API answers), [`send`] over a
+//! real loopback socket with hyper's HTTP/1.1 client, one request per
+//! connection (for what the server does with connections).
 #![allow(dead_code)] // each test file uses part of it
 
 use std::net::SocketAddr;
 
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::http::{HeaderMap, Request, header};
+use http_body_util::{BodyExt, Full};
+use hyper_util::rt::TokioIo;
 use serde_json::Value;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tower::ServiceExt;
 
 pub struct Reply {
     pub status: u16,
-    pub head: String,
+    pub headers: HeaderMap,
     pub body: Vec<u8>,
 }
 
@@ -20,54 +27,63 @@ impl Reply {
     }
 
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.head
-            .lines()
-            .find_map(|l| l.strip_prefix(name)?.strip_prefix(':').map(str::trim))
+        self.headers.get(name).and_then(|v| v.to_str().ok())
     }
 }
 
-/// Undoes `Transfer-Encoding: chunked`.
-fn dechunk(mut raw: &[u8]) -> Vec<u8> {
-    let mut out = Vec::new();
-    loop {
-        let Some(eol) = raw.windows(2).position(|w| w == b"\r\n") else {
-            return out;
-        };
-        let size = usize::from_str_radix(String::from_utf8_lossy(&raw[..eol]).trim(), 16).expect("chunk size");
-        if size == 0 {
-            return out;
-        }
-        out.extend_from_slice(&raw[eol + 2..eol + 2 + size]);
-        raw = &raw[eol + 2 + size + 2..];
+/// `method path` with `body` (as JSON) to `router`, in process.
+pub async fn oneshot(router: &Router, method: &str, path: &str, body: &[u8]) -> Reply {
+    let request = Request::builder()
+        .method(method)
+        .uri(path)
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(body.to_vec()))
+        .expect("a request");
+    let response = router.clone().oneshot(request).await.expect("infallible");
+    let (parts, body) = response.into_parts();
+    let body = axum::body::to_bytes(body, usize::MAX).await.expect("the body");
+    Reply {
+        status: parts.status.as_u16(),
+        headers: parts.headers,
+        body: body.to_vec(),
     }
 }
 
+/// `method path` with `headers` and `body` to the server at `addr`, on a
+/// connection of its own.
+pub async fn send_with(addr: SocketAddr, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Reply {
+    let stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+        .await
+        .expect("handshake");
+    tokio::spawn(conn);
+    let mut request = Request::builder()
+        .method(method)
+        .uri(path)
+        .header(header::HOST, addr.to_string())
+        .header(header::CONNECTION, "close");
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let request = request
+        .body(Full::new(Bytes::copy_from_slice(body)))
+        .expect("a request");
+    let response = sender.send_request(request).await.expect("a response");
+    let (parts, body) = response.into_parts();
+    let body = body.collect().await.expect("the body").to_bytes();
+    Reply {
+        status: parts.status.as_u16(),
+        headers: parts.headers,
+        body: body.to_vec(),
+    }
+}
+
+/// `method path` with a JSON `body` to the server at `addr`.
 pub async fn send(addr: SocketAddr, method: &str, path: &str, body: &[u8]) -> Reply {
-    let mut s = tokio::net::TcpStream::connect(addr).await.expect("connect");
-    let req = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
-        body.len()
-    );
-    s.write_all(req.as_bytes()).await.expect("write head");
-    s.write_all(body).await.expect("write body");
-    let mut buf = Vec::new();
-    s.read_to_end(&mut buf).await.expect("read");
-    let split = buf.windows(4).position(|w| w == b"\r\n\r\n").expect("headers end");
-    let head = String::from_utf8_lossy(&buf[..split]).to_lowercase();
-    let status = head
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .expect("status");
-    let raw = &buf[split + 4..];
-    let body = if head.contains("transfer-encoding: chunked") {
-        dechunk(raw)
-    } else {
-        raw.to_vec()
-    };
-    Reply { status, head, body }
+    send_with(addr, method, path, &[("content-type", "application/json")], body).await
 }
 
+/// `GET path` from the server at `addr`.
 pub async fn get(addr: SocketAddr, path: &str) -> Reply {
     send(addr, "GET", path, b"").await
 }
