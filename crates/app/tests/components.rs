@@ -7,9 +7,9 @@ use std::time::Duration;
 
 use asyncscope_app::components::code_view::{CodeView, CodeViewProps};
 use asyncscope_app::components::timeline::{Timeline, TimelineProps};
-use asyncscope_app::state::{RunSnapshot, View};
 use asyncscope_core::trace::{EventKind, Outcome, Trace, WakeCause};
 use asyncscope_core::{VirtualRuntime, demos};
+use asyncscope_view::state::{RunSnapshot, View};
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
 wasm_bindgen_test_configure!(run_in_browser);

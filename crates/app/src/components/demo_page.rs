@@ -9,6 +9,10 @@ use std::time::Duration;
 use asyncscope_core::catalog::Entry;
 use asyncscope_core::params::{ParamKind, ParamSpec};
 use asyncscope_core::{Env, Traced, VirtualRuntime, demos, export};
+use asyncscope_view::state::{
+    Action, Clock, DemoState, Ending, EventRef, Finished, Form, LogFilter, RunSnapshot, RunState, SPEEDS,
+};
+use asyncscope_view::{Scale, await_site, axis, format_ms, task_times};
 use futures::channel::oneshot;
 use futures::future::{AbortHandle, Either, abortable, select};
 use gloo_events::EventListener;
@@ -23,8 +27,7 @@ use crate::components::event_log::EventLog;
 use crate::components::timeline::{Timeline, span_of};
 use crate::i18n::Lang;
 use crate::route::Route;
-use crate::state::{Action, Clock, DemoState, Ending, EventRef, Form, LogFilter, RunSnapshot, RunState, SPEEDS};
-use crate::timeline::{Scale, await_site, format_ms, task_times};
+use crate::state::PageState;
 
 /// Props of [`DemoPage`].
 #[derive(Properties, PartialEq)]
@@ -153,7 +156,7 @@ fn Runner(props: &RunnerProps) -> Html {
     let slug = props.entry.slug;
     let query = props.query.clone();
     let explicit_network = query.iter().any(|(k, _)| k == "network");
-    let state = use_reducer(move || DemoState::new(Form::from_query(specs, &query)));
+    let state = use_reducer(move || PageState(DemoState::new(Form::from_query(specs, &query))));
     let abort = use_mut_ref(|| None::<AbortHandle>);
     // The running run's environment: cancelling drops its spawned tasks too.
     let scope = use_mut_ref(|| None::<BrowserEnv>);
@@ -565,8 +568,8 @@ fn Runner(props: &RunnerProps) -> Html {
             if let Some(f) = state.finished() {
                 let runs: Vec<(String, asyncscope_core::Trace)> =
                     f.runs.iter().map(|r| (r.label.clone(), (*r.trace).clone())).collect();
-                let end = crate::timeline::axis(f.end).end;
-                let svg = crate::timeline::svg(&runs, &Scale::of(end, state.view));
+                let end = axis(f.end).end;
+                let svg = asyncscope_view::svg(&runs, &Scale::of(end, state.view));
                 download(&format!("asyncscope-{slug}.svg"), "image/svg+xml", &svg);
             }
         })
@@ -675,7 +678,7 @@ fn Runner(props: &RunnerProps) -> Html {
 }
 
 /// Per task, time running versus waiting.
-fn times_table(f: &crate::state::Finished, lang: Lang) -> Html {
+fn times_table(f: &Finished, lang: Lang) -> Html {
     html! {
         <details class="times">
             <summary>{ lang.t("Time per task") }</summary>
@@ -707,7 +710,7 @@ fn times_table(f: &crate::state::Finished, lang: Lang) -> Html {
     }
 }
 
-fn field(state: &UseReducerHandle<DemoState>, index: usize, spec: &ParamSpec, lang: Lang) -> Html {
+fn field(state: &UseReducerHandle<PageState>, index: usize, spec: &ParamSpec, lang: Lang) -> Html {
     let id = format!("param-{}", spec.name);
     let error_id = format!("{id}-error");
     let value = state.form.values.get(index).cloned().unwrap_or_default();

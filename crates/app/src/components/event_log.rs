@@ -10,8 +10,8 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::components::app::use_lang;
-use crate::state::{EventRef, Finished, LogFilter};
-use crate::timeline::format_ms;
+use asyncscope_view::format_ms;
+use asyncscope_view::state::{EventRef, Finished, LogFilter};
 
 /// An event in words, with await lines given as lines of the shown code.
 fn describe(slug: &str, trace: &asyncscope_core::Trace, kind: &EventKind) -> String {

@@ -7,13 +7,13 @@
 use std::time::Duration;
 
 use asyncscope_core::trace::{EventKind, Outcome, RequestSpan, SegmentState, on_wire_peak};
+use asyncscope_view::state::{RunSnapshot, View};
+use asyncscope_view::{LaneVm, Scale, axis, deadlines, format_ms, lane, run_model, tracks};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::components::app::use_lang;
 use crate::i18n::Lang;
-use crate::state::{RunSnapshot, View};
-use crate::timeline::{LaneVm, Scale, deadlines, format_ms, lane, run_model, tracks};
 
 /// Props of [`Timeline`].
 #[derive(Properties, PartialEq)]
@@ -89,7 +89,7 @@ pub fn span_of(runs: &[RunSnapshot], now: Duration) -> Duration {
 #[component]
 pub fn Timeline(props: &TimelineProps) -> Html {
     let lang = use_lang();
-    let axis = crate::timeline::axis(props.span);
+    let axis = axis(props.span);
     let scale = Scale::of(axis.end, props.view);
     let drag = use_mut_ref(|| None::<f64>);
     let onpointerdown = {
