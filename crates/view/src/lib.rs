@@ -21,6 +21,6 @@ pub mod tracks;
 pub use lanes::{LaneVm, MarkVm, PhaseVm, SegmentVm, lane, lanes};
 pub use model::{RunModel, Series, run_model};
 pub use scale::{Axis, Scale, Tick, axis, format_ms};
-pub use svg::svg;
+pub use svg::{svg, svg_document};
 pub use times::{TaskTimes, await_site, task_times};
 pub use tracks::{TrackVm, deadlines, tracks};

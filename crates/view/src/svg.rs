@@ -1,16 +1,29 @@
-//! The runs as a standalone SVG picture, as the page's "Download SVG"
-//! and `asyncscope run <slug> --format svg` give it.
+//! The runs as a standalone SVG picture: [`svg_document`] is what the
+//! page's "Download SVG" and `asyncscope run <slug> --format svg` give.
 
 use std::time::Duration;
 
 use asyncscope_core::trace::{Outcome, SegmentState, Trace};
 
 use crate::lanes::lanes;
-use crate::scale::Scale;
+use crate::scale::{Scale, axis};
+use crate::state::View;
+
+/// The picture of finished `runs` (labelled traces) as the page downloads
+/// it: on the round axis past the last event of any run, the part of it
+/// that `view` shows.
+pub fn svg_document(runs: &[(&str, &Trace)], view: View) -> String {
+    let end = runs
+        .iter()
+        .filter_map(|(_, t)| t.events().last().map(|e| e.at))
+        .max()
+        .unwrap_or_default();
+    svg(runs, &Scale::of(axis(end).end, view))
+}
 
 /// The runs as a standalone SVG picture: per run a title, then a lane per
 /// task with its segments coloured and labelled by state, on one axis.
-pub fn svg(runs: &[(String, Trace)], scale: &Scale) -> String {
+pub fn svg(runs: &[(&str, &Trace)], scale: &Scale) -> String {
     use std::fmt::Write as _;
     const W: f64 = 960.0;
     const LABEL: f64 = 130.0;
@@ -96,10 +109,15 @@ mod tests {
     #[test]
     fn the_picture_has_a_labelled_lane_coloured_by_state() {
         let t = crate::times::tests::one_sleep();
-        let svg = svg(&[("run".to_string(), t)], &Scale::whole(Duration::from_millis(1000)));
+        let svg = svg(&[("run", &t)], &Scale::whole(Duration::from_millis(1000)));
         assert!(
             svg.starts_with("<svg") && svg.contains(">a</text>") && svg.contains("#2f7d8c"),
             "{svg}"
+        );
+        assert_eq!(
+            svg_document(&[("run", &t)], View::default()),
+            svg,
+            "a run ending at 1 s is drawn on an axis of 1 s"
         );
     }
 }

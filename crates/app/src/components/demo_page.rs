@@ -12,7 +12,7 @@ use asyncscope_core::{Env, Traced, VirtualRuntime, demos, export};
 use asyncscope_view::state::{
     Action, Clock, DemoState, Ending, EventRef, Finished, Form, LogFilter, RunSnapshot, RunState, SPEEDS,
 };
-use asyncscope_view::{Scale, await_site, axis, format_ms, task_times};
+use asyncscope_view::{await_site, format_ms, svg_document, task_times};
 use futures::channel::oneshot;
 use futures::future::{AbortHandle, Either, abortable, select};
 use gloo_events::EventListener;
@@ -566,10 +566,9 @@ fn Runner(props: &RunnerProps) -> Html {
         let state = state.clone();
         Callback::from(move |_: MouseEvent| {
             if let Some(f) = state.finished() {
-                let runs: Vec<(String, asyncscope_core::Trace)> =
-                    f.runs.iter().map(|r| (r.label.clone(), (*r.trace).clone())).collect();
-                let end = axis(f.end).end;
-                let svg = asyncscope_view::svg(&runs, &Scale::of(end, state.view));
+                let runs: Vec<(&str, &asyncscope_core::Trace)> =
+                    f.runs.iter().map(|r| (r.label.as_str(), &*r.trace)).collect();
+                let svg = svg_document(&runs, state.view);
                 download(&format!("asyncscope-{slug}.svg"), "image/svg+xml", &svg);
             }
         })
