@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use asyncscope_core::trace::{Outcome, RequestSpan, SegmentState, Trace};
+use asyncscope_core::trace::{Outcome, RequestSpan, SegmentState, TaskId, Trace};
 
 use crate::model::{RunModel, run_model};
 use crate::scale::{Scale, format_ms, ms};
@@ -35,6 +35,8 @@ pub struct SegmentVm {
 /// One task's lane.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LaneVm {
+    /// The task: what selects and picks it (names need not be unique).
+    pub task: TaskId,
     /// The task's name.
     pub name: String,
     /// How it ended, if it has.
@@ -131,7 +133,7 @@ pub fn lane(trace: &Trace, model: &RunModel, index: usize, now: Duration, scale:
         .collect();
     let marks = model
         .marks
-        .get(&span.id.0)
+        .get(&span.id)
         .into_iter()
         .flatten()
         .filter(|(at, _, _)| scale.shows(*at, *at))
@@ -153,6 +155,7 @@ pub fn lane(trace: &Trace, model: &RunModel, index: usize, now: Duration, scale:
     Some(LaneVm {
         phases: phases(model.requests.iter().filter(|r| r.task == span.id), scale),
         marks,
+        task: span.id,
         name: span.name.clone(),
         outcome: span.outcome,
         segments,

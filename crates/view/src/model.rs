@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use asyncscope_core::trace::{EventKind, Outcome, RequestSpan, ResourceKind, TaskSpan, Trace};
+use asyncscope_core::trace::{EventKind, Outcome, RequestSpan, ResourceKind, TaskId, TaskSpan, Trace};
 
 /// What drawing a run needs that does not depend on the view or the
 /// instant: computed once per trace (the page memoizes it), so that
@@ -13,8 +13,8 @@ use asyncscope_core::trace::{EventKind, Outcome, RequestSpan, ResourceKind, Task
 pub struct RunModel {
     /// The lanes' spans: tasks made so far, in the order they were made.
     pub spans: Vec<TaskSpan>,
-    /// Per task id: its marks as `(instant, kind, event index)`.
-    pub marks: HashMap<u32, Vec<(Duration, &'static str, usize)>>,
+    /// Per task: its marks as `(instant, kind, event index)`.
+    pub marks: HashMap<TaskId, Vec<(Duration, &'static str, usize)>>,
     /// Every request.
     pub requests: Vec<RequestSpan>,
     /// The step charts' changes.
@@ -33,7 +33,7 @@ pub type Series = (String, &'static str, u32, Vec<(Duration, u32)>);
 
 /// The [`RunModel`] of `trace`.
 pub fn run_model(trace: &Trace) -> RunModel {
-    let mut marks: HashMap<u32, Vec<(Duration, &'static str, usize)>> = HashMap::new();
+    let mut marks: HashMap<TaskId, Vec<(Duration, &'static str, usize)>> = HashMap::new();
     let mut deadlines = Vec::new();
     let mut attempts: Vec<(Duration, u32)> = Vec::new();
     for (i, ev) in trace.events().iter().enumerate() {
@@ -58,7 +58,7 @@ pub fn run_model(trace: &Trace) -> RunModel {
             } => "error",
             _ => continue,
         };
-        marks.entry(ev.task.0).or_default().push((ev.at, kind, i));
+        marks.entry(ev.task).or_default().push((ev.at, kind, i));
     }
     let flight = trace.in_flight();
     let peak = flight.iter().map(|(_, n)| *n).max().unwrap_or(0);

@@ -10,7 +10,7 @@ use asyncscope_core::catalog::Entry;
 use asyncscope_core::params::{ParamKind, ParamSpec};
 use asyncscope_core::{Env, Traced, VirtualRuntime, demos, export};
 use asyncscope_view::state::{
-    Action, Clock, DemoState, Ending, EventRef, Finished, Form, LogFilter, RunSnapshot, RunState, SPEEDS,
+    Action, Clock, DemoState, Ending, EventRef, Finished, Form, LogFilter, RunSnapshot, RunState, SPEEDS, TaskRef,
 };
 use asyncscope_view::{await_site, format_ms, svg_document, task_times};
 use futures::channel::oneshot;
@@ -469,34 +469,16 @@ fn Runner(props: &RunnerProps) -> Html {
         })
     };
     let events: Rc<Vec<EventRef>> = (*events).clone();
-    let selected = fin.and_then(|f| {
-        let current = f.current(&events)?;
-        let r = events[current];
-        let trace = &f.runs.get(r.run)?.trace;
-        let task = trace.task_name(trace.events().get(r.index)?.task).to_string();
-        Some((r, task))
-    });
-    let lit = selected.as_ref().and_then(|(r, _)| {
+    let current = fin.and_then(|f| events.get(f.current(&events)?).copied());
+    let selected_task = fin.and_then(|f| f.selected_task(&events));
+    let lit = current.and_then(|r| {
         let trace = &fin?.runs.get(r.run)?.trace;
         let site = await_site(trace, r.index)?;
         demos::shown_line(slug, &site.file, site.line)
     });
     let on_pick = {
         let state = state.clone();
-        Callback::from(move |(run, task, at): (usize, String, Duration)| {
-            let Some(f) = state.finished() else { return };
-            let Some(snap) = f.runs.get(run) else { return };
-            let events = snap.trace.events();
-            let pick = events
-                .iter()
-                .enumerate()
-                .filter(|(_, e)| snap.trace.task_name(e.task) == task)
-                .min_by_key(|(_, e)| e.at.abs_diff(at))
-                .map(|(i, _)| i);
-            if let Some(index) = pick {
-                state.dispatch(Action::Select(EventRef { run, index }));
-            }
-        })
+        Callback::from(move |(task, at): (TaskRef, Duration)| state.dispatch(Action::Pick { task, at }))
     };
     let on_pan = {
         let state = state.clone();
@@ -659,7 +641,7 @@ fn Runner(props: &RunnerProps) -> Html {
             if !drawn.is_empty() {
                 <Timeline runs={drawn} now={now} span={span} finished={finished} view={state.view}
                           playhead={fin.map(|f| f.playhead)}
-                          selected={selected.as_ref().map(|(r, t)| (r.run, t.clone()))}
+                          selected={selected_task}
                           on_pick={on_pick} on_pan={on_pan} on_zoom={on_zoom} />
             }
             if let Some(f) = fin {

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use super::{Clock, Ending, EventRef, Finished, Form, LogFilter, RunSnapshot, RunState, View};
+use super::{Clock, Ending, EventRef, Finished, Form, LogFilter, RunSnapshot, RunState, TaskRef, View};
 
 /// Playback speeds, for replaying a finished run.
 pub const SPEEDS: [f64; 6] = [0.25, 0.5, 1.0, 2.0, 4.0, 8.0];
@@ -82,6 +82,14 @@ pub enum Action {
     Step(bool),
     /// Select this event and move the playhead to it.
     Select(EventRef),
+    /// A lane was clicked: select the event of its task nearest to the
+    /// instant under the pointer, and move the playhead to it.
+    Pick {
+        /// The lane's task.
+        task: TaskRef,
+        /// The instant under the pointer.
+        at: Duration,
+    },
     /// Start the replay from the beginning.
     Replay,
     /// Play or pause the replay.
@@ -231,6 +239,13 @@ impl DemoState {
                 }?;
                 f.playhead = f.at(target)?;
                 f.selected = Some(target);
+                f.playing = false;
+            }
+            Action::Pick { task, at } => {
+                let f = next.finished_mut()?;
+                let r = f.pick(task, at)?;
+                f.playhead = f.at(r)?;
+                f.selected = Some(r);
                 f.playing = false;
             }
             Action::Select(r) => {
@@ -410,7 +425,10 @@ mod tests {
         // With a filter, steps skip what it hides.
         let s = s
             .apply(Action::Filter(LogFilter {
-                task: Some("a".into()),
+                task: Some(TaskRef {
+                    run: 0,
+                    task: asyncscope_core::trace::TaskId(0),
+                }),
                 kind: None,
             }))
             .expect("filter");

@@ -9,8 +9,11 @@ mod form;
 mod run;
 mod view;
 
+#[cfg(test)]
+mod tests;
+
 pub use demo::{Action, DemoState, Pinned, SPEEDS};
-pub use filter::LogFilter;
+pub use filter::{Kind, LogFilter, TaskChoice, TaskRef, kind_menu, task_menu};
 pub use form::{Form, SEED};
 pub use run::{Clock, Ending, EventRef, Finished, RunSnapshot, RunState};
 pub use view::View;

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use asyncscope_core::Trace;
 
-use super::LogFilter;
+use super::{LogFilter, TaskRef};
 
 /// One run's trace, with the label it is shown under.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -80,7 +80,7 @@ impl Finished {
         let mut all: Vec<(Duration, EventRef)> = Vec::new();
         for (run, snap) in self.runs.iter().enumerate() {
             for (index, ev) in snap.trace.events().iter().enumerate() {
-                if filter.passes(&snap.trace, index) {
+                if filter.passes(run, &snap.trace, index) {
                     all.push((ev.at, EventRef { run, index }));
                 }
             }
@@ -92,6 +92,31 @@ impl Finished {
     /// The time of an event.
     pub fn at(&self, r: EventRef) -> Option<Duration> {
         self.runs.get(r.run)?.trace.events().get(r.index).map(|e| e.at)
+    }
+
+    /// The task an event concerns.
+    pub fn task_of(&self, r: EventRef) -> Option<TaskRef> {
+        let task = self.runs.get(r.run)?.trace.events().get(r.index)?.task;
+        Some(TaskRef { run: r.run, task })
+    }
+
+    /// The task of the current event among `events`: the lane to highlight.
+    pub fn selected_task(&self, events: &[EventRef]) -> Option<TaskRef> {
+        self.task_of(*events.get(self.current(events)?)?)
+    }
+
+    /// The event of `task` nearest to `at` (the earliest of a tie): what
+    /// clicking its lane at `at` selects.
+    pub fn pick(&self, task: TaskRef, at: Duration) -> Option<EventRef> {
+        let trace = &self.runs.get(task.run)?.trace;
+        let index = trace
+            .events()
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.task == task.task)
+            .min_by_key(|(_, e)| e.at.abs_diff(at))
+            .map(|(i, _)| i)?;
+        Some(EventRef { run: task.run, index })
     }
 
     /// The current event: the selected one, or the last at or before the
