@@ -5,7 +5,7 @@
 //! cargo xtask setup            install the wasm target, pinned tools, browsers and drivers
 //! cargo xtask serve [--port N] [--addr IP]
 //!                              build the app (release) and serve it with the lab API
-//! cargo xtask test             every check, in order, with a summary
+//! cargo xtask test [stage]... every check (or those named), in order, with a summary
 //! cargo xtask bench            the benchmarks, with their figures
 //! ```
 
@@ -32,6 +32,9 @@ Commands:
                       and wasm32), native tests, wasm tests in headless Chromium
                       and Firefox, the release build, end-to-end tests. Ends with
                       one summary line per stage; exits non-zero if any failed.
+                      `test <stage>...` runs only those stages; format,
+                      architecture, clippy-native and native-tests alone
+                      install nothing.
   bench               Run the benchmarks and print their figures: trace events
                       recorded per second, 10,000 tasks through a semaphore of
                       100, one virtual hour of a periodic task, tracing on

@@ -64,25 +64,34 @@ const STAGES: &[Stage] = &[
     ("end-to-end", end_to_end),
 ];
 
+/// The stages that need nothing installed beyond cargo.
+const NATIVE_STAGES: &[&str] = &["format", "architecture", "clippy-native", "native-tests"];
+
 /// The crates whose tests run in browsers.
 const WASM_CRATES: &[&str] = &["crates/core", "crates/app"];
 
-/// Crates the core must never depend on: it knows nothing of browsers,
-/// Yew or tokio (ARCHITECTURE.md).
-const CORE_FORBIDDEN: &[&str] = &["yew", "web-sys", "js-sys", "wasm-bindgen", "gloo", "tokio"];
+/// Crates the core and the view crate must never depend on: they know
+/// nothing of browsers, Yew or tokio (ARCHITECTURE.md).
+const FORBIDDEN: &[&str] = &["yew", "web-sys", "js-sys", "wasm-bindgen", "gloo", "tokio"];
+
+/// The packages checked against [`FORBIDDEN`], with the word the summary
+/// uses for each.
+const DOM_FREE: &[(&str, &str)] = &[("asyncscope-core", "core"), ("asyncscope-view", "view")];
 
 fn format(tools: &Tools) -> Report {
     let o = stream(cargo().args(["fmt", "--all", "--", "--check"]).env("PATH", &tools.path));
     Report::check(o.ok, "formatted", "run `cargo fmt --all`")
 }
 
-fn architecture(tools: &Tools) -> Report {
+/// The forbidden crates `package` depends on (normal and build
+/// dependencies, on every target), or why `cargo tree` could not say.
+fn forbidden_deps(tools: &Tools, package: &str) -> Result<Vec<String>, String> {
     let o = stream(
         cargo()
             .args([
                 "tree",
                 "-p",
-                "asyncscope-core",
+                package,
                 "-e",
                 "normal,build",
                 "--target",
@@ -95,27 +104,39 @@ fn architecture(tools: &Tools) -> Report {
             .env("PATH", &tools.path),
     );
     if !o.ok {
-        return Report::check(false, "", "cargo tree failed");
+        return Err(format!("cargo tree -p {package} failed"));
     }
-    let bad: Vec<&str> = o
+    let mut bad: Vec<String> = o
         .lines
         .iter()
         .filter_map(|l| l.split_whitespace().next())
         .filter(|name| {
-            CORE_FORBIDDEN
+            FORBIDDEN
                 .iter()
                 .any(|f| name == f || name.starts_with(&format!("{f}-")))
         })
+        .map(str::to_string)
         .collect();
-    if bad.is_empty() {
-        Report::check(
-            true,
-            &format!("core depends on none of {}", CORE_FORBIDDEN.join(", ")),
-            "",
-        )
-    } else {
-        Report::check(false, "", &format!("core depends on {}", bad.join(", ")))
+    bad.sort();
+    bad.dedup();
+    Ok(bad)
+}
+
+fn architecture(tools: &Tools) -> Report {
+    let mut problems = Vec::new();
+    for (package, word) in DOM_FREE {
+        match forbidden_deps(tools, package) {
+            Ok(bad) if bad.is_empty() => {}
+            Ok(bad) => problems.push(format!("{word} depends on {}", bad.join(", "))),
+            Err(e) => problems.push(e),
+        }
     }
+    let words: Vec<&str> = DOM_FREE.iter().map(|(_, w)| *w).collect();
+    Report::check(
+        problems.is_empty(),
+        &format!("{} depend on none of {}", words.join(" and "), FORBIDDEN.join(", ")),
+        &problems.join("; "),
+    )
 }
 
 fn clippy_native(tools: &Tools) -> Report {
@@ -134,6 +155,8 @@ fn clippy_wasm(tools: &Tools) -> Report {
                 "clippy",
                 "-p",
                 "asyncscope-core",
+                "-p",
+                "asyncscope-view",
                 "-p",
                 "asyncscope-app",
                 "--target",
@@ -263,7 +286,13 @@ pub fn test(args: &[String]) -> Result<(), String> {
         }
     }
     let started = Instant::now();
-    let tools = tools::setup(Needs::All)?;
+    // Only cargo is needed when every stage asked for is a native one.
+    let needs = if !args.is_empty() && args.iter().all(|a| NATIVE_STAGES.contains(&a.as_str())) {
+        Needs::Nothing
+    } else {
+        Needs::All
+    };
+    let tools = tools::setup(needs)?;
     let setup_secs = started.elapsed().as_secs_f64();
     let mut rows = Vec::new();
     let mut build_failed = false;

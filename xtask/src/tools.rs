@@ -19,6 +19,9 @@ const BINARYEN: &str = "132";
 /// What a command needs installed.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Needs {
+    /// Nothing beyond cargo: the stages that only format, lint natively,
+    /// read the dependency tree or run native tests.
+    Nothing,
     /// Building the app: target, trunk, wasm-bindgen-cli, wasm-opt.
     Build,
     /// Everything, tests included: also wasm-pack, browsers and drivers.
@@ -190,6 +193,13 @@ fn ensure_browsers() -> Result<(), String> {
 
 /// Installs what is missing for `needs`, and says where things are.
 pub fn setup(needs: Needs) -> Result<Tools, String> {
+    if needs == Needs::Nothing {
+        return Ok(Tools {
+            path: path_env(),
+            chromedriver: PathBuf::from("/usr/bin/chromedriver"),
+            geckodriver: cargo_bin().join("geckodriver"),
+        });
+    }
     ensure_target()?;
     let bindgen = locked_wasm_bindgen()?;
     ensure_cargo_tool("wasm-bindgen", "wasm-bindgen-cli", &bindgen, false, "6 minutes")?;

@@ -2,7 +2,8 @@
 //!
 //! The Yew app: routes, pages and components, plus [`browser_env::BrowserEnv`],
 //! the browser's implementation of [`asyncscope_core::Env`]. The app never
-//! computes a schedule: it runs demos from the core and renders their traces.
+//! computes a schedule: it runs demos from the core and renders the view
+//! models and state of `asyncscope-view`.
 
 pub mod browser_env;
 pub mod browser_net;
@@ -12,7 +13,6 @@ pub mod panic_banner;
 pub mod prefs;
 pub mod route;
 pub mod state;
-pub mod timeline;
 
 /// Installs the panic banner and mounts the app on `<body>`.
 pub fn start() {

@@ -7,9 +7,9 @@ use std::time::Duration;
 
 use asyncscope_app::components::code_view::{CodeView, CodeViewProps};
 use asyncscope_app::components::timeline::{Timeline, TimelineProps};
-use asyncscope_app::state::{RunSnapshot, View};
-use asyncscope_core::trace::{EventKind, Outcome, Trace, WakeCause};
+use asyncscope_core::trace::{EventKind, Outcome, TaskId, Trace, WakeCause};
 use asyncscope_core::{VirtualRuntime, demos};
+use asyncscope_view::state::{RunSnapshot, TaskRef, View};
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -93,7 +93,11 @@ async fn the_timeline_draws_lanes_segments_marks_and_metrics() {
         finished: true,
         view: View::default(),
         playhead: None,
-        selected: Some((0, "b".into())),
+        // b is the trace's second task.
+        selected: Some(TaskRef {
+            run: 0,
+            task: TaskId(1),
+        }),
         on_pick: Default::default(),
         on_pan: Default::default(),
         on_zoom: Default::default(),

@@ -4,7 +4,7 @@
 //!
 //! ```text
 //! asyncscope list
-//! asyncscope run <slug> [--set name=value]... [--seed N] [--format text|json|chrome] [--out FILE]
+//! asyncscope run <slug> [--set name=value]... [--seed N] [--format text|json|chrome|svg] [--out FILE]
 //! ```
 
 use std::fmt::Write as _;
@@ -12,17 +12,20 @@ use std::fmt::Write as _;
 use asyncscope_core::catalog::ENTRIES;
 use asyncscope_core::params::ParamSpec;
 use asyncscope_core::{VirtualRuntime, demos, export, report};
+use asyncscope_view::state::View;
+use asyncscope_view::svg_document;
 
 /// The usage text.
 pub const USAGE: &str = "\
 usage:
   asyncscope list
       every demo, with its parameters, defaults and allowed values
-  asyncscope run <slug> [--set name=value]... [--seed N] [--format text|json|chrome] [--out FILE]
+  asyncscope run <slug> [--set name=value]... [--seed N] [--format text|json|chrome|svg] [--out FILE]
       runs a demo natively under virtual time (exact and deterministic)
         --set name=value   a parameter (repeatable); see `asyncscope list`
         --seed N           the seed of the run's random source (default 0)
-        --format F         text (default), json, or chrome (Chrome trace-event JSON for Perfetto)
+        --format F         text (default), json, chrome (Chrome trace-event JSON for Perfetto),
+                           or svg (the timeline as a picture, as the page's Download SVG)
         --out FILE         write the result to FILE instead of standard output
 ";
 
@@ -70,6 +73,7 @@ enum Format {
     Text,
     Json,
     Chrome,
+    Svg,
 }
 
 /// Runs the command line `args` (without the program name).
@@ -154,9 +158,10 @@ fn run_demo(args: &[String]) -> Outcome {
                     "text" => Format::Text,
                     "json" => Format::Json,
                     "chrome" => Format::Chrome,
+                    "svg" => Format::Svg,
                     _ => {
                         return Outcome::bad_input(format!(
-                            "--format must be one of text, json, chrome; got \"{raw}\""
+                            "--format must be one of text, json, chrome, svg; got \"{raw}\""
                         ));
                     }
                 });
@@ -204,6 +209,11 @@ fn run_demo(args: &[String]) -> Outcome {
         }
         Format::Chrome => {
             let mut s = export::chrome_demo(slug, &runs);
+            s.push('\n');
+            s
+        }
+        Format::Svg => {
+            let mut s = svg_document(&runs, View::default());
             s.push('\n');
             s
         }

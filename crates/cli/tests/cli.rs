@@ -234,7 +234,7 @@ fn bad_input_exits_2_and_names_what_is_allowed() {
         ),
         (
             &["run", "gather", "--format", "xml"],
-            "--format must be one of text, json, chrome; got \"xml\"",
+            "--format must be one of text, json, chrome, svg; got \"xml\"",
         ),
         (
             &["run", "countdown", "--set", "counts=5,0"],
@@ -260,4 +260,102 @@ fn bad_input_exits_2_and_names_what_is_allowed() {
     let out = asyncscope(&["--help"]);
     assert_eq!(out.status.code(), Some(0));
     assert!(stdout(&out).contains("asyncscope run <slug>"));
+}
+
+/// Checks that `doc` is one well-formed XML element: every tag closed in
+/// order, attributes quoted, and only the five predefined entities.
+fn well_formed(doc: &str) -> Result<(), String> {
+    let mut open: Vec<&str> = Vec::new();
+    let mut rest = doc;
+    let mut roots = 0;
+    while let Some(lt) = rest.find('<') {
+        check_text(&rest[..lt])?;
+        let gt = rest[lt..].find('>').ok_or("a tag is not closed")? + lt;
+        let tag = &rest[lt + 1..gt];
+        rest = &rest[gt + 1..];
+        if let Some(name) = tag.strip_prefix('/') {
+            match open.pop() {
+                Some(o) if o == name.trim() => {}
+                other => return Err(format!("</{name}> closes {other:?}")),
+            }
+            continue;
+        }
+        if open.is_empty() {
+            roots += 1;
+        }
+        let (body, empty) = match tag.strip_suffix('/') {
+            Some(b) => (b, true),
+            None => (tag, false),
+        };
+        let name = body.split_whitespace().next().ok_or("a tag without a name")?;
+        if body[name.len()..].matches('"').count() % 2 != 0 {
+            return Err(format!("unbalanced quotes in <{tag}>"));
+        }
+        check_text(&body[name.len()..].replace('"', ""))?;
+        if !empty {
+            open.push(name);
+        }
+    }
+    check_text(rest)?;
+    match (open.as_slice(), roots) {
+        ([], 1) => Ok(()),
+        ([], n) => Err(format!("{n} root elements")),
+        (left, _) => Err(format!("left open: {left:?}")),
+    }
+}
+
+fn check_text(text: &str) -> Result<(), String> {
+    for (i, _) in text.match_indices('&') {
+        let entity = &text[i..];
+        if !["&amp;", "&lt;", "&gt;", "&quot;", "&apos;"]
+            .iter()
+            .any(|e| entity.starts_with(e))
+        {
+            return Err(format!("a bare & in {text:?}"));
+        }
+    }
+    if text.contains('<') || text.contains('>') {
+        return Err(format!("a bare < or > in {text:?}"));
+    }
+    Ok(())
+}
+
+/// The lane labels of an SVG picture, in order.
+fn lane_labels(svg: &str) -> Vec<String> {
+    let marker = r##"font-family="monospace" fill="#1d2027">"##;
+    svg.match_indices(marker)
+        .filter_map(|(i, m)| {
+            let text = &svg[i + m.len()..];
+            text.find("</text>").map(|end| text[..end].to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn svg_format_draws_one_labelled_lane_per_task_of_every_demo() {
+    assert!(well_formed("<a><b x=\"1\"/>x &amp; y</a>").is_ok());
+    assert!(well_formed("<a><b></a>").is_err());
+    assert!(well_formed("<a>&</a>").is_err());
+    for slug in SLUGS {
+        let out = asyncscope(&["run", slug, "--format", "svg"]);
+        assert_eq!(out.status.code(), Some(0), "{slug}: {}", stderr(&out));
+        let svg = stdout(&out);
+        assert!(
+            svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""),
+            "{slug}: {svg}"
+        );
+        assert!(svg.ends_with("</svg>\n"), "{slug}: one document, one line");
+        well_formed(svg.trim_end()).unwrap_or_else(|e| panic!("{slug}: {e}"));
+        let tasks: Vec<String> = json(&[slug])["tasks"]
+            .as_array()
+            .expect("tasks")
+            .iter()
+            .map(|t| t["name"].as_str().expect("name").to_string())
+            .collect();
+        assert_eq!(lane_labels(&svg), tasks, "{slug}: one lane per task, in order");
+    }
+    // Two tasks of one name are two lanes.
+    let out = asyncscope(&["run", "countdown", "--set", "counts=3,3", "--format", "svg"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(lane_labels(&stdout(&out)), ["countdown3", "countdown3"]);
 }

@@ -9,6 +9,10 @@ use std::time::Duration;
 use asyncscope_core::catalog::Entry;
 use asyncscope_core::params::{ParamKind, ParamSpec};
 use asyncscope_core::{Env, Traced, VirtualRuntime, demos, export};
+use asyncscope_view::state::{
+    Action, Clock, DemoState, Ending, EventRef, Finished, Form, LogFilter, RunSnapshot, RunState, SPEEDS, TaskRef,
+};
+use asyncscope_view::{await_site, format_ms, svg_document, task_times};
 use futures::channel::oneshot;
 use futures::future::{AbortHandle, Either, abortable, select};
 use gloo_events::EventListener;
@@ -23,8 +27,7 @@ use crate::components::event_log::EventLog;
 use crate::components::timeline::{Timeline, span_of};
 use crate::i18n::Lang;
 use crate::route::Route;
-use crate::state::{Action, Clock, DemoState, Ending, EventRef, Form, LogFilter, RunSnapshot, RunState, SPEEDS};
-use crate::timeline::{Scale, await_site, format_ms, task_times};
+use crate::state::PageState;
 
 /// Props of [`DemoPage`].
 #[derive(Properties, PartialEq)]
@@ -153,7 +156,7 @@ fn Runner(props: &RunnerProps) -> Html {
     let slug = props.entry.slug;
     let query = props.query.clone();
     let explicit_network = query.iter().any(|(k, _)| k == "network");
-    let state = use_reducer(move || DemoState::new(Form::from_query(specs, &query)));
+    let state = use_reducer(move || PageState(DemoState::new(Form::from_query(specs, &query))));
     let abort = use_mut_ref(|| None::<AbortHandle>);
     // The running run's environment: cancelling drops its spawned tasks too.
     let scope = use_mut_ref(|| None::<BrowserEnv>);
@@ -466,34 +469,16 @@ fn Runner(props: &RunnerProps) -> Html {
         })
     };
     let events: Rc<Vec<EventRef>> = (*events).clone();
-    let selected = fin.and_then(|f| {
-        let current = f.current(&events)?;
-        let r = events[current];
-        let trace = &f.runs.get(r.run)?.trace;
-        let task = trace.task_name(trace.events().get(r.index)?.task).to_string();
-        Some((r, task))
-    });
-    let lit = selected.as_ref().and_then(|(r, _)| {
+    let current = fin.and_then(|f| events.get(f.current(&events)?).copied());
+    let selected_task = fin.and_then(|f| f.selected_task(&events));
+    let lit = current.and_then(|r| {
         let trace = &fin?.runs.get(r.run)?.trace;
         let site = await_site(trace, r.index)?;
         demos::shown_line(slug, &site.file, site.line)
     });
     let on_pick = {
         let state = state.clone();
-        Callback::from(move |(run, task, at): (usize, String, Duration)| {
-            let Some(f) = state.finished() else { return };
-            let Some(snap) = f.runs.get(run) else { return };
-            let events = snap.trace.events();
-            let pick = events
-                .iter()
-                .enumerate()
-                .filter(|(_, e)| snap.trace.task_name(e.task) == task)
-                .min_by_key(|(_, e)| e.at.abs_diff(at))
-                .map(|(i, _)| i);
-            if let Some(index) = pick {
-                state.dispatch(Action::Select(EventRef { run, index }));
-            }
-        })
+        Callback::from(move |(task, at): (TaskRef, Duration)| state.dispatch(Action::Pick { task, at }))
     };
     let on_pan = {
         let state = state.clone();
@@ -563,10 +548,9 @@ fn Runner(props: &RunnerProps) -> Html {
         let state = state.clone();
         Callback::from(move |_: MouseEvent| {
             if let Some(f) = state.finished() {
-                let runs: Vec<(String, asyncscope_core::Trace)> =
-                    f.runs.iter().map(|r| (r.label.clone(), (*r.trace).clone())).collect();
-                let end = crate::timeline::axis(f.end).end;
-                let svg = crate::timeline::svg(&runs, &Scale::of(end, state.view));
+                let runs: Vec<(&str, &asyncscope_core::Trace)> =
+                    f.runs.iter().map(|r| (r.label.as_str(), &*r.trace)).collect();
+                let svg = svg_document(&runs, state.view);
                 download(&format!("asyncscope-{slug}.svg"), "image/svg+xml", &svg);
             }
         })
@@ -657,7 +641,7 @@ fn Runner(props: &RunnerProps) -> Html {
             if !drawn.is_empty() {
                 <Timeline runs={drawn} now={now} span={span} finished={finished} view={state.view}
                           playhead={fin.map(|f| f.playhead)}
-                          selected={selected.as_ref().map(|(r, t)| (r.run, t.clone()))}
+                          selected={selected_task}
                           on_pick={on_pick} on_pan={on_pan} on_zoom={on_zoom} />
             }
             if let Some(f) = fin {
@@ -675,7 +659,7 @@ fn Runner(props: &RunnerProps) -> Html {
 }
 
 /// Per task, time running versus waiting.
-fn times_table(f: &crate::state::Finished, lang: Lang) -> Html {
+fn times_table(f: &Finished, lang: Lang) -> Html {
     html! {
         <details class="times">
             <summary>{ lang.t("Time per task") }</summary>
@@ -707,7 +691,7 @@ fn times_table(f: &crate::state::Finished, lang: Lang) -> Html {
     }
 }
 
-fn field(state: &UseReducerHandle<DemoState>, index: usize, spec: &ParamSpec, lang: Lang) -> Html {
+fn field(state: &UseReducerHandle<PageState>, index: usize, spec: &ParamSpec, lang: Lang) -> Html {
     let id = format!("param-{}", spec.name);
     let error_id = format!("{id}-error");
     let value = state.form.values.get(index).cloned().unwrap_or_default();

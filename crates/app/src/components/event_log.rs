@@ -10,8 +10,8 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::components::app::use_lang;
-use crate::state::{EventRef, Finished, LogFilter};
-use crate::timeline::format_ms;
+use asyncscope_view::format_ms;
+use asyncscope_view::state::{EventRef, Finished, Kind, LogFilter, kind_menu, task_menu};
 
 /// An event in words, with await lines given as lines of the shown code.
 fn describe(slug: &str, trace: &asyncscope_core::Trace, kind: &EventKind) -> String {
@@ -65,21 +65,7 @@ pub fn EventLog(props: &EventLogProps) -> Html {
     let several = f.runs.len() > 1;
     let menus = {
         let runs = f.runs.clone();
-        use_memo(props.generation, move |_| {
-            let mut tasks: Vec<String> = runs
-                .iter()
-                .flat_map(|r| r.trace.tasks().iter().map(|t| t.name.clone()))
-                .collect();
-            tasks.sort();
-            tasks.dedup();
-            let mut kinds: Vec<&'static str> = runs
-                .iter()
-                .flat_map(|r| r.trace.events().iter().map(|e| e.kind.name()))
-                .collect();
-            kinds.sort_unstable();
-            kinds.dedup();
-            (tasks, kinds)
-        })
+        use_memo(props.generation, move |_| (task_menu(&runs), kind_menu(&runs)))
     };
     let (tasks, kinds) = (&menus.0, &menus.1);
     // Keep the current row in view inside the log (never scrolling the page).
@@ -102,12 +88,14 @@ pub fn EventLog(props: &EventLogProps) -> Html {
         }
         None => (0, WINDOW.min(events.len())),
     };
+    // The menus' values are labels (unique, and a task's bare name where
+    // that names one task); the filter holds the task they stand for.
     let on_task = {
-        let (on_filter, filter) = (props.on_filter.clone(), props.filter.clone());
+        let (on_filter, filter, menus) = (props.on_filter.clone(), props.filter.clone(), menus.clone());
         Callback::from(move |e: Event| {
             let v = e.target_unchecked_into::<web_sys::HtmlSelectElement>().value();
             on_filter.emit(LogFilter {
-                task: (!v.is_empty()).then_some(v),
+                task: menus.0.iter().find(|c| c.label == v).map(|c| c.task),
                 ..filter.clone()
             });
         })
@@ -117,7 +105,7 @@ pub fn EventLog(props: &EventLogProps) -> Html {
         Callback::from(move |e: Event| {
             let v = e.target_unchecked_into::<web_sys::HtmlSelectElement>().value();
             on_filter.emit(LogFilter {
-                kind: (!v.is_empty()).then_some(v),
+                kind: Kind::from_name(&v),
                 ..filter.clone()
             });
         })
@@ -128,14 +116,14 @@ pub fn EventLog(props: &EventLogProps) -> Html {
             <div class="log-filters">
                 <select id="log-task" aria-label={lang.t("task")} onchange={on_task}>
                     <option value="" selected={props.filter.task.is_none()}>{ lang.t("All tasks") }</option>
-                    { for tasks.iter().map(|t| html! {
-                        <option value={t.clone()} selected={props.filter.task.as_deref() == Some(t.as_str())}>{ t.clone() }</option>
+                    { for tasks.iter().map(|c| html! {
+                        <option value={c.label.clone()} selected={props.filter.task == Some(c.task)}>{ c.label.clone() }</option>
                     }) }
                 </select>
                 <select id="log-kind" aria-label={lang.t("event")} onchange={on_kind}>
                     <option value="" selected={props.filter.kind.is_none()}>{ lang.t("All kinds") }</option>
                     { for kinds.iter().map(|k| html! {
-                        <option value={*k} selected={props.filter.kind.as_deref() == Some(*k)}>{ *k }</option>
+                        <option value={k.name()} selected={props.filter.kind == Some(*k)}>{ k.name() }</option>
                     }) }
                 </select>
                 <span class="log-count" data-metric="log_rows">{ events.len() }</span>

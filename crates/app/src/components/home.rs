@@ -4,11 +4,11 @@
 use asyncscope_core::catalog::{ENTRIES, Entry};
 use asyncscope_core::trace::{SegmentState, Trace};
 use asyncscope_core::{VirtualRuntime, demos};
+use asyncscope_view::{Scale, lanes};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::components::app::{summary, title, use_lang};
-use crate::timeline::{Scale, lanes};
 
 /// The default run of `slug` in virtual time (its first run, if several).
 pub fn default_trace(slug: &str) -> Option<Trace> {

@@ -1,5 +1,6 @@
 //! The page's components. Each takes its data and `on<verb>` callbacks
-//! through props; state lives in [`crate::state`].
+//! through props; state lives in [`asyncscope_view::state`], behind the
+//! page's reducer ([`crate::state::PageState`]).
 
 pub mod app;
 pub mod code_view;

@@ -6,14 +6,14 @@
 
 use std::time::Duration;
 
-use asyncscope_core::trace::{EventKind, Outcome, RequestSpan, SegmentState, on_wire_peak};
+use asyncscope_core::trace::{EventKind, Outcome, RequestSpan, SegmentState, TaskId, on_wire_peak};
+use asyncscope_view::state::{RunSnapshot, TaskRef, View};
+use asyncscope_view::{LaneVm, Scale, axis, deadlines, format_ms, lane, run_model, tracks};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::components::app::use_lang;
 use crate::i18n::Lang;
-use crate::state::{RunSnapshot, View};
-use crate::timeline::{LaneVm, Scale, deadlines, format_ms, lane, run_model, tracks};
 
 /// Props of [`Timeline`].
 #[derive(Properties, PartialEq)]
@@ -32,12 +32,12 @@ pub struct TimelineProps {
     /// The playhead, when scrubbing a finished run.
     #[prop_or_default]
     pub playhead: Option<Duration>,
-    /// `(run index, task)` to highlight: the selected event's.
+    /// The task to highlight: the selected event's.
     #[prop_or_default]
-    pub selected: Option<(usize, String)>,
-    /// A lane was clicked: run index, task, and the instant under the pointer.
+    pub selected: Option<TaskRef>,
+    /// A lane was clicked: its task, and the instant under the pointer.
     #[prop_or_default]
-    pub on_pick: Callback<(usize, String, Duration)>,
+    pub on_pick: Callback<(TaskRef, Duration)>,
     /// Pan by a fraction of the span in view.
     #[prop_or_default]
     pub on_pan: Callback<f64>,
@@ -89,7 +89,7 @@ pub fn span_of(runs: &[RunSnapshot], now: Duration) -> Duration {
 #[component]
 pub fn Timeline(props: &TimelineProps) -> Html {
     let lang = use_lang();
-    let axis = crate::timeline::axis(props.span);
+    let axis = axis(props.span);
     let scale = Scale::of(axis.end, props.view);
     let drag = use_mut_ref(|| None::<f64>);
     let onpointerdown = {
@@ -145,7 +145,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
             { for props.runs.iter().enumerate().map(|(i, run)| html! {
                 <RunView run={run.clone()} index={i} scale={scale} now={props.now} finished={props.finished}
                          playhead={props.playhead}
-                         selected={props.selected.as_ref().filter(|(r, _)| *r == i).map(|(_, t)| t.clone())}
+                         selected={props.selected.filter(|t| t.run == i).map(|t| t.task)}
                          on_pick={props.on_pick.clone()} />
             }) }
             <ul class="legend" aria-label={lang.t("Legend")}>
@@ -219,8 +219,8 @@ struct RunViewProps {
     now: Duration,
     finished: bool,
     playhead: Option<Duration>,
-    selected: Option<String>,
-    on_pick: Callback<(usize, String, Duration)>,
+    selected: Option<TaskId>,
+    on_pick: Callback<(TaskRef, Duration)>,
 }
 
 fn lane_html(lane: &LaneVm, selected: bool, onclick: Callback<MouseEvent>) -> Html {
@@ -282,7 +282,7 @@ fn RunView(props: &RunViewProps) -> Html {
             scroll.set(f64::from(e.target_unchecked_into::<web_sys::Element>().scroll_top()))
         })
     };
-    let pick = |name: String| {
+    let pick = |task: TaskId| {
         let (on_pick, index, scale) = (props.on_pick.clone(), props.index, props.scale);
         Callback::from(move |e: MouseEvent| {
             let Some(el) = e.current_target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else {
@@ -291,7 +291,7 @@ fn RunView(props: &RunViewProps) -> Html {
             let rect = el.get_bounding_client_rect();
             let share = ((f64::from(e.client_x()) - rect.left()) / rect.width().max(1.0)).clamp(0.0, 1.0);
             let at = scale.from + scale.to.saturating_sub(scale.from).mul_f64(share);
-            on_pick.emit((index, name.clone(), at));
+            on_pick.emit((TaskRef { run: index, task }, at));
         })
     };
     let playhead = props
@@ -336,8 +336,7 @@ fn RunView(props: &RunViewProps) -> Html {
                         <li class="spacer" aria-hidden="true" style={format!("height:{}px", first as f64 * ROW_PX)}></li>
                     }
                     { for lanes.iter().map(|lane| {
-                        let selected = props.selected.as_deref() == Some(lane.name.as_str());
-                        lane_html(lane, selected, pick(lane.name.clone()))
+                        lane_html(lane, props.selected == Some(lane.task), pick(lane.task))
                     }) }
                     if virtual_lanes {
                         <li class="spacer" aria-hidden="true" style={format!("height:{}px", (total - last) as f64 * ROW_PX)}></li>

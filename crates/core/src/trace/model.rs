@@ -261,6 +261,18 @@ impl EventKind {
     }
 }
 
+impl Kind {
+    /// Its name, as in the trace's JSON (`poll_start`, ...).
+    pub fn name(self) -> &'static str {
+        self.into()
+    }
+
+    /// The kind named `name`, if there is one.
+    pub fn from_name(name: &str) -> Option<Kind> {
+        name.parse().ok()
+    }
+}
+
 /// One entry of the log: at `at` (since the trace's origin), `task` did `kind`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Event {

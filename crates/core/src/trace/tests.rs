@@ -375,3 +375,14 @@ fn resource_stats_count_waits_and_peaks() {
     assert_eq!((s.acquired, s.released, s.max_in_use, s.max_waiting), (2, 1, 1, 1));
     assert_eq!((s.max_wait, s.total_wait), (ms(40), ms(40)));
 }
+
+#[test]
+fn a_kind_is_found_by_its_name() {
+    assert_eq!(Kind::from_name("poll_start"), Some(Kind::PollStart));
+    assert_eq!(Kind::from_name("poll"), None);
+    assert_eq!(
+        EventKind::Attempt { number: 2 }.kind(),
+        Kind::Attempt,
+        "a kind with data"
+    );
+}

@@ -1,0 +1,276 @@
+//! One lane per task: its segments, request phases and marks, placed as
+//! percentages of the [`Scale`] in view.
+
+use std::time::Duration;
+
+use asyncscope_core::trace::{Outcome, RequestSpan, SegmentState, TaskId, Trace};
+
+use crate::model::{RunModel, run_model};
+use crate::scale::{Scale, format_ms, ms};
+
+/// A mark on a lane: a wake, a retry, the deadline of a timeout, a cancel.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MarkVm {
+    /// Position, 0–100.
+    pub left: f64,
+    /// `wake`, `retry`, `deadline`, `cancel`, `timeout` or `error`.
+    pub kind: &'static str,
+    /// The tooltip.
+    pub title: String,
+}
+
+/// A stretch of one lane.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SegmentVm {
+    /// Left edge, 0–100.
+    pub left: f64,
+    /// Width, 0–100.
+    pub width: f64,
+    /// The state it shows.
+    pub state: SegmentState,
+    /// The tooltip: state and times.
+    pub title: String,
+}
+
+/// One task's lane.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LaneVm {
+    /// The task: what selects and picks it (names need not be unique).
+    pub task: TaskId,
+    /// The task's name.
+    pub name: String,
+    /// How it ended, if it has.
+    pub outcome: Option<Outcome>,
+    /// Its segments, in time order.
+    pub segments: Vec<SegmentVm>,
+    /// The phases of its requests, as the browser timed them.
+    pub phases: Vec<PhaseVm>,
+    /// Its marks.
+    pub marks: Vec<MarkVm>,
+}
+
+/// One phase of a request on its task's lane (Resource Timing).
+#[derive(Clone, Debug, PartialEq)]
+pub struct PhaseVm {
+    /// Left edge, 0–100.
+    pub left: f64,
+    /// Width, 0–100.
+    pub width: f64,
+    /// `queued`, `connecting`, `waiting` or `receiving`.
+    pub name: &'static str,
+    /// The tooltip.
+    pub title: String,
+}
+
+/// The phases of `requests` (Resource Timing) within `scale`: queued and
+/// connecting end where the request went out, then waiting for the first
+/// byte, then receiving.
+fn phases<'a>(requests: impl Iterator<Item = &'a RequestSpan>, scale: &Scale) -> Vec<PhaseVm> {
+    let pct = |d: Duration| scale.pct(d);
+    let mut out = Vec::new();
+    for r in requests {
+        let (Some([queued, connecting, waiting, receiving]), Some((start, _))) = (r.phases, r.on_wire) else {
+            continue;
+        };
+        let connect_start = start.saturating_sub(connecting);
+        let queue_start = connect_start.saturating_sub(queued);
+        let parts = [
+            ("queued", queue_start, queued),
+            ("connecting", connect_start, connecting),
+            ("waiting", start, waiting),
+            ("receiving", start + waiting, receiving),
+        ];
+        for (name, from, len) in parts {
+            if len.is_zero() {
+                continue;
+            }
+            let (left, right) = (pct(from), pct(from + len));
+            out.push(PhaseVm {
+                left,
+                width: right - left,
+                name,
+                title: format!("{}: {name} {} ({})", r.what, format_ms(ms(len)), "Resource Timing"),
+            });
+        }
+    }
+    out
+}
+
+/// The lane of `model.spans[index]` at time `now` (open segments end there)
+/// within `scale`. Zero-length waits are left out; polls are kept (the
+/// stylesheet gives them a minimum width so that each one shows); segments
+/// outside the view are left out and those across its edges are cut there.
+pub fn lane(trace: &Trace, model: &RunModel, index: usize, now: Duration, scale: &Scale) -> Option<LaneVm> {
+    let span = model.spans.get(index)?;
+    let pct = |d: Duration| scale.pct(d);
+    let segments = span
+        .segments
+        .iter()
+        .filter_map(|seg| {
+            let stop = seg.end.unwrap_or(now).max(seg.start);
+            if stop == seg.start && seg.state != SegmentState::Polled {
+                return None;
+            }
+            if !scale.shows(seg.start, stop) {
+                return None;
+            }
+            let (left, right) = (pct(seg.start), pct(stop));
+            let title = format!(
+                "{}: {} from {} to {}{}",
+                span.name,
+                seg.state.as_str(),
+                format_ms(ms(seg.start)),
+                format_ms(ms(stop)),
+                if seg.end.is_none() { " (so far)" } else { "" }
+            );
+            Some(SegmentVm {
+                left,
+                width: right - left,
+                state: seg.state,
+                title,
+            })
+        })
+        .collect();
+    let marks = model
+        .marks
+        .get(&span.id)
+        .into_iter()
+        .flatten()
+        .filter(|(at, _, _)| scale.shows(*at, *at))
+        .map(|(at, kind, i)| MarkVm {
+            left: pct(*at),
+            kind,
+            title: format!(
+                "{} at {}: {}",
+                span.name,
+                format_ms(ms(*at)),
+                trace
+                    .events()
+                    .get(*i)
+                    .map(|e| trace.describe(&e.kind))
+                    .unwrap_or_default()
+            ),
+        })
+        .collect();
+    Some(LaneVm {
+        phases: phases(model.requests.iter().filter(|r| r.task == span.id), scale),
+        marks,
+        task: span.id,
+        name: span.name.clone(),
+        outcome: span.outcome,
+        segments,
+    })
+}
+
+/// Every lane of `trace` at `now` within `scale` (see [`lane`]).
+pub fn lanes(trace: &Trace, now: Duration, scale: &Scale) -> Vec<LaneVm> {
+    let model = run_model(trace);
+    (0..model.spans.len())
+        .filter_map(|i| lane(trace, &model, i, now, scale))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use asyncscope_core::trace::{EventKind, WakeCause};
+
+    #[test]
+    fn lanes_place_segments_and_keep_open_ones_growing() {
+        let ms = Duration::from_millis;
+        let mut t = Trace::new();
+        let a = t.add_task("job0");
+        t.push(ms(0), a, EventKind::Created);
+        t.push(ms(0), a, EventKind::PollStart);
+        t.push(ms(0), a, EventKind::TimerArmed { deadline: ms(300) });
+        t.push(
+            ms(0),
+            a,
+            EventKind::PollEnd {
+                ready: false,
+                site: None,
+            },
+        );
+        let live = lanes(&t, ms(100), &Scale::whole(ms(400)));
+        assert_eq!(live.len(), 1);
+        let segs: Vec<_> = live[0].segments.iter().map(|s| (s.state, s.left, s.width)).collect();
+        assert_eq!(
+            segs,
+            [(SegmentState::Polled, 0.0, 0.0), (SegmentState::Sleeping, 0.0, 25.0)]
+        );
+        assert_eq!(live[0].segments[1].title, "job0: sleeping from 0 to 100 ms (so far)");
+        assert_eq!(live[0].outcome, None);
+    }
+
+    #[test]
+    fn a_zoomed_view_cuts_segments_at_its_edges() {
+        let ms = Duration::from_millis;
+        let mut t = Trace::new();
+        let a = t.add_task("a");
+        t.push(ms(0), a, EventKind::Created);
+        t.push(ms(0), a, EventKind::PollStart);
+        t.push(ms(0), a, EventKind::TimerArmed { deadline: ms(1000) });
+        t.push(
+            ms(0),
+            a,
+            EventKind::PollEnd {
+                ready: false,
+                site: None,
+            },
+        );
+        t.push(ms(1000), a, EventKind::Woken { by: WakeCause::Timer });
+        t.push(ms(1000), a, EventKind::PollStart);
+        t.push(ms(1000), a, EventKind::Completed { outcome: Outcome::Ok });
+        let scale = Scale {
+            from: ms(500),
+            to: ms(1500),
+        };
+        let lane = &lanes(&t, ms(1000), &scale)[0];
+        let segs: Vec<_> = lane.segments.iter().map(|s| (s.state, s.left, s.width)).collect();
+        assert_eq!(
+            segs,
+            [(SegmentState::Sleeping, 0.0, 50.0), (SegmentState::Polled, 50.0, 0.0)]
+        );
+        assert_eq!(
+            lane.marks.iter().map(|m| (m.kind, m.left)).collect::<Vec<_>>(),
+            [("wake", 50.0)]
+        );
+    }
+
+    #[test]
+    fn request_phases_sit_on_the_lane_of_their_task() {
+        let d = Duration::from_millis;
+        let mut t = Trace::new();
+        let a = t.add_task("request0");
+        t.push(d(0), a, EventKind::Created);
+        t.push(
+            d(0),
+            a,
+            EventKind::RequestSent {
+                what: "GET /api/delay/500".to_string(),
+            },
+        );
+        t.push(
+            d(600),
+            a,
+            EventKind::RequestTiming {
+                request_start: d(100),
+                queued: d(100),
+                connecting: Duration::ZERO,
+                waiting: d(450),
+                receiving: d(50),
+            },
+        );
+        t.push(d(600), a, EventKind::RequestAnswered { status: 200 });
+        let lanes = lanes(&t, d(600), &Scale::whole(d(1000)));
+        let phases: Vec<_> = lanes[0]
+            .phases
+            .iter()
+            .map(|p| (p.name, p.left.round(), p.width.round()))
+            .collect();
+        assert_eq!(
+            phases,
+            [("queued", 0.0, 10.0), ("waiting", 10.0, 45.0), ("receiving", 55.0, 5.0)]
+        );
+    }
+}

@@ -1,0 +1,26 @@
+//! # asyncscope-view
+//!
+//! Every view of a trace, as plain data and pure functions: the timeline's
+//! view model ([`Scale`], [`RunModel`], [`lane`], [`tracks`], ...), the SVG
+//! picture of runs ([`svg`], [`svg_document`]), and the demo page's state
+//! with its reducer ([`state::DemoState::apply`]). Nothing here knows of
+//! the DOM, Yew, gloo or tokio (`cargo xtask test` checks it): the web app
+//! turns these values into elements, and the command line prints the SVG.
+//! Tasks are named by their [`TaskId`](asyncscope_core::trace::TaskId)
+//! (and, where several runs are shown, the run: [`state::TaskRef`]), never
+//! by their name, which need not be unique.
+
+pub mod lanes;
+pub mod model;
+pub mod scale;
+pub mod state;
+pub mod svg;
+pub mod times;
+pub mod tracks;
+
+pub use lanes::{LaneVm, MarkVm, PhaseVm, SegmentVm, lane, lanes};
+pub use model::{RunModel, Series, run_model};
+pub use scale::{Axis, Scale, Tick, axis, format_ms};
+pub use svg::{svg, svg_document};
+pub use times::{TaskTimes, await_site, task_times};
+pub use tracks::{TrackVm, deadlines, tracks};

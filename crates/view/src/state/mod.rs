@@ -1,0 +1,19 @@
+//! The demo page's state as a reducer: the parameter form, the run, its
+//! playback, the event log's filter and the view. Pure data; the page
+//! performs the effects (spawning, aborting) and wraps
+//! [`DemoState::apply`] in its own reducer.
+
+mod demo;
+mod filter;
+mod form;
+mod run;
+mod view;
+
+#[cfg(test)]
+mod tests;
+
+pub use demo::{Action, DemoState, Pinned, SPEEDS};
+pub use filter::{Kind, LogFilter, TaskChoice, TaskRef, kind_menu, task_menu};
+pub use form::{Form, SEED};
+pub use run::{Clock, Ending, EventRef, Finished, RunSnapshot, RunState};
+pub use view::View;

@@ -1,0 +1,167 @@
+//! A run: its snapshots while it runs, and once it is over, the finished
+//! runs with their playhead and selected event.
+
+use std::rc::Rc;
+use std::time::Duration;
+
+use asyncscope_core::Trace;
+
+use super::{LogFilter, TaskRef};
+
+/// One run's trace, with the label it is shown under.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RunSnapshot {
+    /// `sequential`, `concurrent`, ...; a pinned run's label starts `pinned`.
+    pub label: String,
+    /// What it recorded so far. Shared: cloning a snapshot or comparing
+    /// two copies of one is cheap, however long the trace.
+    pub trace: Rc<Trace>,
+}
+
+/// Which clock a run ran on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Clock {
+    /// The browser's: real timers, real requests.
+    Real,
+    /// The virtual clock, run to the end at once in the page.
+    Virtual,
+}
+
+/// An event of a finished run: the run's index, and the event's index in
+/// its trace.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct EventRef {
+    /// The run.
+    pub run: usize,
+    /// The event.
+    pub index: usize,
+}
+
+/// A finished run and where its playhead is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finished {
+    /// The final traces.
+    pub runs: Vec<RunSnapshot>,
+    /// How it ended.
+    pub how: Ending,
+    /// The clock it ran on.
+    pub clock: Clock,
+    /// The last event's time, over every run.
+    pub end: Duration,
+    /// The playhead: the timeline shows the runs as they were then.
+    pub playhead: Duration,
+    /// True while the playhead moves on by itself.
+    pub playing: bool,
+    /// The selected event (the event log's current row).
+    pub selected: Option<EventRef>,
+}
+
+impl Finished {
+    pub(crate) fn new(runs: Vec<RunSnapshot>, how: Ending, clock: Clock) -> Self {
+        let end = runs
+            .iter()
+            .filter_map(|r| r.trace.events().last().map(|e| e.at))
+            .max()
+            .unwrap_or_default();
+        Self {
+            runs,
+            how,
+            clock,
+            end,
+            playhead: end,
+            playing: false,
+            selected: None,
+        }
+    }
+
+    /// Every event that passes `filter`, in time order (ties: run, then
+    /// index).
+    pub fn events(&self, filter: &LogFilter) -> Vec<EventRef> {
+        let mut all: Vec<(Duration, EventRef)> = Vec::new();
+        for (run, snap) in self.runs.iter().enumerate() {
+            for (index, ev) in snap.trace.events().iter().enumerate() {
+                if filter.passes(run, &snap.trace, index) {
+                    all.push((ev.at, EventRef { run, index }));
+                }
+            }
+        }
+        all.sort();
+        all.into_iter().map(|(_, r)| r).collect()
+    }
+
+    /// The time of an event.
+    pub fn at(&self, r: EventRef) -> Option<Duration> {
+        self.runs.get(r.run)?.trace.events().get(r.index).map(|e| e.at)
+    }
+
+    /// The task an event concerns.
+    pub fn task_of(&self, r: EventRef) -> Option<TaskRef> {
+        let task = self.runs.get(r.run)?.trace.events().get(r.index)?.task;
+        Some(TaskRef { run: r.run, task })
+    }
+
+    /// The task of the current event among `events`: the lane to highlight.
+    pub fn selected_task(&self, events: &[EventRef]) -> Option<TaskRef> {
+        self.task_of(*events.get(self.current(events)?)?)
+    }
+
+    /// The event of `task` nearest to `at` (the earliest of a tie): what
+    /// clicking its lane at `at` selects.
+    pub fn pick(&self, task: TaskRef, at: Duration) -> Option<EventRef> {
+        let trace = &self.runs.get(task.run)?.trace;
+        let index = trace
+            .events()
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.task == task.task)
+            .min_by_key(|(_, e)| e.at.abs_diff(at))
+            .map(|(i, _)| i)?;
+        Some(EventRef { run: task.run, index })
+    }
+
+    /// The current event: the selected one, or the last at or before the
+    /// playhead among `events`.
+    pub fn current(&self, events: &[EventRef]) -> Option<usize> {
+        if let Some(sel) = self.selected
+            && let Some(i) = events.iter().position(|r| *r == sel)
+        {
+            return Some(i);
+        }
+        let i = events.partition_point(|r| self.at(*r).is_some_and(|t| t <= self.playhead));
+        i.checked_sub(1)
+    }
+}
+
+/// How a run ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ending {
+    /// Every future completed.
+    Completed,
+    /// The user cancelled it; its futures were dropped.
+    Cancelled,
+}
+
+/// The run, in one of its possible states.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RunState {
+    /// Nothing has run yet.
+    Idle,
+    /// Under way: `generation` tells its frames from a previous run's.
+    Running {
+        /// Which run this is.
+        generation: u32,
+        /// The traces so far.
+        runs: Vec<RunSnapshot>,
+        /// Time since it started.
+        elapsed: Duration,
+        /// The user asked to cancel; the drop is under way.
+        cancelling: bool,
+    },
+    /// Over: its traces and the playhead.
+    Ended {
+        /// Which run this was.
+        generation: u32,
+        /// The traces and the playback.
+        finished: Finished,
+    },
+}

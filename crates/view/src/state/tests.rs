@@ -1,0 +1,91 @@
+//! Selection, filter and pick across the state, the lanes and the log's
+//! menu: tasks are told apart by id, not by name.
+
+use std::rc::Rc;
+use std::time::Duration;
+
+use asyncscope_core::VirtualRuntime;
+use asyncscope_core::demos::countdown;
+use asyncscope_core::trace::TaskId;
+
+use super::{Action, DemoState, Form, Kind, LogFilter, RunSnapshot, TaskRef, task_menu};
+use crate::{Scale, lanes};
+
+#[test]
+fn two_tasks_with_the_same_name_are_selected_separately() {
+    let rt = VirtualRuntime::new();
+    let pairs = vec![("counts".to_string(), "3,3,2".to_string())];
+    let started = asyncscope_core::demos::start(countdown::SLUG, rt.env(), &pairs)
+        .expect("valid")
+        .expect("demo");
+    rt.block_on(started.work).expect("runs");
+    let runs: Vec<RunSnapshot> = started
+        .runs
+        .iter()
+        .map(|(label, t)| RunSnapshot {
+            label: label.to_string(),
+            trace: Rc::new(t.snapshot()),
+        })
+        .collect();
+    let trace = runs[0].trace.clone();
+    let twins: Vec<TaskId> = (0..trace.tasks().len())
+        .map(|i| TaskId(i as u32))
+        .filter(|id| trace.task_name(*id) == "countdown3")
+        .collect();
+    assert_eq!(twins.len(), 2, "two tasks named countdown3");
+    let (first, second) = (TaskRef { run: 0, task: twins[0] }, TaskRef { run: 0, task: twins[1] });
+
+    // Two lanes, told apart by their task.
+    let end = trace.makespan().expect("ends");
+    let lane_tasks: Vec<TaskId> = lanes(&trace, end, &Scale::whole(end))
+        .into_iter()
+        .filter(|l| l.name == "countdown3")
+        .map(|l| l.task)
+        .collect();
+    assert_eq!(lane_tasks, twins);
+
+    // Picking the second lane selects an event of the second task only.
+    let s = DemoState::new(Form::from_query(&countdown::SPECS, &[]))
+        .apply(Action::RanVirtual { runs })
+        .expect("finished");
+    let at = Duration::from_millis(1000);
+    for task in [first, second] {
+        let s = s.apply(Action::Pick { task, at }).expect("picked");
+        let f = s.finished().expect("finished");
+        let events = f.events(&s.filter);
+        assert_eq!(f.selected_task(&events), Some(task), "only {task:?} is lit");
+        assert_eq!(f.playhead, at, "a tick of each at 1 s");
+    }
+
+    // Filtering on one keeps its events and none of its twin's.
+    let s = s
+        .apply(Action::Filter(LogFilter {
+            task: Some(second),
+            kind: Some(Kind::PollStart),
+        }))
+        .expect("filter");
+    let f = s.finished().expect("finished");
+    let events = f.events(&s.filter);
+    assert!(!events.is_empty());
+    assert!(events.iter().all(|r| f.task_of(*r) == Some(second)));
+    let polls = trace
+        .events()
+        .iter()
+        .filter(|e| e.task == second.task && e.kind.kind() == Kind::PollStart)
+        .count();
+    assert_eq!(events.len(), polls);
+
+    // The log's menu names each once, with its id.
+    let menu = task_menu(&f.runs);
+    let labels: Vec<(&str, TaskRef)> = menu
+        .iter()
+        .filter(|c| c.label.starts_with("countdown3"))
+        .map(|c| (c.label.as_str(), c.task))
+        .collect();
+    let want = [
+        (format!("countdown3 #{}", first.task.0), first),
+        (format!("countdown3 #{}", second.task.0), second),
+    ];
+    assert_eq!(labels, want.iter().map(|(l, t)| (l.as_str(), *t)).collect::<Vec<_>>());
+    assert!(menu.iter().any(|c| c.label == "countdown2"), "unique names stay bare");
+}
