@@ -408,7 +408,9 @@ impl Drop for TracedChunks {
 pub struct Instrumented<F: Future> {
     shared: Rc<Shared>,
     id: TaskId,
-    site: SiteId,
+    /// The line that made it, as the caller's await point while the caller
+    /// awaits it (`None` inside the combinators, like every await point).
+    awaited_at: Option<SiteId>,
     fut: Option<Pin<Box<F>>>,
     wake: Arc<TaskWake>,
     waker: Waker,
@@ -424,6 +426,7 @@ impl<F: Future> Instrumented<F> {
         classify: fn(&F::Output) -> Outcome,
     ) -> Self {
         let site = shared.site(loc);
+        let awaited_at = shared.await_site(loc);
         let id = shared.add_task(name, Some(site));
         shared.record(id, EventKind::Created);
         let wake = Arc::new(TaskWake {
@@ -437,7 +440,7 @@ impl<F: Future> Instrumented<F> {
         Self {
             shared,
             id,
-            site,
+            awaited_at,
             fut: Some(Box::pin(fut)),
             wake,
             waker,
@@ -477,7 +480,7 @@ impl<F: Future> Future for Instrumented<F> {
                 shared.record(this.id, EventKind::PollEnd { ready: false, site });
                 shared.current.set(previous);
                 // The caller awaits this task: that is its await point.
-                shared.pending_site.set(outer_site.or(Some(this.site)));
+                shared.pending_site.set(outer_site.or(this.awaited_at));
             }
             Poll::Ready(out) => {
                 shared.record(

@@ -689,3 +689,25 @@ fn every_demo_runs_with_its_defaults_and_ends_every_task() {
         }
     }
 }
+
+/// Every await point a task is shown pending at is a line of demo code:
+/// lines inside the combinators (a retry's backoff sleep, a timeout's
+/// deadline) are skipped in favour of the demo line that called them.
+#[test]
+fn every_pending_line_is_a_line_of_demo_code() {
+    for entry in ENTRIES {
+        for (label, trace) in run(entry.slug, &[]) {
+            for ev in trace.events() {
+                if let EventKind::PollEnd { site: Some(site), .. } = ev.kind {
+                    let file = &trace.site(site).expect("a known site").file;
+                    assert!(
+                        file.contains("src/demos/") || file.contains("src\\demos\\"),
+                        "{} {label}: {} pending at {file}",
+                        entry.slug,
+                        trace.task_name(ev.task)
+                    );
+                }
+            }
+        }
+    }
+}

@@ -12,8 +12,8 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use asyncscope_core::combinators::{
-    Jitter, MissedTicks, OverRelease, RetryPolicy, Semaphore, abortable_with_cleanup, interval, limit, race, select_ok,
-    timeout, with_retry,
+    Jitter, MissedTicks, OverRelease, RetryPolicy, Semaphore, abortable_with_cleanup, interval, limit, timeout,
+    with_retry,
 };
 use asyncscope_core::net::{FetchError, Request};
 use asyncscope_core::trace::{EventKind, Outcome};
@@ -409,61 +409,6 @@ fn interval_keeps_its_schedule_however_long_the_work_takes() {
         seen
     });
     assert_eq!(burst, [(0, 0), (1, 1500), (2, 3000), (3, 4500)]);
-}
-
-#[test]
-fn race_keeps_the_winner_and_cancels_the_rest() {
-    let (won, end, trace) = run(|env| async move {
-        let entrants = [("slow", 300), ("fast", 100), ("middle", 200)]
-            .into_iter()
-            .map(|(n, d)| (n.to_string(), nap(env.clone(), ms(d))))
-            .collect();
-        race(&env, entrants).await
-    });
-    assert_eq!((won, end), ((1, ms(100)), ms(100)));
-    assert_eq!(
-        outcomes(&trace),
-        [
-            ("slow".to_string(), Some(Outcome::Cancelled)),
-            ("fast".to_string(), Some(Outcome::Ok)),
-            ("middle".to_string(), Some(Outcome::Cancelled)),
-        ]
-    );
-}
-
-#[test]
-fn select_ok_skips_failures_and_cancels_the_rest() {
-    let (won, end, trace) = run(|env| async move {
-        let entrants = [("fails", 50u64, false), ("works", 100, true), ("late", 300, true)]
-            .into_iter()
-            .map(|(n, d, ok)| {
-                let e = env.clone();
-                (n.to_string(), async move {
-                    e.sleep(ms(d)).await;
-                    if ok { Ok(d) } else { Err(format!("{n} failed")) }
-                })
-            })
-            .collect();
-        select_ok(&env, entrants, || "nothing to run".to_string()).await
-    });
-    assert_eq!((won, end), (Ok((1, 100)), ms(100)));
-    assert_eq!(
-        outcomes(&trace),
-        [
-            ("fails".to_string(), Some(Outcome::Error)),
-            ("works".to_string(), Some(Outcome::Ok)),
-            ("late".to_string(), Some(Outcome::Cancelled)),
-        ]
-    );
-    let (empty, _, _) = run(|env| async move {
-        select_ok(
-            &env,
-            Vec::<(String, std::future::Ready<Result<u8, String>>)>::new(),
-            || "none".to_string(),
-        )
-        .await
-    });
-    assert_eq!(empty, Err("none".to_string()));
 }
 
 #[test]

@@ -3,7 +3,7 @@
 //! (`with_retry` returns [`WithRetry`]), and each records what it does in
 //! the trace of a tracing environment (and nothing otherwise).
 //!
-//! Underneath: `futures` (`Abortable`, `buffer_unordered`, `select_all`)
+//! Underneath: `futures` (`Abortable`, `buffer_unordered`),
 //! `async-lock` (the semaphore) and `async-channel` (the queue). Timeouts, retry and intervals are
 //! built on [`crate::Env::sleep_until`] so they run the same under the
 //! browser's clock and the virtual one.
@@ -12,7 +12,6 @@ pub mod abortable;
 pub mod interval;
 pub mod limit;
 pub mod queue;
-pub mod race;
 pub mod retry;
 pub mod semaphore;
 pub mod timeout;
@@ -21,7 +20,6 @@ pub use abortable::{AbortableWithCleanup, abortable_with_cleanup};
 pub use interval::{Interval, MissedTicks, Tick, interval};
 pub use limit::{Limit, limit};
 pub use queue::{Closed, Pop, Push, Queue, QueueOp};
-pub use race::{Race, SelectOk, race, select_ok};
 pub use retry::{Jitter, RetryPolicy, WithRetry, with_retry};
 pub use semaphore::{Acquire, OverRelease, Permit, Semaphore};
 pub use timeout::{Elapsed, Timeout, timeout};
