@@ -203,9 +203,16 @@ fn run_demo(args: &[String]) -> Outcome {
         Format::Text => report::text_report(slug, seed, &runs),
         Format::Json => {
             let params = effective(specs, &pairs);
-            let mut s = report::json_report(slug, &params, seed, &runs).to_string();
-            s.push('\n');
-            s
+            match report::json_report(slug, &params, seed, &runs) {
+                Ok(report) => format!("{report}\n"),
+                Err(e) => {
+                    return Outcome {
+                        stdout: String::new(),
+                        stderr: format!("asyncscope: could not write the report as JSON: {e}\n"),
+                        status: 1,
+                    };
+                }
+            }
         }
         Format::Chrome => {
             let mut s = export::chrome_demo(slug, &runs);

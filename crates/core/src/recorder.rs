@@ -95,7 +95,8 @@ impl Shared {
 
     /// Records `kind` for `task` now, after any wakes that came first.
     /// Events for a task that has ended are not recorded (the trace's
-    /// invariant: nothing follows a task's end).
+    /// invariant: nothing follows a task's end) but counted
+    /// ([`Trace::refused`]).
     pub(crate) fn record(&self, task: TaskId, kind: EventKind) {
         let at = self.now();
         let mut trace = self.trace.borrow_mut();
@@ -112,10 +113,14 @@ impl Shared {
             }
         }
         let Some(mark) = marks.get_mut(task.0 as usize) else {
+            trace.refuse();
             return;
         };
         match (&kind, *mark) {
-            (_, Mark::Ended) => return,
+            (_, Mark::Ended) => {
+                trace.refuse();
+                return;
+            }
             (EventKind::Completed { .. }, _) => {
                 *mark = Mark::Ended;
                 self.ended.set(self.ended.get() + 1);

@@ -112,7 +112,12 @@ fn run_figures(trace: &Trace) -> Map<String, Value> {
 /// ended), `max_in_flight` (the most of any run), `tasks`, `logs`,
 /// `events` (each run's full trace: with several runs, every task, log
 /// and event also names its `run`), and `runs` (the same figures per run).
-pub fn json_report(slug: &str, params: &[(&str, String)], seed: u64, runs: &[(&str, &Trace)]) -> Value {
+pub fn json_report(
+    slug: &str,
+    params: &[(&str, String)],
+    seed: u64,
+    runs: &[(&str, &Trace)],
+) -> serde_json::Result<Value> {
     let several = runs.len() > 1;
     let mut tasks = Vec::new();
     let mut logs = Vec::new();
@@ -135,7 +140,7 @@ pub fn json_report(slug: &str, params: &[(&str, String)], seed: u64, runs: &[(&s
                 target.extend(items.iter().map(tag));
             }
         }
-        let full: Value = serde_json::from_str(&trace.to_json()).unwrap_or(Value::Null);
+        let full = trace.to_json_value()?;
         if let Some(Value::Array(evs)) = full.get("events") {
             events.extend(evs.iter().map(tag));
         }
@@ -149,7 +154,7 @@ pub fn json_report(slug: &str, params: &[(&str, String)], seed: u64, runs: &[(&s
         per_run.push(Value::Object(figures));
     }
     let params: Map<String, Value> = params.iter().map(|(k, v)| (k.to_string(), json!(v))).collect();
-    json!({
+    Ok(json!({
         "demo": slug,
         "params": params,
         "seed": seed,
@@ -159,7 +164,7 @@ pub fn json_report(slug: &str, params: &[(&str, String)], seed: u64, runs: &[(&s
         "logs": logs,
         "events": events,
         "runs": per_run,
-    })
+    }))
 }
 
 fn fmt_ms(d: Option<Duration>) -> String {

@@ -540,10 +540,12 @@ mod tests {
 
     #[test]
     fn same_seed_same_numbers() {
-        let a: Vec<u64> = (0..3).map(|_| VirtualRuntime::with_seed(9).env().random()).collect();
-        let b = VirtualRuntime::with_seed(9).env();
-        let c = VirtualRuntime::with_seed(10).env();
-        assert_eq!(a[0], b.random());
-        assert_ne!(b.random(), c.random());
+        let draws = |seed: u64| {
+            let env = VirtualRuntime::with_seed(seed).env();
+            (0..3).map(|_| env.random()).collect::<Vec<u64>>()
+        };
+        assert_eq!(draws(9), draws(9), "the same seed, the same numbers");
+        assert_ne!(draws(9), draws(10), "another seed, other numbers");
+        assert_ne!(draws(9)[0], draws(10)[0], "from the first draw on");
     }
 }

@@ -711,3 +711,19 @@ fn every_pending_line_is_a_line_of_demo_code() {
         }
     }
 }
+
+/// Nothing is lost silently in any demo: no event was refused for a task
+/// that had ended, no clock went back, nothing overflowed.
+#[test]
+fn no_demo_loses_or_reorders_an_event() {
+    for entry in ENTRIES {
+        for (label, trace) in run(entry.slug, &[]) {
+            assert_eq!(
+                (trace.refused(), trace.clamped(), trace.dropped()),
+                (0, 0, 0),
+                "{} {label}",
+                entry.slug
+            );
+        }
+    }
+}

@@ -102,3 +102,16 @@ fn a_dropped_task_records_its_cancellation_and_disarms_its_timer() {
         "{text}"
     );
 }
+
+#[test]
+fn an_event_for_an_ended_task_is_refused_and_counted() {
+    let rt = VirtualRuntime::new();
+    let env = Traced::new(rt.env());
+    rt.block_on(env.task("done".into(), async {})).expect("ends");
+    let task = asyncscope_core::TaskId(0);
+    let before = env.snapshot();
+    env.recorder().event_for(task, EventKind::Log { text: "late".into() });
+    let after = env.snapshot();
+    assert_eq!(after.events(), before.events(), "nothing follows a task's end");
+    assert_eq!((before.refused(), after.refused()), (0, 1));
+}

@@ -4,7 +4,9 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use super::model::{DEFAULT_CAPACITY, Event, EventKind, FORMAT, FORMAT_VERSION, ResourceMeta, Site, TaskMeta, Trace};
+use super::model::{
+    DEFAULT_CAPACITY, Event, EventKind, FORMAT, FORMAT_VERSION, ResourceMeta, Site, SiteId, TaskMeta, Trace, WakeCause,
+};
 
 /// Why a JSON trace was refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,7 +20,12 @@ impl std::fmt::Display for JsonError {
 
 impl std::error::Error for JsonError {}
 
-#[derive(Serialize, Deserialize)]
+fn is_zero(n: &u64) -> bool {
+    *n == 0
+}
+
+/// The JSON form as it is read.
+#[derive(Deserialize)]
 struct TraceFile {
     format: String,
     version: u32,
@@ -30,21 +37,59 @@ struct TraceFile {
     events: Vec<Event>,
     #[serde(default)]
     dropped: u64,
+    #[serde(default)]
+    refused: u64,
+    #[serde(default)]
+    clamped: u64,
+}
+
+/// The JSON form as it is written: borrowed from the trace, nothing copied.
+#[derive(Serialize)]
+struct TraceFileRef<'a> {
+    format: &'a str,
+    version: u32,
+    tasks: &'a [TaskMeta],
+    resources: &'a [ResourceMeta],
+    sites: &'a [Site],
+    events: &'a [Event],
+    dropped: u64,
+    #[serde(skip_serializing_if = "is_zero")]
+    refused: u64,
+    #[serde(skip_serializing_if = "is_zero")]
+    clamped: u64,
 }
 
 impl Trace {
-    /// The versioned JSON form (see `ARCHITECTURE.md`, "Trace JSON").
-    pub fn to_json(&self) -> String {
-        let file = TraceFile {
-            format: FORMAT.to_string(),
+    fn file(&self) -> TraceFileRef<'_> {
+        TraceFileRef {
+            format: FORMAT,
             version: FORMAT_VERSION,
-            tasks: self.tasks.clone(),
-            resources: self.resources.clone(),
-            sites: self.sites.clone(),
-            events: self.events.clone(),
+            tasks: &self.tasks,
+            resources: &self.resources,
+            sites: &self.sites,
+            events: &self.events,
             dropped: self.dropped,
-        };
-        serde_json::to_string(&file).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+            refused: self.refused,
+            clamped: self.clamped,
+        }
+    }
+
+    /// Writes the versioned JSON form (see `ARCHITECTURE.md`, "Trace JSON")
+    /// to `out` as it goes, without building it in memory first. An error
+    /// of `out` (or of serialisation) is returned, never written as JSON.
+    pub fn write_json<W: std::io::Write>(&self, out: W) -> serde_json::Result<()> {
+        serde_json::to_writer(out, &self.file())
+    }
+
+    /// The versioned JSON form as a string.
+    pub fn to_json(&self) -> serde_json::Result<String> {
+        serde_json::to_string(&self.file())
+    }
+
+    /// The versioned JSON form as a `serde_json::Value`, for a caller that
+    /// embeds it in a larger document.
+    pub fn to_json_value(&self) -> serde_json::Result<serde_json::Value> {
+        serde_json::to_value(self.file())
     }
 
     /// Reads the JSON form, refusing other formats and versions and checking
@@ -60,6 +105,7 @@ impl Trace {
                 file.version
             )));
         }
+        check_ids(&file)?;
         let mut ended = vec![false; file.tasks.len()];
         let mut last = Duration::ZERO;
         for (i, ev) in file.events.iter().enumerate() {
@@ -76,9 +122,37 @@ impl Trace {
             if let EventKind::Completed { .. } = ev.kind {
                 *done = true;
             }
+            let overflow = matches!(ev.kind, EventKind::Overflow);
+            if overflow && i + 1 != file.events.len() {
+                return Err(JsonError(format!(
+                    "event {i} is an overflow marker but not the last event"
+                )));
+            }
         }
+        let marked = file
+            .events
+            .last()
+            .is_some_and(|e| matches!(e.kind, EventKind::Overflow));
+        if marked != (file.dropped > 0) {
+            return Err(JsonError(format!(
+                "dropped is {} but the events {} with an overflow marker",
+                file.dropped,
+                if marked { "end" } else { "do not end" }
+            )));
+        }
+        let kept = if marked {
+            file.events.len() - 1
+        } else {
+            file.events.len()
+        };
         Ok(Trace {
-            capacity: file.events.len().max(DEFAULT_CAPACITY),
+            capacity: if marked {
+                kept.max(1)
+            } else {
+                kept.max(DEFAULT_CAPACITY)
+            },
+            refused: file.refused,
+            clamped: file.clamped,
             tasks: file.tasks,
             resources: file.resources,
             sites: file.sites,
@@ -86,6 +160,42 @@ impl Trace {
             dropped: file.dropped,
         })
     }
+}
+
+/// Refuses a file whose tasks, events or sites name a task, resource or
+/// site that is not in its tables.
+fn check_ids(file: &TraceFile) -> Result<(), JsonError> {
+    let (tasks, resources, sites) = (file.tasks.len(), file.resources.len(), file.sites.len());
+    let site_ok = |s: Option<SiteId>| s.is_none_or(|s| (s.0 as usize) < sites);
+    for (i, task) in file.tasks.iter().enumerate() {
+        if task.parent.is_some_and(|p| p.0 as usize >= tasks) || !site_ok(task.site) {
+            return Err(JsonError(format!("task {i} names an unknown parent or site")));
+        }
+    }
+    for (i, ev) in file.events.iter().enumerate() {
+        let resource = match &ev.kind {
+            EventKind::Woken {
+                by: WakeCause::Resource(r),
+            }
+            | EventKind::PermitWaiting { resource: r }
+            | EventKind::PermitAcquired { resource: r, .. }
+            | EventKind::PermitReleased { resource: r, .. }
+            | EventKind::PermitGaveUp { resource: r }
+            | EventKind::PermitRefused { resource: r }
+            | EventKind::QueuePush { resource: r, .. }
+            | EventKind::QueuePop { resource: r, .. } => Some(*r),
+            _ => None,
+        };
+        if resource.is_some_and(|r| r.0 as usize >= resources) {
+            return Err(JsonError(format!("event {i} names an unknown resource")));
+        }
+        if let EventKind::PollEnd { site, .. } = ev.kind
+            && !site_ok(site)
+        {
+            return Err(JsonError(format!("event {i} names an unknown site")));
+        }
+    }
+    Ok(())
 }
 
 /// `Duration` as whole microseconds in JSON.

@@ -332,6 +332,8 @@ pub struct Trace {
     pub(super) events: Vec<Event>,
     pub(super) capacity: usize,
     pub(super) dropped: u64,
+    pub(super) refused: u64,
+    pub(super) clamped: u64,
 }
 
 impl Default for Trace {
@@ -360,6 +362,8 @@ impl Trace {
             events: Vec::new(),
             capacity: capacity.max(1),
             dropped: 0,
+            refused: 0,
+            clamped: 0,
         }
     }
 
@@ -400,11 +404,18 @@ impl Trace {
     }
 
     /// Appends an event. A time earlier than the last event's is raised to
-    /// it, so the log stays ordered even if a clock misbehaves. Past the
-    /// capacity, the first extra event becomes the overflow marker and the
-    /// rest are counted in [`Trace::dropped`].
+    /// it, so the log stays ordered, and counted in [`Trace::clamped`]: a
+    /// clock that went back is reported, not hidden. Past the capacity, the
+    /// first extra event becomes the overflow marker and the rest are
+    /// counted in [`Trace::dropped`].
     pub fn push(&mut self, at: Duration, task: TaskId, kind: EventKind) {
-        let at = self.events.last().map_or(at, |last| at.max(last.at));
+        let at = match self.events.last() {
+            Some(last) if at < last.at => {
+                self.clamped += 1;
+                last.at
+            }
+            _ => at,
+        };
         if self.events.len() < self.capacity {
             self.events.push(Event { at, task, kind });
         } else if self.dropped == 0 && self.events.len() == self.capacity {
@@ -417,6 +428,24 @@ impl Trace {
         } else {
             self.dropped += 1;
         }
+    }
+
+    /// Counts an event that was refused because its task had already ended
+    /// (or was never registered): nothing follows a task's end, and what
+    /// was refused is counted in [`Trace::refused`], not lost silently.
+    pub fn refuse(&mut self) {
+        self.refused += 1;
+    }
+
+    /// Events refused because their task had ended (see [`Trace::refuse`]).
+    pub fn refused(&self) -> u64 {
+        self.refused
+    }
+
+    /// Events that came with a time earlier than the event before them (a
+    /// clock that went back) and were recorded at that event's time.
+    pub fn clamped(&self) -> u64 {
+        self.clamped
     }
 
     /// The tasks, indexed by [`TaskId`].
@@ -471,6 +500,8 @@ impl Trace {
             events: self.events[..end].to_vec(),
             capacity: self.capacity,
             dropped: if end == self.events.len() { self.dropped } else { 0 },
+            refused: self.refused,
+            clamped: self.clamped,
         }
     }
 }

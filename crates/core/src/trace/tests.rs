@@ -322,7 +322,7 @@ fn json_round_trips_and_refuses_other_versions() {
         },
     );
     t.push(Duration::from_micros(1500), a, EventKind::Backoff { delay: ms(250) });
-    let json = t.to_json();
+    let json = t.to_json().expect("serialises");
     assert!(
         json.starts_with(r#"{"format":"asyncscope-trace","version":1,"#),
         "{json}"
@@ -385,4 +385,85 @@ fn a_kind_is_found_by_its_name() {
         Kind::Attempt,
         "a kind with data"
     );
+}
+
+#[test]
+fn a_clock_that_goes_back_is_counted_and_shown() {
+    let mut t = Trace::new();
+    let a = t.add_task("a");
+    t.push(ms(10), a, EventKind::Created);
+    t.push(ms(5), a, EventKind::PollStart);
+    assert_eq!(t.events()[1].at, ms(10), "kept in order");
+    assert_eq!(t.clamped(), 1);
+    assert!(
+        t.render_text().contains("(1 events came with an earlier time"),
+        "{}",
+        t.render_text()
+    );
+    let back = Trace::from_json(&t.to_json().expect("json")).expect("reads");
+    assert_eq!(back.clamped(), 1);
+}
+
+#[test]
+fn refused_events_are_counted_shown_and_kept_in_json() {
+    let mut t = Trace::new();
+    t.add_task("a");
+    t.refuse();
+    assert_eq!(t.refused(), 1);
+    assert!(t.render_text().contains("(1 events not kept: their task had ended)"));
+    let json = t.to_json().expect("json");
+    assert!(json.contains(r#""refused":1"#), "{json}");
+    assert_eq!(Trace::from_json(&json).expect("reads").refused(), 1);
+    let clean = Trace::new().to_json().expect("json");
+    assert!(!clean.contains("refused") && !clean.contains("clamped"), "{clean}");
+}
+
+#[test]
+fn from_json_refuses_unknown_ids_and_a_lost_overflow() {
+    let head = r#"{"format":"asyncscope-trace","version":1,"tasks":[{"name":"a"}],"resources":[],"sites":[],"#;
+    let cases = [
+        (
+            r#""events":[{"at_us":0,"task":0,"kind":"permit_waiting","resource":0}],"dropped":0}"#,
+            "unknown resource",
+        ),
+        (
+            r#""events":[{"at_us":0,"task":0,"kind":"poll_end","ready":false,"site":3}],"dropped":0}"#,
+            "unknown site",
+        ),
+        (
+            r#""events":[{"at_us":0,"task":0,"kind":"created"}],"dropped":5}"#,
+            "dropped is 5",
+        ),
+        (
+            r#""events":[{"at_us":0,"task":0,"kind":"overflow"}],"dropped":0}"#,
+            "dropped is 0",
+        ),
+        (
+            r#""events":[{"at_us":0,"task":0,"kind":"overflow"},{"at_us":0,"task":0,"kind":"created"}],"dropped":1}"#,
+            "not the last event",
+        ),
+        (
+            r#""events":[{"at_us":0,"task":1,"kind":"created"}],"dropped":0}"#,
+            "unknown task 1",
+        ),
+    ];
+    for (tail, why) in cases {
+        let err = Trace::from_json(&format!("{head}{tail}")).expect_err(why);
+        assert!(err.to_string().contains(why), "{err} (expected {why})");
+    }
+    let parent =
+        r#"{"format":"asyncscope-trace","version":1,"tasks":[{"name":"a","parent":4}],"events":[],"dropped":0}"#;
+    assert!(Trace::from_json(parent).is_err());
+}
+
+#[test]
+fn an_overflowed_trace_reads_back_with_its_count() {
+    let mut t = Trace::with_capacity(2);
+    let a = t.add_task("a");
+    for i in 0..5 {
+        t.push(ms(i), a, EventKind::PollStart);
+    }
+    assert_eq!((t.events().len(), t.dropped()), (3, 3));
+    let back = Trace::from_json(&t.to_json().expect("json")).expect("reads");
+    assert_eq!(back, t);
 }

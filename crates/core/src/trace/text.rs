@@ -21,6 +21,16 @@ impl Trace {
         if self.dropped > 0 {
             let _ = writeln!(out, "({} events not kept: capacity {})", self.dropped, self.capacity);
         }
+        if self.refused > 0 {
+            let _ = writeln!(out, "({} events not kept: their task had ended)", self.refused);
+        }
+        if self.clamped > 0 {
+            let _ = writeln!(
+                out,
+                "({} events came with an earlier time than the one before: the clock went back)",
+                self.clamped
+            );
+        }
         out
     }
 
