@@ -6,81 +6,27 @@
 
 use std::time::Duration;
 
+use asyncscope_core::catalog::figures;
 use asyncscope_e2e::Harness;
 
 const WAIT: Duration = Duration::from_secs(30);
-
-/// `(route, run label or "", metric, value)`: the catalog's figures, each
-/// read from the page after "Run in virtual time".
-const FIGURES: &[(&str, &str, &str, u64)] = &[
-    ("sequential-vs-concurrent", "sequential", "makespan_ms", 6000),
-    ("sequential-vs-concurrent", "concurrent", "makespan_ms", 3000),
-    (
-        "sequential-vs-concurrent?jobs=10&duration_ms=1000",
-        "sequential",
-        "makespan_ms",
-        10000,
-    ),
-    (
-        "sequential-vs-concurrent?jobs=10&duration_ms=1000",
-        "concurrent",
-        "makespan_ms",
-        1000,
-    ),
-    ("lazy-and-spawn", "", "makespan_ms", 2000),
-    ("lazy-and-spawn", "", "tasks_cancelled", 1),
-    ("gather", "", "makespan_ms", 3000),
-    ("gather", "", "tasks_failed", 1),
-    ("gather?mode=try_join_all", "", "makespan_ms", 1000),
-    ("gather?mode=try_join_all", "", "tasks_cancelled", 2),
-    ("first-completed", "", "makespan_ms", 1000),
-    ("first-completed", "", "tasks_cancelled", 2),
-    ("first-completed?mode=select_ok", "", "makespan_ms", 2000),
-    ("as-completed", "", "makespan_ms", 3000),
-    ("timeout", "", "makespan_ms", 3000),
-    ("timeout", "", "tasks_timeout", 1),
-    ("cancellation", "", "makespan_ms", 3000),
-    ("cancellation", "", "tasks_cancelled", 2),
-    ("countdown", "", "makespan_ms", 5000),
-    ("periodic", "", "makespan_ms", 3_600_000),
-    ("periodic?fail_on=3", "", "makespan_ms", 3_360_000),
-    ("retry", "", "makespan_ms", 3600),
-    ("retry", "", "tasks_failed", 2),
-    ("retry?outcomes=fail", "", "makespan_ms", 16000),
-    ("semaphore", "", "makespan_ms", 4000),
-    ("semaphore", "", "max_in_flight", 3),
-    ("fetch", "", "tasks_failed", 1),
-    ("fetch", "", "makespan_ms", 1000),
-    ("download", "", "progress_pct", 100),
-    ("queue", "", "makespan_ms", 1350),
-    ("sync-primitives", "", "makespan_ms", 4000),
-    ("streams", "", "makespan_ms", 2500),
-    ("setup-teardown", "", "makespan_ms", 2500),
-    ("setup-teardown?use_outcome=cancel", "", "makespan_ms", 2250),
-    ("task-manager", "", "makespan_ms", 4500),
-    ("task-manager", "", "tasks_ok", 8),
-    ("blocking", "", "makespan_ms", 1000),
-];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_demo_in_virtual_time_shows_the_catalog_figures() {
     let h = Harness::start().await;
     let mut last_route = "";
-    for (route, run, metric, want) in FIGURES {
-        if *route != last_route {
-            h.open(&format!("/#/{route}")).await;
+    // The catalog's figures: the table the core and command-line suites read.
+    for f in figures().expect("the table reads") {
+        if f.route != last_route {
+            h.open(&format!("/#/{}", f.route)).await;
             h.wait_for(".runner[data-state=idle]", WAIT).await;
             h.click("#run-virtual:not([disabled])").await;
             h.wait_for(".runner[data-state=done]", WAIT).await;
-            last_route = route;
+            last_route = f.route;
         }
-        let scope = if run.is_empty() {
-            String::new()
-        } else {
-            format!("[data-run={run}] ")
-        };
-        let got = h.number(&format!("{scope}[data-metric={metric}]")).await;
-        assert_eq!(got, *want, "{route}: {run} {metric}");
+        let scope = f.run.map_or(String::new(), |run| format!("[data-run={run}] "));
+        let got = h.number(&format!("{scope}[data-metric={}]", f.metric.name())).await;
+        assert_eq!(got, f.value, "{}: {:?} {}", f.route, f.run, f.metric.name());
     }
     // Every lane ended, in every demo run above (the last one checked here).
     assert_eq!(h.all(".lane[data-outcome=running]").await.len(), 0);

@@ -1,8 +1,10 @@
-//! The `asyncscope` binary, run as a process: the JSON contract of
-//! `shared/catalog.md`, the other formats, and the exit codes.
+//! The `asyncscope` binary, run as a process: every expected figure of the
+//! catalog (the table the core and end-to-end suites read too) out of its
+//! JSON report, the other formats, and the exit codes.
 
 use std::process::{Command, Output};
 
+use asyncscope_core::catalog::{Metric, figures};
 use serde_json::Value;
 
 fn asyncscope(args: &[&str]) -> Output {
@@ -104,6 +106,57 @@ fn every_demo_runs_with_its_defaults_and_keeps_the_json_contract() {
         let trace = &v["runs"][0]["trace"];
         assert_eq!(trace["format"], "asyncscope-trace");
         assert_eq!(trace["version"], 1);
+    }
+}
+
+/// A figure of the catalog, read off one run of the JSON report.
+fn measure(run: &Value, metric: Metric) -> Option<u64> {
+    let count = |outcome: &str| {
+        run["tasks"]
+            .as_array()
+            .map_or(0, |ts| ts.iter().filter(|t| t["outcome"] == outcome).count() as u64)
+    };
+    match metric {
+        Metric::MakespanMs => run["makespan_ms"].as_u64(),
+        Metric::MaxInFlight => run["max_in_flight"].as_u64(),
+        Metric::TasksOk => Some(count("ok")),
+        Metric::TasksFailed => Some(count("error")),
+        Metric::TasksCancelled => Some(count("cancelled")),
+        Metric::TasksTimeout => Some(count("timeout")),
+        Metric::ProgressPct => {
+            let events = run["trace"]["events"].as_array()?;
+            let last = events.iter().rev().find(|e| e["kind"] == "progress")?;
+            Some(last["done"].as_u64()? * 100 / last["total"].as_u64()?)
+        }
+    }
+}
+
+#[test]
+fn every_expected_figure_of_the_catalog() {
+    let figures = figures().expect("the table reads");
+    for f in figures {
+        let mut args = vec![f.slug().to_string()];
+        for (k, v) in f.pairs() {
+            args.push("--set".to_string());
+            args.push(format!("{k}={v}"));
+        }
+        let v = json(&args.iter().map(String::as_str).collect::<Vec<_>>());
+        let runs = v["runs"].as_array().expect("runs");
+        let run = match f.run {
+            Some(label) => runs.iter().find(|r| r["label"] == label).expect("the run"),
+            None => {
+                assert_eq!(runs.len(), 1, "{} makes one run", f.route);
+                &runs[0]
+            }
+        };
+        assert_eq!(
+            measure(run, f.metric),
+            Some(f.value),
+            "{} {:?} {}",
+            f.route,
+            f.run,
+            f.metric.name()
+        );
     }
 }
 

@@ -69,6 +69,86 @@ pub fn find(slug: &str) -> Option<&'static Entry> {
     ENTRIES.iter().find(|e| e.slug == slug)
 }
 
+/// A figure the spec expects of a demo: after a run of `route` in virtual
+/// time, `metric` of run `run` (or of the only run) is `value`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Figure {
+    /// The demo and its parameters: `slug` or `slug?name=value&...`.
+    pub route: &'static str,
+    /// The run's label when a demo makes several runs, else `None`.
+    pub run: Option<&'static str>,
+    /// What is measured.
+    pub metric: Metric,
+    /// Its expected value.
+    pub value: u64,
+}
+
+impl Figure {
+    /// The demo's slug: the route before any `?`.
+    pub fn slug(&self) -> &'static str {
+        self.route.split_once('?').map_or(self.route, |(slug, _)| slug)
+    }
+
+    /// The route's parameters as `(name, value)` pairs.
+    pub fn pairs(&self) -> Vec<(String, String)> {
+        let query = self.route.split_once('?').map_or("", |(_, q)| q);
+        form_urlencoded::parse(query.as_bytes()).into_owned().collect()
+    }
+}
+
+/// A figure's measure; its name is the page's `data-metric` and the
+/// report's field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, strum::EnumString, strum::IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
+pub enum Metric {
+    /// When the last task ended, in milliseconds.
+    MakespanMs,
+    /// The most tasks in flight at once.
+    MaxInFlight,
+    /// Tasks that ended ok.
+    TasksOk,
+    /// Tasks that ended with an error.
+    TasksFailed,
+    /// Tasks that were cancelled.
+    TasksCancelled,
+    /// Tasks dropped by a timeout.
+    TasksTimeout,
+    /// How much of a streamed body arrived, in percent.
+    ProgressPct,
+}
+
+impl Metric {
+    /// Its name (`makespan_ms`, ...).
+    pub fn name(self) -> &'static str {
+        self.into()
+    }
+}
+
+/// The table of expected figures, as written in `catalog_data/figures.tsv`.
+pub const FIGURES_TSV: &str = include_str!("catalog_data/figures.tsv");
+
+/// The expected figures, parsed from [`FIGURES_TSV`]. A malformed line is
+/// an error that names it.
+pub fn figures() -> Result<Vec<Figure>, String> {
+    FIGURES_TSV
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty() && !l.starts_with('#'))
+        .map(|(i, line)| {
+            let bad = || format!("figures.tsv line {}: {line:?}", i + 1);
+            let [route, run, metric, value] = line.split('\t').collect::<Vec<_>>()[..] else {
+                return Err(bad());
+            };
+            Ok(Figure {
+                route,
+                run: (run != "-").then_some(run),
+                metric: metric.parse().map_err(|_| bad())?,
+                value: value.parse().map_err(|_| bad())?,
+            })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -90,5 +170,26 @@ mod tests {
         assert_eq!(slugs.len(), 19);
         assert_eq!(find("semaphore").map(|e| e.number), Some(11));
         assert_eq!(find("nope"), None);
+    }
+
+    #[test]
+    fn the_figures_table_reads_and_covers_every_demo() {
+        let figures = figures().expect("well-formed");
+        for f in &figures {
+            assert!(find(f.slug()).is_some(), "{} is not a demo", f.route);
+        }
+        for e in ENTRIES {
+            assert!(
+                figures.iter().any(|f| f.slug() == e.slug),
+                "{} has no expected figure",
+                e.slug
+            );
+        }
+        let f = figures
+            .iter()
+            .find(|f| f.route.contains("jobs=10"))
+            .expect("a route with parameters");
+        assert_eq!(f.slug(), "sequential-vs-concurrent");
+        assert_eq!(f.pairs()[0], ("jobs".to_string(), "10".to_string()));
     }
 }
