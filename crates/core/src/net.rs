@@ -183,3 +183,12 @@ pub use crate::lab::limits;
 pub use crate::lab::limits::MAX_DELAY_MS;
 /// The simulated lab (now in [`crate::lab::sim`]).
 pub use crate::lab::sim::{SimLab, sim_download, simulated_fetch, simulated_fetch_stream};
+
+impl fmt::Debug for BodyStream {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BodyStream")
+            .field("status", &self.status)
+            .field("total", &self.total)
+            .finish_non_exhaustive()
+    }
+}

@@ -380,3 +380,19 @@ impl Wake for TaskWake {
         self.inner.lock().unwrap_or_else(|e| e.into_inner()).wake_by_ref();
     }
 }
+
+impl std::fmt::Debug for Recorder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Recorder")
+            .field("on", &self.is_on())
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for WakeTag {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WakeTag")
+            .field("armed", &self.slot.is_some())
+            .finish_non_exhaustive()
+    }
+}

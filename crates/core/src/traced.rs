@@ -515,3 +515,20 @@ impl<F: Future> Drop for Instrumented<F> {
         }
     }
 }
+
+impl<F: Future> std::fmt::Debug for Instrumented<F> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Instrumented")
+            .field("id", &self.id)
+            .field("done", &self.fut.is_none())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<E> std::fmt::Debug for Traced<E> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Traced")
+            .field("now", &self.shared.now())
+            .finish_non_exhaustive()
+    }
+}

@@ -403,6 +403,22 @@ impl Drop for VirtualSleep {
     }
 }
 
+impl std::fmt::Debug for VirtualRuntime {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("VirtualRuntime")
+            .field("now", &self.core.now.get())
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for VirtualEnv {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("VirtualEnv")
+            .field("now", &self.core.now.get())
+            .finish_non_exhaustive()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -73,3 +73,9 @@ impl<F, C: FnOnce()> Drop for AbortableWithCleanup<F, C> {
         self.clean_up();
     }
 }
+
+impl<F, C: FnOnce()> std::fmt::Debug for AbortableWithCleanup<F, C> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AbortableWithCleanup").finish_non_exhaustive()
+    }
+}

@@ -108,3 +108,9 @@ impl<E: Env> Stream for Interval<E> {
         Poll::Ready(Some(tick))
     }
 }
+
+impl<E: Env> std::fmt::Debug for Interval<E> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Interval").finish_non_exhaustive()
+    }
+}

@@ -122,3 +122,18 @@ where
         self.inner.poll_next_unpin(cx)
     }
 }
+
+impl<F> std::fmt::Debug for Slotted<F> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Slotted").finish_non_exhaustive()
+    }
+}
+
+impl<St: Stream> std::fmt::Debug for Limit<St>
+where
+    St::Item: Future,
+{
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Limit").finish_non_exhaustive()
+    }
+}

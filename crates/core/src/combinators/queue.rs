@@ -168,3 +168,15 @@ impl<T, O> Drop for QueueOp<T, O> {
         self.tag.disarm();
     }
 }
+
+impl<T, O> std::fmt::Debug for QueueOp<T, O> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("QueueOp").finish_non_exhaustive()
+    }
+}
+
+impl<T> std::fmt::Debug for Queue<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Queue").finish_non_exhaustive()
+    }
+}

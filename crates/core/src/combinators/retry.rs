@@ -128,6 +128,12 @@ impl<T, Er> Future for WithRetry<T, Er> {
     }
 }
 
+impl<T, Er> std::fmt::Debug for WithRetry<T, Er> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WithRetry").finish_non_exhaustive()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

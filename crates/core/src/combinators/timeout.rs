@@ -77,3 +77,11 @@ impl<F: Future> Future for Timeout<F> {
         Poll::Pending
     }
 }
+
+impl<F> std::fmt::Debug for Timeout<F> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Timeout")
+            .field("done", &self.fut.is_none())
+            .finish_non_exhaustive()
+    }
+}
