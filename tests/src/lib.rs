@@ -124,20 +124,24 @@ impl Harness {
         Harness { server, client, driver }
     }
 
-    /// The lab server's `/api/stats`.
+    /// The lab server's `/api/stats`, over HTTP with hyper's client.
     pub async fn lab_stats(&self) -> serde_json::Value {
-        use tokio::io::{AsyncReadExt, AsyncWriteExt};
-        let mut s = tokio::net::TcpStream::connect(self.server.addr)
+        use http_body_util::{BodyExt, Empty};
+        let stream = tokio::net::TcpStream::connect(self.server.addr)
             .await
             .expect("connect to the lab");
-        s.write_all(b"GET /api/stats HTTP/1.1\r\nHost: lab\r\nConnection: close\r\n\r\n")
+        let (mut sender, conn) = hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream))
             .await
-            .expect("ask for stats");
-        let mut buf = Vec::new();
-        s.read_to_end(&mut buf).await.expect("read stats");
-        let text = String::from_utf8_lossy(&buf);
-        let body = text.split_once("\r\n\r\n").map_or("", |(_, b)| b);
-        serde_json::from_str(body).unwrap_or_else(|e| panic!("stats are not JSON ({e}): {text}"))
+            .expect("an HTTP/1.1 connection");
+        tokio::spawn(conn);
+        let request = hyper::Request::get("/api/stats")
+            .header(hyper::header::HOST, "lab")
+            .body(Empty::<hyper::body::Bytes>::new())
+            .expect("a request");
+        let response = sender.send_request(request).await.expect("stats answered");
+        let body = response.into_body().collect().await.expect("the body").to_bytes();
+        serde_json::from_slice(&body)
+            .unwrap_or_else(|e| panic!("stats are not JSON ({e}): {}", String::from_utf8_lossy(&body)))
     }
 
     /// The value of the form control `css`.
@@ -225,17 +229,45 @@ impl Harness {
         body.send_keys(key).await.expect("key");
     }
 
-    /// Saves a PNG of the page under [`screenshot_dir`].
-    pub async fn screenshot(&self, name: &str) {
+    /// Saves a PNG of the page under [`screenshot_dir`] and returns its
+    /// size in pixels, read from the PNG's header.
+    pub async fn screenshot(&self, name: &str) -> (u32, u32) {
         let png = self.client.screenshot().await.expect("screenshot");
         let dir = screenshot_dir();
         std::fs::create_dir_all(&dir).expect("screenshot dir");
-        std::fs::write(dir.join(format!("{name}.png")), png).expect("write screenshot");
+        std::fs::write(dir.join(format!("{name}.png")), &png).expect("write screenshot");
+        assert_eq!(png.get(..8), Some(&b"\x89PNG\r\n\x1a\n"[..]), "{name}: not a PNG");
+        let be = |at: usize| {
+            png.get(at..at + 4)
+                .map_or(0, |b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+        };
+        (be(16), be(20))
+    }
+
+    /// The bounding box of the first element matching `css`, in CSS pixels
+    /// of the viewport: `[left, top, right, bottom]`.
+    pub async fn rect(&self, css: &str) -> [f64; 4] {
+        self.wait_for(css, Duration::from_secs(10)).await;
+        let script = "const r = document.querySelector(arguments[0]).getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom];";
+        let v = self.client.execute(script, vec![css.into()]).await.expect("a box");
+        let n = |i: usize| v.get(i).and_then(serde_json::Value::as_f64).unwrap_or(f64::NAN);
+        [n(0), n(1), n(2), n(3)]
+    }
+
+    /// The page's viewport size in CSS pixels.
+    pub async fn viewport(&self) -> (f64, f64) {
+        let v = self
+            .client
+            .execute("return [window.innerWidth, window.innerHeight]", vec![])
+            .await
+            .expect("viewport");
+        let n = |i: usize| v.get(i).and_then(serde_json::Value::as_f64).unwrap_or(f64::NAN);
+        (n(0), n(1))
     }
 
     /// Saves a PNG of the whole page (the window is made as tall as the
     /// page for the shot, then restored).
-    pub async fn screenshot_full(&self, name: &str) {
+    pub async fn screenshot_full(&self, name: &str) -> (u32, u32) {
         let (w, h) = self.client.get_window_size().await.expect("window size");
         let height = self
             .client
@@ -249,12 +281,21 @@ impl Harness {
             .client
             .set_window_size(u32::try_from(w).unwrap_or(1280), u32::try_from(height).unwrap_or(2000))
             .await;
-        tokio::time::sleep(Duration::from_millis(300)).await;
-        self.screenshot(name).await;
+        // Wait until the page has laid itself out at the new size.
+        let target = f64::from(u32::try_from(height).unwrap_or(2000));
+        for _ in 0..60 {
+            let (_, inner) = self.viewport().await;
+            if (inner - target).abs() < target * 0.2 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let size = self.screenshot(name).await;
         let _ = self
             .client
             .set_window_size(u32::try_from(w).unwrap_or(1280), u32::try_from(h).unwrap_or(900))
             .await;
+        size
     }
 
     /// Closes the browser, the driver and the server.

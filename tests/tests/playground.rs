@@ -185,11 +185,23 @@ async fn screenshots_of_the_pages() {
     let h = Harness::start().await;
     h.open("/#/").await;
     h.wait_for(".card .mini", WAIT).await;
-    h.screenshot_full("home").await;
+    assert_eq!(h.all(".card").await.len(), 19, "a card per demo");
+    let (vw, _) = h.viewport().await;
+    let (w, _) = h.screenshot_full("home").await;
+    assert!(
+        (f64::from(w) - vw).abs() <= vw * 0.5 + 20.0,
+        "the shot is the page: {w} px for {vw}"
+    );
     for route in ["retry", "queue", "task-manager", "timeout"] {
         h.open(&format!("/#/{route}")).await;
         h.click("#run-virtual:not([disabled])").await;
         h.wait_for(".runner[data-state=done]", WAIT).await;
+        assert!(!h.all(".lane").await.is_empty(), "{route}: lanes drawn");
+        assert!(
+            h.all(".lane[data-outcome=running]").await.is_empty(),
+            "{route}: every lane ended"
+        );
+        assert!(h.all("#panic-banner").await.is_empty(), "{route}");
         h.screenshot_full(&format!("{route}-virtual")).await;
     }
     // A wide screen: controls, timeline, and code with the log, side by side.
@@ -199,6 +211,22 @@ async fn screenshots_of_the_pages() {
     h.click("#run-virtual:not([disabled])").await;
     h.wait_for(".runner[data-state=done]", WAIT).await;
     h.client.execute("window.scrollTo(0, 0)", vec![]).await.expect("scroll");
+    let controls = h.rect(".runner .controls").await;
+    let stage = h.rect(".runner .stage").await;
+    let panes = h.rect(".runner .panes").await;
+    assert!(
+        controls[2] <= stage[0] + 1.0,
+        "controls left of the timeline: {controls:?} {stage:?}"
+    );
+    assert!(
+        stage[2] <= panes[0] + 1.0,
+        "code and log right of the timeline: {stage:?} {panes:?}"
+    );
+    let (_, vh) = h.viewport().await;
+    assert!(
+        [controls[1], stage[1], panes[1]].iter().all(|top| *top < vh),
+        "all three columns start in view"
+    );
     h.screenshot("retry-wide").await;
     h.client
         .set_window_size(u32::try_from(w).unwrap_or(1280), u32::try_from(hgt).unwrap_or(900))
@@ -207,14 +235,28 @@ async fn screenshots_of_the_pages() {
     h.choose("#theme", "dark").await;
     h.choose("#lang", "zh").await;
     h.wait_for("html[data-theme=dark]", WAIT).await;
+    assert_eq!(h.text("#run").await, "运行", "the labels are Chinese");
+    let dark = h
+        .client
+        .execute(
+            "const c = getComputedStyle(document.body).backgroundColor.match(/\\d+/g).map(Number); return (c[0] + c[1] + c[2]) / 3;",
+            vec![],
+        )
+        .await
+        .expect("a colour")
+        .as_f64()
+        .unwrap_or(255.0);
+    assert!(dark < 80.0, "the dark theme's background is dark: mean channel {dark}");
     h.screenshot_full("timeout-dark-zh").await;
     h.choose("#theme", "system").await;
     h.choose("#lang", "en").await;
     h.finish().await;
 }
 
-/// Every demo run for real and cancelled part way: the run ends as
-/// cancelled (or, for the quickest, done), and no lane is left running.
+/// Every demo run for real and cancelled part way: each default run lasts
+/// at least the 750 ms of the quickest (the download), so Cancel always
+/// finds work to drop. The run ends as cancelled, at least one lane ends
+/// cancelled (something was dropped), and no lane is left running.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cancelling_any_real_run_ends_every_lane() {
     let h = Harness::start().await;
@@ -222,12 +264,15 @@ async fn cancelling_any_real_run_ends_every_lane() {
         h.open(&format!("/#/{}", entry.slug)).await;
         h.wait_for(".runner[data-state=idle]", WAIT).await;
         h.click("#run:not([disabled])").await;
-        tokio::time::sleep(Duration::from_millis(250)).await;
-        if !h.all("#cancel:not([disabled])").await.is_empty() {
-            h.click("#cancel:not([disabled])").await;
-        }
-        h.wait_for(".runner[data-state=cancelled], .runner[data-state=done]", WAIT)
-            .await;
+        // Cancel once the run is under way and has drawn a lane.
+        h.wait_for(".runner[data-state=running] .lane", WAIT).await;
+        h.click("#cancel:not([disabled])").await;
+        h.wait_for(".runner[data-state=cancelled]", WAIT).await;
+        assert!(
+            !h.all(".lane[data-outcome=cancelled]").await.is_empty(),
+            "{}: cancelling dropped nothing",
+            entry.slug
+        );
         assert_eq!(
             h.all(".lane[data-outcome=running]").await.len(),
             0,

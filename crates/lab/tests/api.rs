@@ -195,8 +195,8 @@ async fn stats_count_completed_and_requests_the_client_abandoned() {
     s.write_all(b"GET /api/delay/5000 HTTP/1.1\r\nHost: x\r\n\r\n")
         .await
         .expect("write");
-    tokio::time::sleep(Duration::from_millis(200)).await;
-    assert_eq!(stats(server.addr).await["in_flight"], 1);
+    let during = stats_once(server.addr, |s| s["in_flight"] == 1).await;
+    assert_eq!(during["in_flight"], 1, "{during}");
     drop(s);
     let after = stats_once(server.addr, |s| s["client_gone"] == 1).await;
     assert_eq!(
@@ -237,7 +237,8 @@ async fn beyond_the_cap_requests_get_503_and_the_server_lives_on() {
     let slow: Vec<_> = (0..2)
         .map(|_| tokio::spawn(async move { get(addr, "/api/delay/400").await.status }))
         .collect();
-    tokio::time::sleep(Duration::from_millis(100)).await;
+    let full = stats_once(addr, |s| s["in_flight"] == 2).await;
+    assert_eq!(full["in_flight"], 2, "{full}");
     let r = get(addr, "/api/delay/0").await;
     assert_eq!(r.status, 503);
     assert!(r.json()["error"].as_str().unwrap_or_default().contains("busy"));
