@@ -1,15 +1,17 @@
 //! A small HTTP/1.1 load generator for the lab server (used by
 //! `cargo xtask bench`): `load ADDR PATH CONNECTIONS SECONDS`.
 //!
-//! Each connection is kept alive and sends its next request as soon as the
-//! previous answer is read. Prints requests per second, latency
+//! Each connection (hyper's HTTP/1.1 client) is kept alive and sends its
+//! next request as soon as the previous answer, body included, is read. Prints requests per second, latency
 //! percentiles and errors (any status but 200, or a broken connection).
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use http_body_util::{BodyExt, Empty};
+use hyper::body::Bytes;
+use hyper_util::rt::TokioIo;
 use tokio::net::TcpStream;
 use tokio::sync::Mutex;
 
@@ -19,61 +21,43 @@ struct Tally {
     errors: u64,
 }
 
-/// Reads one response; returns its status.
-async fn read_response(s: &mut TcpStream, buf: &mut Vec<u8>) -> std::io::Result<u16> {
-    buf.clear();
-    let mut chunk = [0u8; 4096];
-    let head_end = loop {
-        if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-            break i + 4;
-        }
-        let n = s.read(&mut chunk).await?;
-        if n == 0 {
-            return Err(std::io::ErrorKind::UnexpectedEof.into());
-        }
-        buf.extend_from_slice(&chunk[..n]);
-    };
-    let head = String::from_utf8_lossy(&buf[..head_end]).to_ascii_lowercase();
-    let status = head.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
-    let length: usize = head
-        .lines()
-        .find_map(|l| l.strip_prefix("content-length:"))
-        .and_then(|v| v.trim().parse().ok())
-        .unwrap_or(0);
-    while buf.len() < head_end + length {
-        let n = s.read(&mut chunk).await?;
-        if n == 0 {
-            return Err(std::io::ErrorKind::UnexpectedEof.into());
-        }
-        buf.extend_from_slice(&chunk[..n]);
-    }
-    Ok(status)
-}
-
 async fn connection(addr: SocketAddr, path: Arc<String>, until: Instant, tally: Arc<Mutex<Tally>>) {
     let mut local = Tally::default();
-    let request = format!("GET {path} HTTP/1.1\r\nHost: lab\r\n\r\n");
-    let mut buf = Vec::with_capacity(8192);
     'outer: while Instant::now() < until {
-        let Ok(mut s) = TcpStream::connect(addr).await else {
+        let Ok(stream) = TcpStream::connect(addr).await else {
             local.errors += 1;
             tokio::time::sleep(Duration::from_millis(10)).await;
             continue;
         };
-        let _ = s.set_nodelay(true);
+        let _ = stream.set_nodelay(true);
+        let Ok((mut sender, conn)) = hyper::client::conn::http1::handshake(TokioIo::new(stream)).await else {
+            local.errors += 1;
+            continue;
+        };
+        tokio::spawn(conn);
         while Instant::now() < until {
             let t = Instant::now();
-            if s.write_all(request.as_bytes()).await.is_err() {
+            let Ok(request) = hyper::Request::get(path.as_str())
+                .header(hyper::header::HOST, "lab")
+                .body(Empty::<Bytes>::new())
+            else {
+                local.errors += 1;
+                break 'outer;
+            };
+            let Ok(response) = sender.send_request(request).await else {
+                local.errors += 1;
+                continue 'outer;
+            };
+            let status = response.status();
+            // The whole body, chunked or not, before the next request.
+            if response.into_body().collect().await.is_err() {
                 local.errors += 1;
                 continue 'outer;
             }
-            match read_response(&mut s, &mut buf).await {
-                Ok(200) => local.latencies.push(t.elapsed()),
-                Ok(_) => local.errors += 1,
-                Err(_) => {
-                    local.errors += 1;
-                    continue 'outer;
-                }
+            if status == hyper::StatusCode::OK {
+                local.latencies.push(t.elapsed());
+            } else {
+                local.errors += 1;
             }
         }
     }

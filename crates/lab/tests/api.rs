@@ -267,14 +267,14 @@ async fn a_client_that_never_finishes_its_headers_is_cut_off() {
 
 #[tokio::test]
 async fn static_files_are_compressed_and_carry_a_policy() {
-    let dir = std::env::temp_dir().join(format!("asyncscope-lab-csp-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("mkdir");
+    let tmp = tempfile::tempdir().expect("a temporary directory");
+    let dir = tmp.path();
     let page = format!(
         "<!doctype html><script type=\"module\">import init from '/app.js'; init();</script>{}",
         "<p>filler</p>".repeat(200)
     );
     std::fs::write(dir.join("index.html"), &page).expect("write");
-    let server = start(Config::new(&dir)).await;
+    let server = start(Config::new(dir)).await;
     for encoding in ["gzip", "br"] {
         let r = send_with(server.addr, "GET", "/", &[("accept-encoding", encoding)], b"").await;
         assert_eq!(r.header("content-encoding"), Some(encoding), "{encoding}");
@@ -289,5 +289,4 @@ async fn static_files_are_compressed_and_carry_a_policy() {
     );
     assert_eq!(r.header("referrer-policy"), Some("no-referrer"));
     server.stop().await.expect("stops");
-    let _ = std::fs::remove_dir_all(&dir);
 }

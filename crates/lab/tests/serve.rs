@@ -7,44 +7,15 @@ use common::get;
 
 mod common;
 
-fn dist() -> tempdir::Dir {
-    let d = tempdir::Dir::new();
+fn dist() -> tempfile::TempDir {
+    let d = tempfile::tempdir().expect("a temporary directory");
     std::fs::write(d.path().join("index.html"), "<!doctype html><title>t</title>").expect("write");
     std::fs::write(d.path().join("app_bg.wasm"), b"\0asm\x01\0\0\0").expect("write");
     std::fs::write(d.path().join("app.js"), "export {}").expect("write");
     d
 }
 
-mod tempdir {
-    use std::path::{Path, PathBuf};
-
-    /// A directory removed on drop.
-    pub struct Dir(PathBuf);
-
-    impl Dir {
-        pub fn new() -> Self {
-            let unique = format!(
-                "asyncscope-lab-test-{}-{:?}",
-                std::process::id(),
-                std::thread::current().id()
-            );
-            let p = std::env::temp_dir().join(unique.replace(['(', ')'], ""));
-            std::fs::create_dir_all(&p).expect("mkdir");
-            Dir(p)
-        }
-        pub fn path(&self) -> &Path {
-            &self.0
-        }
-    }
-
-    impl Drop for Dir {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_dir_all(&self.0);
-        }
-    }
-}
-
-async fn start(d: &tempdir::Dir) -> Running {
+async fn start(d: &tempfile::TempDir) -> Running {
     let config = Config::new(d.path());
     Running::start("127.0.0.1:0".parse().expect("addr"), config)
         .await
