@@ -144,6 +144,14 @@ impl Harness {
             .unwrap_or_else(|e| panic!("stats are not JSON ({e}): {}", String::from_utf8_lossy(&body)))
     }
 
+    /// Opens `route` (`semaphore?limit=2`), presses "Run in virtual time"
+    /// and waits until the run is done.
+    pub async fn run_virtual(&self, route: &str) {
+        self.open(&format!("/#/{route}")).await;
+        self.click("#run-virtual:not([disabled])").await;
+        self.wait_for(".runner[data-state=done]", Duration::from_secs(30)).await;
+    }
+
     /// The value of the form control `css`.
     pub async fn value(&self, css: &str) -> String {
         let el = self.wait_for(css, Duration::from_secs(10)).await;

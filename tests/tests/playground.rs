@@ -36,9 +36,7 @@ async fn every_demo_in_virtual_time_shows_the_catalog_figures() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn scrubbing_moves_the_code_line_and_the_log_row() {
     let h = Harness::start().await;
-    h.open("/#/semaphore").await;
-    h.click("#run-virtual:not([disabled])").await;
-    h.wait_for(".runner[data-state=done]", WAIT).await;
+    h.run_virtual("semaphore").await;
     assert_eq!(
         h.number("[data-metric=playhead_ms]").await,
         4000,
@@ -100,9 +98,7 @@ async fn scrubbing_moves_the_code_line_and_the_log_row() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_share_link_reproduces_the_run_and_pinned_runs_compare() {
     let h = Harness::start().await;
-    h.open("/#/retry?jitter=full&seed=7").await;
-    h.click("#run-virtual:not([disabled])").await;
-    h.wait_for(".runner[data-state=done]", WAIT).await;
+    h.run_virtual("retry?jitter=full&seed=7").await;
     let makespan = h.number("[data-metric=makespan_ms]").await;
     let link = h.value("#share-link").await;
     assert!(link.ends_with("seed=7"), "{link}");
@@ -126,9 +122,7 @@ async fn a_share_link_reproduces_the_run_and_pinned_runs_compare() {
     );
 
     // Compare: limit 3 pinned, then limit 6, on one axis.
-    h.open("/#/semaphore").await;
-    h.click("#run-virtual:not([disabled])").await;
-    h.wait_for(".runner[data-state=done]", WAIT).await;
+    h.run_virtual("semaphore").await;
     h.click("#pin").await;
     h.type_into("#param-limit", "6").await;
     h.click("#run-virtual:not([disabled])").await;
@@ -193,9 +187,7 @@ async fn screenshots_of_the_pages() {
         "the shot is the page: {w} px for {vw}"
     );
     for route in ["retry", "queue", "task-manager", "timeout"] {
-        h.open(&format!("/#/{route}")).await;
-        h.click("#run-virtual:not([disabled])").await;
-        h.wait_for(".runner[data-state=done]", WAIT).await;
+        h.run_virtual(route).await;
         assert!(!h.all(".lane").await.is_empty(), "{route}: lanes drawn");
         assert!(
             h.all(".lane[data-outcome=running]").await.is_empty(),
@@ -207,9 +199,7 @@ async fn screenshots_of_the_pages() {
     // A wide screen: controls, timeline, and code with the log, side by side.
     let (w, hgt) = h.client.get_window_size().await.expect("size");
     h.client.set_window_size(1920, 1100).await.expect("wide");
-    h.open("/#/retry").await;
-    h.click("#run-virtual:not([disabled])").await;
-    h.wait_for(".runner[data-state=done]", WAIT).await;
+    h.run_virtual("retry").await;
     h.client.execute("window.scrollTo(0, 0)", vec![]).await.expect("scroll");
     let controls = h.rect(".runner .controls").await;
     let stage = h.rect(".runner .stage").await;

@@ -89,6 +89,23 @@ impl Figure {
         self.route.split_once('?').map_or(self.route, |(slug, _)| slug)
     }
 
+    /// Which of a demo's `runs` this figure is about: the one labelled
+    /// [`Figure::run`], or the only one. An error says which is missing.
+    pub fn pick<'a, T>(&self, runs: &'a [T], label: impl Fn(&T) -> &str) -> Result<&'a T, String> {
+        match (self.run, runs) {
+            (Some(want), _) => runs
+                .iter()
+                .find(|r| label(r) == want)
+                .ok_or_else(|| format!("{}: no run labelled {want}", self.route)),
+            (None, [only]) => Ok(only),
+            (None, _) => Err(format!(
+                "{}: {} runs, but the figure names none",
+                self.route,
+                runs.len()
+            )),
+        }
+    }
+
     /// The route's parameters as `(name, value)` pairs.
     pub fn pairs(&self) -> Vec<(String, String)> {
         let query = self.route.split_once('?').map_or("", |(_, q)| q);

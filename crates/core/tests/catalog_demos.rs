@@ -95,13 +95,7 @@ fn every_expected_figure_of_the_catalog() {
                 .map(|(k, v)| (k.as_str(), v.as_str()))
                 .collect::<Vec<_>>(),
         );
-        let trace = match f.run {
-            Some(label) => &runs.iter().find(|(l, _)| *l == label).expect("the run").1,
-            None => {
-                assert_eq!(runs.len(), 1, "{} makes one run", f.route);
-                &runs[0].1
-            }
-        };
+        let (_, trace) = f.pick(&runs, |(label, _)| label).expect("the run");
         assert_eq!(
             measure(trace, f.metric),
             Some(f.value),
