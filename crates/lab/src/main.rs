@@ -5,68 +5,41 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use asyncscope_lab::{Config, serve};
+use clap::Parser;
 
-const USAGE: &str = "\
-usage: asyncscope-lab [--addr IP] [--port N] [--dist DIR] [--max-in-flight N] [--no-api]
+/// Serves the built asyncscope app and its lab API.
+#[derive(Debug, Parser)]
+#[command(name = "asyncscope-lab", version)]
+struct Args {
+    /// Address to bind.
+    #[arg(long, value_name = "IP", default_value_t = IpAddr::V4(Ipv4Addr::LOCALHOST))]
+    addr: IpAddr,
+    /// Port, 0-65535; 0 picks a free one.
+    #[arg(long, value_name = "N", default_value_t = 8080)]
+    port: u16,
+    /// The built app, trunk's output.
+    #[arg(long, value_name = "DIR", default_value = "dist")]
+    dist: PathBuf,
+    /// API requests at once, 1-100000; more get 503.
+    #[arg(long, value_name = "N", default_value_t = 4096, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    max_in_flight: u32,
+    /// Serve only the files, as a static host would.
+    #[arg(long)]
+    no_api: bool,
+}
 
-Serves the built asyncscope app and its lab API.
-  --addr IP            address to bind (default 127.0.0.1)
-  --port N             port, 0-65535; 0 picks a free one (default 8080)
-  --dist DIR           the built app, trunk's output (default dist)
-  --max-in-flight N    API requests at once, 1-100000; more get 503 (default 4096)
-  --no-api             serve only the files, as a static host would";
-
-fn parse(args: &[String]) -> Result<(SocketAddr, Config), String> {
-    let mut ip = IpAddr::V4(Ipv4Addr::LOCALHOST);
-    let mut port: u16 = 8080;
-    let mut config = Config::new(PathBuf::from("dist"));
-    let mut it = args.iter();
-    while let Some(flag) = it.next() {
-        let mut value = |name: &str| it.next().cloned().ok_or_else(|| format!("{name} needs a value"));
-        match flag.as_str() {
-            "--addr" => {
-                let v = value("--addr")?;
-                ip = v
-                    .parse()
-                    .map_err(|_| format!("--addr must be an IP address such as 127.0.0.1; got {v:?}"))?;
-            }
-            "--port" => {
-                let v = value("--port")?;
-                port = v
-                    .parse()
-                    .map_err(|_| format!("--port must be a whole number from 0 to 65535; got {v:?}"))?;
-            }
-            "--dist" => config.dist = PathBuf::from(value("--dist")?),
-            "--max-in-flight" => {
-                let v = value("--max-in-flight")?;
-                config.max_in_flight = v
-                    .parse()
-                    .ok()
-                    .filter(|n| (1..=100_000).contains(n))
-                    .ok_or_else(|| format!("--max-in-flight must be a whole number from 1 to 100000; got {v:?}"))?;
-            }
-            "--no-api" => config.api = false,
-            "-h" | "--help" => return Err(String::new()),
-            other => return Err(format!("unknown argument {other:?}")),
-        }
+impl Args {
+    fn into_parts(self) -> (SocketAddr, Config) {
+        let mut config = Config::new(self.dist);
+        config.max_in_flight = self.max_in_flight as usize;
+        config.api = !self.no_api;
+        (SocketAddr::new(self.addr, self.port), config)
     }
-    Ok((SocketAddr::new(ip, port), config))
 }
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let (addr, config) = match parse(&args) {
-        Ok(ok) => ok,
-        Err(msg) if msg.is_empty() => {
-            println!("{USAGE}");
-            return ExitCode::SUCCESS;
-        }
-        Err(msg) => {
-            eprintln!("asyncscope-lab: {msg}\n\n{USAGE}");
-            return ExitCode::from(2);
-        }
-    };
+    let (addr, config) = Args::parse().into_parts();
     if !config.dist.join("index.html").is_file() {
         eprintln!(
             "asyncscope-lab: warning: {} has no index.html; build the app first (cargo xtask serve does)",
@@ -119,23 +92,30 @@ async fn shutdown_signal() {
 mod tests {
     use super::*;
 
-    fn args(s: &str) -> Vec<String> {
-        s.split_whitespace().map(String::from).collect()
+    fn parse(s: &str) -> Result<(SocketAddr, Config), String> {
+        Args::try_parse_from(std::iter::once("asyncscope-lab").chain(s.split_whitespace()))
+            .map(Args::into_parts)
+            .map_err(|e| e.to_string())
     }
 
     #[test]
     fn flags_parse_with_clear_errors() {
-        let (addr, cfg) = parse(&args("--port 9000 --dist out")).expect("valid");
+        let (addr, cfg) = parse("--port 9000 --dist out --max-in-flight 5 --no-api").expect("valid");
         assert_eq!(addr.to_string(), "127.0.0.1:9000");
-        assert_eq!(cfg.dist, PathBuf::from("out"));
-        assert_eq!(
-            parse(&args("--port 70000")).err().as_deref(),
-            Some("--port must be a whole number from 0 to 65535; got \"70000\"")
-        );
-        assert_eq!(parse(&args("--port")).err().as_deref(), Some("--port needs a value"));
-        assert_eq!(
-            parse(&args("--bogus")).err().as_deref(),
-            Some("unknown argument \"--bogus\"")
-        );
+        assert_eq!((cfg.dist, cfg.max_in_flight, cfg.api), (PathBuf::from("out"), 5, false));
+        let err = parse("--port 70000").expect_err("out of range");
+        assert!(err.contains("70000") && err.contains("0..=65535"), "{err}");
+        let err = parse("--max-in-flight 0").expect_err("out of range");
+        assert!(err.contains("1..=100000"), "{err}");
+        assert!(parse("--port").expect_err("no value").contains("--port"));
+        assert!(parse("--bogus").expect_err("unknown").contains("--bogus"));
+    }
+
+    #[test]
+    fn the_help_names_every_flag() {
+        let help = <Args as clap::CommandFactory>::command().render_long_help().to_string();
+        for flag in ["--addr", "--port", "--dist", "--max-in-flight", "--no-api"] {
+            assert!(help.contains(flag), "{flag} missing from:\n{help}");
+        }
     }
 }
