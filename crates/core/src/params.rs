@@ -1,7 +1,16 @@
-//! Demo parameters: their specs, and validation that names the allowed
-//! range instead of clamping or panicking.
+//! Demo parameters: their specs, validation that names the allowed range
+//! instead of clamping or panicking, and typed declarations: a demo
+//! declares each parameter once (`declare_params!`, with the `const`
+//! constructors [`int`], [`ms`], [`choice`], [`flag`], [`ints`],
+//! [`choices`] and [`time_of_day`]), and gets its `SPECS`, its typed
+//! `Params` and their parser from that one declaration.
 
 use std::fmt;
+use std::ops::RangeInclusive;
+use std::str::FromStr;
+use std::time::Duration;
+
+use strum::VariantNames;
 
 /// What values a parameter takes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -285,76 +294,435 @@ fn encode(s: &str) -> String {
     out
 }
 
-/// Validated values by name, for a demo's `Params::from_pairs`.
-pub struct Parsed {
-    specs: &'static [ParamSpec],
-    values: Vec<Value>,
+/// A parameter declared with the type of its field: its spec, and how a
+/// validated [`Value`] reads as that type and writes back as text. The
+/// constructors ([`int`], [`ms`], [`choice`], [`flag`], [`ints`],
+/// [`choices`], [`time_of_day`]) are `const`, so a demo declares each
+/// parameter once, in [`declare_params!`], and its `SPECS` come from the
+/// same declarations.
+pub struct Param<T> {
+    /// Name, label, kind and default: what forms, links and the command
+    /// line see.
+    pub spec: ParamSpec,
+    read: fn(&Value) -> Option<T>,
+    write: fn(&T) -> String,
 }
 
-impl Parsed {
-    /// Validates `pairs` against `specs` (see [`parse`]).
-    pub fn new(specs: &'static [ParamSpec], pairs: &[(String, String)]) -> Result<Self, Vec<ParamError>> {
-        Ok(Self {
-            specs,
-            values: parse(specs, pairs)?,
+impl<T> Param<T> {
+    /// The field's value from the validated value of this parameter.
+    /// Refused only if the value is of another kind than the spec's, which
+    /// the declarations rule out (a test per demo reads every default).
+    pub fn read(&self, value: Option<&Value>) -> Result<T, Vec<ParamError>> {
+        value.and_then(self.read).ok_or_else(|| {
+            vec![ParamError {
+                name: self.spec.name.to_string(),
+                message: format!(
+                    "{} must be {}; its value cannot be read",
+                    self.spec.name,
+                    self.spec.allowed()
+                ),
+            }]
         })
     }
 
-    fn get(&self, name: &str) -> Option<&Value> {
-        let i = self.specs.iter().position(|s| s.name == name)?;
-        self.values.get(i)
+    /// The field's value as text, as a link or `--set` would give it.
+    pub fn write(&self, value: &T) -> String {
+        (self.write)(value)
     }
 
-    /// The whole number `name` (0 if it is not an integer parameter).
-    pub fn int(&self, name: &str) -> u64 {
-        match self.get(name) {
-            Some(Value::Int(n)) => *n,
-            _ => 0,
-        }
-    }
-
-    /// The choice `name` (empty if it is not a choice parameter).
-    pub fn choice(&self, name: &str) -> &'static str {
-        match self.get(name) {
-            Some(Value::Choice(c)) => c,
-            _ => "",
-        }
-    }
-
-    /// The choice `name` read as a yes/no (`true`).
-    pub fn flag(&self, name: &str) -> bool {
-        self.choice(name) == "true"
-    }
-
-    /// The list of whole numbers `name` (empty if it is not one).
-    pub fn ints(&self, name: &str) -> Vec<u64> {
-        match self.get(name) {
-            Some(Value::Ints(v)) => v.clone(),
-            _ => Vec::new(),
-        }
-    }
-
-    /// The list of names `name` (empty if it is not one).
-    pub fn choices(&self, name: &str) -> Vec<&'static str> {
-        match self.get(name) {
-            Some(Value::Choices(v)) => v.clone(),
-            _ => Vec::new(),
-        }
-    }
-
-    /// The whole number `name` as milliseconds.
-    pub fn ms(&self, name: &str) -> std::time::Duration {
-        std::time::Duration::from_millis(self.int(name))
-    }
-
-    /// A refusal of `name` that involves another parameter.
-    pub fn refuse(name: &str, message: String) -> Vec<ParamError> {
-        vec![ParamError {
-            name: name.to_string(),
-            message,
-        }]
+    /// The value `pairs` give this parameter, or its default; `None` if the
+    /// given value is not allowed (or given twice).
+    pub fn given(&self, pairs: &[(String, String)]) -> Option<T> {
+        let mut given = pairs.iter().filter(|(k, _)| k == self.spec.name);
+        let raw = match (given.next(), given.next()) {
+            (None, _) => self.spec.default,
+            (Some((_, v)), None) => v.as_str(),
+            (Some(_), Some(_)) => return None,
+        };
+        self.spec.check(raw).ok().as_ref().and_then(self.read)
     }
 }
+
+/// A field type for a whole-number parameter ([`int`]).
+pub trait Whole: Sized {
+    /// The largest value the type holds; a declaration whose bounds exceed
+    /// it does not compile.
+    const MAX: u64;
+    /// The field from a number within the declared bounds.
+    fn from_whole(n: u64) -> Option<Self>;
+    /// The field as the number.
+    fn to_whole(&self) -> u64;
+}
+
+macro_rules! whole {
+    ($($t:ty),*) => {$(
+        impl Whole for $t {
+            const MAX: u64 = <$t>::MAX as u64;
+            fn from_whole(n: u64) -> Option<Self> {
+                <$t>::try_from(n).ok()
+            }
+            fn to_whole(&self) -> u64 {
+                u64::from(*self)
+            }
+        }
+    )*};
+}
+whole!(u16, u32, u64);
+
+/// `0` is none: "Which request fails (0: none)".
+impl<T: Whole> Whole for Option<T> {
+    const MAX: u64 = T::MAX;
+    fn from_whole(n: u64) -> Option<Self> {
+        if n == 0 { Some(None) } else { T::from_whole(n).map(Some) }
+    }
+    fn to_whole(&self) -> u64 {
+        self.as_ref().map_or(0, T::to_whole)
+    }
+}
+
+/// A field type for a parameter in milliseconds ([`ms`]).
+pub trait Millis: Sized {
+    /// The field from a number of milliseconds.
+    fn from_ms(ms: u64) -> Self;
+    /// The field as a number of milliseconds.
+    fn to_ms(&self) -> u64;
+}
+
+impl Millis for Duration {
+    fn from_ms(ms: u64) -> Self {
+        Duration::from_millis(ms)
+    }
+    fn to_ms(&self) -> u64 {
+        u64::try_from(self.as_millis()).unwrap_or(u64::MAX)
+    }
+}
+
+/// `0` is none: "Time limit per job (ms, 0: none)".
+impl Millis for Option<Duration> {
+    fn from_ms(ms: u64) -> Self {
+        (ms > 0).then(|| Duration::from_millis(ms))
+    }
+    fn to_ms(&self) -> u64 {
+        self.as_ref().map_or(0, Millis::to_ms)
+    }
+}
+
+/// A field type for a parameter that is one of a fixed set of names
+/// ([`choice`], [`choices`]): an enum deriving strum's `EnumString`,
+/// `IntoStaticStr` and `VariantNames`, so its names are written once.
+pub trait Choice: Copy + FromStr + Into<&'static str> + VariantNames {}
+
+impl<T: Copy + FromStr + Into<&'static str> + VariantNames> Choice for T {}
+
+fn read_whole<T: Whole>(v: &Value) -> Option<T> {
+    match v {
+        Value::Int(n) => T::from_whole(*n),
+        _ => None,
+    }
+}
+
+fn write_whole<T: Whole>(v: &T) -> String {
+    v.to_whole().to_string()
+}
+
+fn read_ms<T: Millis>(v: &Value) -> Option<T> {
+    match v {
+        Value::Int(n) => Some(T::from_ms(*n)),
+        _ => None,
+    }
+}
+
+fn write_ms<T: Millis>(v: &T) -> String {
+    v.to_ms().to_string()
+}
+
+fn read_choice<T: Choice>(v: &Value) -> Option<T> {
+    match v {
+        Value::Choice(name) => name.parse().ok(),
+        _ => None,
+    }
+}
+
+fn write_choice<T: Choice>(v: &T) -> String {
+    let name: &'static str = (*v).into();
+    name.to_string()
+}
+
+fn read_flag(v: &Value) -> Option<bool> {
+    match v {
+        Value::Choice(name) => name.parse().ok(),
+        _ => None,
+    }
+}
+
+fn write_flag(v: &bool) -> String {
+    v.to_string()
+}
+
+fn read_ints(v: &Value) -> Option<Vec<u64>> {
+    match v {
+        Value::Ints(items) => Some(items.clone()),
+        _ => None,
+    }
+}
+
+#[allow(clippy::ptr_arg)] // a `Param<Vec<u64>>`'s writer takes `&Vec<u64>`
+fn write_ints(v: &Vec<u64>) -> String {
+    v.iter().map(u64::to_string).collect::<Vec<_>>().join(",")
+}
+
+fn read_choices<T: Choice>(v: &Value) -> Option<Vec<T>> {
+    match v {
+        Value::Choices(names) => names.iter().map(|name| name.parse().ok()).collect(),
+        _ => None,
+    }
+}
+
+#[allow(clippy::ptr_arg)] // a `Param<Vec<T>>`'s writer takes `&Vec<T>`
+fn write_choices<T: Choice>(v: &Vec<T>) -> String {
+    v.iter()
+        .map(|c| -> &'static str { (*c).into() })
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+fn read_time_of_day(v: &Value) -> Option<Duration> {
+    match v {
+        Value::Int(minutes) => Some(Duration::from_secs(minutes * 60)),
+        _ => None,
+    }
+}
+
+fn write_time_of_day(v: &Duration) -> String {
+    let minutes = v.as_secs() / 60;
+    format!("{:02}:{:02}", minutes / 60, minutes % 60)
+}
+
+/// A whole number in `range`, read as `T` (`u16`, `u32`, `u64`, or an
+/// `Option` of one, where `0` is none). Bounds beyond `T` do not compile.
+pub const fn int<T: Whole>(
+    name: &'static str,
+    label: &'static str,
+    range: RangeInclusive<u64>,
+    default: &'static str,
+) -> Param<T> {
+    let (min, max) = (*range.start(), *range.end());
+    assert!(min <= max && max <= T::MAX, "the bounds do not fit the field's type");
+    Param {
+        spec: ParamSpec {
+            name,
+            label,
+            kind: ParamKind::Int { min, max },
+            default,
+        },
+        read: read_whole::<T>,
+        write: write_whole::<T>,
+    }
+}
+
+/// A duration in whole milliseconds in `range`, read as a `Duration` (or
+/// an `Option<Duration>`, where `0` is none).
+pub const fn ms<T: Millis>(
+    name: &'static str,
+    label: &'static str,
+    range: RangeInclusive<u64>,
+    default: &'static str,
+) -> Param<T> {
+    let (min, max) = (*range.start(), *range.end());
+    assert!(min <= max, "the bounds are the wrong way round");
+    Param {
+        spec: ParamSpec {
+            name,
+            label,
+            kind: ParamKind::Int { min, max },
+            default,
+        },
+        read: read_ms::<T>,
+        write: write_ms::<T>,
+    }
+}
+
+/// One of the names of the enum `T`, in its order.
+pub const fn choice<T: Choice>(name: &'static str, label: &'static str, default: &'static str) -> Param<T> {
+    Param {
+        spec: ParamSpec {
+            name,
+            label,
+            kind: ParamKind::Choice(T::VARIANTS),
+            default,
+        },
+        read: read_choice::<T>,
+        write: write_choice::<T>,
+    }
+}
+
+/// A yes/no: `false` or `true`.
+pub const fn flag(name: &'static str, label: &'static str, default: &'static str) -> Param<bool> {
+    Param {
+        spec: ParamSpec {
+            name,
+            label,
+            kind: ParamKind::Choice(&["false", "true"]),
+            default,
+        },
+        read: read_flag,
+        write: write_flag,
+    }
+}
+
+/// A comma-separated list of 1 to `max_len` whole numbers, each in `range`.
+pub const fn ints(
+    name: &'static str,
+    label: &'static str,
+    range: RangeInclusive<u64>,
+    max_len: usize,
+    default: &'static str,
+) -> Param<Vec<u64>> {
+    Param {
+        spec: ParamSpec {
+            name,
+            label,
+            kind: ParamKind::IntList {
+                min: *range.start(),
+                max: *range.end(),
+                max_len,
+            },
+            default,
+        },
+        read: read_ints,
+        write: write_ints,
+    }
+}
+
+/// A comma-separated list of 1 to `max_len` names of the enum `T`.
+pub const fn choices<T: Choice>(
+    name: &'static str,
+    label: &'static str,
+    max_len: usize,
+    default: &'static str,
+) -> Param<Vec<T>> {
+    Param {
+        spec: ParamSpec {
+            name,
+            label,
+            kind: ParamKind::ChoiceList {
+                choices: T::VARIANTS,
+                max_len,
+            },
+            default,
+        },
+        read: read_choices::<T>,
+        write: write_choices::<T>,
+    }
+}
+
+/// A time of day, `HH:MM`, read as the time since midnight.
+pub const fn time_of_day(name: &'static str, label: &'static str, default: &'static str) -> Param<Duration> {
+    Param {
+        spec: ParamSpec {
+            name,
+            label,
+            kind: ParamKind::TimeOfDay,
+            default,
+        },
+        read: read_time_of_day,
+        write: write_time_of_day,
+    }
+}
+
+/// Declares a demo's parameters once each: from
+///
+/// ```ignore
+/// declare_params! {
+///     /// Validated parameters.
+///     #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+///     pub struct Params {
+///         /// How many jobs.
+///         pub jobs: u32 = int("jobs", "Jobs", 1..=50, "2"),
+///         /// How long each takes.
+///         pub duration: Duration = ms("duration_ms", "Duration of each job (ms)", 1..=60_000, "3000"),
+///     }
+///     // Optional: rules across fields, `fn(&Params) -> Result<(), ParamError>`.
+///     check = Params::check;
+/// }
+/// ```
+///
+/// it makes the struct with its typed fields, `SPECS` (the specs in field
+/// order, for the page's form and the command line), `Params::from_pairs`
+/// (validates `name=value` pairs with [`parse`], reads each field, then the
+/// check), `Params::to_pairs` (the fields back as text), and a test that
+/// the defaults parse and read back as the declared text. A field's type
+/// must match its parameter's (`ms` gives a `Duration`, `choice` the enum
+/// named in the field), or it does not compile.
+macro_rules! declare_params {
+    (
+        $(#[$attr:meta])*
+        pub struct $name:ident {
+            $(
+                $(#[$field_attr:meta])*
+                pub $field:ident: $ty:ty = $param:expr
+            ),* $(,)?
+        }
+        $(check = $check:expr;)?
+    ) => {
+        $(#[$attr])*
+        pub struct $name {
+            $( $(#[$field_attr])* pub $field: $ty, )*
+        }
+
+        /// The parameters, in form order.
+        pub const SPECS: &[$crate::params::ParamSpec] = &[
+            $( {
+                let param: $crate::params::Param<$ty> = $param;
+                param.spec
+            } ),*
+        ];
+
+        impl $name {
+            /// Validates `name=value` pairs; missing names take their
+            /// defaults. Every unknown name, repeated name and bad value is
+            /// reported, each naming what is allowed.
+            pub fn from_pairs(pairs: &[(String, String)]) -> Result<Self, Vec<$crate::params::ParamError>> {
+                let values = $crate::params::parse(SPECS, pairs)?;
+                let mut values = values.iter();
+                let params = Self {
+                    $( $field: {
+                        let param: $crate::params::Param<$ty> = $param;
+                        param.read(values.next())?
+                    }, )*
+                };
+                $( ($check)(&params).map_err(|e| vec![e])?; )?
+                Ok(params)
+            }
+
+            /// The parameters as `name=value` pairs, in form order.
+            pub fn to_pairs(&self) -> Vec<(&'static str, String)> {
+                vec![ $( {
+                    let param: $crate::params::Param<$ty> = $param;
+                    (param.spec.name, param.write(&self.$field))
+                } ),* ]
+            }
+        }
+
+        #[cfg(test)]
+        mod declared_params {
+            use super::*;
+
+            #[test]
+            fn every_default_parses_and_reads_back_as_declared() {
+                for spec in SPECS {
+                    assert!(spec.check(spec.default).is_ok(), "the default of {}", spec.name);
+                }
+                let defaults = $name::from_pairs(&[]).expect("the defaults are allowed");
+                let declared: Vec<(&str, String)> = SPECS.iter().map(|s| (s.name, s.default.to_string())).collect();
+                assert_eq!(defaults.to_pairs(), declared);
+                let given: Vec<(String, String)> = declared.iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
+                assert_eq!($name::from_pairs(&given), Ok(defaults));
+            }
+        }
+    };
+}
+pub(crate) use declare_params;
 
 #[cfg(test)]
 mod tests {
@@ -472,6 +840,30 @@ mod tests {
             at.check("24:00").map_err(|e| e.message),
             Err("at must be a time of day from 00:00 to 23:59; got \"24:00\"".into())
         );
+    }
+
+    #[test]
+    fn typed_params_read_and_write_back() {
+        let fail: Param<Option<u32>> = int("fail", "Fail", 0..=9, "0");
+        let at: Param<Duration> = time_of_day("at", "At", "09:00");
+        let limit: Param<Option<Duration>> = ms("limit_ms", "Limit", 0..=100, "0");
+        let read = |p: &ParamSpec, raw: &str| p.check(raw).expect("allowed");
+        assert_eq!(fail.read(Some(&read(&fail.spec, "0"))), Ok(None));
+        assert_eq!(fail.read(Some(&read(&fail.spec, "4"))), Ok(Some(4)));
+        assert_eq!(fail.write(&Some(4)), "4");
+        assert_eq!(fail.write(&None), "0");
+        assert_eq!(
+            at.read(Some(&read(&at.spec, "23:59"))),
+            Ok(Duration::from_secs(1439 * 60))
+        );
+        assert_eq!(at.write(&Duration::from_secs(570 * 60)), "09:30");
+        assert_eq!(limit.read(Some(&read(&limit.spec, "0"))), Ok(None));
+        assert_eq!(limit.write(&Some(Duration::from_millis(70))), "70");
+        let wrong = fail.read(Some(&Value::Choice("x"))).expect_err("another kind");
+        assert_eq!(wrong[0].name, "fail");
+        assert_eq!(fail.given(&pairs(&[("fail", "3")])), Some(Some(3)));
+        assert_eq!(fail.given(&[]), Some(None));
+        assert_eq!(fail.given(&pairs(&[("fail", "10")])), None);
     }
 
     #[test]

@@ -336,7 +336,7 @@ mod tests {
 
     #[test]
     fn a_run_goes_idle_running_ended_and_ignores_stale_frames() {
-        let s = DemoState::new(Form::from_query(&SPECS, &[]));
+        let s = DemoState::new(Form::from_query(SPECS, &[]));
         let s = s.apply(Action::Started).expect("starts");
         assert!(s.is_running());
         assert!(
@@ -384,7 +384,7 @@ mod tests {
             label: "run".into(),
             trace: Rc::new(t),
         }];
-        DemoState::new(Form::from_query(&SPECS, &[]))
+        DemoState::new(Form::from_query(SPECS, &[]))
             .apply(Action::RanVirtual { runs })
             .expect("finished")
     }
@@ -487,7 +487,7 @@ mod tests {
         let s = s.apply(Action::Unpin).expect("unpin");
         assert!(s.pinned.is_none());
         assert!(
-            DemoState::new(Form::from_query(&SPECS, &[]))
+            DemoState::new(Form::from_query(SPECS, &[]))
                 .apply(Action::Pin)
                 .is_none(),
             "nothing to pin"
@@ -496,7 +496,7 @@ mod tests {
 
     #[test]
     fn an_invalid_form_does_not_start() {
-        let s = DemoState::new(Form::from_query(&SPECS, &[]));
+        let s = DemoState::new(Form::from_query(SPECS, &[]));
         let s = s
             .apply(Action::Edit {
                 index: 1,
