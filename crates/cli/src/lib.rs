@@ -236,6 +236,7 @@ fn run_demo(args: &[String]) -> Outcome {
 }
 
 /// Every parameter's value for the run: as given (trimmed), or its default.
+/// Each name is given at most once: the core refused a repeat before the run.
 fn effective(specs: &[ParamSpec], pairs: &[(String, String)]) -> Vec<(&'static str, String)> {
     specs
         .iter()

@@ -203,7 +203,7 @@ fn chrome_and_text_formats_and_out_file() {
 
 #[test]
 fn bad_input_exits_2_and_names_what_is_allowed() {
-    let cases: [(&[&str], &str); 9] = [
+    let cases: [(&[&str], &str); 10] = [
         (
             &["run", "nope"],
             "unknown demo \"nope\"; the demos are sequential-vs-concurrent, lazy-and-spawn,",
@@ -235,6 +235,10 @@ fn bad_input_exits_2_and_names_what_is_allowed() {
         (
             &["run", "gather", "--format", "xml"],
             "--format must be one of text, json, chrome, svg; got \"xml\"",
+        ),
+        (
+            &["run", "semaphore", "--set", "limit=2", "--set", "limit=3"],
+            "limit is given more than once",
         ),
         (
             &["run", "countdown", "--set", "counts=5,0"],

@@ -196,13 +196,38 @@ fn list_items(raw: &str, max_len: usize) -> Result<Vec<&str>, String> {
     Ok(items)
 }
 
+/// The one rule for `name=value` pairs, wherever they come from (a link's
+/// query, the command line's `--set`s, a caller of [`parse`]): each name
+/// is given at most once. A repeat is refused, naming it, rather than one
+/// of its values picked. `Ok` with the pairs in order; otherwise one
+/// error per repeated name, in the order first given.
+pub fn unique_pairs<K, V>(items: impl IntoIterator<Item = (K, V)>) -> Result<Vec<(String, String)>, Vec<ParamError>>
+where
+    K: Into<String>,
+    V: Into<String>,
+{
+    let pairs: Vec<(String, String)> = items.into_iter().map(|(k, v)| (k.into(), v.into())).collect();
+    let mut errors: Vec<ParamError> = Vec::new();
+    for (i, (name, _)) in pairs.iter().enumerate() {
+        let first = !pairs[..i].iter().any(|(k, _)| k == name);
+        if first && pairs[i + 1..].iter().any(|(k, _)| k == name) {
+            errors.push(ParamError {
+                name: name.clone(),
+                message: format!("{name} is given more than once"),
+            });
+        }
+    }
+    if errors.is_empty() { Ok(pairs) } else { Err(errors) }
+}
+
 /// Validates `name=value` pairs against `specs`: every spec gets its value or
-/// its default, in spec order. Unknown names, repeated names and bad values
-/// are all reported, not just the first.
+/// its default, in spec order. Repeated names (refused by [`unique_pairs`]),
+/// unknown names and bad values are all reported, not just the first.
 pub fn parse(specs: &[ParamSpec], pairs: &[(String, String)]) -> Result<Vec<Value>, Vec<ParamError>> {
+    let mut errors = unique_pairs(pairs.iter().cloned()).err().unwrap_or_default();
+    let repeated: Vec<String> = errors.iter().map(|e| e.name.clone()).collect();
     let mut values: Vec<Option<Value>> = vec![None; specs.len()];
-    let mut errors = Vec::new();
-    for (name, raw) in pairs {
+    for (name, raw) in pairs.iter().filter(|(k, _)| !repeated.contains(k)) {
         let Some(i) = specs.iter().position(|s| s.name == name) else {
             let names: Vec<_> = specs.iter().map(|s| s.name).collect();
             errors.push(ParamError {
@@ -211,13 +236,6 @@ pub fn parse(specs: &[ParamSpec], pairs: &[(String, String)]) -> Result<Vec<Valu
             });
             continue;
         };
-        if values[i].is_some() {
-            errors.push(ParamError {
-                name: name.clone(),
-                message: format!("{name} is given more than once"),
-            });
-            continue;
-        }
         match specs[i].check(raw) {
             Ok(v) => values[i] = Some(v),
             Err(e) => errors.push(e),
@@ -234,64 +252,19 @@ pub fn parse(specs: &[ParamSpec], pairs: &[(String, String)]) -> Result<Vec<Valu
     }
 }
 
-/// Splits a URL query (`jobs=2&duration_ms=300`, no leading `?`) into
-/// decoded pairs. `+` is a space; `%XX` escapes are decoded; a malformed
-/// escape is kept as it stands.
-pub fn parse_query(query: &str) -> Vec<(String, String)> {
-    query
-        .split('&')
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            let (k, v) = p.split_once('=').unwrap_or((p, ""));
-            (decode(k), decode(v))
-        })
-        .collect()
+/// Decodes a URL query (`jobs=2&duration_ms=300`, no leading `?`) into
+/// `name=value` pairs, in order, with `form_urlencoded` (`+` is a space,
+/// `%XX` is decoded, a malformed escape is kept as it stands). Repeats are
+/// kept, for [`unique_pairs`] to refuse where the caller shows its errors.
+pub fn pairs_from_query(query: &str) -> Vec<(String, String)> {
+    form_urlencoded::parse(query.as_bytes()).into_owned().collect()
 }
 
-fn decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() => match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                (Some(hi), Some(lo)) => {
-                    out.push(hi << 4 | lo);
-                    i += 2;
-                }
-                _ => out.push(b'%'),
-            },
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-fn hex(b: u8) -> Option<u8> {
-    (b as char).to_digit(16).map(|d| d as u8)
-}
-
-/// Encodes pairs as a URL query (no leading `?`).
-pub fn to_query(pairs: &[(&str, String)]) -> String {
-    pairs
-        .iter()
-        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
-        .collect::<Vec<_>>()
-        .join("&")
-}
-
-fn encode(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-_.~,".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+/// Encodes pairs as a URL query (no leading `?`), with `form_urlencoded`.
+pub fn to_query<K: AsRef<str>, V: AsRef<str>>(pairs: &[(K, V)]) -> String {
+    form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(pairs.iter().map(|(k, v)| (k.as_ref(), v.as_ref())))
+        .finish()
 }
 
 /// A parameter declared with the type of its field: its spec, and how a
@@ -867,13 +840,51 @@ mod tests {
     }
 
     #[test]
-    fn query_round_trips() {
-        let q = to_query(&[("jobs", "3".into()), ("name", "a b&c=%".into())]);
-        assert_eq!(q, "jobs=3&name=a%20b%26c%3D%25");
-        assert_eq!(parse_query(&q), pairs(&[("jobs", "3"), ("name", "a b&c=%")]));
+    fn a_repeated_name_is_refused_by_name() {
+        let refused =
+            unique_pairs(pairs(&[("jobs", "1"), ("mode", "a"), ("jobs", "2"), ("jobs", "3")])).expect_err("refused");
         assert_eq!(
-            parse_query("a=1+2&&b&c=%zz&d=%4"),
-            pairs(&[("a", "1 2"), ("b", ""), ("c", "%zz"), ("d", "%4")])
+            refused,
+            [ParamError {
+                name: "jobs".into(),
+                message: "jobs is given more than once".into()
+            }]
+        );
+        assert_eq!(
+            unique_pairs([("jobs", "1"), ("mode", "a")]),
+            Ok(pairs(&[("jobs", "1"), ("mode", "a")]))
+        );
+        let errs = parse(&[JOBS, MODE], &pairs(&[("mode", "x"), ("jobs", "1"), ("jobs", "0")])).expect_err("refused");
+        let messages: Vec<_> = errs.iter().map(|e| e.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            ["jobs is given more than once", "mode must be one of a, b; got \"x\""]
+        );
+    }
+
+    #[test]
+    fn unknown_names_are_refused() {
+        let errs = parse(&[JOBS], &pairs(&[("jobs", "1"), ("colour", "red")])).expect_err("refused");
+        assert_eq!(errs.len(), 1);
+        assert_eq!(errs[0].name, "colour");
+        assert_eq!(errs[0].message, "unknown parameter colour; this demo takes jobs");
+    }
+
+    #[test]
+    fn query_round_trips() {
+        let q = to_query(&[("jobs", "3"), ("name", "a b&c=%")]);
+        assert_eq!(q, "jobs=3&name=a+b%26c%3D%25");
+        assert_eq!(pairs_from_query(&q), pairs(&[("jobs", "3"), ("name", "a b&c=%")]));
+        assert_eq!(
+            pairs_from_query("a=1+2&&b&c=%zz&d=%4&e=5%2C3,2&a=9"),
+            pairs(&[
+                ("a", "1 2"),
+                ("b", ""),
+                ("c", "%zz"),
+                ("d", "%4"),
+                ("e", "5,3,2"),
+                ("a", "9")
+            ])
         );
     }
 }

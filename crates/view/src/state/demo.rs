@@ -156,11 +156,9 @@ impl DemoState {
         let mut next = self.clone();
         match action {
             Action::Edit { index, value } => {
-                let slot = next.form.values.get_mut(index)?;
-                if *slot == value {
+                if !next.form.edit(index, value) {
                     return None;
                 }
-                *slot = value;
             }
             Action::Started => {
                 if self.is_running() || !self.form.is_valid() {
@@ -216,10 +214,9 @@ impl DemoState {
                 next.view = View::default();
             }
             Action::EditSeed(seed) => {
-                if self.form.seed == seed {
+                if !next.form.edit_seed(seed) {
                     return None;
                 }
-                next.form.seed = seed;
             }
             Action::Seek(at) => {
                 let f = next.finished_mut()?;
