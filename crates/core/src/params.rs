@@ -4,6 +4,25 @@
 //! constructors [`int`], [`ms`], [`choice`], [`flag`], [`ints`],
 //! [`choices`] and [`time_of_day`]), and gets its `SPECS`, its typed
 //! `Params` and their parser from that one declaration.
+//!
+//! A demo's parameters are fields, and a choice is an enum:
+//!
+//! ```
+//! use asyncscope_core::demos::retry::{JitterChoice, Params};
+//!
+//! let p = Params::from_pairs(&[("jitter".into(), "full".into())]).expect("allowed");
+//! assert_eq!(p.jitter, JitterChoice::Full);
+//! assert_eq!(p.attempts, 5);
+//! ```
+//!
+//! so a misspelt name does not compile, where a string-keyed lookup would
+//! have quietly given 0:
+//!
+//! ```compile_fail
+//! # use asyncscope_core::demos::retry::Params;
+//! let p = Params::from_pairs(&[]).expect("the defaults");
+//! let _ = p.atempts;
+//! ```
 
 use std::fmt;
 use std::ops::RangeInclusive;
@@ -623,10 +642,11 @@ pub const fn time_of_day(name: &'static str, label: &'static str, default: &'sta
 /// it makes the struct with its typed fields, `SPECS` (the specs in field
 /// order, for the page's form and the command line), `Params::from_pairs`
 /// (validates `name=value` pairs with [`parse`], reads each field, then the
-/// check), `Params::to_pairs` (the fields back as text), and a test that
-/// the defaults parse and read back as the declared text. A field's type
-/// must match its parameter's (`ms` gives a `Duration`, `choice` the enum
-/// named in the field), or it does not compile.
+/// check), `Params::to_pairs` (the fields back as text), and tests that the
+/// defaults parse and read back as the declared text and that every
+/// choice reads and writes back. A field's type must match its
+/// parameter's (`ms` gives a `Duration`, `choice` the enum named in the
+/// field), or it does not compile.
 macro_rules! declare_params {
     (
         $(#[$attr:meta])*
@@ -691,6 +711,21 @@ macro_rules! declare_params {
                 assert_eq!(defaults.to_pairs(), declared);
                 let given: Vec<(String, String)> = declared.iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
                 assert_eq!($name::from_pairs(&given), Ok(defaults));
+            }
+
+            #[test]
+            fn every_choice_reads_and_writes_back() {
+                for spec in SPECS {
+                    let $crate::params::ParamKind::Choice(names) = spec.kind else {
+                        continue;
+                    };
+                    for choice in names {
+                        let params = $name::from_pairs(&[(spec.name.to_string(), choice.to_string())])
+                            .unwrap_or_else(|e| panic!("{}={choice}: {e:?}", spec.name));
+                        let written = params.to_pairs().into_iter().find(|(k, _)| *k == spec.name);
+                        assert_eq!(written, Some((spec.name, choice.to_string())));
+                    }
+                }
             }
         }
     };
