@@ -2,7 +2,7 @@
 //! found. Parsing is pure and tested natively.
 
 use asyncscope_core::catalog::{self, Entry};
-use asyncscope_core::params::parse_query;
+use asyncscope_core::params::pairs_from_query;
 
 /// Where the page is.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -14,7 +14,8 @@ pub enum Route {
     Demo {
         /// The catalog entry.
         entry: &'static Entry,
-        /// `name=value` pairs from the query, decoded.
+        /// `name=value` pairs from the query, decoded, as given (a name
+        /// given twice is refused on the page's form).
         query: Vec<(String, String)>,
     },
     /// No such page.
@@ -36,7 +37,7 @@ impl Route {
         match catalog::find(slug) {
             Some(entry) => Route::Demo {
                 entry,
-                query: parse_query(query),
+                query: pairs_from_query(query),
             },
             None => Route::NotFound {
                 path: format!("/{slug}"),

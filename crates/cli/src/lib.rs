@@ -1,6 +1,6 @@
 //! The `asyncscope` command line, as a library so that it can be tested
 //! without a process: [`run`] takes the arguments and returns what to
-//! print and the exit status.
+//! print and the exit status. The arguments are parsed by clap.
 //!
 //! ```text
 //! asyncscope list
@@ -8,26 +8,107 @@
 //! ```
 
 use std::fmt::Write as _;
+use std::str::FromStr;
 
 use asyncscope_core::catalog::ENTRIES;
-use asyncscope_core::params::ParamSpec;
+use asyncscope_core::params::{ParamSpec, unique_pairs};
 use asyncscope_core::{VirtualRuntime, demos, export, report};
 use asyncscope_view::state::View;
 use asyncscope_view::svg_document;
+use clap::error::ErrorKind;
+use clap::{Args, CommandFactory, Parser, Subcommand};
+use strum::{EnumString, IntoStaticStr, VariantNames};
 
-/// The usage text.
-pub const USAGE: &str = "\
-usage:
-  asyncscope list
-      every demo, with its parameters, defaults and allowed values
-  asyncscope run <slug> [--set name=value]... [--seed N] [--format text|json|chrome|svg] [--out FILE]
-      runs a demo natively under virtual time (exact and deterministic)
-        --set name=value   a parameter (repeatable); see `asyncscope list`
-        --seed N           the seed of the run's random source (default 0)
-        --format F         text (default), json, chrome (Chrome trace-event JSON for Perfetto),
-                           or svg (the timeline as a picture, as the page's Download SVG)
-        --out FILE         write the result to FILE instead of standard output
-";
+/// The command line.
+#[derive(Debug, Parser)]
+#[command(
+    name = "asyncscope",
+    about = "asyncscope: list the demos, or run one natively under virtual time.",
+    override_usage = "asyncscope list\n       \
+                      asyncscope run <slug> [--set name=value]... [--seed N] [--format text|json|chrome|svg] [--out FILE]",
+    flatten_help = true
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Every demo, with its parameters, defaults and allowed values.
+    List,
+    /// Runs a demo natively under virtual time (exact and deterministic).
+    Run(RunArgs),
+}
+
+#[derive(Debug, Args)]
+#[command(
+    override_usage = "asyncscope run <slug> [--set name=value]... [--seed N] [--format text|json|chrome|svg] [--out FILE]"
+)]
+struct RunArgs {
+    /// The demo, by its slug (see `asyncscope list`).
+    #[arg(value_name = "slug", value_parser = slug)]
+    slug: &'static str,
+    /// A parameter (repeatable); see `asyncscope list`.
+    #[arg(long = "set", value_name = "name=value", value_parser = name_value)]
+    set: Vec<(String, String)>,
+    /// The seed of the run's random source.
+    #[arg(long, value_name = "N", default_value = "0", allow_hyphen_values = true, value_parser = seed)]
+    seed: u64,
+    /// text, json, chrome (trace-event JSON for Perfetto) or svg (the
+    /// page's Download SVG).
+    #[arg(long, value_name = "F", default_value = "text", value_parser = format)]
+    format: Format,
+    /// Write the result to FILE instead of standard output.
+    #[arg(long, value_name = "FILE", value_parser = clap::builder::NonEmptyStringValueParser::new())]
+    out: Option<String>,
+}
+
+/// The output format of `run`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, EnumString, IntoStaticStr, VariantNames)]
+#[strum(serialize_all = "snake_case")]
+enum Format {
+    Text,
+    Json,
+    Chrome,
+    Svg,
+}
+
+fn slug(raw: &str) -> Result<&'static str, String> {
+    let slugs: Vec<&str> = ENTRIES.iter().map(|e| e.slug).collect();
+    ENTRIES
+        .iter()
+        .map(|e| e.slug)
+        .find(|s| *s == raw && demos::specs(s).is_some())
+        .ok_or_else(|| format!("unknown demo \"{raw}\"; the demos are {}", slugs.join(", ")))
+}
+
+fn name_value(raw: &str) -> Result<(String, String), String> {
+    raw.split_once('=')
+        .map(|(name, value)| (name.trim().to_string(), value.to_string()))
+        .ok_or_else(|| format!("--set needs name=value; got \"{raw}\""))
+}
+
+fn seed(raw: &str) -> Result<u64, String> {
+    raw.trim()
+        .parse()
+        .map_err(|_| format!("--seed must be a whole number from 0 to {}; got \"{raw}\"", u64::MAX))
+}
+
+fn format(raw: &str) -> Result<Format, String> {
+    Format::from_str(raw).map_err(|_| format!("--format must be one of {}; got \"{raw}\"", Format::VARIANTS.join(", ")))
+}
+
+/// The help text: `asyncscope --help`.
+pub fn usage() -> String {
+    lower_usage(&Cli::command().render_help().to_string())
+}
+
+/// clap heads the usage `Usage:`; the tool has always written `usage:`,
+/// in its help and after an error alike.
+fn lower_usage(text: &str) -> String {
+    text.replace("Usage: ", "usage: ")
+}
 
 /// What a command comes to: text for standard output, text for standard
 /// error, and the exit status (0 ok, 1 the run failed, 2 bad input).
@@ -50,14 +131,6 @@ impl Outcome {
         }
     }
 
-    fn usage_error(message: impl Into<String>) -> Self {
-        Self {
-            stdout: String::new(),
-            stderr: format!("error: {}\n\n{USAGE}", message.into()),
-            status: 2,
-        }
-    }
-
     fn bad_input(message: impl Into<String>) -> Self {
         Self {
             stdout: String::new(),
@@ -65,25 +138,33 @@ impl Outcome {
             status: 2,
         }
     }
-}
 
-/// The output format of `run`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Format {
-    Text,
-    Json,
-    Chrome,
-    Svg,
+    /// What clap says about the arguments: help on standard output, a
+    /// usage error on standard error with status 2.
+    fn from_clap(e: &clap::Error) -> Self {
+        let text = lower_usage(&e.render().to_string());
+        match e.kind() {
+            ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => Self::ok(text),
+            // Asked for nothing: the help, as for `--help`.
+            ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => Self::ok(text),
+            _ => Self {
+                stdout: String::new(),
+                stderr: text,
+                status: 2,
+            },
+        }
+    }
 }
 
 /// Runs the command line `args` (without the program name).
 pub fn run(args: &[String]) -> Outcome {
-    match args.first().map(String::as_str) {
-        None | Some("-h" | "--help" | "help") => Outcome::ok(USAGE.to_string()),
-        Some("list") if args.len() == 1 => Outcome::ok(list()),
-        Some("list") => Outcome::usage_error(format!("list takes no arguments; got {}", args[1..].join(" "))),
-        Some("run") => run_demo(&args[1..]),
-        Some(other) => Outcome::usage_error(format!("unknown command \"{other}\"; the commands are list and run")),
+    let all = std::iter::once("asyncscope").chain(args.iter().map(String::as_str));
+    match Cli::try_parse_from(all) {
+        Ok(Cli { command: Command::List }) => Outcome::ok(list()),
+        Ok(Cli {
+            command: Command::Run(run),
+        }) => run_demo(&run),
+        Err(e) => Outcome::from_clap(&e),
     }
 }
 
@@ -107,85 +188,21 @@ fn list() -> String {
     out
 }
 
-fn slugs() -> String {
-    ENTRIES.iter().map(|e| e.slug).collect::<Vec<_>>().join(", ")
-}
-
-fn run_demo(args: &[String]) -> Outcome {
-    let Some(slug) = args.first() else {
-        return Outcome::usage_error(format!("run needs a demo; one of {}", slugs()));
-    };
+fn run_demo(args: &RunArgs) -> Outcome {
+    let (slug, seed) = (args.slug, args.seed);
     let Some(specs) = demos::specs(slug) else {
-        return Outcome::bad_input(format!("unknown demo \"{slug}\"; the demos are {}", slugs()));
+        return Outcome::bad_input(format!("unknown demo \"{slug}\""));
     };
-    let mut pairs: Vec<(String, String)> = Vec::new();
-    let mut seed: Option<u64> = None;
-    let mut format: Option<Format> = None;
-    let mut out_file: Option<String> = None;
-    let mut rest = args[1..].iter();
-    while let Some(flag) = rest.next() {
-        let (flag, inline) = match flag.split_once('=') {
-            Some((f, v)) if f.starts_with("--") && f != "--set" => (f, Some(v.to_string())),
-            _ => (flag.as_str(), None),
-        };
-        let mut value = || inline.clone().or_else(|| rest.next().cloned());
-        match flag {
-            "--set" => {
-                let Some(pair) = value() else {
-                    return Outcome::usage_error("--set needs name=value");
-                };
-                let Some((name, raw)) = pair.split_once('=') else {
-                    return Outcome::bad_input(format!("--set needs name=value; got \"{pair}\""));
-                };
-                pairs.push((name.trim().to_string(), raw.to_string()));
-            }
-            "--seed" => {
-                let raw = value().unwrap_or_default();
-                match raw.trim().parse::<u64>() {
-                    Ok(n) if seed.is_none() => seed = Some(n),
-                    Ok(_) => return Outcome::bad_input("--seed is given more than once"),
-                    Err(_) => {
-                        return Outcome::bad_input(format!(
-                            "--seed must be a whole number from 0 to {}; got \"{raw}\"",
-                            u64::MAX
-                        ));
-                    }
-                }
-            }
-            "--format" => {
-                let raw = value().unwrap_or_default();
-                format = Some(match raw.as_str() {
-                    "text" => Format::Text,
-                    "json" => Format::Json,
-                    "chrome" => Format::Chrome,
-                    "svg" => Format::Svg,
-                    _ => {
-                        return Outcome::bad_input(format!(
-                            "--format must be one of text, json, chrome, svg; got \"{raw}\""
-                        ));
-                    }
-                });
-            }
-            "--out" => match value() {
-                Some(path) if !path.is_empty() => out_file = Some(path),
-                _ => return Outcome::usage_error("--out needs a file name"),
-            },
-            other => {
-                return Outcome::usage_error(format!(
-                    "unknown option \"{other}\"; the options are --set, --seed, --format, --out"
-                ));
-            }
-        }
-    }
-    let seed = seed.unwrap_or(0);
+    // The core's one rule: a name given twice is refused, by name.
+    let pairs = match unique_pairs(args.set.iter().cloned()) {
+        Ok(pairs) => pairs,
+        Err(errors) => return Outcome::bad_input(messages(&errors)),
+    };
     let rt = VirtualRuntime::with_seed(seed);
     let started = match demos::start(slug, rt.env(), &pairs) {
         Ok(Some(started)) => started,
         Ok(None) => return Outcome::bad_input(format!("unknown demo \"{slug}\"")),
-        Err(errors) => {
-            let lines: Vec<String> = errors.iter().map(|e| e.message.clone()).collect();
-            return Outcome::bad_input(lines.join("\nerror: "));
-        }
+        Err(errors) => return Outcome::bad_input(messages(&errors)),
     };
     if let Err(stalled) = rt.block_on(started.work) {
         return Outcome {
@@ -199,35 +216,27 @@ fn run_demo(args: &[String]) -> Outcome {
     }
     let traces: Vec<(&str, asyncscope_core::Trace)> = started.runs.iter().map(|(l, t)| (*l, t.snapshot())).collect();
     let runs: Vec<(&str, &asyncscope_core::Trace)> = traces.iter().map(|(l, t)| (*l, t)).collect();
-    let text = match format.unwrap_or(Format::Text) {
+    let mut text = match args.format {
         Format::Text => report::text_report(slug, seed, &runs),
-        Format::Json => {
-            let params = effective(specs, &pairs);
-            match report::json_report(slug, &params, seed, &runs) {
-                Ok(report) => format!("{report}\n"),
-                Err(e) => {
-                    return Outcome {
-                        stdout: String::new(),
-                        stderr: format!("asyncscope: could not write the report as JSON: {e}\n"),
-                        status: 1,
-                    };
-                }
+        Format::Json => match report::json_report(slug, &effective(specs, &pairs), seed, &runs) {
+            Ok(report) => report.to_string(),
+            Err(e) => {
+                return Outcome {
+                    stdout: String::new(),
+                    stderr: format!("asyncscope: could not write the report as JSON: {e}\n"),
+                    status: 1,
+                };
             }
-        }
-        Format::Chrome => {
-            let mut s = export::chrome_demo(slug, &runs);
-            s.push('\n');
-            s
-        }
-        Format::Svg => {
-            let mut s = svg_document(&runs, View::default());
-            s.push('\n');
-            s
-        }
+        },
+        Format::Chrome => export::chrome_demo(slug, &runs),
+        Format::Svg => svg_document(&runs, View::default()),
     };
-    match out_file {
+    if args.format != Format::Text {
+        text.push('\n');
+    }
+    match &args.out {
         None => Outcome::ok(text),
-        Some(path) => match std::fs::write(&path, &text) {
+        Some(path) => match std::fs::write(path, &text) {
             Ok(()) => Outcome {
                 stdout: String::new(),
                 stderr: format!("wrote {} bytes to {path}\n", text.len()),
@@ -242,7 +251,13 @@ fn run_demo(args: &[String]) -> Outcome {
     }
 }
 
+fn messages(errors: &[asyncscope_core::params::ParamError]) -> String {
+    let lines: Vec<&str> = errors.iter().map(|e| e.message.as_str()).collect();
+    lines.join("\nerror: ")
+}
+
 /// Every parameter's value for the run: as given (trimmed), or its default.
+/// Each name is given at most once: [`unique_pairs`] refused a repeat.
 fn effective(specs: &[ParamSpec], pairs: &[(String, String)]) -> Vec<(&'static str, String)> {
     specs
         .iter()

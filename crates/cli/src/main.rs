@@ -1,5 +1,5 @@
 //! `asyncscope`: list the demos, or run one natively under virtual time.
-//! See [`asyncscope::USAGE`].
+//! See [`asyncscope::usage`].
 
 use std::io::Write;
 use std::process::ExitCode;

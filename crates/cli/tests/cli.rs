@@ -250,7 +250,7 @@ fn chrome_and_text_formats_and_out_file() {
 
 #[test]
 fn bad_input_exits_2_and_names_what_is_allowed() {
-    let cases: [(&[&str], &str); 9] = [
+    let cases: [(&[&str], &str); 10] = [
         (
             &["run", "nope"],
             "unknown demo \"nope\"; the demos are sequential-vs-concurrent, lazy-and-spawn,",
@@ -284,6 +284,10 @@ fn bad_input_exits_2_and_names_what_is_allowed() {
             "--format must be one of text, json, chrome, svg; got \"xml\"",
         ),
         (
+            &["run", "semaphore", "--set", "limit=2", "--set", "limit=3"],
+            "limit is given more than once",
+        ),
+        (
             &["run", "countdown", "--set", "counts=5,0"],
             "counts must be a comma-separated list of 1 to 20 whole numbers, each from 1 to 3600; item 2 is \"0\"",
         ),
@@ -307,6 +311,58 @@ fn bad_input_exits_2_and_names_what_is_allowed() {
     let out = asyncscope(&["--help"]);
     assert_eq!(out.status.code(), Some(0));
     assert!(stdout(&out).contains("asyncscope run <slug>"));
+}
+
+/// The README's section on the command line.
+fn readme_section() -> &'static str {
+    let readme = include_str!("../../../README.md");
+    let start = readme.find("### The command line").expect("the section");
+    let rest = &readme[start + 4..];
+    &rest[..rest.find("\n### ").unwrap_or(rest.len())]
+}
+
+#[test]
+fn help_names_every_subcommand_and_flag_the_readme_lists() {
+    let section = readme_section();
+    let words: Vec<&str> = section
+        .split(|c: char| c.is_whitespace() || "`[]().,".contains(c))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let flags: Vec<&str> = words
+        .iter()
+        .map(|w| w.split('=').next().unwrap_or(w))
+        .filter(|w| w.len() > 2 && w.starts_with("--"))
+        .collect();
+    let subcommands: Vec<&str> = words
+        .windows(2)
+        .filter(|w| (w[0] == "--" || w[0] == "asyncscope") && !w[1].starts_with('-'))
+        .map(|w| w[1])
+        .collect();
+    assert!(flags.contains(&"--format") && flags.contains(&"--set"), "{flags:?}");
+    assert!(
+        subcommands.contains(&"list") && subcommands.contains(&"run"),
+        "{subcommands:?}"
+    );
+
+    let out = asyncscope(&["--help"]);
+    assert_eq!(out.status.code(), Some(0));
+    let help = stdout(&out);
+    for flag in &flags {
+        assert!(help.contains(flag), "the help does not name {flag}:\n{help}");
+    }
+    for sub in &subcommands {
+        assert!(
+            help.contains(&format!("asyncscope {sub}")),
+            "the help does not name {sub}:\n{help}"
+        );
+    }
+    for format in ["text", "json", "chrome", "svg"] {
+        assert!(help.contains(format), "{format}");
+    }
+    assert!(section.contains("run <slug> [--set name=value]... [--seed N] [--format text|json|chrome|svg]"));
+    assert!(help.contains(
+        "asyncscope run <slug> [--set name=value]... [--seed N] [--format text|json|chrome|svg] [--out FILE]"
+    ));
 }
 
 /// Checks that `doc` is one well-formed XML element: every tag closed in

@@ -693,6 +693,34 @@ fn every_parameter_refuses_bad_input_with_the_allowed_range() {
     assert!(checked > 300, "{checked} cases");
 }
 
+/// Every demo refuses a name it does not take, naming the ones it does,
+/// and a name given twice, naming it; neither starts anything.
+#[test]
+fn every_demo_refuses_unknown_and_repeated_names() {
+    for entry in ENTRIES {
+        let specs = demos::specs(entry.slug).expect("a demo");
+        let names: Vec<&str> = specs.iter().map(|s| s.name).collect();
+        let rt = VirtualRuntime::new();
+        let errors = demos::start(entry.slug, rt.env(), &pairs(&[("speed", "1")]))
+            .err()
+            .unwrap_or_else(|| panic!("{} took speed", entry.slug));
+        assert_eq!(errors.len(), 1, "{}", entry.slug);
+        assert_eq!(errors[0].name, "speed");
+        assert_eq!(
+            errors[0].message,
+            format!("unknown parameter speed; this demo takes {}", names.join(", "))
+        );
+        let first = &specs[0];
+        let twice = [(first.name, first.default), (first.name, first.default)];
+        let errors = demos::start(entry.slug, rt.env(), &pairs(&twice))
+            .err()
+            .unwrap_or_else(|| panic!("{} took {} twice", entry.slug, first.name));
+        assert_eq!(errors.len(), 1, "{}", entry.slug);
+        assert_eq!(errors[0].message, format!("{} is given more than once", first.name));
+        assert_eq!(rt.now(), Duration::ZERO);
+    }
+}
+
 #[test]
 fn cross_parameter_bounds_name_the_other_parameter() {
     let rt = VirtualRuntime::new();

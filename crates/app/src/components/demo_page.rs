@@ -47,8 +47,7 @@ pub fn DemoPage(props: &DemoPageProps) -> Html {
     let body = match demos::specs(entry.slug) {
         Some(specs) => {
             // A new address (another link, say) is a new form: keyed by it.
-            let pairs: Vec<(&str, String)> = props.query.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
-            let key = Route::demo_hash(entry.slug, &asyncscope_core::params::to_query(&pairs));
+            let key = Route::demo_hash(entry.slug, &asyncscope_core::params::to_query(&props.query));
             html! { <Runner key={key} entry={entry} specs={specs} query={props.query.clone()} /> }
         }
         // Every catalog entry is a demo (a core test says so); this is the

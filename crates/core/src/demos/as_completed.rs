@@ -7,11 +7,11 @@ use std::time::Duration;
 use futures::StreamExt;
 use futures::stream::FuturesUnordered;
 
-use crate::demos::fetch::NETWORK;
+use crate::demos::fetch::{NETWORK, Network};
 use crate::demos::work::{Work, job};
-use crate::demos::{About, WORK, ms_param, single_run};
+use crate::demos::{About, WORK, single_run};
 use crate::env::Env;
-use crate::params::{ParamError, ParamSpec, Parsed};
+use crate::params::{declare_params, ms};
 use crate::traced::Traced;
 
 /// This file's text, exactly as compiled, for the page's code view.
@@ -19,15 +19,6 @@ pub const SOURCE: &str = include_str!("as_completed.rs");
 
 /// The route slug and command-line name.
 pub const SLUG: &str = "as-completed";
-
-/// The parameters, in form order.
-pub const SPECS: [ParamSpec; 5] = [
-    ms_param("a_ms", "A takes (ms)", 0, 60_000, "3000"),
-    ms_param("b_ms", "B takes (ms)", 0, 60_000, "1000"),
-    ms_param("c_ms", "C takes (ms)", 0, 60_000, "2000"),
-    WORK,
-    NETWORK,
-];
 
 /// The words around the demo.
 pub const ABOUT: About = About {
@@ -43,23 +34,27 @@ pub const ABOUT: About = About {
     differs: "`asyncio.as_completed` wraps each job in a task of its own; `FuturesUnordered` is a plain stream that owns the futures, so dropping it part way cancels those not yet done.",
 };
 
-/// Validated parameters.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Params {
-    /// `(name, duration)` per job.
-    pub jobs: Vec<(&'static str, Duration)>,
-    /// Timers or requests.
-    pub work: Work,
+declare_params! {
+    /// Validated parameters.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub struct Params {
+        /// How long A takes.
+        pub a: Duration = ms("a_ms", "A takes (ms)", 0..=60_000, "3000"),
+        /// How long B takes.
+        pub b: Duration = ms("b_ms", "B takes (ms)", 0..=60_000, "1000"),
+        /// How long C takes.
+        pub c: Duration = ms("c_ms", "C takes (ms)", 0..=60_000, "2000"),
+        /// Timers or requests.
+        pub work: Work = WORK,
+        /// Where requests go.
+        pub network: Network = NETWORK,
+    }
 }
 
 impl Params {
-    /// Validates `name=value` pairs; missing names take their defaults.
-    pub fn from_pairs(pairs: &[(String, String)]) -> Result<Self, Vec<ParamError>> {
-        let p = Parsed::new(&SPECS, pairs)?;
-        Ok(Params {
-            jobs: vec![("A", p.ms("a_ms")), ("B", p.ms("b_ms")), ("C", p.ms("c_ms"))],
-            work: Work::from_parsed(&p),
-        })
+    /// `(name, duration)` per job.
+    pub fn jobs(&self) -> Vec<(&'static str, Duration)> {
+        vec![("A", self.a), ("B", self.b), ("C", self.c)]
     }
 }
 
@@ -84,9 +79,8 @@ pub async fn as_completed<E: Env>(env: E, work: Work, jobs: &[(&str, Duration)])
 /// Prepares the run on `env` and returns it with the future that performs
 /// it.
 pub fn start<E: Env>(env: E, params: &Params) -> (Vec<(&'static str, Traced<E>)>, impl Future<Output = ()> + 'static) {
-    let p = params.clone();
+    let (work, jobs) = (params.work, params.jobs());
     single_run(env, "as completed", move |t| async move {
-        t.task("main".to_string(), as_completed(t.clone(), p.work, &p.jobs))
-            .await;
+        t.task("main".to_string(), as_completed(t.clone(), work, &jobs)).await;
     })
 }

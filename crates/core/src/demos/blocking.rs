@@ -6,10 +6,11 @@ use std::future::Future;
 use std::time::Duration;
 
 use futures::future::join_all;
+use strum::{EnumString, IntoStaticStr, VariantNames};
 
 use crate::demos::About;
 use crate::env::Env;
-use crate::params::{ParamError, ParamKind, ParamSpec, Parsed};
+use crate::params::{choice, declare_params, int, ms};
 use crate::traced::Traced;
 
 /// This file's text, exactly as compiled, for the page's code view.
@@ -42,84 +43,34 @@ async def sliced():
     differs: "Python can move blocking work to a thread with `asyncio.to_thread`; the browser's main thread has no such escape within the page, so the work is sliced or moved to a Web Worker.",
 };
 
-/// The parameters, in form order.
-pub const SPECS: [ParamSpec; 7] = [
-    ParamSpec {
-        name: "mode",
-        label: "Mode",
-        kind: ParamKind::Choice(&["block", "yield"]),
-        default: "block",
-    },
-    ParamSpec {
-        name: "block_ms",
-        label: "Work (ms of CPU)",
-        kind: ParamKind::Int { min: 1, max: 5000 },
-        default: "500",
-    },
-    ParamSpec {
-        name: "block_at_ms",
-        label: "Work starts at (ms)",
-        kind: ParamKind::Int { min: 0, max: 10_000 },
-        default: "150",
-    },
-    ParamSpec {
-        name: "slice_ms",
-        label: "Slice when yielding (ms)",
-        kind: ParamKind::Int { min: 1, max: 100 },
-        default: "10",
-    },
-    ParamSpec {
-        name: "timers",
-        label: "Timers",
-        kind: ParamKind::Int { min: 1, max: 10 },
-        default: "3",
-    },
-    ParamSpec {
-        name: "tick_ms",
-        label: "Tick every (ms)",
-        kind: ParamKind::Int { min: 10, max: 1000 },
-        default: "100",
-    },
-    ParamSpec {
-        name: "ticks",
-        label: "Ticks per timer",
-        kind: ParamKind::Int { min: 1, max: 50 },
-        default: "10",
-    },
-];
-
-/// Validated parameters.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Params {
-    /// Yield between slices of the work (`true`) or do it in one go.
-    pub yielding: bool,
-    /// How much CPU time the work takes.
-    pub work: Duration,
-    /// When it starts.
-    pub at: Duration,
-    /// The slice, when yielding.
-    pub slice: Duration,
-    /// How many timers tick meanwhile.
-    pub timers: u32,
-    /// Their period.
-    pub tick: Duration,
-    /// Ticks per timer.
-    pub ticks: u32,
+/// How the work is done: the `mode` parameter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, EnumString, IntoStaticStr, VariantNames)]
+#[strum(serialize_all = "snake_case")]
+pub enum Mode {
+    /// In one go, holding the thread.
+    Block,
+    /// In slices, yielding between them.
+    Yield,
 }
 
-impl Params {
-    /// Validates `name=value` pairs; missing names take their defaults.
-    pub fn from_pairs(pairs: &[(String, String)]) -> Result<Self, Vec<ParamError>> {
-        let p = Parsed::new(&SPECS, pairs)?;
-        Ok(Params {
-            yielding: p.choice("mode") == "yield",
-            work: Duration::from_millis(p.int("block_ms")),
-            at: Duration::from_millis(p.int("block_at_ms")),
-            slice: Duration::from_millis(p.int("slice_ms")),
-            timers: p.int("timers") as u32,
-            tick: Duration::from_millis(p.int("tick_ms")),
-            ticks: p.int("ticks") as u32,
-        })
+declare_params! {
+    /// Validated parameters.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub struct Params {
+        /// In one go, or in slices with a yield between them.
+        pub mode: Mode = choice("mode", "Mode", "block"),
+        /// How much CPU time the work takes.
+        pub work: Duration = ms("block_ms", "Work (ms of CPU)", 1..=5000, "500"),
+        /// When it starts.
+        pub at: Duration = ms("block_at_ms", "Work starts at (ms)", 0..=10_000, "150"),
+        /// The slice, when yielding.
+        pub slice: Duration = ms("slice_ms", "Slice when yielding (ms)", 1..=100, "10"),
+        /// How many timers tick meanwhile.
+        pub timers: u32 = int("timers", "Timers", 1..=10, "3"),
+        /// Their period.
+        pub tick: Duration = ms("tick_ms", "Tick every (ms)", 10..=1000, "100"),
+        /// Ticks per timer.
+        pub ticks: u32 = int("ticks", "Ticks per timer", 1..=50, "10"),
     }
 }
 
@@ -166,14 +117,19 @@ pub fn start<E: Env>(env: E, params: &Params) -> (Vec<(&'static str, Traced<E>)>
     let work = async move {
         let timers = (0..p.timers).map(|i| t.task(format!("timer{i}"), ticker(t.clone(), p.tick, p.ticks)));
         let worker = async {
-            if p.yielding {
-                t.task("worker".to_string(), sliced(t.clone(), p.at, p.work, p.slice))
-                    .await;
-            } else {
-                t.task("worker".to_string(), block(t.clone(), p.at, p.work)).await;
+            match p.mode {
+                Mode::Yield => {
+                    t.task("worker".to_string(), sliced(t.clone(), p.at, p.work, p.slice))
+                        .await;
+                }
+                Mode::Block => t.task("worker".to_string(), block(t.clone(), p.at, p.work)).await,
             }
         };
         futures::join!(join_all(timers), worker);
     };
-    (vec![(if p.yielding { "yielding" } else { "blocking" }, traced)], work)
+    let label = match p.mode {
+        Mode::Yield => "yielding",
+        Mode::Block => "blocking",
+    };
+    (vec![(label, traced)], work)
 }

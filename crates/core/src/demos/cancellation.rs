@@ -8,13 +8,14 @@ use std::time::Duration;
 
 use futures::StreamExt;
 use futures::future::abortable;
+use strum::{EnumString, IntoStaticStr, VariantNames};
 
 use crate::combinators::{MissedTicks, interval};
-use crate::demos::fetch::NETWORK;
-use crate::demos::{About, ms_param, single_run};
+use crate::demos::fetch::{NETWORK, Network};
+use crate::demos::{About, single_run};
 use crate::env::Env;
 use crate::net::Request;
-use crate::params::{ParamError, ParamKind, ParamSpec, Parsed};
+use crate::params::{choice, declare_params, int, ms};
 use crate::traced::Traced;
 
 /// This file's text, exactly as compiled, for the page's code view.
@@ -22,25 +23,6 @@ pub const SOURCE: &str = include_str!("cancellation.rs");
 
 /// The route slug and command-line name.
 pub const SLUG: &str = "cancellation";
-
-/// The parameters, in form order.
-pub const SPECS: [ParamSpec; 5] = [
-    ParamSpec {
-        name: "how",
-        label: "Cancel by",
-        kind: ParamKind::Choice(&["drop", "abort"]),
-        default: "drop",
-    },
-    ParamSpec {
-        name: "ticks",
-        label: "Ticks",
-        kind: ParamKind::Int { min: 1, max: 100 },
-        default: "10",
-    },
-    ms_param("tick_ms", "Tick every (ms)", 1, 60_000, "1000"),
-    ms_param("cancel_at_ms", "Cancel at (ms)", 0, 600_000, "3000"),
-    NETWORK,
-];
 
 /// The words around the demo.
 pub const ABOUT: About = About {
@@ -67,29 +49,30 @@ async def main():
     differs: "asyncio delivers `CancelledError` at an await point and runs `finally` blocks, which may await; Rust just drops the future, so cleanup is synchronous `Drop` code, and children owned by the future go with it.",
 };
 
-/// Validated parameters.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Params {
-    /// Cancel through an `AbortHandle` (true) or by dropping the handle.
-    pub abort: bool,
-    /// How many ticks the worker would make.
-    pub ticks: u32,
-    /// The tick period.
-    pub tick: Duration,
-    /// When the worker is cancelled.
-    pub cancel_at: Duration,
+/// How the worker is cancelled: the `how` parameter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, EnumString, IntoStaticStr, VariantNames)]
+#[strum(serialize_all = "snake_case")]
+pub enum How {
+    /// By dropping its handle.
+    Drop,
+    /// Through an `AbortHandle`.
+    Abort,
 }
 
-impl Params {
-    /// Validates `name=value` pairs; missing names take their defaults.
-    pub fn from_pairs(pairs: &[(String, String)]) -> Result<Self, Vec<ParamError>> {
-        let p = Parsed::new(&SPECS, pairs)?;
-        Ok(Params {
-            abort: p.choice("how") == "abort",
-            ticks: p.int("ticks") as u32,
-            tick: p.ms("tick_ms"),
-            cancel_at: p.ms("cancel_at_ms"),
-        })
+declare_params! {
+    /// Validated parameters.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub struct Params {
+        /// How the worker is cancelled.
+        pub how: How = choice("how", "Cancel by", "drop"),
+        /// How many ticks the worker would make.
+        pub ticks: u32 = int("ticks", "Ticks", 1..=100, "10"),
+        /// The tick period.
+        pub tick: Duration = ms("tick_ms", "Tick every (ms)", 1..=60_000, "1000"),
+        /// When the worker is cancelled.
+        pub cancel_at: Duration = ms("cancel_at_ms", "Cancel at (ms)", 0..=600_000, "3000"),
+        /// Where the child's request goes.
+        pub network: Network = NETWORK,
     }
 }
 
@@ -150,10 +133,9 @@ pub async fn abort_later<E: Env>(env: E, p: Params) {
 pub fn start<E: Env>(env: E, params: &Params) -> (Vec<(&'static str, Traced<E>)>, impl Future<Output = ()> + 'static) {
     let p = *params;
     single_run(env, "cancellation", move |t| async move {
-        if p.abort {
-            t.task("main".to_string(), abort_later(t.clone(), p)).await;
-        } else {
-            t.task("main".to_string(), cancel_later(t.clone(), p)).await;
+        match p.how {
+            How::Abort => t.task("main".to_string(), abort_later(t.clone(), p)).await,
+            How::Drop => t.task("main".to_string(), cancel_later(t.clone(), p)).await,
         }
     })
 }

@@ -8,9 +8,9 @@ use futures::StreamExt;
 use futures::future::join_all;
 
 use crate::combinators::{MissedTicks, interval};
-use crate::demos::{About, ms_param, single_run};
+use crate::demos::{About, single_run};
 use crate::env::Env;
-use crate::params::{ParamError, ParamKind, ParamSpec, Parsed};
+use crate::params::{declare_params, ints, ms};
 use crate::traced::Traced;
 
 /// This file's text, exactly as compiled, for the page's code view.
@@ -18,21 +18,6 @@ pub const SOURCE: &str = include_str!("countdown.rs");
 
 /// The route slug and command-line name.
 pub const SLUG: &str = "countdown";
-
-/// The parameters, in form order.
-pub const SPECS: [ParamSpec; 2] = [
-    ParamSpec {
-        name: "counts",
-        label: "Countdowns (seconds each)",
-        kind: ParamKind::IntList {
-            min: 1,
-            max: 3600,
-            max_len: 20,
-        },
-        default: "5,3,2",
-    },
-    ms_param("tick_ms", "One count lasts (ms)", 10, 60_000, "1000"),
-];
 
 /// The words around the demo.
 pub const ABOUT: About = About {
@@ -55,23 +40,14 @@ async def main():
     differs: "`asyncio.sleep(1)` in a loop drifts by the time each iteration takes, in both languages; the fix is the same (sleep until an absolute deadline), and in Rust an interval stream packages it.",
 };
 
-/// Validated parameters.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Params {
-    /// The countdowns, in counts.
-    pub counts: Vec<u64>,
-    /// How long one count lasts.
-    pub tick: Duration,
-}
-
-impl Params {
-    /// Validates `name=value` pairs; missing names take their defaults.
-    pub fn from_pairs(pairs: &[(String, String)]) -> Result<Self, Vec<ParamError>> {
-        let p = Parsed::new(&SPECS, pairs)?;
-        Ok(Params {
-            counts: p.ints("counts"),
-            tick: p.ms("tick_ms"),
-        })
+declare_params! {
+    /// Validated parameters.
+    #[derive(Clone, Debug, PartialEq, Eq)]
+    pub struct Params {
+        /// The countdowns, in counts.
+        pub counts: Vec<u64> = ints("counts", "Countdowns (seconds each)", 1..=3600, 20, "5,3,2"),
+        /// How long one count lasts.
+        pub tick: Duration = ms("tick_ms", "One count lasts (ms)", 10..=60_000, "1000"),
     }
 }
 

@@ -8,9 +8,10 @@ use futures::StreamExt;
 
 use crate::combinators::abortable_with_cleanup;
 use crate::demos::About;
+use crate::demos::fetch::{NETWORK, Network};
 use crate::env::Env;
 use crate::net::Request;
-use crate::params::{ParamError, ParamKind, ParamSpec, Parsed};
+use crate::params::{declare_params, int, ms};
 use crate::traced::Traced;
 
 pub use super::fetch::Failure;
@@ -39,58 +40,32 @@ pub const ABOUT: About = About {
     differs: "In aiohttp a cancelled download unwinds through `async with`, which closes the connection; in Rust dropping the body stream is the whole of the cancel, and the browser's AbortController is triggered from `Drop`.",
 };
 
-/// The parameters, in form order.
-pub const SPECS: [ParamSpec; 5] = [
-    ParamSpec {
-        name: "size_kib",
-        label: "Size (KiB)",
-        kind: ParamKind::Int { min: 1, max: 65_536 },
-        default: "1024",
-    },
-    ParamSpec {
-        name: "chunk_kib",
-        label: "Chunk (KiB)",
-        kind: ParamKind::Int { min: 1, max: 1024 },
-        default: "64",
-    },
-    ParamSpec {
-        name: "interval_ms",
-        label: "Pause between chunks (ms)",
-        kind: ParamKind::Int { min: 0, max: 10_000 },
-        default: "50",
-    },
-    ParamSpec {
-        name: "cancel_at_ms",
-        label: "Cancel at (ms; 0: never)",
-        kind: ParamKind::Int { min: 0, max: 600_000 },
-        default: "0",
-    },
-    super::fetch::NETWORK,
-];
-
-/// Validated parameters.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Params {
-    /// What to download.
-    pub url: String,
-    /// When to cancel, if at all.
-    pub cancel_at: Option<Duration>,
+declare_params! {
+    /// Validated parameters.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub struct Params {
+        /// The size of the body, in KiB.
+        pub size_kib: u64 = int("size_kib", "Size (KiB)", 1..=65_536, "1024"),
+        /// The size of each chunk, in KiB.
+        pub chunk_kib: u64 = int("chunk_kib", "Chunk (KiB)", 1..=1024, "64"),
+        /// The server's pause between chunks, in ms.
+        pub interval_ms: u64 = int("interval_ms", "Pause between chunks (ms)", 0..=10_000, "50"),
+        /// When to cancel, if at all.
+        pub cancel_at: Option<Duration> = ms("cancel_at_ms", "Cancel at (ms; 0: never)", 0..=600_000, "0"),
+        /// Where the request goes.
+        pub network: Network = NETWORK,
+    }
 }
 
 impl Params {
-    /// Validates `name=value` pairs; missing names take their defaults.
-    pub fn from_pairs(pairs: &[(String, String)]) -> Result<Self, Vec<ParamError>> {
-        let p = Parsed::new(&SPECS, pairs)?;
-        let url = format!(
+    /// What to download.
+    pub fn url(&self) -> String {
+        format!(
             "/api/bytes/{}?chunk={}&interval_ms={}",
-            p.int("size_kib") * 1024,
-            p.int("chunk_kib") * 1024,
-            p.int("interval_ms")
-        );
-        let cancel_at = Some(p.int("cancel_at_ms"))
-            .filter(|ms| *ms > 0)
-            .map(Duration::from_millis);
-        Ok(Params { url, cancel_at })
+            self.size_kib * 1024,
+            self.chunk_kib * 1024,
+            self.interval_ms
+        )
     }
 }
 
@@ -143,7 +118,7 @@ pub async fn download_or_cancel<E: Env>(env: E, url: String, cancel_at: Option<D
 /// it. Dropping the future aborts the download.
 pub fn start<E: Env>(env: E, params: &Params) -> (Vec<(&'static str, Traced<E>)>, impl Future<Output = ()> + 'static) {
     let traced = Traced::new(env);
-    let (t, url, cancel_at) = (traced.clone(), params.url.clone(), params.cancel_at);
+    let (t, url, cancel_at) = (traced.clone(), params.url(), params.cancel_at);
     let work = async move {
         let e = t.clone();
         t.task("main".to_string(), download_or_cancel(e, url, cancel_at)).await;

@@ -12,12 +12,13 @@ use std::time::Duration;
 
 use futures::future::join_all;
 use serde_json::Value as Json;
+use strum::{EnumString, IntoStaticStr, VariantNames};
 
 use crate::combinators::timeout;
 use crate::demos::About;
 use crate::env::Env;
 use crate::net::{FetchError, Request};
-use crate::params::{ParamError, ParamKind, ParamSpec, Parsed};
+use crate::params::{Param, ParamError, choice, declare_params, int, ms};
 use crate::traced::Traced;
 
 /// This file's text, exactly as compiled, for the page's code view.
@@ -26,56 +27,20 @@ pub const SOURCE: &str = include_str!("fetch.rs");
 /// The route slug and command-line name.
 pub const SLUG: &str = "fetch";
 
-/// The parameters, in form order.
-pub const SPECS: [ParamSpec; 7] = [
-    ParamSpec {
-        name: "requests",
-        label: "Requests",
-        kind: ParamKind::Int { min: 1, max: 50 },
-        default: "5",
-    },
-    ParamSpec {
-        name: "min_delay_ms",
-        label: "Shortest server delay (ms)",
-        kind: ParamKind::Int { min: 0, max: 30_000 },
-        default: "200",
-    },
-    ParamSpec {
-        name: "max_delay_ms",
-        label: "Longest server delay (ms)",
-        kind: ParamKind::Int { min: 0, max: 30_000 },
-        default: "1000",
-    },
-    ParamSpec {
-        name: "fail_index",
-        label: "Which request fails (0: none)",
-        kind: ParamKind::Int { min: 0, max: 50 },
-        default: "3",
-    },
-    ParamSpec {
-        name: "fail_status",
-        label: "Its HTTP status",
-        kind: ParamKind::Int { min: 400, max: 599 },
-        default: "500",
-    },
-    ParamSpec {
-        name: "timeout_ms",
-        label: "Time limit per request (ms)",
-        kind: ParamKind::Int { min: 1, max: 60_000 },
-        default: "5000",
-    },
-    NETWORK,
-];
+/// Where requests go: the `network` parameter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, EnumString, IntoStaticStr, VariantNames)]
+#[strum(serialize_all = "snake_case")]
+pub enum Network {
+    /// The lab server.
+    Real,
+    /// The simulated lab, on the page's real clock.
+    Simulated,
+}
 
 /// The `network` parameter of the demos that send requests: the lab server
 /// (`real`), or the simulated lab on the page's real clock. Virtual-time
 /// runs always use the simulated lab.
-pub const NETWORK: ParamSpec = ParamSpec {
-    name: "network",
-    label: "Network",
-    kind: ParamKind::Choice(&["real", "simulated"]),
-    default: "real",
-};
+pub const NETWORK: Param<Network> = choice("network", "Network", "real");
 
 /// The words around the demo.
 pub const ABOUT: About = About {
@@ -104,50 +69,65 @@ async def main(urls):
     differs: "aiohttp raises on an error status only when asked, as `error_for_status` does here; but a Rust request is aborted by dropping its future, with no cancellation exception to handle.",
 };
 
-/// Validated parameters.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Params {
-    /// The URLs to get, in order.
-    pub urls: Vec<String>,
-    /// The time limit of each request.
-    pub limit: Duration,
+declare_params! {
+    /// Validated parameters.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub struct Params {
+        /// How many requests.
+        pub requests: u32 = int("requests", "Requests", 1..=50, "5"),
+        /// The server's delay for the first request, in ms.
+        pub min_delay_ms: u64 = int("min_delay_ms", "Shortest server delay (ms)", 0..=30_000, "200"),
+        /// The server's delay for the last request, in ms.
+        pub max_delay_ms: u64 = int("max_delay_ms", "Longest server delay (ms)", 0..=30_000, "1000"),
+        /// Which request fails (counting from 1), if any.
+        pub fail_index: Option<u32> = int("fail_index", "Which request fails (0: none)", 0..=50, "3"),
+        /// The HTTP status it fails with.
+        pub fail_status: u16 = int("fail_status", "Its HTTP status", 400..=599, "500"),
+        /// The time limit of each request.
+        pub limit: Duration = ms("timeout_ms", "Time limit per request (ms)", 1..=60_000, "5000"),
+        /// Where the requests go.
+        pub network: Network = NETWORK,
+    }
+    check = Params::check_requests;
 }
 
 impl Params {
-    /// Validates `name=value` pairs; missing names take their defaults.
-    pub fn from_pairs(pairs: &[(String, String)]) -> Result<Self, Vec<ParamError>> {
-        let p = Parsed::new(&SPECS, pairs)?;
-        let (n, min, max) = (p.int("requests"), p.int("min_delay_ms"), p.int("max_delay_ms"));
-        if max < min {
-            return Err(Parsed::refuse(
-                "max_delay_ms",
-                format!("max_delay_ms must be at least min_delay_ms ({min}); got {max}"),
-            ));
-        }
-        let fail = p.int("fail_index");
-        if fail > n {
-            return Err(Parsed::refuse(
-                "fail_index",
-                format!("fail_index must be from 0 to the number of requests ({n}); got {fail}"),
-            ));
-        }
-        let urls = (0..n)
+    /// The URLs to get, in order: delays spread evenly from the shortest
+    /// to the longest; the seed makes each URL distinct, so the browser's
+    /// timing entries tell them apart.
+    pub fn urls(&self) -> Vec<String> {
+        let (n, min, max) = (u64::from(self.requests), self.min_delay_ms, self.max_delay_ms);
+        let fail = self.fail_index.map_or(0, u64::from);
+        (0..n)
             .map(|i| {
-                // Delays spread evenly from min to max; the seed makes each
-                // URL distinct, so the browser's timing entries tell them apart.
                 let delay = if n > 1 { min + (max - min) * i / (n - 1) } else { min };
                 let status = if i + 1 == fail {
-                    format!("&status={}", p.int("fail_status"))
+                    format!("&status={}", self.fail_status)
                 } else {
                     String::new()
                 };
                 format!("/api/delay/{delay}?seed={i}{status}")
             })
-            .collect();
-        Ok(Params {
-            urls,
-            limit: Duration::from_millis(p.int("timeout_ms")),
-        })
+            .collect()
+    }
+
+    /// The delays are in order, and the failing request is one of them.
+    fn check_requests(&self) -> Result<(), ParamError> {
+        let (min, max) = (self.min_delay_ms, self.max_delay_ms);
+        if max < min {
+            return Err(ParamError {
+                name: "max_delay_ms".to_string(),
+                message: format!("max_delay_ms must be at least min_delay_ms ({min}); got {max}"),
+            });
+        }
+        let (n, fail) = (self.requests, self.fail_index.unwrap_or(0));
+        if fail > n {
+            return Err(ParamError {
+                name: "fail_index".to_string(),
+                message: format!("fail_index must be from 0 to the number of requests ({n}); got {fail}"),
+            });
+        }
+        Ok(())
     }
 }
 
@@ -220,7 +200,7 @@ pub async fn fetch_all<E: Env>(env: E, urls: Vec<String>, limit: Duration) -> Ve
 /// every request.
 pub fn start<E: Env>(env: E, params: &Params) -> (Vec<(&'static str, Traced<E>)>, impl Future<Output = ()> + 'static) {
     let traced = Traced::new(env);
-    let (t, urls, limit) = (traced.clone(), params.urls.clone(), params.limit);
+    let (t, urls, limit) = (traced.clone(), params.urls(), params.limit);
     let work = async move {
         let e = t.clone();
         t.task("main".to_string(), async move {

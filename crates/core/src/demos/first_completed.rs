@@ -6,11 +6,12 @@ use std::future::Future;
 use std::time::Duration;
 
 use futures::future::{join_all, select_all, select_ok};
+use strum::{EnumString, IntoStaticStr, VariantNames};
 
-use crate::demos::work::{Work, abc, job};
-use crate::demos::{About, flag_param, ms_param, single_run};
+use crate::demos::work::{WhichFails, Work, abc, job};
+use crate::demos::{About, single_run};
 use crate::env::Env;
-use crate::params::{ParamError, ParamKind, ParamSpec, Parsed};
+use crate::params::{choice, declare_params, flag, ms};
 use crate::traced::Traced;
 
 /// This file's text, exactly as compiled, for the page's code view.
@@ -18,26 +19,6 @@ pub const SOURCE: &str = include_str!("first_completed.rs");
 
 /// The route slug and command-line name.
 pub const SLUG: &str = "first-completed";
-
-/// The parameters, in form order.
-pub const SPECS: [ParamSpec; 6] = [
-    ParamSpec {
-        name: "mode",
-        label: "Race with",
-        kind: ParamKind::Choice(&["select_all", "select_ok"]),
-        default: "select_all",
-    },
-    ms_param("a_ms", "A takes (ms)", 0, 60_000, "3000"),
-    ms_param("b_ms", "B takes (ms)", 0, 60_000, "1000"),
-    ms_param("c_ms", "C takes (ms)", 0, 60_000, "2000"),
-    ParamSpec {
-        name: "fail",
-        label: "Which job fails",
-        kind: ParamKind::Choice(&["none", "A", "B", "C"]),
-        default: "B",
-    },
-    flag_param("keep_losers", "Let the losers finish", "false"),
-];
 
 /// The words around the demo.
 pub const ABOUT: About = About {
@@ -58,27 +39,39 @@ pub const ABOUT: About = About {
     differs: "In asyncio the pending tasks of `wait(FIRST_COMPLETED)` keep running until you cancel them; in Rust the losers handed back by `select_all` stop as soon as they are dropped.",
 };
 
-/// Validated parameters.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Params {
-    /// `select_ok` (true) or `select_all`.
-    pub select_ok: bool,
-    /// `(name, duration, fails)` per job.
-    pub jobs: Vec<(&'static str, Duration, bool)>,
-    /// Await the losers instead of dropping them.
-    pub keep_losers: bool,
+/// How the jobs race: the `mode` parameter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, EnumString, IntoStaticStr, VariantNames)]
+#[strum(serialize_all = "snake_case")]
+pub enum Mode {
+    /// The first to finish wins, failed or not.
+    SelectAll,
+    /// The first to succeed wins.
+    SelectOk,
+}
+
+declare_params! {
+    /// Validated parameters.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub struct Params {
+        /// How the jobs race.
+        pub mode: Mode = choice("mode", "Race with", "select_all"),
+        /// How long A takes.
+        pub a: Duration = ms("a_ms", "A takes (ms)", 0..=60_000, "3000"),
+        /// How long B takes.
+        pub b: Duration = ms("b_ms", "B takes (ms)", 0..=60_000, "1000"),
+        /// How long C takes.
+        pub c: Duration = ms("c_ms", "C takes (ms)", 0..=60_000, "2000"),
+        /// Which job fails.
+        pub fail: WhichFails = choice("fail", "Which job fails", "B"),
+        /// Await the losers instead of dropping them.
+        pub keep_losers: bool = flag("keep_losers", "Let the losers finish", "false"),
+    }
 }
 
 impl Params {
-    /// Validates `name=value` pairs; missing names take their defaults.
-    pub fn from_pairs(pairs: &[(String, String)]) -> Result<Self, Vec<ParamError>> {
-        let p = Parsed::new(&SPECS, pairs)?;
-        let jobs = abc(&p);
-        Ok(Params {
-            select_ok: p.choice("mode") == "select_ok",
-            jobs,
-            keep_losers: p.flag("keep_losers"),
-        })
+    /// `(name, duration, fails)` per job.
+    pub fn jobs(&self) -> Vec<(&'static str, Duration, bool)> {
+        abc(self.a, self.b, self.c, self.fail)
     }
 }
 
@@ -125,13 +118,12 @@ pub async fn first_ok<E: Env>(env: E, jobs: &[(&str, Duration, bool)], keep_lose
 /// Prepares the run on `env` and returns it with the future that performs
 /// it.
 pub fn start<E: Env>(env: E, params: &Params) -> (Vec<(&'static str, Traced<E>)>, impl Future<Output = ()> + 'static) {
-    let p = params.clone();
+    let (mode, jobs, keep_losers) = (params.mode, params.jobs(), params.keep_losers);
     single_run(env, "race", move |t| async move {
         let main = async {
-            if p.select_ok {
-                first_ok(t.clone(), &p.jobs, p.keep_losers).await;
-            } else {
-                first_done(t.clone(), &p.jobs, p.keep_losers).await;
+            match mode {
+                Mode::SelectOk => first_ok(t.clone(), &jobs, keep_losers).await,
+                Mode::SelectAll => first_done(t.clone(), &jobs, keep_losers).await,
             }
         };
         t.task("main".to_string(), main).await;

@@ -6,12 +6,13 @@ use std::future::Future;
 use std::time::Duration;
 
 use futures::future::{join_all, try_join_all};
+use strum::{EnumString, IntoStaticStr, VariantNames};
 
-use crate::demos::fetch::NETWORK;
-use crate::demos::work::{JobError, Work, abc, job};
-use crate::demos::{About, WORK, ms_param, single_run};
+use crate::demos::fetch::{NETWORK, Network};
+use crate::demos::work::{JobError, WhichFails, Work, abc, job};
+use crate::demos::{About, WORK, single_run};
 use crate::env::Env;
-use crate::params::{ParamError, ParamKind, ParamSpec, Parsed};
+use crate::params::{choice, declare_params, ms};
 use crate::traced::Traced;
 
 /// This file's text, exactly as compiled, for the page's code view.
@@ -19,27 +20,6 @@ pub const SOURCE: &str = include_str!("gather.rs");
 
 /// The route slug and command-line name.
 pub const SLUG: &str = "gather";
-
-/// The parameters, in form order.
-pub const SPECS: [ParamSpec; 7] = [
-    ParamSpec {
-        name: "mode",
-        label: "Join with",
-        kind: ParamKind::Choice(&["join_all", "join_all_results", "try_join_all"]),
-        default: "join_all_results",
-    },
-    ms_param("a_ms", "A takes (ms)", 0, 60_000, "2000"),
-    ms_param("b_ms", "B takes (ms)", 0, 60_000, "1000"),
-    ms_param("c_ms", "C takes (ms)", 0, 60_000, "3000"),
-    ParamSpec {
-        name: "fail",
-        label: "Which job fails",
-        kind: ParamKind::Choice(&["none", "A", "B", "C"]),
-        default: "B",
-    },
-    WORK,
-    NETWORK,
-];
 
 /// The words around the demo.
 pub const ABOUT: About = About {
@@ -66,8 +46,9 @@ async def main():
     differs: "`asyncio.gather` without `return_exceptions` raises the first error but leaves the other tasks running; `try_join_all` drops them, which is what `TaskGroup` does by cancelling.",
 };
 
-/// How the jobs are joined.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// How the jobs are joined: the `mode` parameter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, EnumString, IntoStaticStr, VariantNames)]
+#[strum(serialize_all = "snake_case")]
 pub enum Mode {
     /// `join_all` over plain outputs: a planned failure is not an error.
     JoinAll,
@@ -77,32 +58,31 @@ pub enum Mode {
     TryJoinAll,
 }
 
-/// Validated parameters.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Params {
-    /// How the jobs are joined.
-    pub mode: Mode,
-    /// `(name, duration, fails)` per job.
-    pub jobs: Vec<(&'static str, Duration, bool)>,
-    /// Timers or requests.
-    pub work: Work,
+declare_params! {
+    /// Validated parameters.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub struct Params {
+        /// How the jobs are joined.
+        pub mode: Mode = choice("mode", "Join with", "join_all_results"),
+        /// How long A takes.
+        pub a: Duration = ms("a_ms", "A takes (ms)", 0..=60_000, "2000"),
+        /// How long B takes.
+        pub b: Duration = ms("b_ms", "B takes (ms)", 0..=60_000, "1000"),
+        /// How long C takes.
+        pub c: Duration = ms("c_ms", "C takes (ms)", 0..=60_000, "3000"),
+        /// Which job fails.
+        pub fail: WhichFails = choice("fail", "Which job fails", "B"),
+        /// Timers or requests.
+        pub work: Work = WORK,
+        /// Where requests go.
+        pub network: Network = NETWORK,
+    }
 }
 
 impl Params {
-    /// Validates `name=value` pairs; missing names take their defaults.
-    pub fn from_pairs(pairs: &[(String, String)]) -> Result<Self, Vec<ParamError>> {
-        let p = Parsed::new(&SPECS, pairs)?;
-        let mode = match p.choice("mode") {
-            "join_all" => Mode::JoinAll,
-            "try_join_all" => Mode::TryJoinAll,
-            _ => Mode::JoinAllResults,
-        };
-        let jobs = abc(&p);
-        Ok(Params {
-            mode,
-            jobs,
-            work: Work::from_parsed(&p),
-        })
+    /// `(name, duration, fails)` per job.
+    pub fn jobs(&self) -> Vec<(&'static str, Duration, bool)> {
+        abc(self.a, self.b, self.c, self.fail)
     }
 }
 
@@ -158,13 +138,13 @@ pub async fn gather_or_fail<E: Env>(env: E, work: Work, jobs: &[(&str, Duration,
 /// Prepares the run on `env` and returns it with the future that performs
 /// it.
 pub fn start<E: Env>(env: E, params: &Params) -> (Vec<(&'static str, Traced<E>)>, impl Future<Output = ()> + 'static) {
-    let p = params.clone();
+    let (mode, work, jobs) = (params.mode, params.work, params.jobs());
     single_run(env, "gather", move |t| async move {
         let main = async {
-            match p.mode {
-                Mode::JoinAll => gather(t.clone(), p.work, &p.jobs).await,
-                Mode::JoinAllResults => gather_results(t.clone(), p.work, &p.jobs).await,
-                Mode::TryJoinAll => gather_or_fail(t.clone(), p.work, &p.jobs).await,
+            match mode {
+                Mode::JoinAll => gather(t.clone(), work, &jobs).await,
+                Mode::JoinAllResults => gather_results(t.clone(), work, &jobs).await,
+                Mode::TryJoinAll => gather_or_fail(t.clone(), work, &jobs).await,
             }
         };
         t.task("main".to_string(), main).await;

@@ -4,9 +4,9 @@
 use std::future::Future;
 use std::time::Duration;
 
-use crate::demos::{About, ms_param, single_run};
+use crate::demos::{About, single_run};
 use crate::env::Env;
-use crate::params::{ParamError, ParamKind, ParamSpec, Parsed};
+use crate::params::{declare_params, int, ms};
 use crate::traced::Traced;
 
 /// This file's text, exactly as compiled, for the page's code view.
@@ -14,17 +14,6 @@ pub const SOURCE: &str = include_str!("lazy_and_spawn.rs");
 
 /// The route slug and command-line name.
 pub const SLUG: &str = "lazy-and-spawn";
-
-/// The parameters, in form order.
-pub const SPECS: [ParamSpec; 2] = [
-    ParamSpec {
-        name: "tasks",
-        label: "Spawned tasks",
-        kind: ParamKind::Int { min: 1, max: 20 },
-        default: "3",
-    },
-    ms_param("duration_ms", "Duration of each task (ms)", 1, 60_000, "1000"),
-];
 
 /// The words around the demo.
 pub const ABOUT: About = About {
@@ -48,23 +37,14 @@ async def main():
     differs: "An asyncio coroutine that is never awaited triggers a RuntimeWarning, and `create_task` needs a running loop; a Rust future that is never polled is simply dropped, and a spawned task is cancelled when its JoinHandle is dropped unless it is detached.",
 };
 
-/// Validated parameters.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Params {
-    /// How many tasks to spawn.
-    pub tasks: u32,
-    /// How long each waits.
-    pub duration: Duration,
-}
-
-impl Params {
-    /// Validates `name=value` pairs; missing names take their defaults.
-    pub fn from_pairs(pairs: &[(String, String)]) -> Result<Self, Vec<ParamError>> {
-        let p = Parsed::new(&SPECS, pairs)?;
-        Ok(Params {
-            tasks: p.int("tasks") as u32,
-            duration: p.ms("duration_ms"),
-        })
+declare_params! {
+    /// Validated parameters.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub struct Params {
+        /// How many tasks to spawn.
+        pub tasks: u32 = int("tasks", "Spawned tasks", 1..=20, "3"),
+        /// How long each waits.
+        pub duration: Duration = ms("duration_ms", "Duration of each task (ms)", 1..=60_000, "1000"),
     }
 }
 

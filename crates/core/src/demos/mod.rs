@@ -1,9 +1,10 @@
 //! The demos, one module each, generic over [`crate::Env`], and a single
 //! entry point to start any demo by its slug.
 //!
-//! Every module has the same shape: `SLUG`, `SPECS` (its parameters),
-//! `SOURCE` (its own text, through `include_str!`), `ABOUT` (the words
-//! around it), a `Params` type with `from_pairs`, the demo code itself
+//! Every module has the same shape: `SLUG`, its parameters declared once
+//! each in `declare_params!` (which makes the typed `Params`, its
+//! `from_pairs` and `SPECS`), `SOURCE` (its own text, through
+//! `include_str!`), `ABOUT` (the words around it), the demo code itself
 //! between two marker comments, and `start`, which prepares a run.
 
 pub mod as_completed;
@@ -31,8 +32,9 @@ use std::future::Future;
 
 use futures::future::LocalBoxFuture;
 
+use crate::demos::work::Work;
 use crate::env::Env;
-use crate::params::{ParamError, ParamKind, ParamSpec};
+use crate::params::{Param, ParamError, ParamSpec, choice};
 use crate::traced::Traced;
 
 /// The words around a demo: its title and explanation in English and in
@@ -78,7 +80,7 @@ macro_rules! modules {
             $( Module {
                 slug: $m::SLUG,
                 file: concat!("demos/", stringify!($m), ".rs"),
-                specs: &$m::SPECS,
+                specs: $m::SPECS,
                 source: $m::SOURCE,
                 about: &$m::ABOUT,
             }, )*
@@ -142,7 +144,7 @@ pub fn about(slug: &str) -> Option<&'static About> {
 /// True for demos that can send requests (they take the `network`
 /// parameter: the lab server, or the simulated lab).
 pub fn uses_network(slug: &str) -> bool {
-    specs(slug).is_some_and(|specs| specs.iter().any(|s| s.name == fetch::NETWORK.name))
+    specs(slug).is_some_and(|specs| specs.iter().any(|s| s.name == fetch::NETWORK.spec.name))
 }
 
 /// True if a run of `slug` with these parameters sends requests: the demo
@@ -154,24 +156,16 @@ pub fn sends_requests(slug: &str, pairs: &[(String, String)]) -> bool {
     if !uses_network(slug) {
         return false;
     }
-    match specs.iter().find(|s| s.name == WORK.name) {
-        None => true,
-        Some(spec) => {
-            let given = pairs.iter().rev().find(|(k, _)| k == WORK.name).map(|(_, v)| v.trim());
-            given.unwrap_or(spec.default) == "request"
-        }
+    if !specs.iter().any(|s| s.name == WORK.spec.name) {
+        return true;
     }
+    WORK.given(pairs) == Some(Work::Request)
 }
 
 /// The `work` parameter of the demos whose jobs can be either timers or
 /// requests to the lab server (`/api/delay/{ms}`): the same schedule, with
 /// a real network under it when the page runs on real time.
-pub const WORK: ParamSpec = ParamSpec {
-    name: "work",
-    label: "Each job is",
-    kind: ParamKind::Choice(&["timer", "request"]),
-    default: "timer",
-};
+pub const WORK: Param<Work> = choice("work", "Each job is", "timer");
 
 /// The demo's code as the page shows it: the part of its module between the
 /// markers, exactly as compiled.
@@ -221,32 +215,6 @@ impl<E: Env> Started<E> {
     }
 }
 
-/// A parameter for a duration in milliseconds.
-pub(crate) const fn ms_param(
-    name: &'static str,
-    label: &'static str,
-    min: u64,
-    max: u64,
-    default: &'static str,
-) -> ParamSpec {
-    ParamSpec {
-        name,
-        label,
-        kind: ParamKind::Int { min, max },
-        default,
-    }
-}
-
-/// A yes/no parameter.
-pub(crate) const fn flag_param(name: &'static str, label: &'static str, default: &'static str) -> ParamSpec {
-    ParamSpec {
-        name,
-        label,
-        kind: ParamKind::Choice(&["false", "true"]),
-        default,
-    }
-}
-
 /// Runs `main` as the task `name` on a fresh trace of `env`, then waits
 /// until every task it made has ended (detached ones too): the shape of
 /// most single-run demos.
@@ -288,6 +256,11 @@ mod tests {
             for spec in m.specs {
                 assert!(spec.check(spec.default).is_ok(), "{}: default of {}", m.slug, spec.name);
             }
+            let names: Vec<_> = m.specs.iter().map(|s| s.name).collect();
+            let mut unique = names.clone();
+            unique.sort_unstable();
+            unique.dedup();
+            assert_eq!(unique.len(), names.len(), "{}: a name declared twice", m.slug);
             let a = m.about;
             for text in [a.title_zh, a.explain_en, a.explain_zh, a.asyncio, a.differs] {
                 assert!(!text.trim().is_empty(), "{}", m.slug);

@@ -4,9 +4,11 @@
 use std::future::Future;
 use std::time::Duration;
 
-use crate::demos::{About, ms_param, single_run};
+use strum::{EnumString, IntoStaticStr, VariantNames};
+
+use crate::demos::{About, single_run};
 use crate::env::Env;
-use crate::params::{ParamError, ParamKind, ParamSpec, Parsed};
+use crate::params::{choice, declare_params, int, ms, time_of_day};
 use crate::traced::Traced;
 
 /// This file's text, exactly as compiled, for the page's code view.
@@ -17,37 +19,6 @@ pub const SLUG: &str = "periodic";
 
 /// One virtual day.
 pub const DAY: Duration = Duration::from_secs(86_400);
-
-/// The parameters, in form order.
-pub const SPECS: [ParamSpec; 7] = [
-    ParamSpec {
-        name: "schedule",
-        label: "Schedule",
-        kind: ParamKind::Choice(&["period", "daily"]),
-        default: "period",
-    },
-    ms_param("period_ms", "Period (ms)", 1, 86_400_000, "300000"),
-    ms_param("backoff_ms", "Extra wait after an error (ms)", 0, 86_400_000, "60000"),
-    ms_param("run_for_ms", "Run for (ms)", 1, 604_800_000, "3600000"),
-    ParamSpec {
-        name: "fail_on",
-        label: "Tick that fails (0: none)",
-        kind: ParamKind::Int { min: 0, max: 100_000 },
-        default: "0",
-    },
-    ParamSpec {
-        name: "daily_at",
-        label: "Daily job at",
-        kind: ParamKind::TimeOfDay,
-        default: "09:00",
-    },
-    ParamSpec {
-        name: "days",
-        label: "Days (daily schedule)",
-        kind: ParamKind::Int { min: 1, max: 30 },
-        default: "3",
-    },
-];
 
 /// The words around the demo.
 pub const ABOUT: About = About {
@@ -76,38 +47,34 @@ async def daily(hour, minute, job):
     differs: "Both languages only offer relative and absolute sleeps on a monotonic clock; a Rust future holds no thread while it waits a day, and dropping it cancels the schedule where an asyncio task would need `cancel()`.",
 };
 
-/// Validated parameters.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Params {
-    /// The daily schedule (true) or the periodic one.
-    pub daily: bool,
-    /// The period.
-    pub period: Duration,
-    /// The extra wait after an error.
-    pub backoff: Duration,
-    /// How long the periodic worker runs.
-    pub run_for: Duration,
-    /// The tick that fails, if any.
-    pub fail_on: Option<u64>,
-    /// The daily job's time, since midnight.
-    pub daily_at: Duration,
-    /// How many days the daily schedule runs.
-    pub days: u32,
+/// Which schedule runs: the `schedule` parameter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, EnumString, IntoStaticStr, VariantNames)]
+#[strum(serialize_all = "snake_case")]
+pub enum Schedule {
+    /// Work every period.
+    Period,
+    /// A job once a day.
+    Daily,
 }
 
-impl Params {
-    /// Validates `name=value` pairs; missing names take their defaults.
-    pub fn from_pairs(pairs: &[(String, String)]) -> Result<Self, Vec<ParamError>> {
-        let p = Parsed::new(&SPECS, pairs)?;
-        Ok(Params {
-            daily: p.choice("schedule") == "daily",
-            period: p.ms("period_ms"),
-            backoff: p.ms("backoff_ms"),
-            run_for: p.ms("run_for_ms"),
-            fail_on: Some(p.int("fail_on")).filter(|n| *n > 0),
-            daily_at: Duration::from_secs(p.int("daily_at") * 60),
-            days: p.int("days") as u32,
-        })
+declare_params! {
+    /// Validated parameters.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub struct Params {
+        /// Which schedule runs.
+        pub schedule: Schedule = choice("schedule", "Schedule", "period"),
+        /// The period.
+        pub period: Duration = ms("period_ms", "Period (ms)", 1..=86_400_000, "300000"),
+        /// The extra wait after an error.
+        pub backoff: Duration = ms("backoff_ms", "Extra wait after an error (ms)", 0..=86_400_000, "60000"),
+        /// How long the periodic worker runs.
+        pub run_for: Duration = ms("run_for_ms", "Run for (ms)", 1..=604_800_000, "3600000"),
+        /// The tick that fails, if any.
+        pub fail_on: Option<u64> = int("fail_on", "Tick that fails (0: none)", 0..=100_000, "0"),
+        /// The daily job's time, since midnight.
+        pub daily_at: Duration = time_of_day("daily_at", "Daily job at", "09:00"),
+        /// How many days the daily schedule runs.
+        pub days: u32 = int("days", "Days (daily schedule)", 1..=30, "3"),
     }
 }
 
@@ -157,11 +124,12 @@ pub async fn daily<E: Env>(env: E, at: Duration, days: u32) {
 pub fn start<E: Env>(env: E, params: &Params) -> (Vec<(&'static str, Traced<E>)>, impl Future<Output = ()> + 'static) {
     let p = *params;
     single_run(env, "periodic", move |t| async move {
-        if p.daily {
-            t.task("daily".to_string(), daily(t.clone(), p.daily_at, p.days)).await;
-        } else {
-            let worker = every(t.clone(), p.period, p.backoff, p.run_for, p.fail_on);
-            t.task("worker".to_string(), worker).await;
+        match p.schedule {
+            Schedule::Daily => t.task("daily".to_string(), daily(t.clone(), p.daily_at, p.days)).await,
+            Schedule::Period => {
+                let worker = every(t.clone(), p.period, p.backoff, p.run_for, p.fail_on);
+                t.task("worker".to_string(), worker).await;
+            }
         }
     })
 }

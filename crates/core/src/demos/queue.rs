@@ -7,9 +7,9 @@ use std::time::Duration;
 use futures::future::join_all;
 
 use crate::combinators::Queue;
-use crate::demos::{About, ms_param, single_run};
+use crate::demos::{About, single_run};
 use crate::env::Env;
-use crate::params::{ParamError, ParamKind, ParamSpec, Parsed};
+use crate::params::{declare_params, int, ms};
 use crate::traced::Traced;
 
 /// This file's text, exactly as compiled, for the page's code view.
@@ -17,36 +17,6 @@ pub const SOURCE: &str = include_str!("queue.rs");
 
 /// The route slug and command-line name.
 pub const SLUG: &str = "queue";
-
-/// The parameters, in form order.
-pub const SPECS: [ParamSpec; 6] = [
-    ParamSpec {
-        name: "producers",
-        label: "Producers",
-        kind: ParamKind::Int { min: 1, max: 20 },
-        default: "2",
-    },
-    ParamSpec {
-        name: "items",
-        label: "Items per producer",
-        kind: ParamKind::Int { min: 1, max: 100 },
-        default: "5",
-    },
-    ms_param("produce_ms", "One item every (ms)", 0, 60_000, "100"),
-    ParamSpec {
-        name: "consumers",
-        label: "Consumers",
-        kind: ParamKind::Int { min: 1, max: 20 },
-        default: "2",
-    },
-    ms_param("consume_ms", "Handling an item takes (ms)", 0, 60_000, "250"),
-    ParamSpec {
-        name: "capacity",
-        label: "Queue capacity",
-        kind: ParamKind::Int { min: 1, max: 1000 },
-        default: "3",
-    },
-];
 
 /// The words around the demo.
 pub const ABOUT: About = About {
@@ -77,35 +47,22 @@ async def main():
     differs: "asyncio consumers usually loop forever and are cancelled after `q.join()`; here the queue is closed when the producers are done, and a consumer's `pop` then fails once the queue is empty, so consumers end on their own.",
 };
 
-/// Validated parameters.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Params {
-    /// How many producers.
-    pub producers: u32,
-    /// Items per producer.
-    pub items: u32,
-    /// A producer makes one item every this long.
-    pub produce: Duration,
-    /// How many consumers.
-    pub consumers: u32,
-    /// A consumer handles an item in this long.
-    pub consume: Duration,
-    /// The queue's capacity.
-    pub capacity: u32,
-}
-
-impl Params {
-    /// Validates `name=value` pairs; missing names take their defaults.
-    pub fn from_pairs(pairs: &[(String, String)]) -> Result<Self, Vec<ParamError>> {
-        let p = Parsed::new(&SPECS, pairs)?;
-        Ok(Params {
-            producers: p.int("producers") as u32,
-            items: p.int("items") as u32,
-            produce: p.ms("produce_ms"),
-            consumers: p.int("consumers") as u32,
-            consume: p.ms("consume_ms"),
-            capacity: p.int("capacity") as u32,
-        })
+declare_params! {
+    /// Validated parameters.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub struct Params {
+        /// How many producers.
+        pub producers: u32 = int("producers", "Producers", 1..=20, "2"),
+        /// Items per producer.
+        pub items: u32 = int("items", "Items per producer", 1..=100, "5"),
+        /// A producer makes one item every this long.
+        pub produce: Duration = ms("produce_ms", "One item every (ms)", 0..=60_000, "100"),
+        /// How many consumers.
+        pub consumers: u32 = int("consumers", "Consumers", 1..=20, "2"),
+        /// A consumer handles an item in this long.
+        pub consume: Duration = ms("consume_ms", "Handling an item takes (ms)", 0..=60_000, "250"),
+        /// The queue's capacity.
+        pub capacity: u32 = int("capacity", "Queue capacity", 1..=1000, "3"),
     }
 }
 

@@ -4,12 +4,14 @@
 use std::future::Future;
 use std::time::Duration;
 
+use strum::{EnumString, IntoStaticStr, VariantNames};
+
 use crate::combinators::{Jitter, RetryPolicy, with_retry};
-use crate::demos::fetch::NETWORK;
+use crate::demos::fetch::{NETWORK, Network};
 use crate::demos::work::{Work, job};
-use crate::demos::{About, WORK, ms_param, single_run};
+use crate::demos::{About, WORK, single_run};
 use crate::env::Env;
-use crate::params::{ParamError, ParamKind, ParamSpec, Parsed};
+use crate::params::{choice, choices, declare_params, int, ms};
 use crate::traced::Traced;
 
 /// This file's text, exactly as compiled, for the page's code view.
@@ -17,42 +19,6 @@ pub const SOURCE: &str = include_str!("retry.rs");
 
 /// The route slug and command-line name.
 pub const SLUG: &str = "retry";
-
-/// The parameters, in form order.
-pub const SPECS: [ParamSpec; 9] = [
-    ParamSpec {
-        name: "outcomes",
-        label: "Outcome of each attempt (the last repeats)",
-        kind: ParamKind::ChoiceList {
-            choices: &["ok", "fail"],
-            max_len: 20,
-        },
-        default: "fail,fail,ok",
-    },
-    ParamSpec {
-        name: "attempts",
-        label: "Attempts at most",
-        kind: ParamKind::Int { min: 1, max: 20 },
-        default: "5",
-    },
-    ms_param("base_ms", "First backoff (ms)", 0, 60_000, "1000"),
-    ParamSpec {
-        name: "factor",
-        label: "Backoff factor",
-        kind: ParamKind::Int { min: 1, max: 10 },
-        default: "2",
-    },
-    ms_param("max_delay_ms", "Longest backoff (ms)", 0, 600_000, "60000"),
-    ParamSpec {
-        name: "jitter",
-        label: "Jitter",
-        kind: ParamKind::Choice(&["none", "full", "equal"]),
-        default: "none",
-    },
-    ms_param("attempt_ms", "Each attempt takes (ms)", 0, 60_000, "200"),
-    WORK,
-    NETWORK,
-];
 
 /// The words around the demo.
 pub const ABOUT: About = About {
@@ -73,40 +39,84 @@ pub const ABOUT: About = About {
     differs: "A Python coroutine object can be awaited only once, just like a Rust future, so both retry by calling a factory; the difference is that Rust makes you say which errors retry through the type of the error, not an `except` clause.",
 };
 
-/// Validated parameters.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Params {
-    /// Whether each attempt fails; the last entry repeats.
-    pub outcomes: Vec<bool>,
-    /// The retry policy.
-    pub policy: RetryPolicy,
-    /// How long each attempt takes.
-    pub attempt: Duration,
-    /// Timers or requests.
-    pub work: Work,
+/// How one attempt ends: the items of the `outcomes` parameter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, EnumString, IntoStaticStr, VariantNames)]
+#[strum(serialize_all = "snake_case")]
+pub enum Outcome {
+    /// It succeeds.
+    Ok,
+    /// It fails.
+    Fail,
+}
+
+/// The `jitter` parameter: a [`Jitter`] by name (the retry combinator
+/// knows nothing of names).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, EnumString, IntoStaticStr, VariantNames)]
+#[strum(serialize_all = "snake_case")]
+pub enum JitterChoice {
+    /// [`Jitter::None`].
+    None,
+    /// [`Jitter::Full`].
+    Full,
+    /// [`Jitter::Equal`].
+    Equal,
+}
+
+impl From<JitterChoice> for Jitter {
+    fn from(choice: JitterChoice) -> Self {
+        match choice {
+            JitterChoice::None => Jitter::None,
+            JitterChoice::Full => Jitter::Full,
+            JitterChoice::Equal => Jitter::Equal,
+        }
+    }
+}
+
+declare_params! {
+    /// Validated parameters.
+    #[derive(Clone, Debug, PartialEq, Eq)]
+    pub struct Params {
+        /// How each attempt ends; the last entry repeats.
+        pub outcomes: Vec<Outcome> = choices(
+            "outcomes",
+            "Outcome of each attempt (the last repeats)",
+            20,
+            "fail,fail,ok"
+        ),
+        /// Attempts in all, the first included.
+        pub attempts: u32 = int("attempts", "Attempts at most", 1..=20, "5"),
+        /// The delay after the first failure.
+        pub base: Duration = ms("base_ms", "First backoff (ms)", 0..=60_000, "1000"),
+        /// Each further delay is the previous one times this.
+        pub factor: u32 = int("factor", "Backoff factor", 1..=10, "2"),
+        /// No delay is longer than this.
+        pub max_delay: Duration = ms("max_delay_ms", "Longest backoff (ms)", 0..=600_000, "60000"),
+        /// How the delay is randomised.
+        pub jitter: JitterChoice = choice("jitter", "Jitter", "none"),
+        /// How long each attempt takes.
+        pub attempt: Duration = ms("attempt_ms", "Each attempt takes (ms)", 0..=60_000, "200"),
+        /// Timers or requests.
+        pub work: Work = WORK,
+        /// Where requests go.
+        pub network: Network = NETWORK,
+    }
 }
 
 impl Params {
-    /// Validates `name=value` pairs; missing names take their defaults.
-    pub fn from_pairs(pairs: &[(String, String)]) -> Result<Self, Vec<ParamError>> {
-        let p = Parsed::new(&SPECS, pairs)?;
-        let jitter = match p.choice("jitter") {
-            "full" => Jitter::Full,
-            "equal" => Jitter::Equal,
-            _ => Jitter::None,
-        };
-        Ok(Params {
-            outcomes: p.choices("outcomes").iter().map(|o| *o == "fail").collect(),
-            policy: RetryPolicy {
-                attempts: p.int("attempts") as u32,
-                base: p.ms("base_ms"),
-                factor: p.int("factor") as f64,
-                max_delay: p.ms("max_delay_ms"),
-                jitter,
-            },
-            attempt: p.ms("attempt_ms"),
-            work: Work::from_parsed(&p),
-        })
+    /// The retry policy.
+    pub fn policy(&self) -> RetryPolicy {
+        RetryPolicy {
+            attempts: self.attempts,
+            base: self.base,
+            factor: f64::from(self.factor),
+            max_delay: self.max_delay,
+            jitter: self.jitter.into(),
+        }
+    }
+
+    /// Whether each attempt fails; the last entry repeats.
+    pub fn fails(&self) -> Vec<bool> {
+        self.outcomes.iter().map(|o| *o == Outcome::Fail).collect()
     }
 }
 
@@ -132,9 +142,9 @@ pub async fn retry_until_ok<E: Env>(env: E, policy: RetryPolicy, fails: Vec<bool
 /// Prepares the run on `env` and returns it with the future that performs
 /// it.
 pub fn start<E: Env>(env: E, params: &Params) -> (Vec<(&'static str, Traced<E>)>, impl Future<Output = ()> + 'static) {
-    let p = params.clone();
+    let (policy, fails, attempt, work) = (params.policy(), params.fails(), params.attempt, params.work);
     single_run(env, "retry", move |t| async move {
-        let main = retry_until_ok(t.clone(), p.policy, p.outcomes, p.attempt, p.work);
+        let main = retry_until_ok(t.clone(), policy, fails, attempt, work);
         t.task("main".to_string(), main).await;
     })
 }

@@ -7,13 +7,14 @@ use std::time::Duration;
 
 use futures::future::join_all;
 use futures::stream::{self, StreamExt};
+use strum::{EnumString, IntoStaticStr, VariantNames};
 
 use crate::combinators::{Semaphore, limit};
-use crate::demos::fetch::NETWORK;
+use crate::demos::fetch::{NETWORK, Network};
 use crate::demos::work::{Work, job};
-use crate::demos::{About, WORK, flag_param, ms_param, single_run};
+use crate::demos::{About, WORK, single_run};
 use crate::env::Env;
-use crate::params::{ParamError, ParamKind, ParamSpec, Parsed};
+use crate::params::{choice, declare_params, flag, int, ms};
 use crate::traced::Traced;
 
 /// This file's text, exactly as compiled, for the page's code view.
@@ -21,32 +22,6 @@ pub const SOURCE: &str = include_str!("semaphore.rs");
 
 /// The route slug and command-line name.
 pub const SLUG: &str = "semaphore";
-
-/// The parameters, in form order.
-pub const SPECS: [ParamSpec; 7] = [
-    ParamSpec {
-        name: "form",
-        label: "Limit with",
-        kind: ParamKind::Choice(&["semaphore", "buffer_unordered"]),
-        default: "semaphore",
-    },
-    ParamSpec {
-        name: "tasks",
-        label: "Tasks",
-        kind: ParamKind::Int { min: 1, max: 10_000 },
-        default: "10",
-    },
-    ParamSpec {
-        name: "limit",
-        label: "At most at once",
-        kind: ParamKind::Int { min: 1, max: 1000 },
-        default: "3",
-    },
-    ms_param("duration_ms", "Each task takes (ms)", 0, 60_000, "1000"),
-    flag_param("bounded", "Bounded semaphore", "false"),
-    WORK,
-    NETWORK,
-];
 
 /// The words around the demo.
 pub const ABOUT: About = About {
@@ -72,35 +47,34 @@ async def main():
     differs: "In asyncio the permit goes back when the `async with` block exits; in Rust it goes back when the permit value is dropped, which also happens when the task is cancelled, with no `finally` needed.",
 };
 
-/// Validated parameters.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Params {
-    /// `buffer_unordered` (true) or a semaphore.
-    pub stream_form: bool,
-    /// How many tasks.
-    pub tasks: u32,
-    /// How many at once.
-    pub limit: u32,
-    /// How long each takes.
-    pub duration: Duration,
-    /// A bounded semaphore.
-    pub bounded: bool,
-    /// Timers or requests.
-    pub work: Work,
+/// What limits the tasks: the `form` parameter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, EnumString, IntoStaticStr, VariantNames)]
+#[strum(serialize_all = "snake_case")]
+pub enum Limiter {
+    /// A semaphore's permits.
+    Semaphore,
+    /// A stream's `buffer_unordered`.
+    BufferUnordered,
 }
 
-impl Params {
-    /// Validates `name=value` pairs; missing names take their defaults.
-    pub fn from_pairs(pairs: &[(String, String)]) -> Result<Self, Vec<ParamError>> {
-        let p = Parsed::new(&SPECS, pairs)?;
-        Ok(Params {
-            stream_form: p.choice("form") == "buffer_unordered",
-            tasks: p.int("tasks") as u32,
-            limit: p.int("limit") as u32,
-            duration: p.ms("duration_ms"),
-            bounded: p.flag("bounded"),
-            work: Work::from_parsed(&p),
-        })
+declare_params! {
+    /// Validated parameters.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub struct Params {
+        /// What limits the tasks.
+        pub form: Limiter = choice("form", "Limit with", "semaphore"),
+        /// How many tasks.
+        pub tasks: u32 = int("tasks", "Tasks", 1..=10_000, "10"),
+        /// How many at once.
+        pub limit: u32 = int("limit", "At most at once", 1..=1000, "3"),
+        /// How long each takes.
+        pub duration: Duration = ms("duration_ms", "Each task takes (ms)", 0..=60_000, "1000"),
+        /// A bounded semaphore.
+        pub bounded: bool = flag("bounded", "Bounded semaphore", "false"),
+        /// Timers or requests.
+        pub work: Work = WORK,
+        /// Where requests go.
+        pub network: Network = NETWORK,
     }
 }
 
@@ -156,10 +130,9 @@ pub async fn buffered<E: Env>(env: E, p: Params) {
 pub fn start<E: Env>(env: E, params: &Params) -> (Vec<(&'static str, Traced<E>)>, impl Future<Output = ()> + 'static) {
     let p = *params;
     single_run(env, "semaphore", move |t| async move {
-        if p.stream_form {
-            buffered(t, p).await;
-        } else {
-            limited(t, p).await;
+        match p.form {
+            Limiter::BufferUnordered => buffered(t, p).await,
+            Limiter::Semaphore => limited(t, p).await,
         }
     })
 }

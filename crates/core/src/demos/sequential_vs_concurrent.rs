@@ -11,10 +11,11 @@ use std::time::Duration;
 use futures::StreamExt;
 use futures::future::join_all;
 use futures::stream::FuturesUnordered;
+use strum::{EnumString, IntoStaticStr, VariantNames};
 
 use crate::demos::About;
 use crate::env::Env;
-use crate::params::{self, ParamError, ParamKind, ParamSpec, Value};
+use crate::params::{choice, declare_params, int, ms};
 use crate::traced::Traced;
 
 /// This file's text, exactly as compiled, for the page's code view.
@@ -22,28 +23,6 @@ pub const SOURCE: &str = include_str!("sequential_vs_concurrent.rs");
 
 /// The route slug and command-line name.
 pub const SLUG: &str = "sequential-vs-concurrent";
-
-/// The parameters, in form order.
-pub const SPECS: [ParamSpec; 3] = [
-    ParamSpec {
-        name: "mode",
-        label: "Mode",
-        kind: ParamKind::Choice(&["both", "sequential", "concurrent"]),
-        default: "both",
-    },
-    ParamSpec {
-        name: "jobs",
-        label: "Jobs",
-        kind: ParamKind::Int { min: 1, max: 50 },
-        default: "2",
-    },
-    ParamSpec {
-        name: "duration_ms",
-        label: "Duration of each job (ms)",
-        kind: ParamKind::Int { min: 1, max: 60_000 },
-        default: "3000",
-    },
-];
 
 /// The words around the demo.
 pub const ABOUT: About = About {
@@ -90,15 +69,16 @@ impl From<Run> for &'static str {
     }
 }
 
-/// Which runs to make.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Which runs to make: the `mode` parameter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, EnumString, IntoStaticStr, VariantNames)]
+#[strum(serialize_all = "snake_case")]
 pub enum Mode {
+    /// Both, side by side on one clock.
+    Both,
     /// Only the sequential run.
     Sequential,
     /// Only the concurrent run.
     Concurrent,
-    /// Both, side by side on one clock.
-    Both,
 }
 
 impl Mode {
@@ -112,57 +92,16 @@ impl Mode {
     }
 }
 
-/// Validated parameters.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Params {
-    /// Which runs to make.
-    pub mode: Mode,
-    /// How many jobs (1–50).
-    pub jobs: u32,
-    /// How long each job waits (1–60000 ms).
-    pub duration: Duration,
-}
-
-impl Default for Params {
-    fn default() -> Self {
-        Self {
-            mode: Mode::Both,
-            jobs: 2,
-            duration: Duration::from_millis(3000),
-        }
-    }
-}
-
-impl Params {
-    /// Validates `name=value` pairs; missing names take their defaults.
-    pub fn from_pairs(pairs: &[(String, String)]) -> Result<Self, Vec<ParamError>> {
-        let values = params::parse(&SPECS, pairs)?;
-        let mut p = Params::default();
-        for (spec, value) in SPECS.iter().zip(values) {
-            match (spec.name, value) {
-                ("mode", Value::Choice("sequential")) => p.mode = Mode::Sequential,
-                ("mode", Value::Choice("concurrent")) => p.mode = Mode::Concurrent,
-                ("mode", _) => p.mode = Mode::Both,
-                ("jobs", Value::Int(n)) => p.jobs = n as u32,
-                ("duration_ms", Value::Int(n)) => p.duration = Duration::from_millis(n),
-                _ => {}
-            }
-        }
-        Ok(p)
-    }
-
-    /// The parameters as `name=value` pairs, in spec order.
-    pub fn to_pairs(&self) -> Vec<(&'static str, String)> {
-        let mode = match self.mode {
-            Mode::Sequential => "sequential",
-            Mode::Concurrent => "concurrent",
-            Mode::Both => "both",
-        };
-        vec![
-            ("mode", mode.to_string()),
-            ("jobs", self.jobs.to_string()),
-            ("duration_ms", self.duration.as_millis().to_string()),
-        ]
+declare_params! {
+    /// Validated parameters.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub struct Params {
+        /// Which runs to make.
+        pub mode: Mode = choice("mode", "Mode", "both"),
+        /// How many jobs.
+        pub jobs: u32 = int("jobs", "Jobs", 1..=50, "2"),
+        /// How long each job waits.
+        pub duration: Duration = ms("duration_ms", "Duration of each job (ms)", 1..=60_000, "3000"),
     }
 }
 

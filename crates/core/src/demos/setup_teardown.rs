@@ -6,10 +6,11 @@ use std::future::Future;
 use std::time::Duration;
 
 use futures::future::{Either, select};
+use strum::{EnumString, IntoStaticStr, VariantNames};
 
-use crate::demos::{About, ms_param, single_run};
+use crate::demos::{About, single_run};
 use crate::env::Env;
-use crate::params::{ParamError, ParamKind, ParamSpec, Parsed};
+use crate::params::{choice, declare_params, ms};
 use crate::traced::Traced;
 
 /// This file's text, exactly as compiled, for the page's code view.
@@ -17,26 +18,6 @@ pub const SOURCE: &str = include_str!("setup_teardown.rs");
 
 /// The route slug and command-line name.
 pub const SLUG: &str = "setup-teardown";
-
-/// The parameters, in form order.
-pub const SPECS: [ParamSpec; 5] = [
-    ParamSpec {
-        name: "use_outcome",
-        label: "The use",
-        kind: ParamKind::Choice(&["ok", "fail", "cancel", "drop_session"]),
-        default: "ok",
-    },
-    ms_param("open_ms", "Opening takes (ms)", 0, 60_000, "1000"),
-    ms_param("use_ms", "Using takes (ms)", 0, 60_000, "500"),
-    ms_param("close_ms", "Closing takes (ms)", 0, 60_000, "1000"),
-    ms_param(
-        "cancel_after_ms",
-        "Cancel this long into the use (ms)",
-        0,
-        60_000,
-        "250",
-    ),
-];
 
 /// The words around the demo.
 pub const ABOUT: About = About {
@@ -60,8 +41,9 @@ async def main():
     differs: "`__aexit__` may await even while a `CancelledError` unwinds; Rust has no async `Drop`, so an async close must be awaited explicitly, and a future dropped mid-way gets only its synchronous `Drop`.",
 };
 
-/// How the use ends.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// How the use ends: the `use_outcome` parameter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, EnumString, IntoStaticStr, VariantNames)]
+#[strum(serialize_all = "snake_case")]
 pub enum UseOutcome {
     /// It succeeds.
     Ok,
@@ -73,38 +55,20 @@ pub enum UseOutcome {
     DropSession,
 }
 
-/// Validated parameters.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Params {
-    /// How the use ends.
-    pub outcome: UseOutcome,
-    /// How long opening takes.
-    pub open: Duration,
-    /// How long using takes.
-    pub use_for: Duration,
-    /// How long closing takes.
-    pub close: Duration,
-    /// When, into the use, the cancel comes.
-    pub cancel_after: Duration,
-}
-
-impl Params {
-    /// Validates `name=value` pairs; missing names take their defaults.
-    pub fn from_pairs(pairs: &[(String, String)]) -> Result<Self, Vec<ParamError>> {
-        let p = Parsed::new(&SPECS, pairs)?;
-        let outcome = match p.choice("use_outcome") {
-            "fail" => UseOutcome::Fail,
-            "cancel" => UseOutcome::Cancel,
-            "drop_session" => UseOutcome::DropSession,
-            _ => UseOutcome::Ok,
-        };
-        Ok(Params {
-            outcome,
-            open: p.ms("open_ms"),
-            use_for: p.ms("use_ms"),
-            close: p.ms("close_ms"),
-            cancel_after: p.ms("cancel_after_ms"),
-        })
+declare_params! {
+    /// Validated parameters.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub struct Params {
+        /// How the use ends.
+        pub outcome: UseOutcome = choice("use_outcome", "The use", "ok"),
+        /// How long opening takes.
+        pub open: Duration = ms("open_ms", "Opening takes (ms)", 0..=60_000, "1000"),
+        /// How long using takes.
+        pub use_for: Duration = ms("use_ms", "Using takes (ms)", 0..=60_000, "500"),
+        /// How long closing takes.
+        pub close: Duration = ms("close_ms", "Closing takes (ms)", 0..=60_000, "1000"),
+        /// When, into the use, the cancel comes.
+        pub cancel_after: Duration = ms("cancel_after_ms", "Cancel this long into the use (ms)", 0..=60_000, "250"),
     }
 }
 

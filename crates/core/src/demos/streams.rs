@@ -7,9 +7,9 @@ use std::time::Duration;
 
 use futures::stream::{self, Stream, StreamExt};
 
-use crate::demos::{About, ms_param, single_run};
+use crate::demos::{About, single_run};
 use crate::env::Env;
-use crate::params::{ParamError, ParamKind, ParamSpec, Parsed};
+use crate::params::{declare_params, int, ms};
 use crate::traced::Traced;
 
 /// This file's text, exactly as compiled, for the page's code view.
@@ -17,18 +17,6 @@ pub const SOURCE: &str = include_str!("streams.rs");
 
 /// The route slug and command-line name.
 pub const SLUG: &str = "streams";
-
-/// The parameters, in form order.
-pub const SPECS: [ParamSpec; 3] = [
-    ParamSpec {
-        name: "items",
-        label: "Items",
-        kind: ParamKind::Int { min: 1, max: 1000 },
-        default: "5",
-    },
-    ms_param("every_ms", "Each item takes (ms) to make", 0, 60_000, "500"),
-    ms_param("handle_ms", "Handling an item takes (ms)", 0, 60_000, "0"),
-];
 
 /// The words around the demo.
 pub const ABOUT: About = About {
@@ -49,26 +37,16 @@ async def main():
     differs: "An async generator and an `unfold` stream are both pulled one item at a time; Rust has no `yield` in async functions yet, so the state is passed explicitly from one step to the next.",
 };
 
-/// Validated parameters.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Params {
-    /// How many items.
-    pub items: u32,
-    /// How long making one takes.
-    pub every: Duration,
-    /// How long handling one takes.
-    pub handle: Duration,
-}
-
-impl Params {
-    /// Validates `name=value` pairs; missing names take their defaults.
-    pub fn from_pairs(pairs: &[(String, String)]) -> Result<Self, Vec<ParamError>> {
-        let p = Parsed::new(&SPECS, pairs)?;
-        Ok(Params {
-            items: p.int("items") as u32,
-            every: p.ms("every_ms"),
-            handle: p.ms("handle_ms"),
-        })
+declare_params! {
+    /// Validated parameters.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub struct Params {
+        /// How many items.
+        pub items: u32 = int("items", "Items", 1..=1000, "5"),
+        /// How long making one takes.
+        pub every: Duration = ms("every_ms", "Each item takes (ms) to make", 0..=60_000, "500"),
+        /// How long handling one takes.
+        pub handle: Duration = ms("handle_ms", "Handling an item takes (ms)", 0..=60_000, "0"),
     }
 }
 

@@ -10,9 +10,9 @@ use std::time::Duration;
 use async_lock::{Mutex, MutexGuard};
 use futures::future::join_all;
 
-use crate::demos::{About, ms_param, single_run};
+use crate::demos::{About, single_run};
 use crate::env::Env;
-use crate::params::{ParamError, ParamKind, ParamSpec, Parsed};
+use crate::params::{declare_params, int, ms};
 use crate::traced::Traced;
 
 /// This file's text, exactly as compiled, for the page's code view.
@@ -20,31 +20,6 @@ pub const SOURCE: &str = include_str!("sync_primitives.rs");
 
 /// The route slug and command-line name.
 pub const SLUG: &str = "sync-primitives";
-
-/// The parameters, in form order.
-pub const SPECS: [ParamSpec; 5] = [
-    ParamSpec {
-        name: "holders",
-        label: "Tasks taking the lock",
-        kind: ParamKind::Int { min: 1, max: 20 },
-        default: "2",
-    },
-    ms_param("hold_ms", "Each holds it for (ms)", 0, 60_000, "1000"),
-    ParamSpec {
-        name: "waiters",
-        label: "Tasks waiting (event and condition)",
-        kind: ParamKind::Int { min: 1, max: 20 },
-        default: "3",
-    },
-    ms_param("set_at_ms", "The event is set at (ms)", 0, 600_000, "2000"),
-    ms_param(
-        "notify_at_ms",
-        "notify_one at (ms), notify_all a second later",
-        0,
-        600_000,
-        "3000",
-    ),
-];
 
 /// The words around the demo.
 pub const ABOUT: About = About {
@@ -78,32 +53,25 @@ async def notifier(cond, stock, n):
     differs: "asyncio's lock is released when the `async with` block exits; an async Rust mutex guard is released when it is dropped, and the data it protects can only be reached through the guard.",
 };
 
-/// Validated parameters.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Params {
-    /// Tasks taking the lock.
-    pub holders: u32,
-    /// How long each holds it.
-    pub hold: Duration,
-    /// Tasks waiting on the event, and on the condition.
-    pub waiters: u32,
-    /// When the event is set.
-    pub set_at: Duration,
-    /// When the first notification comes.
-    pub notify_at: Duration,
-}
-
-impl Params {
-    /// Validates `name=value` pairs; missing names take their defaults.
-    pub fn from_pairs(pairs: &[(String, String)]) -> Result<Self, Vec<ParamError>> {
-        let p = Parsed::new(&SPECS, pairs)?;
-        Ok(Params {
-            holders: p.int("holders") as u32,
-            hold: p.ms("hold_ms"),
-            waiters: p.int("waiters") as u32,
-            set_at: p.ms("set_at_ms"),
-            notify_at: p.ms("notify_at_ms"),
-        })
+declare_params! {
+    /// Validated parameters.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub struct Params {
+        /// Tasks taking the lock.
+        pub holders: u32 = int("holders", "Tasks taking the lock", 1..=20, "2"),
+        /// How long each holds it.
+        pub hold: Duration = ms("hold_ms", "Each holds it for (ms)", 0..=60_000, "1000"),
+        /// Tasks waiting on the event, and on the condition.
+        pub waiters: u32 = int("waiters", "Tasks waiting (event and condition)", 1..=20, "3"),
+        /// When the event is set.
+        pub set_at: Duration = ms("set_at_ms", "The event is set at (ms)", 0..=600_000, "2000"),
+        /// When the first notification comes.
+        pub notify_at: Duration = ms(
+            "notify_at_ms",
+            "notify_one at (ms), notify_all a second later",
+            0..=600_000,
+            "3000"
+        ),
     }
 }
 

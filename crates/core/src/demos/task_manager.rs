@@ -12,9 +12,9 @@ use futures::FutureExt;
 use futures::future::{AbortHandle, Abortable, LocalBoxFuture, join_all};
 
 use crate::combinators::{Queue, RetryPolicy, timeout, with_retry};
-use crate::demos::{About, ms_param, single_run};
+use crate::demos::{About, single_run};
 use crate::env::Env;
-use crate::params::{ParamError, ParamKind, ParamSpec, Parsed};
+use crate::params::{ParamError, declare_params, int, ms};
 use crate::traced::Traced;
 
 /// This file's text, exactly as compiled, for the page's code view.
@@ -22,43 +22,6 @@ pub const SOURCE: &str = include_str!("task_manager.rs");
 
 /// The route slug and command-line name.
 pub const SLUG: &str = "task-manager";
-
-/// The parameters, in form order.
-pub const SPECS: [ParamSpec; 8] = [
-    ParamSpec {
-        name: "jobs",
-        label: "Jobs",
-        kind: ParamKind::Int { min: 1, max: 200 },
-        default: "5",
-    },
-    ParamSpec {
-        name: "workers",
-        label: "Workers",
-        kind: ParamKind::Int { min: 1, max: 20 },
-        default: "2",
-    },
-    ms_param("unit_ms", "Job i takes i × (ms)", 1, 60_000, "500"),
-    ms_param("job_timeout_ms", "Time limit per job (ms, 0: none)", 0, 600_000, "0"),
-    ParamSpec {
-        name: "fail_job",
-        label: "Job whose first attempt fails (0: none)",
-        kind: ParamKind::Int { min: 0, max: 200 },
-        default: "0",
-    },
-    ParamSpec {
-        name: "retries",
-        label: "Retries per job",
-        kind: ParamKind::Int { min: 0, max: 5 },
-        default: "1",
-    },
-    ParamSpec {
-        name: "cancel_job",
-        label: "Job to cancel (0: none)",
-        kind: ParamKind::Int { min: 0, max: 200 },
-        default: "0",
-    },
-    ms_param("cancel_at_ms", "Cancel it at (ms)", 0, 600_000, "1000"),
-];
 
 /// The words around the demo.
 pub const ABOUT: About = About {
@@ -122,51 +85,48 @@ impl fmt::Display for JobState {
     }
 }
 
-/// Validated parameters.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Params {
-    /// How many jobs.
-    pub jobs: u32,
-    /// How many workers.
-    pub workers: u32,
-    /// Job i takes i × unit.
-    pub unit: Duration,
-    /// The time limit per job, if any.
-    pub job_timeout: Option<Duration>,
-    /// The job whose first attempt fails, if any.
-    pub fail_job: Option<u32>,
-    /// How many times a failed job is tried again.
-    pub retries: u32,
-    /// The job to cancel, if any, and when.
-    pub cancel: Option<(u32, Duration)>,
+declare_params! {
+    /// Validated parameters.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub struct Params {
+        /// How many jobs.
+        pub jobs: u32 = int("jobs", "Jobs", 1..=200, "5"),
+        /// How many workers.
+        pub workers: u32 = int("workers", "Workers", 1..=20, "2"),
+        /// Job i takes i × unit.
+        pub unit: Duration = ms("unit_ms", "Job i takes i × (ms)", 1..=60_000, "500"),
+        /// The time limit per job, if any.
+        pub job_timeout: Option<Duration> = ms("job_timeout_ms", "Time limit per job (ms, 0: none)", 0..=600_000, "0"),
+        /// The job whose first attempt fails, if any.
+        pub fail_job: Option<u32> = int("fail_job", "Job whose first attempt fails (0: none)", 0..=200, "0"),
+        /// How many times a failed job is tried again.
+        pub retries: u32 = int("retries", "Retries per job", 0..=5, "1"),
+        /// The job to cancel, if any.
+        pub cancel_job: Option<u32> = int("cancel_job", "Job to cancel (0: none)", 0..=200, "0"),
+        /// When to cancel it.
+        pub cancel_at: Duration = ms("cancel_at_ms", "Cancel it at (ms)", 0..=600_000, "1000"),
+    }
+    check = Params::check_jobs;
 }
 
 impl Params {
-    /// Validates `name=value` pairs; missing names take their defaults.
-    pub fn from_pairs(pairs: &[(String, String)]) -> Result<Self, Vec<ParamError>> {
-        let p = Parsed::new(&SPECS, pairs)?;
-        let jobs = p.int("jobs");
-        for name in ["fail_job", "cancel_job"] {
-            if p.int(name) > jobs {
-                return Err(Parsed::refuse(
-                    name,
-                    format!(
-                        "{name} must be from 0 to the number of jobs ({jobs}); got {}",
-                        p.int(name)
-                    ),
-                ));
+    /// The job to cancel, if any, and when.
+    pub fn cancel(&self) -> Option<(u32, Duration)> {
+        self.cancel_job.map(|id| (id, self.cancel_at))
+    }
+
+    /// `fail_job` and `cancel_job` name one of the jobs, or none.
+    fn check_jobs(&self) -> Result<(), ParamError> {
+        for (name, job) in [("fail_job", self.fail_job), ("cancel_job", self.cancel_job)] {
+            let (jobs, got) = (self.jobs, job.unwrap_or(0));
+            if got > jobs {
+                return Err(ParamError {
+                    name: name.to_string(),
+                    message: format!("{name} must be from 0 to the number of jobs ({jobs}); got {got}"),
+                });
             }
         }
-        let some = |n: u64| (n > 0).then_some(n as u32);
-        Ok(Params {
-            jobs: jobs as u32,
-            workers: p.int("workers") as u32,
-            unit: p.ms("unit_ms"),
-            job_timeout: Some(p.ms("job_timeout_ms")).filter(|d| !d.is_zero()),
-            fail_job: some(p.int("fail_job")),
-            retries: p.int("retries") as u32,
-            cancel: some(p.int("cancel_job")).map(|id| (id, p.ms("cancel_at_ms"))),
-        })
+        Ok(())
     }
 }
 
@@ -307,7 +267,7 @@ pub async fn manage<E: Env>(env: E, p: Params) {
         env.task(name.clone(), manager.clone().worker(name, p.job_timeout))
     });
     let canceller = async {
-        if let Some((id, at)) = p.cancel {
+        if let Some((id, at)) = p.cancel() {
             env.sleep_until(at).await;
             manager.cancel(id);
             env.log(format!("cancel job{id}"));

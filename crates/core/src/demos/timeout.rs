@@ -6,11 +6,11 @@ use std::future::Future;
 use std::time::Duration;
 
 use crate::combinators::timeout;
-use crate::demos::fetch::NETWORK;
+use crate::demos::fetch::{NETWORK, Network};
 use crate::demos::work::{Work, job};
-use crate::demos::{About, WORK, ms_param, single_run};
+use crate::demos::{About, WORK, single_run};
 use crate::env::Env;
-use crate::params::{ParamError, ParamSpec, Parsed};
+use crate::params::{declare_params, ms};
 use crate::traced::Traced;
 
 /// This file's text, exactly as compiled, for the page's code view.
@@ -18,15 +18,6 @@ pub const SOURCE: &str = include_str!("timeout.rs");
 
 /// The route slug and command-line name.
 pub const SLUG: &str = "timeout";
-
-/// The parameters, in form order.
-pub const SPECS: [ParamSpec; 5] = [
-    ms_param("operation_ms", "The operation takes (ms)", 1, 600_000, "10000"),
-    ms_param("timeout_ms", "Time limit (ms)", 1, 600_000, "3000"),
-    ms_param("step_ms", "It reports progress every (ms)", 1, 600_000, "1000"),
-    WORK,
-    NETWORK,
-];
 
 /// The words around the demo.
 pub const ABOUT: About = About {
@@ -49,29 +40,20 @@ async def main():
     differs: "`wait_for` cancels by throwing `CancelledError` into the operation, which may catch it and keep going; a Rust future that is dropped cannot refuse, and its only last word is its `Drop`.",
 };
 
-/// Validated parameters.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Params {
-    /// How long the operation takes.
-    pub operation: Duration,
-    /// The time limit.
-    pub limit: Duration,
-    /// How often the operation reports progress (timer work only).
-    pub step: Duration,
-    /// Timers or one request.
-    pub work: Work,
-}
-
-impl Params {
-    /// Validates `name=value` pairs; missing names take their defaults.
-    pub fn from_pairs(pairs: &[(String, String)]) -> Result<Self, Vec<ParamError>> {
-        let p = Parsed::new(&SPECS, pairs)?;
-        Ok(Params {
-            operation: p.ms("operation_ms"),
-            limit: p.ms("timeout_ms"),
-            step: p.ms("step_ms"),
-            work: Work::from_parsed(&p),
-        })
+declare_params! {
+    /// Validated parameters.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub struct Params {
+        /// How long the operation takes.
+        pub operation: Duration = ms("operation_ms", "The operation takes (ms)", 1..=600_000, "10000"),
+        /// The time limit.
+        pub limit: Duration = ms("timeout_ms", "Time limit (ms)", 1..=600_000, "3000"),
+        /// How often the operation reports progress (timer work only).
+        pub step: Duration = ms("step_ms", "It reports progress every (ms)", 1..=600_000, "1000"),
+        /// Timers or one request.
+        pub work: Work = WORK,
+        /// Where the request goes.
+        pub network: Network = NETWORK,
     }
 }
 

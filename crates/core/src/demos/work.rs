@@ -7,13 +7,13 @@ use std::fmt;
 use std::time::Duration;
 
 use futures::future::LocalBoxFuture;
+use strum::{EnumString, IntoStaticStr, VariantNames};
 
 use crate::env::Env;
 use crate::net::{FetchError, Request};
-use crate::params::Parsed;
-
-/// What a job waits on.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// What a job waits on: the `work` parameter ([`super::WORK`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, EnumString, IntoStaticStr, VariantNames)]
+#[strum(serialize_all = "snake_case")]
 pub enum Work {
     /// A timer of the environment.
     Timer,
@@ -21,26 +21,32 @@ pub enum Work {
     Request,
 }
 
-impl Work {
-    /// The `work` parameter's value (a timer when the demo has none).
-    pub fn from_parsed(p: &Parsed) -> Self {
-        if p.choice(super::WORK.name) == "request" {
-            Work::Request
-        } else {
-            Work::Timer
-        }
-    }
+/// Which of the jobs A, B and C of the race and join demos fails: the
+/// `fail` parameter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, EnumString, IntoStaticStr, VariantNames)]
+pub enum WhichFails {
+    /// None of them.
+    #[strum(serialize = "none")]
+    None,
+    /// A.
+    A,
+    /// B.
+    B,
+    /// C.
+    C,
 }
 
-/// The three jobs A, B and C of the race and join demos, from the
-/// parameters `a_ms`, `b_ms`, `c_ms` and `fail` (`none`, `A`, `B` or `C`):
-/// `(name, duration, fails)` each.
-pub fn abc(p: &Parsed) -> Vec<(&'static str, std::time::Duration, bool)> {
-    let fail = p.choice("fail");
-    [("A", "a_ms"), ("B", "b_ms"), ("C", "c_ms")]
-        .into_iter()
-        .map(|(name, param)| (name, p.ms(param), fail == name))
-        .collect()
+/// The three jobs A, B and C of the race and join demos, taking `a`, `b`
+/// and `c`, and the one that fails: `(name, duration, fails)` each.
+pub fn abc(a: Duration, b: Duration, c: Duration, fails: WhichFails) -> Vec<(&'static str, Duration, bool)> {
+    [
+        ("A", a, WhichFails::A),
+        ("B", b, WhichFails::B),
+        ("C", c, WhichFails::C),
+    ]
+    .into_iter()
+    .map(|(name, duration, which)| (name, duration, fails == which))
+    .collect()
 }
 
 /// Why a job failed.

@@ -156,11 +156,9 @@ impl DemoState {
         let mut next = self.clone();
         match action {
             Action::Edit { index, value } => {
-                let slot = next.form.values.get_mut(index)?;
-                if *slot == value {
+                if !next.form.edit(index, value) {
                     return None;
                 }
-                *slot = value;
             }
             Action::Started => {
                 if self.is_running() || !self.form.is_valid() {
@@ -216,10 +214,9 @@ impl DemoState {
                 next.view = View::default();
             }
             Action::EditSeed(seed) => {
-                if self.form.seed == seed {
+                if !next.form.edit_seed(seed) {
                     return None;
                 }
-                next.form.seed = seed;
             }
             Action::Seek(at) => {
                 let f = next.finished_mut()?;
@@ -336,7 +333,7 @@ mod tests {
 
     #[test]
     fn a_run_goes_idle_running_ended_and_ignores_stale_frames() {
-        let s = DemoState::new(Form::from_query(&SPECS, &[]));
+        let s = DemoState::new(Form::from_query(SPECS, &[]));
         let s = s.apply(Action::Started).expect("starts");
         assert!(s.is_running());
         assert!(
@@ -384,7 +381,7 @@ mod tests {
             label: "run".into(),
             trace: Rc::new(t),
         }];
-        DemoState::new(Form::from_query(&SPECS, &[]))
+        DemoState::new(Form::from_query(SPECS, &[]))
             .apply(Action::RanVirtual { runs })
             .expect("finished")
     }
@@ -487,7 +484,7 @@ mod tests {
         let s = s.apply(Action::Unpin).expect("unpin");
         assert!(s.pinned.is_none());
         assert!(
-            DemoState::new(Form::from_query(&SPECS, &[]))
+            DemoState::new(Form::from_query(SPECS, &[]))
                 .apply(Action::Pin)
                 .is_none(),
             "nothing to pin"
@@ -496,7 +493,7 @@ mod tests {
 
     #[test]
     fn an_invalid_form_does_not_start() {
-        let s = DemoState::new(Form::from_query(&SPECS, &[]));
+        let s = DemoState::new(Form::from_query(SPECS, &[]));
         let s = s
             .apply(Action::Edit {
                 index: 1,

@@ -45,7 +45,7 @@ fn two_tasks_with_the_same_name_are_selected_separately() {
     assert_eq!(lane_tasks, twins);
 
     // Picking the second lane selects an event of the second task only.
-    let s = DemoState::new(Form::from_query(&countdown::SPECS, &[]))
+    let s = DemoState::new(Form::from_query(countdown::SPECS, &[]))
         .apply(Action::RanVirtual { runs })
         .expect("finished");
     let at = Duration::from_millis(1000);
