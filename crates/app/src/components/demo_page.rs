@@ -21,8 +21,8 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::browser_env::BrowserEnv;
-use crate::components::app::{rich, title, use_lang};
 use crate::components::code_view::CodeView;
+use crate::components::common::{rich, title, use_lang};
 use crate::components::event_log::EventLog;
 use crate::components::timeline::{Timeline, span_of};
 use crate::i18n::Lang;

@@ -9,7 +9,7 @@ use asyncscope_core::trace::EventKind;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::components::app::use_lang;
+use crate::components::common::use_lang;
 use asyncscope_view::format_ms;
 use asyncscope_view::state::{EventRef, Finished, Kind, LogFilter, kind_menu, task_menu};
 

@@ -8,7 +8,7 @@ use asyncscope_view::{Scale, lanes};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::components::app::{summary, title, use_lang};
+use crate::components::common::{summary, title, use_lang};
 
 /// The default run of `slug` in virtual time (its first run, if several).
 pub fn default_trace(slug: &str) -> Option<Trace> {

@@ -12,7 +12,7 @@ use asyncscope_view::{LaneVm, Scale, axis, deadlines, format_ms, lane, run_model
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::components::app::use_lang;
+use crate::components::common::use_lang;
 use crate::i18n::Lang;
 
 /// Props of [`Timeline`].
