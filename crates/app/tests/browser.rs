@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use asyncscope_app::browser_env::BrowserEnv;
+use asyncscope_app::browser::env::BrowserEnv;
 use asyncscope_app::components::app::App;
 use asyncscope_app::panic_banner;
 use asyncscope_core::demos;

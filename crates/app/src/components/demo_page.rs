@@ -20,7 +20,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::browser_env::BrowserEnv;
+use crate::browser::env::BrowserEnv;
 use crate::components::code_view::CodeView;
 use crate::components::common::{rich, title, use_lang};
 use crate::components::event_log::EventLog;
@@ -170,7 +170,7 @@ fn Runner(props: &RunnerProps) -> Html {
         use_effect_with((), move |_| {
             if let Some(index) = network {
                 wasm_bindgen_futures::spawn_local(async move {
-                    let reachable = crate::browser_net::lab_reachable(3000).await;
+                    let reachable = crate::browser::net::lab_reachable(3000).await;
                     lab.set(if reachable { Lab::Reachable } else { Lab::Unreachable });
                     if !reachable && !explicit_network {
                         state.dispatch(Action::Edit {
@@ -217,7 +217,7 @@ fn Runner(props: &RunnerProps) -> Html {
                     while alive.get() {
                         next_frame().await;
                         let t = now_ms();
-                        state.dispatch(Action::Advance(crate::browser_env::ms_to_duration(t - last)));
+                        state.dispatch(Action::Advance(crate::browser::clock::ms_to_duration(t - last)));
                         last = t;
                     }
                 });
@@ -493,7 +493,7 @@ fn Runner(props: &RunnerProps) -> Html {
         Callback::from(move |e: InputEvent| {
             let v = e.target_unchecked_into::<HtmlInputElement>().value_as_number();
             if v.is_finite() {
-                state.dispatch(Action::Seek(crate::browser_env::ms_to_duration(v)));
+                state.dispatch(Action::Seek(crate::browser::clock::ms_to_duration(v)));
             }
         })
     };
