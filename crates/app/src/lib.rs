@@ -8,13 +8,12 @@
 pub mod browser;
 pub mod components;
 pub mod i18n;
-pub mod panic_banner;
 pub mod prefs;
 pub mod route;
 pub mod state;
 
 /// Installs the panic banner and mounts the app on `<body>`.
 pub fn start() {
-    panic_banner::install();
+    browser::panic_banner::install();
     yew::Renderer::<components::app::App>::new().render();
 }

@@ -3,11 +3,9 @@
 //! ([`LangCtx`], from [`crate::components::common`]).
 
 use asyncscope_core::catalog::ENTRIES;
-use gloo_events::EventListener;
-use wasm_bindgen::JsCast;
-use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
+use crate::browser::{dom, location};
 use crate::components::common::{LangCtx, title};
 use crate::components::demo_page::DemoPage;
 use crate::components::home::Home;
@@ -16,10 +14,7 @@ use crate::prefs::{self, Theme};
 use crate::route::Route;
 
 fn current_route() -> Route {
-    let hash = web_sys::window()
-        .and_then(|w| w.location().hash().ok())
-        .unwrap_or_default();
-    Route::from_hash(&hash)
+    Route::from_hash(&location::hash())
 }
 
 /// The whole app: follows `location.hash`.
@@ -39,8 +34,7 @@ pub fn App() -> Html {
     {
         let route = route.clone();
         use_effect_with((), move |_| {
-            let listener =
-                web_sys::window().map(|w| EventListener::new(&w, "hashchange", move |_| route.set(current_route())));
+            let listener = location::on_hash_change(move || route.set(current_route()));
             move || drop(listener)
         });
     }
@@ -76,14 +70,13 @@ pub fn App() -> Html {
     let on_lang = {
         let set = ctx.set.clone();
         Callback::from(move |e: Event| {
-            let value = e.target_unchecked_into::<HtmlSelectElement>().value();
-            set.emit(Lang::from_tag(&value));
+            set.emit(Lang::from_tag(&dom::select_value(&e)));
         })
     };
     let on_theme = {
         let theme = theme.clone();
         Callback::from(move |e: Event| {
-            let t = Theme::parse(&e.target_unchecked_into::<HtmlSelectElement>().value());
+            let t = Theme::parse(&dom::select_value(&e));
             prefs::set_theme(t);
             theme.set(t);
         })
@@ -93,9 +86,7 @@ pub fn App() -> Html {
             <div class="frame">
                 <a class="skip" href="#main" onclick={Callback::from(|e: MouseEvent| {
                     e.prevent_default();
-                    if let Some(main) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("main")) {
-                        let _ = main.unchecked_into::<web_sys::HtmlElement>().focus();
-                    }
+                    dom::focus("main");
                 })}>{ l.t("Skip to content") }</a>
                 <header class="site-header">
                     <a class="brand" href="#/">{ "asyncscope" }</a>

@@ -15,12 +15,13 @@ use asyncscope_view::state::{
 use asyncscope_view::{await_site, format_ms, svg_document, task_times};
 use futures::channel::oneshot;
 use futures::future::{AbortHandle, Either, abortable, select};
-use gloo_events::EventListener;
-use wasm_bindgen::JsCast;
-use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
+use crate::browser::clock::{self, next_frame, now_ms};
 use crate::browser::env::BrowserEnv;
+use crate::browser::keys::{self, KeyPress};
+use crate::browser::location::replace_hash;
+use crate::browser::{self, dom};
 use crate::components::code_view::CodeView;
 use crate::components::common::{rich, title, use_lang};
 use crate::components::event_log::EventLog;
@@ -100,53 +101,31 @@ fn snapshot<E: Env>(runs: &[(&'static str, Traced<E>)]) -> Vec<RunSnapshot> {
         .collect()
 }
 
-/// Resolves at the browser's next animation frame.
-async fn next_frame() {
-    let (tx, rx) = oneshot::channel();
-    let _frame = gloo_render::request_animation_frame(move |_| {
-        let _ = tx.send(());
-    });
-    let _ = rx.await;
-}
-
-fn replace_hash(hash: &str) {
-    if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
-        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(hash));
+/// The page's shortcut for a key pressed while `finished` (a finished run
+/// is on the page) or not: space plays or pauses, arrows step (with Shift:
+/// pan), + and - zoom, 0 shows the whole run. Keys typed into a form
+/// control, with Ctrl, ⌘ or Alt, and space on a focused button (which
+/// presses it) are left alone.
+fn shortcut(press: &KeyPress, finished: bool) -> Option<Action> {
+    let typing = matches!(press.focused.as_deref(), Some("INPUT" | "SELECT" | "TEXTAREA"));
+    if typing || press.ctrl || press.meta || press.alt {
+        return None;
     }
-}
-
-fn now_ms() -> f64 {
-    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
-}
-
-/// Offers `text` as a file download named `name`.
-fn download(name: &str, mime: &str, text: &str) {
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type(mime);
-    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
-        return;
+    let action = match press.key.as_str() {
+        " " if finished => Action::TogglePlay,
+        "ArrowRight" if press.shift => Action::Pan(0.2),
+        "ArrowLeft" if press.shift => Action::Pan(-0.2),
+        "ArrowRight" if finished => Action::Step(true),
+        "ArrowLeft" if finished => Action::Step(false),
+        "+" | "=" => Action::Zoom(0.5),
+        "-" | "_" => Action::Zoom(2.0),
+        "0" => Action::ResetView,
+        _ => return None,
     };
-    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
-        return;
-    };
-    if let Some(doc) = web_sys::window().and_then(|w| w.document())
-        && let Ok(a) = doc.create_element("a")
-    {
-        let a: web_sys::HtmlAnchorElement = a.unchecked_into();
-        a.set_href(&url);
-        a.set_download(name);
-        a.click();
+    if press.key == " " && press.focused.as_deref() == Some("BUTTON") {
+        return None;
     }
-    let _ = web_sys::Url::revoke_object_url(&url);
-}
-
-/// True if keys typed now go to a form control rather than to the page.
-fn typing() -> bool {
-    web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.active_element())
-        .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"))
+    Some(action)
 }
 
 #[component]
@@ -169,8 +148,8 @@ fn Runner(props: &RunnerProps) -> Html {
         let network = specs.iter().position(|s| s.name == "network");
         use_effect_with((), move |_| {
             if let Some(index) = network {
-                wasm_bindgen_futures::spawn_local(async move {
-                    let reachable = crate::browser::net::lab_reachable(3000).await;
+                browser::spawn(async move {
+                    let reachable = browser::net::lab_reachable(3000).await;
                     lab.set(if reachable { Lab::Reachable } else { Lab::Unreachable });
                     if !reachable && !explicit_network {
                         state.dispatch(Action::Edit {
@@ -212,12 +191,12 @@ fn Runner(props: &RunnerProps) -> Html {
             let alive = Rc::new(std::cell::Cell::new(*playing));
             if *playing {
                 let alive = alive.clone();
-                wasm_bindgen_futures::spawn_local(async move {
+                browser::spawn(async move {
                     let mut last = now_ms();
                     while alive.get() {
                         next_frame().await;
                         let t = now_ms();
-                        state.dispatch(Action::Advance(crate::browser::clock::ms_to_duration(t - last)));
+                        state.dispatch(Action::Advance(clock::ms_to_duration(t - last)));
                         last = t;
                     }
                 });
@@ -229,36 +208,17 @@ fn Runner(props: &RunnerProps) -> Html {
         // Keyboard: space plays or pauses, arrows step, + and - zoom.
         let state = state.clone();
         use_effect_with((), move |_| {
-            let listener = web_sys::window().and_then(|w| w.document()).map(|doc| {
-                EventListener::new(&doc, "keydown", move |e| {
-                    let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() else {
-                        return;
-                    };
-                    if typing() || e.ctrl_key() || e.meta_key() || e.alt_key() {
-                        return;
+            let listener = keys::on_keydown(move |press| {
+                // A fresh handle per key: one kept for the page's life would
+                // hold on to every state it ever read.
+                let state = state.clone();
+                match shortcut(press, state.finished().is_some()) {
+                    Some(action) => {
+                        state.dispatch(action);
+                        true
                     }
-                    let action = match e.key().as_str() {
-                        " " if state.finished().is_some() => Action::TogglePlay,
-                        "ArrowRight" if e.shift_key() => Action::Pan(0.2),
-                        "ArrowLeft" if e.shift_key() => Action::Pan(-0.2),
-                        "ArrowRight" if state.finished().is_some() => Action::Step(true),
-                        "ArrowLeft" if state.finished().is_some() => Action::Step(false),
-                        "+" | "=" => Action::Zoom(0.5),
-                        "-" | "_" => Action::Zoom(2.0),
-                        "0" => Action::ResetView,
-                        _ => return,
-                    };
-                    // Space on a focused button presses it; leave that alone.
-                    let on_button = web_sys::window()
-                        .and_then(|w| w.document())
-                        .and_then(|d| d.active_element())
-                        .is_some_and(|el| el.tag_name() == "BUTTON");
-                    if e.key() == " " && on_button {
-                        return;
-                    }
-                    e.prevent_default();
-                    state.dispatch(action);
-                })
+                    None => false,
+                }
             });
             move || drop(listener)
         });
@@ -296,13 +256,13 @@ fn Runner(props: &RunnerProps) -> Html {
             // the frame loop below only takes snapshots. (Polling the work
             // from the frame loop would add a poll to every lane each frame.)
             let (done_tx, done_rx) = oneshot::channel();
-            wasm_bindgen_futures::spawn_local(async move {
+            browser::spawn(async move {
                 // `work` is consumed by the await, so every future in it is
                 // dropped (recording any cancellation) before the send.
                 let result = work.await;
                 let _ = done_tx.send(result.is_ok());
             });
-            wasm_bindgen_futures::spawn_local(async move {
+            browser::spawn(async move {
                 let mut done_rx = done_rx;
                 let result = loop {
                     match select(&mut done_rx, pin!(next_frame())).await {
@@ -323,7 +283,7 @@ fn Runner(props: &RunnerProps) -> Html {
                     // at their next turn; wait for their ends to be recorded.
                     for (_, traced) in runs.iter() {
                         let wait = pin!(traced.settled());
-                        let limit = pin!(gloo_timers::future::sleep(Duration::from_millis(250)));
+                        let limit = pin!(clock::sleep(Duration::from_millis(250)));
                         let _ = select(wait, limit).await;
                     }
                 }
@@ -491,16 +451,16 @@ fn Runner(props: &RunnerProps) -> Html {
     let on_seek = {
         let state = state.clone();
         Callback::from(move |e: InputEvent| {
-            let v = e.target_unchecked_into::<HtmlInputElement>().value_as_number();
+            let v = dom::input_number(&e);
             if v.is_finite() {
-                state.dispatch(Action::Seek(crate::browser::clock::ms_to_duration(v)));
+                state.dispatch(Action::Seek(clock::ms_to_duration(v)));
             }
         })
     };
     let on_speed = {
         let state = state.clone();
         Callback::from(move |e: Event| {
-            let v = e.target_unchecked_into::<HtmlSelectElement>().value();
+            let v = dom::select_value(&e);
             if let Ok(i) = v.parse::<usize>() {
                 state.dispatch(Action::Speed(i));
             }
@@ -508,22 +468,16 @@ fn Runner(props: &RunnerProps) -> Html {
     };
     let on_seed = {
         let state = state.clone();
-        Callback::from(move |e: InputEvent| {
-            state.dispatch(Action::EditSeed(e.target_unchecked_into::<HtmlInputElement>().value()))
-        })
+        Callback::from(move |e: InputEvent| state.dispatch(Action::EditSeed(dom::input_value(&e))))
     };
     let share_link = {
-        let base = web_sys::window()
-            .and_then(|w| w.location().href().ok())
-            .map(|h| h.split('#').next().unwrap_or_default().to_string())
-            .unwrap_or_default();
+        let base = browser::location::address_without_hash();
         format!("{base}{}", Route::demo_hash(slug, &state.form.query()))
     };
     let on_copy = {
         let (link, notice) = (share_link.clone(), notice.clone());
         Callback::from(move |_: MouseEvent| {
-            let copied = web_sys::window().map(|w| w.navigator().clipboard().write_text(&link));
-            notice.set(Some(if copied.is_some() {
+            notice.set(Some(if browser::export::copy_text(&link) {
                 lang.t("Link copied").to_string()
             } else {
                 link.clone()
@@ -536,7 +490,7 @@ fn Runner(props: &RunnerProps) -> Html {
             if let Some(f) = state.finished() {
                 let runs: Vec<(&str, &asyncscope_core::Trace)> =
                     f.runs.iter().map(|r| (r.label.as_str(), &*r.trace)).collect();
-                download(
+                browser::export::download(
                     &format!("asyncscope-{slug}.json"),
                     "application/json",
                     &export::chrome_demo(slug, &runs),
@@ -551,7 +505,7 @@ fn Runner(props: &RunnerProps) -> Html {
                 let runs: Vec<(&str, &asyncscope_core::Trace)> =
                     f.runs.iter().map(|r| (r.label.as_str(), &*r.trace)).collect();
                 let svg = svg_document(&runs, state.view);
-                download(&format!("asyncscope-{slug}.svg"), "image/svg+xml", &svg);
+                browser::export::download(&format!("asyncscope-{slug}.svg"), "image/svg+xml", &svg);
             }
         })
     };
@@ -702,8 +656,7 @@ fn field(state: &UseReducerHandle<PageState>, index: usize, spec: &ParamSpec, la
     };
     let text_input = |placeholder: String| {
         let dispatch = dispatch.clone();
-        let oninput =
-            Callback::from(move |e: InputEvent| dispatch(e.target_unchecked_into::<HtmlInputElement>().value()));
+        let oninput = Callback::from(move |e: InputEvent| dispatch(dom::input_value(&e)));
         let numeric = matches!(spec.kind, ParamKind::Int { .. }).then_some("numeric");
         html! {
             <input id={id.clone()} name={spec.name} type="text" inputmode={numeric} value={value.clone()}
@@ -717,8 +670,7 @@ fn field(state: &UseReducerHandle<PageState>, index: usize, spec: &ParamSpec, la
             text_input(spec.default.to_string())
         }
         ParamKind::Choice(choices) => {
-            let onchange =
-                Callback::from(move |e: Event| dispatch(e.target_unchecked_into::<HtmlSelectElement>().value()));
+            let onchange = Callback::from(move |e: Event| dispatch(dom::select_value(&e)));
             html! {
                 <select id={id.clone()} name={spec.name} onchange={onchange}>
                     { for choices.iter().map(|c| html! { <option value={*c} selected={*c == value}>{ *c }</option> }) }
