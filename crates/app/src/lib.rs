@@ -7,6 +7,7 @@
 
 pub mod browser;
 pub mod components;
+pub mod hooks;
 pub mod i18n;
 pub mod prefs;
 pub mod route;
