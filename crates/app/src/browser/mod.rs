@@ -8,7 +8,7 @@
 //! Floors, from the bottom: [`clock`] (`performance.now()`, timers,
 //! animation frames), [`dom`], [`location`], [`storage`], [`export`] and
 //! [`panic_banner`] import no sibling; [`keys`] imports `dom`; [`net`]
-//! (fetch, Resource Timing, the lab health check) imports `clock`; [`env`]
+//! (fetch, Resource Timing, the lab health check) imports `clock`; [`env`](mod@env)
 //! ([`env::BrowserEnv`], the browser's `Env`) imports `clock` and `net`.
 
 use std::future::Future;
