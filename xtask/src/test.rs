@@ -78,6 +78,26 @@ const FORBIDDEN: &[&str] = &["yew", "web-sys", "js-sys", "wasm-bindgen", "gloo",
 /// uses for each.
 const DOM_FREE: &[(&str, &str)] = &[("asyncscope-core", "core"), ("asyncscope-view", "view")];
 
+/// The app's sources, and the one folder in them that may call web APIs
+/// (ARCHITECTURE.md: only `crates/app/src/browser/` calls web APIs).
+const APP_SRC: &str = "crates/app/src";
+const BROWSER_DIR: &str = "crates/app/src/browser";
+
+/// What calling a web API takes in Rust: the crates that bind them (gloo
+/// covers gloo-events, -timers, -render and -net; wasm_bindgen covers
+/// wasm_bindgen_futures), the cast trait, and Yew's casts of an event's
+/// target (which name a web-sys type). Outside [`BROWSER_DIR`] none of
+/// these appears in code; comments are not scanned.
+const WEB_API_MARKS: &[&str] = &[
+    "web_sys",
+    "js_sys",
+    "wasm_bindgen",
+    "gloo",
+    "JsCast",
+    "target_unchecked_into",
+    "target_dyn_into",
+];
+
 fn format(tools: &Tools) -> Report {
     let o = stream(cargo().args(["fmt", "--all", "--", "--check"]).env("PATH", &tools.path));
     Report::check(o.ok, "formatted", "run `cargo fmt --all`")
@@ -122,6 +142,51 @@ fn forbidden_deps(tools: &Tools, package: &str) -> Result<Vec<String>, String> {
     Ok(bad)
 }
 
+/// The `.rs` files under `dir`, recursively, sorted.
+fn rust_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    let mut dirs = vec![dir.to_path_buf()];
+    while let Some(d) = dirs.pop() {
+        for entry in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// Every line of the app outside [`BROWSER_DIR`] that names one of
+/// [`WEB_API_MARKS`], as `path:line: mark`.
+fn web_apis_outside_browser() -> Result<Vec<String>, String> {
+    let root = root();
+    let (src, browser) = (root.join(APP_SRC), root.join(BROWSER_DIR));
+    let files = rust_files(&src);
+    if files.is_empty() {
+        return Err(format!("no Rust files under {APP_SRC}"));
+    }
+    let mut found = Vec::new();
+    for path in files.iter().filter(|p| !p.starts_with(&browser)) {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let shown = path.strip_prefix(&root).unwrap_or(path).display().to_string();
+        for (i, line) in text.lines().enumerate() {
+            let code = line.trim_start();
+            if code.starts_with("//") {
+                continue;
+            }
+            let code = code.split(" //").next().unwrap_or(code);
+            if let Some(mark) = WEB_API_MARKS.iter().find(|m| code.contains(*m)) {
+                found.push(format!("{shown}:{}: {mark}", i + 1));
+            }
+        }
+    }
+    Ok(found)
+}
+
 fn architecture(tools: &Tools) -> Report {
     let mut problems = Vec::new();
     for (package, word) in DOM_FREE {
@@ -131,10 +196,22 @@ fn architecture(tools: &Tools) -> Report {
             Err(e) => problems.push(e),
         }
     }
+    match web_apis_outside_browser() {
+        Ok(found) if found.is_empty() => {}
+        Ok(found) => problems.push(format!(
+            "web APIs called outside {BROWSER_DIR}/ (move the call there): {}",
+            found.join(", ")
+        )),
+        Err(e) => problems.push(e),
+    }
     let words: Vec<&str> = DOM_FREE.iter().map(|(_, w)| *w).collect();
     Report::check(
         problems.is_empty(),
-        &format!("{} depend on none of {}", words.join(" and "), FORBIDDEN.join(", ")),
+        &format!(
+            "{} depend on none of {}; only {BROWSER_DIR}/ calls web APIs",
+            words.join(" and "),
+            FORBIDDEN.join(", ")
+        ),
         &problems.join("; "),
     )
 }

@@ -1,21 +1,20 @@
 //! # asyncscope-app
 //!
-//! The Yew app: routes, pages and components, plus [`browser_env::BrowserEnv`],
+//! The Yew app: routes, pages and components, plus [`browser::env::BrowserEnv`],
 //! the browser's implementation of [`asyncscope_core::Env`]. The app never
 //! computes a schedule: it runs demos from the core and renders the view
 //! models and state of `asyncscope-view`.
 
-pub mod browser_env;
-pub mod browser_net;
+pub mod browser;
 pub mod components;
+pub mod hooks;
 pub mod i18n;
-pub mod panic_banner;
 pub mod prefs;
 pub mod route;
 pub mod state;
 
 /// Installs the panic banner and mounts the app on `<body>`.
 pub fn start() {
-    panic_banner::install();
+    browser::panic_banner::install();
     yew::Renderer::<components::app::App>::new().render();
 }

@@ -5,9 +5,9 @@
 
 use std::time::Duration;
 
-use asyncscope_app::browser_env::BrowserEnv;
+use asyncscope_app::browser::env::BrowserEnv;
+use asyncscope_app::browser::panic_banner;
 use asyncscope_app::components::app::App;
-use asyncscope_app::panic_banner;
 use asyncscope_core::demos;
 use asyncscope_core::trace::EventKind;
 use asyncscope_core::{Env, Traced, VirtualRuntime};

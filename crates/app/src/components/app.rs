@@ -1,74 +1,20 @@
 //! The page frame: header (language and theme), the list of demos, and the
-//! routed view. The language is shared with every component as a context.
+//! routed view. The language is shared with every component as a context
+//! ([`LangCtx`], from [`crate::components::common`]).
 
-use asyncscope_core::catalog::{ENTRIES, Entry};
-use asyncscope_core::demos;
-use gloo_events::EventListener;
-use wasm_bindgen::JsCast;
-use web_sys::HtmlSelectElement;
+use asyncscope_core::catalog::ENTRIES;
 use yew::prelude::*;
 
+use crate::browser::{dom, location};
+use crate::components::common::{LangCtx, title};
 use crate::components::demo_page::DemoPage;
 use crate::components::home::Home;
 use crate::i18n::Lang;
 use crate::prefs::{self, Theme};
 use crate::route::Route;
 
-/// The page's language, and a way to change it.
-#[derive(Clone, PartialEq)]
-pub struct LangCtx {
-    /// The language in use.
-    pub lang: Lang,
-    /// Switches (and remembers) the language.
-    pub set: Callback<Lang>,
-}
-
-/// The language of the page, for components under [`App`] (English
-/// outside it, as in component tests).
-#[hook]
-pub fn use_lang() -> Lang {
-    use_context::<LangCtx>().map_or(Lang::En, |c| c.lang)
-}
-
-/// A demo's title in `lang`.
-pub fn title(entry: &Entry, lang: Lang) -> &'static str {
-    match (lang, demos::about(entry.slug)) {
-        (Lang::Zh, Some(about)) => about.title_zh,
-        _ => entry.title,
-    }
-}
-
-/// A demo's one line in `lang` (in Chinese: the first sentence of its
-/// explanation).
-pub fn summary(entry: &Entry, lang: Lang) -> String {
-    match (lang, demos::about(entry.slug)) {
-        (Lang::Zh, Some(about)) => {
-            let text = about.explain_zh;
-            match text.find('。') {
-                Some(i) => text[..i + '。'.len_utf8()].to_string(),
-                None => text.to_string(),
-            }
-        }
-        _ => entry.summary.to_string(),
-    }
-}
-
-/// Prose with `code` in backticks, as HTML with `<code>` spans.
-pub fn rich(text: &str) -> Html {
-    html! {
-        <>
-            { for text.split('`').enumerate().map(|(i, part)| {
-                if i % 2 == 1 { html! { <code>{ part.to_string() }</code> } } else { html! { { part.to_string() } } }
-            }) }
-        </>
-    }
-}
-
 fn current_route() -> Route {
-    let hash = web_sys::window()
-        .and_then(|w| w.location().hash().ok())
-        .unwrap_or_default();
-    Route::from_hash(&hash)
+    Route::from_hash(&location::hash())
 }
 
 /// The whole app: follows `location.hash`.
@@ -88,8 +34,7 @@ pub fn App() -> Html {
     {
         let route = route.clone();
         use_effect_with((), move |_| {
-            let listener =
-                web_sys::window().map(|w| EventListener::new(&w, "hashchange", move |_| route.set(current_route())));
+            let listener = location::on_hash_change(move || route.set(current_route()));
             move || drop(listener)
         });
     }
@@ -125,14 +70,13 @@ pub fn App() -> Html {
     let on_lang = {
         let set = ctx.set.clone();
         Callback::from(move |e: Event| {
-            let value = e.target_unchecked_into::<HtmlSelectElement>().value();
-            set.emit(Lang::from_tag(&value));
+            set.emit(Lang::from_tag(&dom::select_value(&e)));
         })
     };
     let on_theme = {
         let theme = theme.clone();
         Callback::from(move |e: Event| {
-            let t = Theme::parse(&e.target_unchecked_into::<HtmlSelectElement>().value());
+            let t = Theme::parse(&dom::select_value(&e));
             prefs::set_theme(t);
             theme.set(t);
         })
@@ -142,9 +86,7 @@ pub fn App() -> Html {
             <div class="frame">
                 <a class="skip" href="#main" onclick={Callback::from(|e: MouseEvent| {
                     e.prevent_default();
-                    if let Some(main) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("main")) {
-                        let _ = main.unchecked_into::<web_sys::HtmlElement>().focus();
-                    }
+                    dom::focus("main");
                 })}>{ l.t("Skip to content") }</a>
                 <header class="site-header">
                     <a class="brand" href="#/">{ "asyncscope" }</a>

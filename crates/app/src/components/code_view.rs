@@ -4,7 +4,7 @@
 use asyncscope_core::demos;
 use yew::prelude::*;
 
-use crate::components::app::{rich, use_lang};
+use crate::components::common::{rich, use_lang};
 
 /// Props of [`CodeView`].
 #[derive(Properties, PartialEq)]

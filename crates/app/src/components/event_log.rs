@@ -6,12 +6,12 @@
 use std::rc::Rc;
 
 use asyncscope_core::trace::EventKind;
-use wasm_bindgen::JsCast;
-use yew::prelude::*;
-
-use crate::components::app::use_lang;
 use asyncscope_view::format_ms;
 use asyncscope_view::state::{EventRef, Finished, Kind, LogFilter, kind_menu, task_menu};
+use yew::prelude::*;
+
+use crate::browser::dom;
+use crate::components::common::use_lang;
 
 /// An event in words, with await lines given as lines of the shown code.
 fn describe(slug: &str, trace: &asyncscope_core::Trace, kind: &EventKind) -> String {
@@ -73,12 +73,7 @@ pub fn EventLog(props: &EventLogProps) -> Html {
     {
         let scroller = scroller.clone();
         use_effect_with(current, move |_| {
-            if let Some(div) = scroller.cast::<web_sys::HtmlElement>()
-                && let Ok(Some(row)) = div.query_selector("tr.current")
-                && let Ok(row) = row.dyn_into::<web_sys::HtmlElement>()
-            {
-                div.set_scroll_top(row.offset_top() - div.client_height() / 2);
-            }
+            dom::center_in(&scroller, "tr.current");
         });
     }
     let (from, to) = match current {
@@ -93,7 +88,7 @@ pub fn EventLog(props: &EventLogProps) -> Html {
     let on_task = {
         let (on_filter, filter, menus) = (props.on_filter.clone(), props.filter.clone(), menus.clone());
         Callback::from(move |e: Event| {
-            let v = e.target_unchecked_into::<web_sys::HtmlSelectElement>().value();
+            let v = dom::select_value(&e);
             on_filter.emit(LogFilter {
                 task: menus.0.iter().find(|c| c.label == v).map(|c| c.task),
                 ..filter.clone()
@@ -103,7 +98,7 @@ pub fn EventLog(props: &EventLogProps) -> Html {
     let on_kind = {
         let (on_filter, filter) = (props.on_filter.clone(), props.filter.clone());
         Callback::from(move |e: Event| {
-            let v = e.target_unchecked_into::<web_sys::HtmlSelectElement>().value();
+            let v = dom::select_value(&e);
             on_filter.emit(LogFilter {
                 kind: Kind::from_name(&v),
                 ..filter.clone()

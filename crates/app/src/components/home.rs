@@ -5,10 +5,10 @@ use asyncscope_core::catalog::{ENTRIES, Entry};
 use asyncscope_core::trace::{SegmentState, Trace};
 use asyncscope_core::{VirtualRuntime, demos};
 use asyncscope_view::{Scale, lanes};
-use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::components::app::{summary, title, use_lang};
+use crate::browser::dom;
+use crate::components::common::{summary, title, use_lang};
 
 /// The default run of `slug` in virtual time (its first run, if several).
 pub fn default_trace(slug: &str) -> Option<Trace> {
@@ -73,7 +73,7 @@ pub fn Home() -> Html {
         .collect();
     let oninput = {
         let filter = filter.clone();
-        Callback::from(move |e: InputEvent| filter.set(e.target_unchecked_into::<HtmlInputElement>().value()))
+        Callback::from(move |e: InputEvent| filter.set(dom::input_value(&e)))
     };
     html! {
         <section class="home" data-view="home">

@@ -9,10 +9,10 @@ use std::time::Duration;
 use asyncscope_core::trace::{EventKind, Outcome, RequestSpan, SegmentState, TaskId, on_wire_peak};
 use asyncscope_view::state::{RunSnapshot, TaskRef, View};
 use asyncscope_view::{LaneVm, Scale, axis, deadlines, format_ms, lane, run_model, tracks};
-use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::components::app::use_lang;
+use crate::browser::dom;
+use crate::components::common::use_lang;
 use crate::i18n::Lang;
 
 /// Props of [`Timeline`].
@@ -104,10 +104,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
         let (drag, on_pan) = (drag.clone(), props.on_pan.clone());
         Callback::from(move |e: PointerEvent| {
             let Some(last) = *drag.borrow() else { return };
-            let width = e
-                .current_target()
-                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                .map_or(1.0, |el| el.get_bounding_client_rect().width().max(1.0));
+            let width = dom::current_target_width(&e);
             let x = f64::from(e.client_x());
             on_pan.emit(-(x - last) / width);
             *drag.borrow_mut() = Some(x);
@@ -278,18 +275,14 @@ fn RunView(props: &RunViewProps) -> Html {
         .collect();
     let onscroll = {
         let scroll = scroll.clone();
-        Callback::from(move |e: Event| {
-            scroll.set(f64::from(e.target_unchecked_into::<web_sys::Element>().scroll_top()))
-        })
+        Callback::from(move |e: Event| scroll.set(dom::scroll_top(&e)))
     };
     let pick = |task: TaskId| {
         let (on_pick, index, scale) = (props.on_pick.clone(), props.index, props.scale);
         Callback::from(move |e: MouseEvent| {
-            let Some(el) = e.current_target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else {
+            let Some(share) = dom::pointer_share(&e) else {
                 return;
             };
-            let rect = el.get_bounding_client_rect();
-            let share = ((f64::from(e.client_x()) - rect.left()) / rect.width().max(1.0)).clamp(0.0, 1.0);
             let at = scale.from + scale.to.saturating_sub(scale.from).mul_f64(share);
             on_pick.emit((TaskRef { run: index, task }, at));
         })

@@ -1,7 +1,9 @@
-//! The browser's network for [`crate::browser_env::BrowserEnv`]: `fetch`
+//! The browser's network for [`super::env::BrowserEnv`]: `fetch`
 //! through gloo-net, an `AbortController` per request that is aborted when
 //! the request's future (or body stream) is dropped, error classes, and
 //! the Resource Timing API's figures for each request.
+
+use std::time::Duration;
 
 use asyncscope_core::net::{BodyStream, FetchError, Method, Request, Response, Timing};
 use futures::StreamExt;
@@ -10,7 +12,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, PerformanceResourceTiming, ReadableStreamDefaultReader, ReadableStreamReadResult};
 
-use crate::browser_env::ms_to_duration;
+use super::clock::{self, ms_to_duration, now_ms};
 
 /// Aborts its controller when dropped, unless the request has ended.
 struct AbortOnDrop {
@@ -138,10 +140,6 @@ pub async fn fetch_stream(request: Request) -> Result<BodyStream, FetchError> {
     })
 }
 
-fn now_ms() -> f64 {
-    window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
-}
-
 /// Lets the Resource Timing buffer hold many entries (the default is 250,
 /// and a full buffer silently stops recording).
 pub fn enlarge_timing_buffer() {
@@ -178,7 +176,7 @@ pub async fn lab_reachable(limit_ms: u32) -> bool {
             Err(_) => false,
         }
     };
-    let limit = gloo_timers::future::TimeoutFuture::new(limit_ms);
+    let limit = clock::sleep(Duration::from_millis(u64::from(limit_ms)));
     match futures::future::select(Box::pin(check), limit).await {
         futures::future::Either::Left((ok, _)) => ok,
         futures::future::Either::Right(_) => false,

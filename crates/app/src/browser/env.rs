@@ -9,7 +9,8 @@ use std::time::Duration;
 use asyncscope_core::Env;
 use asyncscope_core::net::{self, BodyStream, FetchError, Request, Response, SimLab};
 use futures::future::{AbortHandle, LocalBoxFuture, abortable};
-use gloo_timers::future::TimeoutFuture;
+
+use super::{clock, net as browser_net};
 
 /// [`Env`] on the browser's event loop. Timers are real `setTimeout`s;
 /// dropping a sleep clears its timeout. Spawned tasks run through
@@ -36,7 +37,7 @@ impl BrowserEnv {
     /// An environment whose random source starts from `seed`, like a
     /// virtual runtime with the same seed.
     pub fn with_seed(seed: u64) -> Self {
-        crate::browser_net::enlarge_timing_buffer();
+        browser_net::enlarge_timing_buffer();
         Self {
             rng: Rc::new(RefCell::new(fastrand::Rng::with_seed(seed))),
             scope: Rc::new(RefCell::new(Vec::new())),
@@ -62,11 +63,11 @@ impl BrowserEnv {
 
 impl Env for BrowserEnv {
     fn now(&self) -> Duration {
-        ms_to_duration(web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now()))
+        clock::now()
     }
 
     fn sleep(&self, duration: Duration) -> impl Future<Output = ()> + 'static + use<> {
-        TimeoutFuture::new(timeout_ms(duration))
+        clock::sleep(duration)
     }
 
     fn spawn_boxed(&self, fut: LocalBoxFuture<'static, ()>) {
@@ -80,7 +81,7 @@ impl Env for BrowserEnv {
     fn fetch(&self, request: Request) -> impl Future<Output = Result<Response, FetchError>> + 'static + use<> {
         let fut: LocalBoxFuture<'static, _> = match &self.simulated {
             Some(lab) => Box::pin(net::simulated_fetch(self, lab, request)),
-            None => Box::pin(crate::browser_net::fetch(request)),
+            None => Box::pin(browser_net::fetch(request)),
         };
         fut
     }
@@ -88,7 +89,7 @@ impl Env for BrowserEnv {
     fn fetch_stream(&self, request: Request) -> impl Future<Output = Result<BodyStream, FetchError>> + 'static + use<> {
         let fut: LocalBoxFuture<'static, _> = match &self.simulated {
             Some(lab) => Box::pin(net::simulated_fetch_stream(self, lab, request)),
-            None => Box::pin(crate::browser_net::fetch_stream(request)),
+            None => Box::pin(browser_net::fetch_stream(request)),
         };
         fut
     }
@@ -103,31 +104,5 @@ impl Env for BrowserEnv {
 
     fn random(&self) -> u64 {
         self.rng.borrow_mut().u64(..)
-    }
-}
-
-/// A `performance.now()`-style millisecond count as a `Duration`.
-pub fn ms_to_duration(ms: f64) -> Duration {
-    Duration::from_secs_f64(ms.max(0.0) / 1000.0)
-}
-
-/// Whole milliseconds for `setTimeout`, rounded up so that a sleep never ends
-/// early, and capped at what `setTimeout` accepts.
-pub fn timeout_ms(duration: Duration) -> u32 {
-    let micros = duration.as_micros();
-    let ms = micros.div_ceil(1000);
-    u32::try_from(ms).unwrap_or(i32::MAX as u32).min(i32::MAX as u32)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn timeouts_round_up_and_cap() {
-        assert_eq!(timeout_ms(Duration::ZERO), 0);
-        assert_eq!(timeout_ms(Duration::from_micros(1)), 1);
-        assert_eq!(timeout_ms(Duration::from_millis(3000)), 3000);
-        assert_eq!(timeout_ms(Duration::from_secs(10_000_000)), i32::MAX as u32);
     }
 }

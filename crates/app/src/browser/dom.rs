@@ -1,0 +1,89 @@
+//! The document: elements by id, focus, the root element's attributes, the
+//! browser's language, and what Yew's events do not say themselves (the
+//! value of the control an event came from, an element's size and scroll).
+
+use wasm_bindgen::JsCast;
+use web_sys::{Element, Event, HtmlElement, HtmlInputElement, HtmlSelectElement, MouseEvent};
+use yew::{NodeRef, TargetCast};
+
+fn document() -> Option<web_sys::Document> {
+    web_sys::window()?.document()
+}
+
+/// Moves the focus to the element with this id, if there is one.
+pub fn focus(id: &str) {
+    if let Some(el) = document().and_then(|d| d.get_element_by_id(id)) {
+        let _ = el.unchecked_into::<HtmlElement>().focus();
+    }
+}
+
+/// The tag name of the focused element (`INPUT`, `BUTTON`...), if any.
+pub fn focused_tag() -> Option<String> {
+    document()?.active_element().map(|el| el.tag_name())
+}
+
+/// Sets (`Some`) or removes (`None`) an attribute of `<html>`.
+pub fn set_root_attribute(name: &str, value: Option<&str>) {
+    let Some(root) = document().and_then(|d| d.document_element()) else {
+        return;
+    };
+    let _ = match value {
+        Some(v) => root.set_attribute(name, v),
+        None => root.remove_attribute(name),
+    };
+}
+
+/// The browser's language (`navigator.language`; empty if unknown).
+pub fn language() -> String {
+    web_sys::window()
+        .and_then(|w| w.navigator().language())
+        .unwrap_or_default()
+}
+
+/// The value of the `<input>` an event came from.
+pub fn input_value(e: &Event) -> String {
+    e.target_unchecked_into::<HtmlInputElement>().value()
+}
+
+/// The value of the `<input>` an event came from, as a number (NaN when it
+/// is none).
+pub fn input_number(e: &Event) -> f64 {
+    e.target_unchecked_into::<HtmlInputElement>().value_as_number()
+}
+
+/// The value of the `<select>` an event came from.
+pub fn select_value(e: &Event) -> String {
+    e.target_unchecked_into::<HtmlSelectElement>().value()
+}
+
+/// How far the element an event came from is scrolled down, in pixels.
+pub fn scroll_top(e: &Event) -> f64 {
+    f64::from(e.target_unchecked_into::<Element>().scroll_top())
+}
+
+/// The width in pixels of the element whose handler runs (at least 1;
+/// 1 if it is no element).
+pub fn current_target_width(e: &Event) -> f64 {
+    e.current_target()
+        .and_then(|t| t.dyn_into::<Element>().ok())
+        .map_or(1.0, |el| el.get_bounding_client_rect().width().max(1.0))
+}
+
+/// Where the pointer is across the element whose handler runs, from 0 (its
+/// left edge) to 1 (its right edge); `None` if it is no element.
+pub fn pointer_share(e: &MouseEvent) -> Option<f64> {
+    let el = e.current_target().and_then(|t| t.dyn_into::<Element>().ok())?;
+    let rect = el.get_bounding_client_rect();
+    Some(((f64::from(e.client_x()) - rect.left()) / rect.width().max(1.0)).clamp(0.0, 1.0))
+}
+
+/// Scrolls the element behind `scroller` (and only it, never the page) so
+/// that its first descendant matching `selector` sits in its middle.
+pub fn center_in(scroller: &NodeRef, selector: &str) {
+    if let Some(div) = scroller.cast::<HtmlElement>()
+        && let Ok(Some(row)) = div.query_selector(selector)
+        && let Ok(row) = row.dyn_into::<HtmlElement>()
+    {
+        div.set_scroll_top(row.offset_top() - div.client_height() / 2);
+    }
+}

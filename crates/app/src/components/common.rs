@@ -1,0 +1,61 @@
+//! What every page and the frame share, one floor below them: the language
+//! context ([`LangCtx`], [`use_lang`]) and the demo texts in a language
+//! ([`title`], [`summary`], [`rich`]). It imports no page and no frame, so
+//! `app` can import the pages and the pages this without a circle.
+
+use asyncscope_core::catalog::Entry;
+use asyncscope_core::demos;
+use yew::prelude::*;
+
+use crate::i18n::Lang;
+
+/// The page's language, and a way to change it.
+#[derive(Clone, PartialEq)]
+pub struct LangCtx {
+    /// The language in use.
+    pub lang: Lang,
+    /// Switches (and remembers) the language.
+    pub set: Callback<Lang>,
+}
+
+/// The language of the page, for components under the app's
+/// [`ContextProvider`] of [`LangCtx`] (English outside it, as in component
+/// tests).
+#[hook]
+pub fn use_lang() -> Lang {
+    use_context::<LangCtx>().map_or(Lang::En, |c| c.lang)
+}
+
+/// A demo's title in `lang`.
+pub fn title(entry: &Entry, lang: Lang) -> &'static str {
+    match (lang, demos::about(entry.slug)) {
+        (Lang::Zh, Some(about)) => about.title_zh,
+        _ => entry.title,
+    }
+}
+
+/// A demo's one line in `lang` (in Chinese: the first sentence of its
+/// explanation).
+pub fn summary(entry: &Entry, lang: Lang) -> String {
+    match (lang, demos::about(entry.slug)) {
+        (Lang::Zh, Some(about)) => {
+            let text = about.explain_zh;
+            match text.find('。') {
+                Some(i) => text[..i + '。'.len_utf8()].to_string(),
+                None => text.to_string(),
+            }
+        }
+        _ => entry.summary.to_string(),
+    }
+}
+
+/// Prose with `code` in backticks, as HTML with `<code>` spans.
+pub fn rich(text: &str) -> Html {
+    html! {
+        <>
+            { for text.split('`').enumerate().map(|(i, part)| {
+                if i % 2 == 1 { html! { <code>{ part.to_string() }</code> } } else { html! { { part.to_string() } } }
+            }) }
+        </>
+    }
+}

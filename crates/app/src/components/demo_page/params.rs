@@ -1,0 +1,113 @@
+//! The parameter form: a field per parameter, the seed, notes on URL
+//! parameters the demo does not take, and the Run, Run in virtual time,
+//! Cancel and Replay buttons.
+
+use asyncscope_core::params::{ParamKind, ParamSpec};
+use asyncscope_view::state::{Action, Form};
+use yew::prelude::*;
+
+use crate::browser::dom;
+use crate::components::common::use_lang;
+use crate::i18n::Lang;
+
+/// Props of [`ParamsForm`].
+#[derive(Properties, PartialEq)]
+pub(super) struct ParamsFormProps {
+    /// The form as typed.
+    pub form: Form,
+    /// A run is going (Run and Run in virtual time are off, Cancel on).
+    pub running: bool,
+    /// A finished run is on the page (Replay is on).
+    pub finished: bool,
+    /// An edit of a field or of the seed, or Replay.
+    pub on_action: Callback<Action>,
+    /// Run (the form was submitted).
+    pub on_run: Callback<()>,
+    /// Run in virtual time.
+    pub on_virtual: Callback<()>,
+    /// Cancel.
+    pub on_cancel: Callback<()>,
+}
+
+/// The form and its buttons.
+#[component]
+pub(super) fn ParamsForm(props: &ParamsFormProps) -> Html {
+    let lang = use_lang();
+    let form = &props.form;
+    let on_submit = {
+        let on_run = props.on_run.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            on_run.emit(());
+        })
+    };
+    let on_seed = {
+        let on_action = props.on_action.clone();
+        Callback::from(move |e: InputEvent| on_action.emit(Action::EditSeed(dom::input_value(&e))))
+    };
+    let on_virtual = props.on_virtual.reform(|_: MouseEvent| ());
+    let on_cancel = props.on_cancel.reform(|_: MouseEvent| ());
+    let on_replay = props.on_action.reform(|_: MouseEvent| Action::Replay);
+    let seed_error = form.seed().err();
+    let valid = form.is_valid();
+    let running = props.running;
+    html! {
+        <form class="params" onsubmit={on_submit} novalidate=true>
+            { for form.specs.iter().enumerate().map(|(i, spec)| field(form, i, spec, lang, &props.on_action)) }
+            <div class={classes!("field", "seed", seed_error.is_some().then_some("invalid"))}>
+                <label for="param-seed">{ lang.t("Seed") }<span class="range">{ "0 – 18446744073709551615" }</span></label>
+                <input id="param-seed" name="seed" type="text" inputmode="numeric" value={form.seed.clone()}
+                       aria-invalid={seed_error.is_some().then_some("true")} aria-describedby="param-seed-error" oninput={on_seed} />
+                <p class="error" id="param-seed-error" aria-live="polite">{ seed_error.unwrap_or_default() }</p>
+            </div>
+            { for form.unknown.iter().map(|m| html! { <p class="note">{ m.clone() }</p> }) }
+            <div class="buttons">
+                <button type="submit" id="run" class="primary" disabled={running || !valid}>{ lang.t("Run") }</button>
+                <button type="button" id="run-virtual" onclick={on_virtual} disabled={running || !valid}>{ lang.t("Run in virtual time") }</button>
+                <button type="button" id="cancel" onclick={on_cancel} disabled={!running}>{ lang.t("Cancel") }</button>
+                <button type="button" id="replay" onclick={on_replay} disabled={!props.finished}>{ lang.t("Replay") }</button>
+            </div>
+        </form>
+    }
+}
+
+/// The field of parameter `index`: its label with the allowed values, a
+/// text box or a menu, and its error.
+fn field(form: &Form, index: usize, spec: &ParamSpec, lang: Lang, on_action: &Callback<Action>) -> Html {
+    let id = format!("param-{}", spec.name);
+    let error_id = format!("{id}-error");
+    let value = form.values.get(index).cloned().unwrap_or_default();
+    let error = form.field_error(index);
+    let edit = on_action.reform(move |value: String| Action::Edit { index, value });
+    let text_input = |placeholder: String| {
+        let edit = edit.clone();
+        let oninput = Callback::from(move |e: InputEvent| edit.emit(dom::input_value(&e)));
+        let numeric = matches!(spec.kind, ParamKind::Int { .. }).then_some("numeric");
+        html! {
+            <input id={id.clone()} name={spec.name} type="text" inputmode={numeric} value={value.clone()}
+                   aria-invalid={error.is_some().then_some("true")} aria-describedby={error_id.clone()}
+                   placeholder={placeholder} oninput={oninput} />
+        }
+    };
+    let control = match spec.kind {
+        ParamKind::Int { min, max } => text_input(format!("{min}–{max}")),
+        ParamKind::IntList { .. } | ParamKind::ChoiceList { .. } | ParamKind::TimeOfDay => {
+            text_input(spec.default.to_string())
+        }
+        ParamKind::Choice(choices) => {
+            let onchange = Callback::from(move |e: Event| edit.emit(dom::select_value(&e)));
+            html! {
+                <select id={id.clone()} name={spec.name} onchange={onchange}>
+                    { for choices.iter().map(|c| html! { <option value={*c} selected={*c == value}>{ *c }</option> }) }
+                </select>
+            }
+        }
+    };
+    html! {
+        <div class={classes!("field", error.is_some().then_some("invalid"))}>
+            <label for={id}>{ lang.t(spec.label) }<span class="range">{ spec.allowed() }</span></label>
+            { control }
+            <p class="error" id={error_id} aria-live="polite">{ error.unwrap_or_default() }</p>
+        </div>
+    }
+}

@@ -1,0 +1,71 @@
+//! What the run's state says: the page's `data-state`, its status line,
+//! and what the timeline draws at which instant.
+
+use std::time::Duration;
+
+use asyncscope_view::state::{Clock, Ending, RunSnapshot, RunState};
+
+use crate::i18n::Lang;
+
+/// The run's state as the page shows it.
+pub(super) struct RunStatus {
+    /// `data-state` of the page: idle, running, cancelling, done or
+    /// cancelled.
+    pub name: &'static str,
+    /// The status line.
+    pub text: String,
+    /// The live runs to draw (empty unless running).
+    pub live: Vec<RunSnapshot>,
+    /// The instant drawn: the time run so far, or the playhead.
+    pub now: Duration,
+    /// True once the run is over.
+    pub finished: bool,
+}
+
+/// [`RunStatus`] of `run`, all from the one enum.
+pub(super) fn run_status(run: &RunState, lang: Lang) -> RunStatus {
+    let status = |name, text: &str, live, now, finished| RunStatus {
+        name,
+        text: text.to_string(),
+        live,
+        now,
+        finished,
+    };
+    match run {
+        RunState::Idle => status(
+            "idle",
+            lang.t("Set the parameters and press Run."),
+            Vec::new(),
+            Duration::ZERO,
+            false,
+        ),
+        RunState::Running {
+            runs,
+            elapsed,
+            cancelling: true,
+            ..
+        } => status(
+            "cancelling",
+            lang.t("Cancelling: dropping every future…"),
+            runs.clone(),
+            *elapsed,
+            false,
+        ),
+        RunState::Running { runs, elapsed, .. } => {
+            let text = format!(
+                "{} {} ms",
+                lang.t("Running on the browser's clock:"),
+                elapsed.as_millis()
+            );
+            status("running", &text, runs.clone(), *elapsed, false)
+        }
+        RunState::Ended { finished, .. } => {
+            let (name, text) = match (finished.how, finished.clock) {
+                (Ending::Completed, Clock::Virtual) => ("done", lang.t("Ran in virtual time: exact, and at once.")),
+                (Ending::Completed, Clock::Real) => ("done", lang.t("Done. Every future completed.")),
+                (Ending::Cancelled, _) => ("cancelled", lang.t("Cancelled: every unfinished future was dropped.")),
+            };
+            status(name, text, Vec::new(), finished.playhead, true)
+        }
+    }
+}

@@ -1,0 +1,211 @@
+//! Starting, watching and cancelling a run: on the browser's clock (frames
+//! and an ending, each tagged with the run's generation, so a stale run
+//! cannot overwrite a new one) or in virtual time (at once).
+
+use std::cell::RefCell;
+use std::pin::pin;
+use std::rc::Rc;
+use std::time::Duration;
+
+use asyncscope_core::{Env, Traced, VirtualRuntime, demos};
+use asyncscope_view::state::{Action, Ending, RunSnapshot};
+use futures::channel::oneshot;
+use futures::future::{AbortHandle, Either, abortable, select};
+use yew::prelude::*;
+
+use crate::browser::env::BrowserEnv;
+use crate::browser::location::replace_hash;
+use crate::browser::{self, clock};
+use crate::route::Route;
+use crate::state::PageState;
+
+/// How long the final snapshot of a cancelled run waits for the ends of
+/// its tasks (detached ones too) to be recorded.
+const SETTLE_LIMIT: Duration = Duration::from_millis(250);
+
+/// The page's buttons for runs.
+#[derive(Clone, PartialEq)]
+pub struct RunControls {
+    /// Run: starts the demo on the browser's clock (unless a run is going
+    /// or the form is invalid).
+    pub start: Callback<()>,
+    /// Run in virtual time: runs the demo to its end at once (same
+    /// conditions).
+    pub start_virtual: Callback<()>,
+    /// Cancel: drops the run's futures and every task its environment
+    /// spawned.
+    pub cancel: Callback<()>,
+}
+
+type LiveRuns = Rc<Vec<(&'static str, Traced<BrowserEnv>)>>;
+
+fn snapshot<E: Env>(runs: &[(&'static str, Traced<E>)]) -> Vec<RunSnapshot> {
+    runs.iter()
+        .map(|(label, traced)| RunSnapshot {
+            label: label.to_string(),
+            trace: Rc::new(traced.snapshot()),
+        })
+        .collect()
+}
+
+/// Runs of `slug` with the form of `state`. A virtual run that stalls says
+/// so through `on_notice` (and a finished one clears it). Leaving the page
+/// cancels a run still going: its futures are dropped.
+#[hook]
+pub fn use_run(
+    state: &UseReducerHandle<PageState>,
+    slug: &'static str,
+    on_notice: Callback<Option<String>>,
+) -> RunControls {
+    let abort = use_mut_ref(|| None::<AbortHandle>);
+    // The running run's environment: cancelling drops its spawned tasks too.
+    let scope = use_mut_ref(|| None::<BrowserEnv>);
+    {
+        // Leaving the page cancels its run: the futures are dropped.
+        let (abort, scope) = (abort.clone(), scope.clone());
+        use_effect_with((), move |_| {
+            move || {
+                if let Some(handle) = abort.borrow_mut().take() {
+                    handle.abort();
+                }
+                if let Some(env) = scope.borrow_mut().take() {
+                    env.cancel_all();
+                }
+            }
+        });
+    }
+    let start = {
+        let (state, abort, scope) = (state.clone(), abort.clone(), scope.clone());
+        Callback::from(move |()| start_real(&state, slug, &abort, &scope))
+    };
+    let start_virtual = {
+        let state = state.clone();
+        Callback::from(move |()| run_virtual(&state, slug, &on_notice))
+    };
+    let cancel = {
+        let state = state.clone();
+        Callback::from(move |()| {
+            if let Some(handle) = abort.borrow().as_ref() {
+                handle.abort();
+            }
+            if let Some(env) = scope.borrow().as_ref() {
+                env.cancel_all();
+            }
+            state.dispatch(Action::Cancel);
+        })
+    };
+    RunControls {
+        start,
+        start_virtual,
+        cancel,
+    }
+}
+
+/// Starts a run on the browser's clock: the demo's work as its own task,
+/// and a second task that snapshots the runs at each animation frame and
+/// reports the ending.
+fn start_real(
+    state: &UseReducerHandle<PageState>,
+    slug: &'static str,
+    abort: &Rc<RefCell<Option<AbortHandle>>>,
+    scope: &Rc<RefCell<Option<BrowserEnv>>>,
+) {
+    if state.is_running() || !state.form.is_valid() {
+        return;
+    }
+    let pairs = state.form.pairs();
+    let seed = state.form.seed().unwrap_or(0);
+    let env = if pairs.iter().any(|(k, v)| k == "network" && v == "simulated") {
+        BrowserEnv::with_seed(seed).with_simulated_network()
+    } else {
+        BrowserEnv::with_seed(seed)
+    };
+    *scope.borrow_mut() = Some(env.clone());
+    let Ok(Some(started)) = demos::start(slug, env, &pairs) else {
+        return;
+    };
+    replace_hash(&Route::demo_hash(slug, &state.form.query()));
+    let generation = state.next_generation();
+    state.dispatch(Action::Started);
+    let (work, handle) = abortable(started.work);
+    *abort.borrow_mut() = Some(handle);
+    let runs: LiveRuns = Rc::new(started.runs);
+    // The work runs as its own task, polled only when it is woken; the
+    // frame loop only takes snapshots. (Polling the work from the frame
+    // loop would add a poll to every lane each frame.)
+    let (done_tx, done_rx) = oneshot::channel();
+    browser::spawn(async move {
+        // `work` is consumed by the await, so every future in it is
+        // dropped (recording any cancellation) before the send.
+        let result = work.await;
+        let _ = done_tx.send(result.is_ok());
+    });
+    browser::spawn(watch(runs, generation, done_rx, state.dispatcher(), abort.clone()));
+}
+
+/// A real run's frames, then its ending: `Frame` at each animation frame
+/// until the work is done (`done` says whether it completed), then, once a
+/// cancelled run's tasks have recorded their ends, `Ended`.
+async fn watch(
+    runs: LiveRuns,
+    generation: u32,
+    mut done: oneshot::Receiver<bool>,
+    dispatcher: UseReducerDispatcher<PageState>,
+    abort: Rc<RefCell<Option<AbortHandle>>>,
+) {
+    let completed = loop {
+        match select(&mut done, pin!(clock::next_frame())).await {
+            Either::Left((completed, _)) => break completed.unwrap_or(false),
+            Either::Right(((), _)) => {
+                let elapsed = runs.first().map(|(_, t)| t.now()).unwrap_or_default();
+                dispatcher.dispatch(Action::Frame {
+                    generation,
+                    runs: snapshot(&runs),
+                    elapsed,
+                });
+            }
+        }
+    };
+    abort.borrow_mut().take();
+    if !completed {
+        // Tasks the work spawned (detached ones too) are dropped at their
+        // next turn; wait for their ends to be recorded.
+        for (_, traced) in runs.iter() {
+            let wait = pin!(traced.settled());
+            let limit = pin!(clock::sleep(SETTLE_LIMIT));
+            let _ = select(wait, limit).await;
+        }
+    }
+    let how = if completed {
+        Ending::Completed
+    } else {
+        Ending::Cancelled
+    };
+    dispatcher.dispatch(Action::Ended {
+        generation,
+        runs: snapshot(&runs),
+        how,
+    });
+}
+
+/// Runs the demo to its end in virtual time, in the page, at once.
+fn run_virtual(state: &UseReducerHandle<PageState>, slug: &'static str, on_notice: &Callback<Option<String>>) {
+    if state.is_running() || !state.form.is_valid() {
+        return;
+    }
+    let pairs = state.form.pairs();
+    let rt = VirtualRuntime::with_seed(state.form.seed().unwrap_or(0));
+    let Ok(Some(started)) = demos::start(slug, rt.env(), &pairs) else {
+        return;
+    };
+    replace_hash(&Route::demo_hash(slug, &state.form.query()));
+    let (runs, work) = (started.runs, started.work);
+    match rt.block_on(work) {
+        Ok(()) => on_notice.emit(None),
+        Err(stalled) => on_notice.emit(Some(format!(
+            "The run stalled at {} ms: a task waits for something that never comes.",
+            stalled.at.as_millis()
+        ))),
+    }
+    state.dispatch(Action::RanVirtual { runs: snapshot(&runs) });
+}
