@@ -9,6 +9,8 @@
 //! The same demo code runs on the browser's event loop (the app supplies a
 //! browser `Env`) and under the virtual clock (tests and the command line).
 
+#![warn(missing_debug_implementations)]
+
 pub mod catalog;
 pub mod combinators;
 pub mod demos;

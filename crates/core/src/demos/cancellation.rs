@@ -139,3 +139,9 @@ pub fn start<E: Env>(env: E, params: &Params) -> (Vec<(&'static str, Traced<E>)>
         }
     })
 }
+
+impl<E: Env> std::fmt::Debug for Cleanup<E> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Cleanup").finish_non_exhaustive()
+    }
+}

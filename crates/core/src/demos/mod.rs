@@ -237,6 +237,13 @@ where
     (vec![(label, traced)], work)
 }
 
+impl<E: Env> std::fmt::Debug for Started<E> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let labels: Vec<&str> = self.runs.iter().map(|(label, _)| *label).collect();
+        f.debug_struct("Started").field("runs", &labels).finish_non_exhaustive()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -76,7 +76,7 @@ declare_params! {
 }
 
 /// A flag that, once set, releases every waiter.
-#[derive(Default)]
+#[derive(Default, Debug)]
 pub struct Event {
     is_set: Cell<bool>,
     changed: event_listener::Event,
@@ -102,7 +102,7 @@ impl Event {
 }
 
 /// A condition variable for an async mutex.
-#[derive(Default)]
+#[derive(Default, Debug)]
 pub struct Condition {
     changed: event_listener::Event,
 }

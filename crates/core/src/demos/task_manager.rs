@@ -287,3 +287,11 @@ pub fn start<E: Env>(env: E, params: &Params) -> (Vec<(&'static str, Traced<E>)>
         t.task("manager".to_string(), manage(t.clone(), p)).await;
     })
 }
+
+impl<E: Env> std::fmt::Debug for Manager<E> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Manager")
+            .field("jobs", &self.states.borrow().len())
+            .finish_non_exhaustive()
+    }
+}
