@@ -724,9 +724,8 @@ fn every_demo_refuses_unknown_and_repeated_names() {
 #[test]
 fn cross_parameter_bounds_name_the_other_parameter() {
     let rt = VirtualRuntime::new();
-    let errors = demos::start("task-manager", rt.env(), &pairs(&[("jobs", "3"), ("cancel_job", "4")]))
-        .err()
-        .expect("refused");
+    let errors =
+        demos::start("task-manager", rt.env(), &pairs(&[("jobs", "3"), ("cancel_job", "4")])).expect_err("refused");
     assert_eq!(
         errors[0].message,
         "cancel_job must be from 0 to the number of jobs (3); got 4"

@@ -78,13 +78,13 @@ fn fetch_refuses_crossed_bounds_with_a_clear_message() {
         ("max_delay_ms".to_string(), "100".to_string()),
     ];
     let rt = VirtualRuntime::new();
-    let errors = demos::start("fetch", rt.env(), &pairs).err().expect("refused");
+    let errors = demos::start("fetch", rt.env(), &pairs).expect_err("refused");
     assert_eq!(
         errors[0].message,
         "max_delay_ms must be at least min_delay_ms (900); got 100"
     );
     let pairs = vec![("fail_index".to_string(), "9".to_string())];
-    let errors = demos::start("fetch", rt.env(), &pairs).err().expect("refused");
+    let errors = demos::start("fetch", rt.env(), &pairs).expect_err("refused");
     assert_eq!(
         errors[0].message,
         "fail_index must be from 0 to the number of requests (5); got 9"
