@@ -11,7 +11,10 @@ use asyncscope_app::components::app::App;
 use asyncscope_core::demos;
 use asyncscope_core::trace::EventKind;
 use asyncscope_core::{Env, Traced, VirtualRuntime};
+use common::{has, until};
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+
+mod common;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -211,14 +214,14 @@ async fn app_renders_home_then_a_demo_route() {
     document().body().expect("body").append_child(&root).expect("append");
     let _ = web_sys::window().expect("window").location().set_hash("#/");
     let app = yew::Renderer::<App>::with_root(root.clone()).render();
-    gloo_timers::future::sleep(Duration::from_millis(50)).await;
+    until("the home page's cards", || has(&root, ".card")).await;
     assert_eq!(root.query_selector_all(".card").expect("query").length(), 19);
 
     let _ = web_sys::window()
         .expect("window")
         .location()
         .set_hash("#/sequential-vs-concurrent?jobs=7");
-    gloo_timers::future::sleep(Duration::from_millis(100)).await;
+    until("the demo page's form", || has(&root, "#param-jobs")).await;
     let jobs = root.query_selector("#param-jobs").expect("query").expect("jobs field");
     let input: web_sys::HtmlInputElement = wasm_bindgen::JsCast::dyn_into(jobs).expect("an input");
     assert_eq!(input.value(), "7");

@@ -10,7 +10,10 @@ use asyncscope_app::components::timeline::{Timeline, TimelineProps};
 use asyncscope_core::trace::{EventKind, Outcome, TaskId, Trace, WakeCause};
 use asyncscope_core::{VirtualRuntime, demos};
 use asyncscope_view::state::{RunSnapshot, TaskRef, View};
+use common::{has, until};
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+
+mod common;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -103,7 +106,7 @@ async fn the_timeline_draws_lanes_segments_marks_and_metrics() {
         on_zoom: Default::default(),
     };
     let app = yew::Renderer::<Timeline>::with_root_and_props(root.clone(), props).render();
-    gloo_timers::future::sleep(Duration::from_millis(50)).await;
+    until("both lanes", || has(&root, ".lane[data-task=b]")).await;
     assert_eq!(attrs(&root, ".lane", "data-task"), ["a", "b"]);
     assert_eq!(attrs(&root, ".lane", "data-outcome"), ["ok", "cancelled"]);
     assert_eq!(texts(&root, ".lane-outcome"), ["ok", "cancelled"]);
@@ -166,7 +169,7 @@ async fn many_lanes_are_virtualized() {
         on_zoom: Default::default(),
     };
     let app = yew::Renderer::<Timeline>::with_root_and_props(root.clone(), props).render();
-    gloo_timers::future::sleep(Duration::from_millis(100)).await;
+    until("the lanes", || has(&root, ".lanes[data-lanes='501'] .lane")).await;
     assert_eq!(attrs(&root, ".lanes", "data-lanes"), ["501"]);
     let drawn = root.query_selector_all(".lane").expect("query").length();
     assert!((1..=40).contains(&drawn), "{drawn} of 501 lanes in the DOM");
@@ -183,7 +186,7 @@ async fn the_code_view_lights_a_line_and_offers_asyncio() {
         lit: Some(11),
     };
     let app = yew::Renderer::<CodeView>::with_root_and_props(root.clone(), props).render();
-    gloo_timers::future::sleep(Duration::from_millis(50)).await;
+    until("the lit line", || has(&root, ".line.lit")).await;
     let lit = texts(&root, ".line.lit");
     assert_eq!(lit.len(), 1);
     assert!(lit[0].contains("semaphore.acquire().await"), "{lit:?}");
@@ -191,7 +194,7 @@ async fn the_code_view_lights_a_line_and_offers_asyncio() {
     wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(asyncio)
         .expect("button")
         .click();
-    gloo_timers::future::sleep(Duration::from_millis(50)).await;
+    until("the asyncio tab", || has(&root, "pre[data-lang=python]")).await;
     let python = texts(&root, "pre[data-lang=python]");
     assert!(python[0].contains("asyncio.BoundedSemaphore(3)"), "{python:?}");
     assert_eq!(texts(&root, ".differs").len(), 1);
