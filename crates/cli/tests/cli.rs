@@ -236,16 +236,14 @@ fn chrome_and_text_formats_and_out_file() {
     assert!(text.contains("makespan 5000 ms, max in flight 3"), "{text}");
     assert!(text.contains("5000 ms  countdown5: done"), "{text}");
 
-    let dir = std::env::temp_dir().join(format!("asyncscope-cli-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("dir");
-    let file = dir.join("gather.json");
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let file = dir.path().join("gather.json");
     let path = file.to_str().expect("utf-8");
     let out = asyncscope(&["run", "gather", "--format=json", "--out", path]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(stdout(&out).is_empty());
     let v: Value = serde_json::from_str(&std::fs::read_to_string(&file).expect("written")).expect("JSON");
     assert_eq!(v["makespan_ms"], 3000);
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
