@@ -51,24 +51,10 @@ fn known_trace() -> Trace {
     t.push(ms(0), a, EventKind::Created);
     t.push(ms(0), a, EventKind::PollStart);
     t.push(ms(0), a, EventKind::TimerArmed { deadline: ms(300) });
-    t.push(
-        ms(0),
-        a,
-        EventKind::PollEnd {
-            ready: false,
-            site: None,
-        },
-    );
+    t.push(ms(0), a, EventKind::pending(None));
     t.push(ms(100), b, EventKind::Created);
     t.push(ms(100), b, EventKind::PollStart);
-    t.push(
-        ms(100),
-        b,
-        EventKind::PollEnd {
-            ready: false,
-            site: None,
-        },
-    );
+    t.push(ms(100), b, EventKind::pending(None));
     t.push(
         ms(200),
         b,

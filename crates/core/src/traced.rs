@@ -483,13 +483,7 @@ impl<F: Future> Future for Instrumented<F> {
                 shared.pending_site.set(outer_site.or(this.awaited_at));
             }
             Poll::Ready(out) => {
-                shared.record(
-                    this.id,
-                    EventKind::PollEnd {
-                        ready: true,
-                        site: None,
-                    },
-                );
+                shared.record(this.id, EventKind::ready());
                 let outcome = (this.classify)(out);
                 this.fut = None;
                 shared.record(this.id, EventKind::Completed { outcome });

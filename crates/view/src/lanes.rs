@@ -183,14 +183,7 @@ mod tests {
         t.push(ms(0), a, EventKind::Created);
         t.push(ms(0), a, EventKind::PollStart);
         t.push(ms(0), a, EventKind::TimerArmed { deadline: ms(300) });
-        t.push(
-            ms(0),
-            a,
-            EventKind::PollEnd {
-                ready: false,
-                site: None,
-            },
-        );
+        t.push(ms(0), a, EventKind::pending(None));
         let live = lanes(&t, ms(100), &Scale::whole(ms(400)));
         assert_eq!(live.len(), 1);
         let segs: Vec<_> = live[0].segments.iter().map(|s| (s.state, s.left, s.width)).collect();
@@ -210,14 +203,7 @@ mod tests {
         t.push(ms(0), a, EventKind::Created);
         t.push(ms(0), a, EventKind::PollStart);
         t.push(ms(0), a, EventKind::TimerArmed { deadline: ms(1000) });
-        t.push(
-            ms(0),
-            a,
-            EventKind::PollEnd {
-                ready: false,
-                site: None,
-            },
-        );
+        t.push(ms(0), a, EventKind::pending(None));
         t.push(ms(1000), a, EventKind::Woken { by: WakeCause::Timer });
         t.push(ms(1000), a, EventKind::PollStart);
         t.push(ms(1000), a, EventKind::Completed { outcome: Outcome::Ok });

@@ -78,14 +78,7 @@ pub(crate) mod tests {
         t.push(ms(0), a, EventKind::Created);
         t.push(ms(0), a, EventKind::PollStart);
         t.push(ms(0), a, EventKind::TimerArmed { deadline: ms(1000) });
-        t.push(
-            ms(0),
-            a,
-            EventKind::PollEnd {
-                ready: false,
-                site: Some(site),
-            },
-        );
+        t.push(ms(0), a, EventKind::pending(Some(site)));
         t.push(ms(1000), a, EventKind::Woken { by: WakeCause::Timer });
         t.push(ms(1000), a, EventKind::PollStart);
         t.push(ms(1000), a, EventKind::Completed { outcome: Outcome::Ok });

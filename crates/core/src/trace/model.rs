@@ -255,6 +255,19 @@ impl EventKind {
         self.into()
     }
 
+    /// A poll that ended pending, at `site` if known.
+    pub fn pending(site: Option<SiteId>) -> Self {
+        EventKind::PollEnd { ready: false, site }
+    }
+
+    /// A poll that ended ready.
+    pub fn ready() -> Self {
+        EventKind::PollEnd {
+            ready: true,
+            site: None,
+        }
+    }
+
     /// This kind without its fields.
     pub fn kind(&self) -> Kind {
         self.into()

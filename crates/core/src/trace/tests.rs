@@ -22,24 +22,10 @@ fn a_task_queued_in_its_first_poll_never_counts_in_flight() {
             available: 0,
         },
     );
-    t.push(
-        us(3),
-        a,
-        EventKind::PollEnd {
-            ready: false,
-            site: None,
-        },
-    );
+    t.push(us(3), a, EventKind::pending(None));
     t.push(us(4), b, EventKind::PollStart);
     t.push(us(5), b, EventKind::PermitWaiting { resource: sem });
-    t.push(
-        us(6),
-        b,
-        EventKind::PollEnd {
-            ready: false,
-            site: None,
-        },
-    );
+    t.push(us(6), b, EventKind::pending(None));
     t.push(
         us(100),
         a,
@@ -69,10 +55,7 @@ pub(super) fn sample(kind: Kind) -> EventKind {
     match kind {
         Kind::Created => EventKind::Created,
         Kind::PollStart => EventKind::PollStart,
-        Kind::PollEnd => EventKind::PollEnd {
-            ready: false,
-            site: None,
-        },
+        Kind::PollEnd => EventKind::pending(None),
         Kind::Woken => EventKind::Woken { by: WakeCause::Timer },
         Kind::TimerArmed => EventKind::TimerArmed { deadline: d },
         Kind::TimerFired => EventKind::TimerFired,
@@ -141,17 +124,11 @@ fn ms(n: u64) -> Duration {
 }
 
 fn pending() -> EventKind {
-    EventKind::PollEnd {
-        ready: false,
-        site: None,
-    }
+    EventKind::pending(None)
 }
 
 fn ready() -> EventKind {
-    EventKind::PollEnd {
-        ready: true,
-        site: None,
-    }
+    EventKind::ready()
 }
 
 #[test]
@@ -313,14 +290,7 @@ fn json_round_trips_and_refuses_other_versions() {
             available: 1,
         },
     );
-    t.push(
-        ms(1),
-        a,
-        EventKind::PollEnd {
-            ready: false,
-            site: Some(site),
-        },
-    );
+    t.push(ms(1), a, EventKind::pending(Some(site)));
     t.push(Duration::from_micros(1500), a, EventKind::Backoff { delay: ms(250) });
     let json = t.to_json().expect("serialises");
     assert!(
