@@ -301,6 +301,25 @@ pub struct Param<T> {
 }
 
 impl<T> Param<T> {
+    /// A parameter of this kind, read and written by these functions.
+    const fn new(
+        spec: (&'static str, &'static str, ParamKind, &'static str),
+        read: fn(&Value) -> Option<T>,
+        write: fn(&T) -> String,
+    ) -> Self {
+        let (name, label, kind, default) = spec;
+        Param {
+            spec: ParamSpec {
+                name,
+                label,
+                kind,
+                default,
+            },
+            read,
+            write,
+        }
+    }
+
     /// The field's value from the validated value of this parameter.
     /// Refused only if the value is of another kind than the spec's, which
     /// the declarations rule out (a test per demo reads every default).
@@ -500,16 +519,11 @@ pub const fn int<T: Whole>(
 ) -> Param<T> {
     let (min, max) = (*range.start(), *range.end());
     assert!(min <= max && max <= T::MAX, "the bounds do not fit the field's type");
-    Param {
-        spec: ParamSpec {
-            name,
-            label,
-            kind: ParamKind::Int { min, max },
-            default,
-        },
-        read: read_whole::<T>,
-        write: write_whole::<T>,
-    }
+    Param::new(
+        (name, label, ParamKind::Int { min, max }, default),
+        read_whole::<T>,
+        write_whole::<T>,
+    )
 }
 
 /// A duration in whole milliseconds in `range`, read as a `Duration` (or
@@ -522,44 +536,29 @@ pub const fn ms<T: Millis>(
 ) -> Param<T> {
     let (min, max) = (*range.start(), *range.end());
     assert!(min <= max, "the bounds are the wrong way round");
-    Param {
-        spec: ParamSpec {
-            name,
-            label,
-            kind: ParamKind::Int { min, max },
-            default,
-        },
-        read: read_ms::<T>,
-        write: write_ms::<T>,
-    }
+    Param::new(
+        (name, label, ParamKind::Int { min, max }, default),
+        read_ms::<T>,
+        write_ms::<T>,
+    )
 }
 
 /// One of the names of the enum `T`, in its order.
 pub const fn choice<T: Choice>(name: &'static str, label: &'static str, default: &'static str) -> Param<T> {
-    Param {
-        spec: ParamSpec {
-            name,
-            label,
-            kind: ParamKind::Choice(T::VARIANTS),
-            default,
-        },
-        read: read_choice::<T>,
-        write: write_choice::<T>,
-    }
+    Param::new(
+        (name, label, ParamKind::Choice(T::VARIANTS), default),
+        read_choice::<T>,
+        write_choice::<T>,
+    )
 }
 
 /// A yes/no: `false` or `true`.
 pub const fn flag(name: &'static str, label: &'static str, default: &'static str) -> Param<bool> {
-    Param {
-        spec: ParamSpec {
-            name,
-            label,
-            kind: ParamKind::Choice(&["false", "true"]),
-            default,
-        },
-        read: read_flag,
-        write: write_flag,
-    }
+    Param::new(
+        (name, label, ParamKind::Choice(&["false", "true"]), default),
+        read_flag,
+        write_flag,
+    )
 }
 
 /// A comma-separated list of 1 to `max_len` whole numbers, each in `range`.
@@ -570,20 +569,20 @@ pub const fn ints(
     max_len: usize,
     default: &'static str,
 ) -> Param<Vec<u64>> {
-    Param {
-        spec: ParamSpec {
+    Param::new(
+        (
             name,
             label,
-            kind: ParamKind::IntList {
+            ParamKind::IntList {
                 min: *range.start(),
                 max: *range.end(),
                 max_len,
             },
             default,
-        },
-        read: read_ints,
-        write: write_ints,
-    }
+        ),
+        read_ints,
+        write_ints,
+    )
 }
 
 /// A comma-separated list of 1 to `max_len` names of the enum `T`.
@@ -593,33 +592,28 @@ pub const fn choices<T: Choice>(
     max_len: usize,
     default: &'static str,
 ) -> Param<Vec<T>> {
-    Param {
-        spec: ParamSpec {
+    Param::new(
+        (
             name,
             label,
-            kind: ParamKind::ChoiceList {
+            ParamKind::ChoiceList {
                 choices: T::VARIANTS,
                 max_len,
             },
             default,
-        },
-        read: read_choices::<T>,
-        write: write_choices::<T>,
-    }
+        ),
+        read_choices::<T>,
+        write_choices::<T>,
+    )
 }
 
 /// A time of day, `HH:MM`, read as the time since midnight.
 pub const fn time_of_day(name: &'static str, label: &'static str, default: &'static str) -> Param<Duration> {
-    Param {
-        spec: ParamSpec {
-            name,
-            label,
-            kind: ParamKind::TimeOfDay,
-            default,
-        },
-        read: read_time_of_day,
-        write: write_time_of_day,
-    }
+    Param::new(
+        (name, label, ParamKind::TimeOfDay, default),
+        read_time_of_day,
+        write_time_of_day,
+    )
 }
 
 /// Declares a demo's parameters once each: from
