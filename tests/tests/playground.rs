@@ -75,21 +75,13 @@ async fn scrubbing_moves_the_code_line_and_the_log_row() {
     assert!(!h.all(".lane[data-outcome=running]").await.is_empty());
     h.screenshot_full("semaphore-scrubbed").await;
     // Keyboard: the right arrow selects the next event.
-    let before = h
-        .wait_for(".event-log tr.current", WAIT)
-        .await
-        .attr("data-event")
-        .await
-        .ok()
-        .flatten();
+    let current = || async {
+        let row = h.wait_for(".event-log tr.current", WAIT).await;
+        row.attr("data-event").await.ok().flatten()
+    };
+    let before = current().await;
     h.press("\u{E014}").await;
-    let after = h
-        .wait_for(".event-log tr.current", WAIT)
-        .await
-        .attr("data-event")
-        .await
-        .ok()
-        .flatten();
+    let after = current().await;
     assert_ne!(before, after, "the key moved the selection");
     assert!(h.number("[data-metric=playhead_ms]").await >= at);
     h.finish().await;
