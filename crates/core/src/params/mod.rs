@@ -1,0 +1,222 @@
+//! Demo parameters: their specs, validation that names the allowed range
+//! instead of clamping or panicking, and typed declarations: a demo
+//! declares each parameter once (`declare_params!`, with the `const`
+//! constructors [`int`], [`ms`], [`choice`], [`flag`], [`ints`],
+//! [`choices`] and [`time_of_day`]), and gets its `SPECS`, its typed
+//! `Params` and their parser from that one declaration.
+//!
+//! A demo's parameters are fields, and a choice is an enum:
+//!
+//! ```
+//! use asyncscope_core::demos::retry::{JitterChoice, Params};
+//!
+//! let p = Params::from_pairs(&[("jitter".into(), "full".into())]).expect("allowed");
+//! assert_eq!(p.jitter, JitterChoice::Full);
+//! assert_eq!(p.attempts, 5);
+//! ```
+//!
+//! so a misspelt name does not compile, where a string-keyed lookup would
+//! have quietly given 0:
+//!
+//! ```compile_fail
+//! # use asyncscope_core::demos::retry::Params;
+//! let p = Params::from_pairs(&[]).expect("the defaults");
+//! let _ = p.atempts;
+//! ```
+
+mod declare;
+mod pairs;
+mod param;
+
+use std::fmt;
+
+pub(crate) use declare::declare_params;
+pub use pairs::{pairs_from_query, parse, to_query, unique_pairs};
+pub use param::{Choice, Millis, Param, Whole, choice, choices, flag, int, ints, ms, time_of_day};
+
+/// What values a parameter takes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ParamKind {
+    /// A whole number in `min..=max`.
+    Int {
+        /// Smallest allowed value.
+        min: u64,
+        /// Largest allowed value.
+        max: u64,
+    },
+    /// One of a fixed set of names.
+    Choice(&'static [&'static str]),
+    /// A comma-separated list of whole numbers, each in `min..=max`, with
+    /// from 1 to `max_len` items.
+    IntList {
+        /// Smallest allowed item.
+        min: u64,
+        /// Largest allowed item.
+        max: u64,
+        /// Most items allowed.
+        max_len: usize,
+    },
+    /// A comma-separated list of names from a fixed set, with from 1 to
+    /// `max_len` items.
+    ChoiceList {
+        /// The names allowed for each item.
+        choices: &'static [&'static str],
+        /// Most items allowed.
+        max_len: usize,
+    },
+    /// A time of day, `HH:MM` on a 24-hour clock; its value is minutes
+    /// since midnight.
+    TimeOfDay,
+}
+
+/// A parameter of a demo: its name in URLs and on the command line, a label
+/// for forms, what it accepts, and its default.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ParamSpec {
+    /// The name in URLs and `--set name=value`.
+    pub name: &'static str,
+    /// A short label for forms.
+    pub label: &'static str,
+    /// The values it accepts.
+    pub kind: ParamKind,
+    /// The default, as text.
+    pub default: &'static str,
+}
+
+/// A validated value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Value {
+    /// A whole number within its range (for a time of day: minutes since
+    /// midnight).
+    Int(u64),
+    /// One of the allowed names.
+    Choice(&'static str),
+    /// A list of whole numbers, each within its range.
+    Ints(Vec<u64>),
+    /// A list of allowed names.
+    Choices(Vec<&'static str>),
+}
+
+/// Why a parameter's value was refused. The message names the allowed values.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParamError {
+    /// The parameter's name.
+    pub name: String,
+    /// A sentence for the user, naming what is allowed.
+    pub message: String,
+}
+
+impl fmt::Display for ParamError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for ParamError {}
+
+impl ParamSpec {
+    /// What is allowed, in words: `a whole number from 1 to 50`.
+    pub fn allowed(&self) -> String {
+        match self.kind {
+            ParamKind::Int { min, max } => format!("a whole number from {min} to {max}"),
+            ParamKind::Choice(choices) => format!("one of {}", choices.join(", ")),
+            ParamKind::IntList { min, max, max_len } => {
+                format!("a comma-separated list of 1 to {max_len} whole numbers, each from {min} to {max}")
+            }
+            ParamKind::ChoiceList { choices, max_len } => {
+                format!(
+                    "a comma-separated list of 1 to {max_len} items, each one of {}",
+                    choices.join(", ")
+                )
+            }
+            ParamKind::TimeOfDay => "a time of day from 00:00 to 23:59".to_string(),
+        }
+    }
+
+    /// Validates `raw` (surrounding spaces ignored).
+    pub fn check(&self, raw: &str) -> Result<Value, ParamError> {
+        let raw = raw.trim();
+        let refuse = |why: &str| ParamError {
+            name: self.name.to_string(),
+            message: format!("{} must be {}; {why}", self.name, self.allowed()),
+        };
+        if raw.is_empty() {
+            return Err(refuse("it is empty"));
+        }
+        match self.kind {
+            ParamKind::Int { min, max } => match raw.parse::<u64>() {
+                Ok(n) if (min..=max).contains(&n) => Ok(Value::Int(n)),
+                Ok(_) => Err(refuse(&format!("got {raw}"))),
+                Err(_) if raw.parse::<i128>().is_ok() => Err(refuse(&format!("got {raw}"))),
+                Err(_) => Err(refuse(&format!("got \"{raw}\", which is not a whole number"))),
+            },
+            ParamKind::Choice(choices) => choices
+                .iter()
+                .find(|c| **c == raw)
+                .map(|c| Value::Choice(c))
+                .ok_or_else(|| refuse(&format!("got \"{raw}\""))),
+            ParamKind::IntList { min, max, max_len } => {
+                let items = list_items(raw, max_len).map_err(|why| refuse(&why))?;
+                let mut out = Vec::with_capacity(items.len());
+                for (i, item) in items.iter().enumerate() {
+                    match item.parse::<u64>() {
+                        Ok(n) if (min..=max).contains(&n) => out.push(n),
+                        _ => return Err(refuse(&format!("item {} is \"{item}\"", i + 1))),
+                    }
+                }
+                Ok(Value::Ints(out))
+            }
+            ParamKind::ChoiceList { choices, max_len } => {
+                let items = list_items(raw, max_len).map_err(|why| refuse(&why))?;
+                let mut out = Vec::with_capacity(items.len());
+                for (i, item) in items.iter().enumerate() {
+                    match choices.iter().find(|c| *c == item) {
+                        Some(c) => out.push(*c),
+                        None => return Err(refuse(&format!("item {} is \"{item}\"", i + 1))),
+                    }
+                }
+                Ok(Value::Choices(out))
+            }
+            ParamKind::TimeOfDay => {
+                let parsed = raw.split_once(':').and_then(|(h, m)| {
+                    let ok = |s: &str| s.len() == 2 && s.bytes().all(|b| b.is_ascii_digit());
+                    if !ok(h) || !ok(m) {
+                        return None;
+                    }
+                    let (h, m) = (h.parse::<u64>().ok()?, m.parse::<u64>().ok()?);
+                    (h < 24 && m < 60).then_some(h * 60 + m)
+                });
+                parsed.map(Value::Int).ok_or_else(|| refuse(&format!("got \"{raw}\"")))
+            }
+        }
+    }
+
+    /// The default, validated. Specs are constants checked by tests, so a
+    /// bad default is a bug; it still falls back to the smallest value
+    /// rather than panic.
+    pub fn default_value(&self) -> Value {
+        self.check(self.default).unwrap_or(match self.kind {
+            ParamKind::Int { min, .. } => Value::Int(min),
+            ParamKind::Choice(choices) => Value::Choice(choices.first().copied().unwrap_or("")),
+            ParamKind::IntList { min, .. } => Value::Ints(vec![min]),
+            ParamKind::ChoiceList { choices, .. } => Value::Choices(choices.first().copied().into_iter().collect()),
+            ParamKind::TimeOfDay => Value::Int(0),
+        })
+    }
+}
+
+/// The items of a comma-separated list (spaces around items ignored), or
+/// why the list as a whole is refused.
+fn list_items(raw: &str, max_len: usize) -> Result<Vec<&str>, String> {
+    let items: Vec<&str> = raw.split(',').map(str::trim).collect();
+    if let Some(i) = items.iter().position(|s| s.is_empty()) {
+        return Err(format!("item {} is empty", i + 1));
+    }
+    if items.len() > max_len {
+        return Err(format!("got {} items", items.len()));
+    }
+    Ok(items)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,189 @@
+//! Tests of parameter specs, pairs and declarations.
+
+use std::time::Duration;
+
+use super::*;
+
+const JOBS: ParamSpec = ParamSpec {
+    name: "jobs",
+    label: "Jobs",
+    kind: ParamKind::Int { min: 1, max: 50 },
+    default: "2",
+};
+const MODE: ParamSpec = ParamSpec {
+    name: "mode",
+    label: "Mode",
+    kind: ParamKind::Choice(&["a", "b"]),
+    default: "b",
+};
+
+fn pairs(items: &[(&str, &str)]) -> Vec<(String, String)> {
+    items.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+}
+
+#[test]
+fn bad_values_name_the_range() {
+    let cases = [
+        ("0", "jobs must be a whole number from 1 to 50; got 0"),
+        ("51", "jobs must be a whole number from 1 to 50; got 51"),
+        ("-3", "jobs must be a whole number from 1 to 50; got -3"),
+        (
+            "99999999999999999999999",
+            "jobs must be a whole number from 1 to 50; got 99999999999999999999999",
+        ),
+        (
+            "two",
+            "jobs must be a whole number from 1 to 50; got \"two\", which is not a whole number",
+        ),
+        (
+            "1.5",
+            "jobs must be a whole number from 1 to 50; got \"1.5\", which is not a whole number",
+        ),
+        ("", "jobs must be a whole number from 1 to 50; it is empty"),
+    ];
+    for (raw, want) in cases {
+        assert_eq!(
+            JOBS.check(raw).map_err(|e| e.message),
+            Err(want.to_string()),
+            "input {raw:?}"
+        );
+    }
+    assert_eq!(JOBS.check(" 50 "), Ok(Value::Int(50)));
+    assert_eq!(
+        MODE.check("c").map_err(|e| e.message),
+        Err("mode must be one of a, b; got \"c\"".to_string())
+    );
+}
+
+#[test]
+fn parse_fills_defaults_and_reports_every_error() {
+    assert_eq!(
+        parse(&[JOBS, MODE], &pairs(&[("mode", "a")])),
+        Ok(vec![Value::Int(2), Value::Choice("a")])
+    );
+    let errs = parse(&[JOBS, MODE], &pairs(&[("jobs", "0"), ("speed", "1"), ("mode", "x")])).expect_err("refused");
+    let names: Vec<_> = errs.iter().map(|e| e.name.as_str()).collect();
+    assert_eq!(names, ["jobs", "speed", "mode"]);
+    assert_eq!(errs[1].message, "unknown parameter speed; this demo takes jobs, mode");
+    let dup = parse(&[JOBS], &pairs(&[("jobs", "1"), ("jobs", "2")])).expect_err("refused");
+    assert_eq!(dup[0].message, "jobs is given more than once");
+}
+
+#[test]
+fn lists_and_times_of_day() {
+    let counts = ParamSpec {
+        name: "counts",
+        label: "Counts",
+        kind: ParamKind::IntList {
+            min: 1,
+            max: 10,
+            max_len: 3,
+        },
+        default: "5,3",
+    };
+    assert_eq!(counts.check(" 5, 3 ,2 "), Ok(Value::Ints(vec![5, 3, 2])));
+    assert_eq!(
+        counts.check("1,2,3,4").map_err(|e| e.message),
+        Err("counts must be a comma-separated list of 1 to 3 whole numbers, each from 1 to 10; got 4 items".into())
+    );
+    assert_eq!(
+        counts.check("1,,2").map_err(|e| e.message),
+        Err("counts must be a comma-separated list of 1 to 3 whole numbers, each from 1 to 10; item 2 is empty".into())
+    );
+    let outcomes = ParamSpec {
+        name: "outcomes",
+        label: "Outcomes",
+        kind: ParamKind::ChoiceList {
+            choices: &["ok", "fail"],
+            max_len: 5,
+        },
+        default: "ok",
+    };
+    assert_eq!(outcomes.check("fail,ok"), Ok(Value::Choices(vec!["fail", "ok"])));
+    assert!(outcomes.check("fail,maybe").is_err());
+    let at = ParamSpec {
+        name: "at",
+        label: "At",
+        kind: ParamKind::TimeOfDay,
+        default: "09:00",
+    };
+    assert_eq!(at.check("09:30"), Ok(Value::Int(570)));
+    assert_eq!(at.check("23:59"), Ok(Value::Int(1439)));
+    assert_eq!(
+        at.check("24:00").map_err(|e| e.message),
+        Err("at must be a time of day from 00:00 to 23:59; got \"24:00\"".into())
+    );
+}
+
+#[test]
+fn typed_params_read_and_write_back() {
+    let fail: Param<Option<u32>> = int("fail", "Fail", 0..=9, "0");
+    let at: Param<Duration> = time_of_day("at", "At", "09:00");
+    let limit: Param<Option<Duration>> = ms("limit_ms", "Limit", 0..=100, "0");
+    let read = |p: &ParamSpec, raw: &str| p.check(raw).expect("allowed");
+    assert_eq!(fail.read(Some(&read(&fail.spec, "0"))), Ok(None));
+    assert_eq!(fail.read(Some(&read(&fail.spec, "4"))), Ok(Some(4)));
+    assert_eq!(fail.write(&Some(4)), "4");
+    assert_eq!(fail.write(&None), "0");
+    assert_eq!(
+        at.read(Some(&read(&at.spec, "23:59"))),
+        Ok(Duration::from_secs(1439 * 60))
+    );
+    assert_eq!(at.write(&Duration::from_secs(570 * 60)), "09:30");
+    assert_eq!(limit.read(Some(&read(&limit.spec, "0"))), Ok(None));
+    assert_eq!(limit.write(&Some(Duration::from_millis(70))), "70");
+    let wrong = fail.read(Some(&Value::Choice("x"))).expect_err("another kind");
+    assert_eq!(wrong[0].name, "fail");
+    assert_eq!(fail.given(&pairs(&[("fail", "3")])), Some(Some(3)));
+    assert_eq!(fail.given(&[]), Some(None));
+    assert_eq!(fail.given(&pairs(&[("fail", "10")])), None);
+}
+
+#[test]
+fn a_repeated_name_is_refused_by_name() {
+    let refused =
+        unique_pairs(pairs(&[("jobs", "1"), ("mode", "a"), ("jobs", "2"), ("jobs", "3")])).expect_err("refused");
+    assert_eq!(
+        refused,
+        [ParamError {
+            name: "jobs".into(),
+            message: "jobs is given more than once".into()
+        }]
+    );
+    assert_eq!(
+        unique_pairs([("jobs", "1"), ("mode", "a")]),
+        Ok(pairs(&[("jobs", "1"), ("mode", "a")]))
+    );
+    let errs = parse(&[JOBS, MODE], &pairs(&[("mode", "x"), ("jobs", "1"), ("jobs", "0")])).expect_err("refused");
+    let messages: Vec<_> = errs.iter().map(|e| e.message.as_str()).collect();
+    assert_eq!(
+        messages,
+        ["jobs is given more than once", "mode must be one of a, b; got \"x\""]
+    );
+}
+
+#[test]
+fn unknown_names_are_refused() {
+    let errs = parse(&[JOBS], &pairs(&[("jobs", "1"), ("colour", "red")])).expect_err("refused");
+    assert_eq!(errs.len(), 1);
+    assert_eq!(errs[0].name, "colour");
+    assert_eq!(errs[0].message, "unknown parameter colour; this demo takes jobs");
+}
+
+#[test]
+fn query_round_trips() {
+    let q = to_query(&[("jobs", "3"), ("name", "a b&c=%")]);
+    assert_eq!(q, "jobs=3&name=a+b%26c%3D%25");
+    assert_eq!(pairs_from_query(&q), pairs(&[("jobs", "3"), ("name", "a b&c=%")]));
+    assert_eq!(
+        pairs_from_query("a=1+2&&b&c=%zz&d=%4&e=5%2C3,2&a=9"),
+        pairs(&[
+            ("a", "1 2"),
+            ("b", ""),
+            ("c", "%zz"),
+            ("d", "%4"),
+            ("e", "5,3,2"),
+            ("a", "9")
+        ])
+    );
+}
