@@ -178,12 +178,6 @@ impl fmt::Display for FetchError {
 
 impl std::error::Error for FetchError {}
 
-/// The lab API's bounds (now in [`crate::lab::limits`]).
-pub use crate::lab::limits;
-pub use crate::lab::limits::MAX_DELAY_MS;
-/// The simulated lab (now in [`crate::lab::sim`]).
-pub use crate::lab::sim::{SimLab, sim_download, simulated_fetch, simulated_fetch_stream};
-
 impl fmt::Debug for BodyStream {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("BodyStream")

@@ -24,7 +24,8 @@ use std::time::Duration;
 use futures::future::LocalBoxFuture;
 
 use crate::env::Env;
-use crate::net::{BodyStream, FetchError, Request, Response, SimLab};
+use crate::lab::sim::{self, SimLab};
+use crate::net::{BodyStream, FetchError, Request, Response};
 
 /// The id the future given to `block_on` goes by in the ready queue.
 const MAIN: usize = usize::MAX;
@@ -337,11 +338,11 @@ impl Env for VirtualEnv {
     }
 
     fn fetch(&self, request: Request) -> impl Future<Output = Result<Response, FetchError>> + 'static + use<> {
-        crate::net::simulated_fetch(self, &self.core.lab, request)
+        sim::simulated_fetch(self, &self.core.lab, request)
     }
 
     fn fetch_stream(&self, request: Request) -> impl Future<Output = Result<BodyStream, FetchError>> + 'static + use<> {
-        crate::net::simulated_fetch_stream(self, &self.core.lab, request)
+        sim::simulated_fetch_stream(self, &self.core.lab, request)
     }
 
     fn block_for(&self, duration: Duration) {

@@ -8,7 +8,8 @@ use std::time::Duration;
 
 use asyncscope_core::lab::limits;
 use asyncscope_core::lab::sim::SIM_NAME;
-use asyncscope_core::net::{Request as SimRequest, Response as SimResponse, SimLab};
+use asyncscope_core::lab::sim::SimLab;
+use asyncscope_core::net::{Request as SimRequest, Response as SimResponse};
 use asyncscope_lab::Config;
 use axum::Router;
 use axum::body::Body;

@@ -7,7 +7,8 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use asyncscope_core::Env;
-use asyncscope_core::net::{self, BodyStream, FetchError, Request, Response, SimLab};
+use asyncscope_core::lab::sim::{self, SimLab};
+use asyncscope_core::net::{BodyStream, FetchError, Request, Response};
 use futures::future::{AbortHandle, LocalBoxFuture, abortable};
 
 use super::{clock, net as browser_net};
@@ -80,7 +81,7 @@ impl Env for BrowserEnv {
 
     fn fetch(&self, request: Request) -> impl Future<Output = Result<Response, FetchError>> + 'static + use<> {
         let fut: LocalBoxFuture<'static, _> = match &self.simulated {
-            Some(lab) => Box::pin(net::simulated_fetch(self, lab, request)),
+            Some(lab) => Box::pin(sim::simulated_fetch(self, lab, request)),
             None => Box::pin(browser_net::fetch(request)),
         };
         fut
@@ -88,7 +89,7 @@ impl Env for BrowserEnv {
 
     fn fetch_stream(&self, request: Request) -> impl Future<Output = Result<BodyStream, FetchError>> + 'static + use<> {
         let fut: LocalBoxFuture<'static, _> = match &self.simulated {
-            Some(lab) => Box::pin(net::simulated_fetch_stream(self, lab, request)),
+            Some(lab) => Box::pin(sim::simulated_fetch_stream(self, lab, request)),
             None => Box::pin(browser_net::fetch_stream(request)),
         };
         fut
