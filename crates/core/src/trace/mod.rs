@@ -11,6 +11,7 @@
 
 mod flight;
 mod json;
+mod micros;
 mod model;
 mod requests;
 mod resources;

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use super::json::micros;
+use super::micros;
 
 /// The `format` field of the JSON form.
 pub const FORMAT: &str = "asyncscope-trace";
