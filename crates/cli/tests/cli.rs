@@ -460,3 +460,31 @@ fn svg_format_draws_one_labelled_lane_per_task_of_every_demo() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(lane_labels(&stdout(&out)), ["countdown3", "countdown3"]);
 }
+
+/// Output that cannot be written is a failure; a reader that stops early
+/// is not.
+#[cfg(unix)]
+#[test]
+fn lost_output_fails_and_a_closed_pipe_is_quiet() {
+    use std::process::Stdio;
+    if let Ok(full) = std::fs::File::options().write(true).open("/dev/full") {
+        let out = Command::new(env!("CARGO_BIN_EXE_asyncscope"))
+            .args(["run", "retry"])
+            .stdout(full)
+            .output()
+            .expect("runs");
+        assert_eq!(out.status.code(), Some(1), "a full disk is not success");
+        assert!(stderr(&out).contains("cannot write the output"), "{}", stderr(&out));
+    }
+    // Far more than a pipe holds, to a reader that has gone.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_asyncscope"))
+        .args(["run", "semaphore", "--set", "tasks=2000", "--format", "json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("runs");
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("ends");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).is_empty(), "{}", stderr(&out));
+}
