@@ -9,7 +9,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use asyncscope_core::lab::{self, Download, FlakyCounter, LabRequest, Plan, limits};
+use asyncscope_core::lab::{self, BodyError, Download, FlakyCounter, LabRequest, Plan, limits};
 use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::rejection::BytesRejection;
@@ -53,7 +53,8 @@ async fn api(
         query: uri.query(),
         body: match (&body, &unreadable) {
             (Ok(bytes), _) => Ok(bytes),
-            (Err(_), why) => Err(why.as_deref().unwrap_or_default()),
+            (Err(e), _) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(BodyError::TooLarge),
+            (Err(_), why) => Err(BodyError::Unreadable(why.as_deref().unwrap_or_default())),
         },
     };
     let count = &mut |key: &str| state.flaky.lock().unwrap_or_else(|e| e.into_inner()).next_call(key);

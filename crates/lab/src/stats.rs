@@ -94,7 +94,14 @@ pub async fn track(State(t): State<Tracking>, request: Request, next: Next) -> R
             "error": format!("the lab server is busy: {} requests are in flight", t.cap),
             "allowed": format!("at most {} requests at once", t.cap),
         });
-        return (StatusCode::SERVICE_UNAVAILABLE, axum::Json(body)).into_response();
+        // Retry-After, so that a client waits a moment instead of retrying
+        // in a hot loop.
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            [(axum::http::header::RETRY_AFTER, "1")],
+            axum::Json(body),
+        )
+            .into_response();
     };
     t.stats.in_flight.fetch_add(1, Ordering::SeqCst);
     let mut guard = InFlight {

@@ -163,8 +163,13 @@ async fn echo_returns_json_and_refuses_bad_or_huge_bodies() {
     assert!(r.json()["error"].as_str().unwrap_or_default().contains("not JSON"));
     let huge = vec![b' '; 1024 * 1024 + 1];
     let r = common::oneshot(&server, "POST", "/api/echo", &huge).await;
-    assert_eq!(r.status, 400, "{}", String::from_utf8_lossy(&r.body));
+    assert_eq!(r.status, 413, "{}", String::from_utf8_lossy(&r.body));
     assert!(r.json()["allowed"].as_str().unwrap_or_default().contains("1048576"));
+    // Far larger than the limit: still a JSON 413, not the reader's plain text.
+    let larger = vec![b' '; 4 * 1024 * 1024];
+    let r = common::oneshot(&server, "POST", "/api/echo", &larger).await;
+    assert_eq!(r.status, 413, "{}", String::from_utf8_lossy(&r.body));
+    assert!(r.json()["error"].as_str().unwrap_or_default().contains("larger than"));
     assert_eq!(call(&server, "/api/echo").await.status, 405);
 }
 
@@ -241,6 +246,11 @@ async fn beyond_the_cap_requests_get_503_and_the_server_lives_on() {
     assert_eq!(full["in_flight"], 2, "{full}");
     let r = get(addr, "/api/delay/0").await;
     assert_eq!(r.status, 503);
+    assert_eq!(
+        r.header("retry-after"),
+        Some("1"),
+        "a refused client is told when to come back"
+    );
     assert!(r.json()["error"].as_str().unwrap_or_default().contains("busy"));
     for s in slow {
         assert_eq!(s.await.expect("joins"), 200);

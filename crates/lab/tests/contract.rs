@@ -286,7 +286,7 @@ async fn a_body_over_the_limit_is_refused_alike() {
     let real = server(&router, "POST", "/api/echo", Some(&huge)).await;
     let sim = simulated(&mut lab, "POST", "/api/echo", Some(&huge));
     assert_eq!(real, sim);
-    assert_eq!(real.status, 400);
+    assert_eq!(real.status, 413);
     let fits = vec![b' '; limits::MAX_ECHO_BYTES - 1];
     let mut doc = fits;
     doc.push(b'1');

@@ -20,7 +20,16 @@ pub struct LabRequest<'a> {
     pub query: Option<&'a str>,
     /// The body, or why it could not be read (only `POST /api/echo` looks
     /// at it).
-    pub body: Result<&'a [u8], &'a str>,
+    pub body: Result<&'a [u8], BodyError<'a>>,
+}
+
+/// Why a request's body could not be read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BodyError<'a> {
+    /// It is larger than the API takes ([`limits::MAX_ECHO_BYTES`]): 413.
+    TooLarge,
+    /// The connection failed while it was read: 400, with the reason.
+    Unreadable(&'a str),
 }
 
 impl<'a> LabRequest<'a> {
@@ -101,7 +110,8 @@ impl Download {
 /// A refused request: a 4xx status, what was wrong and what is allowed.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Refusal {
-    /// 400 for a bad parameter or body, 404 for an unknown endpoint.
+    /// 400 for a bad parameter or body, 404 for an unknown endpoint, 413
+    /// for a body too large.
     pub status: u16,
     /// What was wrong, naming the parameter and the value given.
     pub error: String,
@@ -328,22 +338,28 @@ fn delay(ms: &str, raw: Option<&str>, random: u64) -> Result<Plan, Refusal> {
     Ok(plan)
 }
 
-fn echo(body: Result<&[u8], &str>) -> Result<Plan, Refusal> {
+fn echo(body: Result<&[u8], BodyError<'_>>) -> Result<Plan, Refusal> {
     let allowed = json!(format!("a JSON document of at most {} bytes", limits::MAX_ECHO_BYTES));
     let body = match body {
-        Ok(body) if body.len() > limits::MAX_ECHO_BYTES => {
-            // The words of the server's body reader, so both sides agree.
-            return Err(Refusal::bad(
-                "the body cannot be read: Failed to buffer the request body: length limit exceeded",
-                allowed,
-            ));
-        }
+        Ok(body) if body.len() > limits::MAX_ECHO_BYTES => return Err(too_large(allowed)),
+        Err(BodyError::TooLarge) => return Err(too_large(allowed)),
         Ok(body) => body,
-        Err(why) => return Err(Refusal::bad(format!("the body cannot be read: {why}"), allowed)),
+        Err(BodyError::Unreadable(why)) => {
+            return Err(Refusal::bad(format!("the body cannot be read: {why}"), allowed));
+        }
     };
     let value: Value =
         serde_json::from_slice(body).map_err(|e| Refusal::bad(format!("the body is not JSON: {e}"), allowed))?;
     Ok(answer(200, Body::Json(json!({ "json": value, "bytes": body.len() }))))
+}
+
+/// 413: a body larger than the API takes.
+fn too_large(allowed: Value) -> Refusal {
+    Refusal {
+        status: 413,
+        error: format!("the body is larger than {} bytes", limits::MAX_ECHO_BYTES),
+        allowed,
+    }
 }
 
 type Query = HashMap<String, String>;
@@ -570,10 +586,12 @@ mod tests {
         assert!(r.error.starts_with("the body is not JSON: "), "{}", r.error);
         let huge = vec![b' '; limits::MAX_ECHO_BYTES + 1];
         let r = echo(Ok(&huge)).expect_err("too big");
+        assert_eq!(r.status, 413);
         assert_eq!(r.allowed, json!("a JSON document of at most 1048576 bytes"));
+        assert_eq!(echo(Err(BodyError::TooLarge)).map_err(|r| r.status), Err(413));
         assert_eq!(
-            echo(Err("reset")).map_err(|r| r.error),
-            Err("the body cannot be read: reset".into())
+            echo(Err(BodyError::Unreadable("reset"))).map_err(|r| (r.status, r.error)),
+            Err((400, "the body cannot be read: reset".into()))
         );
     }
 

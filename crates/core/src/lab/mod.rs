@@ -12,7 +12,7 @@
 mod contract;
 pub mod sim;
 
-pub use contract::{Body, Download, FlakyCounter, LabRequest, Plan, Refusal, health_body, plan};
+pub use contract::{Body, BodyError, Download, FlakyCounter, LabRequest, Plan, Refusal, health_body, plan};
 
 /// The endpoints, in the order a 404 lists them.
 pub const ENDPOINTS: [&str; 7] = [

@@ -89,3 +89,33 @@ fn two_tasks_with_the_same_name_are_selected_separately() {
     assert_eq!(labels, want.iter().map(|(l, t)| (l.as_str(), *t)).collect::<Vec<_>>());
     assert!(menu.iter().any(|c| c.label == "countdown2"), "unique names stay bare");
 }
+
+/// Playback needs a finished run: on an idle page and during a run, every
+/// playback action changes nothing (`apply` says so with `None`), so no
+/// playhead, selection or replay can appear without one.
+#[test]
+fn playback_actions_without_a_finished_run_change_nothing() {
+    let idle = DemoState::new(Form::from_query(countdown::SPECS, &[]));
+    let running = idle.apply(Action::Started).expect("a run starts");
+    let at = Duration::from_millis(500);
+    let task = TaskRef {
+        run: 0,
+        task: TaskId(0),
+    };
+    for (name, state) in [("idle", &idle), ("running", &running)] {
+        let actions = [
+            Action::Seek(at),
+            Action::Step(true),
+            Action::Step(false),
+            Action::Pick { task, at },
+            Action::Replay,
+            Action::TogglePlay,
+            Action::Advance(at),
+        ];
+        for action in actions {
+            let what = format!("{action:?}");
+            assert!(state.apply(action).is_none(), "{name}: {what} changed the state");
+        }
+        assert!(state.finished().is_none(), "{name}: no finished run");
+    }
+}
