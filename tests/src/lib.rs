@@ -135,7 +135,7 @@ impl Harness {
             .expect("an HTTP/1.1 connection");
         tokio::spawn(conn);
         let request = hyper::Request::get("/api/stats")
-            .header(hyper::header::HOST, "lab")
+            .header(hyper::header::HOST, "localhost")
             .body(Empty::<hyper::body::Bytes>::new())
             .expect("a request");
         let response = sender.send_request(request).await.expect("stats answered");

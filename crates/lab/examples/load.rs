@@ -38,7 +38,7 @@ async fn connection(addr: SocketAddr, path: Arc<String>, until: Instant, tally: 
         while Instant::now() < until {
             let t = Instant::now();
             let Ok(request) = hyper::Request::get(path.as_str())
-                .header(hyper::header::HOST, "lab")
+                .header(hyper::header::HOST, "localhost")
                 .body(Empty::<Bytes>::new())
             else {
                 local.errors += 1;

@@ -99,8 +99,44 @@ pub fn router(config: &Config) -> (Router, Arc<Stats>) {
         .layer(SetResponseHeaderLayer::overriding(
             header::REFERRER_POLICY,
             HeaderValue::from_static("no-referrer"),
-        ));
+        ))
+        .layer(axum::middleware::from_fn(host_guard));
     (router, stats)
+}
+
+/// True for a `Host` the server answers: `localhost` or an IP address, with
+/// any port. A name (`evil.example`) is refused: a page on another site
+/// that points its name at 127.0.0.1 (DNS rebinding) cannot read the lab.
+pub fn host_allowed(host: &str) -> bool {
+    let name = match host.strip_prefix('[') {
+        // `[::1]:8080`
+        Some(rest) => rest.split(']').next().unwrap_or(""),
+        None => host.rsplit_once(':').map_or(host, |(name, port)| {
+            if port.bytes().all(|b| b.is_ascii_digit()) {
+                name
+            } else {
+                host
+            }
+        }),
+    };
+    name.eq_ignore_ascii_case("localhost") || name.parse::<std::net::IpAddr>().is_ok()
+}
+
+/// Refuses a request whose `Host` is not [`host_allowed`], with 421 and the
+/// usual JSON error. A request with no `Host` (in process) passes.
+async fn host_guard(request: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let host = request.headers().get(header::HOST).map(|h| h.to_str().unwrap_or(""));
+    match host {
+        Some(host) if !host_allowed(host) => {
+            let body = serde_json::json!({
+                "error": format!("this server answers only for localhost or an IP address; the request was for {:?}", host.chars().take(40).collect::<String>()),
+                "allowed": ["localhost", "127.0.0.1", "[::1]", "an IP address"],
+            });
+            (StatusCode::MISDIRECTED_REQUEST, axum::Json(body)).into_response()
+        }
+        _ => next.run(request).await,
+    }
 }
 
 /// Serves `config` on `listener` until `shutdown` resolves, then lets the

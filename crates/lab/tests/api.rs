@@ -197,7 +197,7 @@ async fn stats_count_completed_and_requests_the_client_abandoned() {
     get(server.addr, "/api/delay/0").await;
     // A client that gives up half way: the server sees it go.
     let mut s = tokio::net::TcpStream::connect(server.addr).await.expect("connect");
-    s.write_all(b"GET /api/delay/5000 HTTP/1.1\r\nHost: x\r\n\r\n")
+    s.write_all(b"GET /api/delay/5000 HTTP/1.1\r\nHost: localhost\r\n\r\n")
         .await
         .expect("write");
     let during = stats_once(server.addr, |s| s["in_flight"] == 1).await;
@@ -213,7 +213,7 @@ async fn stats_count_completed_and_requests_the_client_abandoned() {
 
     // A download abandoned mid-body counts as ended by the client too.
     let mut s = tokio::net::TcpStream::connect(server.addr).await.expect("connect");
-    s.write_all(b"GET /api/bytes/1000000?chunk=1000&interval_ms=20 HTTP/1.1\r\nHost: x\r\n\r\n")
+    s.write_all(b"GET /api/bytes/1000000?chunk=1000&interval_ms=20 HTTP/1.1\r\nHost: localhost\r\n\r\n")
         .await
         .expect("write");
     let mut first = [0u8; 2048];
@@ -266,7 +266,7 @@ async fn a_client_that_never_finishes_its_headers_is_cut_off() {
     cfg.header_timeout = Duration::from_millis(300);
     let server = start(cfg).await;
     let mut s = tokio::net::TcpStream::connect(server.addr).await.expect("connect");
-    s.write_all(b"GET /api/health HTTP/1.1\r\nHost: x\r\n")
+    s.write_all(b"GET /api/health HTTP/1.1\r\nHost: localhost\r\n")
         .await
         .expect("write");
     let mut buf = Vec::new();
@@ -298,5 +298,25 @@ async fn static_files_are_compressed_and_carry_a_policy() {
         "no inline script: {csp}"
     );
     assert_eq!(r.header("referrer-policy"), Some("no-referrer"));
+    server.stop().await.expect("stops");
+}
+
+/// Only `localhost` and IP addresses are answered: a page elsewhere that
+/// points its own name at 127.0.0.1 (DNS rebinding) gets a 421.
+#[tokio::test]
+async fn a_request_for_another_host_name_is_refused() {
+    let server = start(config()).await;
+    for host in ["evil.example", "evil.example:8080", "localhost.evil.example"] {
+        let r = send_with(server.addr, "GET", "/api/health", &[("host", host)], b"").await;
+        assert_eq!(r.status, 421, "{host}");
+        assert!(
+            r.json()["error"].as_str().unwrap_or_default().contains("localhost"),
+            "{host}"
+        );
+    }
+    for host in ["localhost:9", "127.0.0.1", "[::1]:8080", "LOCALHOST"] {
+        let r = send_with(server.addr, "GET", "/api/health", &[("host", host)], b"").await;
+        assert_eq!(r.status, 200, "{host}");
+    }
     server.stop().await.expect("stops");
 }

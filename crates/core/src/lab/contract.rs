@@ -146,18 +146,47 @@ impl From<Refusal> for Plan {
 }
 
 /// Calls so far per flaky key: the only state the lab API has. The server
-/// shares one behind a lock; each simulated lab owns one.
+/// shares one behind a lock; each simulated lab owns one. It remembers at
+/// most [`limits::MAX_FLAKY_KEYS`] keys: a new key past that forgets the
+/// key used longest ago, so a client inventing keys cannot grow it
+/// without bound.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct FlakyCounter {
-    calls: HashMap<String, u32>,
+    /// Per key: its calls so far, and when it was last called (a tick).
+    calls: HashMap<String, (u32, u64)>,
+    /// A clock that ticks once per call.
+    tick: u64,
 }
 
 impl FlakyCounter {
-    /// Counts one more call of `key`; returns its number (1 for the first).
+    /// Counts one more call of `key`; returns its number (1 for the first,
+    /// and for a key forgotten since).
     pub fn next_call(&mut self, key: &str) -> u32 {
-        let calls = self.calls.entry(key.to_string()).or_insert(0);
+        self.tick += 1;
+        if !self.calls.contains_key(key) && self.calls.len() >= limits::MAX_FLAKY_KEYS {
+            let oldest = self
+                .calls
+                .iter()
+                .min_by_key(|(_, (_, last))| *last)
+                .map(|(k, _)| k.clone());
+            if let Some(oldest) = oldest {
+                self.calls.remove(&oldest);
+            }
+        }
+        let (calls, last) = self.calls.entry(key.to_string()).or_insert((0, 0));
         *calls = calls.saturating_add(1);
+        *last = self.tick;
         *calls
+    }
+
+    /// How many keys it remembers.
+    pub fn len(&self) -> usize {
+        self.calls.len()
+    }
+
+    /// True if it remembers no key.
+    pub fn is_empty(&self) -> bool {
+        self.calls.is_empty()
     }
 }
 
@@ -610,5 +639,20 @@ mod tests {
         assert_eq!(call("/api/flaky/k?fail_first=101").map_err(|r| r.status), Err(400));
         let seen: Vec<_> = (0..3).map(|_| call("/api/flaky/k?fail_first=2")).collect();
         assert_eq!(seen, [Ok(503), Ok(503), Ok(200)], "the refused call did not count");
+    }
+
+    #[test]
+    fn flaky_keys_are_capped_and_the_least_recent_is_forgotten() {
+        let mut counter = FlakyCounter::default();
+        assert_eq!(counter.next_call("keep"), 1);
+        for i in 0..limits::MAX_FLAKY_KEYS - 1 {
+            counter.next_call(&format!("k{i}"));
+        }
+        assert_eq!(counter.len(), limits::MAX_FLAKY_KEYS);
+        assert_eq!(counter.next_call("keep"), 2, "a key in use is kept");
+        counter.next_call("one more");
+        assert_eq!(counter.len(), limits::MAX_FLAKY_KEYS, "the cap holds");
+        assert_eq!(counter.next_call("keep"), 3, "the least recent key went, not this one");
+        assert_eq!(counter.next_call("k0"), 1, "k0 was the least recent: forgotten");
     }
 }

@@ -43,6 +43,9 @@ pub mod limits {
     pub const MAX_ECHO_BYTES: usize = 1024 * 1024;
     /// `fail_first`: the most failures a flaky key can be asked for.
     pub const MAX_FAIL_FIRST: u32 = 100;
+    /// The most flaky keys the lab remembers (the least recently called
+    /// is forgotten first).
+    pub const MAX_FLAKY_KEYS: usize = 10_000;
     /// A flaky key: at most this many characters of `A-Z a-z 0-9 _ -`.
     pub const MAX_KEY_LEN: usize = 64;
 }

@@ -61,13 +61,16 @@ pub async fn send_with(addr: SocketAddr, method: &str, path: &str, headers: &[(&
         .method(method)
         .uri(path)
         .header(header::HOST, addr.to_string())
-        .header(header::CONNECTION, "close");
-    for (name, value) in headers {
-        request = request.header(*name, *value);
-    }
-    let request = request
+        .header(header::CONNECTION, "close")
         .body(Full::new(Bytes::copy_from_slice(body)))
         .expect("a request");
+    // A header given here replaces the default (the `Host`, say).
+    for (name, value) in headers {
+        let name = header::HeaderName::from_bytes(name.as_bytes()).expect("a header name");
+        request
+            .headers_mut()
+            .insert(name, header::HeaderValue::from_str(value).expect("a header value"));
+    }
     let response = sender.send_request(request).await.expect("a response");
     let (parts, body) = response.into_parts();
     let body = body.collect().await.expect("the body").to_bytes();
