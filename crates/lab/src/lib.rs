@@ -75,7 +75,20 @@ pub fn router(config: &Config) -> (Router, Arc<Stats>) {
             config.request_timeout,
         ))
         .layer(axum::middleware::from_fn_with_state(tracking, track));
+    let dist = config.dist.clone();
     let files = tower::ServiceBuilder::new()
+        .layer(axum::middleware::from_fn(
+            move |request: axum::extract::Request, next: axum::middleware::Next| {
+                let refused = through_symlink(&dist, request.uri().path());
+                async move {
+                    if refused {
+                        use axum::response::IntoResponse;
+                        return StatusCode::NOT_FOUND.into_response();
+                    }
+                    next.run(request).await
+                }
+            },
+        ))
         .layer(CompressionLayer::new())
         .service(ServeDir::new(&config.dist).append_index_html_on_directories(true));
     let index = std::fs::read_to_string(config.dist.join("index.html")).ok();
@@ -102,6 +115,24 @@ pub fn router(config: &Config) -> (Router, Arc<Stats>) {
         ))
         .layer(axum::middleware::from_fn(host_guard));
     (router, stats)
+}
+
+/// True if serving `uri_path` from `dist` would pass through a symbolic
+/// link: such files are not served, so a link inside `dist/` cannot expose
+/// a file outside it.
+pub fn through_symlink(dist: &std::path::Path, uri_path: &str) -> bool {
+    let decoded = percent_encoding::percent_decode_str(uri_path).decode_utf8_lossy();
+    let mut at = dist.to_path_buf();
+    for part in decoded.split('/').filter(|p| !p.is_empty() && *p != ".") {
+        at.push(part);
+        match std::fs::symlink_metadata(&at) {
+            Ok(meta) if meta.file_type().is_symlink() => return true,
+            Ok(_) => {}
+            // Nothing there: ServeDir answers 404 by itself.
+            Err(_) => return false,
+        }
+    }
+    false
 }
 
 /// True for a `Host` the server answers: `localhost` or an IP address, with

@@ -53,3 +53,23 @@ async fn health_and_unknown_api_answer_json() {
     assert_eq!(r.json()["allowed"][0], "GET /api/health");
     server.stop().await.expect("stops cleanly");
 }
+
+/// A symbolic link inside `dist/` is not followed: it cannot expose a file
+/// outside it.
+#[cfg(unix)]
+#[tokio::test]
+async fn symbolic_links_inside_dist_are_not_served() {
+    let d = dist();
+    let outside = tempfile::tempdir().expect("a temporary directory");
+    std::fs::write(outside.path().join("secret.txt"), "not for the web").expect("write");
+    std::os::unix::fs::symlink(outside.path().join("secret.txt"), d.path().join("link.txt")).expect("a file link");
+    std::os::unix::fs::symlink(outside.path(), d.path().join("dir")).expect("a directory link");
+    let server = start(&d).await;
+    for path in ["/link.txt", "/dir/secret.txt", "/dir%2Fsecret.txt", "/./link.txt"] {
+        let r = get(server.addr, path).await;
+        assert_eq!(r.status, 404, "{path}");
+        assert!(!String::from_utf8_lossy(&r.body).contains("not for the web"), "{path}");
+    }
+    assert_eq!(get(server.addr, "/app.js").await.status, 200, "plain files still are");
+    server.stop().await.expect("stops");
+}
