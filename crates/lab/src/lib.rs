@@ -9,6 +9,7 @@
 
 pub mod api;
 pub mod csp;
+pub mod stall;
 pub mod stats;
 
 use std::net::SocketAddr;
@@ -41,6 +42,10 @@ pub struct Config {
     pub request_timeout: Duration,
     /// How long a client may take to send a request's headers.
     pub header_timeout: Duration,
+    /// How long a response may wait for a client that reads nothing: a
+    /// client that stops reading a long download is cut off after this, so
+    /// it cannot hold a slot of `max_in_flight` for ever.
+    pub write_stall_timeout: Duration,
     /// Serve the API (`true`), or only the files, as a plain static host
     /// would (for trying the page without a lab server).
     pub api: bool,
@@ -54,6 +59,7 @@ impl Config {
             max_in_flight: 4096,
             request_timeout: Duration::from_secs(90),
             header_timeout: Duration::from_secs(10),
+            write_stall_timeout: Duration::from_secs(30),
             api: true,
         }
     }
@@ -199,6 +205,7 @@ pub async fn serve(
         };
         let _ = stream.set_nodelay(true);
         let service = TowerToHyperService::new(router.clone());
+        let stream = stall::StallGuard::new(stream, config.write_stall_timeout);
         let conn = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
         tokio::spawn(async move {
             let _ = conn.await;

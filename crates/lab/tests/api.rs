@@ -320,3 +320,28 @@ async fn a_request_for_another_host_name_is_refused() {
     }
     server.stop().await.expect("stops");
 }
+
+/// A client that asks for a long download and then reads nothing is cut
+/// off once the server has been unable to write for `write_stall_timeout`:
+/// its slot comes back.
+#[tokio::test]
+async fn a_client_that_stops_reading_is_cut_off_and_frees_its_slot() {
+    let mut cfg = config();
+    cfg.write_stall_timeout = Duration::from_millis(300);
+    let server = start(cfg).await;
+    let mut s = tokio::net::TcpStream::connect(server.addr).await.expect("connect");
+    s.write_all(b"GET /api/bytes/67108864 HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        .await
+        .expect("write");
+    let during = stats_once(server.addr, |s| s["in_flight"] == 1).await;
+    assert_eq!(during["in_flight"], 1, "{during}");
+    // Never read: the socket's buffers fill, the server's writes stall.
+    let after = stats_once(server.addr, |s| s["in_flight"] == 0).await;
+    assert_eq!(
+        (after["in_flight"].as_u64(), after["client_gone"].as_u64()),
+        (Some(0), Some(1)),
+        "{after}"
+    );
+    drop(s);
+    server.stop().await.expect("stops");
+}

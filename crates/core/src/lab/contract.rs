@@ -255,6 +255,19 @@ pub fn plan(request: &LabRequest<'_>, random: u64, count: &mut dyn FnMut(&str) -
             let total = int("bytes", &n, 0, limits::MAX_BYTES)?;
             let chunk = opt_int(&q, "chunk", 1, limits::MAX_CHUNK, limits::DEFAULT_CHUNK)?;
             let interval = opt_int(&q, "interval_ms", 0, limits::MAX_INTERVAL_MS, 0)?;
+            // Each bound alone can make a download that takes years.
+            let pauses = total.div_ceil(chunk).saturating_sub(1);
+            let takes = pauses.saturating_mul(interval);
+            if takes > limits::MAX_DOWNLOAD_MS {
+                return Err(Refusal::bad(
+                    format!(
+                        "this download would take {} s ({pauses} pauses of {interval} ms); at most {} s",
+                        takes / 1000,
+                        limits::MAX_DOWNLOAD_MS / 1000
+                    ),
+                    json!({ "max_ms": limits::MAX_DOWNLOAD_MS, "rule": "(ceil(n / chunk) - 1) * interval_ms" }),
+                ));
+            }
             Ok(answer(
                 200,
                 Body::Bytes(Download {
@@ -654,5 +667,14 @@ mod tests {
         assert_eq!(counter.len(), limits::MAX_FLAKY_KEYS, "the cap holds");
         assert_eq!(counter.next_call("keep"), 3, "the least recent key went, not this one");
         assert_eq!(counter.next_call("k0"), 1, "k0 was the least recent: forgotten");
+    }
+
+    #[test]
+    fn a_download_that_would_take_too_long_is_refused() {
+        let get = |q: &str| plan(&LabRequest::get("/api/bytes/1000", Some(q)), 0, &mut |_| 1);
+        let r = get("chunk=1&interval_ms=10000").expect_err("999 pauses of 10 s");
+        assert_eq!(r.status, 400);
+        assert!(r.error.contains("at most 600 s"), "{}", r.error);
+        assert!(get("chunk=10&interval_ms=6000").is_ok(), "99 pauses of 6 s: 594 s");
     }
 }

@@ -43,6 +43,8 @@ pub mod limits {
     pub const MAX_ECHO_BYTES: usize = 1024 * 1024;
     /// `fail_first`: the most failures a flaky key can be asked for.
     pub const MAX_FAIL_FIRST: u32 = 100;
+    /// The longest a download may take by its own pauses, in ms (10 min).
+    pub const MAX_DOWNLOAD_MS: u64 = 600_000;
     /// The most flaky keys the lab remembers (the least recently called
     /// is forgotten first).
     pub const MAX_FLAKY_KEYS: usize = 10_000;
