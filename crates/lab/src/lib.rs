@@ -26,7 +26,6 @@ use tokio::net::TcpListener;
 use tower_http::compression::CompressionLayer;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
-use tower_http::timeout::TimeoutLayer;
 
 use crate::api::ApiState;
 use crate::stats::{Stats, Tracking, track};
@@ -76,10 +75,7 @@ pub fn router(config: &Config) -> (Router, Arc<Stats>) {
         cap: config.max_in_flight,
     };
     let api = api::routes(state)
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::REQUEST_TIMEOUT,
-            config.request_timeout,
-        ))
+        .layer(axum::middleware::from_fn_with_state(config.request_timeout, deadline))
         .layer(axum::middleware::from_fn_with_state(tracking, track));
     let dist = config.dist.clone();
     let files = tower::ServiceBuilder::new()
@@ -121,6 +117,26 @@ pub fn router(config: &Config) -> (Router, Arc<Stats>) {
         ))
         .layer(axum::middleware::from_fn(host_guard));
     (router, stats)
+}
+
+/// Gives a handler `limit` to produce its response head; past it, a JSON
+/// 408 that says so, like every other error of the API.
+async fn deadline(
+    axum::extract::State(limit): axum::extract::State<Duration>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    match tokio::time::timeout(limit, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => {
+            let body = serde_json::json!({
+                "error": format!("no answer within {} s", limit.as_secs()),
+                "allowed": format!("requests that are answered within {} s", limit.as_secs()),
+            });
+            (StatusCode::REQUEST_TIMEOUT, axum::Json(body)).into_response()
+        }
+    }
 }
 
 /// True if serving `uri_path` from `dist` would pass through a symbolic

@@ -170,7 +170,13 @@ async fn echo_returns_json_and_refuses_bad_or_huge_bodies() {
     let r = common::oneshot(&server, "POST", "/api/echo", &larger).await;
     assert_eq!(r.status, 413, "{}", String::from_utf8_lossy(&r.body));
     assert!(r.json()["error"].as_str().unwrap_or_default().contains("larger than"));
-    assert_eq!(call(&server, "/api/echo").await.status, 405);
+    let r = call(&server, "/api/echo").await;
+    assert_eq!((r.status, r.header("allow")), (405, Some("POST")));
+    assert_eq!(
+        r.json()["allowed"],
+        serde_json::json!(["POST"]),
+        "a JSON error like every other"
+    );
 }
 
 #[tokio::test]
@@ -343,5 +349,23 @@ async fn a_client_that_stops_reading_is_cut_off_and_frees_its_slot() {
         "{after}"
     );
     drop(s);
+    server.stop().await.expect("stops");
+}
+
+/// A handler that takes longer than `request_timeout` is answered with a
+/// JSON 408, like every other error.
+#[tokio::test]
+async fn a_request_past_its_deadline_is_a_json_408() {
+    let mut cfg = config();
+    cfg.request_timeout = Duration::from_millis(100);
+    let server = start(cfg).await;
+    let r = get(server.addr, "/api/delay/2000").await;
+    assert_eq!(r.status, 408);
+    assert!(
+        r.json()["error"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("no answer within")
+    );
     server.stop().await.expect("stops");
 }

@@ -60,7 +60,7 @@ pub struct Plan {
 /// The body of a [`Plan`].
 #[derive(Clone, Debug, PartialEq)]
 pub enum Body {
-    /// No body and no `Content-Type`: statuses 204, 205 and 304, and 405.
+    /// No body and no `Content-Type`: statuses 204, 205 and 304.
     None,
     /// A JSON document (`Content-Type: application/json`).
     Json(Value),
@@ -207,7 +207,8 @@ pub fn health_body(name: &str, version: &str) -> Value {
 /// effect.
 ///
 /// Routing comes first: an unknown path is a 404 whatever the method, a
-/// known one with the wrong method a 405 (no body, `Allow`); then the query
+/// known one with the wrong method a 405 (`Allow`, and the JSON error naming
+/// the allowed methods); then the query
 /// (unknown or repeated parameters are refused), then each value in turn.
 pub fn plan(request: &LabRequest<'_>, random: u64, count: &mut dyn FnMut(&str) -> u32) -> Result<Plan, Refusal> {
     let segments: Vec<&str> = match request.path.strip_prefix("/api") {
@@ -234,10 +235,14 @@ pub fn plan(request: &LabRequest<'_>, random: u64, count: &mut dyn FnMut(&str) -
         "GET,HEAD"
     };
     if !allow.split(',').any(|m| m == request.method) {
+        let methods: Vec<&str> = allow.split(',').collect();
         return Ok(Plan {
             wait: Duration::ZERO,
             status: 405,
-            body: Body::None,
+            body: Body::Json(json!({
+                "error": format!("{} is not allowed here", request.method.chars().take(40).collect::<String>()),
+                "allowed": methods,
+            })),
             allow: Some(allow),
         });
     }
@@ -601,7 +606,14 @@ mod tests {
             )
         };
         let p = post("/api/delay/1").expect("a 405 plan");
-        assert_eq!((p.status, p.body, p.allow), (405, Body::None, Some("GET,HEAD")));
+        assert_eq!(
+            (p.status, p.body, p.allow),
+            (
+                405,
+                Body::Json(json!({ "error": "POST is not allowed here", "allowed": ["GET", "HEAD"] })),
+                Some("GET,HEAD")
+            )
+        );
         assert_eq!(get("/api/echo").map(|p| (p.status, p.allow)), Ok((405, Some("POST"))));
         assert_eq!(post("/api/nope").map_err(|r| r.status), Err(404));
         assert_eq!(
