@@ -204,15 +204,31 @@ fn run_demo(args: &RunArgs) -> Outcome {
         Ok(None) => return Outcome::bad_input(format!("unknown demo \"{slug}\"")),
         Err(errors) => return Outcome::bad_input(messages(&errors)),
     };
-    if let Err(stalled) = rt.block_on(started.work) {
-        return Outcome {
-            stdout: String::new(),
-            stderr: format!(
-                "error: the run stalled at {} ms: a task waits for something that never comes\n",
-                stalled.at.as_millis()
-            ),
-            status: 1,
-        };
+    // The run's bound: once a trace is full (its capacity, 2^20 events by
+    // default), nothing more would be recorded, so the run stops there.
+    let traced: Vec<_> = started.runs.iter().map(|(_, t)| t.clone()).collect();
+    let full = || traced.iter().any(|t| t.trace().dropped() > 0);
+    let mut warning = String::new();
+    match rt.block_on_bounded(started.work, full) {
+        Ok(Some(())) => {}
+        Ok(None) => {
+            let events: usize = traced.iter().map(|t| t.trace().events().len()).sum();
+            warning = format!(
+                "warning: the run was stopped at {} ms of virtual time: its trace is full ({events} events kept); \
+                 the tasks still running are shown as running. Fewer tasks or a shorter run fit.\n",
+                rt.now().as_millis()
+            );
+        }
+        Err(stalled) => {
+            return Outcome {
+                stdout: String::new(),
+                stderr: format!(
+                    "error: the run stalled at {} ms: a task waits for something that never comes\n",
+                    stalled.at.as_millis()
+                ),
+                status: 1,
+            };
+        }
     }
     let traces: Vec<(&str, asyncscope_core::Trace)> = started.runs.iter().map(|(l, t)| (*l, t.snapshot())).collect();
     let runs: Vec<(&str, &asyncscope_core::Trace)> = traces.iter().map(|(l, t)| (*l, t)).collect();
@@ -234,7 +250,7 @@ fn run_demo(args: &RunArgs) -> Outcome {
     if args.format != Format::Text {
         text.push('\n');
     }
-    match &args.out {
+    let mut outcome = match &args.out {
         None => Outcome::ok(text),
         Some(path) => match std::fs::write(path, &text) {
             Ok(()) => Outcome {
@@ -248,7 +264,9 @@ fn run_demo(args: &RunArgs) -> Outcome {
                 status: 1,
             },
         },
-    }
+    };
+    outcome.stderr.insert_str(0, &warning);
+    outcome
 }
 
 fn messages(errors: &[asyncscope_core::params::ParamError]) -> String {

@@ -488,3 +488,29 @@ fn lost_output_fails_and_a_closed_pipe_is_quiet() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(stderr(&out).is_empty(), "{}", stderr(&out));
 }
+
+/// A valid run that would take minutes stops once its trace is full, says
+/// so, and still reports what it recorded, the overflow marked.
+#[test]
+fn a_run_stops_when_its_trace_is_full_and_says_so() {
+    let out = asyncscope(&[
+        "run",
+        "periodic",
+        "--set",
+        "period_ms=1",
+        "--set",
+        "run_for_ms=604800000",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("the run was stopped") && stderr(&out).contains("trace is full"),
+        "{}",
+        stderr(&out)
+    );
+    let text = stdout(&out);
+    assert!(
+        text.contains("trace full: later events not kept"),
+        "the overflow marker"
+    );
+    assert!(text.contains("events not kept: capacity 1048576"), "the count");
+}

@@ -179,6 +179,24 @@ impl VirtualRuntime {
     /// Returns [`Stalled`] if it is pending with nothing runnable and no
     /// timer left. Spawned tasks still running are left for later steps.
     pub fn block_on<F: Future>(&self, fut: F) -> Result<F::Output, Stalled> {
+        match self.block_on_bounded(fut, || false)? {
+            Some(out) => Ok(out),
+            // `stop` never says so: unreachable, but said as a stall rather
+            // than a panic.
+            None => Err(Stalled { at: self.now() }),
+        }
+    }
+
+    /// [`VirtualRuntime::block_on`] with a bound: every few hundred steps
+    /// it asks `stop`, and if that says so it gives up, leaving `fut` and
+    /// the tasks unfinished, and returns `Ok(None)`. A run whose trace has
+    /// filled up (say) ends there, at once, instead of running on for
+    /// minutes with nothing recorded.
+    pub fn block_on_bounded<F: Future>(
+        &self,
+        fut: F,
+        mut stop: impl FnMut() -> bool,
+    ) -> Result<Option<F::Output>, Stalled> {
         let mut fut = pin!(fut);
         let main = Arc::new(TaskWaker {
             id: MAIN,
@@ -187,12 +205,15 @@ impl VirtualRuntime {
         });
         let waker = Waker::from(Arc::clone(&main));
         self.core.ready.push(MAIN);
-        loop {
+        for turn in 0u64.. {
+            if turn % 256 == 255 && stop() {
+                return Ok(None);
+            }
             match self.core.ready.pop() {
                 Some(MAIN) => {
                     main.scheduled.store(false, Ordering::Release);
                     if let Poll::Ready(out) = fut.as_mut().poll(&mut Context::from_waker(&waker)) {
-                        return Ok(out);
+                        return Ok(Some(out));
                     }
                 }
                 Some(id) => self.poll_task(id),
@@ -203,6 +224,7 @@ impl VirtualRuntime {
                 }
             }
         }
+        Ok(None)
     }
 
     /// Does one thing: polls the next runnable task, or, if none is
@@ -553,6 +575,27 @@ mod tests {
             .expect("runs");
         rt.run().expect("finishes");
         assert_eq!((out, done.get()), (Ok(7), 2));
+    }
+
+    #[test]
+    fn a_bounded_run_stops_when_told_and_an_unbounded_one_ends() {
+        let rt = VirtualRuntime::new();
+        let env = rt.env();
+        let ticks = Rc::new(Cell::new(0u64));
+        let t = Rc::clone(&ticks);
+        let endless = async move {
+            loop {
+                env.sleep(Duration::from_millis(1)).await;
+                t.set(t.get() + 1);
+            }
+        };
+        let out = rt.block_on_bounded(endless, || ticks.get() >= 1000);
+        assert!(matches!(out, Ok(None)), "stopped, not finished");
+        assert!((1000..1300).contains(&ticks.get()), "{} ticks", ticks.get());
+        let rt = VirtualRuntime::new();
+        let env = rt.env();
+        let done = rt.block_on_bounded(async move { env.sleep(Duration::from_millis(5)).await }, || false);
+        assert_eq!(done, Ok(Some(())));
     }
 
     #[test]
