@@ -8,6 +8,7 @@
 //! ```
 
 use std::fmt::Write as _;
+use std::io;
 use std::str::FromStr;
 
 use asyncscope_core::catalog::ENTRIES;
@@ -156,16 +157,41 @@ impl Outcome {
     }
 }
 
-/// Runs the command line `args` (without the program name).
+/// Runs the command line `args` (without the program name), with what it
+/// prints gathered in [`Outcome::stdout`].
 pub fn run(args: &[String]) -> Outcome {
+    let mut out = Vec::new();
+    match run_to(args, &mut out) {
+        Ok(mut outcome) => {
+            outcome.stdout.insert_str(0, &String::from_utf8_lossy(&out));
+            outcome
+        }
+        // Writing to memory does not fail; said rather than unwrapped.
+        Err(e) => Outcome {
+            stdout: String::new(),
+            stderr: format!("error: cannot write the output: {e}\n"),
+            status: 1,
+        },
+    }
+}
+
+/// Runs the command line `args`, writing what it prints to `out` as it
+/// goes (a report is not built in memory first). An error of `out` is
+/// returned as is: the caller tells a closed pipe from lost output.
+pub fn run_to(args: &[String], out: &mut dyn io::Write) -> io::Result<Outcome> {
     let all = std::iter::once("asyncscope").chain(args.iter().map(String::as_str));
-    match Cli::try_parse_from(all) {
+    let outcome = match Cli::try_parse_from(all) {
         Ok(Cli { command: Command::List }) => Outcome::ok(list()),
         Ok(Cli {
             command: Command::Run(run),
-        }) => run_demo(&run),
+        }) => return run_demo(&run, out),
         Err(e) => Outcome::from_clap(&e),
-    }
+    };
+    out.write_all(outcome.stdout.as_bytes())?;
+    Ok(Outcome {
+        stdout: String::new(),
+        ..outcome
+    })
 }
 
 fn list() -> String {
@@ -188,21 +214,21 @@ fn list() -> String {
     out
 }
 
-fn run_demo(args: &RunArgs) -> Outcome {
+fn run_demo(args: &RunArgs, out: &mut dyn io::Write) -> io::Result<Outcome> {
     let (slug, seed) = (args.slug, args.seed);
     let Some(specs) = demos::specs(slug) else {
-        return Outcome::bad_input(format!("unknown demo \"{slug}\""));
+        return Ok(Outcome::bad_input(format!("unknown demo \"{slug}\"")));
     };
     // The core's one rule: a name given twice is refused, by name.
     let pairs = match unique_pairs(args.set.iter().cloned()) {
         Ok(pairs) => pairs,
-        Err(errors) => return Outcome::bad_input(messages(&errors)),
+        Err(errors) => return Ok(Outcome::bad_input(messages(&errors))),
     };
     let rt = VirtualRuntime::with_seed(seed);
     let started = match demos::start(slug, rt.env(), &pairs) {
         Ok(Some(started)) => started,
-        Ok(None) => return Outcome::bad_input(format!("unknown demo \"{slug}\"")),
-        Err(errors) => return Outcome::bad_input(messages(&errors)),
+        Ok(None) => return Ok(Outcome::bad_input(format!("unknown demo \"{slug}\""))),
+        Err(errors) => return Ok(Outcome::bad_input(messages(&errors))),
     };
     // The run's bound: once a trace is full (its capacity, 2^20 events by
     // default), nothing more would be recorded, so the run stops there.
@@ -220,53 +246,75 @@ fn run_demo(args: &RunArgs) -> Outcome {
             );
         }
         Err(stalled) => {
-            return Outcome {
+            return Ok(Outcome {
                 stdout: String::new(),
                 stderr: format!(
                     "error: the run stalled at {} ms: a task waits for something that never comes\n",
                     stalled.at.as_millis()
                 ),
                 status: 1,
-            };
+            });
         }
     }
-    let traces: Vec<(&str, asyncscope_core::Trace)> = started.runs.iter().map(|(l, t)| (*l, t.snapshot())).collect();
-    let runs: Vec<(&str, &asyncscope_core::Trace)> = traces.iter().map(|(l, t)| (*l, t)).collect();
-    let mut text = match args.format {
-        Format::Text => report::text_report(slug, seed, &runs),
-        Format::Json => match report::json_report(slug, &effective(specs, &pairs), seed, &runs) {
-            Ok(report) => report.to_string(),
-            Err(e) => {
-                return Outcome {
-                    stdout: String::new(),
-                    stderr: format!("asyncscope: could not write the report as JSON: {e}\n"),
-                    status: 1,
-                };
-            }
-        },
-        Format::Chrome => export::chrome_demo(slug, &runs),
-        Format::Svg => svg_document(&runs, View::default()),
+    // The traces are borrowed, not copied, and written as they are read.
+    let borrowed: Vec<_> = started.runs.iter().map(|(l, t)| (*l, t.trace())).collect();
+    let runs: Vec<(&str, &asyncscope_core::Trace)> = borrowed.iter().map(|(l, t)| (*l, &**t)).collect();
+    let params = effective(specs, &pairs);
+    let write = |w: &mut dyn io::Write| -> io::Result<()> {
+        match args.format {
+            Format::Text => w.write_all(report::text_report(slug, seed, &runs).as_bytes())?,
+            Format::Json => report::write_json_report(&mut *w, slug, &params, seed, &runs)?,
+            Format::Chrome => export::write_chrome_demo(&mut *w, slug, &runs)?,
+            Format::Svg => w.write_all(svg_document(&runs, View::default()).as_bytes())?,
+        }
+        if args.format != Format::Text {
+            w.write_all(b"\n")?;
+        }
+        Ok(())
     };
-    if args.format != Format::Text {
-        text.push('\n');
-    }
     let mut outcome = match &args.out {
-        None => Outcome::ok(text),
-        Some(path) => match std::fs::write(path, &text) {
-            Ok(()) => Outcome {
-                stdout: String::new(),
-                stderr: format!("wrote {} bytes to {path}\n", text.len()),
-                status: 0,
-            },
-            Err(e) => Outcome {
-                stdout: String::new(),
-                stderr: format!("error: cannot write {path}: {e}\n"),
-                status: 1,
-            },
-        },
+        None => {
+            write(out)?;
+            Outcome::ok(String::new())
+        }
+        Some(path) => {
+            let written = std::fs::File::create(path).and_then(|file| {
+                let mut file = Counted(io::BufWriter::new(file), 0);
+                write(&mut file)?;
+                io::Write::flush(&mut file)?;
+                Ok(file.1)
+            });
+            match written {
+                Ok(bytes) => Outcome {
+                    stdout: String::new(),
+                    stderr: format!("wrote {bytes} bytes to {path}\n"),
+                    status: 0,
+                },
+                Err(e) => Outcome {
+                    stdout: String::new(),
+                    stderr: format!("error: cannot write {path}: {e}\n"),
+                    status: 1,
+                },
+            }
+        }
     };
     outcome.stderr.insert_str(0, &warning);
-    outcome
+    Ok(outcome)
+}
+
+/// A writer that counts the bytes it passes on.
+struct Counted<W>(W, u64);
+
+impl<W: io::Write> io::Write for Counted<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.0.write(buf)?;
+        self.1 += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush()
+    }
 }
 
 fn messages(errors: &[asyncscope_core::params::ParamError]) -> String {

@@ -8,6 +8,7 @@
 //! events for wakes, timers, requests, retries and logs; and a counter
 //! track of the tasks in flight. Times are microseconds since the origin.
 
+use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::trace::{EventKind, Trace};
@@ -21,43 +22,88 @@ pub fn chrome_trace(trace: &Trace, title: &str) -> String {
 /// Several runs on one clock as Chrome trace-event JSON: one process per
 /// run, in order, each labelled with its title.
 pub fn chrome_traces(runs: &[(&str, &Trace)]) -> String {
-    let mut events: Vec<Value> = Vec::new();
-    let mut dropped = 0;
-    for (i, (title, trace)) in runs.iter().enumerate() {
-        let pid = u32::try_from(i).unwrap_or(u32::MAX).saturating_add(1);
-        push_run(&mut events, pid, title, trace);
-        dropped += trace.dropped();
+    let mut out = Vec::new();
+    // Writing to memory fails only if serialising does, which these
+    // values cannot; an empty string would say so rather than a panic.
+    if write_chrome_traces(&mut out, runs).is_err() {
+        return String::new();
     }
-    let doc = json!({
-        "traceEvents": events,
-        "displayTimeUnit": "ms",
-        "otherData": {"producer": "asyncscope", "dropped_events": dropped},
-    });
-    doc.to_string()
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// [`chrome_traces`], written to `out` as it goes: each trace event is
+/// made and written in turn, none gathered in memory first.
+pub fn write_chrome_traces<W: std::io::Write>(out: W, runs: &[(&str, &Trace)]) -> serde_json::Result<()> {
+    serde_json::to_writer(out, &ChromeDoc(runs))
+}
+
+struct ChromeDoc<'a>(&'a [(&'a str, &'a Trace)]);
+
+impl Serialize for ChromeDoc<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let dropped: u64 = self.0.iter().map(|(_, t)| t.dropped()).sum();
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("traceEvents", &ChromeEvents(self.0))?;
+        m.serialize_entry("displayTimeUnit", "ms")?;
+        m.serialize_entry(
+            "otherData",
+            &json!({"producer": "asyncscope", "dropped_events": dropped}),
+        )?;
+        m.end()
+    }
+}
+
+struct ChromeEvents<'a>(&'a [(&'a str, &'a Trace)]);
+
+impl Serialize for ChromeEvents<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = s.serialize_seq(None)?;
+        for (i, (title, trace)) in self.0.iter().enumerate() {
+            let pid = u32::try_from(i).unwrap_or(u32::MAX).saturating_add(1);
+            push_run(&mut |event: Value| seq.serialize_element(&event), pid, title, trace)?;
+        }
+        seq.end()
+    }
 }
 
 /// A demo's runs as Chrome trace-event JSON, each process titled
 /// `<slug>: <run label>`: what the command line and the page export.
 pub fn chrome_demo(slug: &str, runs: &[(&str, &Trace)]) -> String {
-    let titles: Vec<String> = runs.iter().map(|(label, _)| format!("{slug}: {label}")).collect();
-    let titled: Vec<(&str, &Trace)> = titles
+    let titles = titles(slug, runs);
+    chrome_traces(&titled(&titles, runs))
+}
+
+/// [`chrome_demo`], written to `out` as it goes.
+pub fn write_chrome_demo<W: std::io::Write>(out: W, slug: &str, runs: &[(&str, &Trace)]) -> serde_json::Result<()> {
+    let titles = titles(slug, runs);
+    write_chrome_traces(out, &titled(&titles, runs))
+}
+
+fn titles(slug: &str, runs: &[(&str, &Trace)]) -> Vec<String> {
+    runs.iter().map(|(label, _)| format!("{slug}: {label}")).collect()
+}
+
+fn titled<'a>(titles: &'a [String], runs: &[(&str, &'a Trace)]) -> Vec<(&'a str, &'a Trace)> {
+    titles
         .iter()
         .zip(runs)
         .map(|(t, (_, trace))| (t.as_str(), *trace))
-        .collect();
-    chrome_traces(&titled)
+        .collect()
 }
 
-fn push_run(events: &mut Vec<Value>, pid: u32, title: &str, trace: &Trace) {
-    events.push(json!({"ph": "M", "name": "process_name", "pid": pid, "tid": 0, "args": {"name": title}}));
+fn push_run<E>(emit: &mut dyn FnMut(Value) -> Result<(), E>, pid: u32, title: &str, trace: &Trace) -> Result<(), E> {
+    emit(json!({"ph": "M", "name": "process_name", "pid": pid, "tid": 0, "args": {"name": title}}))?;
     let last = trace.events().last().map_or(0, |e| micros(e.at));
     for span in trace.spans() {
         let tid = span.id.0 + 1;
-        events.push(json!({"ph": "M", "name": "thread_name", "pid": pid, "tid": tid, "args": {"name": span.name}}));
-        events
-            .push(json!({"ph": "M", "name": "thread_sort_index", "pid": pid, "tid": tid, "args": {"sort_index": tid}}));
+        emit(json!({"ph": "M", "name": "thread_name", "pid": pid, "tid": tid, "args": {"name": span.name}}))?;
+        emit(json!({"ph": "M", "name": "thread_sort_index", "pid": pid, "tid": tid, "args": {"sort_index": tid}}))?;
         let id = format!("task{}", span.id.0);
-        events.push(json!({"ph": "b", "cat": "task", "name": span.name, "id": id, "pid": pid, "tid": tid, "ts": micros(span.created)}));
+        emit(
+            json!({"ph": "b", "cat": "task", "name": span.name, "id": id, "pid": pid, "tid": tid, "ts": micros(span.created)}),
+        )?;
         for seg in &span.segments {
             let start = micros(seg.start);
             let end = seg.end.map_or(last, micros);
@@ -69,11 +115,13 @@ fn push_run(events: &mut Vec<Value>, pid: u32, title: &str, trace: &Trace) {
             if let Some(site) = seg.site.and_then(|s| trace.site(s)) {
                 slice["args"] = json!({"await": format!("{}:{}", site.file, site.line)});
             }
-            events.push(slice);
+            emit(slice)?;
         }
         let outcome = span.outcome.map_or("running", |o| o.as_str());
         let end = span.end.map_or(last, micros);
-        events.push(json!({"ph": "e", "cat": "task", "name": span.name, "id": id, "pid": pid, "tid": tid, "ts": end, "args": {"outcome": outcome}}));
+        emit(
+            json!({"ph": "e", "cat": "task", "name": span.name, "id": id, "pid": pid, "tid": tid, "ts": end, "args": {"outcome": outcome}}),
+        )?;
     }
     for ev in trace.events() {
         let instant = match &ev.kind {
@@ -85,14 +133,15 @@ fn push_run(events: &mut Vec<Value>, pid: u32, title: &str, trace: &Trace) {
             kind => Some(trace.describe(kind)),
         };
         if let Some(name) = instant {
-            events.push(json!({"ph": "i", "s": "t", "cat": "event", "name": name, "pid": pid, "tid": ev.task.0 + 1, "ts": micros(ev.at)}));
+            emit(
+                json!({"ph": "i", "s": "t", "cat": "event", "name": name, "pid": pid, "tid": ev.task.0 + 1, "ts": micros(ev.at)}),
+            )?;
         }
     }
     for (at, n) in trace.in_flight() {
-        events.push(
-            json!({"ph": "C", "name": "in flight", "pid": pid, "tid": 0, "ts": micros(at), "args": {"tasks": n}}),
-        );
+        emit(json!({"ph": "C", "name": "in flight", "pid": pid, "tid": 0, "ts": micros(at), "args": {"tasks": n}}))?;
     }
+    Ok(())
 }
 
 fn micros(d: std::time::Duration) -> u64 {

@@ -7,9 +7,10 @@
 use std::fmt::Write as _;
 use std::time::Duration;
 
-use serde_json::{Map, Value, json};
+use serde::Serialize;
+use serde_json::{Value, json};
 
-use crate::trace::{EventKind, Trace};
+use crate::trace::{Event, EventKind, Trace};
 
 /// One task of a run, as the report lists it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -82,89 +83,200 @@ fn opt_ms(d: Option<Duration>) -> Value {
     d.map_or(Value::Null, ms_value)
 }
 
-fn run_figures(trace: &Trace) -> Map<String, Value> {
-    let tasks: Vec<Value> = task_rows(trace)
-        .into_iter()
-        .map(|t| {
-            json!({
-                "name": t.name,
-                "spawned_ms": ms_value(t.spawned),
-                "first_poll_ms": opt_ms(t.first_poll),
-                "end_ms": opt_ms(t.end),
-                "outcome": t.outcome,
-            })
-        })
-        .collect();
-    let logs: Vec<Value> = log_rows(trace)
-        .into_iter()
-        .map(|l| json!({"t_ms": ms_value(l.at), "task": l.task, "text": l.text}))
-        .collect();
-    let mut m = Map::new();
-    m.insert("makespan_ms".into(), opt_ms(trace.makespan()));
-    m.insert("max_in_flight".into(), json!(trace.max_in_flight()));
-    m.insert("tasks".into(), Value::Array(tasks));
-    m.insert("logs".into(), Value::Array(logs));
-    m
+/// A task row as JSON: `run` only when the report has several runs.
+#[derive(Serialize)]
+struct TaskJson<'a> {
+    name: &'a str,
+    spawned_ms: Value,
+    first_poll_ms: Value,
+    end_ms: Value,
+    outcome: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    run: Option<&'a str>,
 }
 
-/// The report of a demo's runs as one JSON object: `demo`, `params`,
+/// A log row as JSON.
+#[derive(Serialize)]
+struct LogJson<'a> {
+    t_ms: Value,
+    task: &'a str,
+    text: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    run: Option<&'a str>,
+}
+
+/// An event of a run as JSON, with its run's label when there are several.
+#[derive(Serialize)]
+struct EventJson<'a> {
+    #[serde(flatten)]
+    event: &'a Event,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    run: Option<&'a str>,
+}
+
+/// What the report says of one run, computed once.
+struct RunRows<'a> {
+    label: &'a str,
+    trace: &'a Trace,
+    tasks: Vec<TaskRow>,
+    logs: Vec<LogRow>,
+    makespan: Option<Duration>,
+    max_in_flight: usize,
+}
+
+impl RunRows<'_> {
+    fn tasks<'s>(&'s self, run: Option<&'s str>) -> impl Iterator<Item = TaskJson<'s>> {
+        self.tasks.iter().map(move |t| TaskJson {
+            name: &t.name,
+            spawned_ms: ms_value(t.spawned),
+            first_poll_ms: opt_ms(t.first_poll),
+            end_ms: opt_ms(t.end),
+            outcome: t.outcome,
+            run,
+        })
+    }
+
+    fn logs<'s>(&'s self, run: Option<&'s str>) -> impl Iterator<Item = LogJson<'s>> {
+        self.logs.iter().map(move |l| LogJson {
+            t_ms: ms_value(l.at),
+            task: &l.task,
+            text: &l.text,
+            run,
+        })
+    }
+}
+
+/// A sequence serialised as it is made: nothing is collected first.
+struct Stream<F>(F);
+
+impl<I, F> Serialize for Stream<F>
+where
+    F: Fn() -> I,
+    I: Iterator,
+    I::Item: Serialize,
+{
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq((self.0)())
+    }
+}
+
+/// The JSON report, borrowed from the runs and written as it goes.
+struct Report<'a> {
+    slug: &'a str,
+    params: &'a [(&'a str, String)],
+    seed: u64,
+    runs: Vec<RunRows<'a>>,
+}
+
+impl Serialize for Report<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let several = self.runs.len() > 1;
+        fn tag<'s>(several: bool, r: &'s RunRows<'_>) -> Option<&'s str> {
+            several.then_some(r.label)
+        }
+        let makespan = self
+            .runs
+            .iter()
+            .try_fold(Duration::ZERO, |end, r| r.makespan.map(|m| end.max(m)));
+        let params: std::collections::BTreeMap<&str, &str> =
+            self.params.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("demo", self.slug)?;
+        m.serialize_entry("params", &params)?;
+        m.serialize_entry("seed", &self.seed)?;
+        m.serialize_entry("makespan_ms", &opt_ms(makespan))?;
+        m.serialize_entry(
+            "max_in_flight",
+            &self.runs.iter().map(|r| r.max_in_flight).max().unwrap_or(0),
+        )?;
+        m.serialize_entry(
+            "tasks",
+            &Stream(|| self.runs.iter().flat_map(|r| r.tasks(tag(several, r)))),
+        )?;
+        m.serialize_entry(
+            "logs",
+            &Stream(|| self.runs.iter().flat_map(|r| r.logs(tag(several, r)))),
+        )?;
+        m.serialize_entry(
+            "events",
+            &Stream(|| {
+                self.runs.iter().flat_map(|r| {
+                    let run = tag(several, r);
+                    r.trace.events().iter().map(move |event| EventJson { event, run })
+                })
+            }),
+        )?;
+        m.serialize_entry("runs", &Stream(|| self.runs.iter().map(RunJson)))?;
+        m.end()
+    }
+}
+
+/// One run's own figures, rows and full trace.
+struct RunJson<'a>(&'a RunRows<'a>);
+
+impl Serialize for RunJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let r = self.0;
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("label", r.label)?;
+        m.serialize_entry("makespan_ms", &opt_ms(r.makespan))?;
+        m.serialize_entry("max_in_flight", &r.max_in_flight)?;
+        m.serialize_entry("tasks", &Stream(|| r.tasks(None)))?;
+        m.serialize_entry("logs", &Stream(|| r.logs(None)))?;
+        m.serialize_entry("trace", r.trace)?;
+        m.end()
+    }
+}
+
+fn report<'a>(slug: &'a str, params: &'a [(&'a str, String)], seed: u64, runs: &[(&'a str, &'a Trace)]) -> Report<'a> {
+    let runs = runs
+        .iter()
+        .map(|&(label, trace)| RunRows {
+            label,
+            trace,
+            tasks: task_rows(trace),
+            logs: log_rows(trace),
+            makespan: trace.makespan(),
+            max_in_flight: trace.max_in_flight(),
+        })
+        .collect();
+    Report {
+        slug,
+        params,
+        seed,
+        runs,
+    }
+}
+
+/// Writes the report of a demo's runs to `out` as one JSON object, as it
+/// goes (the events are not gathered in memory first): `demo`, `params`,
 /// `seed`, `makespan_ms` (the last end of any run; `null` if a task never
 /// ended), `max_in_flight` (the most of any run), `tasks`, `logs`,
 /// `events` (each run's full trace: with several runs, every task, log
-/// and event also names its `run`), and `runs` (the same figures per run).
+/// and event also names its `run`), and `runs` (per run: `label`, the same
+/// figures, and its `trace` in the trace's own JSON form). An error of
+/// `out` is returned.
+pub fn write_json_report<W: std::io::Write>(
+    out: W,
+    slug: &str,
+    params: &[(&str, String)],
+    seed: u64,
+    runs: &[(&str, &Trace)],
+) -> serde_json::Result<()> {
+    serde_json::to_writer(out, &report(slug, params, seed, runs))
+}
+
+/// [`write_json_report`] as a `serde_json::Value`, for a caller that wants
+/// to look into it.
 pub fn json_report(
     slug: &str,
     params: &[(&str, String)],
     seed: u64,
     runs: &[(&str, &Trace)],
 ) -> serde_json::Result<Value> {
-    let several = runs.len() > 1;
-    let mut tasks = Vec::new();
-    let mut logs = Vec::new();
-    let mut events = Vec::new();
-    let mut per_run = Vec::new();
-    let mut makespan = Some(Duration::ZERO);
-    let mut max_in_flight = 0;
-    for (label, trace) in runs {
-        let mut figures = run_figures(trace);
-        let tag = |v: &Value| {
-            let mut v = v.clone();
-            if several && let Some(o) = v.as_object_mut() {
-                o.insert("run".into(), json!(label));
-            }
-            v
-        };
-        for key in ["tasks", "logs"] {
-            if let Some(Value::Array(items)) = figures.get(key) {
-                let target = if key == "tasks" { &mut tasks } else { &mut logs };
-                target.extend(items.iter().map(tag));
-            }
-        }
-        let full = trace.to_json_value()?;
-        if let Some(Value::Array(evs)) = full.get("events") {
-            events.extend(evs.iter().map(tag));
-        }
-        makespan = match (makespan, trace.makespan()) {
-            (Some(a), Some(b)) => Some(a.max(b)),
-            _ => None,
-        };
-        max_in_flight = max_in_flight.max(trace.max_in_flight());
-        figures.insert("label".into(), json!(label));
-        figures.insert("trace".into(), full);
-        per_run.push(Value::Object(figures));
-    }
-    let params: Map<String, Value> = params.iter().map(|(k, v)| (k.to_string(), json!(v))).collect();
-    Ok(json!({
-        "demo": slug,
-        "params": params,
-        "seed": seed,
-        "makespan_ms": opt_ms(makespan),
-        "max_in_flight": max_in_flight,
-        "tasks": tasks,
-        "logs": logs,
-        "events": events,
-        "runs": per_run,
-    }))
+    serde_json::to_value(report(slug, params, seed, runs))
 }
 
 fn fmt_ms(d: Option<Duration>) -> String {

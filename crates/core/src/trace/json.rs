@@ -59,6 +59,13 @@ struct TraceFileRef<'a> {
     clamped: u64,
 }
 
+/// A trace serialises as its JSON form (see [`Trace::write_json`]).
+impl Serialize for Trace {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.file().serialize(s)
+    }
+}
+
 impl Trace {
     fn file(&self) -> TraceFileRef<'_> {
         TraceFileRef {
