@@ -234,3 +234,25 @@ async fn app_renders_home_then_a_demo_route() {
     root.remove();
     let _ = web_sys::window().expect("window").location().set_hash("");
 }
+
+/// Each run starts with a fresh Resource Timing buffer: the entries of the
+/// run before are gone, so timing never runs out however many runs the
+/// page makes, and the page does not grow by an entry per request.
+#[wasm_bindgen_test]
+async fn each_run_starts_with_a_fresh_timing_buffer() {
+    let resource_entries = || {
+        web_sys::window()
+            .and_then(|w| w.performance())
+            .map_or(0, |p| p.get_entries_by_type("resource").length())
+    };
+    let env = BrowserEnv::with_seed(1);
+    for i in 0..3 {
+        // Any answer will do (a 404 included): each request leaves an entry.
+        let _ = env
+            .fetch(asyncscope_core::net::Request::get(format!("/no-such-file-{i}")))
+            .await;
+    }
+    until("three timing entries", || resource_entries() >= 3).await;
+    let _next_run = BrowserEnv::with_seed(2);
+    assert_eq!(resource_entries(), 0, "the previous run's entries are cleared");
+}

@@ -36,9 +36,10 @@ impl Default for BrowserEnv {
 
 impl BrowserEnv {
     /// An environment whose random source starts from `seed`, like a
-    /// virtual runtime with the same seed.
+    /// virtual runtime with the same seed. A page makes one per run, so
+    /// this is where the Resource Timing buffer is made fresh.
     pub fn with_seed(seed: u64) -> Self {
-        browser_net::enlarge_timing_buffer();
+        browser_net::fresh_timing_buffer();
         Self {
             rng: Rc::new(RefCell::new(fastrand::Rng::with_seed(seed))),
             scope: Rc::new(RefCell::new(Vec::new())),

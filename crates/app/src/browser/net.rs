@@ -140,10 +140,14 @@ pub async fn fetch_stream(request: Request) -> Result<BodyStream, FetchError> {
     })
 }
 
-/// Lets the Resource Timing buffer hold many entries (the default is 250,
-/// and a full buffer silently stops recording).
-pub fn enlarge_timing_buffer() {
+/// Readies the Resource Timing buffer for a new run: the entries of the
+/// runs before it (each read when its request ended) are cleared, and the
+/// buffer holds 20,000 entries (the default is 250, and a full buffer
+/// silently stops recording). So run after run keeps its timing, and the
+/// page does not grow by an entry per request for ever.
+pub fn fresh_timing_buffer() {
     if let Some(p) = window().and_then(|w| w.performance()) {
+        p.clear_resource_timings();
         p.set_resource_timing_buffer_size(20_000);
     }
 }
