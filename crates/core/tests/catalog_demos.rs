@@ -668,7 +668,7 @@ fn every_parameter_refuses_bad_input_with_the_allowed_range() {
                     bad.extend(["nope".to_string(), format!("{},", choices[0])]);
                     bad.push(vec![choices[0]; max_len + 1].join(","));
                 }
-                ParamKind::TimeOfDay => bad.extend(["24:00", "9:00", "09:60", "0900", "ab:cd"].map(String::from)),
+                ParamKind::TimeOfDay => bad.extend(["24:00", "9:0", "09:60", "0900", "ab:cd"].map(String::from)),
             }
             for raw in bad {
                 let rt = VirtualRuntime::new();
