@@ -86,8 +86,8 @@ pub const PRESETS: &[crate::params::Preset] = &[
     crate::params::Preset {
         name_en: "A long block",
         name_zh: "长时间阻塞",
-        why_en: "a 2000 ms block: every timer is late by about two seconds",
-        why_zh: "阻塞 2000 毫秒：每个定时器都晚了大约两秒",
+        why_en: "a 2000 ms block: every tick due during it fires late, all at once when it ends",
+        why_zh: "阻塞 2000 毫秒：期间到期的每次滴答都迟到，在阻塞结束时一起触发",
         pairs: &[("block_ms", "2000")],
     },
 ];

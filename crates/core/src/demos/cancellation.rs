@@ -88,8 +88,8 @@ pub const PRESETS: &[crate::params::Preset] = &[
     crate::params::Preset {
         name_en: "Cancel early",
         name_zh: "提前取消",
-        why_en: "cancelled at 500: not one tick completes after the start",
-        why_zh: "在 500 取消：开始之后一次滴答也没有完成",
+        why_en: "cancelled at 500, after tick 0 alone: the cleanup still runs",
+        why_zh: "在 500 取消，只完成了第 0 次滴答：清理照样运行",
         pairs: &[("cancel_at_ms", "500")],
     },
 ];
