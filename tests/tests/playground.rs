@@ -246,6 +246,10 @@ async fn cancelling_any_real_run_ends_every_lane() {
         h.open(&format!("/#/{}", entry.slug)).await;
         h.wait_for(".runner[data-state=idle]", WAIT).await;
         h.click("#run:not([disabled])").await;
+        // A run longer than 30 s (periodic's hour) asks first.
+        if !h.all("#confirm-real").await.is_empty() {
+            h.click("#confirm-real").await;
+        }
         // Cancel once the run is under way and has drawn a lane.
         h.wait_for(".runner[data-state=running] .lane", WAIT).await;
         h.click("#cancel:not([disabled])").await;

@@ -236,6 +236,7 @@ pub const ZH: &[(&str, &str)] = &[
         "notify_one 时刻（毫秒），一秒后 notify_all",
     ),
     ("Cancel this long into the use (ms)", "使用开始多久后取消（毫秒）"),
+    ("Try this", "试试这些"),
 ];
 
 #[cfg(test)]

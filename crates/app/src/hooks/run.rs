@@ -7,8 +7,9 @@ use std::pin::pin;
 use std::rc::Rc;
 use std::time::Duration;
 
+use asyncscope_core::params::ParamError;
 use asyncscope_core::{Env, Traced, VirtualRuntime, demos};
-use asyncscope_view::state::{Action, Ending, RunSnapshot};
+use asyncscope_view::state::{Action, Ending, Form, RunSnapshot, asks_first};
 use futures::channel::oneshot;
 use futures::future::{AbortHandle, Either, abortable, select};
 use yew::prelude::*;
@@ -35,6 +36,14 @@ pub struct RunControls {
     /// Cancel: drops the run's futures and every task its environment
     /// spawned.
     pub cancel: Callback<()>,
+    /// A preset: the form takes its parameters and runs in virtual time.
+    pub preset: Callback<Vec<(String, String)>>,
+    /// Run for real after all, though it takes long.
+    pub confirm: Callback<()>,
+    /// Run asked first: the real run would take this long (over
+    /// [`asyncscope_view::state::LONG_RUN`]), so it waits for
+    /// [`RunControls::confirm`] or Run in virtual time.
+    pub asking: Option<Duration>,
 }
 
 type LiveRuns = Rc<Vec<(&'static str, Traced<BrowserEnv>)>>;
@@ -74,13 +83,56 @@ pub fn use_run(
             }
         });
     }
-    let start = {
-        let (state, abort, scope) = (state.clone(), abort.clone(), scope.clone());
-        Callback::from(move |()| start_real(&state, slug, &abort, &scope))
+    // A real run that would take long waits for a second word; any edit of
+    // the form withdraws the question.
+    let asking = use_state(|| None::<Duration>);
+    {
+        let asking = asking.clone();
+        use_effect_with(state.form.query(), move |_| asking.set(None));
+    }
+    let start_with = {
+        let (state, abort, scope, asking, on_notice) = (
+            state.clone(),
+            abort.clone(),
+            scope.clone(),
+            asking.clone(),
+            on_notice.clone(),
+        );
+        move |sure: bool| {
+            if !sure
+                && let Some(estimate) = estimate(&state, slug)
+                && asks_first(estimate)
+            {
+                asking.set(Some(estimate));
+                return;
+            }
+            asking.set(None);
+            start_real(&state, slug, &abort, &scope, &on_notice);
+        }
     };
+    let start = {
+        let start_with = start_with.clone();
+        Callback::from(move |()| start_with(false))
+    };
+    let confirm = Callback::from(move |()| start_with(true));
     let start_virtual = {
-        let state = state.clone();
-        Callback::from(move |()| run_virtual(&state, slug, &on_notice))
+        let (state, asking, on_notice) = (state.clone(), asking.clone(), on_notice.clone());
+        Callback::from(move |()| {
+            asking.set(None);
+            run_virtual(&state, &state.form, slug, &on_notice);
+        })
+    };
+    let preset = {
+        let (state, asking) = (state.clone(), asking.clone());
+        Callback::from(move |pairs: Vec<(String, String)>| {
+            if state.is_running() {
+                return;
+            }
+            asking.set(None);
+            let form = state.form.load(&pairs);
+            state.dispatch(Action::Load(pairs));
+            run_virtual(&state, &form, slug, &on_notice);
+        })
     };
     let cancel = {
         let state = state.clone();
@@ -98,7 +150,27 @@ pub fn use_run(
         start,
         start_virtual,
         cancel,
+        preset,
+        confirm,
+        asking: *asking,
     }
+}
+
+/// How long a real run of the form would take, from a run of the same
+/// parameters and seed in virtual time; `None` if it cannot be told.
+fn estimate(state: &UseReducerHandle<PageState>, slug: &str) -> Option<Duration> {
+    if state.is_running() || !state.form.is_valid() {
+        return None;
+    }
+    demos::estimate(slug, &state.form.pairs(), state.form.seed().unwrap_or(0))
+}
+
+/// What a refused start says on the page: every error, one a sentence.
+/// The form's own checks should have kept Run off; this is the net under
+/// them, so that a refusal is never silent.
+fn refused(errors: &[ParamError]) -> String {
+    let messages: Vec<&str> = errors.iter().map(|e| e.message.as_str()).collect();
+    format!("The run did not start: {}.", messages.join("; "))
 }
 
 /// Starts a run on the browser's clock: the demo's work as its own task,
@@ -109,6 +181,7 @@ fn start_real(
     slug: &'static str,
     abort: &Rc<RefCell<Option<AbortHandle>>>,
     scope: &Rc<RefCell<Option<BrowserEnv>>>,
+    on_notice: &Callback<Option<String>>,
 ) {
     if state.is_running() || !state.form.is_valid() {
         return;
@@ -121,9 +194,12 @@ fn start_real(
         BrowserEnv::with_seed(seed)
     };
     *scope.borrow_mut() = Some(env.clone());
-    let Ok(Some(started)) = demos::start(slug, env, &pairs) else {
-        return;
+    let started = match demos::start(slug, env, &pairs) {
+        Ok(Some(started)) => started,
+        Ok(None) => return,
+        Err(errors) => return on_notice.emit(Some(refused(&errors))),
     };
+    on_notice.emit(None);
     replace_hash(&Route::demo_hash(slug, &state.form.query()));
     let generation = state.next_generation();
     state.dispatch(Action::Started);
@@ -188,17 +264,25 @@ async fn watch(
     });
 }
 
-/// Runs the demo to its end in virtual time, in the page, at once.
-fn run_virtual(state: &UseReducerHandle<PageState>, slug: &'static str, on_notice: &Callback<Option<String>>) {
-    if state.is_running() || !state.form.is_valid() {
+/// Runs the demo with `form` (the page's, or a preset's not yet in the
+/// state) to its end in virtual time, in the page, at once.
+fn run_virtual(
+    state: &UseReducerHandle<PageState>,
+    form: &Form,
+    slug: &'static str,
+    on_notice: &Callback<Option<String>>,
+) {
+    if state.is_running() || !form.is_valid() {
         return;
     }
-    let pairs = state.form.pairs();
-    let rt = VirtualRuntime::with_seed(state.form.seed().unwrap_or(0));
-    let Ok(Some(started)) = demos::start(slug, rt.env(), &pairs) else {
-        return;
+    let pairs = form.pairs();
+    let rt = VirtualRuntime::with_seed(form.seed().unwrap_or(0));
+    let started = match demos::start(slug, rt.env(), &pairs) {
+        Ok(Some(started)) => started,
+        Ok(None) => return,
+        Err(errors) => return on_notice.emit(Some(refused(&errors))),
     };
-    replace_hash(&Route::demo_hash(slug, &state.form.query()));
+    replace_hash(&Route::demo_hash(slug, &form.query()));
     let (runs, work) = (started.runs, started.work);
     match rt.block_on(work) {
         Ok(()) => on_notice.emit(None),

@@ -1,30 +1,42 @@
-//! [`Semaphore`]: an async counting semaphore with RAII permits, and its
-//! bounded form that refuses a release above its limit.
+//! [`Semaphore`]: a fair async counting semaphore with RAII permits, and
+//! its bounded form that refuses a release above its limit.
 //!
-//! Built on `async_lock::Semaphore`; this wrapper adds the trace events
-//! (waiting, acquired, released, with the permits left) and the bound.
+//! First come, first served, as asyncio's: waiters queue in the order they
+//! first asked, and a permit given back goes straight to the head of the
+//! queue (the pool only grows when nobody waits), so a newcomer cannot take
+//! it before a waiter. Every change is recorded (waiting, acquired,
+//! released with the permits left, gave up, refused).
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
 use std::fmt;
 use std::future::Future;
 use std::panic::Location;
 use std::pin::Pin;
 use std::rc::Rc;
-use std::sync::Arc;
-use std::task::{Context, Poll};
-
-use async_lock::SemaphoreGuardArc;
-use async_lock::futures::AcquireArc;
+use std::task::{Context, Poll, Waker};
 
 use crate::env::Env;
 use crate::recorder::{Recorder, WakeTag};
 use crate::trace::{EventKind, ResourceId, ResourceKind, SiteId, TaskId, WakeCause};
 
+/// A task in the queue: whether a permit was handed to it, and how to wake
+/// it.
+#[derive(Default)]
+struct Waiter {
+    granted: Cell<bool>,
+    waker: RefCell<Option<Waker>>,
+}
+
 struct State {
-    permits: Arc<async_lock::Semaphore>,
+    /// Permits in the pool, free for whoever asks while nobody waits.
+    available: Cell<u32>,
+    /// Waiters in the order they asked.
+    waiters: RefCell<VecDeque<Rc<Waiter>>>,
     limit: u32,
     bounded: bool,
-    /// Permits held through [`Permit`]s that have not been dropped.
+    /// Permits out of the pool: held through [`Permit`]s, or handed to a
+    /// waiter that has not yet taken it.
     held: Cell<u32>,
     recorder: Recorder,
     resource: Option<ResourceId>,
@@ -32,7 +44,37 @@ struct State {
 
 impl State {
     fn available(&self) -> u32 {
-        u32::try_from(self.permits.available_permits()).unwrap_or(u32::MAX)
+        self.available.get()
+    }
+
+    /// A permit from the pool, if one is free and nobody waits for it.
+    fn take_now(&self) -> bool {
+        let free = self.available.get();
+        if free == 0 || !self.waiters.borrow().is_empty() {
+            return false;
+        }
+        self.available.set(free - 1);
+        self.held.set(self.held.get() + 1);
+        true
+    }
+
+    /// Gives `n` permits back: each to the head of the queue (woken), and
+    /// to the pool once nobody waits.
+    fn give(&self, mut n: u32) {
+        while n > 0 {
+            let head = self.waiters.borrow_mut().pop_front();
+            let Some(waiter) = head else {
+                break;
+            };
+            waiter.granted.set(true);
+            self.held.set(self.held.get() + 1);
+            n -= 1;
+            let waker = waiter.waker.borrow_mut().take();
+            if let Some(waker) = waker {
+                waker.wake();
+            }
+        }
+        self.available.set(self.available.get().saturating_add(n));
     }
 }
 
@@ -75,7 +117,8 @@ impl Semaphore {
         let resource = recorder.resource(name, ResourceKind::Semaphore { permits });
         Self {
             state: Rc::new(State {
-                permits: Arc::new(async_lock::Semaphore::new(permits as usize)),
+                available: Cell::new(permits),
+                waiters: RefCell::new(VecDeque::new()),
                 limit: permits,
                 bounded,
                 held: Cell::new(0),
@@ -90,17 +133,16 @@ impl Semaphore {
     pub fn acquire(&self) -> Acquire {
         Acquire {
             state: Rc::clone(&self.state),
-            inner: Box::pin(self.state.permits.acquire_arc()),
             site: self.state.recorder.site(Location::caller()),
+            queued: None,
             waiting: None,
             tag: WakeTag::default(),
         }
     }
 
-    /// A permit if one is free now.
+    /// A permit if one is free now and nobody waits for it.
     pub fn try_acquire(&self) -> Option<Permit> {
-        let guard = self.state.permits.try_acquire_arc()?;
-        Some(Permit::granted(&self.state, guard))
+        self.state.take_now().then(|| Permit::granted(&self.state))
     }
 
     /// Permits free now.
@@ -123,13 +165,15 @@ impl Semaphore {
             }
             return Err(OverRelease { limit: s.limit });
         }
-        s.permits.add_permits(n as usize);
+        // Recorded before the hand-over, so that the release comes before
+        // the wake it causes.
         if let Some(resource) = s.resource {
             s.recorder.event(EventKind::PermitReleased {
                 resource,
-                available: s.available(),
+                available: s.available().saturating_add(n),
             });
         }
+        s.give(n);
         Ok(())
     }
 }
@@ -138,8 +182,9 @@ impl Semaphore {
 #[must_use = "futures do nothing unless you .await or poll them"]
 pub struct Acquire {
     state: Rc<State>,
-    inner: Pin<Box<AcquireArc>>,
     site: Option<SiteId>,
+    /// Its place in the queue, once it had to wait.
+    queued: Option<Rc<Waiter>>,
     /// The task that is waiting, once it had to.
     waiting: Option<TaskId>,
     tag: WakeTag,
@@ -150,22 +195,39 @@ impl Future for Acquire {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Permit> {
         let this = self.get_mut();
-        let cause = this.state.resource.map_or(WakeCause::Unknown, WakeCause::Resource);
-        match this
+        let state = Rc::clone(&this.state);
+        let cause = state.resource.map_or(WakeCause::Unknown, WakeCause::Resource);
+        let queued = &mut this.queued;
+        let polled = this
             .tag
-            .poll(&this.state.recorder, cause, this.site, this.inner.as_mut(), cx)
-        {
-            Poll::Ready(guard) => {
+            .poll_with(&state.recorder, cause, this.site, cx, |cx| match queued {
+                Some(waiter) if waiter.granted.get() => {
+                    *queued = None;
+                    Poll::Ready(())
+                }
+                Some(waiter) => {
+                    *waiter.waker.borrow_mut() = Some(cx.waker().clone());
+                    Poll::Pending
+                }
+                None if state.take_now() => Poll::Ready(()),
+                None => {
+                    let waiter = Rc::new(Waiter::default());
+                    *waiter.waker.borrow_mut() = Some(cx.waker().clone());
+                    state.waiters.borrow_mut().push_back(Rc::clone(&waiter));
+                    *queued = Some(waiter);
+                    Poll::Pending
+                }
+            });
+        match polled {
+            Poll::Ready(()) => {
                 this.waiting = None;
-                Poll::Ready(Permit::granted(&this.state, guard))
+                Poll::Ready(Permit::granted(&state))
             }
             Poll::Pending => {
                 if this.waiting.is_none()
-                    && let (Some(task), Some(resource)) = (this.state.recorder.current_task(), this.state.resource)
+                    && let (Some(task), Some(resource)) = (state.recorder.current_task(), state.resource)
                 {
-                    this.state
-                        .recorder
-                        .event_for(task, EventKind::PermitWaiting { resource });
+                    state.recorder.event_for(task, EventKind::PermitWaiting { resource });
                     this.waiting = Some(task);
                 }
                 Poll::Pending
@@ -177,6 +239,15 @@ impl Future for Acquire {
 impl Drop for Acquire {
     fn drop(&mut self) {
         self.tag.disarm();
+        if let Some(waiter) = self.queued.take() {
+            if waiter.granted.get() {
+                // Handed a permit it never took: it goes to the next waiter.
+                self.state.held.set(self.state.held.get().saturating_sub(1));
+                self.state.give(1);
+            } else {
+                self.state.waiters.borrow_mut().retain(|w| !Rc::ptr_eq(w, &waiter));
+            }
+        }
         if let (Some(task), Some(resource)) = (self.waiting.take(), self.state.resource) {
             self.state
                 .recorder
@@ -189,13 +260,14 @@ impl Drop for Acquire {
 #[must_use = "a permit is given back as soon as it is dropped"]
 pub struct Permit {
     state: Rc<State>,
-    guard: Option<SemaphoreGuardArc>,
+    /// False once given back or forgotten.
+    live: bool,
     task: Option<TaskId>,
 }
 
 impl Permit {
-    fn granted(state: &Rc<State>, guard: SemaphoreGuardArc) -> Self {
-        state.held.set(state.held.get() + 1);
+    /// A permit already counted in `held`, now taken by the current task.
+    fn granted(state: &Rc<State>) -> Self {
         let task = state.recorder.current_task();
         if let (Some(task), Some(resource)) = (task, state.resource) {
             state.recorder.event_for(
@@ -208,7 +280,7 @@ impl Permit {
         }
         Permit {
             state: Rc::clone(state),
-            guard: Some(guard),
+            live: true,
             task,
         }
     }
@@ -216,19 +288,18 @@ impl Permit {
     /// Keeps the permit taken for good: the semaphore has one permit fewer
     /// until [`Semaphore::release`] adds one back.
     pub fn forget(mut self) {
-        self.state.held.set(self.state.held.get().saturating_sub(1));
-        if let Some(guard) = self.guard.take() {
-            guard.forget();
+        if std::mem::take(&mut self.live) {
+            self.state.held.set(self.state.held.get().saturating_sub(1));
         }
     }
 }
 
 impl Drop for Permit {
     fn drop(&mut self) {
-        if let Some(guard) = self.guard.take() {
+        if std::mem::take(&mut self.live) {
             self.state.held.set(self.state.held.get().saturating_sub(1));
-            // Recorded before the guard goes, so that the release comes
-            // before the wake it causes.
+            // Recorded before the permit is handed on, so that the release
+            // comes before the wake it causes.
             if let Some(resource) = self.state.resource {
                 let kind = EventKind::PermitReleased {
                     resource,
@@ -242,7 +313,7 @@ impl Drop for Permit {
                     (None, None) => {}
                 }
             }
-            drop(guard);
+            self.state.give(1);
         }
     }
 }

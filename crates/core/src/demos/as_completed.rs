@@ -47,9 +47,27 @@ declare_params! {
         /// Timers or requests.
         pub work: Work = WORK,
         /// Where requests go.
-        pub network: Network = NETWORK,
+        pub network: Network = NETWORK.when("work", &["request"]),
     }
 }
+
+/// Parameter sets worth trying, each with what it shows.
+pub const PRESETS: &[crate::params::Preset] = &[
+    crate::params::Preset {
+        name_en: "In order",
+        name_zh: "按顺序",
+        why_en: "A 1000, B 2000, C 3000: handled as they finish, A first",
+        why_zh: "A 1000、B 2000、C 3000：按完成顺序处理，A 在先",
+        pairs: &[("a_ms", "1000"), ("b_ms", "2000"), ("c_ms", "3000")],
+    },
+    crate::params::Preset {
+        name_en: "Requests",
+        name_zh: "请求",
+        why_en: "the same order with requests to the lab",
+        why_zh: "向实验服务器发请求时顺序相同",
+        pairs: &[("work", "request")],
+    },
+];
 
 impl Params {
     /// `(name, duration)` per job.

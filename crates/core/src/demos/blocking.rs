@@ -64,7 +64,7 @@ declare_params! {
         /// When it starts.
         pub at: Duration = ms("block_at_ms", "Work starts at (ms)", 0..=10_000, "150"),
         /// The slice, when yielding.
-        pub slice: Duration = ms("slice_ms", "Slice when yielding (ms)", 1..=100, "10"),
+        pub slice: Duration = ms("slice_ms", "Slice when yielding (ms)", 1..=100, "10").when("mode", &["yield"]),
         /// How many timers tick meanwhile.
         pub timers: u32 = int("timers", "Timers", 1..=10, "3"),
         /// Their period.
@@ -73,6 +73,24 @@ declare_params! {
         pub ticks: u32 = int("ticks", "Ticks per timer", 1..=50, "10"),
     }
 }
+
+/// Parameter sets worth trying, each with what it shows.
+pub const PRESETS: &[crate::params::Preset] = &[
+    crate::params::Preset {
+        name_en: "Yield",
+        name_zh: "让出",
+        why_en: "the work yields every 10 ms: the timers stay on time",
+        why_zh: "工作每 10 毫秒让出一次：定时器保持准时",
+        pairs: &[("mode", "yield")],
+    },
+    crate::params::Preset {
+        name_en: "A long block",
+        name_zh: "长时间阻塞",
+        why_en: "a 2000 ms block: every tick due during it fires late, all at once when it ends",
+        why_zh: "阻塞 2000 毫秒：期间到期的每次滴答都迟到，在阻塞结束时一起触发",
+        pairs: &[("block_ms", "2000")],
+    },
+];
 
 // --- the code the page shows -------------------------------------------
 

@@ -76,6 +76,24 @@ declare_params! {
     }
 }
 
+/// Parameter sets worth trying, each with what it shows.
+pub const PRESETS: &[crate::params::Preset] = &[
+    crate::params::Preset {
+        name_en: "AbortHandle",
+        name_zh: "AbortHandle",
+        why_en: "cancel through an abort handle instead of a drop",
+        why_zh: "通过中止句柄取消，而不是丢弃",
+        pairs: &[("how", "abort")],
+    },
+    crate::params::Preset {
+        name_en: "Cancel early",
+        name_zh: "提前取消",
+        why_en: "cancelled at 500, after tick 0 alone: the cleanup still runs",
+        why_zh: "在 500 取消，只完成了第 0 次滴答：清理照样运行",
+        pairs: &[("cancel_at_ms", "500")],
+    },
+];
+
 // --- the code the page shows -------------------------------------------
 
 /// Records its cleanup when dropped, however the owner ends.

@@ -51,6 +51,24 @@ declare_params! {
     }
 }
 
+/// Parameter sets worth trying, each with what it shows.
+pub const PRESETS: &[crate::params::Preset] = &[
+    crate::params::Preset {
+        name_en: "A minute",
+        name_zh: "一分钟",
+        why_en: "sixty counts and none late: the deadlines are absolute",
+        why_zh: "六十次计数没有一次迟到：截止时间是绝对的",
+        pairs: &[("counts", "60")],
+    },
+    crate::params::Preset {
+        name_en: "Fast counts",
+        name_zh: "快速计数",
+        why_en: "a count every 100 ms, three countdowns at once",
+        why_zh: "每 100 毫秒计一次，三个倒计时同时进行",
+        pairs: &[("tick_ms", "100")],
+    },
+];
+
 // --- the code the page shows -------------------------------------------
 
 /// Counts down from `n`, one count per `tick`, then says done.

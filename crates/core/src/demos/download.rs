@@ -57,6 +57,24 @@ declare_params! {
     }
 }
 
+/// Parameter sets worth trying, each with what it shows.
+pub const PRESETS: &[crate::params::Preset] = &[
+    crate::params::Preset {
+        name_en: "Slow",
+        name_zh: "慢速",
+        why_en: "slow: watch the progress bar, a chunk every 500 ms",
+        why_zh: "慢速：每 500 毫秒一块，看进度条",
+        pairs: &[("interval_ms", "500")],
+    },
+    crate::params::Preset {
+        name_en: "Cancel mid-way",
+        name_zh: "中途取消",
+        why_en: "cancelled at 400 ms: reading stops and the request is aborted",
+        why_zh: "在 400 毫秒取消：停止读取，请求被中止",
+        pairs: &[("cancel_at_ms", "400")],
+    },
+];
+
 impl Params {
     /// What to download.
     pub fn url(&self) -> String {

@@ -18,7 +18,7 @@ use crate::combinators::timeout;
 use crate::demos::About;
 use crate::env::Env;
 use crate::net::{FetchError, Request};
-use crate::params::{Param, ParamError, choice, declare_params, int, ms};
+use crate::params::{CrossRule, Param, Value, choice, declare_params, int, ms};
 use crate::traced::Traced;
 
 /// This file's text, exactly as compiled, for the page's code view.
@@ -82,14 +82,39 @@ declare_params! {
         /// Which request fails (counting from 1), if any.
         pub fail_index: Option<u32> = int("fail_index", "Which request fails (0: none)", 0..=50, "3"),
         /// The HTTP status it fails with.
-        pub fail_status: u16 = int("fail_status", "Its HTTP status", 400..=599, "500"),
+        pub fail_status: u16 = int("fail_status", "Its HTTP status", 400..=599, "500").unless("fail_index", &["0"]),
         /// The time limit of each request.
         pub limit: Duration = ms("timeout_ms", "Time limit per request (ms)", 1..=60_000, "5000"),
         /// Where the requests go.
         pub network: Network = NETWORK,
     }
-    check = Params::check_requests;
+    rules = CHECKS;
 }
+
+/// Parameter sets worth trying, each with what it shows.
+pub const PRESETS: &[crate::params::Preset] = &[
+    crate::params::Preset {
+        name_en: "10 requests",
+        name_zh: "10 个请求",
+        why_en: "10 requests: see the browser's 6-connection limit (run it for real)",
+        why_zh: "10 个请求：看浏览器的 6 个连接限制（用真实时间运行）",
+        pairs: &[("requests", "10")],
+    },
+    crate::params::Preset {
+        name_en: "Tight time limit",
+        name_zh: "严格的时间限制",
+        why_en: "a 500 ms limit: the slower requests time out and are aborted",
+        why_zh: "500 毫秒的限制：较慢的请求超时并被中止",
+        pairs: &[("timeout_ms", "500")],
+    },
+    crate::params::Preset {
+        name_en: "All succeed",
+        name_zh: "全部成功",
+        why_en: "no failing request: 5/5 succeeded",
+        why_zh: "没有失败的请求：5/5 成功",
+        pairs: &[("fail_index", "0")],
+    },
+];
 
 impl Params {
     /// The URLs to get, in order: delays spread evenly from the shortest
@@ -110,26 +135,29 @@ impl Params {
             })
             .collect()
     }
-
-    /// The delays are in order, and the failing request is one of them.
-    fn check_requests(&self) -> Result<(), ParamError> {
-        let (min, max) = (self.min_delay_ms, self.max_delay_ms);
-        if max < min {
-            return Err(ParamError {
-                name: "max_delay_ms".to_string(),
-                message: format!("max_delay_ms must be at least min_delay_ms ({min}); got {max}"),
-            });
-        }
-        let (n, fail) = (self.requests, self.fail_index.unwrap_or(0));
-        if fail > n {
-            return Err(ParamError {
-                name: "fail_index".to_string(),
-                message: format!("fail_index must be from 0 to the number of requests ({n}); got {fail}"),
-            });
-        }
-        Ok(())
-    }
 }
+
+/// The delays are in order, and the failing request is one of them.
+pub const CHECKS: &[CrossRule] = &[
+    CrossRule {
+        fields: &["min_delay_ms", "max_delay_ms"],
+        check: |v| match v {
+            [Value::Int(min), Value::Int(max)] if max < min => {
+                Err(format!("max_delay_ms must be at least min_delay_ms ({min}); got {max}"))
+            }
+            _ => Ok(()),
+        },
+    },
+    CrossRule {
+        fields: &["requests", "fail_index"],
+        check: |v| match v {
+            [Value::Int(n), Value::Int(fail)] if fail > n => Err(format!(
+                "fail_index must be from 0 to the number of requests ({n}); got {fail}"
+            )),
+            _ => Ok(()),
+        },
+    },
+];
 
 /// Why one request gave no result.
 #[derive(Clone, Debug, PartialEq, Eq)]

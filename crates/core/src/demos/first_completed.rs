@@ -68,6 +68,24 @@ declare_params! {
     }
 }
 
+/// Parameter sets worth trying, each with what it shows.
+pub const PRESETS: &[crate::params::Preset] = &[
+    crate::params::Preset {
+        name_en: "select_ok",
+        name_zh: "select_ok",
+        why_en: "select_ok skips B's failure: the first success wins",
+        why_zh: "select_ok 跳过 B 的失败：第一个成功者获胜",
+        pairs: &[("mode", "select_ok")],
+    },
+    crate::params::Preset {
+        name_en: "Keep the losers",
+        name_zh: "保留落败者",
+        why_en: "the losers run to their end instead of being dropped",
+        why_zh: "落败者运行到结束，而不是被丢弃",
+        pairs: &[("keep_losers", "true")],
+    },
+];
+
 impl Params {
     /// `(name, duration, fails)` per job.
     pub fn jobs(&self) -> Vec<(&'static str, Duration, bool)> {

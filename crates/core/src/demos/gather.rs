@@ -75,9 +75,34 @@ declare_params! {
         /// Timers or requests.
         pub work: Work = WORK,
         /// Where requests go.
-        pub network: Network = NETWORK,
+        pub network: Network = NETWORK.when("work", &["request"]),
     }
 }
+
+/// Parameter sets worth trying, each with what it shows.
+pub const PRESETS: &[crate::params::Preset] = &[
+    crate::params::Preset {
+        name_en: "try_join_all",
+        name_zh: "try_join_all",
+        why_en: "the first error drops the rest: A and C cancelled at 1000",
+        why_zh: "第一个错误丢弃其余的：A 和 C 在 1000 被取消",
+        pairs: &[("mode", "try_join_all")],
+    },
+    crate::params::Preset {
+        name_en: "join_all, no error",
+        name_zh: "join_all，无错误",
+        why_en: "every result, in the order asked, at the slowest one's end",
+        why_zh: "所有结果按请求顺序，在最慢的结束时返回",
+        pairs: &[("mode", "join_all"), ("fail", "none")],
+    },
+    crate::params::Preset {
+        name_en: "Requests",
+        name_zh: "请求",
+        why_en: "the same join over requests to the lab",
+        why_zh: "同样的 join，作用于发往实验服务器的请求",
+        pairs: &[("work", "request")],
+    },
+];
 
 impl Params {
     /// `(name, duration, fails)` per job.

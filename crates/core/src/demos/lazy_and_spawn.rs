@@ -48,6 +48,24 @@ declare_params! {
     }
 }
 
+/// Parameter sets worth trying, each with what it shows.
+pub const PRESETS: &[crate::params::Preset] = &[
+    crate::params::Preset {
+        name_en: "Ten spawned",
+        name_zh: "生成十个",
+        why_en: "ten spawned tasks all start at 0 and end together",
+        why_zh: "十个生成的任务都在 0 开始，一起结束",
+        pairs: &[("tasks", "10")],
+    },
+    crate::params::Preset {
+        name_en: "Long tasks",
+        name_zh: "长任务",
+        why_en: "however long the others run, the unawaited future is never polled",
+        why_zh: "不管其他任务运行多久，未被 await 的 future 从不被轮询",
+        pairs: &[("duration_ms", "5000")],
+    },
+];
+
 // --- the code the page shows -------------------------------------------
 
 /// A job: wait for `duration`.

@@ -34,7 +34,7 @@ use futures::future::LocalBoxFuture;
 
 use crate::demos::work::Work;
 use crate::env::Env;
-use crate::params::{Param, ParamError, ParamSpec, choice};
+use crate::params::{CrossRule, Param, ParamError, ParamSpec, Preset, Randomness, choice};
 use crate::traced::Traced;
 
 /// The words around a demo: its title and explanation in English and in
@@ -64,12 +64,19 @@ pub struct Started<E: Env> {
     pub work: LocalBoxFuture<'static, ()>,
 }
 
+/// Validates a demo's `name=value` pairs, as its `Params::from_pairs` does.
+type Check = fn(&[(String, String)]) -> Result<(), Vec<ParamError>>;
+
 /// One demo module's entry points, by slug.
 struct Module {
     slug: &'static str,
     /// The module's file, as it ends the paths the compiler records.
     file: &'static str,
     specs: &'static [ParamSpec],
+    rules: &'static [CrossRule],
+    random: Randomness,
+    presets: &'static [Preset],
+    check: Check,
     source: &'static str,
     about: &'static About,
 }
@@ -81,6 +88,10 @@ macro_rules! modules {
                 slug: $m::SLUG,
                 file: concat!("demos/", stringify!($m), ".rs"),
                 specs: $m::SPECS,
+                rules: $m::RULES,
+                random: $m::RANDOM,
+                presets: $m::PRESETS,
+                check: |pairs| $m::Params::from_pairs(pairs).map(|_| ()),
                 source: $m::SOURCE,
                 about: &$m::ABOUT,
             }, )*
@@ -134,6 +145,40 @@ fn module(slug: &str) -> Option<&'static Module> {
 /// The parameters of a demo; `None` for an unknown slug.
 pub fn specs(slug: &str) -> Option<&'static [ParamSpec]> {
     module(slug).map(|m| m.specs)
+}
+
+/// The rules across a demo's parameters (none for an unknown slug).
+pub fn rules(slug: &str) -> &'static [CrossRule] {
+    module(slug).map_or(&[], |m| m.rules)
+}
+
+/// Whether a demo's runs draw random numbers, so whether its seed matters
+/// (`Never` for an unknown slug).
+pub fn randomness(slug: &str) -> Randomness {
+    module(slug).map_or(Randomness::Never, |m| m.random)
+}
+
+/// A demo's presets, "Try this" (none for an unknown slug).
+pub fn presets(slug: &str) -> &'static [Preset] {
+    module(slug).map_or(&[], |m| m.presets)
+}
+
+/// Validates `pairs` for the demo `slug`, as [`start`] does, without
+/// preparing a run. `Ok` for a slug that is not a demo.
+pub fn check(slug: &str, pairs: &[(String, String)]) -> Result<(), Vec<ParamError>> {
+    module(slug).map_or(Ok(()), |m| (m.check)(pairs))
+}
+
+/// How long a run of `slug` with these parameters and this seed takes on
+/// a real clock, measured by running it in virtual time (cheap: the clock
+/// jumps): the moment its last task ends. `None` for parameters that are
+/// not allowed, an unknown slug, or a run that stalls. Requests are
+/// answered by the simulated lab, whose delays are the server's.
+pub fn estimate(slug: &str, pairs: &[(String, String)], seed: u64) -> Option<std::time::Duration> {
+    let rt = crate::VirtualRuntime::with_seed(seed);
+    let started = start(slug, rt.env(), pairs).ok()??;
+    rt.block_on(started.work).ok()?;
+    Some(rt.now())
 }
 
 /// The words around a demo; `None` for an unknown slug.
@@ -274,6 +319,80 @@ mod tests {
             }
             assert!(a.asyncio.contains("async def"), "{}", m.slug);
         }
+    }
+
+    #[test]
+    fn every_preset_is_allowed_and_changes_something() {
+        for m in MODULES {
+            assert!(
+                (2..=4).contains(&m.presets.len()),
+                "{}: {} presets",
+                m.slug,
+                m.presets.len()
+            );
+            for p in m.presets {
+                let pairs = p.owned_pairs();
+                crate::params::parse(m.specs, &pairs).unwrap_or_else(|e| panic!("{} {}: {e:?}", m.slug, p.name_en));
+                (m.check)(&pairs).unwrap_or_else(|e| panic!("{} {}: {e:?}", m.slug, p.name_en));
+                let changed = p
+                    .pairs
+                    .iter()
+                    .any(|(k, v)| m.specs.iter().any(|s| s.name == *k && s.default != *v));
+                assert!(changed, "{} {}: only defaults", m.slug, p.name_en);
+                for text in [p.name_en, p.name_zh, p.why_en, p.why_zh] {
+                    assert!(!text.trim().is_empty(), "{} {}", m.slug, p.name_en);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn only_retry_with_jitter_draws_random_numbers() {
+        use crate::params::Value;
+        for m in MODULES {
+            let defaults: Vec<Option<Value>> = m.specs.iter().map(|s| Some(s.default_value())).collect();
+            assert!(!m.random.used(m.specs, &defaults), "{}", m.slug);
+        }
+        let specs = retry::SPECS;
+        let mut values: Vec<Option<Value>> = specs.iter().map(|s| Some(s.default_value())).collect();
+        let jitter = specs.iter().position(|s| s.name == "jitter").expect("jitter");
+        values[jitter] = Some(Value::Choice("full"));
+        assert!(randomness("retry").used(specs, &values));
+    }
+
+    #[test]
+    fn cross_rules_are_checked_by_start_and_check() {
+        let pairs = |items: &[(&str, &str)]| -> Vec<(String, String)> {
+            items.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        };
+        let bad = pairs(&[("min_delay_ms", "2000"), ("max_delay_ms", "1000")]);
+        let errors = check("fetch", &bad).expect_err("refused");
+        assert_eq!(
+            errors[0].message,
+            "max_delay_ms must be at least min_delay_ms (2000); got 1000"
+        );
+        assert!(start("fetch", crate::VirtualRuntime::new().env(), &bad).is_err());
+        let rule = rules("fetch")
+            .iter()
+            .find(|r| r.concerns("max_delay_ms"))
+            .expect("a rule");
+        assert_eq!(rule.fields, ["min_delay_ms", "max_delay_ms"]);
+        assert!(check("task-manager", &pairs(&[("jobs", "5"), ("fail_job", "50")])).is_err());
+        assert!(check("task-manager", &pairs(&[("jobs", "5"), ("fail_job", "5")])).is_ok());
+    }
+
+    #[test]
+    fn a_run_is_estimated_in_virtual_time() {
+        use std::time::Duration;
+        let pairs = |items: &[(&str, &str)]| -> Vec<(String, String)> {
+            items.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        };
+        assert_eq!(estimate("periodic", &[], 0), Some(Duration::from_secs(3600)));
+        let daily = estimate("periodic", &pairs(&[("schedule", "daily")]), 0).expect("runs");
+        assert!(daily > Duration::from_secs(48 * 3600), "{daily:?}");
+        assert_eq!(estimate("semaphore", &[], 0), Some(Duration::from_secs(4)));
+        assert_eq!(estimate("fetch", &pairs(&[("requests", "0")]), 0), None);
+        assert_eq!(estimate("no-such-demo", &[], 0), None);
     }
 
     #[test]

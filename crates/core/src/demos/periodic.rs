@@ -64,19 +64,49 @@ declare_params! {
         /// Which schedule runs.
         pub schedule: Schedule = choice("schedule", "Schedule", "period"),
         /// The period.
-        pub period: Duration = ms("period_ms", "Period (ms)", 1..=86_400_000, "300000"),
+        pub period: Duration = ms("period_ms", "Period (ms)", 1..=86_400_000, "300000").when("schedule", &["period"]),
         /// The extra wait after an error.
-        pub backoff: Duration = ms("backoff_ms", "Extra wait after an error (ms)", 0..=86_400_000, "60000"),
+        pub backoff: Duration = ms("backoff_ms", "Extra wait after an error (ms)", 0..=86_400_000, "60000").when("schedule", &["period"]),
         /// How long the periodic worker runs.
-        pub run_for: Duration = ms("run_for_ms", "Run for (ms)", 1..=604_800_000, "3600000"),
+        pub run_for: Duration = ms("run_for_ms", "Run for (ms)", 1..=604_800_000, "3600000").when("schedule", &["period"]),
         /// The tick that fails, if any.
-        pub fail_on: Option<u64> = int("fail_on", "Tick that fails (0: none)", 0..=100_000, "0"),
+        pub fail_on: Option<u64> = int("fail_on", "Tick that fails (0: none)", 0..=100_000, "0").when("schedule", &["period"]),
         /// The daily job's time, since midnight.
-        pub daily_at: Duration = time_of_day("daily_at", "Daily job at", "09:00"),
+        pub daily_at: Duration = time_of_day("daily_at", "Daily job at", "09:00").when("schedule", &["daily"]),
         /// How many days the daily schedule runs.
-        pub days: u32 = int("days", "Days (daily schedule)", 1..=30, "3"),
+        pub days: u32 = int("days", "Days (daily schedule)", 1..=30, "3").when("schedule", &["daily"]),
     }
 }
+
+/// Parameter sets worth trying, each with what it shows.
+pub const PRESETS: &[crate::params::Preset] = &[
+    crate::params::Preset {
+        name_en: "A failing tick",
+        name_zh: "失败的一次",
+        why_en: "a failing tick: the backoff shows, later ticks move by 60 s",
+        why_zh: "一次失败：退避出现，之后的每次都推迟 60 秒",
+        pairs: &[("fail_on", "3")],
+    },
+    crate::params::Preset {
+        name_en: "Daily at 09:00",
+        name_zh: "每天 09:00",
+        why_en: "the daily job fires once a day, 3 days",
+        why_zh: "每日任务每天触发一次，共 3 天",
+        pairs: &[("schedule", "daily")],
+    },
+    crate::params::Preset {
+        name_en: "Every second",
+        name_zh: "每秒一次",
+        why_en: "every second for 10 s, tick 4 fails with a 500 ms backoff",
+        why_zh: "10 秒内每秒一次，第 4 次失败并退避 500 毫秒",
+        pairs: &[
+            ("period_ms", "1000"),
+            ("backoff_ms", "500"),
+            ("run_for_ms", "10000"),
+            ("fail_on", "4"),
+        ],
+    },
+];
 
 // --- the code the page shows -------------------------------------------
 

@@ -66,6 +66,24 @@ declare_params! {
     }
 }
 
+/// Parameter sets worth trying, each with what it shows.
+pub const PRESETS: &[crate::params::Preset] = &[
+    crate::params::Preset {
+        name_en: "Slow consumer",
+        name_zh: "慢消费者",
+        why_en: "one slow consumer: the queue fills and the producers block",
+        why_zh: "一个慢消费者：队列填满，生产者阻塞",
+        pairs: &[("consumers", "1"), ("consume_ms", "500")],
+    },
+    crate::params::Preset {
+        name_en: "Fast consumers",
+        name_zh: "快消费者",
+        why_en: "four fast consumers: the queue stays almost empty",
+        why_zh: "四个快消费者：队列几乎一直是空的",
+        pairs: &[("consumers", "4"), ("consume_ms", "50")],
+    },
+];
+
 // --- the code the page shows -------------------------------------------
 
 /// Makes `items` items, one every `every`; each push waits while the queue

@@ -11,7 +11,7 @@ use crate::demos::fetch::{NETWORK, Network};
 use crate::demos::work::{Work, job};
 use crate::demos::{About, WORK, single_run};
 use crate::env::Env;
-use crate::params::{choice, choices, declare_params, int, ms};
+use crate::params::{Randomness, When, choice, choices, declare_params, int, ms};
 use crate::traced::Traced;
 
 /// This file's text, exactly as compiled, for the page's code view.
@@ -98,9 +98,35 @@ declare_params! {
         /// Timers or requests.
         pub work: Work = WORK,
         /// Where requests go.
-        pub network: Network = NETWORK,
+        pub network: Network = NETWORK.when("work", &["request"]),
     }
+    random = Randomness::When(When { name: "jitter", values: &["none"], is: false });
 }
+
+/// Parameter sets worth trying, each with what it shows.
+pub const PRESETS: &[crate::params::Preset] = &[
+    crate::params::Preset {
+        name_en: "Always fails",
+        name_zh: "总是失败",
+        why_en: "5 attempts with growing backoff, then the last error",
+        why_zh: "5 次尝试，退避越来越长，然后返回最后的错误",
+        pairs: &[("outcomes", "fail")],
+    },
+    crate::params::Preset {
+        name_en: "Full jitter",
+        name_zh: "完全抖动",
+        why_en: "the backoff is drawn at random: change the seed, the schedule changes",
+        why_zh: "退避时间随机抽取：换一个种子，时间表就变",
+        pairs: &[("jitter", "full"), ("outcomes", "fail")],
+    },
+    crate::params::Preset {
+        name_en: "First try",
+        name_zh: "一次成功",
+        why_en: "success on the first attempt: no backoff at all",
+        why_zh: "第一次尝试就成功：完全没有退避",
+        pairs: &[("outcomes", "ok")],
+    },
+];
 
 impl Params {
     /// The retry policy.

@@ -70,13 +70,38 @@ declare_params! {
         /// How long each takes.
         pub duration: Duration = ms("duration_ms", "Each task takes (ms)", 0..=60_000, "1000"),
         /// A bounded semaphore.
-        pub bounded: bool = flag("bounded", "Bounded semaphore", "false"),
+        pub bounded: bool = flag("bounded", "Bounded semaphore", "false").when("form", &["semaphore"]),
         /// Timers or requests.
         pub work: Work = WORK,
         /// Where requests go.
-        pub network: Network = NETWORK,
+        pub network: Network = NETWORK.when("work", &["request"]),
     }
 }
+
+/// Parameter sets worth trying, each with what it shows.
+pub const PRESETS: &[crate::params::Preset] = &[
+    crate::params::Preset {
+        name_en: "Bounded",
+        name_zh: "有界",
+        why_en: "bounded: the refused release happens",
+        why_zh: "有界：多余的释放被拒绝",
+        pairs: &[("bounded", "true")],
+    },
+    crate::params::Preset {
+        name_en: "buffer_unordered",
+        name_zh: "buffer_unordered",
+        why_en: "the stream form: lanes start late instead of waiting",
+        why_zh: "流的形式：泳道晚开始，而不是等待",
+        pairs: &[("form", "buffer_unordered")],
+    },
+    crate::params::Preset {
+        name_en: "10,000 tasks",
+        name_zh: "一万个任务",
+        why_en: "10,000 tasks, 100 at once: each permit goes to the next waiter, in order",
+        why_zh: "一万个任务，每次 100 个：每个许可按顺序交给下一个等待者",
+        pairs: &[("tasks", "10000"), ("limit", "100")],
+    },
+];
 
 // --- the code the page shows -------------------------------------------
 

@@ -105,6 +105,24 @@ declare_params! {
     }
 }
 
+/// Parameter sets worth trying, each with what it shows.
+pub const PRESETS: &[crate::params::Preset] = &[
+    crate::params::Preset {
+        name_en: "Ten URLs",
+        name_zh: "十个网址",
+        why_en: "10 jobs of 1 s: 10 s one after another, 1 s at once",
+        why_zh: "10 个 1 秒的任务：依次 10 秒，同时 1 秒",
+        pairs: &[("jobs", "10"), ("duration_ms", "1000")],
+    },
+    crate::params::Preset {
+        name_en: "One job",
+        name_zh: "一个任务",
+        why_en: "with one job, concurrency gains nothing",
+        why_zh: "只有一个任务时，并发没有收益",
+        pairs: &[("jobs", "1")],
+    },
+];
+
 // --- the code the page shows -------------------------------------------
 
 /// One job: it waits for `duration`, as a request or a file read would.

@@ -68,9 +68,27 @@ declare_params! {
         /// How long closing takes.
         pub close: Duration = ms("close_ms", "Closing takes (ms)", 0..=60_000, "1000"),
         /// When, into the use, the cancel comes.
-        pub cancel_after: Duration = ms("cancel_after_ms", "Cancel this long into the use (ms)", 0..=60_000, "250"),
+        pub cancel_after: Duration = ms("cancel_after_ms", "Cancel this long into the use (ms)", 0..=60_000, "250").when("use_outcome", &["cancel"]),
     }
 }
+
+/// Parameter sets worth trying, each with what it shows.
+pub const PRESETS: &[crate::params::Preset] = &[
+    crate::params::Preset {
+        name_en: "The use fails",
+        name_zh: "使用失败",
+        why_en: "the use fails: close runs anyway",
+        why_zh: "使用失败：关闭照样运行",
+        pairs: &[("use_outcome", "fail")],
+    },
+    crate::params::Preset {
+        name_en: "Cancelled",
+        name_zh: "被取消",
+        why_en: "cancelled during the use: close still runs",
+        why_zh: "在使用中被取消：关闭仍然运行",
+        pairs: &[("use_outcome", "cancel")],
+    },
+];
 
 // --- the code the page shows -------------------------------------------
 

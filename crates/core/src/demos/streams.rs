@@ -50,6 +50,24 @@ declare_params! {
     }
 }
 
+/// Parameter sets worth trying, each with what it shows.
+pub const PRESETS: &[crate::params::Preset] = &[
+    crate::params::Preset {
+        name_en: "Handling time",
+        name_zh: "处理时间",
+        why_en: "handling time: the times add up, each item waits for the last",
+        why_zh: "处理时间：时间相加，每一项都要等上一项处理完",
+        pairs: &[("handle_ms", "300")],
+    },
+    crate::params::Preset {
+        name_en: "Many items",
+        name_zh: "很多项",
+        why_en: "20 items every 100 ms",
+        why_zh: "每 100 毫秒一项，共 20 项",
+        pairs: &[("items", "20"), ("every_ms", "100")],
+    },
+];
+
 // --- the code the page shows -------------------------------------------
 
 /// The numbers 1 to `count`, each after `every`.

@@ -75,6 +75,24 @@ declare_params! {
     }
 }
 
+/// Parameter sets worth trying, each with what it shows.
+pub const PRESETS: &[crate::params::Preset] = &[
+    crate::params::Preset {
+        name_en: "Five holders",
+        name_zh: "五个持有者",
+        why_en: "five tasks take the lock one after another",
+        why_zh: "五个任务依次获得锁",
+        pairs: &[("holders", "5")],
+    },
+    crate::params::Preset {
+        name_en: "Ten waiters",
+        name_zh: "十个等待者",
+        why_en: "one event wakes all ten waiters at once",
+        why_zh: "一个事件同时唤醒全部十个等待者",
+        pairs: &[("waiters", "10")],
+    },
+];
+
 /// A flag that, once set, releases every waiter.
 #[derive(Default, Debug)]
 pub struct Event {

@@ -14,7 +14,7 @@ use futures::future::{AbortHandle, Abortable, LocalBoxFuture, join_all};
 use crate::combinators::{Queue, RetryPolicy, timeout, with_retry};
 use crate::demos::{About, single_run};
 use crate::env::Env;
-use crate::params::{ParamError, declare_params, int, ms};
+use crate::params::{CrossRule, Value, declare_params, int, ms};
 use crate::traced::Traced;
 
 /// This file's text, exactly as compiled, for the page's code view.
@@ -104,29 +104,59 @@ declare_params! {
         /// The job to cancel, if any.
         pub cancel_job: Option<u32> = int("cancel_job", "Job to cancel (0: none)", 0..=200, "0"),
         /// When to cancel it.
-        pub cancel_at: Duration = ms("cancel_at_ms", "Cancel it at (ms)", 0..=600_000, "1000"),
+        pub cancel_at: Duration = ms("cancel_at_ms", "Cancel it at (ms)", 0..=600_000, "1000").unless("cancel_job", &["0"]),
     }
-    check = Params::check_jobs;
+    rules = CHECKS;
 }
+
+/// Parameter sets worth trying, each with what it shows.
+pub const PRESETS: &[crate::params::Preset] = &[
+    crate::params::Preset {
+        name_en: "Timeout, failure, cancel",
+        name_zh: "超时、失败、取消",
+        why_en: "one timeout, one failure with its retry, one cancel",
+        why_zh: "一次超时，一次失败及其重试，一次取消",
+        pairs: &[
+            ("job_timeout_ms", "2200"),
+            ("fail_job", "2"),
+            ("cancel_job", "3"),
+            ("cancel_at_ms", "1000"),
+        ],
+    },
+    crate::params::Preset {
+        name_en: "Five workers",
+        name_zh: "五个工作者",
+        why_en: "five workers: every job starts at once",
+        why_zh: "五个工作者：所有任务同时开始",
+        pairs: &[("workers", "5")],
+    },
+];
 
 impl Params {
     /// The job to cancel, if any, and when.
     pub fn cancel(&self) -> Option<(u32, Duration)> {
         self.cancel_job.map(|id| (id, self.cancel_at))
     }
+}
 
-    /// `fail_job` and `cancel_job` name one of the jobs, or none.
-    fn check_jobs(&self) -> Result<(), ParamError> {
-        for (name, job) in [("fail_job", self.fail_job), ("cancel_job", self.cancel_job)] {
-            let (jobs, got) = (self.jobs, job.unwrap_or(0));
-            if got > jobs {
-                return Err(ParamError {
-                    name: name.to_string(),
-                    message: format!("{name} must be from 0 to the number of jobs ({jobs}); got {got}"),
-                });
-            }
-        }
-        Ok(())
+/// `fail_job` and `cancel_job` name one of the jobs, or none.
+pub const CHECKS: &[CrossRule] = &[
+    CrossRule {
+        fields: &["jobs", "fail_job"],
+        check: |v| one_of_the_jobs("fail_job", v),
+    },
+    CrossRule {
+        fields: &["jobs", "cancel_job"],
+        check: |v| one_of_the_jobs("cancel_job", v),
+    },
+];
+
+fn one_of_the_jobs(name: &str, values: &[Value]) -> Result<(), String> {
+    match values {
+        [Value::Int(jobs), Value::Int(got)] if got > jobs => Err(format!(
+            "{name} must be from 0 to the number of jobs ({jobs}); got {got}"
+        )),
+        _ => Ok(()),
     }
 }
 

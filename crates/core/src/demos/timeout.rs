@@ -53,9 +53,27 @@ declare_params! {
         /// Timers or one request.
         pub work: Work = WORK,
         /// Where the request goes.
-        pub network: Network = NETWORK,
+        pub network: Network = NETWORK.when("work", &["request"]),
     }
 }
+
+/// Parameter sets worth trying, each with what it shows.
+pub const PRESETS: &[crate::params::Preset] = &[
+    crate::params::Preset {
+        name_en: "In time",
+        name_zh: "及时完成",
+        why_en: "a 2000 ms operation beats the 3000 ms limit",
+        why_zh: "2000 毫秒的操作赶在 3000 毫秒的限制之前完成",
+        pairs: &[("operation_ms", "2000")],
+    },
+    crate::params::Preset {
+        name_en: "A request",
+        name_zh: "一个请求",
+        why_en: "a timed-out request is aborted, not left running",
+        why_zh: "超时的请求被中止，而不是继续运行",
+        pairs: &[("work", "request")],
+    },
+];
 
 // --- the code the page shows -------------------------------------------
 

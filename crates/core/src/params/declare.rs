@@ -12,20 +12,25 @@
 ///         /// How long each takes.
 ///         pub duration: Duration = ms("duration_ms", "Duration of each job (ms)", 1..=60_000, "3000"),
 ///     }
-///     // Optional: rules across fields, `fn(&Params) -> Result<(), ParamError>`.
-///     check = Params::check;
+///     // Optional: rules across fields, a `&[CrossRule]`.
+///     rules = RULES_OF_THE_DEMO;
+///     // Optional: whether a run draws random numbers (else `Never`).
+///     random = Randomness::Always;
 /// }
 /// ```
 ///
 /// it makes the struct with its typed fields, `SPECS` (the specs in field
-/// order, for the page's form and the command line), `Params::from_pairs`
-/// (validates `name=value` pairs with [`parse`], reads each field, then the
-/// check), `Params::to_pairs` (the fields back as text), and tests that the
+/// order, for the page's form and the command line), `RULES` and `RANDOM`
+/// (as given, or none and `Never`), `Params::from_pairs` (validates
+/// `name=value` pairs with [`parse`], then the rules, then reads each
+/// field), `Params::to_pairs` (the fields back as text), and tests that the
 /// defaults parse and read back as the declared text and that every
 /// choice reads and writes back. A field's type must match its
 /// parameter's (`ms` gives a `Duration`, `choice` the enum named in the
 /// field), or it does not compile.
 macro_rules! declare_params {
+    (@or [$default:expr]) => { $default };
+    (@or [$default:expr] [$given:expr]) => { $given };
     (
         $(#[$attr:meta])*
         pub struct $name:ident {
@@ -34,7 +39,8 @@ macro_rules! declare_params {
                 pub $field:ident: $ty:ty = $param:expr
             ),* $(,)?
         }
-        $(check = $check:expr;)?
+        $(rules = $rules:expr;)?
+        $(random = $random:expr;)?
     ) => {
         $(#[$attr])*
         pub struct $name {
@@ -49,12 +55,24 @@ macro_rules! declare_params {
             } ),*
         ];
 
+        /// The rules across fields, each naming the fields it concerns.
+        pub const RULES: &[$crate::params::CrossRule] = declare_params!(@or [&[]] $([$rules])?);
+
+        /// Whether a run draws random numbers (so whether its seed matters).
+        pub const RANDOM: $crate::params::Randomness =
+            declare_params!(@or [$crate::params::Randomness::Never] $([$random])?);
+
         impl $name {
             /// Validates `name=value` pairs; missing names take their
             /// defaults. Every unknown name, repeated name and bad value is
-            /// reported, each naming what is allowed.
+            /// reported, each naming what is allowed; then every broken
+            /// rule across fields.
             pub fn from_pairs(pairs: &[(String, String)]) -> Result<Self, Vec<$crate::params::ParamError>> {
                 let values = $crate::params::parse(SPECS, pairs)?;
+                let broken = $crate::params::broken_rules(SPECS, RULES, &values);
+                if !broken.is_empty() {
+                    return Err(broken);
+                }
                 let mut values = values.iter();
                 let params = Self {
                     $( $field: {
@@ -62,7 +80,6 @@ macro_rules! declare_params {
                         param.read(values.next())?
                     }, )*
                 };
-                $( ($check)(&params).map_err(|e| vec![e])?; )?
                 Ok(params)
             }
 
@@ -89,6 +106,25 @@ macro_rules! declare_params {
                 assert_eq!(defaults.to_pairs(), declared);
                 let given: Vec<(String, String)> = declared.iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
                 assert_eq!($name::from_pairs(&given), Ok(defaults));
+            }
+
+            #[test]
+            fn every_rule_and_condition_names_a_parameter() {
+                let known = |name: &str| SPECS.iter().any(|s| s.name == name);
+                for rule in RULES {
+                    assert!(!rule.fields.is_empty());
+                    for name in rule.fields {
+                        assert!(known(name), "a rule names {name}");
+                    }
+                }
+                for spec in SPECS {
+                    if let Some(when) = spec.when {
+                        assert!(known(when.name), "{} depends on {}", spec.name, when.name);
+                    }
+                }
+                if let $crate::params::Randomness::When(when) = RANDOM {
+                    assert!(known(when.name), "randomness depends on {}", when.name);
+                }
             }
 
             #[test]

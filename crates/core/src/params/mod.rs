@@ -27,12 +27,14 @@
 mod declare;
 mod pairs;
 mod param;
+mod rules;
 
 use std::fmt;
 
 pub(crate) use declare::declare_params;
 pub use pairs::{pairs_from_query, parse, to_query, unique_pairs};
 pub use param::{Choice, Millis, Param, Whole, choice, choices, flag, int, ints, ms, time_of_day};
+pub use rules::{CrossRule, Preset, Randomness, When, applies, broken_rules};
 
 /// What values a parameter takes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -81,6 +83,10 @@ pub struct ParamSpec {
     pub kind: ParamKind,
     /// The default, as text.
     pub default: &'static str,
+    /// When it matters: `None` always; otherwise only while another
+    /// parameter has (or has not) one of some values (`network` only when
+    /// `work=request`). A form hides it the rest of the time.
+    pub when: Option<When>,
 }
 
 /// A validated value.
@@ -95,6 +101,19 @@ pub enum Value {
     Ints(Vec<u64>),
     /// A list of allowed names.
     Choices(Vec<&'static str>),
+}
+
+impl Value {
+    /// The value as text, as a link writes it (a time of day as its
+    /// minutes): what a [`When`] compares.
+    pub fn text(&self) -> String {
+        match self {
+            Value::Int(n) => n.to_string(),
+            Value::Choice(name) => (*name).to_string(),
+            Value::Ints(items) => items.iter().map(u64::to_string).collect::<Vec<_>>().join(","),
+            Value::Choices(names) => names.join(","),
+        }
+    }
 }
 
 /// Why a parameter's value was refused. The message names the allowed values.
@@ -133,7 +152,9 @@ impl ParamSpec {
         }
     }
 
-    /// Validates `raw` (surrounding spaces ignored).
+    /// Validates `raw` (surrounding spaces ignored). Names are matched
+    /// without regard to case (`OK` is `ok`) and come back as declared; a
+    /// time of day may have a one-digit hour (`9:00`).
     pub fn check(&self, raw: &str) -> Result<Value, ParamError> {
         let raw = raw.trim();
         let refuse = |why: &str| ParamError {
@@ -152,7 +173,7 @@ impl ParamSpec {
             },
             ParamKind::Choice(choices) => choices
                 .iter()
-                .find(|c| **c == raw)
+                .find(|c| c.eq_ignore_ascii_case(raw))
                 .map(|c| Value::Choice(c))
                 .ok_or_else(|| refuse(&format!("got \"{raw}\""))),
             ParamKind::IntList { min, max, max_len } => {
@@ -170,7 +191,7 @@ impl ParamSpec {
                 let items = list_items(raw, max_len).map_err(|why| refuse(&why))?;
                 let mut out = Vec::with_capacity(items.len());
                 for (i, item) in items.iter().enumerate() {
-                    match choices.iter().find(|c| *c == item) {
+                    match choices.iter().find(|c| c.eq_ignore_ascii_case(item)) {
                         Some(c) => out.push(*c),
                         None => return Err(refuse(&format!("item {} is \"{item}\"", i + 1))),
                     }
@@ -179,8 +200,8 @@ impl ParamSpec {
             }
             ParamKind::TimeOfDay => {
                 let parsed = raw.split_once(':').and_then(|(h, m)| {
-                    let ok = |s: &str| s.len() == 2 && s.bytes().all(|b| b.is_ascii_digit());
-                    if !ok(h) || !ok(m) {
+                    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+                    if !(1..=2).contains(&h.len()) || m.len() != 2 || !digits(h) || !digits(m) {
                         return None;
                     }
                     let (h, m) = (h.parse::<u64>().ok()?, m.parse::<u64>().ok()?);

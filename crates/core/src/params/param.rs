@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use strum::VariantNames;
 
-use super::{ParamError, ParamKind, ParamSpec, Value};
+use super::{ParamError, ParamKind, ParamSpec, Value, When};
 
 /// A parameter declared with the type of its field: its spec, and how a
 /// validated [`Value`] reads as that type and writes back as text. The
@@ -38,6 +38,35 @@ impl<T> Param<T> {
                 label,
                 kind,
                 default,
+                when: None,
+            },
+            read,
+            write,
+        }
+    }
+
+    /// The parameter matters only while `name` has one of `values` (a form
+    /// hides it otherwise): `NETWORK.when("work", &["request"])`.
+    pub const fn when(self, name: &'static str, values: &'static [&'static str]) -> Self {
+        self.with_when(When { name, values, is: true })
+    }
+
+    /// The parameter matters only while `name` has none of `values`:
+    /// `cancel_at_ms` unless `cancel_job=0`.
+    pub const fn unless(self, name: &'static str, values: &'static [&'static str]) -> Self {
+        self.with_when(When {
+            name,
+            values,
+            is: false,
+        })
+    }
+
+    const fn with_when(self, when: When) -> Self {
+        let Param { spec, read, write } = self;
+        Param {
+            spec: ParamSpec {
+                when: Some(when),
+                ..spec
             },
             read,
             write,

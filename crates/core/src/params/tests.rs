@@ -9,12 +9,14 @@ const JOBS: ParamSpec = ParamSpec {
     label: "Jobs",
     kind: ParamKind::Int { min: 1, max: 50 },
     default: "2",
+    when: None,
 };
 const MODE: ParamSpec = ParamSpec {
     name: "mode",
     label: "Mode",
     kind: ParamKind::Choice(&["a", "b"]),
     default: "b",
+    when: None,
 };
 
 fn pairs(items: &[(&str, &str)]) -> Vec<(String, String)> {
@@ -80,6 +82,7 @@ fn lists_and_times_of_day() {
             max_len: 3,
         },
         default: "5,3",
+        when: None,
     };
     assert_eq!(counts.check(" 5, 3 ,2 "), Ok(Value::Ints(vec![5, 3, 2])));
     assert_eq!(
@@ -98,6 +101,7 @@ fn lists_and_times_of_day() {
             max_len: 5,
         },
         default: "ok",
+        when: None,
     };
     assert_eq!(outcomes.check("fail,ok"), Ok(Value::Choices(vec!["fail", "ok"])));
     assert!(outcomes.check("fail,maybe").is_err());
@@ -106,6 +110,7 @@ fn lists_and_times_of_day() {
         label: "At",
         kind: ParamKind::TimeOfDay,
         default: "09:00",
+        when: None,
     };
     assert_eq!(at.check("09:30"), Ok(Value::Int(570)));
     assert_eq!(at.check("23:59"), Ok(Value::Int(1439)));
@@ -185,5 +190,72 @@ fn query_round_trips() {
             ("e", "5,3,2"),
             ("a", "9")
         ])
+    );
+}
+
+#[test]
+fn names_match_whatever_their_case_and_hours_may_have_one_digit() {
+    assert_eq!(MODE.check("B"), Ok(Value::Choice("b")));
+    let outcomes = ParamSpec {
+        name: "outcomes",
+        label: "Outcomes",
+        kind: ParamKind::ChoiceList {
+            choices: &["ok", "fail"],
+            max_len: 5,
+        },
+        default: "ok",
+        when: None,
+    };
+    assert_eq!(outcomes.check("OK, Fail"), Ok(Value::Choices(vec!["ok", "fail"])));
+    let at = ParamSpec {
+        name: "at",
+        label: "At",
+        kind: ParamKind::TimeOfDay,
+        default: "09:00",
+        when: None,
+    };
+    assert_eq!(at.check("9:00"), Ok(Value::Int(540)));
+    assert_eq!(at.check("0:05"), Ok(Value::Int(5)));
+    for bad in ["9:0", "123:00", ":00", "9:000", "9"] {
+        assert!(at.check(bad).is_err(), "{bad}");
+    }
+}
+
+#[test]
+fn a_parameter_applies_while_its_condition_holds() {
+    let network: Param<bool> = flag("network", "Network", "false").when("mode", &["b"]);
+    let specs = [MODE, network.spec];
+    let with = |mode: Option<Value>| vec![mode, Some(Value::Choice("false"))];
+    assert!(applies(&specs, &with(Some(Value::Choice("b"))), 1));
+    assert!(!applies(&specs, &with(Some(Value::Choice("a"))), 1));
+    assert!(applies(&specs, &with(None), 1), "a bad value hides nothing");
+    assert!(applies(&specs, &with(Some(Value::Choice("a"))), 0));
+    let unless: Param<u32> = int("at", "At", 0..=9, "1").unless("jobs", &["0"]);
+    let when = unless.spec.when.expect("a condition");
+    assert!(!when.holds(Some(&Value::Int(0))));
+    assert!(when.holds(Some(&Value::Int(3))));
+}
+
+#[test]
+fn a_broken_rule_is_an_error_named_by_its_first_field() {
+    const RULES: &[CrossRule] = &[CrossRule {
+        fields: &["mode", "jobs"],
+        check: |v| match v {
+            [Value::Choice("a"), Value::Int(n)] if *n > 3 => {
+                Err(format!("with mode a, jobs must be at most 3; got {n}"))
+            }
+            _ => Ok(()),
+        },
+    }];
+    let specs = [JOBS, MODE];
+    let errors = broken_rules(&specs, RULES, &[Value::Int(5), Value::Choice("a")]);
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0].name, "mode");
+    assert_eq!(errors[0].message, "with mode a, jobs must be at most 3; got 5");
+    assert!(broken_rules(&specs, RULES, &[Value::Int(3), Value::Choice("a")]).is_empty());
+    assert_eq!(
+        RULES[0].broken(&specs, &[None, Some(Value::Choice("a"))]),
+        None,
+        "not judged without every value"
     );
 }

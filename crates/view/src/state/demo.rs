@@ -46,6 +46,9 @@ pub enum Action {
         /// Its new text.
         value: String,
     },
+    /// A preset was chosen: the form takes these parameters (the others
+    /// their defaults) and keeps its seed. Ignored while a run is going.
+    Load(Vec<(String, String)>),
     /// A run started; it is the `started`-th.
     Started,
     /// A frame of the run `generation`.
@@ -157,6 +160,15 @@ impl DemoState {
         match action {
             Action::Edit { index, value } => {
                 if !next.form.edit(index, value) {
+                    return None;
+                }
+            }
+            Action::Load(pairs) => {
+                if self.is_running() {
+                    return None;
+                }
+                next.form = self.form.load(&pairs);
+                if next.form == self.form {
                     return None;
                 }
             }

@@ -1,6 +1,6 @@
 //! The parameter form: one raw text per field, checked as typed.
 
-use asyncscope_core::params::{ParamSpec, to_query, unique_pairs};
+use asyncscope_core::params::{CrossRule, ParamKind, ParamSpec, Randomness, Value, applies, to_query, unique_pairs};
 
 /// The parameter form: one raw text per spec, validated as typed.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -12,6 +12,16 @@ pub struct Form {
     /// Per field, what the link got wrong about it that its text cannot
     /// show (a name given more than once), until the field is edited.
     pub link_errors: Vec<Option<String>>,
+    /// Per menu, a value the link gave that is not one of its choices:
+    /// the menu shows its default (never a third value), and the field
+    /// says why until it is edited. The default is what runs.
+    pub link_notes: Vec<Option<String>>,
+    /// The demo's rules across fields: a broken one is an error under
+    /// every field it names.
+    pub rules: &'static [CrossRule],
+    /// Whether the demo's runs draw random numbers (so whether the seed is
+    /// shown).
+    pub random: Randomness,
     /// Messages for URL parameters this demo does not take.
     pub unknown: Vec<String>,
     /// The seed of the run's random source, as typed (`seed` in the URL).
@@ -26,13 +36,31 @@ impl Form {
     /// given more than once is refused by the core's one rule
     /// ([`unique_pairs`]): its field shows the first value with that error,
     /// and the form does not run until the field is edited.
+    /// A menu's value that is not one of its choices shows as its default,
+    /// with the error as a note on the field; one in another case (`OK`)
+    /// shows as the choice it names.
     pub fn from_query(specs: &'static [ParamSpec], query: &[(String, String)]) -> Self {
         let repeated = unique_pairs(query.iter().cloned()).err().unwrap_or_default();
         let link_error = |name: &str| repeated.iter().find(|e| e.name == name).map(|e| e.message.clone());
         let given = |name: &str| query.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+        let mut link_notes = vec![None; specs.len()];
         let values = specs
             .iter()
-            .map(|s| given(s.name).unwrap_or_else(|| s.default.to_string()))
+            .enumerate()
+            .map(|(i, s)| {
+                let raw = given(s.name).unwrap_or_else(|| s.default.to_string());
+                if !matches!(s.kind, ParamKind::Choice(_)) {
+                    return raw;
+                }
+                match s.check(&raw) {
+                    Ok(Value::Choice(name)) => name.to_string(),
+                    Ok(_) => raw,
+                    Err(e) => {
+                        link_notes[i] = Some(e.message);
+                        s.default.to_string()
+                    }
+                }
+            })
             .collect();
         let link_errors = specs.iter().map(|s| link_error(s.name)).collect();
         let names: Vec<_> = specs.iter().map(|s| s.name).collect();
@@ -47,23 +75,50 @@ impl Form {
             specs,
             values,
             link_errors,
+            link_notes,
+            rules: &[],
+            random: Randomness::Never,
             unknown,
             seed: given(SEED).unwrap_or_else(|| "0".to_string()),
             seed_link_error: link_error(SEED),
         }
     }
 
+    /// The form of a demo with these rules across fields and this
+    /// randomness ([`asyncscope_core::demos::rules`],
+    /// [`asyncscope_core::demos::randomness`]).
+    pub fn with_rules(mut self, rules: &'static [CrossRule], random: Randomness) -> Self {
+        self.rules = rules;
+        self.random = random;
+        self
+    }
+
+    /// The form with a preset's parameters (the others at their defaults),
+    /// its rules and its seed kept; nothing the link got wrong remains.
+    pub fn load(&self, pairs: &[(String, String)]) -> Self {
+        let mut next = Self::from_query(self.specs, pairs).with_rules(self.rules, self.random);
+        next.unknown.clear();
+        next.seed = self.seed.clone();
+        next.seed_link_error = self.seed_link_error.clone();
+        next
+    }
+
     /// Sets the text of field `index`, which clears what the link got
     /// wrong about it; false if nothing changes.
     pub fn edit(&mut self, index: usize, value: String) -> bool {
-        let (Some(slot), Some(link_error)) = (self.values.get_mut(index), self.link_errors.get_mut(index)) else {
+        let (Some(slot), Some(link_error), Some(link_note)) = (
+            self.values.get_mut(index),
+            self.link_errors.get_mut(index),
+            self.link_notes.get_mut(index),
+        ) else {
             return false;
         };
-        if *slot == value && link_error.is_none() {
+        if *slot == value && link_error.is_none() && link_note.is_none() {
             return false;
         }
         *slot = value;
         *link_error = None;
+        *link_note = None;
         true
     }
 
@@ -88,21 +143,58 @@ impl Form {
             .map_err(|_| format!("seed must be a whole number from 0 to {}; got \"{raw}\"", u64::MAX))
     }
 
-    /// The error of field `index`: what the link got wrong about it, or
-    /// why its text is not allowed.
+    /// The error of field `index` as the page shows it under the field:
+    /// what the link got wrong about it, why its text is not allowed, a
+    /// broken rule across fields that names it, or what the link gave a
+    /// menu that it could not show.
     pub fn field_error(&self, index: usize) -> Option<String> {
+        self.blocking_error(index)
+            .or_else(|| self.link_notes.get(index).cloned().flatten())
+    }
+
+    /// The error of field `index` that keeps the form from running.
+    fn blocking_error(&self, index: usize) -> Option<String> {
         if let Some(Some(error)) = self.link_errors.get(index) {
             return Some(error.clone());
         }
         let spec = self.specs.get(index)?;
-        spec.check(self.values.get(index).map_or("", String::as_str))
-            .err()
-            .map(|e| e.message)
+        if let Err(e) = spec.check(self.values.get(index).map_or("", String::as_str)) {
+            return Some(e.message);
+        }
+        let values = self.checked();
+        self.rules
+            .iter()
+            .filter(|rule| rule.concerns(spec.name))
+            .find_map(|rule| rule.broken(self.specs, &values))
     }
 
-    /// True when every field (and the seed) is allowed.
+    /// Each field's value, `None` where it is not allowed (or the link
+    /// gave its name twice).
+    pub fn checked(&self) -> Vec<Option<Value>> {
+        self.specs
+            .iter()
+            .zip(&self.values)
+            .zip(&self.link_errors)
+            .map(|((spec, raw), link_error)| link_error.is_none().then(|| spec.check(raw).ok()).flatten())
+            .collect()
+    }
+
+    /// Whether field `index` is shown: it matters with the other fields'
+    /// values (its `when`), or it has an error to show.
+    pub fn shows(&self, index: usize) -> bool {
+        applies(self.specs, &self.checked(), index) || self.field_error(index).is_some()
+    }
+
+    /// Whether the seed is shown: the run draws random numbers, or the
+    /// seed has an error to show.
+    pub fn shows_seed(&self) -> bool {
+        self.random.used(self.specs, &self.checked()) || self.seed().is_err()
+    }
+
+    /// True when every field (and the seed) is allowed and no rule across
+    /// fields is broken.
     pub fn is_valid(&self) -> bool {
-        (0..self.specs.len()).all(|i| self.field_error(i).is_none()) && self.seed().is_ok()
+        (0..self.specs.len()).all(|i| self.blocking_error(i).is_none()) && self.seed().is_ok()
     }
 
     /// The fields as `name=value` pairs.
@@ -198,6 +290,68 @@ mod tests {
         assert!(form.is_valid());
         let twice = Form::from_query(SPECS, &q(&[("colour", "red"), ("colour", "blue")]));
         assert_eq!(twice.unknown.len(), 1, "one note per unknown name");
+    }
+
+    #[test]
+    fn a_broken_rule_shows_under_each_field_it_names_and_stops_the_run() {
+        use asyncscope_core::demos::{fetch, randomness, rules};
+        let form = Form::from_query(fetch::SPECS, &q(&[("min_delay_ms", "2000"), ("max_delay_ms", "1000")]))
+            .with_rules(rules("fetch"), randomness("fetch"));
+        let message = "max_delay_ms must be at least min_delay_ms (2000); got 1000";
+        let index = |name: &str| fetch::SPECS.iter().position(|s| s.name == name).expect("a field");
+        assert_eq!(form.field_error(index("min_delay_ms")).as_deref(), Some(message));
+        assert_eq!(form.field_error(index("max_delay_ms")).as_deref(), Some(message));
+        assert_eq!(form.field_error(index("requests")), None);
+        assert!(!form.is_valid());
+        let mut fixed = form.clone();
+        assert!(fixed.edit(index("max_delay_ms"), "3000".into()));
+        assert!(fixed.is_valid());
+        let form = Form::from_query(fetch::SPECS, &q(&[("requests", "5"), ("fail_index", "9")]))
+            .with_rules(rules("fetch"), randomness("fetch"));
+        assert!(form.field_error(index("requests")).is_some());
+        assert!(form.field_error(index("fail_index")).is_some());
+        assert!(!form.is_valid());
+    }
+
+    #[test]
+    fn a_bad_choice_in_the_link_shows_the_default_and_says_why() {
+        use asyncscope_core::demos::semaphore;
+        let form = Form::from_query(semaphore::SPECS, &q(&[("form", "zzz"), ("bounded", "TRUE")]));
+        assert_eq!(form.values[0], "semaphore", "the default, never a third value");
+        assert_eq!(
+            form.field_error(0).as_deref(),
+            Some("form must be one of semaphore, buffer_unordered; got \"zzz\"")
+        );
+        assert_eq!(form.values[4], "true", "a name in another case is that name");
+        assert!(form.is_valid(), "what the menu shows is what runs");
+        let mut edited = form.clone();
+        assert!(edited.edit(0, "semaphore".into()), "choosing clears the note");
+        assert_eq!(edited.field_error(0), None);
+    }
+
+    #[test]
+    fn fields_that_do_not_apply_and_the_seed_are_hidden() {
+        use asyncscope_core::demos::{randomness, retry, rules};
+        let form = Form::from_query(retry::SPECS, &[]).with_rules(rules("retry"), randomness("retry"));
+        let network = retry::SPECS.iter().position(|s| s.name == "network").expect("network");
+        assert!(!form.shows(network), "network only with work=request");
+        assert!(form.shows(0));
+        assert!(!form.shows_seed(), "nothing random without jitter");
+        let form = form.load(&q(&[("work", "request"), ("jitter", "full")]));
+        assert!(form.shows(network));
+        assert!(form.shows_seed());
+        let bad = Form::from_query(retry::SPECS, &q(&[("network", "nowhere")]));
+        assert!(bad.shows(network), "a field with an error is shown");
+    }
+
+    #[test]
+    fn a_preset_sets_the_form_and_keeps_the_seed() {
+        let form = Form::from_query(SPECS, &q(&[("jobs", "0"), ("colour", "red"), ("seed", "7")]));
+        let loaded = form.load(&q(&[("duration_ms", "1000")]));
+        assert_eq!(loaded.values, ["both", "2", "1000"]);
+        assert!(loaded.unknown.is_empty());
+        assert_eq!(loaded.seed(), Ok(7));
+        assert!(loaded.is_valid());
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! [`DemoState::apply`] in its own reducer.
 
 mod demo;
+mod estimate;
 mod filter;
 mod form;
 mod run;
@@ -13,6 +14,7 @@ mod view;
 mod tests;
 
 pub use demo::{Action, DemoState, Pinned, SPEEDS};
+pub use estimate::{LONG_RUN, asks_first, in_words};
 pub use filter::{Kind, LogFilter, TaskChoice, TaskRef, kind_menu, task_menu};
 pub use form::{Form, SEED};
 pub use run::{Clock, Ending, EventRef, Finished, RunSnapshot, RunState};

@@ -1,9 +1,12 @@
-//! The parameter form: a field per parameter, the seed, notes on URL
-//! parameters the demo does not take, and the Run, Run in virtual time,
-//! Cancel and Replay buttons.
+//! The parameter form: a field per parameter that applies, the seed where
+//! something is random, notes on URL parameters the demo does not take,
+//! the Run, Run in virtual time, Cancel and Replay buttons, the question a
+//! long real run asks first, and the demo's presets ("Try this").
 
-use asyncscope_core::params::{ParamKind, ParamSpec};
-use asyncscope_view::state::{Action, Form};
+use std::time::Duration;
+
+use asyncscope_core::params::{ParamKind, ParamSpec, Preset};
+use asyncscope_view::state::{Action, Form, in_words};
 use yew::prelude::*;
 
 use crate::browser::dom;
@@ -27,6 +30,14 @@ pub(super) struct ParamsFormProps {
     pub on_virtual: Callback<()>,
     /// Cancel.
     pub on_cancel: Callback<()>,
+    /// The demo's presets.
+    pub presets: &'static [Preset],
+    /// A preset was chosen: its parameters.
+    pub on_preset: Callback<Vec<(String, String)>>,
+    /// Run asked first: the real run would take this long.
+    pub asking: Option<Duration>,
+    /// Run for real after all.
+    pub on_confirm: Callback<()>,
 }
 
 /// The form and its buttons.
@@ -46,6 +57,7 @@ pub(super) fn ParamsForm(props: &ParamsFormProps) -> Html {
         Callback::from(move |e: InputEvent| on_action.emit(Action::EditSeed(dom::input_value(&e))))
     };
     let on_virtual = props.on_virtual.reform(|_: MouseEvent| ());
+    let on_confirm = props.on_confirm.reform(|_: MouseEvent| ());
     let on_cancel = props.on_cancel.reform(|_: MouseEvent| ());
     let on_replay = props.on_action.reform(|_: MouseEvent| Action::Replay);
     let seed_error = form.seed().err();
@@ -53,21 +65,79 @@ pub(super) fn ParamsForm(props: &ParamsFormProps) -> Html {
     let running = props.running;
     html! {
         <form class="params" onsubmit={on_submit} novalidate=true>
-            { for form.specs.iter().enumerate().map(|(i, spec)| field(form, i, spec, lang, &props.on_action)) }
-            <div class={classes!("field", "seed", seed_error.is_some().then_some("invalid"))}>
-                <label for="param-seed">{ lang.t("Seed") }<span class="range">{ "0 – 18446744073709551615" }</span></label>
-                <input id="param-seed" name="seed" type="text" inputmode="numeric" value={form.seed.clone()}
-                       aria-invalid={seed_error.is_some().then_some("true")} aria-describedby="param-seed-error" oninput={on_seed} />
-                <p class="error" id="param-seed-error" aria-live="polite">{ seed_error.unwrap_or_default() }</p>
-            </div>
+            { for form.specs.iter().enumerate().filter(|(i, _)| form.shows(*i)).map(|(i, spec)| field(form, i, spec, lang, &props.on_action)) }
+            if form.shows_seed() {
+                <div class={classes!("field", "seed", seed_error.is_some().then_some("invalid"))}>
+                    <label for="param-seed">{ lang.t("Seed") }<span class="range">{ "0 – 18446744073709551615" }</span></label>
+                    <input id="param-seed" name="seed" type="text" inputmode="numeric" value={form.seed.clone()}
+                           aria-invalid={seed_error.is_some().then_some("true")} aria-describedby="param-seed-error" oninput={on_seed} />
+                    <p class="error" id="param-seed-error" aria-live="polite">{ seed_error.unwrap_or_default() }</p>
+                </div>
+            }
             { for form.unknown.iter().map(|m| html! { <p class="note">{ m.clone() }</p> }) }
             <div class="buttons">
                 <button type="submit" id="run" class="primary" disabled={running || !valid}>{ lang.t("Run") }</button>
-                <button type="button" id="run-virtual" onclick={on_virtual} disabled={running || !valid}>{ lang.t("Run in virtual time") }</button>
+                <button type="button" id="run-virtual" onclick={on_virtual.clone()} disabled={running || !valid}>{ lang.t("Run in virtual time") }</button>
                 <button type="button" id="cancel" onclick={on_cancel} disabled={!running}>{ lang.t("Cancel") }</button>
                 <button type="button" id="replay" onclick={on_replay} disabled={!props.finished}>{ lang.t("Replay") }</button>
             </div>
+            if let Some(estimate) = props.asking {
+                <div class="notice long-run" data-notice="long-run" role="alert">
+                    <p>{ long_run(lang, estimate) }</p>
+                    <button type="button" id="confirm-real" onclick={on_confirm}>{ run_for_real(lang, estimate) }</button>
+                    <button type="button" id="confirm-virtual" class="primary" onclick={on_virtual}>{ lang.t("Run in virtual time") }</button>
+                </div>
+            }
+            { presets(props.presets, running, lang, &props.on_preset) }
         </form>
+    }
+}
+
+/// What a long real run says before it starts.
+fn long_run(lang: Lang, estimate: Duration) -> String {
+    let words = in_words(estimate);
+    match lang {
+        Lang::En => format!(
+            "A real run of these parameters takes {words}: its timers wait on the real clock. In virtual time it is drawn at once."
+        ),
+        Lang::Zh => format!("按这些参数真实运行需要 {words}：定时器按真实时钟等待。用虚拟时间运行则立刻画出。"),
+    }
+}
+
+/// The button that runs it for real anyway.
+fn run_for_real(lang: Lang, estimate: Duration) -> String {
+    let words = in_words(estimate);
+    match lang {
+        Lang::En => format!("Run for real (takes {words})"),
+        Lang::Zh => format!("真实运行（需要 {words}）"),
+    }
+}
+
+/// "Try this": a button per preset, with what it shows; a click fills the
+/// form (and the address) and runs it in virtual time.
+fn presets(presets: &'static [Preset], running: bool, lang: Lang, on_preset: &Callback<Vec<(String, String)>>) -> Html {
+    if presets.is_empty() {
+        return Html::default();
+    }
+    html! {
+        <section class="presets" aria-label={lang.t("Try this")}>
+            <h3>{ lang.t("Try this") }</h3>
+            <ul>
+                { for presets.iter().enumerate().map(|(i, preset)| {
+                    let onclick = on_preset.reform(move |_: MouseEvent| preset.owned_pairs());
+                    let (name, why) = match lang {
+                        Lang::En => (preset.name_en, preset.why_en),
+                        Lang::Zh => (preset.name_zh, preset.why_zh),
+                    };
+                    html! {
+                        <li>
+                            <button type="button" class="preset" data-preset={i.to_string()} onclick={onclick} disabled={running}>{ name }</button>
+                            <span class="why">{ why }</span>
+                        </li>
+                    }
+                }) }
+            </ul>
+        </section>
     }
 }
 

@@ -46,7 +46,10 @@ pub(super) fn Runner(props: &RunnerProps) -> Html {
     let slug = props.entry.slug;
     let query = props.query.clone();
     let explicit_network = query.iter().any(|(k, _)| k == "network");
-    let state = use_reducer(move || PageState(DemoState::new(Form::from_query(specs, &query))));
+    let state = use_reducer(move || {
+        let form = Form::from_query(specs, &query).with_rules(demos::rules(slug), demos::randomness(slug));
+        PageState(DemoState::new(form))
+    });
     let notice = use_state(|| None::<String>);
     let on_notice = {
         let notice = notice.clone();
@@ -87,7 +90,8 @@ pub(super) fn Runner(props: &RunnerProps) -> Html {
         <div class="runner" data-state={status.name}>
           <div class="controls">
             <ParamsForm form={state.form.clone()} running={running} finished={fin.is_some()}
-                        on_action={on_action.clone()} on_run={run.start} on_virtual={run.start_virtual} on_cancel={run.cancel} />
+                        on_action={on_action.clone()} on_run={run.start} on_virtual={run.start_virtual} on_cancel={run.cancel}
+                        presets={demos::presets(slug)} on_preset={run.preset} asking={run.asking} on_confirm={run.confirm} />
             if lab == Lab::Unreachable && demos::sends_requests(slug, &state.form.pairs()) {
                 <p class="notice" data-notice="no-lab" role="note">
                     <strong>{ lang.t("No lab server answers here.") }</strong>
