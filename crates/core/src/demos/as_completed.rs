@@ -4,7 +4,7 @@
 use std::future::Future;
 use std::time::Duration;
 
-use futures::StreamExt;
+use crate::awaits::StreamExt;
 use futures::stream::FuturesUnordered;
 
 use crate::demos::fetch::{NETWORK, Network};

@@ -5,7 +5,7 @@
 use std::future::Future;
 use std::time::Duration;
 
-use futures::future::join_all;
+use crate::awaits::{join, join_all};
 use strum::{EnumString, IntoStaticStr, VariantNames};
 
 use crate::demos::About;
@@ -125,7 +125,7 @@ pub fn start<E: Env>(env: E, params: &Params) -> (Vec<(&'static str, Traced<E>)>
                 Mode::Block => t.task("worker".to_string(), block(t.clone(), p.at, p.work)).await,
             }
         };
-        futures::join!(join_all(timers), worker);
+        join(join_all(timers), worker).await;
     };
     let label = match p.mode {
         Mode::Yield => "yielding",

@@ -6,8 +6,7 @@
 use std::future::Future;
 use std::time::Duration;
 
-use futures::StreamExt;
-use futures::future::abortable;
+use crate::awaits::{StreamExt, abortable, join};
 use strum::{EnumString, IntoStaticStr, VariantNames};
 
 use crate::combinators::{MissedTicks, interval};
@@ -120,7 +119,7 @@ pub async fn abort_later<E: Env>(env: E, p: Params) {
     };
     // The canceller is polled first: at the cancel instant it aborts before
     // the worker could take another step.
-    let ((), outcome) = futures::join!(canceller, work);
+    let ((), outcome) = join(canceller, work).await;
     if outcome.is_err() {
         env.log("the worker was aborted");
     }

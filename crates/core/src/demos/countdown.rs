@@ -4,8 +4,7 @@
 use std::future::Future;
 use std::time::Duration;
 
-use futures::StreamExt;
-use futures::future::join_all;
+use crate::awaits::{StreamExt, join_all};
 
 use crate::combinators::{MissedTicks, interval};
 use crate::demos::{About, single_run};

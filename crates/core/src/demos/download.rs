@@ -4,7 +4,7 @@
 use std::future::Future;
 use std::time::Duration;
 
-use futures::StreamExt;
+use crate::awaits::{StreamExt, join};
 
 use crate::combinators::abortable_with_cleanup;
 use crate::demos::About;
@@ -109,7 +109,7 @@ pub async fn download_or_cancel<E: Env>(env: E, url: String, cancel_at: Option<D
             .await;
         }
     };
-    let (_result, ()) = futures::join!(work, canceller);
+    let (_result, ()) = join(work, canceller).await;
 }
 
 // -------------------------------------------------------------------------

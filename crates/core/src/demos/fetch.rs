@@ -10,7 +10,7 @@ use std::fmt;
 use std::future::Future;
 use std::time::Duration;
 
-use futures::future::join_all;
+use crate::awaits::join_all;
 use serde_json::Value as Json;
 use strum::{EnumString, IntoStaticStr, VariantNames};
 

@@ -5,7 +5,7 @@
 use std::future::Future;
 use std::time::Duration;
 
-use futures::future::{join_all, select_all, select_ok};
+use crate::awaits::{join_all, select_all, select_ok};
 use strum::{EnumString, IntoStaticStr, VariantNames};
 
 use crate::demos::work::{WhichFails, Work, abc, job};

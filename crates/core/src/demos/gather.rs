@@ -5,7 +5,7 @@
 use std::future::Future;
 use std::time::Duration;
 
-use futures::future::{join_all, try_join_all};
+use crate::awaits::{join_all, try_join_all};
 use strum::{EnumString, IntoStaticStr, VariantNames};
 
 use crate::demos::fetch::{NETWORK, Network};

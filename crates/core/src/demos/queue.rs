@@ -4,7 +4,7 @@
 use std::future::Future;
 use std::time::Duration;
 
-use futures::future::join_all;
+use crate::awaits::{join, join_all};
 
 use crate::combinators::Queue;
 use crate::demos::{About, single_run};
@@ -109,7 +109,7 @@ pub async fn pipeline<E: Env>(env: E, p: Params) {
         join_all(producers).await;
         queue.close();
     };
-    futures::join!(produce_then_close, join_all(consumers));
+    join(produce_then_close, join_all(consumers)).await;
 }
 
 // -------------------------------------------------------------------------

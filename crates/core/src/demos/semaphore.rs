@@ -5,7 +5,7 @@
 use std::future::Future;
 use std::time::Duration;
 
-use futures::future::join_all;
+use crate::awaits::join_all;
 use futures::stream::{self, StreamExt};
 use strum::{EnumString, IntoStaticStr, VariantNames};
 

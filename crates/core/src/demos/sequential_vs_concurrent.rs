@@ -8,8 +8,8 @@
 use std::future::Future;
 use std::time::Duration;
 
+use crate::awaits::join_all;
 use futures::StreamExt;
-use futures::future::join_all;
 use futures::stream::FuturesUnordered;
 use strum::{EnumString, IntoStaticStr, VariantNames};
 

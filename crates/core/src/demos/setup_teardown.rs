@@ -5,7 +5,9 @@
 use std::future::Future;
 use std::time::Duration;
 
-use futures::future::{Either, select};
+use futures::future::Either;
+
+use crate::awaits::select;
 use strum::{EnumString, IntoStaticStr, VariantNames};
 
 use crate::demos::{About, single_run};

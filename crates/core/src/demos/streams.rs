@@ -5,7 +5,9 @@
 use std::future::Future;
 use std::time::Duration;
 
-use futures::stream::{self, Stream, StreamExt};
+use futures::stream::{self, Stream};
+
+use crate::awaits::StreamExt;
 
 use crate::demos::{About, single_run};
 use crate::env::Env;

@@ -7,8 +7,8 @@ use std::future::Future;
 use std::rc::Rc;
 use std::time::Duration;
 
-use async_lock::{Mutex, MutexGuard};
-use futures::future::join_all;
+use crate::awaits::{At, Mutex, join_all};
+use async_lock::MutexGuard;
 
 use crate::demos::{About, single_run};
 use crate::env::Env;
@@ -90,14 +90,16 @@ impl Event {
     }
 
     /// Waits until the flag is set.
-    pub async fn wait(&self) {
-        while !self.is_set.get() {
-            let listener = self.changed.listen();
-            if self.is_set.get() {
-                break;
+    pub fn wait(&self) -> At<impl Future<Output = ()> + '_> {
+        At::new(async move {
+            while !self.is_set.get() {
+                let listener = self.changed.listen();
+                if self.is_set.get() {
+                    break;
+                }
+                listener.await;
             }
-            listener.await;
-        }
+        })
     }
 }
 
@@ -109,11 +111,17 @@ pub struct Condition {
 
 impl Condition {
     /// Gives up `guard`, waits for a notification, and locks again.
-    pub async fn wait<'a, T>(&self, lock: &'a Mutex<T>, guard: MutexGuard<'a, T>) -> MutexGuard<'a, T> {
+    pub fn wait<'a, T>(
+        &self,
+        lock: &'a Mutex<T>,
+        guard: MutexGuard<'a, T>,
+    ) -> At<impl Future<Output = MutexGuard<'a, T>> + use<'a, '_, T>> {
         let listener = self.changed.listen();
         drop(guard);
-        listener.await;
-        lock.lock().await
+        At::new(async move {
+            listener.await;
+            lock.lock().await
+        })
     }
 
     /// Wakes one waiter.

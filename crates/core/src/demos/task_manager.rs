@@ -9,7 +9,9 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use futures::FutureExt;
-use futures::future::{AbortHandle, Abortable, LocalBoxFuture, join_all};
+use futures::future::{AbortHandle, LocalBoxFuture};
+
+use crate::awaits::{Abortable, abortable, join, join_all};
 
 use crate::combinators::{Queue, RetryPolicy, timeout, with_retry};
 use crate::demos::{About, single_run};
@@ -190,7 +192,7 @@ impl<E: Env> Manager<E> {
         };
         let retried = with_retry(&self.env, policy, |_| true, attempt);
         let job: LocalBoxFuture<'static, Result<(), String>> = Box::pin(self.env.try_task(format!("job{id}"), retried));
-        let (job, handle) = futures::future::abortable(job);
+        let (job, handle) = abortable(job);
         self.states.borrow_mut().push(JobState::Pending);
         self.handles.borrow_mut().push(handle);
         let _ = self.queue.push((id, job)).now_or_never();
@@ -273,7 +275,7 @@ pub async fn manage<E: Env>(env: E, p: Params) {
             env.log(format!("cancel job{id}"));
         }
     };
-    futures::join!(join_all(workers), canceller);
+    join(join_all(workers), canceller).await;
     env.log(manager.statistics());
 }
 
