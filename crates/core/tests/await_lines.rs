@@ -157,6 +157,11 @@ const TABLE: &[(&str, &str, u64, &str)] = &[
     ("blocking", "timer0", 50, "env.sleep_until(due).await;"),
 ];
 
+/// Rows of [`TABLE`] whose line the asyncio twin has no counterpart for:
+/// the twin of `cancellation` has no child request, that of `download` no
+/// canceller.
+const NO_TWIN: &[(&str, &str)] = &[("cancellation", "child"), ("download", "main")];
+
 #[test]
 fn each_task_is_lit_at_the_await_it_waits_at() {
     let mut failures = Vec::new();
@@ -174,6 +179,12 @@ fn each_task_is_lit_at_the_await_it_waits_at() {
             .collect();
         if found.first().map(String::as_str) != Some(expected) {
             failures.push(format!("{slug} {task} at {at} ms: {found:?}, expected {expected:?}"));
+        }
+        // The asyncio tab lights the twin of every line of the table.
+        let code = demos::shown_source(slug).expect("code");
+        let line = code.lines().position(|l| l.trim() == expected).expect(expected) as u32 + 1;
+        if demos::twin_line(slug, line).is_none() && !NO_TWIN.contains(&(slug, task)) {
+            failures.push(format!("{slug}: no asyncio twin for {expected:?}"));
         }
     }
     assert!(failures.is_empty(), "{failures:#?}");

@@ -32,6 +32,7 @@ pub const ABOUT: About = About {
         print("handled", name)
 "#,
     differs: "`asyncio.as_completed` wraps each job in a task of its own; `FuturesUnordered` is a plain stream that owns the futures, so dropping it part way cancels those not yet done.",
+    twins: &[("pending.next().await", "await next_done")],
 };
 
 declare_params! {

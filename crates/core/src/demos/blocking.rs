@@ -41,6 +41,12 @@ async def sliced():
         await asyncio.sleep(0)  # yield to the loop
 "#,
     differs: "Python can move blocking work to a thread with `asyncio.to_thread`; the browser's main thread has no such escape within the page, so the work is sliced or moved to a Web Worker.",
+    twins: &[
+        ("env.sleep_until(due).await", "await asyncio.sleep(0.1)"),
+        ("env.sleep_until(at).await", "await asyncio.sleep(0.15)"),
+        ("env.sleep_until(at).await", "await asyncio.sleep(0.15)"),
+        ("env.sleep(Duration::ZERO).await", "await asyncio.sleep(0)"),
+    ],
 };
 
 /// How the work is done: the `mode` parameter.

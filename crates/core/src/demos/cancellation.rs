@@ -46,6 +46,10 @@ async def main():
     task.cancel()
 "#,
     differs: "asyncio delivers `CancelledError` at an await point and runs `finally` blocks, which may await; Rust just drops the future, so cleanup is synchronous `Drop` code, and children owned by the future go with it.",
+    twins: &[
+        ("schedule.next().await", "await asyncio.sleep(1)"),
+        ("sleep(p.cancel_at).await", "await asyncio.sleep(3)"),
+    ],
 };
 
 /// How the worker is cancelled: the `how` parameter.

@@ -37,6 +37,10 @@ async def main():
     await asyncio.gather(countdown(5), countdown(3), countdown(2))
 "#,
     differs: "`asyncio.sleep(1)` in a loop drifts by the time each iteration takes, in both languages; the fix is the same (sleep until an absolute deadline), and in Rust an interval stream packages it.",
+    twins: &[
+        ("ticks.next().await", "await asyncio.sleep(start"),
+        ("join_all(all).await", "await asyncio.gather(countdown"),
+    ],
 };
 
 declare_params! {

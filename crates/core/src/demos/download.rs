@@ -38,6 +38,10 @@ pub const ABOUT: About = About {
             print(f"{100 * done // total}%")
 "#,
     differs: "In aiohttp a cancelled download unwinds through `async with`, which closes the connection; in Rust dropping the body stream is the whole of the cancel, and the browser's AbortController is triggered from `Drop`.",
+    twins: &[
+        ("env.fetch_stream(", "async with session.get(url) as r:"),
+        ("chunks.next().await", "async for chunk in"),
+    ],
 };
 
 declare_params! {

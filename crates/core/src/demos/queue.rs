@@ -45,6 +45,13 @@ async def main():
         c.cancel()
 "#,
     differs: "asyncio consumers usually loop forever and are cancelled after `q.join()`; here the queue is closed when the producers are done, and a consumer's `pop` then fails once the queue is empty, so consumers end on their own.",
+    twins: &[
+        ("env.sleep(every).await", "await asyncio.sleep(0.1)"),
+        ("queue.push(", "await q.put("),
+        ("queue.pop().await", "item = await q.get()"),
+        ("env.sleep(takes).await", "await asyncio.sleep(0.25)"),
+        ("join_all(producers).await", "await asyncio.gather("),
+    ],
 };
 
 declare_params! {

@@ -51,6 +51,17 @@ async def notifier(cond, stock, n):
         cond.notify_all()
 "#,
     differs: "asyncio's lock is released when the `async with` block exits; an async Rust mutex guard is released when it is dropped, and the data it protects can only be reached through the guard.",
+    twins: &[
+        ("lock.lock().await", "async with lock:"),
+        ("env.sleep(hold).await", "await asyncio.sleep(1)"),
+        ("event.wait().await", "await event.wait()"),
+        ("stock.lock().await", "async with cond:"),
+        ("ready.wait(", "await cond.wait_for("),
+        ("env.sleep_until(at).await", "await asyncio.sleep(3)"),
+        ("stock.lock().await", "async with cond:"),
+        ("sleep(Duration::from_secs(1)).await", "await asyncio.sleep(1)"),
+        ("stock.lock().await", "async with cond:"),
+    ],
 };
 
 declare_params! {

@@ -55,6 +55,13 @@ async def main():
     await queue.join()
 "#,
     differs: "An asyncio job is cancelled with `task.cancel()` and learns of it at its next await; here the manager keeps an `AbortHandle` per job, and an aborted job is dropped by its worker without another poll.",
+    twins: &[
+        ("env.sleep(unit).await", "asyncio.sleep(seconds)"),
+        ("queue.pop().await", "await queue.get()"),
+        ("timeout(&self.env, limit, job).await", "await asyncio.wait_for("),
+        ("job.await", "asyncio.wait_for("),
+        ("join(join_all(workers), canceller).await", "await queue.join()"),
+    ],
 };
 
 /// Where a job is in its life.
