@@ -75,14 +75,14 @@ fn push_run(events: &mut Vec<Value>, pid: u32, title: &str, trace: &Trace) {
         let end = span.end.map_or(last, micros);
         events.push(json!({"ph": "e", "cat": "task", "name": span.name, "id": id, "pid": pid, "tid": tid, "ts": end, "args": {"outcome": outcome}}));
     }
-    for ev in trace.events() {
+    for (i, ev) in trace.events().iter().enumerate() {
         let instant = match &ev.kind {
             EventKind::Created
             | EventKind::PollStart
             | EventKind::PollEnd { .. }
             | EventKind::Completed { .. }
             | EventKind::TimerArmed { .. } => None,
-            kind => Some(trace.describe(kind)),
+            _ => Some(trace.describe_event(i)),
         };
         if let Some(name) = instant {
             events.push(json!({"ph": "i", "s": "t", "cat": "event", "name": name, "pid": pid, "tid": ev.task.0 + 1, "ts": micros(ev.at)}));
