@@ -34,6 +34,26 @@ async fn every_demo_in_virtual_time_shows_the_catalog_figures() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_lit_line_is_the_await_the_parent_waits_at() {
+    let h = Harness::start().await;
+    h.run_virtual("first-completed").await;
+    // The parent, at 500 ms: its racers run, and it waits in `select_all`,
+    // not on the line that made them.
+    h.choose("#log-task", "main").await;
+    let script = "const el = document.querySelector('#playhead'); el.value = '500'; \
+                  el.dispatchEvent(new Event('input', { bubbles: true }));";
+    h.client.execute(script, vec![]).await.expect("scrub");
+    assert_eq!(h.number("[data-metric=playhead_ms]").await, 500);
+    let lit = h.text(".code .source .line.lit").await;
+    assert!(lit.contains("select_all(racers).await"), "lit: {lit}");
+    // Its asyncio twin is lit in the other tab.
+    h.click("#tab-asyncio").await;
+    let twin = h.text(".code .source .line.lit").await;
+    assert!(twin.contains("await asyncio.wait("), "twin: {twin}");
+    h.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn scrubbing_moves_the_code_line_and_the_log_row() {
     let h = Harness::start().await;
     h.run_virtual("semaphore").await;

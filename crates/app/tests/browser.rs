@@ -110,7 +110,7 @@ fn per_task(trace: &asyncscope_core::Trace) -> Vec<(String, Vec<String>)> {
                 .filter(|e| e.task.0 as usize == i)
                 .filter(|e| !matches!(e.kind, EventKind::PollStart | EventKind::PollEnd { .. }))
                 .map(|e| trace.describe(&e.kind))
-                .map(|w| match w.find("timer armed for ") {
+                .map(|w| match w.find("timer armed: ") {
                     Some(_) => "timer armed".to_string(),
                     None => w,
                 })

@@ -123,14 +123,14 @@ fn push_run<E>(emit: &mut dyn FnMut(Value) -> Result<(), E>, pid: u32, title: &s
             json!({"ph": "e", "cat": "task", "name": span.name, "id": id, "pid": pid, "tid": tid, "ts": end, "args": {"outcome": outcome}}),
         )?;
     }
-    for ev in trace.events() {
+    for (i, ev) in trace.events().iter().enumerate() {
         let instant = match &ev.kind {
             EventKind::Created
             | EventKind::PollStart
             | EventKind::PollEnd { .. }
             | EventKind::Completed { .. }
             | EventKind::TimerArmed { .. } => None,
-            kind => Some(trace.describe(kind)),
+            _ => Some(trace.describe_event(i)),
         };
         if let Some(name) = instant {
             emit(

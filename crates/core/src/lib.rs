@@ -11,6 +11,7 @@
 
 #![warn(missing_debug_implementations)]
 
+pub mod awaits;
 pub mod catalog;
 pub mod combinators;
 pub mod demos;

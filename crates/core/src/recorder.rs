@@ -35,6 +35,70 @@ impl WakeLog {
     }
 }
 
+thread_local! {
+    /// The line of the innermost `.await` in the task being polled that is
+    /// pending right now (see [`note_await`]); each task's poll saves,
+    /// clears and restores it around itself.
+    static AWAITED_AT: Cell<Option<&'static Location<'static>>> = const { Cell::new(None) };
+}
+
+/// Says that a future polled from `loc` is pending: if `loc` is a line of
+/// the code that awaits (not the core's machinery, a dependency or the
+/// standard library) and no `.await` inside it said so first, it is the
+/// line the task being polled is waiting at. Futures whose `poll` is
+/// `#[track_caller]` call this with `Location::caller()`, which for a
+/// future awaited in an `async fn` is the line of its `.await`.
+pub(crate) fn note_await(loc: &'static Location<'static>) {
+    if is_await_line(loc.file()) {
+        AWAITED_AT.with(|slot| {
+            if slot.get().is_none() {
+                slot.set(Some(loc));
+            }
+        });
+    }
+}
+
+/// Takes the `.await` line noted so far, leaving the slot empty.
+fn take_awaited() -> Option<&'static Location<'static>> {
+    AWAITED_AT.with(Cell::take)
+}
+
+/// Puts `loc` back as the `.await` line noted so far.
+fn restore_awaited(loc: Option<&'static Location<'static>>) {
+    AWAITED_AT.with(|slot| slot.set(loc));
+}
+
+/// The core's source directory as the compiler names its files.
+fn core_src() -> &'static str {
+    file!().trim_end_matches("recorder.rs")
+}
+
+/// True if a line of `file` can be an await point a visitor reads: the
+/// core's demos (but not `work.rs`, the shared job whose callers' lines are
+/// the ones shown) and code outside the core, but not a dependency's or the
+/// standard library's.
+fn is_await_line(file: &str) -> bool {
+    let file = file.replace('\\', "/");
+    let core = core_src().replace('\\', "/");
+    if let Some(rest) = file.strip_prefix(core.as_str()) {
+        return rest.starts_with("demos/") && rest != "demos/work.rs";
+    }
+    !(file.starts_with("/rustc/")
+        || file.contains("/.cargo/")
+        || file.contains("/.rustup/")
+        || file.contains("/rustlib/"))
+}
+
+/// What a task's poll is pending at, strongest first: the `.await` lines
+/// noted through [`note_await`], then the lines that made the leaves it
+/// polled ([`Recorder::pending_at`]), then the lines that made the child
+/// tasks it polled.
+pub(crate) struct PollSites {
+    awaited: Option<&'static Location<'static>>,
+    made: Option<SiteId>,
+    child: Option<SiteId>,
+}
+
 /// Per task, between two polls: nothing recorded yet, woken recorded, or
 /// ended (no event may follow).
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -51,8 +115,11 @@ pub(crate) struct Shared {
     pub(crate) trace: RefCell<Trace>,
     /// The task being polled right now.
     pub(crate) current: Cell<Option<TaskId>>,
-    /// The await point the current poll is pending at (first leaf wins).
+    /// The line that made the first leaf the current poll is pending at.
     pub(crate) pending_site: Cell<Option<SiteId>>,
+    /// The line that made the first child task the current poll is
+    /// pending on.
+    pub(crate) child_site: Cell<Option<SiteId>>,
     /// How tasks dropped right now end (`Timeout` inside a timeout).
     pub(crate) drop_as: Cell<Option<Outcome>>,
     sites: RefCell<HashMap<(usize, u32), SiteId>>,
@@ -73,6 +140,7 @@ impl Shared {
             trace: RefCell::new(Trace::with_capacity(capacity)),
             current: Cell::new(None),
             pending_site: Cell::new(None),
+            child_site: Cell::new(None),
             drop_as: Cell::new(None),
             sites: RefCell::new(HashMap::new()),
             wakes: Arc::new(WakeLog::default()),
@@ -147,6 +215,38 @@ impl Shared {
             wakers.push(cx.waker().clone());
         }
         Poll::Pending
+    }
+
+    /// Starts a task's poll: what the poll around it noted so far is set
+    /// aside, to be given back by [`Shared::end_poll`].
+    pub(crate) fn start_poll(&self) -> PollSites {
+        PollSites {
+            awaited: take_awaited(),
+            made: self.pending_site.take(),
+            child: self.child_site.take(),
+        }
+    }
+
+    /// Ends a task's poll: the site it is pending at (the strongest noted),
+    /// and the sites of the poll around it, as set aside by
+    /// [`Shared::start_poll`], put back.
+    pub(crate) fn end_poll(&self, outer: PollSites) -> Option<SiteId> {
+        let awaited = take_awaited().map(|loc| self.site(loc));
+        let site = awaited.or(self.pending_site.get()).or(self.child_site.get());
+        restore_awaited(outer.awaited);
+        self.pending_site.set(outer.made);
+        self.child_site.set(outer.child);
+        site
+    }
+
+    /// Says that the poll being made is pending on a child task: at the
+    /// line of its `.await` when it is awaited directly (`caller`), else at
+    /// `made`, the line that made the child.
+    pub(crate) fn pending_on_child(&self, caller: &'static Location<'static>, made: Option<SiteId>) {
+        note_await(caller);
+        if self.child_site.get().is_none() {
+            self.child_site.set(made);
+        }
     }
 
     /// The site of `loc` as an await point a task can be pending at:

@@ -71,8 +71,15 @@ impl<T> JoinHandle<T> {
 impl<T> Future for JoinHandle<T> {
     type Output = Result<T, JoinError>;
 
+    /// Pending until the task ends; the line of the `.await` is the line
+    /// the awaiting task waits at.
+    #[track_caller]
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        self.output.poll_unpin(cx).map(|r| r.map_err(|_| JoinError))
+        let poll = self.output.poll_unpin(cx).map(|r| r.map_err(|_| JoinError));
+        if poll.is_pending() {
+            crate::recorder::note_await(std::panic::Location::caller());
+        }
+        poll
     }
 }
 

@@ -12,9 +12,10 @@ use std::time::Duration;
 
 use futures::future::LocalBoxFuture;
 
+use crate::awaits::At;
 use crate::env::{Env, outcome_of};
 use crate::net::{BodyStream, FetchError, Request, Response};
-use crate::recorder::{Recorder, Shared, TaskWake, WakeTag};
+use crate::recorder::{Recorder, Shared, TaskWake, WakeTag, note_await};
 use crate::trace::{DEFAULT_CAPACITY, EventKind, Outcome, SiteId, TaskId, Trace, WakeCause};
 
 /// Wraps an environment and records what the futures that use it do.
@@ -120,7 +121,7 @@ impl<E: Env> Env for Traced<E> {
         let what = request.describe();
         let recorder = self.recorder();
         let inner = self.inner.fetch_stream(request);
-        async move {
+        At::new(async move {
             let mut sent = SentRequest {
                 recorder: recorder.clone(),
                 task: None,
@@ -155,7 +156,7 @@ impl<E: Env> Env for Traced<E> {
                     }),
                 }),
             }
-        }
+        })
     }
 
     fn block_for(&self, duration: Duration) {
@@ -212,7 +213,9 @@ impl<S> Unpin for TracedSleep<S> {}
 impl<S: Future<Output = ()>> Future for TracedSleep<S> {
     type Output = ();
 
+    #[track_caller]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let caller = Location::caller();
         let this = self.get_mut();
         if this.armed.is_none()
             && let Some(task) = this.recorder.current_task()
@@ -228,9 +231,9 @@ impl<S: Future<Output = ()>> Future for TracedSleep<S> {
         let poll = this
             .tag
             .poll(&this.recorder, WakeCause::Timer, this.site, this.inner.as_mut(), cx);
-        if poll.is_ready()
-            && let Some(task) = this.armed.take()
-        {
+        if poll.is_pending() {
+            note_await(caller);
+        } else if let Some(task) = this.armed.take() {
             this.recorder.event_for(task, EventKind::TimerFired);
         }
         poll
@@ -264,7 +267,9 @@ impl<S> Unpin for TracedFetch<S> {}
 impl<S: Future<Output = Result<Response, FetchError>>> Future for TracedFetch<S> {
     type Output = Result<Response, FetchError>;
 
+    #[track_caller]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let caller = Location::caller();
         let this = self.get_mut();
         if let Some(task) = this.recorder.current_task()
             && let Some(what) = this.what.take()
@@ -275,6 +280,9 @@ impl<S: Future<Output = Result<Response, FetchError>>> Future for TracedFetch<S>
         let poll = this
             .tag
             .poll(&this.recorder, WakeCause::Request, this.site, this.inner.as_mut(), cx);
+        if poll.is_pending() {
+            note_await(caller);
+        }
         if let Poll::Ready(result) = &poll
             && let Some(task) = this.sent.take()
         {
@@ -455,7 +463,9 @@ impl<F: Future> Unpin for Instrumented<F> {}
 impl<F: Future> Future for Instrumented<F> {
     type Output = F::Output;
 
+    #[track_caller]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        let caller = Location::caller();
         let this = self.get_mut();
         let Some(fut) = this.fut.as_mut() else {
             // Polled after completion: a caller's bug; stay pending rather than
@@ -471,16 +481,17 @@ impl<F: Future> Future for Instrumented<F> {
         this.wake.woken.store(false, Ordering::Release);
         let shared = &this.shared;
         let previous = shared.current.replace(Some(this.id));
-        let outer_site = shared.pending_site.replace(None);
+        let outer = shared.start_poll();
         shared.record(this.id, EventKind::PollStart);
         let poll = fut.as_mut().poll(&mut Context::from_waker(&this.waker));
-        let site = shared.pending_site.take();
+        let site = shared.end_poll(outer);
         match &poll {
             Poll::Pending => {
                 shared.record(this.id, EventKind::PollEnd { ready: false, site });
                 shared.current.set(previous);
-                // The caller awaits this task: that is its await point.
-                shared.pending_site.set(outer_site.or(this.awaited_at));
+                // The caller is waiting for this task: at its `.await`, or
+                // failing that at the line that made it.
+                shared.pending_on_child(caller, this.awaited_at);
             }
             Poll::Ready(out) => {
                 shared.record(this.id, EventKind::ready());
@@ -488,7 +499,6 @@ impl<F: Future> Future for Instrumented<F> {
                 this.fut = None;
                 shared.record(this.id, EventKind::Completed { outcome });
                 shared.current.set(previous);
-                shared.pending_site.set(outer_site);
             }
         }
         poll

@@ -73,9 +73,10 @@ fn timeout_drops_slow_work_as_timed_out() {
     expect_test::expect![[r#"
         0ms slow created
         0ms caller created
-        0ms slow timer armed for 500ms
-        0ms caller timer armed for 200ms
+        0ms slow timer armed: fires at 500 ms (in 500 ms)
+        0ms caller timer armed: fires at 200 ms (in 200 ms)
         200ms caller woken by its timer
+        200ms slow polled again, not woken
         200ms caller timer fired
         200ms caller deadline passed
         200ms slow timer cancelled
@@ -132,7 +133,7 @@ fn retry_backs_off_exponentially_until_the_lab_lets_it_through() {
         0ms fetch woken by its request
         0ms fetch response 503
         0ms fetch backoff 100ms
-        0ms fetch timer armed for 100ms
+        0ms fetch timer armed: fires at 100 ms (in 100 ms)
         100ms fetch woken by its timer
         100ms fetch timer fired
         100ms fetch attempt 2
@@ -140,7 +141,7 @@ fn retry_backs_off_exponentially_until_the_lab_lets_it_through() {
         100ms fetch woken by its request
         100ms fetch response 503
         100ms fetch backoff 200ms
-        100ms fetch timer armed for 300ms
+        100ms fetch timer armed: fires at 300 ms (in 200 ms)
         300ms fetch woken by its timer
         300ms fetch timer fired
         300ms fetch attempt 3
@@ -221,9 +222,9 @@ fn semaphore_queues_the_third_task_until_a_permit_is_free() {
         0ms t1 created
         0ms t2 created
         0ms t0 acquired sem (1 left)
-        0ms t0 timer armed for 100ms
+        0ms t0 timer armed: fires at 100 ms (in 100 ms)
         0ms t1 acquired sem (0 left)
-        0ms t1 timer armed for 100ms
+        0ms t1 timer armed: fires at 100 ms (in 100 ms)
         0ms t2 waits for sem
         100ms t0 woken by its timer
         100ms t0 timer fired
@@ -231,7 +232,7 @@ fn semaphore_queues_the_third_task_until_a_permit_is_free() {
         100ms t2 woken by sem
         100ms t0 completed: ok
         100ms t2 acquired sem (0 left)
-        100ms t2 timer armed for 200ms
+        100ms t2 timer armed: fires at 200 ms (in 100 ms)
         100ms t1 woken by its timer
         100ms t1 timer fired
         100ms t1 released sem (1 free)

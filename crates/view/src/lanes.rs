@@ -140,16 +140,7 @@ pub fn lane(trace: &Trace, model: &RunModel, index: usize, now: Duration, scale:
         .map(|(at, kind, i)| MarkVm {
             left: pct(*at),
             kind,
-            title: format!(
-                "{} at {}: {}",
-                span.name,
-                format_ms(ms(*at)),
-                trace
-                    .events()
-                    .get(*i)
-                    .map(|e| trace.describe(&e.kind))
-                    .unwrap_or_default()
-            ),
+            title: format!("{} at {}: {}", span.name, format_ms(ms(*at)), trace.describe_event(*i)),
         })
         .collect();
     Some(LaneVm {

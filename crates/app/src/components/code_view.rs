@@ -1,5 +1,6 @@
 //! The code view: the demo's real Rust source, with the line of the current
-//! await point lit, and the same idea in Python's asyncio.
+//! await point lit, and the same idea in Python's asyncio, with the twin of
+//! that line lit.
 
 use asyncscope_core::demos;
 use yew::prelude::*;
@@ -30,6 +31,8 @@ pub fn CodeView(props: &CodeViewProps) -> Html {
     let tab = use_state(|| Tab::Rust);
     let code = demos::shown_source(props.slug).unwrap_or_default();
     let about = demos::about(props.slug);
+    // The asyncio line that does what the lit Rust line does.
+    let twin = props.lit.and_then(|line| demos::twin_line(props.slug, line));
     let select = |t: Tab| {
         let tab = tab.clone();
         Callback::from(move |_: MouseEvent| tab.set(t))
@@ -75,7 +78,16 @@ pub fn CodeView(props: &CodeViewProps) -> Html {
                     </code></pre>
                 } else {
                     <p class="code-caption">{ lang.t("The same idea in Python's asyncio") }</p>
-                    <pre class="source" data-lang="python"><code>{ about.map_or("", |a| a.asyncio) }</code></pre>
+                    <pre class="source" data-lang="python"><code>
+                        { for about.map_or("", |a| a.asyncio).lines().enumerate().map(|(i, line)| {
+                            let n = i as u32 + 1;
+                            let lit = twin == Some(n);
+                            html! {
+                                <span class={classes!("line", lit.then_some("lit"))} data-line={n.to_string()}
+                                      aria-current={lit.then_some("true")}>{ line }{ "\n" }</span>
+                            }
+                        }) }
+                    </code></pre>
                     <p class="differs"><strong>{ lang.t("Where Rust and asyncio differ") }{ ": " }</strong>{ rich(about.map_or("", |a| a.differs)) }</p>
                 }
             </div>

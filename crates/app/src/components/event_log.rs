@@ -14,7 +14,10 @@ use crate::browser::dom;
 use crate::components::common::use_lang;
 
 /// An event in words, with await lines given as lines of the shown code.
-fn describe(slug: &str, trace: &asyncscope_core::Trace, kind: &EventKind) -> String {
+fn describe(slug: &str, trace: &asyncscope_core::Trace, index: usize) -> String {
+    let Some(kind) = trace.events().get(index).map(|e| &e.kind) else {
+        return String::new();
+    };
     if let EventKind::PollEnd {
         ready: false,
         site: Some(site),
@@ -30,7 +33,7 @@ fn describe(slug: &str, trace: &asyncscope_core::Trace, kind: &EventKind) -> Str
             ),
         };
     }
-    trace.describe(kind)
+    trace.describe_event(index)
 }
 
 /// Props of [`EventLog`].
@@ -155,7 +158,7 @@ pub fn EventLog(props: &EventLogProps) -> Html {
                                         </button></td>
                                         if several { <td>{ run.label.clone() }</td> }
                                         <td class="task">{ run.trace.task_name(ev.task).to_string() }</td>
-                                        <td>{ describe(props.slug, &run.trace, &ev.kind) }</td>
+                                        <td>{ describe(props.slug, &run.trace, r.index) }</td>
                                     </tr>
                                 })
                             }) }

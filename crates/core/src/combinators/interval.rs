@@ -81,7 +81,10 @@ impl<E: Env> Stream for Interval<E> {
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Tick>> {
         let this = self.get_mut();
         let deadline = this.deadline(this.next);
-        if this.env.now() < deadline {
+        // A timer already made is waited for even once its deadline has
+        // passed: the tick is its firing, which the trace records as fired
+        // (dropped unobserved, it would read as cancelled).
+        if this.sleep.is_some() || this.env.now() < deadline {
             let sleep = this
                 .sleep
                 .get_or_insert_with(|| Box::pin(this.env.sleep_until(deadline)));

@@ -119,10 +119,12 @@ where
 impl<T, Er> Future for WithRetry<T, Er> {
     type Output = Result<T, Er>;
 
+    #[track_caller]
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let poll = self.inner.as_mut().poll(cx);
         if poll.is_pending() {
             self.recorder.pending_at(self.site);
+            crate::recorder::note_await(Location::caller());
         }
         poll
     }

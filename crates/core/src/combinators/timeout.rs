@@ -58,7 +58,9 @@ impl<F> Unpin for Timeout<F> {}
 impl<F: Future> Future for Timeout<F> {
     type Output = Result<F::Output, Elapsed>;
 
+    #[track_caller]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let caller = Location::caller();
         let this = self.get_mut();
         let Some(fut) = this.fut.as_mut() else {
             return Poll::Pending;
@@ -74,6 +76,7 @@ impl<F: Future> Future for Timeout<F> {
             return Poll::Ready(Err(Elapsed { after: this.after }));
         }
         this.recorder.pending_at(this.site);
+        crate::recorder::note_await(caller);
         Poll::Pending
     }
 }

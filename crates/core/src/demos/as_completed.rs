@@ -4,7 +4,7 @@
 use std::future::Future;
 use std::time::Duration;
 
-use futures::StreamExt;
+use crate::awaits::StreamExt;
 use futures::stream::FuturesUnordered;
 
 use crate::demos::fetch::{NETWORK, Network};
@@ -32,6 +32,7 @@ pub const ABOUT: About = About {
         print("handled", name)
 "#,
     differs: "`asyncio.as_completed` wraps each job in a task of its own; `FuturesUnordered` is a plain stream that owns the futures, so dropping it part way cancels those not yet done.",
+    twins: &[("pending.next().await", "await next_done")],
 };
 
 declare_params! {

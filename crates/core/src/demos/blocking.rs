@@ -5,7 +5,7 @@
 use std::future::Future;
 use std::time::Duration;
 
-use futures::future::join_all;
+use crate::awaits::{join, join_all};
 use strum::{EnumString, IntoStaticStr, VariantNames};
 
 use crate::demos::About;
@@ -41,6 +41,12 @@ async def sliced():
         await asyncio.sleep(0)  # yield to the loop
 "#,
     differs: "Python can move blocking work to a thread with `asyncio.to_thread`; the browser's main thread has no such escape within the page, so the work is sliced or moved to a Web Worker.",
+    twins: &[
+        ("env.sleep_until(due).await", "await asyncio.sleep(0.1)"),
+        ("env.sleep_until(at).await", "await asyncio.sleep(0.15)"),
+        ("env.sleep_until(at).await", "await asyncio.sleep(0.15)"),
+        ("env.sleep(Duration::ZERO).await", "await asyncio.sleep(0)"),
+    ],
 };
 
 /// How the work is done: the `mode` parameter.
@@ -143,7 +149,7 @@ pub fn start<E: Env>(env: E, params: &Params) -> (Vec<(&'static str, Traced<E>)>
                 Mode::Block => t.task("worker".to_string(), block(t.clone(), p.at, p.work)).await,
             }
         };
-        futures::join!(join_all(timers), worker);
+        join(join_all(timers), worker).await;
     };
     let label = match p.mode {
         Mode::Yield => "yielding",

@@ -6,8 +6,7 @@
 use std::future::Future;
 use std::time::Duration;
 
-use futures::StreamExt;
-use futures::future::abortable;
+use crate::awaits::{StreamExt, abortable, join};
 use strum::{EnumString, IntoStaticStr, VariantNames};
 
 use crate::combinators::{MissedTicks, interval};
@@ -47,6 +46,10 @@ async def main():
     task.cancel()
 "#,
     differs: "asyncio delivers `CancelledError` at an await point and runs `finally` blocks, which may await; Rust just drops the future, so cleanup is synchronous `Drop` code, and children owned by the future go with it.",
+    twins: &[
+        ("schedule.next().await", "await asyncio.sleep(1)"),
+        ("sleep(p.cancel_at).await", "await asyncio.sleep(3)"),
+    ],
 };
 
 /// How the worker is cancelled: the `how` parameter.
@@ -138,7 +141,7 @@ pub async fn abort_later<E: Env>(env: E, p: Params) {
     };
     // The canceller is polled first: at the cancel instant it aborts before
     // the worker could take another step.
-    let ((), outcome) = futures::join!(canceller, work);
+    let ((), outcome) = join(canceller, work).await;
     if outcome.is_err() {
         env.log("the worker was aborted");
     }

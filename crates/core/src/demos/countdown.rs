@@ -4,8 +4,7 @@
 use std::future::Future;
 use std::time::Duration;
 
-use futures::StreamExt;
-use futures::future::join_all;
+use crate::awaits::{StreamExt, join_all};
 
 use crate::combinators::{MissedTicks, interval};
 use crate::demos::{About, single_run};
@@ -38,6 +37,10 @@ async def main():
     await asyncio.gather(countdown(5), countdown(3), countdown(2))
 "#,
     differs: "`asyncio.sleep(1)` in a loop drifts by the time each iteration takes, in both languages; the fix is the same (sleep until an absolute deadline), and in Rust an interval stream packages it.",
+    twins: &[
+        ("ticks.next().await", "await asyncio.sleep(start"),
+        ("join_all(all).await", "await asyncio.gather(countdown"),
+    ],
 };
 
 declare_params! {

@@ -4,7 +4,7 @@
 use std::future::Future;
 use std::time::Duration;
 
-use futures::StreamExt;
+use crate::awaits::{StreamExt, join};
 
 use crate::combinators::abortable_with_cleanup;
 use crate::demos::About;
@@ -38,6 +38,10 @@ pub const ABOUT: About = About {
             print(f"{100 * done // total}%")
 "#,
     differs: "In aiohttp a cancelled download unwinds through `async with`, which closes the connection; in Rust dropping the body stream is the whole of the cancel, and the browser's AbortController is triggered from `Drop`.",
+    twins: &[
+        ("env.fetch_stream(", "async with session.get(url) as r:"),
+        ("chunks.next().await", "async for chunk in"),
+    ],
 };
 
 declare_params! {
@@ -127,7 +131,7 @@ pub async fn download_or_cancel<E: Env>(env: E, url: String, cancel_at: Option<D
             .await;
         }
     };
-    let (_result, ()) = futures::join!(work, canceller);
+    let (_result, ()) = join(work, canceller).await;
 }
 
 // -------------------------------------------------------------------------

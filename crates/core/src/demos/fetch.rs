@@ -10,7 +10,7 @@ use std::fmt;
 use std::future::Future;
 use std::time::Duration;
 
-use futures::future::join_all;
+use crate::awaits::join_all;
 use serde_json::Value as Json;
 use strum::{EnumString, IntoStaticStr, VariantNames};
 
@@ -67,6 +67,10 @@ async def main(urls):
     print(f"{ok}/{len(results)} succeeded")
 "#,
     differs: "aiohttp raises on an error status only when asked, as `error_for_status` does here; but a Rust request is aborted by dropping its future, with no cancellation exception to handle.",
+    twins: &[
+        ("join_all(requests).await", "results = await asyncio.gather("),
+        (".await", "async with session.get(url) as r:"),
+    ],
 };
 
 declare_params! {

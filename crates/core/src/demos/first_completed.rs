@@ -5,7 +5,7 @@
 use std::future::Future;
 use std::time::Duration;
 
-use futures::future::{join_all, select_all, select_ok};
+use crate::awaits::{join_all, select_all, select_ok};
 use strum::{EnumString, IntoStaticStr, VariantNames};
 
 use crate::demos::work::{WhichFails, Work, abc, job};
@@ -37,6 +37,10 @@ pub const ABOUT: About = About {
     print([t.result() for t in done if not t.exception()])
 "#,
     differs: "In asyncio the pending tasks of `wait(FIRST_COMPLETED)` keep running until you cancel them; in Rust the losers handed back by `select_all` stop as soon as they are dropped.",
+    twins: &[
+        ("select_all(racers).await", "await asyncio.wait("),
+        ("select_ok(racers).await", "asyncio.wait("),
+    ],
 };
 
 /// How the jobs race: the `mode` parameter.

@@ -5,7 +5,7 @@
 use std::future::Future;
 use std::time::Duration;
 
-use futures::future::{join_all, try_join_all};
+use crate::awaits::{join_all, try_join_all};
 use strum::{EnumString, IntoStaticStr, VariantNames};
 
 use crate::demos::fetch::{NETWORK, Network};
@@ -44,6 +44,12 @@ async def main():
             tg.create_task(j)
 "#,
     differs: "`asyncio.gather` without `return_exceptions` raises the first error but leaves the other tasks running; `try_join_all` drops them, which is what `TaskGroup` does by cancelling.",
+    twins: &[
+        ("job(&env, work", "await asyncio.sleep(seconds)"),
+        ("job.await", "asyncio.sleep(seconds)"),
+        ("join_all(all).await", "await asyncio.gather"),
+        ("try_join_all(all).await", "async with asyncio.TaskGroup"),
+    ],
 };
 
 /// How the jobs are joined: the `mode` parameter.

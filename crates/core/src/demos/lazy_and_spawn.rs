@@ -35,6 +35,10 @@ async def main():
     lazy.close()                       # never awaited: no warning this way
 "#,
     differs: "An asyncio coroutine that is never awaited triggers a RuntimeWarning, and `create_task` needs a running loop; a Rust future that is never polled is simply dropped, and a spawned task is cancelled when its JoinHandle is dropped unless it is detached.",
+    twins: &[
+        ("env.sleep(duration).await", "await asyncio.sleep(seconds)"),
+        ("handle.await", "await asyncio.gather(*tasks)"),
+    ],
 };
 
 declare_params! {

@@ -52,6 +52,12 @@ pub struct About {
     pub asyncio: &'static str,
     /// One sentence on where Rust and asyncio differ here.
     pub differs: &'static str,
+    /// Which line of the asyncio twin each await line of the shown Rust code
+    /// matches: `(a part of the Rust line, a part of the asyncio line)`. A
+    /// part found on several lines names them in order: the k-th pair with
+    /// the same Rust part is its k-th line, the k-th pair with the same
+    /// asyncio part its k-th line (see [`twin_line`]).
+    pub twins: &'static [(&'static str, &'static str)],
 }
 
 /// A demo ready to go: its runs, each recorded in its own trace, and the
@@ -238,6 +244,32 @@ pub fn shown_line(slug: &str, file: &str, line: u32) -> Option<u32> {
     (first..first + n).contains(&line).then(|| line - first + 1)
 }
 
+/// The line of the asyncio twin (from 1) that matches line `rust_line` of
+/// [`shown_source`], if the demo's `About::twins` pair it with one.
+pub fn twin_line(slug: &str, rust_line: u32) -> Option<u32> {
+    let m = module(slug)?;
+    let code: Vec<&str> = shown(m.source)?.0.lines().collect();
+    let index = usize::try_from(rust_line).ok()?.checked_sub(1)?;
+    let line = *code.get(index)?;
+    let twins = m.about.twins;
+    let &(rust, _) = twins.iter().find(|(rust, _)| line.contains(rust))?;
+    // The k-th line holding this part of the Rust code goes with the k-th
+    // pair naming it (or the last such pair).
+    let nth = code[..index].iter().filter(|l| l.contains(rust)).count();
+    let same: Vec<usize> = (0..twins.len()).filter(|&i| twins[i].0 == rust).collect();
+    let pair = same[nth.min(same.len() - 1)];
+    let python = twins[pair].1;
+    let occurrence = twins[..pair].iter().filter(|(_, p)| *p == python).count();
+    let found = m
+        .about
+        .asyncio
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| l.contains(python))
+        .nth(occurrence)?;
+    u32::try_from(found.0 + 1).ok()
+}
+
 fn shown(source: &'static str) -> Option<(&'static str, u32)> {
     let start = source.find(SHOWN_START)? + SHOWN_START.len();
     let end = start + source[start..].find(SHOWN_END)?;
@@ -318,6 +350,20 @@ mod tests {
                 assert!(!text.trim().is_empty(), "{}", m.slug);
             }
             assert!(a.asyncio.contains("async def"), "{}", m.slug);
+            for (k, &(rust, python)) in a.twins.iter().enumerate() {
+                let nth = a.twins[..k].iter().filter(|(r, _)| *r == rust).count();
+                assert!(
+                    code.lines().filter(|l| l.contains(rust)).nth(nth).is_some(),
+                    "{}: {rust}",
+                    m.slug
+                );
+                let nth = a.twins[..k].iter().filter(|(_, p)| *p == python).count();
+                assert!(
+                    a.asyncio.lines().filter(|l| l.contains(python)).nth(nth).is_some(),
+                    "{}: {python}",
+                    m.slug
+                );
+            }
         }
     }
 
@@ -411,6 +457,44 @@ mod tests {
             .collect();
         assert!(lit.contains(&"let _permit = semaphore.acquire().await;"), "{lit:?}");
         assert_eq!(shown_line("semaphore", "crates/core/src/demos/gather.rs", 150), None);
+    }
+
+    #[test]
+    fn an_await_line_lights_its_asyncio_twin() {
+        let line = |slug: &str, text: &str| {
+            let code = shown_source(slug).expect("code");
+            code.lines()
+                .position(|l| l.contains(text))
+                .map(|i| i as u32 + 1)
+                .expect(text)
+        };
+        let twin = |slug: &str, text: &str| {
+            let n = twin_line(slug, line(slug, text)).expect(text);
+            about(slug)
+                .expect("about")
+                .asyncio
+                .lines()
+                .nth(n as usize - 1)
+                .expect("a line")
+                .trim()
+        };
+        assert_eq!(
+            twin("first-completed", "select_all(racers).await"),
+            "done, pending = await asyncio.wait("
+        );
+        assert_eq!(
+            twin("countdown", "ticks.next().await"),
+            "await asyncio.sleep(start + k + 1 - loop.time())  # absolute"
+        );
+        assert_eq!(
+            twin("sync-primitives", "sleep(Duration::from_secs(1)).await"),
+            "await asyncio.sleep(1)"
+        );
+        assert_eq!(
+            twin("setup-teardown", "self.env.sleep(took).await"),
+            "await asyncio.sleep(0.5)      # use"
+        );
+        assert_eq!(twin_line("first-completed", 1), None);
     }
 
     #[test]

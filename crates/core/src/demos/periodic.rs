@@ -45,6 +45,10 @@ async def daily(hour, minute, job):
         await job()
 "#,
     differs: "Both languages only offer relative and absolute sleeps on a monotonic clock; a Rust future holds no thread while it waits a day, and dropping it cancels the schedule where an asyncio task would need `cancel()`.",
+    twins: &[
+        ("env.sleep_until(next).await", "await asyncio.sleep(period)"),
+        ("env.sleep_until(next).await", "await asyncio.sleep((nxt - now)"),
+    ],
 };
 
 /// Which schedule runs: the `schedule` parameter.

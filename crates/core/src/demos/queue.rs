@@ -4,7 +4,7 @@
 use std::future::Future;
 use std::time::Duration;
 
-use futures::future::join_all;
+use crate::awaits::{join, join_all};
 
 use crate::combinators::Queue;
 use crate::demos::{About, single_run};
@@ -45,6 +45,13 @@ async def main():
         c.cancel()
 "#,
     differs: "asyncio consumers usually loop forever and are cancelled after `q.join()`; here the queue is closed when the producers are done, and a consumer's `pop` then fails once the queue is empty, so consumers end on their own.",
+    twins: &[
+        ("env.sleep(every).await", "await asyncio.sleep(0.1)"),
+        ("queue.push(", "await q.put("),
+        ("queue.pop().await", "item = await q.get()"),
+        ("env.sleep(takes).await", "await asyncio.sleep(0.25)"),
+        ("join_all(producers).await", "await asyncio.gather("),
+    ],
 };
 
 declare_params! {
@@ -127,7 +134,7 @@ pub async fn pipeline<E: Env>(env: E, p: Params) {
         join_all(producers).await;
         queue.close();
     };
-    futures::join!(produce_then_close, join_all(consumers));
+    join(produce_then_close, join_all(consumers)).await;
 }
 
 // -------------------------------------------------------------------------

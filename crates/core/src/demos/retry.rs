@@ -37,6 +37,7 @@ pub const ABOUT: About = About {
             await asyncio.sleep(base * factor ** (n - 1))
 "#,
     differs: "A Python coroutine object can be awaited only once, just like a Rust future, so both retry by calling a factory; the difference is that Rust makes you say which errors retry through the type of the error, not an `except` clause.",
+    twins: &[("with_retry(&env", "return await make_attempt(n)")],
 };
 
 /// How one attempt ends: the items of the `outcomes` parameter.

@@ -5,7 +5,7 @@
 use std::future::Future;
 use std::time::Duration;
 
-use futures::future::join_all;
+use crate::awaits::join_all;
 use futures::stream::{self, StreamExt};
 use strum::{EnumString, IntoStaticStr, VariantNames};
 
@@ -45,6 +45,11 @@ async def main():
         print("refused:", e)
 "#,
     differs: "In asyncio the permit goes back when the `async with` block exits; in Rust it goes back when the permit value is dropped, which also happens when the task is cancelled, with no `finally` needed.",
+    twins: &[
+        ("semaphore.acquire().await", "async with sem:"),
+        ("p.duration, false).await", "await asyncio.sleep(1)"),
+        ("join_all(tasks).await", "await asyncio.gather("),
+    ],
 };
 
 /// What limits the tasks: the `form` parameter.

@@ -8,8 +8,8 @@
 use std::future::Future;
 use std::time::Duration;
 
+use crate::awaits::join_all;
 use futures::StreamExt;
-use futures::future::join_all;
 use futures::stream::FuturesUnordered;
 use strum::{EnumString, IntoStaticStr, VariantNames};
 
@@ -42,6 +42,11 @@ async def concurrent():
     await asyncio.gather(job(3), job(3))  # 3 s in all
 "#,
     differs: "`asyncio.gather` wraps each coroutine in a task that starts at once; `join_all` keeps the futures inside itself and polls them itself, so nothing runs until the join is awaited.",
+    twins: &[
+        ("env.sleep(duration).await", "await asyncio.sleep(seconds)"),
+        ("job(env.clone(), duration)).await", "await job(3)"),
+        ("join_all(all).await", "await asyncio.gather(job(3)"),
+    ],
 };
 
 /// One of the two ways to run the jobs.

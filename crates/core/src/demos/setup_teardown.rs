@@ -5,7 +5,9 @@
 use std::future::Future;
 use std::time::Duration;
 
-use futures::future::{Either, select};
+use futures::future::Either;
+
+use crate::awaits::select;
 use strum::{EnumString, IntoStaticStr, VariantNames};
 
 use crate::demos::{About, single_run};
@@ -39,6 +41,15 @@ async def main():
         await asyncio.sleep(0.5)      # use
 "#,
     differs: "`__aexit__` may await even while a `CancelledError` unwinds; Rust has no async `Drop`, so an async close must be awaited explicitly, and a future dropped mid-way gets only its synchronous `Drop`.",
+    twins: &[
+        ("env.sleep(took).await", "# open"),
+        ("env.sleep(took).await", "# use"),
+        ("env.sleep(took).await", "# close"),
+        ("used.await", "sleep(0.5)"),
+        ("select(Box::pin(used)", "asyncio.sleep(0.5)"),
+        (".await;", "async with Connection() as conn:"),
+        ("conn.close(p.close)).await", "close, even on error"),
+    ],
 };
 
 /// How the use ends: the `use_outcome` parameter.

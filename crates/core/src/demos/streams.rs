@@ -5,7 +5,9 @@
 use std::future::Future;
 use std::time::Duration;
 
-use futures::stream::{self, Stream, StreamExt};
+use futures::stream::{self, Stream};
+
+use crate::awaits::StreamExt;
 
 use crate::demos::{About, single_run};
 use crate::env::Env;
@@ -35,6 +37,10 @@ async def main():
         print("item", n)
 "#,
     differs: "An async generator and an `unfold` stream are both pulled one item at a time; Rust has no `yield` in async functions yet, so the state is passed explicitly from one step to the next.",
+    twins: &[
+        ("env.sleep(every).await", "await asyncio.sleep(every)"),
+        ("items.next().await", "async for n in"),
+    ],
 };
 
 declare_params! {

@@ -7,8 +7,8 @@ use std::future::Future;
 use std::rc::Rc;
 use std::time::Duration;
 
-use async_lock::{Mutex, MutexGuard};
-use futures::future::join_all;
+use crate::awaits::{At, Mutex, join_all};
+use async_lock::MutexGuard;
 
 use crate::demos::{About, single_run};
 use crate::env::Env;
@@ -51,6 +51,17 @@ async def notifier(cond, stock, n):
         cond.notify_all()
 "#,
     differs: "asyncio's lock is released when the `async with` block exits; an async Rust mutex guard is released when it is dropped, and the data it protects can only be reached through the guard.",
+    twins: &[
+        ("lock.lock().await", "async with lock:"),
+        ("env.sleep(hold).await", "await asyncio.sleep(1)"),
+        ("event.wait().await", "await event.wait()"),
+        ("stock.lock().await", "async with cond:"),
+        ("ready.wait(", "await cond.wait_for("),
+        ("env.sleep_until(at).await", "await asyncio.sleep(3)"),
+        ("stock.lock().await", "async with cond:"),
+        ("sleep(Duration::from_secs(1)).await", "await asyncio.sleep(1)"),
+        ("stock.lock().await", "async with cond:"),
+    ],
 };
 
 declare_params! {
@@ -108,14 +119,16 @@ impl Event {
     }
 
     /// Waits until the flag is set.
-    pub async fn wait(&self) {
-        while !self.is_set.get() {
-            let listener = self.changed.listen();
-            if self.is_set.get() {
-                break;
+    pub fn wait(&self) -> At<impl Future<Output = ()> + '_> {
+        At::new(async move {
+            while !self.is_set.get() {
+                let listener = self.changed.listen();
+                if self.is_set.get() {
+                    break;
+                }
+                listener.await;
             }
-            listener.await;
-        }
+        })
     }
 }
 
@@ -127,11 +140,17 @@ pub struct Condition {
 
 impl Condition {
     /// Gives up `guard`, waits for a notification, and locks again.
-    pub async fn wait<'a, T>(&self, lock: &'a Mutex<T>, guard: MutexGuard<'a, T>) -> MutexGuard<'a, T> {
+    pub fn wait<'a, T>(
+        &self,
+        lock: &'a Mutex<T>,
+        guard: MutexGuard<'a, T>,
+    ) -> At<impl Future<Output = MutexGuard<'a, T>> + use<'a, '_, T>> {
         let listener = self.changed.listen();
         drop(guard);
-        listener.await;
-        lock.lock().await
+        At::new(async move {
+            listener.await;
+            lock.lock().await
+        })
     }
 
     /// Wakes one waiter.

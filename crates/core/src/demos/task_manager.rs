@@ -9,7 +9,9 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use futures::FutureExt;
-use futures::future::{AbortHandle, Abortable, LocalBoxFuture, join_all};
+use futures::future::{AbortHandle, LocalBoxFuture};
+
+use crate::awaits::{Abortable, abortable, join, join_all};
 
 use crate::combinators::{Queue, RetryPolicy, timeout, with_retry};
 use crate::demos::{About, single_run};
@@ -53,6 +55,13 @@ async def main():
     await queue.join()
 "#,
     differs: "An asyncio job is cancelled with `task.cancel()` and learns of it at its next await; here the manager keeps an `AbortHandle` per job, and an aborted job is dropped by its worker without another poll.",
+    twins: &[
+        ("env.sleep(unit).await", "asyncio.sleep(seconds)"),
+        ("queue.pop().await", "await queue.get()"),
+        ("timeout(&self.env, limit, job).await", "await asyncio.wait_for("),
+        ("job.await", "asyncio.wait_for("),
+        ("join(join_all(workers), canceller).await", "await queue.join()"),
+    ],
 };
 
 /// Where a job is in its life.
@@ -220,7 +229,7 @@ impl<E: Env> Manager<E> {
         };
         let retried = with_retry(&self.env, policy, |_| true, attempt);
         let job: LocalBoxFuture<'static, Result<(), String>> = Box::pin(self.env.try_task(format!("job{id}"), retried));
-        let (job, handle) = futures::future::abortable(job);
+        let (job, handle) = abortable(job);
         self.states.borrow_mut().push(JobState::Pending);
         self.handles.borrow_mut().push(handle);
         let _ = self.queue.push((id, job)).now_or_never();
@@ -303,7 +312,7 @@ pub async fn manage<E: Env>(env: E, p: Params) {
             env.log(format!("cancel job{id}"));
         }
     };
-    futures::join!(join_all(workers), canceller);
+    join(join_all(workers), canceller).await;
     env.log(manager.statistics());
 }
 

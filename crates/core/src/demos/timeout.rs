@@ -38,6 +38,10 @@ async def main():
         print("timed out")  # operation() got CancelledError
 "#,
     differs: "`wait_for` cancels by throwing `CancelledError` into the operation, which may catch it and keep going; a Rust future that is dropped cannot refuse, and its only last word is its `Drop`.",
+    twins: &[
+        ("env.sleep(next).await", "await asyncio.sleep(1)"),
+        ("timeout(&env, p.limit, op).await", "await asyncio.wait_for("),
+    ],
 };
 
 declare_params! {

@@ -2,20 +2,31 @@
 
 use std::fmt::Write as _;
 
-use super::model::{EventKind, SiteId, Trace, WakeCause};
+use super::model::{Event, EventKind, SiteId, Trace, WakeCause};
 
 impl Trace {
     /// A plain-text rendering, one event a line, for tests and the terminal:
     /// `   1000ms job0 poll end: pending at line 12`.
     pub fn render_text(&self) -> String {
         let mut out = String::new();
+        // Per task: polled and pending, with no wake since.
+        let mut idle = vec![false; self.tasks.len()];
         for ev in &self.events {
+            let slot = idle.get_mut(ev.task.0 as usize);
+            let again = matches!(ev.kind, EventKind::PollStart) && slot.as_deref() == Some(&true);
+            if let Some(slot) = slot {
+                match ev.kind {
+                    EventKind::PollEnd { .. } => *slot = true,
+                    EventKind::Woken { .. } | EventKind::PollStart => *slot = false,
+                    _ => {}
+                }
+            }
             let _ = writeln!(
                 out,
                 "{:>7}ms {} {}",
                 ev.at.as_millis(),
                 self.task_name(ev.task),
-                self.describe(&ev.kind)
+                self.describe_at(ev, again)
             );
         }
         if self.dropped > 0 {
@@ -34,7 +45,51 @@ impl Trace {
         out
     }
 
-    /// One event's kind in words, as [`Trace::render_text`] prints it.
+    /// The event at `index` in words, as [`Trace::render_text`] prints it:
+    /// [`Trace::describe`], with what the event's place in the trace adds.
+    /// A timer armed says when it fires and in how long; a poll that no
+    /// wake asked for (a combinator such as `join_all` polling every child
+    /// again) says that its parent polled it again.
+    pub fn describe_event(&self, index: usize) -> String {
+        match self.events.get(index) {
+            Some(ev) => self.describe_at(ev, self.polled_again(index)),
+            None => String::new(),
+        }
+    }
+
+    /// [`Trace::describe_event`] of `ev`, told whether it is a poll that no
+    /// wake asked for.
+    fn describe_at(&self, ev: &Event, polled_again: bool) -> String {
+        match &ev.kind {
+            EventKind::TimerArmed { deadline } => format!(
+                "timer armed: fires at {} ms (in {} ms)",
+                deadline.as_millis(),
+                deadline.saturating_sub(ev.at).as_millis()
+            ),
+            EventKind::PollStart if polled_again => match self.tasks.get(ev.task.0 as usize).and_then(|t| t.parent) {
+                Some(parent) => format!("polled again by {}, not woken", self.task_name(parent)),
+                None => "polled again, not woken".to_string(),
+            },
+            kind => self.describe(kind),
+        }
+    }
+
+    /// True if the poll starting at `index` follows an earlier poll of its
+    /// task with no wake in between.
+    fn polled_again(&self, index: usize) -> bool {
+        let task = self.events[index].task;
+        for ev in self.events[..index].iter().rev().filter(|e| e.task == task) {
+            match ev.kind {
+                EventKind::Woken { .. } | EventKind::Created => return false,
+                EventKind::PollEnd { .. } => return true,
+                _ => {}
+            }
+        }
+        false
+    }
+
+    /// One event's kind in words, without what its place in the trace adds
+    /// (see [`Trace::describe_event`]).
     pub fn describe(&self, kind: &EventKind) -> String {
         let at_site = |site: &Option<SiteId>| match site.and_then(|s| self.site(s)) {
             Some(s) => format!(" at line {}", s.line),
@@ -51,7 +106,7 @@ impl Trace {
                 WakeCause::Request => "woken by its request".to_string(),
                 WakeCause::Unknown => "woken".to_string(),
             },
-            EventKind::TimerArmed { deadline } => format!("timer armed for {}ms", deadline.as_millis()),
+            EventKind::TimerArmed { deadline } => format!("timer armed: fires at {} ms", deadline.as_millis()),
             EventKind::TimerFired => "timer fired".to_string(),
             EventKind::TimerCancelled => "timer cancelled".to_string(),
             EventKind::PermitWaiting { resource } => format!("waits for {}", self.resource_name(*resource)),
