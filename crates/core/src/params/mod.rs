@@ -169,20 +169,25 @@ impl ParamSpec {
                 Ok(n) if (min..=max).contains(&n) => Ok(Value::Int(n)),
                 Ok(_) => Err(refuse(&format!("got {raw}"))),
                 Err(_) if raw.parse::<i128>().is_ok() => Err(refuse(&format!("got {raw}"))),
-                Err(_) => Err(refuse(&format!("got \"{raw}\", which is not a whole number"))),
+                // All digits, but past what a u64 holds.
+                Err(_) if raw.bytes().all(|b| b.is_ascii_digit()) => Err(refuse(&format!(
+                    "got {}, which is too large: the maximum is {max}",
+                    quoted(raw)
+                ))),
+                Err(_) => Err(refuse(&format!("got {}, which is not a whole number", quoted(raw)))),
             },
             ParamKind::Choice(choices) => choices
                 .iter()
                 .find(|c| c.eq_ignore_ascii_case(raw))
                 .map(|c| Value::Choice(c))
-                .ok_or_else(|| refuse(&format!("got \"{raw}\""))),
+                .ok_or_else(|| refuse(&format!("got {}", quoted(raw)))),
             ParamKind::IntList { min, max, max_len } => {
                 let items = list_items(raw, max_len).map_err(|why| refuse(&why))?;
                 let mut out = Vec::with_capacity(items.len());
                 for (i, item) in items.iter().enumerate() {
                     match item.parse::<u64>() {
                         Ok(n) if (min..=max).contains(&n) => out.push(n),
-                        _ => return Err(refuse(&format!("item {} is \"{item}\"", i + 1))),
+                        _ => return Err(refuse(&format!("item {} is {}", i + 1, quoted(item)))),
                     }
                 }
                 Ok(Value::Ints(out))
@@ -193,7 +198,7 @@ impl ParamSpec {
                 for (i, item) in items.iter().enumerate() {
                     match choices.iter().find(|c| c.eq_ignore_ascii_case(item)) {
                         Some(c) => out.push(*c),
-                        None => return Err(refuse(&format!("item {} is \"{item}\"", i + 1))),
+                        None => return Err(refuse(&format!("item {} is {}", i + 1, quoted(item)))),
                     }
                 }
                 Ok(Value::Choices(out))
@@ -207,7 +212,9 @@ impl ParamSpec {
                     let (h, m) = (h.parse::<u64>().ok()?, m.parse::<u64>().ok()?);
                     (h < 24 && m < 60).then_some(h * 60 + m)
                 });
-                parsed.map(Value::Int).ok_or_else(|| refuse(&format!("got \"{raw}\"")))
+                parsed
+                    .map(Value::Int)
+                    .ok_or_else(|| refuse(&format!("got {}", quoted(raw))))
             }
         }
     }
@@ -223,6 +230,21 @@ impl ParamSpec {
             ParamKind::ChoiceList { choices, .. } => Value::Choices(choices.first().copied().into_iter().collect()),
             ParamKind::TimeOfDay => Value::Int(0),
         })
+    }
+}
+
+/// A value as a message quotes it: in double quotes, escaped (no terminal
+/// escape or control character passes through), and at most 40 characters
+/// of it, with an ellipsis and the full length when there were more.
+pub fn quoted(raw: &str) -> String {
+    const MOST: usize = 40;
+    let count = raw.chars().count();
+    let head: String = raw.chars().take(MOST).collect();
+    let escaped = format!("{head:?}");
+    if count > MOST {
+        format!("{}…\" ({count} characters)", &escaped[..escaped.len() - 1])
+    } else {
+        escaped
     }
 }
 

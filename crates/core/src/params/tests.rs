@@ -259,3 +259,26 @@ fn a_broken_rule_is_an_error_named_by_its_first_field() {
         "not judged without every value"
     );
 }
+
+#[test]
+fn messages_quote_at_most_40_characters_escaped_and_name_a_maximum() {
+    let huge = "9".repeat(45);
+    let err = JOBS.check(&huge).expect_err("too large");
+    assert!(
+        err.message.contains("which is too large: the maximum is 50"),
+        "{}",
+        err.message
+    );
+    let long = "x".repeat(100_000);
+    let err = JOBS.check(&long).expect_err("letters");
+    assert!(err.message.len() < 200, "a short message: {} bytes", err.message.len());
+    assert!(err.message.contains("(100000 characters)"), "{}", err.message);
+    let err = JOBS.check("\u{1b}[31mred").expect_err("an escape code");
+    assert!(
+        !err.message.contains('\u{1b}'),
+        "no terminal escape passes: {:?}",
+        err.message
+    );
+    assert!(err.message.contains("\\u{1b}"), "{}", err.message);
+    assert_eq!(quoted("ok"), "\"ok\"");
+}
