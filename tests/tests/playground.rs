@@ -263,7 +263,18 @@ async fn screenshots_of_the_pages() {
 async fn cancelling_any_real_run_ends_every_lane() {
     let h = Harness::start().await;
     for entry in asyncscope_core::catalog::ENTRIES {
-        h.open(&format!("/#/{}", entry.slug)).await;
+        // The quickest defaults end in about a second: made longer here, so
+        // that Cancel, however slow the machine, finds work to drop.
+        let longer = match entry.slug {
+            "first-completed" => "?a_ms=6000&b_ms=5000&c_ms=6000",
+            "fetch" => "?min_delay_ms=5000&max_delay_ms=6000",
+            "download" => "?interval_ms=500",
+            "blocking" => "?ticks=50",
+            "lazy-and-spawn" => "?duration_ms=6000",
+            _ => "",
+        };
+        eprintln!("cancelling a real run of {}{longer}", entry.slug);
+        h.open(&format!("/#/{}{longer}", entry.slug)).await;
         h.wait_for(".runner[data-state=idle]", WAIT).await;
         h.click("#run:not([disabled])").await;
         // A run longer than 30 s (periodic's hour) asks first.
