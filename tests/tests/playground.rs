@@ -300,3 +300,17 @@ async fn cancelling_any_real_run_ends_every_lane() {
     }
     h.finish().await;
 }
+
+/// The status line says what happened to the tasks, not that every future
+/// completed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_status_line_counts_how_the_tasks_ended() {
+    let h = Harness::start().await;
+    h.run_virtual("first-completed").await;
+    let status = h.text(".runner .status").await;
+    assert!(
+        status.contains("1 failed") && status.contains("2 cancelled") && !status.contains("Every future"),
+        "{status}"
+    );
+    h.finish().await;
+}

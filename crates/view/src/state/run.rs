@@ -56,7 +56,62 @@ pub struct Finished {
     pub selected: Option<EventRef>,
 }
 
+/// How the tasks of a finished run ended, counted over all its runs: what
+/// the status line says ("3 ok, 1 failed, 2 cancelled").
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Outcomes {
+    /// Ended with their value.
+    pub ok: usize,
+    /// Ended with an error.
+    pub failed: usize,
+    /// Dropped before they completed.
+    pub cancelled: usize,
+    /// Dropped by a timeout.
+    pub timed_out: usize,
+    /// Not ended (a run cut short).
+    pub running: usize,
+}
+
+impl Outcomes {
+    /// The counts of `runs`' tasks.
+    pub fn of(runs: &[RunSnapshot]) -> Self {
+        let mut n = Outcomes::default();
+        for run in runs {
+            for span in run.trace.spans() {
+                match span.outcome {
+                    Some(asyncscope_core::Outcome::Ok) => n.ok += 1,
+                    Some(asyncscope_core::Outcome::Error) => n.failed += 1,
+                    Some(asyncscope_core::Outcome::Cancelled) => n.cancelled += 1,
+                    Some(asyncscope_core::Outcome::Timeout) => n.timed_out += 1,
+                    None => n.running += 1,
+                }
+            }
+        }
+        n
+    }
+
+    /// The counts that are not zero, with a word for each, in order: ok,
+    /// failed, cancelled, timed out, running.
+    pub fn parts(&self) -> Vec<(usize, &'static str)> {
+        [
+            (self.ok, "ok"),
+            (self.failed, "failed"),
+            (self.cancelled, "cancelled"),
+            (self.timed_out, "timed out"),
+            (self.running, "running"),
+        ]
+        .into_iter()
+        .filter(|(n, _)| *n > 0)
+        .collect()
+    }
+}
+
 impl Finished {
+    /// How its tasks ended.
+    pub fn outcomes(&self) -> Outcomes {
+        Outcomes::of(&self.runs)
+    }
+
     pub(crate) fn new(runs: Vec<RunSnapshot>, how: Ending, clock: Clock) -> Self {
         let end = runs
             .iter()

@@ -119,3 +119,34 @@ fn playback_actions_without_a_finished_run_change_nothing() {
         assert!(state.finished().is_none(), "{name}: no finished run");
     }
 }
+
+/// The status line counts how the tasks ended, not "every future
+/// completed": first-completed's winner B fails (its default) and the two
+/// losers are dropped.
+#[test]
+fn a_finished_run_counts_its_outcomes() {
+    let rt = VirtualRuntime::new();
+    let started = asyncscope_core::demos::start("first-completed", rt.env(), &[])
+        .expect("valid")
+        .expect("demo");
+    rt.block_on(started.work).expect("runs");
+    let runs: Vec<RunSnapshot> = started
+        .runs
+        .iter()
+        .map(|(label, t)| RunSnapshot {
+            label: label.to_string(),
+            trace: Rc::new(t.snapshot()),
+        })
+        .collect();
+    let s = DemoState::new(Form::from_query(countdown::SPECS, &[]))
+        .apply(Action::RanVirtual { runs })
+        .expect("finished");
+    let outcomes = s.finished().expect("finished").outcomes();
+    assert_eq!((outcomes.cancelled, outcomes.failed, outcomes.running), (2, 1, 0));
+    let words: Vec<&str> = outcomes.parts().into_iter().map(|(_, w)| w).collect();
+    assert_eq!(
+        words,
+        ["ok", "failed", "cancelled"],
+        "only the counts that are not zero"
+    );
+}

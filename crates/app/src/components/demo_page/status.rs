@@ -60,12 +60,20 @@ pub(super) fn run_status(run: &RunState, lang: Lang) -> RunStatus {
             status("running", &text, runs.clone(), *elapsed, false)
         }
         RunState::Ended { finished, .. } => {
-            let (name, text) = match (finished.how, finished.clock) {
-                (Ending::Completed, Clock::Virtual) => ("done", lang.t("Ran in virtual time: exact, and at once.")),
-                (Ending::Completed, Clock::Real) => ("done", lang.t("Done. Every future completed.")),
-                (Ending::Cancelled, _) => ("cancelled", lang.t("Cancelled: every unfinished future was dropped.")),
+            let (name, opening) = match (finished.how, finished.clock) {
+                (Ending::Completed, Clock::Virtual) => ("done", lang.t("Ran in virtual time (exact, and at once):")),
+                (Ending::Completed, Clock::Real) => ("done", lang.t("Done:")),
+                (Ending::Cancelled, _) => ("cancelled", lang.t("Cancelled, every unfinished future dropped:")),
             };
-            status(name, text, Vec::new(), finished.playhead, true)
+            // What happened, not a blanket "every future completed".
+            let counts: Vec<String> = finished
+                .outcomes()
+                .parts()
+                .into_iter()
+                .map(|(n, word)| format!("{n} {}", lang.t(word)))
+                .collect();
+            let text = format!("{opening} {}{}", counts.join(lang.t(", ")), lang.t("."));
+            status(name, &text, Vec::new(), finished.playhead, true)
         }
     }
 }
