@@ -142,19 +142,25 @@ impl<E: Env> Env for Traced<E> {
                     sent.end(EventKind::RequestFailed { error: e.to_string() });
                     Err(e)
                 }
-                Ok(body) => Ok(BodyStream {
-                    status: body.status,
-                    total: body.total,
-                    chunks: Box::pin(TracedChunks {
-                        inner: body.chunks,
-                        sent,
+                Ok(body) => {
+                    // The head is the answer: its status is logged now; the
+                    // body's chunks follow as progress.
+                    if let Some(task) = sent.task {
+                        recorder.event_for(task, EventKind::RequestAnswered { status: body.status });
+                    }
+                    Ok(BodyStream {
                         status: body.status,
                         total: body.total,
-                        done: 0,
-                        site,
-                        tag: WakeTag::default(),
-                    }),
-                }),
+                        chunks: Box::pin(TracedChunks {
+                            inner: body.chunks,
+                            sent,
+                            total: body.total,
+                            done: 0,
+                            site,
+                            tag: WakeTag::default(),
+                        }),
+                    })
+                }
             }
         })
     }
@@ -370,7 +376,6 @@ impl<F> Drop for Tagged<F> {
 struct TracedChunks {
     inner: futures::stream::LocalBoxStream<'static, Result<u64, FetchError>>,
     sent: SentRequest,
-    status: u16,
     total: Option<u64>,
     done: u64,
     site: Option<SiteId>,
@@ -397,7 +402,9 @@ impl futures::Stream for TracedChunks {
                 }
             }
             Poll::Ready(Some(Err(e))) => this.sent.end(EventKind::RequestFailed { error: e.to_string() }),
-            Poll::Ready(None) => this.sent.end(EventKind::RequestAnswered { status: this.status }),
+            // The last chunk: the request is over (its answer was logged
+            // with the head), so dropping the stream now aborts nothing.
+            Poll::Ready(None) => this.sent.task = None,
             Poll::Pending => {}
         }
         next

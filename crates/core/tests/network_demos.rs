@@ -122,6 +122,16 @@ fn download_reaches_the_whole_body_chunk_by_chunk() {
         })
         .collect();
     assert_eq!(wakes.len(), 16, "the head, then 15 pauses between chunks: {wakes:?}");
+    // The answer is logged when its head arrives, before the first chunk.
+    let kinds: Vec<&str> = trace
+        .events()
+        .iter()
+        .filter(|e| e.task.0 as usize == download)
+        .filter(|e| matches!(e.kind, EventKind::RequestAnswered { .. } | EventKind::Progress { .. }))
+        .map(|e| e.kind.name())
+        .collect();
+    assert_eq!(kinds.first(), Some(&"request_answered"), "{kinds:?}");
+    assert_eq!(kinds.iter().filter(|k| **k == "request_answered").count(), 1);
     assert!(wakes.iter().all(|w| *w == WakeCause::Request), "{wakes:?}");
 }
 

@@ -36,6 +36,9 @@ impl Trace {
         let mut out: Vec<RequestSpan> = Vec::new();
         // Per task, the requests it has in flight, oldest first.
         let mut open: std::collections::HashMap<TaskId, Vec<usize>> = Default::default();
+        // Per task, the request it last had answered: a streamed body's
+        // chunks come after its answer (the head), and extend it.
+        let mut receiving: std::collections::HashMap<TaskId, usize> = Default::default();
         for ev in &self.events {
             let oldest = |open: &std::collections::HashMap<TaskId, Vec<usize>>| {
                 open.get(&ev.task).and_then(|v| v.first().copied())
@@ -65,16 +68,25 @@ impl Trace {
                 EventKind::Progress { done, total } => {
                     if let Some(i) = oldest(&open) {
                         out[i].progress = Some((*done, *total));
+                    } else if let Some(&i) = receiving.get(&ev.task) {
+                        out[i].progress = Some((*done, *total));
+                        out[i].end = Some(ev.at);
                     }
                 }
                 EventKind::RequestAnswered { .. } | EventKind::RequestFailed { .. } | EventKind::RequestAborted => {
-                    if let Some(list) = open.get_mut(&ev.task)
-                        && !list.is_empty()
-                    {
-                        let i = list.remove(0);
+                    let target = match open.get_mut(&ev.task) {
+                        Some(list) if !list.is_empty() => Some(list.remove(0)),
+                        // A body that failed or was dropped after its head.
+                        _ if !matches!(ev.kind, EventKind::RequestAnswered { .. }) => receiving.remove(&ev.task),
+                        _ => None,
+                    };
+                    if let Some(i) = target {
                         out[i].end = Some(ev.at);
                         match &ev.kind {
-                            EventKind::RequestAnswered { status } => out[i].status = Some(*status),
+                            EventKind::RequestAnswered { status } => {
+                                out[i].status = Some(*status);
+                                receiving.insert(ev.task, i);
+                            }
                             EventKind::RequestFailed { error } => out[i].failed = Some(error.clone()),
                             _ => out[i].aborted = true,
                         }
