@@ -237,6 +237,16 @@ impl Harness {
         body.send_keys(key).await.expect("key");
     }
 
+    /// Presses and releases `key` where the focus is, as the keyboard
+    /// would (WebDriver actions; nothing is focused or scrolled first).
+    pub async fn key(&self, key: char) {
+        use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+        let actions = KeyActions::new("keyboard".to_string())
+            .then(KeyAction::Down { value: key })
+            .then(KeyAction::Up { value: key });
+        self.client.perform_actions(actions).await.expect("key actions");
+    }
+
     /// Saves a PNG of the page under [`screenshot_dir`] and returns its
     /// size in pixels, read from the PNG's header.
     pub async fn screenshot(&self, name: &str) -> (u32, u32) {
@@ -304,6 +314,57 @@ impl Harness {
             .set_window_size(u32::try_from(w).unwrap_or(1280), u32::try_from(h).unwrap_or(900))
             .await;
         size
+    }
+
+    /// Sizes the window so that its viewport is `width` × `height` CSS
+    /// pixels (the window's frame, if any, is added).
+    pub async fn set_viewport(&self, width: u32, height: u32) {
+        self.client.set_window_size(width, height).await.expect("window size");
+        let (w, h) = self.viewport().await;
+        let (dw, dh) = (f64::from(width) - w, f64::from(height) - h);
+        if dw.abs() >= 1.0 || dh.abs() >= 1.0 {
+            let grow = |base: u32, by: f64| u32::try_from((f64::from(base) + by).round() as i64).unwrap_or(base);
+            self.client
+                .set_window_size(grow(width, dw), grow(height, dh))
+                .await
+                .expect("window size");
+        }
+        for _ in 0..40 {
+            let (w, h) = self.viewport().await;
+            if (w - f64::from(width)).abs() < 1.0 && (h - f64::from(height)).abs() < 1.0 {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// A number a script returns (NaN if it returns none).
+    pub async fn js_number(&self, script: &str) -> f64 {
+        self.client
+            .execute(script, vec![])
+            .await
+            .unwrap_or_else(|e| panic!("{script}: {e}"))
+            .as_f64()
+            .unwrap_or(f64::NAN)
+    }
+
+    /// True if the first element matching `css` lies wholly inside the
+    /// viewport (no scrolling needed to see it).
+    pub async fn in_view(&self, css: &str) -> bool {
+        let [left, top, right, bottom] = self.rect(css).await;
+        let (w, h) = self.viewport().await;
+        left >= -0.5 && top >= -0.5 && right <= w + 0.5 && bottom <= h + 0.5 && bottom > top
+    }
+
+    /// Opens a link that carries parameters or a seed (which runs in
+    /// virtual time as the page opens) and waits until that run is done.
+    pub async fn open_link(&self, path: &str) {
+        self.open(path).await;
+        self.wait_for(
+            ".runner[data-state=done], .runner[data-state=idle]",
+            Duration::from_secs(60),
+        )
+        .await;
     }
 
     /// Closes the browser, the driver and the server.

@@ -49,7 +49,7 @@ async fn sequential_vs_concurrent_runs_on_real_timers() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cancel_drops_every_unfinished_job() {
     let h = Harness::start().await;
-    h.open("/#/sequential-vs-concurrent?jobs=4&duration_ms=5000").await;
+    h.open_link("/#/sequential-vs-concurrent?jobs=4&duration_ms=5000").await;
     h.click("button[type=submit]:not([disabled])").await;
     h.wait_for(".runner[data-state=running] .lane", WAIT).await;
     h.click("#cancel:not([disabled])").await;
@@ -81,7 +81,8 @@ async fn cancel_drops_every_unfinished_job() {
         "no panic after leaving a running page"
     );
     h.client.back().await.expect("back");
-    h.wait_for(".runner[data-state=idle]", WAIT).await;
+    h.wait_for(".runner:is([data-state=idle], [data-state=done])", WAIT)
+        .await;
     h.finish().await;
 }
 
@@ -141,9 +142,9 @@ async fn home_lists_every_demo_and_unknown_routes_say_not_found() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn fetch_shows_four_of_five_and_the_500_as_an_http_error() {
     let h = Harness::start().await;
-    h.open("/#/fetch?network=real").await;
+    h.open_link("/#/fetch?network=real").await;
     h.click("button[type=submit]:not([disabled])").await;
-    h.wait_for(".runner[data-state=done]", WAIT).await;
+    h.wait_for(".runner[data-state=done][data-clock=real]", WAIT).await;
     assert_eq!(h.number("[data-metric=requests_ok]").await, 4);
     assert_eq!(h.text("[data-metric=http_errors]").await, "500");
     assert_eq!(h.number("[data-metric=tasks_failed]").await, 1);
@@ -163,10 +164,11 @@ async fn fetch_shows_four_of_five_and_the_500_as_an_http_error() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn twenty_four_requests_are_at_most_six_on_the_wire() {
     let h = Harness::start().await;
-    h.open("/#/fetch?requests=24&min_delay_ms=500&max_delay_ms=500&fail_index=0&timeout_ms=60000&network=real")
+    h.open_link("/#/fetch?requests=24&min_delay_ms=500&max_delay_ms=500&fail_index=0&timeout_ms=60000&network=real")
         .await;
     h.click("button[type=submit]:not([disabled])").await;
-    h.wait_for(".runner[data-state=done]", Duration::from_secs(40)).await;
+    h.wait_for(".runner[data-state=done][data-clock=real]", Duration::from_secs(40))
+        .await;
     assert_eq!(h.number("[data-metric=requests_ok]").await, 24);
     let on_wire = h.number("[data-metric=max_on_wire]").await;
     assert!((2..=6).contains(&on_wire), "{on_wire} requests on the wire at once");
@@ -180,16 +182,17 @@ async fn twenty_four_requests_are_at_most_six_on_the_wire() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_download_reaches_100_percent_and_a_cancel_reaches_the_server() {
     let h = Harness::start().await;
-    h.open("/#/download?size_kib=256&chunk_kib=64&interval_ms=20&network=real")
+    h.open_link("/#/download?size_kib=256&chunk_kib=64&interval_ms=20&network=real")
         .await;
     h.click("button[type=submit]:not([disabled])").await;
-    h.wait_for(".runner[data-state=done]", WAIT).await;
+    h.wait_for(".runner[data-state=done][data-clock=real]", WAIT).await;
     assert_eq!(h.number("[data-metric=progress_pct]").await, 100);
     assert_eq!(h.all(".lane[data-task=download][data-outcome=ok]").await.len(), 1);
 
-    h.open("/#/download?size_kib=8192&chunk_kib=64&interval_ms=40&network=real")
+    h.open_link("/#/download?size_kib=8192&chunk_kib=64&interval_ms=40&network=real")
         .await;
-    h.wait_for(".runner[data-state=idle]", WAIT).await;
+    h.wait_for(".runner:is([data-state=idle], [data-state=done])", WAIT)
+        .await;
     h.click("button[type=submit]:not([disabled])").await;
     let deadline = std::time::Instant::now() + WAIT;
     loop {
@@ -250,9 +253,9 @@ async fn without_a_lab_server_the_page_says_so_once_and_simulates() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn blocking_the_thread_shows_as_one_long_poll() {
     let h = Harness::start().await;
-    h.open("/#/blocking?block_ms=400&block_at_ms=100").await;
+    h.open_link("/#/blocking?block_ms=400&block_at_ms=100").await;
     h.click("button[type=submit]:not([disabled])").await;
-    h.wait_for(".runner[data-state=done]", WAIT).await;
+    h.wait_for(".runner[data-state=done][data-clock=real]", WAIT).await;
     assert_eq!(h.all(".lane").await.len(), 4, "three timers and the worker");
     assert_eq!(h.all(".lane[data-outcome=ok]").await.len(), 4);
     // The worker's one long poll: a polled segment wide enough to be labelled.
@@ -265,10 +268,10 @@ async fn blocking_the_thread_shows_as_one_long_poll() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn semaphore_jobs_can_be_real_requests() {
     let h = Harness::start().await;
-    h.open("/#/semaphore?tasks=6&limit=2&duration_ms=300&work=request&network=real")
+    h.open_link("/#/semaphore?tasks=6&limit=2&duration_ms=300&work=request&network=real")
         .await;
     h.click("button[type=submit]:not([disabled])").await;
-    h.wait_for(".runner[data-state=done]", WAIT).await;
+    h.wait_for(".runner[data-state=done][data-clock=real]", WAIT).await;
     assert_eq!(h.number("[data-metric=requests_ok]").await, 6);
     assert_eq!(
         h.number("[data-metric=max_in_flight]").await,

@@ -39,8 +39,14 @@ pub struct LaneVm {
     pub task: TaskId,
     /// The task's name.
     pub name: String,
+    /// The name as the lane shows it: whole up to [`NAME_MAX`] characters,
+    /// else cut in the middle (`producer…-2`), so that names differing at
+    /// their end still read differently.
+    pub short_name: String,
     /// How it ended, if it has.
     pub outcome: Option<Outcome>,
+    /// When it ended, if it has.
+    pub ended_at: Option<Duration>,
     /// Its segments, in time order.
     pub segments: Vec<SegmentVm>,
     /// The phases of its requests, as the browser timed them.
@@ -148,9 +154,44 @@ pub fn lane(trace: &Trace, model: &RunModel, index: usize, now: Duration, scale:
         marks,
         task: span.id,
         name: span.name.clone(),
+        short_name: short_name(&span.name, NAME_MAX),
         outcome: span.outcome,
+        ended_at: span.end.filter(|_| span.outcome.is_some()),
         segments,
     })
+}
+
+/// The most characters a lane's name shows.
+pub const NAME_MAX: usize = 18;
+
+/// `name` in at most `max` characters (at least 3): whole if it fits, else
+/// its start and its end around an ellipsis, the end kept as long as the
+/// start (where names that share a prefix differ).
+pub fn short_name(name: &str, max: usize) -> String {
+    let max = max.max(3);
+    let chars: Vec<char> = name.chars().collect();
+    if chars.len() <= max {
+        return name.to_string();
+    }
+    let keep = max - 1;
+    let tail = keep / 2;
+    let head = keep - tail;
+    let mut out: String = chars[..head].iter().collect();
+    out.push('…');
+    out.extend(&chars[chars.len() - tail..]);
+    out
+}
+
+/// The width of the lanes' name column, in characters: the longest name
+/// shown among `model`'s tasks (at least 4, at most [`NAME_MAX`]).
+pub fn name_column(model: &RunModel) -> usize {
+    model
+        .spans
+        .iter()
+        .map(|s| s.name.chars().count())
+        .max()
+        .unwrap_or(0)
+        .clamp(4, NAME_MAX)
 }
 
 /// Every lane of `trace` at `now` within `scale` (see [`lane`]).
@@ -212,6 +253,28 @@ mod tests {
             lane.marks.iter().map(|m| (m.kind, m.left)).collect::<Vec<_>>(),
             [("wake", 50.0)]
         );
+    }
+
+    #[test]
+    fn long_names_are_cut_in_the_middle_and_stay_distinct() {
+        assert_eq!(short_name("countdown3", NAME_MAX), "countdown3");
+        assert_eq!(short_name("producer-with-a-long-name-1", 12), "produc…ame-1");
+        assert_ne!(
+            short_name("producer-with-a-long-name-1", 12),
+            short_name("producer-with-a-long-name-2", 12)
+        );
+        assert_eq!(short_name("abcdef", 3), "a…f");
+        assert_eq!(short_name("été-ünïcode-name", 7), "été…ame");
+        let mut t = Trace::new();
+        for name in ["a", "countdown10", "x"] {
+            let id = t.add_task(name);
+            t.push(Duration::ZERO, id, EventKind::Created);
+        }
+        assert_eq!(name_column(&run_model(&t)), 11);
+        let mut t = Trace::new();
+        let id = t.add_task("an-extremely-long-task-name-indeed");
+        t.push(Duration::ZERO, id, EventKind::Created);
+        assert_eq!(name_column(&run_model(&t)), NAME_MAX);
     }
 
     #[test]

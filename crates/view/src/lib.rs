@@ -10,16 +10,22 @@
 //! (and, where several runs are shown, the run: [`state::TaskRef`]), never
 //! by their name, which need not be unique.
 
+pub mod highlight;
 pub mod lanes;
+pub mod legend;
 pub mod model;
+pub mod overview;
 pub mod scale;
 pub mod state;
 pub mod svg;
 pub mod times;
 pub mod tracks;
 
-pub use lanes::{LaneVm, MarkVm, PhaseVm, SegmentVm, lane, lanes};
+pub use highlight::{Lang as CodeLang, Token, TokenKind, highlight};
+pub use lanes::{LaneVm, MarkVm, NAME_MAX, PhaseVm, SegmentVm, lane, lanes, name_column, short_name};
+pub use legend::{Legend, legend};
 pub use model::{RunModel, Series, run_model};
+pub use overview::{Band, Overview, overview};
 pub use scale::{Axis, Scale, Tick, axis, format_ms};
 pub use svg::{svg, svg_document};
 pub use times::{TaskTimes, await_site, task_times};

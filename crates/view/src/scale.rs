@@ -82,21 +82,16 @@ impl Scale {
     }
 }
 
-/// A round axis end at or above `span`: 1, 1.5, 2, 3, 4, 5, 6 or 8 times a
-/// power of ten milliseconds (at least 10 ms), with four to eight ticks.
+/// An axis that fits `span`: its end is `span` rounded up to two
+/// significant digits of milliseconds (6018 ms ends at 6.1 s; at least
+/// 10 ms), so no more than a tenth of it is empty, with round ticks from 0
+/// (four to eight of them).
 pub fn axis(span: Duration) -> Axis {
-    let want = span.as_secs_f64() * 1000.0;
-    let mut end_ms = 10.0;
-    'outer: for exp in 1..12 {
-        let base = 10f64.powi(exp);
-        for m in [1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0] {
-            if m * base >= want {
-                end_ms = m * base;
-                break 'outer;
-            }
-        }
-    }
-    let step = nice_step(end_ms / 6.0);
+    let want = (span.as_secs_f64() * 1000.0).max(10.0);
+    let unit = 10f64.powf(want.log10().floor() - 1.0);
+    // Round away float noise first (6000 is 6000, not 6000.000001).
+    let end_ms = ((want / unit * 1e6).round() / 1e6).ceil() * unit;
+    let step = axis_step(end_ms / 7.0);
     let mut ticks = Vec::new();
     let mut t = 0.0;
     while t <= end_ms + 1e-9 {
@@ -110,6 +105,18 @@ pub fn axis(span: Duration) -> Axis {
         end: Duration::from_secs_f64(end_ms / 1000.0),
         ticks,
     }
+}
+
+/// The axis' tick step: the smallest of 1, 2, 2.5 and 5 times a power of
+/// ten at or above `raw` (so seven steps or fewer, and at least three and a
+/// half, fit the axis).
+fn axis_step(raw: f64) -> f64 {
+    let base = 10f64.powf(raw.log10().floor());
+    [1.0, 2.0, 2.5, 5.0, 10.0]
+        .into_iter()
+        .map(|m| m * base)
+        .find(|s| *s >= raw - 1e-9)
+        .unwrap_or(10.0 * base)
 }
 
 fn nice_step(raw: f64) -> f64 {
@@ -147,16 +154,31 @@ mod tests {
     use super::*;
 
     #[test]
-    fn axis_ends_round_with_even_ticks() {
-        let a = axis(Duration::from_millis(6000));
-        assert_eq!(a.end, Duration::from_millis(6000));
+    fn the_axis_fits_the_run() {
+        let ms = Duration::from_millis;
+        let a = axis(ms(6000));
+        assert_eq!(a.end, ms(6000));
         let labels: Vec<_> = a.ticks.iter().map(|t| t.label.as_str()).collect();
         assert_eq!(labels, ["0", "1 s", "2 s", "3 s", "4 s", "5 s", "6 s"]);
-        assert_eq!(axis(Duration::from_millis(6001)).end, Duration::from_millis(8000));
-        assert_eq!(axis(Duration::ZERO).end, Duration::from_millis(10));
-        let small = axis(Duration::from_millis(340));
-        assert_eq!(small.end, Duration::from_millis(400));
-        assert_eq!(small.ticks.last().map(|t| t.label.as_str()), Some("400 ms"));
+        // A 6018 ms run ends near 6.1 s, not at 8 s.
+        assert_eq!(axis(ms(6018)).end, ms(6100));
+        assert_eq!(axis(ms(6001)).end, ms(6100));
+        assert_eq!(axis(Duration::ZERO).end, ms(10));
+        let small = axis(ms(340));
+        assert_eq!(small.end, ms(340));
+        assert_eq!(small.ticks.last().map(|t| t.label.as_str()), Some("300 ms"));
+        // Never more than a tenth empty, and four to eight ticks, over a
+        // wide range of spans.
+        for span in (1..20_000).step_by(7).chain([99_999, 100_001, 3_600_000]) {
+            let a = axis(ms(span));
+            let end = a.end.as_secs_f64() * 1000.0;
+            let span = span.max(10) as f64;
+            assert!(
+                end >= span && end <= span * 1.1 + 1e-6,
+                "{span} ms gets an axis of {end} ms"
+            );
+            assert!((4..=8).contains(&a.ticks.len()), "{span} ms: {} ticks", a.ticks.len());
+        }
     }
 
     #[test]

@@ -22,6 +22,23 @@ pub fn focused_tag() -> Option<String> {
     document()?.active_element().map(|el| el.tag_name())
 }
 
+/// The id of the focused element, if it has one.
+pub fn focused_id() -> Option<String> {
+    document()?
+        .active_element()
+        .map(|el| el.id())
+        .filter(|id| !id.is_empty())
+}
+
+/// Moves the focus to the element with this id without scrolling to it.
+pub fn focus_in_place(id: &str) {
+    if let Some(el) = document().and_then(|d| d.get_element_by_id(id)) {
+        let options = web_sys::FocusOptions::new();
+        options.set_prevent_scroll(true);
+        let _ = el.unchecked_into::<HtmlElement>().focus_with_options(&options);
+    }
+}
+
 /// Sets (`Some`) or removes (`None`) an attribute of `<html>`.
 pub fn set_root_attribute(name: &str, value: Option<&str>) {
     let Some(root) = document().and_then(|d| d.document_element()) else {
@@ -86,4 +103,50 @@ pub fn center_in(scroller: &NodeRef, selector: &str) {
     {
         div.set_scroll_top(row.offset_top() - div.client_height() / 2);
     }
+}
+
+/// Scrolls the element behind `scroller` to `top` pixels from its start.
+pub fn set_scroll_top(scroller: &NodeRef, top: f64) {
+    if let Some(el) = scroller.cast::<Element>() {
+        el.set_scroll_top(top.round() as i32);
+    }
+}
+
+/// Scrolls the element behind `scroller` (and only it) so that its first
+/// descendant matching `selector` is in its view, in its middle if it was
+/// not.
+pub fn reveal_in(scroller: &NodeRef, selector: &str) {
+    if let Some(el) = scroller.cast::<Element>()
+        && let Ok(Some(item)) = el.query_selector(selector)
+    {
+        let (outer, inner) = (el.get_bounding_client_rect(), item.get_bounding_client_rect());
+        if inner.top() < outer.top() || inner.bottom() > outer.bottom() {
+            let offset = inner.top() - outer.top() - (outer.height() - inner.height()) / 2.0;
+            el.set_scroll_top(el.scroll_top() + offset.round() as i32);
+        }
+    }
+}
+
+/// Scrolls the page so that the first element matching `anchor` starts at
+/// the top of the window, unless it already starts in the top quarter of
+/// the window and the first element matching `target` is wholly in view.
+/// Nothing happens when there is no `target`.
+pub fn bring_into_view(target: &str, anchor: &str) {
+    let Some(window) = web_sys::window() else { return };
+    let Some(doc) = document() else { return };
+    let Some(target) = doc.query_selector(target).ok().flatten() else {
+        return;
+    };
+    let height = window.inner_height().ok().and_then(|h| h.as_f64()).unwrap_or(0.0);
+    let rect = target.get_bounding_client_rect();
+    let top = doc
+        .query_selector(anchor)
+        .ok()
+        .flatten()
+        .map_or(rect.top(), |a| a.get_bounding_client_rect().top());
+    let in_view = rect.top() >= 0.0 && rect.bottom() <= height;
+    if in_view && (0.0..=height / 4.0).contains(&top) {
+        return;
+    }
+    window.scroll_by_with_x_and_y(0.0, top - 8.0);
 }

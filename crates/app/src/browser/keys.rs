@@ -25,9 +25,12 @@ pub struct KeyPress {
 /// kept; when it returns true the key's default action is prevented.
 pub fn on_keydown(handle: impl Fn(&KeyPress) -> bool + 'static) -> Option<Listener> {
     let document = web_sys::window()?.document()?;
-    Some(Listener::new(gloo_events::EventListener::new(
+    // Not passive (gloo's default), or `prevent_default` would be ignored
+    // and space would scroll the page as well as play.
+    Some(Listener::new(gloo_events::EventListener::new_with_options(
         &document,
         "keydown",
+        gloo_events::EventListenerOptions::enable_prevent_default(),
         move |e| {
             let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() else {
                 return;

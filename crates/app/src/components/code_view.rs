@@ -1,11 +1,23 @@
-//! The code view: the demo's real Rust source, with the line of the current
-//! await point lit, and the same idea in Python's asyncio, with the twin of
-//! that line lit.
+//! The code view: the demo's real Rust source, highlighted, with the line
+//! of the current await point lit (and scrolled into the pane's view), and
+//! the same idea in Python's asyncio, with the twin of that line lit.
 
 use asyncscope_core::demos;
+use asyncscope_view::{CodeLang, Token, highlight};
 use yew::prelude::*;
 
+use crate::browser::dom;
 use crate::components::common::{rich, use_lang};
+
+/// A line's tokens as spans (plain text bare).
+fn tokens_html(tokens: &[Token]) -> Html {
+    html! {
+        { for tokens.iter().map(|t| match t.kind {
+            asyncscope_view::TokenKind::Plain => html! { { t.text.clone() } },
+            kind => html! { <span class={format!("tok-{}", kind.as_str())}>{ t.text.clone() }</span> },
+        }) }
+    }
+}
 
 /// Props of [`CodeView`].
 #[derive(Properties, PartialEq)]
@@ -33,6 +45,17 @@ pub fn CodeView(props: &CodeViewProps) -> Html {
     let about = demos::about(props.slug);
     // The asyncio line that does what the lit Rust line does.
     let twin = props.lit.and_then(|line| demos::twin_line(props.slug, line));
+    let slug = props.slug;
+    let rust = use_memo(slug, |_| highlight(code, CodeLang::Rust));
+    let python = use_memo(slug, |_| highlight(about.map_or("", |a| a.asyncio), CodeLang::Python));
+    // The lit line stays in the pane's view (the pane scrolls, never the page).
+    let pane = use_node_ref();
+    {
+        let pane = pane.clone();
+        use_effect_with((props.lit, twin, *tab == Tab::Rust), move |_| {
+            dom::reveal_in(&pane, ".line.lit");
+        });
+    }
     let select = |t: Tab| {
         let tab = tab.clone();
         Callback::from(move |_: MouseEvent| tab.set(t))
@@ -64,14 +87,14 @@ pub fn CodeView(props: &CodeViewProps) -> Html {
             <div id="code-panel" role="tabpanel" aria-labelledby={if *tab == Tab::Rust { "tab-rust" } else { "tab-asyncio" }}>
                 if *tab == Tab::Rust {
                     <p class="code-caption">{ lang.t("The Rust code this demo runs") }</p>
-                    <pre class="source" data-lang="rust"><code>
-                        { for code.lines().enumerate().map(|(i, line)| {
+                    <pre class="source" data-lang="rust" ref={pane}><code>
+                        { for rust.iter().enumerate().map(|(i, line)| {
                             let n = i as u32 + 1;
                             let lit = props.lit == Some(n);
                             html! {
                                 <span class={classes!("line", lit.then_some("lit"))} data-line={n.to_string()}
                                       aria-current={lit.then_some("true")}>
-                                    <span class="ln" aria-hidden="true">{ n }</span>{ line }{ "\n" }
+                                    <span class="ln" aria-hidden="true">{ n }</span>{ tokens_html(line) }{ "\n" }
                                 </span>
                             }
                         }) }
@@ -79,12 +102,12 @@ pub fn CodeView(props: &CodeViewProps) -> Html {
                 } else {
                     <p class="code-caption">{ lang.t("The same idea in Python's asyncio") }</p>
                     <pre class="source" data-lang="python"><code>
-                        { for about.map_or("", |a| a.asyncio).lines().enumerate().map(|(i, line)| {
+                        { for python.iter().enumerate().map(|(i, line)| {
                             let n = i as u32 + 1;
                             let lit = twin == Some(n);
                             html! {
                                 <span class={classes!("line", lit.then_some("lit"))} data-line={n.to_string()}
-                                      aria-current={lit.then_some("true")}>{ line }{ "\n" }</span>
+                                      aria-current={lit.then_some("true")}>{ tokens_html(line) }{ "\n" }</span>
                             }
                         }) }
                     </code></pre>

@@ -152,8 +152,8 @@ pub fn EventLog(props: &EventLogProps) -> Html {
                                 };
                                 Some(html! {
                                     <tr class={classes!(is_current.then_some("current"))} aria-selected={is_current.to_string()}
-                                        data-event={format!("{}:{}", r.run, r.index)} data-kind={ev.kind.name()}>
-                                        <td class="t"><button type="button" class="row-button" onclick={onclick}>
+                                        data-event={format!("{}:{}", r.run, r.index)} data-kind={ev.kind.name()} onclick={onclick}>
+                                        <td class="t"><button type="button" class="row-button">
                                             { format_ms(ev.at.as_secs_f64() * 1000.0) }
                                         </button></td>
                                         if several { <td>{ run.label.clone() }</td> }

@@ -4,11 +4,14 @@
 //! playhead. Long runs draw only the lanes in view (virtualized); the axis
 //! zooms and pans with the wheel, a drag, touch, or the keyboard.
 
+use std::rc::Rc;
 use std::time::Duration;
 
-use asyncscope_core::trace::{EventKind, Outcome, RequestSpan, SegmentState, TaskId, on_wire_peak};
+use asyncscope_core::trace::{Outcome, RequestSpan, SegmentState, TaskId, on_wire_peak};
 use asyncscope_view::state::{RunSnapshot, TaskRef, View};
-use asyncscope_view::{LaneVm, Scale, axis, deadlines, format_ms, lane, run_model, tracks};
+use asyncscope_view::{
+    LaneVm, RunModel, Scale, axis, deadlines, format_ms, lane, legend, name_column, overview, run_model, tracks,
+};
 use yew::prelude::*;
 
 use crate::browser::dom;
@@ -67,11 +70,18 @@ const PHASES: [(&str, &str); 4] = [
     ("receiving", "receiving: the response arriving"),
 ];
 
-const MARKS: [(&str, &str); 3] = [
+const MARKS: [(&str, &str); 6] = [
     ("wake", "wake: something woke the task"),
     ("retry", "retry: another attempt starts"),
     ("deadline", "deadline: a timeout's time limit passed"),
+    ("cancel", "cancel: the task was dropped here"),
+    ("timeout", "timeout: its time limit dropped it here"),
+    ("error", "error: it failed here"),
 ];
+
+/// Rows and columns of a large run's overview.
+const OVERVIEW_ROWS: usize = 24;
+const OVERVIEW_COLUMNS: usize = 120;
 
 /// Lane height in pixels (fixed, so long runs can draw only what is in view).
 pub const ROW_PX: f64 = 26.0;
@@ -130,34 +140,43 @@ pub fn Timeline(props: &TimelineProps) -> Html {
             }
         })
     };
-    let has_timing = props.runs.iter().any(|r| {
-        r.trace
-            .events()
-            .iter()
-            .any(|e| matches!(e.kind, EventKind::RequestTiming { .. }))
-    });
+    // Everything that does not depend on the view, once per trace; the
+    // legend lists what these runs use.
+    let models = use_memo(
+        props.runs.iter().map(|r| r.trace.clone()).collect::<Vec<_>>(),
+        |traces| {
+            traces
+                .iter()
+                .map(|t| ModelRef(Rc::new(run_model(t))))
+                .collect::<Vec<_>>()
+        },
+    );
+    let used = {
+        let refs: Vec<&RunModel> = models.iter().map(|m| m.0.as_ref()).collect();
+        legend(&refs)
+    };
     html! {
         <div class="timeline" onwheel={onwheel} onpointerdown={onpointerdown} onpointermove={onpointermove}
              onpointerup={onpointerup.clone()} onpointerleave={onpointerup}>
             { for props.runs.iter().enumerate().map(|(i, run)| html! {
-                <RunView run={run.clone()} index={i} scale={scale} now={props.now} finished={props.finished}
+                <RunView run={run.clone()} model={models.get(i).cloned().unwrap_or_else(|| ModelRef(Rc::new(run_model(&run.trace))))} index={i} scale={scale} axis_end={axis.end} now={props.now} finished={props.finished}
                          playhead={props.playhead}
                          selected={props.selected.filter(|t| t.run == i).map(|t| t.task)}
                          on_pick={props.on_pick.clone()} />
             }) }
             <ul class="legend" aria-label={lang.t("Legend")}>
-                { for STATES.iter().map(|(state, text)| html! {
-                    <li><span class={classes!("swatch", format!("seg-{}", state.as_str()))} aria-hidden="true"></span>{ lang.t(text) }</li>
+                { for STATES.iter().filter(|(state, _)| used.states.contains(state)).map(|(state, text)| html! {
+                    <li data-legend={state.as_str()}><span class={classes!("swatch", format!("seg-{}", state.as_str()))} aria-hidden="true"></span>{ lang.t(text) }</li>
                 }) }
-                <li><span class="swatch outcome-cancelled" aria-hidden="true"></span>{ lang.t("cancelled: dropped before it completed") }</li>
-                { for MARKS.iter().map(|(kind, text)| html! {
-                    <li><span class="mark-swatch" aria-hidden="true"><span class={classes!("mark", format!("mark-{kind}"))}></span></span>{ *text }</li>
-                }) }
-                if has_timing {
-                    { for PHASES.iter().map(|(name, text)| html! {
-                        <li><span class={classes!("swatch", "phase-swatch", format!("phase-{name}"))} aria-hidden="true"></span>{ *text }</li>
-                    }) }
+                if used.cancelled {
+                    <li data-legend="cancelled"><span class="swatch outcome-cancelled" aria-hidden="true"></span>{ lang.t("cancelled: dropped before it completed") }</li>
                 }
+                { for MARKS.iter().filter(|(kind, _)| used.marks.contains(kind)).map(|(kind, text)| html! {
+                    <li data-legend={format!("mark-{kind}")}><span class="mark-swatch" aria-hidden="true"><span class={classes!("mark", format!("mark-{kind}"))}></span></span>{ lang.t(text) }</li>
+                }) }
+                { for PHASES.iter().filter(|(name, _)| used.phases.contains(name)).map(|(name, text)| html! {
+                    <li data-legend={format!("phase-{name}")}><span class={classes!("swatch", "phase-swatch", format!("phase-{name}"))} aria-hidden="true"></span>{ lang.t(text) }</li>
+                }) }
             </ul>
         </div>
     }
@@ -208,11 +227,23 @@ fn progress(requests: &[RequestSpan]) -> Html {
     }
 }
 
+/// A run's model, compared by identity (it is made once per trace).
+#[derive(Clone)]
+struct ModelRef(Rc<RunModel>);
+
+impl PartialEq for ModelRef {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
 #[derive(Properties, PartialEq)]
 struct RunViewProps {
     run: RunSnapshot,
+    model: ModelRef,
     index: usize,
     scale: Scale,
+    axis_end: Duration,
     now: Duration,
     finished: bool,
     playhead: Option<Duration>,
@@ -225,13 +256,13 @@ fn lane_html(lane: &LaneVm, selected: bool, onclick: Callback<MouseEvent>) -> Ht
     html! {
         <li class={classes!("lane", format!("outcome-{outcome}"), selected.then_some("selected"))}
             data-task={lane.name.clone()} data-outcome={outcome}>
-            <span class="lane-name" title={lane.name.clone()}>{ lane.name.clone() }</span>
+            <span class="lane-name" title={lane.name.clone()}>{ lane.short_name.clone() }</span>
             <span class="lane-track" onclick={onclick}>
                 { for lane.segments.iter().map(|s| html! {
                     <span class={classes!("seg", format!("seg-{}", s.state.as_str()))}
                           style={format!("left:{:.3}%;width:{:.3}%", s.left, s.width)}
                           title={s.title.clone()} data-state={s.state.as_str()}>
-                        if s.width > 12.0 { <span class="seg-label">{ s.state.as_str() }</span> }
+                        if s.width > 2.0 { <span class="seg-label">{ s.state.as_str() }</span> }
                     </span>
                 }) }
                 { for lane.phases.iter().map(|p| html! {
@@ -244,7 +275,12 @@ fn lane_html(lane: &LaneVm, selected: bool, onclick: Callback<MouseEvent>) -> Ht
                           title={m.title.clone()} data-mark={m.kind}></span>
                 }) }
             </span>
-            <span class="lane-outcome">{ outcome }</span>
+            <span class="lane-outcome">
+                { outcome }
+                if let (Some(Outcome::Cancelled | Outcome::Timeout), Some(at)) = (lane.outcome, lane.ended_at) {
+                    <span class="ended-at" data-ended-at={at.as_millis().to_string()}>{ format!("at {}", format_ms(at.as_secs_f64() * 1000.0)) }</span>
+                }
+            </span>
         </li>
     }
 }
@@ -254,13 +290,12 @@ fn RunView(props: &RunViewProps) -> Html {
     let lang = use_lang();
     let trace = &props.run.trace;
     let scroll = use_state(|| 0.0f64);
-    // Everything that does not depend on the view, once per trace.
-    let model = use_memo(trace.clone(), |t| run_model(t));
+    let model = &props.model.0;
     let count = |o: Outcome| model.spans.iter().filter(|s| s.outcome == Some(o)).count();
     let makespan = if props.finished { model.makespan } else { None };
     let requests = &model.requests;
-    let tracks = tracks(&model, &props.scale, props.now);
-    let lines = deadlines(&model, &props.scale);
+    let tracks = tracks(model, &props.scale, props.now);
+    let lines = deadlines(model, &props.scale);
     let total = model.spans.len();
     let virtual_lanes = total > VIRTUAL_ABOVE;
     let (first, last) = if virtual_lanes {
@@ -271,12 +306,51 @@ fn RunView(props: &RunViewProps) -> Html {
     };
     // Lanes are placed only for the rows in view.
     let lanes: Vec<LaneVm> = (first..last)
-        .filter_map(|i| lane(trace, &model, i, props.now, &props.scale))
+        .filter_map(|i| lane(trace, model, i, props.now, &props.scale))
         .collect();
     let onscroll = {
         let scroll = scroll.clone();
         Callback::from(move |e: Event| scroll.set(dom::scroll_top(&e)))
     };
+    let lanes_ref = use_node_ref();
+    // A large run's overview: every task, by bands, over the whole axis.
+    let map = use_memo((props.model.clone(), props.axis_end, virtual_lanes), |(m, end, on)| {
+        on.then(|| overview(&m.0, *end, OVERVIEW_ROWS, OVERVIEW_COLUMNS))
+    });
+    let overview_html = (*map).as_ref().map(|o| {
+        let rows = o.bands.len();
+        let in_view = |i: usize| o.bands.iter().position(|b| b.end > i).unwrap_or(rows.saturating_sub(1));
+        let top = in_view((*scroll / ROW_PX) as usize);
+        let bottom = in_view(((*scroll / ROW_PX) as usize + 17).min(total.saturating_sub(1)));
+        // The overview spans the whole axis; the lanes below, the view.
+        html! {
+            <div class="overview" data-bands={rows.to_string()}>
+                <span class="track-name">{ lang.t("all tasks, by state (click to scroll the lanes there)") }</span>
+                <svg class="overview-plot" viewBox={format!("0 0 {} {rows}", o.columns)} preserveAspectRatio="none"
+                     role="img" aria-label={format!("{total} tasks by state over time")}>
+                    { for o.paths.iter().map(|(state, d)| html! {
+                        <path class={format!("seg-{}", state.as_str())} d={d.clone()} />
+                    }) }
+                    <rect class="overview-view" x="0" y={top.to_string()} width={o.columns.to_string()}
+                          height={(bottom + 1 - top).to_string()} vector-effect="non-scaling-stroke" />
+                    { for o.bands.iter().enumerate().map(|(row, band)| {
+                        let onclick = {
+                            let (lanes_ref, first) = (lanes_ref.clone(), band.first);
+                            Callback::from(move |_: MouseEvent| dom::set_scroll_top(&lanes_ref, first as f64 * ROW_PX))
+                        };
+                        html! {
+                            <rect class="band" x="0" y={row.to_string()} width={o.columns.to_string()} height="1"
+                                  data-first={band.first.to_string()} onclick={onclick}>
+                                <title>{ format!("tasks {}–{}", band.first + 1, band.end) }</title>
+                            </rect>
+                        }
+                    }) }
+                </svg>
+            </div>
+        }
+    });
+    // The name column fits the longest name (up to a limit).
+    let name_style = format!("--name-w:{}ch", name_column(model) + 1);
     let pick = |task: TaskId| {
         let (on_pick, index, scale) = (props.on_pick.clone(), props.index, props.scale);
         Callback::from(move |e: MouseEvent| {
@@ -292,7 +366,7 @@ fn RunView(props: &RunViewProps) -> Html {
         .filter(|p| props.scale.shows(*p, *p))
         .map(|p| props.scale.pct(p));
     html! {
-        <section class="run" data-run={props.run.label.clone()} aria-label={format!("{} run", props.run.label)}>
+        <section class="run" data-run={props.run.label.clone()} aria-label={format!("{} run", props.run.label)} style={name_style}>
             <header class="run-head">
                 <h3>{ props.run.label.clone() }</h3>
                 <dl class="metrics">
@@ -317,13 +391,14 @@ fn RunView(props: &RunViewProps) -> Html {
                 </dl>
             </header>
             { progress(requests) }
+            { overview_html.unwrap_or_default() }
             <div class="plot">
                 <div class="axis" aria-hidden="true">
                     { for props.scale.ticks().iter().map(|t| html! {
                         <span class="tick" style={format!("left:{:.3}%", t.pct)}>{ t.label.clone() }</span>
                     }) }
                 </div>
-                <ol class={classes!("lanes", virtual_lanes.then_some("scroll"))} onscroll={onscroll}
+                <ol class={classes!("lanes", virtual_lanes.then_some("scroll"))} onscroll={onscroll} ref={lanes_ref}
                     aria-label={format!("{total} lanes")} data-lanes={total.to_string()}>
                     if virtual_lanes {
                         <li class="spacer" aria-hidden="true" style={format!("height:{}px", first as f64 * ROW_PX)}></li>

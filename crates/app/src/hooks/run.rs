@@ -2,12 +2,13 @@
 //! and an ending, each tagged with the run's generation, so a stale run
 //! cannot overwrite a new one) or in virtual time (at once).
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::pin::pin;
 use std::rc::Rc;
 use std::time::Duration;
 
 use asyncscope_core::params::ParamError;
+use asyncscope_core::virtual_time::Step;
 use asyncscope_core::{Env, Traced, VirtualRuntime, demos};
 use asyncscope_view::state::{Action, Ending, Form, RunSnapshot, asks_first};
 use futures::channel::oneshot;
@@ -34,7 +35,7 @@ pub struct RunControls {
     /// conditions).
     pub start_virtual: Callback<()>,
     /// Cancel: drops the run's futures and every task its environment
-    /// spawned.
+    /// spawned (or stops a virtual run still being computed).
     pub cancel: Callback<()>,
     /// A preset: the form takes its parameters and runs in virtual time.
     pub preset: Callback<Vec<(String, String)>>,
@@ -44,7 +45,14 @@ pub struct RunControls {
     /// [`asyncscope_view::state::LONG_RUN`]), so it waits for
     /// [`RunControls::confirm`] or Run in virtual time.
     pub asking: Option<Duration>,
+    /// A virtual run is being computed (in slices, between which the page
+    /// stays responsive).
+    pub busy: bool,
 }
+
+/// The longest a slice of a virtual run keeps the page's thread, in
+/// milliseconds, before it yields to the browser.
+const SLICE_MS: f64 = 30.0;
 
 type LiveRuns = Rc<Vec<(&'static str, Traced<BrowserEnv>)>>;
 
@@ -110,36 +118,42 @@ pub fn use_run(
             start_real(&state, slug, &abort, &scope, &on_notice);
         }
     };
+    let busy = use_state_eq(|| false);
     let start = {
         let start_with = start_with.clone();
         Callback::from(move |()| start_with(false))
     };
     let confirm = Callback::from(move |()| start_with(true));
     let start_virtual = {
-        let (state, asking, on_notice) = (state.clone(), asking.clone(), on_notice.clone());
+        let (state, asking, on_notice, abort, busy) =
+            (state.clone(), asking.clone(), on_notice.clone(), abort.clone(), busy.clone());
         Callback::from(move |()| {
+            if *busy {
+                return;
+            }
             asking.set(None);
-            run_virtual(&state, &state.form, slug, &on_notice);
+            run_virtual(&state, &state.form, slug, &on_notice, &abort, &busy);
         })
     };
     let preset = {
-        let (state, asking) = (state.clone(), asking.clone());
+        let (state, asking, abort, busy) = (state.clone(), asking.clone(), abort.clone(), busy.clone());
         Callback::from(move |pairs: Vec<(String, String)>| {
-            if state.is_running() {
+            if state.is_running() || *busy {
                 return;
             }
             asking.set(None);
             let form = state.form.load(&pairs);
             state.dispatch(Action::Load(pairs));
-            run_virtual(&state, &form, slug, &on_notice);
+            run_virtual(&state, &form, slug, &on_notice, &abort, &busy);
         })
     };
     let cancel = {
-        let state = state.clone();
+        let (state, busy) = (state.clone(), busy.clone());
         Callback::from(move |()| {
             if let Some(handle) = abort.borrow().as_ref() {
                 handle.abort();
             }
+            busy.set(false);
             if let Some(env) = scope.borrow().as_ref() {
                 env.cancel_all();
             }
@@ -153,6 +167,7 @@ pub fn use_run(
         preset,
         confirm,
         asking: *asking,
+        busy: *busy,
     }
 }
 
@@ -265,12 +280,19 @@ async fn watch(
 }
 
 /// Runs the demo with `form` (the page's, or a preset's not yet in the
-/// state) to its end in virtual time, in the page, at once.
+/// state) to its end in virtual time, in the page: the virtual runtime
+/// steps in slices of at most [`SLICE_MS`], yielding to the browser between
+/// them (so a run of 10,000 tasks does not freeze the page), with `busy`
+/// set meanwhile. Cancel (through `abort`) or leaving the page stops it.
+/// The work runs as the runtime's first task, so it is scheduled as
+/// `block_on` would: every runnable task in wake order, then the next timer.
 fn run_virtual(
     state: &UseReducerHandle<PageState>,
     form: &Form,
     slug: &'static str,
     on_notice: &Callback<Option<String>>,
+    abort: &Rc<RefCell<Option<AbortHandle>>>,
+    busy: &UseStateHandle<bool>,
 ) {
     if state.is_running() || !form.is_valid() {
         return;
@@ -284,12 +306,55 @@ fn run_virtual(
     };
     replace_hash(&Route::demo_hash(slug, &form.query()));
     let (runs, work) = (started.runs, started.work);
-    match rt.block_on(work) {
-        Ok(()) => on_notice.emit(None),
-        Err(stalled) => on_notice.emit(Some(format!(
-            "The run stalled at {} ms: a task waits for something that never comes.",
-            stalled.at.as_millis()
-        ))),
+    let done = Rc::new(Cell::new(false));
+    {
+        let done = done.clone();
+        rt.env().spawn_boxed(Box::pin(async move {
+            work.await;
+            done.set(true);
+        }));
     }
-    state.dispatch(Action::RanVirtual { runs: snapshot(&runs) });
+    let (dispatcher, on_notice, busy_flag) = (state.dispatcher(), on_notice.clone(), busy.clone());
+    let slices = async move {
+        let stalled = loop {
+            let began = clock::now_ms();
+            let mut stalled = None;
+            while !done.get() && clock::now_ms() - began < SLICE_MS {
+                // A few hundred steps between looks at the clock.
+                for _ in 0..256 {
+                    if done.get() {
+                        break;
+                    }
+                    if rt.step() == Step::Idle {
+                        stalled = Some(rt.now());
+                        break;
+                    }
+                }
+                if stalled.is_some() {
+                    break;
+                }
+            }
+            if done.get() || stalled.is_some() {
+                break stalled;
+            }
+            clock::sleep(Duration::ZERO).await;
+        };
+        match stalled {
+            None => on_notice.emit(None),
+            Some(at) => on_notice.emit(Some(format!(
+                "The run stalled at {} ms: a task waits for something that never comes.",
+                at.as_millis()
+            ))),
+        }
+        dispatcher.dispatch(Action::RanVirtual { runs: snapshot(&runs) });
+    };
+    let (slices, handle) = abortable(slices);
+    *abort.borrow_mut() = Some(handle);
+    busy.set(true);
+    let abort = abort.clone();
+    browser::spawn(async move {
+        let _ = slices.await;
+        abort.borrow_mut().take();
+        busy_flag.set(false);
+    });
 }

@@ -9,7 +9,7 @@ use asyncscope_core::catalog::Entry;
 use asyncscope_core::demos;
 use asyncscope_core::params::ParamSpec;
 use asyncscope_view::await_site;
-use asyncscope_view::state::{Action, DemoState, EventRef, Form, TaskRef};
+use asyncscope_view::state::{Action, Clock, DemoState, EventRef, Form, TaskRef};
 use yew::prelude::*;
 
 use super::params::ParamsForm;
@@ -17,6 +17,7 @@ use super::playback::Playback;
 use super::stage::drawn;
 use super::status::run_status;
 use super::times::TimesTable;
+use crate::browser::dom;
 use crate::components::code_view::CodeView;
 use crate::components::common::use_lang;
 use crate::components::event_log::EventLog;
@@ -45,6 +46,9 @@ pub(super) fn Runner(props: &RunnerProps) -> Html {
     let specs = props.specs;
     let slug = props.entry.slug;
     let query = props.query.clone();
+    // A link that carries parameters or a seed is a picture to show: it
+    // runs in virtual time as the page opens.
+    let from_link = !query.is_empty();
     let explicit_network = query.iter().any(|(k, _)| k == "network");
     let state = use_reducer(move || {
         let form = Form::from_query(specs, &query).with_rules(demos::rules(slug), demos::randomness(slug));
@@ -63,6 +67,17 @@ pub(super) fn Runner(props: &RunnerProps) -> Html {
     use_replay_clock(state.finished().is_some_and(|f| f.playing), state.dispatcher());
     use_shortcuts(&state);
     let events: Rc<Vec<EventRef>> = use_log_events(&state);
+    // Until that run starts, the page says it is running (never idle).
+    let auto = use_state_eq(|| from_link && state.form.is_valid());
+    {
+        let (start_virtual, auto) = (run.start_virtual.clone(), auto.clone());
+        use_effect_with((), move |_| {
+            if *auto {
+                start_virtual.emit(());
+                auto.set(false);
+            }
+        });
+    }
 
     let on_action = {
         let state = state.clone();
@@ -85,11 +100,31 @@ pub(super) fn Runner(props: &RunnerProps) -> Html {
     let on_zoom = on_action.reform(Action::Zoom);
     let on_filter = on_action.reform(Action::Filter);
     let on_select = on_action.reform(|r: EventRef| Action::Select(r));
+    // Once a run (a new one) has lanes to show, they come into view.
+    {
+        let shown = !drawn.is_empty();
+        use_effect_with((state.next_generation(), shown), move |(_, shown)| {
+            if *shown {
+                dom::bring_into_view(".runner .stage .lane", ".runner .stage");
+                // Keys now go to the run (space plays, not runs again).
+                if matches!(dom::focused_id().as_deref(), Some("run" | "run-virtual")) {
+                    dom::focus_in_place("stage");
+                }
+            }
+        });
+    }
+    let busy = run.busy || *auto;
+    let (state_name, status_text) = if busy {
+        ("running", lang.t("Running in virtual time…").to_string())
+    } else {
+        (status.name, status.text.clone())
+    };
 
     html! {
-        <div class="runner" data-state={status.name}>
+        <div class="runner" data-state={state_name} data-clock={fin.map(|f| if f.clock == Clock::Virtual { "virtual" } else { "real" })}
+             aria-busy={busy.then_some("true")}>
           <div class="controls">
-            <ParamsForm form={state.form.clone()} running={running} finished={fin.is_some()}
+            <ParamsForm form={state.form.clone()} running={running || busy} finished={fin.is_some()}
                         on_action={on_action.clone()} on_run={run.start} on_virtual={run.start_virtual} on_cancel={run.cancel}
                         presets={demos::presets(slug)} on_preset={run.preset} asking={run.asking} on_confirm={run.confirm} />
             if lab == Lab::Unreachable && demos::sends_requests(slug, &state.form.pairs()) {
@@ -99,12 +134,12 @@ pub(super) fn Runner(props: &RunnerProps) -> Html {
                     <code>{ "cargo xtask serve" }</code>{ " " }{ lang.t("and choose the real network.") }
                 </p>
             }
-            <p class="status" role="status" aria-live="polite">{ status.text }</p>
+            <p class={classes!("status", busy.then_some("busy"))} role="status" aria-live="polite">{ status_text }</p>
             if let Some(text) = (*notice).clone() {
                 <p class="notice" data-notice="page" role="note">{ text }</p>
             }
           </div>
-          <div class="stage">
+          <div class="stage" id="stage" tabindex="-1">
             if let Some(f) = fin {
                 <Playback slug={slug} query={state.form.query()} finished={f.clone()} speed={state.speed} view={state.view}
                           pinned={state.pinned.is_some()} on_action={on_action.clone()} on_notice={on_notice} />

@@ -1,0 +1,299 @@
+//! What a visitor sees at a glance, measured at the viewports people use
+//! (1280×800, 1400×1000, 1920×1080 and a 390×844 phone): the timeline in
+//! view after Run, beside the lit code line; the widest column for the
+//! timeline; a shared link drawn at once; labels and names that are never
+//! cut; a legend of what the run uses; the overview of a large run; the
+//! favicon.
+
+use std::time::Duration;
+
+use asyncscope_e2e::Harness;
+
+const WAIT: Duration = Duration::from_secs(60);
+
+/// Steps back from the end until the code view lights a line.
+async fn step_to_a_lit_line(h: &Harness) {
+    for _ in 0..60 {
+        if !h.all(".source .line.lit").await.is_empty() {
+            return;
+        }
+        h.click("#step-back").await;
+    }
+    panic!("no step lit a line of the code");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_run_the_timeline_is_in_view_beside_the_lit_line() {
+    let h = Harness::start().await;
+    for (w, hgt) in [(1400, 1000), (1280, 800)] {
+        h.set_viewport(w, hgt).await;
+        // A real run: its first lane comes into view by itself.
+        h.open("/#/").await;
+        h.open("/#/task-manager").await;
+        h.wait_for(".runner[data-state=idle]", WAIT).await;
+        h.click("#run:not([disabled])").await;
+        h.wait_for(".runner .stage .lane", WAIT).await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        assert!(
+            h.in_view(".runner .stage .lane").await,
+            "{w}×{hgt}: the first lane after Run"
+        );
+        h.click("#cancel:not([disabled])").await;
+        h.wait_for(".runner[data-state=cancelled]", WAIT).await;
+        // A virtual run, then a step: the lane and the lit line together.
+        for route in ["task-manager", "semaphore", "setup-teardown"] {
+            h.open("/#/").await;
+            h.open(&format!("/#/{route}")).await;
+            h.wait_for(".runner[data-state=idle]", WAIT).await;
+            h.click("#run-virtual:not([disabled])").await;
+            h.wait_for(".runner[data-state=done]", WAIT).await;
+            assert!(
+                h.in_view(".runner .stage .lane").await,
+                "{route} {w}×{hgt}: the first lane"
+            );
+            step_to_a_lit_line(&h).await;
+            assert!(
+                h.in_view(".runner .stage .lane").await,
+                "{route} {w}×{hgt}: the lane after a step"
+            );
+            if !h.in_view(".source .line.lit").await {
+                h.screenshot(&format!("failed-{route}-{w}x{hgt}")).await;
+                let pane = h.rect(".source[data-lang=rust]").await;
+                let lit = h.rect(".source .line.lit").await;
+                panic!("{route} {w}×{hgt}: the lit line {lit:?} is out of view (its pane {pane:?})");
+            }
+        }
+        h.screenshot(&format!("layout-{w}x{hgt}")).await;
+    }
+    h.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_code_pane_scrolls_to_its_lit_line_and_highlights() {
+    let h = Harness::start().await;
+    h.set_viewport(1400, 1000).await;
+    for route in ["setup-teardown", "task-manager", "periodic", "semaphore"] {
+        h.run_virtual(route).await;
+        step_to_a_lit_line(&h).await;
+        let pane = h.rect(".source[data-lang=rust]").await;
+        let lit = h.rect(".source .line.lit").await;
+        assert!(
+            lit[1] >= pane[1] - 0.5 && lit[3] <= pane[3] + 0.5,
+            "{route}: the lit line {lit:?} inside its pane {pane:?}"
+        );
+        // No line of the code is cut: each wraps inside the pane.
+        let cut = h
+            .js_number(
+                "const pre = document.querySelector('.source[data-lang=rust]'); \
+                 return pre.scrollWidth - pre.clientWidth;",
+            )
+            .await;
+        assert!(cut <= 1.0, "{route}: the code is {cut} px wider than its pane");
+        assert!(!h.all(".source .tok-keyword").await.is_empty(), "{route}: keywords");
+        assert!(!h.all(".source .tok-comment").await.is_empty(), "{route}: comments");
+    }
+    h.click("#tab-asyncio").await;
+    assert!(!h.all(".source[data-lang=python] .tok-keyword").await.is_empty());
+    h.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_timeline_is_the_widest_column_everywhere() {
+    let h = Harness::start().await;
+    for (w, hgt) in [(1920, 1080), (1400, 1000), (1280, 800)] {
+        h.set_viewport(w, hgt).await;
+        h.run_virtual("retry").await;
+        let stage = h.rect(".runner .stage").await;
+        let width = |r: [f64; 4]| r[2] - r[0];
+        let panes = h.rect(".runner .panes").await;
+        assert!(width(stage) > width(panes), "{w}: timeline {stage:?}, code {panes:?}");
+        assert!(stage[2] <= panes[0] + 1.0, "{w}: the code beside the timeline");
+        if w >= 1800 {
+            let controls = h.rect(".runner .controls").await;
+            assert!(
+                width(stage) > width(controls),
+                "{w}: timeline {stage:?}, controls {controls:?}"
+            );
+        }
+        assert!(h.in_view(".runner .stage .lane").await, "{w}: the first lane");
+        // The axis fits the run: the last segment ends near its end.
+        let reach = h
+            .js_number(
+                "return Math.max(...[...document.querySelectorAll('.run .seg')].map(s => \
+                 parseFloat(s.style.left) + parseFloat(s.style.width)));",
+            )
+            .await;
+        assert!(reach >= 90.0, "{w}: the run reaches {reach}% of its axis");
+        h.screenshot(&format!("retry-{w}x{hgt}")).await;
+    }
+    h.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_shared_link_shows_its_picture_at_once() {
+    let h = Harness::start().await;
+    h.open("/#/retry?jitter=full&seed=7").await;
+    h.wait_for(".runner[data-state=done]", WAIT).await;
+    assert!(!h.all(".lane").await.is_empty(), "lanes drawn without a click");
+    assert_eq!(h.value("#param-seed").await, "7");
+    // A bare address waits for Run.
+    h.open("/#/gather").await;
+    h.wait_for(".runner[data-state=idle]", WAIT).await;
+    assert!(h.all(".lane").await.is_empty());
+    h.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn space_plays_without_scrolling_and_a_log_row_moves_the_playhead() {
+    let h = Harness::start().await;
+    h.set_viewport(1280, 800).await;
+    h.run_virtual("semaphore").await;
+    h.click("h1").await;
+    let before = h.js_number("return window.scrollY").await;
+    h.key(' ').await;
+    h.wait_for("#play[aria-label=Pause]", WAIT).await;
+    assert_eq!(
+        h.js_number("return window.scrollY").await,
+        before,
+        "space scrolled the page"
+    );
+    h.key(' ').await;
+    h.wait_for("#play[aria-label=Play]", WAIT).await;
+    // Space on the focused Run button would press it: after a run the
+    // focus is not left there.
+    h.click("#run-virtual:not([disabled])").await;
+    h.wait_for(".runner[data-state=done]", WAIT).await;
+    h.key(' ').await;
+    h.wait_for("#play[aria-label=Pause]", WAIT).await;
+    h.key(' ').await;
+    // A click on a row's text (not its time) selects it.
+    let above = ".event-log tbody tr:has(+ tr + tr.current)";
+    let row = h.wait_for(above, WAIT).await;
+    let clicked = row.attr("data-event").await.ok().flatten();
+    h.click(&format!("{above} td:last-child")).await;
+    let current = h.wait_for(".event-log tr.current", WAIT).await;
+    assert_eq!(
+        current.attr("data-event").await.ok().flatten(),
+        clicked,
+        "the clicked row is the current one"
+    );
+    h.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_phone_shows_the_page_without_overflow_or_cut_labels() {
+    let h = Harness::start().await;
+    h.set_viewport(390, 844).await;
+    for route in ["semaphore", "countdown", "retry"] {
+        h.run_virtual(route).await;
+        let width = h.js_number("return document.documentElement.scrollWidth").await;
+        assert!(width <= 390.0, "{route}: the page is {width} px wide");
+        let cut = h
+            .js_number(
+                "return [...document.querySelectorAll('.seg-label')].filter(l => \
+                 getComputedStyle(l).visibility !== 'hidden' && \
+                 l.getBoundingClientRect().right > l.parentElement.getBoundingClientRect().right + 0.5).length;",
+            )
+            .await;
+        assert_eq!(cut, 0.0, "{route}: labels cut at their segment's edge");
+    }
+    h.client
+        .execute("document.querySelector('.run').scrollIntoView()", vec![])
+        .await
+        .expect("scroll");
+    h.screenshot("retry-390x844").await;
+    h.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn names_legend_and_colours_say_what_the_run_did() {
+    let h = Harness::start().await;
+    h.set_viewport(1400, 1000).await;
+    // Lane names read whole (and distinct).
+    h.run_virtual("countdown").await;
+    let names = h
+        .client
+        .execute(
+            "return [...document.querySelectorAll('.lane-name')].map(n => [n.textContent, n.scrollWidth <= n.clientWidth]);",
+            vec![],
+        )
+        .await
+        .expect("names");
+    let names = names.as_array().cloned().unwrap_or_default();
+    assert!(!names.is_empty());
+    for n in &names {
+        assert_eq!(n.get(1).and_then(serde_json::Value::as_bool), Some(true), "cut: {n}");
+    }
+    let texts: std::collections::HashSet<String> = names
+        .iter()
+        .filter_map(|n| n.get(0)?.as_str().map(String::from))
+        .collect();
+    assert_eq!(texts.len(), names.len(), "two lanes read the same: {names:?}");
+    // The legend lists only what the run uses: a semaphore run has no I/O.
+    h.run_virtual("semaphore").await;
+    assert_eq!(h.all(".legend [data-legend=permit]").await.len(), 1);
+    assert!(h.all(".legend [data-legend=io]").await.is_empty(), "io is not used");
+    assert!(h.all(".legend [data-legend=cancelled]").await.is_empty());
+    // A cancelled lane says when.
+    h.run_virtual("setup-teardown?use_outcome=cancel").await;
+    let at = h.text(".lane[data-outcome=cancelled] .ended-at").await;
+    assert!(at.starts_with("at "), "{at}");
+    assert_eq!(h.all(".legend [data-legend=cancelled]").await.len(), 1);
+    // Colours: io against the strip's wait for the first byte; polled
+    // against permit in the dark theme.
+    let distance = |a: &str, b: &str| {
+        format!(
+            "const c = cls => {{ const e = document.createElement('span'); e.className = cls; \
+             document.body.append(e); const v = getComputedStyle(e).backgroundColor.match(/[\\d.]+/g).map(Number); \
+             e.remove(); return v; }}; const a = c('{a}'), b = c('{b}'); \
+             return Math.hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2]);"
+        )
+    };
+    let d = h.js_number(&distance("seg-io", "phase phase-waiting")).await;
+    assert!(d > 120.0, "io and waiting for the first byte are {d} apart");
+    h.choose("#theme", "dark").await;
+    h.wait_for("html[data-theme=dark]", WAIT).await;
+    let d = h.js_number(&distance("seg-polled", "seg-permit")).await;
+    assert!(d > 90.0, "polled and permit are {d} apart in the dark");
+    h.choose("#theme", "system").await;
+    h.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_large_run_has_an_overview_that_scrolls_the_lanes() {
+    let h = Harness::start().await;
+    h.set_viewport(1400, 1000).await;
+    h.open("/#/semaphore?tasks=2000&limit=100&duration_ms=300").await;
+    h.wait_for(".runner[data-state=done]", WAIT).await;
+    let parts = h.all(".overview-plot *").await.len();
+    assert!(parts > 0 && parts < 300, "the overview has {parts} elements");
+    let bands = h.all(".overview-plot .band").await;
+    assert!(bands.len() > 10);
+    h.click(".overview-plot .band:last-of-type").await;
+    let top = h
+        .js_number("return document.querySelector('.lanes.scroll').scrollTop")
+        .await;
+    assert!(top > 20_000.0, "the lanes scrolled to the last band: {top}");
+    h.screenshot("semaphore-overview").await;
+    h.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_favicon_answers() {
+    let h = Harness::start().await;
+    h.open("/#/").await;
+    h.wait_for("[data-view=home]", WAIT).await;
+    let status = h
+        .client
+        .execute_async(
+            "const done = arguments[0]; const link = document.querySelector('link[rel=icon]'); \
+             if (!link) { done(0); return; } fetch(link.href).then(r => done(r.status), () => done(-1));",
+            vec![],
+        )
+        .await
+        .expect("a status")
+        .as_f64()
+        .unwrap_or(0.0);
+    assert_eq!(status, 200.0, "the linked icon answers");
+    h.finish().await;
+}
