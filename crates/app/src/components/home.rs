@@ -8,7 +8,7 @@ use asyncscope_view::{Scale, lanes};
 use yew::prelude::*;
 
 use crate::browser::dom;
-use crate::components::common::{summary, title, use_lang};
+use crate::components::common::{rich, summary, title, use_lang};
 
 /// The default run of `slug` in virtual time (its first run, if several).
 pub fn default_trace(slug: &str) -> Option<Trace> {
@@ -92,7 +92,7 @@ pub fn Home() -> Html {
                         <a href={format!("#/{}", e.slug)}>
                             <span class="card-num">{ format!("{:02}", e.number) }</span>
                             <h2>{ title(e, lang) }</h2>
-                            <p>{ summary(e, lang) }</p>
+                            <p>{ rich(&summary(e, lang)) }</p>
                             { pictures.get(*i).cloned().unwrap_or_default() }
                         </a>
                     </li>

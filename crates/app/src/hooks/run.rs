@@ -125,8 +125,13 @@ pub fn use_run(
     };
     let confirm = Callback::from(move |()| start_with(true));
     let start_virtual = {
-        let (state, asking, on_notice, abort, busy) =
-            (state.clone(), asking.clone(), on_notice.clone(), abort.clone(), busy.clone());
+        let (state, asking, on_notice, abort, busy) = (
+            state.clone(),
+            asking.clone(),
+            on_notice.clone(),
+            abort.clone(),
+            busy.clone(),
+        );
         Callback::from(move |()| {
             if *busy {
                 return;

@@ -152,6 +152,21 @@ impl ParamSpec {
         }
     }
 
+    /// [`ParamSpec::allowed`] in Simplified Chinese, for the page's form.
+    pub fn allowed_zh(&self) -> String {
+        match self.kind {
+            ParamKind::Int { min, max } => format!("{min} 到 {max} 的整数"),
+            ParamKind::Choice(choices) => format!("以下之一：{}", choices.join("、")),
+            ParamKind::IntList { min, max, max_len } => {
+                format!("逗号分隔的 1 到 {max_len} 个整数，每个在 {min} 到 {max} 之间")
+            }
+            ParamKind::ChoiceList { choices, max_len } => {
+                format!("逗号分隔的 1 到 {max_len} 项，每项为以下之一：{}", choices.join("、"))
+            }
+            ParamKind::TimeOfDay => "00:00 到 23:59 之间的时刻".to_string(),
+        }
+    }
+
     /// Validates `raw` (surrounding spaces ignored). Names are matched
     /// without regard to case (`OK` is `ok`) and come back as declared; a
     /// time of day may have a one-digit hour (`9:00`).

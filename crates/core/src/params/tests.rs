@@ -282,3 +282,9 @@ fn messages_quote_at_most_40_characters_escaped_and_name_a_maximum() {
     assert!(err.message.contains("\\u{1b}"), "{}", err.message);
     assert_eq!(quoted("ok"), "\"ok\"");
 }
+
+#[test]
+fn the_allowed_values_read_in_chinese_too() {
+    assert_eq!(JOBS.allowed_zh(), "1 到 50 的整数");
+    assert!(!JOBS.allowed_zh().contains("whole number"));
+}

@@ -175,7 +175,7 @@ fn field(form: &Form, index: usize, spec: &ParamSpec, lang: Lang, on_action: &Ca
     };
     html! {
         <div class={classes!("field", error.is_some().then_some("invalid"))}>
-            <label for={id}>{ lang.t(spec.label) }<span class="range">{ spec.allowed() }</span></label>
+            <label for={id}>{ lang.t(spec.label) }<span class="range">{ if lang == Lang::Zh { spec.allowed_zh() } else { spec.allowed() } }</span></label>
             { control }
             <p class="error" id={error_id} aria-live="polite">{ error.unwrap_or_default() }</p>
         </div>
