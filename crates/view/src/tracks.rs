@@ -19,6 +19,24 @@ pub struct TrackVm {
     pub points: Vec<(f64, u32)>,
     /// The highest value it reached over the whole run.
     pub peak: u32,
+    /// What the chart's name adds in brackets: its peak (` (peak 3)`); for
+    /// permits left, the fewest left, and, if a release ever took it above
+    /// what it started with, that too, so that "of 3 (peak 4)" never reads
+    /// as a contradiction.
+    pub caption: String,
+}
+
+/// The caption of a chart of `kind` whose values were `changes`.
+fn caption(kind: &str, changes: &[(Duration, u32)]) -> String {
+    let values = || changes.iter().map(|(_, v)| *v);
+    let (low, high) = (values().min().unwrap_or(0), values().max().unwrap_or(0));
+    match (kind, changes.first()) {
+        ("permits", Some(&(_, start))) if high > start => {
+            format!(" (fewest left {low}; up to {high} after a release above the {start} it started with)")
+        }
+        ("permits", _) => format!(" (fewest left {low})"),
+        _ => format!(" (peak {high})"),
+    }
 }
 
 /// Turns `(instant, value)` changes into steps within `scale`, up to `now`.
@@ -50,6 +68,7 @@ pub fn tracks(model: &RunModel, scale: &Scale, now: Duration) -> Vec<TrackVm> {
             max: *max,
             points: steps(changes, scale, now),
             peak: changes.iter().map(|(_, v)| *v).max().unwrap_or(0),
+            caption: caption(kind, changes),
         })
         .collect()
 }
@@ -96,5 +115,18 @@ mod tests {
         assert_eq!(left.first(), Some(&0), "both taken at once at 0");
         assert!(left.contains(&1), "one left between a release and the next acquire");
         assert_eq!(left.last(), Some(&3), "all given back, and one more");
+    }
+
+    #[test]
+    fn a_permits_chart_says_fewest_left_and_an_over_release() {
+        let ms = Duration::from_millis;
+        let normal = [(ms(0), 3), (ms(1), 0), (ms(2), 3)];
+        assert_eq!(caption("permits", &normal), " (fewest left 0)");
+        let over = [(ms(0), 3), (ms(1), 2), (ms(2), 4)];
+        assert_eq!(
+            caption("permits", &over),
+            " (fewest left 2; up to 4 after a release above the 3 it started with)"
+        );
+        assert_eq!(caption("in-flight", &normal), " (peak 3)");
     }
 }
