@@ -170,6 +170,13 @@ async fn the_language_switch_changes_the_labels_and_is_remembered() {
         "以虚拟时间运行",
         "remembered across pages"
     );
+    // The form's hints and the event log read in Chinese too.
+    let form = h.text(".params").await;
+    assert!(form.contains("的整数") && !form.contains("a whole number"), "{form}");
+    h.click("#run-virtual:not([disabled])").await;
+    h.wait_for(".runner[data-state=done]", WAIT).await;
+    let log = h.text(".event-log").await;
+    assert!(log.contains("完成：成功") && !log.contains("completed: ok"), "{log}");
     h.choose("#lang", "en").await;
     h.wait_for("html[lang=en]", WAIT).await;
     assert_eq!(h.text("#run").await, "Run");

@@ -12,9 +12,11 @@ use yew::prelude::*;
 
 use crate::browser::dom;
 use crate::components::common::use_lang;
+use crate::i18n::Lang;
 
-/// An event in words, with await lines given as lines of the shown code.
-fn describe(slug: &str, trace: &asyncscope_core::Trace, index: usize) -> String {
+/// An event in words (in `lang`), with await lines given as lines of the
+/// shown code.
+fn describe(slug: &str, trace: &asyncscope_core::Trace, index: usize, lang: Lang) -> String {
     let Some(kind) = trace.events().get(index).map(|e| &e.kind) else {
         return String::new();
     };
@@ -25,6 +27,7 @@ fn describe(slug: &str, trace: &asyncscope_core::Trace, index: usize) -> String 
         && let Some(s) = trace.site(*site)
     {
         return match asyncscope_core::demos::shown_line(slug, &s.file, s.line) {
+            Some(line) if lang == Lang::Zh => format!("轮询结束：挂起于代码第 {line} 行"),
             Some(line) => format!("poll end: pending at line {line} of the code"),
             None => format!(
                 "poll end: pending at {}:{}",
@@ -33,7 +36,10 @@ fn describe(slug: &str, trace: &asyncscope_core::Trace, index: usize) -> String 
             ),
         };
     }
-    trace.describe_event(index)
+    match lang {
+        Lang::Zh => trace.describe_event_zh(index),
+        Lang::En => trace.describe_event(index),
+    }
 }
 
 /// Props of [`EventLog`].
@@ -158,7 +164,7 @@ pub fn EventLog(props: &EventLogProps) -> Html {
                                         </button></td>
                                         if several { <td>{ run.label.clone() }</td> }
                                         <td class="task">{ run.trace.task_name(ev.task).to_string() }</td>
-                                        <td>{ describe(props.slug, &run.trace, r.index) }</td>
+                                        <td>{ describe(props.slug, &run.trace, r.index, lang) }</td>
                                     </tr>
                                 })
                             }) }

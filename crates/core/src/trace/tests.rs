@@ -437,3 +437,24 @@ fn an_overflowed_trace_reads_back_with_its_count() {
     let back = Trace::from_json(&t.to_json().expect("json")).expect("reads");
     assert_eq!(back, t);
 }
+
+/// Every kind has Chinese words, with no English word of three letters or
+/// more left in them (names aside: the samples name none).
+#[test]
+fn every_kind_reads_in_chinese() {
+    use strum::VariantArray;
+    let mut t = Trace::new();
+    let a = t.add_task("a");
+    t.add_resource("s", ResourceKind::Semaphore { permits: 1 });
+    for &k in Kind::VARIANTS {
+        t.push(Duration::ZERO, a, sample(k));
+    }
+    for (i, ev) in t.events().iter().enumerate() {
+        let zh = t.describe_event_zh(i);
+        let english = zh
+            .split(|c: char| !c.is_ascii_alphabetic())
+            .any(|w| w.len() >= 3 && !matches!(w, "GET"));
+        assert!(!english, "{}: {zh}", ev.kind.name());
+        assert!(!zh.is_empty());
+    }
+}

@@ -57,6 +57,90 @@ impl Trace {
         }
     }
 
+    /// [`Trace::describe_event`] in Simplified Chinese, for the page in
+    /// Chinese. Names (of tasks, resources, requests) and the demo's own
+    /// log lines stay as they are.
+    pub fn describe_event_zh(&self, index: usize) -> String {
+        let Some(ev) = self.events.get(index) else {
+            return String::new();
+        };
+        let name = |r| self.resource_name(r);
+        match &ev.kind {
+            EventKind::TimerArmed { deadline } => format!(
+                "定时器已设置：{} ms 时触发（{} ms 后）",
+                deadline.as_millis(),
+                deadline.saturating_sub(ev.at).as_millis()
+            ),
+            EventKind::PollStart if self.polled_again(index) => {
+                match self.tasks.get(ev.task.0 as usize).and_then(|t| t.parent) {
+                    Some(parent) => format!("被 {} 再次轮询，未被唤醒", self.task_name(parent)),
+                    None => "再次轮询，未被唤醒".to_string(),
+                }
+            }
+            EventKind::Created => "已创建".to_string(),
+            EventKind::PollStart => "轮询".to_string(),
+            EventKind::PollEnd { ready: true, .. } => "轮询结束：就绪".to_string(),
+            EventKind::PollEnd { ready: false, site } => match site.and_then(|s| self.site(s)) {
+                Some(s) => format!("轮询结束：挂起于第 {} 行", s.line),
+                None => "轮询结束：挂起".to_string(),
+            },
+            EventKind::Woken { by } => match by {
+                WakeCause::Timer => "被自己的定时器唤醒".to_string(),
+                WakeCause::Resource(r) => format!("被 {} 唤醒", name(*r)),
+                WakeCause::Request => "被自己的请求唤醒".to_string(),
+                WakeCause::Unknown => "被唤醒".to_string(),
+            },
+            EventKind::TimerFired => "定时器触发".to_string(),
+            EventKind::TimerCancelled => "定时器已取消".to_string(),
+            EventKind::PermitWaiting { resource } => format!("等待 {}", name(*resource)),
+            EventKind::PermitAcquired { resource, available } => {
+                format!("获得 {}（剩余 {available}）", name(*resource))
+            }
+            EventKind::PermitReleased { resource, available } => {
+                format!("释放 {}（空闲 {available}）", name(*resource))
+            }
+            EventKind::PermitGaveUp { resource } => format!("放弃等待 {}", name(*resource)),
+            EventKind::PermitRefused { resource } => format!("{} 拒绝了超出上限的释放", name(*resource)),
+            EventKind::QueuePush { resource, depth } => format!("放入 {}（深度 {depth}）", name(*resource)),
+            EventKind::QueuePop { resource, depth } => format!("从 {} 取出（深度 {depth}）", name(*resource)),
+            EventKind::RequestSent { what } => format!("请求 {what}"),
+            EventKind::RequestAnswered { status } => format!("响应 {status}"),
+            EventKind::RequestFailed { error } => format!("请求失败：{error}"),
+            EventKind::RequestAborted => "请求已中止".to_string(),
+            EventKind::RequestTiming {
+                queued,
+                connecting,
+                waiting,
+                receiving,
+                ..
+            } => format!(
+                "时序：排队 {} ms，连接 {} ms，等待 {} ms，接收 {} ms",
+                queued.as_millis(),
+                connecting.as_millis(),
+                waiting.as_millis(),
+                receiving.as_millis()
+            ),
+            EventKind::Progress { done, total } => match total {
+                Some(total) => format!("已接收 {done} / {total} 字节"),
+                None => format!("已接收 {done} 字节"),
+            },
+            EventKind::Attempt { number } => format!("第 {number} 次尝试"),
+            EventKind::Backoff { delay } => format!("退避 {} ms", delay.as_millis()),
+            EventKind::DeadlinePassed => "已过截止时间".to_string(),
+            EventKind::Completed { outcome } => format!(
+                "完成：{}",
+                match outcome {
+                    super::model::Outcome::Ok => "成功",
+                    super::model::Outcome::Error => "失败",
+                    super::model::Outcome::Cancelled => "已取消",
+                    super::model::Outcome::Timeout => "超时",
+                }
+            ),
+            EventKind::Log { text } => format!("日志：{text}"),
+            EventKind::Overflow => "轨迹已满：之后的事件未保留".to_string(),
+        }
+    }
+
     /// [`Trace::describe_event`] of `ev`, told whether it is a poll that no
     /// wake asked for.
     fn describe_at(&self, ev: &Event, polled_again: bool) -> String {
