@@ -251,7 +251,7 @@ struct RunViewProps {
     on_pick: Callback<(TaskRef, Duration)>,
 }
 
-fn lane_html(lane: &LaneVm, selected: bool, onclick: Callback<MouseEvent>) -> Html {
+fn lane_html(lane: &LaneVm, selected: bool, onclick: Callback<MouseEvent>, lang: Lang) -> Html {
     let outcome = lane.outcome.map_or("running", Outcome::as_str);
     html! {
         <li class={classes!("lane", format!("outcome-{outcome}"), selected.then_some("selected"))}
@@ -262,7 +262,7 @@ fn lane_html(lane: &LaneVm, selected: bool, onclick: Callback<MouseEvent>) -> Ht
                     <span class={classes!("seg", format!("seg-{}", s.state.as_str()))}
                           style={format!("left:{:.3}%;width:{:.3}%", s.left, s.width)}
                           title={s.title.clone()} data-state={s.state.as_str()}>
-                        if s.width > 2.0 { <span class="seg-label">{ s.state.as_str() }</span> }
+                        if s.width > 2.0 { <span class="seg-label">{ lang.t(s.state.as_str()) }</span> }
                     </span>
                 }) }
                 { for lane.phases.iter().map(|p| html! {
@@ -276,9 +276,9 @@ fn lane_html(lane: &LaneVm, selected: bool, onclick: Callback<MouseEvent>) -> Ht
                 }) }
             </span>
             <span class="lane-outcome">
-                { outcome }
+                { lang.t(outcome) }
                 if let (Some(Outcome::Cancelled | Outcome::Timeout), Some(at)) = (lane.outcome, lane.ended_at) {
-                    <span class="ended-at" data-ended-at={at.as_millis().to_string()}>{ format!("at {}", format_ms(at.as_secs_f64() * 1000.0)) }</span>
+                    <span class="ended-at" data-ended-at={at.as_millis().to_string()}>{ format!("{} {}", lang.t("at"), format_ms(at.as_secs_f64() * 1000.0)) }</span>
                 }
             </span>
         </li>
@@ -404,7 +404,7 @@ fn RunView(props: &RunViewProps) -> Html {
                         <li class="spacer" aria-hidden="true" style={format!("height:{}px", first as f64 * ROW_PX)}></li>
                     }
                     { for lanes.iter().map(|lane| {
-                        lane_html(lane, props.selected == Some(lane.task), pick(lane.task))
+                        lane_html(lane, props.selected == Some(lane.task), pick(lane.task), lang)
                     }) }
                     if virtual_lanes {
                         <li class="spacer" aria-hidden="true" style={format!("height:{}px", (total - last) as f64 * ROW_PX)}></li>
