@@ -132,7 +132,7 @@ fn retry_backs_off_exponentially_until_the_lab_lets_it_through() {
         0ms fetch request GET /api/flaky/a?fail_first=2
         0ms fetch woken by its request
         0ms fetch response 503
-        0ms fetch backoff 100ms
+        0ms fetch backoff 100 ms
         0ms fetch timer armed: fires at 100 ms (in 100 ms)
         100ms fetch woken by its timer
         100ms fetch timer fired
@@ -140,7 +140,7 @@ fn retry_backs_off_exponentially_until_the_lab_lets_it_through() {
         100ms fetch request GET /api/flaky/a?fail_first=2
         100ms fetch woken by its request
         100ms fetch response 503
-        100ms fetch backoff 200ms
+        100ms fetch backoff 200 ms
         100ms fetch timer armed: fires at 300 ms (in 200 ms)
         300ms fetch woken by its timer
         300ms fetch timer fired

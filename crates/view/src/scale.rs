@@ -130,18 +130,7 @@ fn nice_step(raw: f64) -> f64 {
 
 /// `0`, `250 ms`, `1.5 s`, `12 s`.
 pub fn format_ms(ms: f64) -> String {
-    if ms == 0.0 {
-        "0".to_string()
-    } else if ms >= 1000.0 {
-        let s = ms / 1000.0;
-        if (s - s.round()).abs() < 1e-9 {
-            format!("{} s", s.round())
-        } else {
-            format!("{s:.1} s")
-        }
-    } else {
-        format!("{} ms", ms.round())
-    }
+    asyncscope_core::trace::human_ms(ms)
 }
 
 /// A duration in milliseconds, rounded to the microsecond.

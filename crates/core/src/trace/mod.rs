@@ -26,6 +26,7 @@ pub use model::{
 pub use requests::{RequestSpan, on_wire_peak};
 pub use resources::ResourceStats;
 pub use spans::{Segment, SegmentState, TaskSpan};
+pub use text::{human, human_ms};
 
 #[cfg(test)]
 mod tests;

@@ -458,3 +458,22 @@ fn every_kind_reads_in_chinese() {
         assert!(!zh.is_empty());
     }
 }
+
+#[test]
+fn times_read_in_human_units() {
+    let cases = [
+        (0.0, "0"),
+        (250.0, "250 ms"),
+        (1000.0, "1 s"),
+        (2500.0, "2.5 s"),
+        (6018.0, "6 s"),
+        (120_000.0, "2 min"),
+        (150_000.0, "2 min 30 s"),
+        (3_600_000.0, "1 h"),
+        (12_000_000.0, "3 h 20 min"),
+        (205_200_000.0, "57 h"),
+    ];
+    for (ms, want) in cases {
+        assert_eq!(human_ms(ms), want, "{ms}");
+    }
+}

@@ -1,6 +1,7 @@
 //! A trace in words: one line per event.
 
 use std::fmt::Write as _;
+use std::time::Duration;
 
 use super::model::{Event, EventKind, SiteId, Trace, WakeCause};
 
@@ -67,9 +68,9 @@ impl Trace {
         let name = |r| self.resource_name(r);
         match &ev.kind {
             EventKind::TimerArmed { deadline } => format!(
-                "定时器已设置：{} ms 时触发（{} ms 后）",
-                deadline.as_millis(),
-                deadline.saturating_sub(ev.at).as_millis()
+                "定时器已设置：{} 时触发（{} 后）",
+                human(*deadline),
+                human(deadline.saturating_sub(ev.at))
             ),
             EventKind::PollStart if self.polled_again(index) => {
                 match self.tasks.get(ev.task.0 as usize).and_then(|t| t.parent) {
@@ -114,18 +115,18 @@ impl Trace {
                 receiving,
                 ..
             } => format!(
-                "时序：排队 {} ms，连接 {} ms，等待 {} ms，接收 {} ms",
-                queued.as_millis(),
-                connecting.as_millis(),
-                waiting.as_millis(),
-                receiving.as_millis()
+                "时序：排队 {}，连接 {}，等待 {}，接收 {}",
+                human(*queued),
+                human(*connecting),
+                human(*waiting),
+                human(*receiving)
             ),
             EventKind::Progress { done, total } => match total {
                 Some(total) => format!("已接收 {done} / {total} 字节"),
                 None => format!("已接收 {done} 字节"),
             },
             EventKind::Attempt { number } => format!("第 {number} 次尝试"),
-            EventKind::Backoff { delay } => format!("退避 {} ms", delay.as_millis()),
+            EventKind::Backoff { delay } => format!("退避 {}", human(*delay)),
             EventKind::DeadlinePassed => "已过截止时间".to_string(),
             EventKind::Completed { outcome } => format!(
                 "完成：{}",
@@ -146,9 +147,9 @@ impl Trace {
     fn describe_at(&self, ev: &Event, polled_again: bool) -> String {
         match &ev.kind {
             EventKind::TimerArmed { deadline } => format!(
-                "timer armed: fires at {} ms (in {} ms)",
-                deadline.as_millis(),
-                deadline.saturating_sub(ev.at).as_millis()
+                "timer armed: fires at {} (in {})",
+                human(*deadline),
+                human(deadline.saturating_sub(ev.at))
             ),
             EventKind::PollStart if polled_again => match self.tasks.get(ev.task.0 as usize).and_then(|t| t.parent) {
                 Some(parent) => format!("polled again by {}, not woken", self.task_name(parent)),
@@ -190,7 +191,7 @@ impl Trace {
                 WakeCause::Request => "woken by its request".to_string(),
                 WakeCause::Unknown => "woken".to_string(),
             },
-            EventKind::TimerArmed { deadline } => format!("timer armed: fires at {} ms", deadline.as_millis()),
+            EventKind::TimerArmed { deadline } => format!("timer armed: fires at {}", human(*deadline)),
             EventKind::TimerFired => "timer fired".to_string(),
             EventKind::TimerCancelled => "timer cancelled".to_string(),
             EventKind::PermitWaiting { resource } => format!("waits for {}", self.resource_name(*resource)),
@@ -221,22 +222,64 @@ impl Trace {
                 receiving,
                 ..
             } => format!(
-                "timing: queued {}ms, connecting {}ms, waiting {}ms, receiving {}ms",
-                queued.as_millis(),
-                connecting.as_millis(),
-                waiting.as_millis(),
-                receiving.as_millis()
+                "timing: queued {}, connecting {}, waiting {}, receiving {}",
+                human(*queued),
+                human(*connecting),
+                human(*waiting),
+                human(*receiving)
             ),
             EventKind::Progress { done, total } => match total {
                 Some(total) => format!("received {done} of {total} bytes"),
                 None => format!("received {done} bytes"),
             },
             EventKind::Attempt { number } => format!("attempt {number}"),
-            EventKind::Backoff { delay } => format!("backoff {}ms", delay.as_millis()),
+            EventKind::Backoff { delay } => format!("backoff {}", human(*delay)),
             EventKind::DeadlinePassed => "deadline passed".to_string(),
             EventKind::Completed { outcome } => format!("completed: {}", outcome.as_str()),
             EventKind::Log { text } => format!("log: {text}"),
             EventKind::Overflow => "trace full: later events not kept".to_string(),
         }
     }
+}
+
+/// A time or duration in the unit a person reads: `0`, `250 ms` under a
+/// second, `3 s` or `2.5 s` under a minute, `2 min` or `2 min 30 s` under an
+/// hour, then `1 h` or `3 h 20 min`; never `205200000 ms` or `32400 s`.
+pub fn human_ms(ms: f64) -> String {
+    if ms <= 0.0 {
+        return "0".to_string();
+    }
+    if ms < 1000.0 {
+        return format!("{} ms", ms.round());
+    }
+    let s = ms / 1000.0;
+    if s < 60.0 {
+        let tenths = (s * 10.0).round() / 10.0;
+        return if tenths.fract() == 0.0 {
+            format!("{tenths} s")
+        } else {
+            format!("{tenths:.1} s")
+        };
+    }
+    let whole = s.round() as u64;
+    if whole < 3600 {
+        let (m, sec) = (whole / 60, whole % 60);
+        return if sec == 0 {
+            format!("{m} min")
+        } else {
+            format!("{m} min {sec} s")
+        };
+    }
+    let minutes = (whole + 30) / 60;
+    let (h, m) = (minutes / 60, minutes % 60);
+    if m == 0 {
+        format!("{h} h")
+    } else {
+        format!("{h} h {m} min")
+    }
+}
+
+/// [`human_ms`] of a `Duration`.
+pub fn human(d: Duration) -> String {
+    human_ms(d.as_secs_f64() * 1000.0)
 }
