@@ -225,10 +225,14 @@ async fn app_renders_home_then_a_demo_route() {
     let jobs = root.query_selector("#param-jobs").expect("query").expect("jobs field");
     let input: web_sys::HtmlInputElement = wasm_bindgen::JsCast::dyn_into(jobs).expect("an input");
     assert_eq!(input.value(), "7");
-    assert!(
-        root.query_selector(".runner[data-state=idle]")
+    // A link with parameters shows its picture at once: it runs in virtual
+    // time as it opens, and ends with seven lanes a run.
+    until("the linked run, done", || has(&root, ".runner[data-state=done]")).await;
+    assert_eq!(
+        root.query_selector_all("[data-run=concurrent] .lane")
             .expect("query")
-            .is_some()
+            .length(),
+        7
     );
     app.destroy();
     root.remove();
