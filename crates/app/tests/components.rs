@@ -95,7 +95,12 @@ async fn the_timeline_draws_lanes_segments_marks_and_metrics() {
     until("both lanes", || has(&root, ".lane[data-task=b]")).await;
     assert_eq!(attrs(&root, ".lane", "data-task"), ["a", "b"]);
     assert_eq!(attrs(&root, ".lane", "data-outcome"), ["ok", "cancelled"]);
-    assert_eq!(texts(&root, ".lane-outcome"), ["ok", "cancelled"]);
+    assert_eq!(texts(&root, ".lane-outcome"), ["ok", "cancelledat 200 ms"]);
+    assert_eq!(
+        texts(&root, ".lane[data-task=b] .ended-at"),
+        ["at 200 ms"],
+        "when it was cancelled"
+    );
     assert_eq!(
         attrs(&root, ".lane[data-task=a] .seg", "data-state"),
         ["polled", "sleeping", "polled"]
@@ -117,9 +122,11 @@ async fn the_timeline_draws_lanes_segments_marks_and_metrics() {
     assert_eq!(texts(&root, "[data-metric=tasks_timeout]"), ["0"]);
     assert_eq!(attrs(&root, ".lane.selected", "data-task"), ["b"]);
     assert_eq!(attrs(&root, ".track", "data-track"), ["in-flight"]);
+    let legend = texts(&root, ".legend li");
+    assert!(legend.iter().any(|t| t.starts_with("sleeping")), "a legend: {legend:?}");
     assert!(
-        texts(&root, ".legend li").iter().any(|t| t.starts_with("permit")),
-        "a legend"
+        !legend.iter().any(|t| t.starts_with("permit")),
+        "only what the run uses: {legend:?}"
     );
     app.destroy();
     root.remove();
