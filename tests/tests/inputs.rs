@@ -13,9 +13,17 @@ const WAIT: Duration = Duration::from_secs(30);
 async fn shown_error(h: &Harness, name: &str) -> String {
     let css = format!("#param-{name}-error");
     let el = h.wait_for(&css, WAIT).await;
+    // The element is always there; wait for its text (a rule's error comes
+    // with the form's first render, but the page may still be arriving).
+    for _ in 0..100 {
+        if !h.text(&css).await.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     assert!(el.is_displayed().await.expect("displayed"), "{css} is hidden");
-    let [_, _, _, height] = h.rect(&css).await;
-    assert!(height > 0.0, "{css} has no height");
+    let [_, top, _, bottom] = h.rect(&css).await;
+    assert!(bottom - top > 0.0, "{css} has no height");
     h.text(&css).await
 }
 
@@ -27,8 +35,7 @@ async fn disabled(h: &Harness, css: &str) -> bool {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_broken_rule_across_fields_shows_under_each_field_and_disables_run() {
     let h = Harness::start().await;
-    h.open("/#/fetch?min_delay_ms=2000&max_delay_ms=1000").await;
-    h.wait_for(".runner[data-state=idle]", WAIT).await;
+    h.open_link("/#/fetch?min_delay_ms=2000&max_delay_ms=1000").await;
     let message = "max_delay_ms must be at least min_delay_ms (2000); got 1000";
     assert_eq!(shown_error(&h, "min_delay_ms").await, message);
     assert_eq!(shown_error(&h, "max_delay_ms").await, message);
@@ -40,15 +47,13 @@ async fn a_broken_rule_across_fields_shows_under_each_field_and_disables_run() {
     h.wait_for(".runner[data-state=done]", WAIT).await;
     assert_eq!(h.text("#param-min_delay_ms-error").await, "");
 
-    h.open("/#/fetch?requests=5&fail_index=9").await;
-    h.wait_for(".runner[data-state=idle]", WAIT).await;
+    h.open_link("/#/fetch?requests=5&fail_index=9").await;
     let message = "fail_index must be from 0 to the number of requests (5); got 9";
     assert_eq!(shown_error(&h, "requests").await, message);
     assert_eq!(shown_error(&h, "fail_index").await, message);
     assert!(disabled(&h, "#run").await);
 
-    h.open("/#/task-manager?jobs=5&fail_job=50").await;
-    h.wait_for(".runner[data-state=idle]", WAIT).await;
+    h.open_link("/#/task-manager?jobs=5&fail_job=50").await;
     let message = "fail_job must be from 0 to the number of jobs (5); got 50";
     assert_eq!(shown_error(&h, "jobs").await, message);
     assert_eq!(shown_error(&h, "fail_job").await, message);
@@ -59,8 +64,7 @@ async fn a_broken_rule_across_fields_shows_under_each_field_and_disables_run() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_bad_choice_in_the_link_shows_the_default_and_its_error() {
     let h = Harness::start().await;
-    h.open("/#/semaphore?form=zzz").await;
-    h.wait_for(".runner[data-state=idle]", WAIT).await;
+    h.open_link("/#/semaphore?form=zzz").await;
     assert_eq!(
         h.value("#param-form").await,
         "semaphore",
@@ -74,13 +78,11 @@ async fn a_bad_choice_in_the_link_shows_the_default_and_its_error() {
     );
 
     // What people type: names in any case, a one-digit hour.
-    h.open("/#/retry?outcomes=FAIL,OK&jitter=Full").await;
-    h.wait_for(".runner[data-state=idle]", WAIT).await;
+    h.open_link("/#/retry?outcomes=FAIL,OK&jitter=Full").await;
     assert_eq!(h.value("#param-jitter").await, "full");
     assert_eq!(h.text("#param-outcomes-error").await, "");
     assert!(!disabled(&h, "#run").await);
-    h.open("/#/periodic?schedule=daily&daily_at=9:00").await;
-    h.wait_for(".runner[data-state=idle]", WAIT).await;
+    h.open_link("/#/periodic?schedule=daily&daily_at=9:00").await;
     assert_eq!(h.text("#param-daily_at-error").await, "");
     assert!(!disabled(&h, "#run").await);
     h.finish().await;
