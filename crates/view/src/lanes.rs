@@ -107,6 +107,18 @@ fn phases<'a>(requests: impl Iterator<Item = &'a RequestSpan>, scale: &Scale) ->
 /// stylesheet gives them a minimum width so that each one shows); segments
 /// outside the view are left out and those across its edges are cut there.
 pub fn lane(trace: &Trace, model: &RunModel, index: usize, now: Duration, scale: &Scale) -> Option<LaneVm> {
+    lane_in(trace, model, index, now, scale, false)
+}
+
+/// [`lane`], its tooltips in Simplified Chinese when `zh`.
+pub fn lane_in(
+    trace: &Trace,
+    model: &RunModel,
+    index: usize,
+    now: Duration,
+    scale: &Scale,
+    zh: bool,
+) -> Option<LaneVm> {
     let span = model.spans.get(index)?;
     let pct = |d: Duration| scale.pct(d);
     let segments = span
@@ -121,14 +133,14 @@ pub fn lane(trace: &Trace, model: &RunModel, index: usize, now: Duration, scale:
                 return None;
             }
             let (left, right) = (pct(seg.start), pct(stop));
-            let title = format!(
-                "{}: {} from {} to {}{}",
-                span.name,
-                seg.state.as_str(),
-                format_ms(ms(seg.start)),
-                format_ms(ms(stop)),
-                if seg.end.is_none() { " (so far)" } else { "" }
-            );
+            let (from, to) = (format_ms(ms(seg.start)), format_ms(ms(stop)));
+            let title = if zh {
+                let so_far = if seg.end.is_none() { "（至今）" } else { "" };
+                format!("{}：{}，{from} 到 {to}{so_far}", span.name, seg.state.zh())
+            } else {
+                let so_far = if seg.end.is_none() { " (so far)" } else { "" };
+                format!("{}: {} from {from} to {to}{so_far}", span.name, seg.state.as_str())
+            };
             Some(SegmentVm {
                 left,
                 width: right - left,
@@ -146,7 +158,16 @@ pub fn lane(trace: &Trace, model: &RunModel, index: usize, now: Duration, scale:
         .map(|(at, kind, i)| MarkVm {
             left: pct(*at),
             kind,
-            title: format!("{} at {}: {}", span.name, format_ms(ms(*at)), trace.describe_event(*i)),
+            title: if zh {
+                format!(
+                    "{} 于 {}：{}",
+                    span.name,
+                    format_ms(ms(*at)),
+                    trace.describe_event_zh(*i)
+                )
+            } else {
+                format!("{} at {}: {}", span.name, format_ms(ms(*at)), trace.describe_event(*i))
+            },
         })
         .collect();
     Some(LaneVm {
@@ -224,6 +245,8 @@ mod tests {
             [(SegmentState::Polled, 0.0, 0.0), (SegmentState::Sleeping, 0.0, 25.0)]
         );
         assert_eq!(live[0].segments[1].title, "job0: sleeping from 0 to 100 ms (so far)");
+        let zh = lane_in(&t, &run_model(&t), 0, ms(100), &Scale::whole(ms(300)), true).expect("the lane");
+        assert_eq!(zh.segments[1].title, "job0：睡眠，0 到 100 ms（至今）", "in Chinese");
         assert_eq!(live[0].outcome, None);
     }
 

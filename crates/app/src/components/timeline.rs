@@ -10,7 +10,7 @@ use std::time::Duration;
 use asyncscope_core::trace::{Outcome, RequestSpan, SegmentState, TaskId, on_wire_peak};
 use asyncscope_view::state::{RunSnapshot, TaskRef, View};
 use asyncscope_view::{
-    LaneVm, RunModel, Scale, axis, deadlines, format_ms, lane, legend, name_column, overview, run_model, tracks,
+    LaneVm, RunModel, Scale, axis, deadlines, format_ms, lane_in, legend, name_column, overview, run_model, tracks,
 };
 use yew::prelude::*;
 
@@ -262,7 +262,7 @@ fn lane_html(lane: &LaneVm, selected: bool, onclick: Callback<MouseEvent>, lang:
                     <span class={classes!("seg", format!("seg-{}", s.state.as_str()))}
                           style={format!("left:{:.3}%;width:{:.3}%", s.left, s.width)}
                           title={s.title.clone()} data-state={s.state.as_str()}>
-                        if s.width > 2.0 { <span class="seg-label">{ lang.t(s.state.as_str()) }</span> }
+                        if s.width > 2.0 { <span class="seg-label">{ if lang == Lang::Zh { s.state.zh() } else { s.state.as_str() } }</span> }
                     </span>
                 }) }
                 { for lane.phases.iter().map(|p| html! {
@@ -306,7 +306,7 @@ fn RunView(props: &RunViewProps) -> Html {
     };
     // Lanes are placed only for the rows in view.
     let lanes: Vec<LaneVm> = (first..last)
-        .filter_map(|i| lane(trace, model, i, props.now, &props.scale))
+        .filter_map(|i| lane_in(trace, model, i, props.now, &props.scale, lang == Lang::Zh))
         .collect();
     let onscroll = {
         let scroll = scroll.clone();

@@ -32,6 +32,18 @@ impl SegmentState {
     pub fn as_str(self) -> &'static str {
         self.into()
     }
+
+    /// Its name in Simplified Chinese, for the page in Chinese.
+    pub fn zh(self) -> &'static str {
+        match self {
+            SegmentState::Created => "已创建",
+            SegmentState::Polled => "轮询中",
+            SegmentState::Sleeping => "睡眠",
+            SegmentState::WaitingPermit => "等许可",
+            SegmentState::AwaitingIo => "等 I/O",
+            SegmentState::Waiting => "等待",
+        }
+    }
 }
 
 /// A stretch of a task's life in one state. `end` is `None` while it lasts.
