@@ -19,6 +19,24 @@ const MODE: ParamSpec = ParamSpec {
     when: None,
 };
 
+const OUTCOMES: ParamSpec = ParamSpec {
+    name: "outcomes",
+    label: "Outcomes",
+    kind: ParamKind::ChoiceList {
+        choices: &["ok", "fail"],
+        max_len: 5,
+    },
+    default: "ok",
+    when: None,
+};
+const AT: ParamSpec = ParamSpec {
+    name: "at",
+    label: "At",
+    kind: ParamKind::TimeOfDay,
+    default: "09:00",
+    when: None,
+};
+
 fn pairs(items: &[(&str, &str)]) -> Vec<(String, String)> {
     items.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
 }
@@ -93,25 +111,10 @@ fn lists_and_times_of_day() {
         counts.check("1,,2").map_err(|e| e.message),
         Err("counts must be a comma-separated list of 1 to 3 whole numbers, each from 1 to 10; item 2 is empty".into())
     );
-    let outcomes = ParamSpec {
-        name: "outcomes",
-        label: "Outcomes",
-        kind: ParamKind::ChoiceList {
-            choices: &["ok", "fail"],
-            max_len: 5,
-        },
-        default: "ok",
-        when: None,
-    };
+    let outcomes = OUTCOMES;
     assert_eq!(outcomes.check("fail,ok"), Ok(Value::Choices(vec!["fail", "ok"])));
     assert!(outcomes.check("fail,maybe").is_err());
-    let at = ParamSpec {
-        name: "at",
-        label: "At",
-        kind: ParamKind::TimeOfDay,
-        default: "09:00",
-        when: None,
-    };
+    let at = AT;
     assert_eq!(at.check("09:30"), Ok(Value::Int(570)));
     assert_eq!(at.check("23:59"), Ok(Value::Int(1439)));
     assert_eq!(
@@ -196,24 +199,9 @@ fn query_round_trips() {
 #[test]
 fn names_match_whatever_their_case_and_hours_may_have_one_digit() {
     assert_eq!(MODE.check("B"), Ok(Value::Choice("b")));
-    let outcomes = ParamSpec {
-        name: "outcomes",
-        label: "Outcomes",
-        kind: ParamKind::ChoiceList {
-            choices: &["ok", "fail"],
-            max_len: 5,
-        },
-        default: "ok",
-        when: None,
-    };
+    let outcomes = OUTCOMES;
     assert_eq!(outcomes.check("OK, Fail"), Ok(Value::Choices(vec!["ok", "fail"])));
-    let at = ParamSpec {
-        name: "at",
-        label: "At",
-        kind: ParamKind::TimeOfDay,
-        default: "09:00",
-        when: None,
-    };
+    let at = AT;
     assert_eq!(at.check("9:00"), Ok(Value::Int(540)));
     assert_eq!(at.check("0:05"), Ok(Value::Int(5)));
     for bad in ["9:0", "123:00", ":00", "9:000", "9"] {

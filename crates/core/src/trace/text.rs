@@ -62,22 +62,50 @@ impl Trace {
     /// Chinese. Names (of tasks, resources, requests) and the demo's own
     /// log lines stay as they are.
     pub fn describe_event_zh(&self, index: usize) -> String {
-        let Some(ev) = self.events.get(index) else {
-            return String::new();
-        };
-        let name = |r| self.resource_name(r);
+        match self.events.get(index) {
+            Some(ev) => self.describe_in(ev, self.polled_again(index), Words::Chinese),
+            None => String::new(),
+        }
+    }
+
+    /// [`Trace::describe_event`] of `ev`, told whether it is a poll that no
+    /// wake asked for.
+    fn describe_at(&self, ev: &Event, polled_again: bool) -> String {
+        self.describe_in(ev, polled_again, Words::English)
+    }
+
+    /// `ev` in `words`: what its place in the trace adds (when a timer
+    /// fires, a poll no wake asked for), else its kind alone.
+    fn describe_in(&self, ev: &Event, polled_again: bool, words: Words) -> String {
+        let zh = words == Words::Chinese;
         match &ev.kind {
-            EventKind::TimerArmed { deadline } => format!(
-                "定时器已设置：{} 时触发（{} 后）",
-                human(*deadline),
-                human(deadline.saturating_sub(ev.at))
-            ),
-            EventKind::PollStart if self.polled_again(index) => {
-                match self.tasks.get(ev.task.0 as usize).and_then(|t| t.parent) {
-                    Some(parent) => format!("被 {} 再次轮询，未被唤醒", self.task_name(parent)),
-                    None => "再次轮询，未被唤醒".to_string(),
+            EventKind::TimerArmed { deadline } => {
+                let (at, wait) = (human(*deadline), human(deadline.saturating_sub(ev.at)));
+                if zh {
+                    format!("定时器已设置：{at} 时触发（{wait} 后）")
+                } else {
+                    format!("timer armed: fires at {at} (in {wait})")
                 }
             }
+            EventKind::PollStart if polled_again => {
+                let parent = self.tasks.get(ev.task.0 as usize).and_then(|t| t.parent);
+                match (parent.map(|p| self.task_name(p)), zh) {
+                    (Some(parent), true) => format!("被 {parent} 再次轮询，未被唤醒"),
+                    (Some(parent), false) => format!("polled again by {parent}, not woken"),
+                    (None, true) => "再次轮询，未被唤醒".to_string(),
+                    (None, false) => "polled again, not woken".to_string(),
+                }
+            }
+            kind if zh => self.describe_zh(kind),
+            kind => self.describe(kind),
+        }
+    }
+
+    /// [`Trace::describe`] in Simplified Chinese.
+    fn describe_zh(&self, kind: &EventKind) -> String {
+        let name = |r| self.resource_name(r);
+        match kind {
+            EventKind::TimerArmed { deadline } => format!("定时器已设置：{} 时触发", human(*deadline)),
             EventKind::Created => "已创建".to_string(),
             EventKind::PollStart => "轮询".to_string(),
             EventKind::PollEnd { ready: true, .. } => "轮询结束：就绪".to_string(),
@@ -139,23 +167,6 @@ impl Trace {
             ),
             EventKind::Log { text } => format!("日志：{text}"),
             EventKind::Overflow => "轨迹已满：之后的事件未保留".to_string(),
-        }
-    }
-
-    /// [`Trace::describe_event`] of `ev`, told whether it is a poll that no
-    /// wake asked for.
-    fn describe_at(&self, ev: &Event, polled_again: bool) -> String {
-        match &ev.kind {
-            EventKind::TimerArmed { deadline } => format!(
-                "timer armed: fires at {} (in {})",
-                human(*deadline),
-                human(deadline.saturating_sub(ev.at))
-            ),
-            EventKind::PollStart if polled_again => match self.tasks.get(ev.task.0 as usize).and_then(|t| t.parent) {
-                Some(parent) => format!("polled again by {}, not woken", self.task_name(parent)),
-                None => "polled again, not woken".to_string(),
-            },
-            kind => self.describe(kind),
         }
     }
 
@@ -240,6 +251,13 @@ impl Trace {
             EventKind::Overflow => "trace full: later events not kept".to_string(),
         }
     }
+}
+
+/// The languages a trace is told in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Words {
+    English,
+    Chinese,
 }
 
 /// A time or duration in the unit a person reads: `0`, `250 ms` under a

@@ -54,6 +54,9 @@ pub struct Finished {
     pub playing: bool,
     /// The selected event (the event log's current row).
     pub selected: Option<EventRef>,
+    /// How the tasks ended, counted once when the run ended (the status
+    /// line reads it on every frame of a replay).
+    pub outcomes: Outcomes,
 }
 
 /// How the tasks of a finished run ended, counted over all its runs: what
@@ -73,19 +76,26 @@ pub struct Outcomes {
 }
 
 impl Outcomes {
-    /// The counts of `runs`' tasks.
+    /// The counts of `runs`' tasks, from their `completed` events (no
+    /// spans are built).
     pub fn of(runs: &[RunSnapshot]) -> Self {
+        use asyncscope_core::Outcome;
+        use asyncscope_core::trace::EventKind;
         let mut n = Outcomes::default();
         for run in runs {
-            for span in run.trace.spans() {
-                match span.outcome {
-                    Some(asyncscope_core::Outcome::Ok) => n.ok += 1,
-                    Some(asyncscope_core::Outcome::Error) => n.failed += 1,
-                    Some(asyncscope_core::Outcome::Cancelled) => n.cancelled += 1,
-                    Some(asyncscope_core::Outcome::Timeout) => n.timed_out += 1,
-                    None => n.running += 1,
+            let mut ended = 0;
+            for ev in run.trace.events() {
+                if let EventKind::Completed { outcome } = ev.kind {
+                    ended += 1;
+                    match outcome {
+                        Outcome::Ok => n.ok += 1,
+                        Outcome::Error => n.failed += 1,
+                        Outcome::Cancelled => n.cancelled += 1,
+                        Outcome::Timeout => n.timed_out += 1,
+                    }
                 }
             }
+            n.running += run.trace.tasks().len().saturating_sub(ended);
         }
         n
     }
@@ -109,7 +119,7 @@ impl Outcomes {
 impl Finished {
     /// How its tasks ended.
     pub fn outcomes(&self) -> Outcomes {
-        Outcomes::of(&self.runs)
+        self.outcomes
     }
 
     pub(crate) fn new(runs: Vec<RunSnapshot>, how: Ending, clock: Clock) -> Self {
@@ -118,6 +128,7 @@ impl Finished {
             .filter_map(|r| r.trace.events().last().map(|e| e.at))
             .max()
             .unwrap_or_default();
+        let outcomes = Outcomes::of(&runs);
         Self {
             runs,
             how,
@@ -126,6 +137,7 @@ impl Finished {
             playhead: end,
             playing: false,
             selected: None,
+            outcomes,
         }
     }
 

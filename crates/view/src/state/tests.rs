@@ -11,22 +11,26 @@ use asyncscope_core::trace::TaskId;
 use super::{Action, DemoState, Form, Kind, LogFilter, RunSnapshot, TaskRef, task_menu};
 use crate::{Scale, lanes};
 
-#[test]
-fn two_tasks_with_the_same_name_are_selected_separately() {
+/// The runs of demo `slug` with `pairs`, run to the end in virtual time.
+fn virtual_runs(slug: &str, pairs: &[(String, String)]) -> Vec<RunSnapshot> {
     let rt = VirtualRuntime::new();
-    let pairs = vec![("counts".to_string(), "3,3,2".to_string())];
-    let started = asyncscope_core::demos::start(countdown::SLUG, rt.env(), &pairs)
+    let started = asyncscope_core::demos::start(slug, rt.env(), pairs)
         .expect("valid")
         .expect("demo");
     rt.block_on(started.work).expect("runs");
-    let runs: Vec<RunSnapshot> = started
+    started
         .runs
         .iter()
         .map(|(label, t)| RunSnapshot {
             label: label.to_string(),
             trace: Rc::new(t.snapshot()),
         })
-        .collect();
+        .collect()
+}
+
+#[test]
+fn two_tasks_with_the_same_name_are_selected_separately() {
+    let runs = virtual_runs(countdown::SLUG, &[("counts".to_string(), "3,3,2".to_string())]);
     let trace = runs[0].trace.clone();
     let twins: Vec<TaskId> = (0..trace.tasks().len())
         .map(|i| TaskId(i as u32))
@@ -125,19 +129,7 @@ fn playback_actions_without_a_finished_run_change_nothing() {
 /// losers are dropped.
 #[test]
 fn a_finished_run_counts_its_outcomes() {
-    let rt = VirtualRuntime::new();
-    let started = asyncscope_core::demos::start("first-completed", rt.env(), &[])
-        .expect("valid")
-        .expect("demo");
-    rt.block_on(started.work).expect("runs");
-    let runs: Vec<RunSnapshot> = started
-        .runs
-        .iter()
-        .map(|(label, t)| RunSnapshot {
-            label: label.to_string(),
-            trace: Rc::new(t.snapshot()),
-        })
-        .collect();
+    let runs = virtual_runs("first-completed", &[]);
     let s = DemoState::new(Form::from_query(countdown::SPECS, &[]))
         .apply(Action::RanVirtual { runs })
         .expect("finished");
