@@ -68,6 +68,30 @@ async fn after_run_the_timeline_is_in_view_beside_the_lit_line() {
     h.finish().await;
 }
 
+/// After a run at 1400×1000, the window narrows to 1280×800: the code
+/// rewraps, and the lit line is sought again, wholly inside its pane.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_a_resize_the_lit_line_is_wholly_in_its_pane() {
+    let h = Harness::start().await;
+    h.set_viewport(1400, 1000).await;
+    h.run_virtual("retry").await;
+    h.set_viewport(1280, 800).await;
+    let mut last = ([0.0; 4], [0.0; 4]);
+    for _ in 0..40 {
+        let pane = h.rect(".source[data-lang=rust]").await;
+        let lit = h.rect(".source .line.lit").await;
+        if lit[1] >= pane[1] - 0.5 && lit[3] <= pane[3] + 0.5 {
+            let text = h.text(".source .line.lit").await;
+            assert!(text.contains(".await"), "the lit line is an await: {text}");
+            h.finish().await;
+            return;
+        }
+        last = (pane, lit);
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the lit line {:?} is cut by its pane {:?}", last.1, last.0);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_code_pane_scrolls_to_its_lit_line_and_highlights() {
     let h = Harness::start().await;

@@ -116,6 +116,28 @@ pub fn set_scroll_top(scroller: &NodeRef, top: f64) {
 /// descendant matching `selector` is in its view, in its middle if it was
 /// not.
 pub fn reveal_in(scroller: &NodeRef, selector: &str) {
+    reveal_now(scroller, selector);
+    // The pane may still change its width (a scrollbar appears, the
+    // columns settle), rewrapping its lines: look again once it has.
+    let (scroller, selector) = (scroller.clone(), selector.to_string());
+    super::spawn(async move {
+        super::clock::sleep(std::time::Duration::from_millis(120)).await;
+        reveal_now(&scroller, &selector);
+    });
+}
+
+/// Calls `resized` whenever the window changes size, while the listener is
+/// kept.
+pub fn on_resize(mut resized: impl FnMut() + 'static) -> Option<super::Listener> {
+    let window = web_sys::window()?;
+    Some(super::Listener::new(gloo_events::EventListener::new(
+        &window,
+        "resize",
+        move |_| resized(),
+    )))
+}
+
+fn reveal_now(scroller: &NodeRef, selector: &str) {
     if let Some(el) = scroller.cast::<Element>()
         && let Ok(Some(item)) = el.query_selector(selector)
     {

@@ -56,6 +56,14 @@ pub fn CodeView(props: &CodeViewProps) -> Html {
             dom::reveal_in(&pane, ".line.lit");
         });
     }
+    {
+        // A narrower window rewraps the lines: the lit one is sought again.
+        let pane = pane.clone();
+        use_effect_with((), move |_| {
+            let listener = dom::on_resize(move || dom::reveal_in(&pane, ".line.lit"));
+            move || drop(listener)
+        });
+    }
     let select = |t: Tab| {
         let tab = tab.clone();
         Callback::from(move |_: MouseEvent| tab.set(t))
@@ -87,7 +95,7 @@ pub fn CodeView(props: &CodeViewProps) -> Html {
             <div id="code-panel" role="tabpanel" aria-labelledby={if *tab == Tab::Rust { "tab-rust" } else { "tab-asyncio" }}>
                 if *tab == Tab::Rust {
                     <p class="code-caption">{ lang.t("The Rust code this demo runs") }</p>
-                    <pre class="source" data-lang="rust" ref={pane}><code>
+                    <pre class="source" data-lang="rust" ref={pane.clone()}><code>
                         { for rust.iter().enumerate().map(|(i, line)| {
                             let n = i as u32 + 1;
                             let lit = props.lit == Some(n);
@@ -101,7 +109,7 @@ pub fn CodeView(props: &CodeViewProps) -> Html {
                     </code></pre>
                 } else {
                     <p class="code-caption">{ lang.t("The same idea in Python's asyncio") }</p>
-                    <pre class="source" data-lang="python"><code>
+                    <pre class="source" data-lang="python" ref={pane.clone()}><code>
                         { for python.iter().enumerate().map(|(i, line)| {
                             let n = i as u32 + 1;
                             let lit = twin == Some(n);
