@@ -177,6 +177,12 @@ async fn the_language_switch_changes_the_labels_and_is_remembered() {
     h.wait_for(".runner[data-state=done]", WAIT).await;
     let log = h.text(".event-log").await;
     assert!(log.contains("完成：成功") && !log.contains("completed: ok"), "{log}");
+    let charts = h.text(".runner .stage").await;
+    assert!(
+        charts.contains("剩余许可") && charts.contains("并发任务数") && !charts.contains("tasks in flight"),
+        "the charts' names are Chinese: {charts}"
+    );
+    assert_eq!(h.text(".log-count-unit").await.trim(), "个事件");
     h.choose("#lang", "en").await;
     h.wait_for("html[lang=en]", WAIT).await;
     assert_eq!(h.text("#run").await, "Run");

@@ -98,6 +98,7 @@ pub const ZH: &[(&str, &str)] = &[
     ("error", "失败"),
     ("timeout", "超时"),
     ("at", "于"),
+    ("events", "个事件"),
     ("failed", "失败"),
     ("cancelled", "已取消"),
     ("timed out", "超时"),

@@ -27,9 +27,9 @@ pub struct RunModel {
     pub makespan: Option<Duration>,
 }
 
-/// One step chart's data: `(label, kind, top of scale, (instant, value)
-/// changes)`.
-pub type Series = (String, &'static str, u32, Vec<(Duration, u32)>);
+/// One step chart's data: `([label in English, in Chinese], kind, top of
+/// scale, (instant, value) changes)`.
+pub type Series = ([String; 2], &'static str, u32, Vec<(Duration, u32)>);
 
 /// The [`RunModel`] of `trace`.
 pub fn run_model(trace: &Trace) -> RunModel {
@@ -62,28 +62,42 @@ pub fn run_model(trace: &Trace) -> RunModel {
     }
     let flight = trace.in_flight();
     let peak = flight.iter().map(|(_, n)| *n).max().unwrap_or(0);
-    let mut series = vec![("tasks in flight".to_string(), "in-flight", peak.max(1), flight)];
+    let mut series = vec![(
+        ["tasks in flight".to_string(), "并发任务数".to_string()],
+        "in-flight",
+        peak.max(1),
+        flight,
+    )];
     for (i, meta) in trace.resources().iter().enumerate() {
         let id = asyncscope_core::trace::ResourceId(u32::try_from(i).unwrap_or(u32::MAX));
         // Semaphores and limits: permits left (from each event's count of
         // what is free); queues: depth.
         let (label, kind, cap, start) = match meta.kind {
             ResourceKind::Semaphore { permits } => (
-                format!("{}: permits left, of {permits}", meta.name),
+                [
+                    format!("{}: permits left, of {permits}", meta.name),
+                    format!("{}：剩余许可，共 {permits}", meta.name),
+                ],
                 "permits",
                 permits,
                 permits,
             ),
             ResourceKind::Limit { limit } => (
-                format!("{}: slots left, of {limit}", meta.name),
+                [
+                    format!("{}: slots left, of {limit}", meta.name),
+                    format!("{}：剩余名额，共 {limit}", meta.name),
+                ],
                 "permits",
                 limit,
                 limit,
             ),
             ResourceKind::Queue { capacity } => (
                 match capacity {
-                    Some(c) => format!("{}: depth, capacity {c}", meta.name),
-                    None => format!("{}: depth", meta.name),
+                    Some(c) => [
+                        format!("{}: depth, capacity {c}", meta.name),
+                        format!("{}：深度，容量 {c}", meta.name),
+                    ],
+                    None => [format!("{}: depth", meta.name), format!("{}：深度", meta.name)],
                 },
                 "queue",
                 capacity.unwrap_or(0),
@@ -114,7 +128,12 @@ pub fn run_model(trace: &Trace) -> RunModel {
     // The attempt number is worth a chart only once something was retried.
     if attempts.iter().any(|(_, n)| *n > 1) {
         let peak = attempts.iter().map(|(_, n)| *n).max().unwrap_or(1);
-        series.push(("retry: attempt number".to_string(), "attempt", peak.max(1), attempts));
+        series.push((
+            ["retry: attempt number".to_string(), "重试：第几次尝试".to_string()],
+            "attempt",
+            peak.max(1),
+            attempts,
+        ));
     }
     RunModel {
         spans: trace

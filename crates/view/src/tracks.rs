@@ -11,6 +11,8 @@ use crate::scale::Scale;
 pub struct TrackVm {
     /// What it counts (`tasks in flight`, `permits in use of 3`, ...).
     pub label: String,
+    /// [`TrackVm::label`] in Chinese.
+    pub label_zh: String,
     /// `in-flight`, `permits`, `queue` or `attempt`: for styling and tests.
     pub kind: &'static str,
     /// The top of its scale.
@@ -24,18 +26,22 @@ pub struct TrackVm {
     /// what it started with, that too, so that "of 3 (peak 4)" never reads
     /// as a contradiction.
     pub caption: String,
+    /// [`TrackVm::caption`] in Chinese.
+    pub caption_zh: String,
 }
 
-/// The caption of a chart of `kind` whose values were `changes`.
-fn caption(kind: &str, changes: &[(Duration, u32)]) -> String {
+/// The caption of a chart of `kind` whose values were `changes`, in
+/// English and in Chinese.
+fn caption(kind: &str, changes: &[(Duration, u32)]) -> [String; 2] {
     let values = || changes.iter().map(|(_, v)| *v);
     let (low, high) = (values().min().unwrap_or(0), values().max().unwrap_or(0));
     match (kind, changes.first()) {
-        ("permits", Some(&(_, start))) if high > start => {
-            format!(" (fewest left {low}; up to {high} after a release above the {start} it started with)")
-        }
-        ("permits", _) => format!(" (fewest left {low})"),
-        _ => format!(" (peak {high})"),
+        ("permits", Some(&(_, start))) if high > start => [
+            format!(" (fewest left {low}; up to {high} after a release above the {start} it started with)"),
+            format!("（最少剩 {low}；超出起始 {start} 的释放后多达 {high}）"),
+        ],
+        ("permits", _) => [format!(" (fewest left {low})"), format!("（最少剩 {low}）")],
+        _ => [format!(" (peak {high})"), format!("（峰值 {high}）")],
     }
 }
 
@@ -62,13 +68,18 @@ pub fn tracks(model: &RunModel, scale: &Scale, now: Duration) -> Vec<TrackVm> {
     model
         .series
         .iter()
-        .map(|(label, kind, max, changes)| TrackVm {
-            label: label.clone(),
-            kind,
-            max: *max,
-            points: steps(changes, scale, now),
-            peak: changes.iter().map(|(_, v)| *v).max().unwrap_or(0),
-            caption: caption(kind, changes),
+        .map(|([label, label_zh], kind, max, changes)| {
+            let [caption, caption_zh] = caption(kind, changes);
+            TrackVm {
+                label: label.clone(),
+                label_zh: label_zh.clone(),
+                kind,
+                max: *max,
+                points: steps(changes, scale, now),
+                peak: changes.iter().map(|(_, v)| *v).max().unwrap_or(0),
+                caption,
+                caption_zh,
+            }
         })
         .collect()
 }
@@ -121,12 +132,13 @@ mod tests {
     fn a_permits_chart_says_fewest_left_and_an_over_release() {
         let ms = Duration::from_millis;
         let normal = [(ms(0), 3), (ms(1), 0), (ms(2), 3)];
-        assert_eq!(caption("permits", &normal), " (fewest left 0)");
+        assert_eq!(caption("permits", &normal)[0], " (fewest left 0)");
+        assert_eq!(caption("permits", &normal)[1], "（最少剩 0）");
         let over = [(ms(0), 3), (ms(1), 2), (ms(2), 4)];
         assert_eq!(
-            caption("permits", &over),
+            caption("permits", &over)[0],
             " (fewest left 2; up to 4 after a release above the 3 it started with)"
         );
-        assert_eq!(caption("in-flight", &normal), " (peak 3)");
+        assert_eq!(caption("in-flight", &normal)[0], " (peak 3)");
     }
 }

@@ -131,8 +131,12 @@ pub fn EventLog(props: &EventLogProps) -> Html {
                     }) }
                 </select>
                 <span class="log-count" data-metric="log_rows">{ events.len() }</span>
+                <span class="log-count-unit">{ " " }{ lang.t("events") }</span>
                 if events.len() > WINDOW {
-                    <span class="log-window">{ format!("rows {}–{} shown", from + 1, to) }</span>
+                    <span class="log-window">{ match lang {
+                        Lang::Zh => format!("显示第 {}–{} 行", from + 1, to),
+                        Lang::En => format!("rows {}–{} shown", from + 1, to),
+                    } }</span>
                 }
             </div>
             if events.is_empty() {

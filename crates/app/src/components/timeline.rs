@@ -428,7 +428,7 @@ fn RunView(props: &RunViewProps) -> Html {
                         }
                         html! {
                             <div class={classes!("track", format!("track-{}", t.kind))} data-track={t.kind}>
-                                <span class="track-name">{ t.label.clone() }<span class="track-peak">{ t.caption.clone() }</span></span>
+                                <span class="track-name">{ if lang == Lang::Zh { t.label_zh.clone() } else { t.label.clone() } }<span class="track-peak">{ if lang == Lang::Zh { t.caption_zh.clone() } else { t.caption.clone() } }</span></span>
                                 <svg class="track-plot" viewBox="0 0 100 100" preserveAspectRatio="none" role="img"
                                      aria-label={format!("{}: peak {}", t.label, t.peak)}>
                                     <path d={path} vector-effect="non-scaling-stroke" />
