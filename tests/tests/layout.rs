@@ -226,6 +226,18 @@ async fn a_phone_shows_the_page_without_overflow_or_cut_labels() {
         .await
         .expect("scroll");
     h.screenshot("retry-390x844").await;
+    // The axis labels that show do not run into each other (first-completed's
+    // axis has five labels of "200 ms" and the like).
+    h.run_virtual("first-completed").await;
+    let overlaps = h
+        .js_number(
+            "const r = [...document.querySelectorAll('.run .axis .tick')] \
+               .filter(t => getComputedStyle(t).visibility !== 'hidden') \
+               .map(t => t.getBoundingClientRect()); \
+             let n = 0; for (let i = 1; i < r.length; i++) { if (r[i].left < r[i - 1].right) n++; } return n;",
+        )
+        .await;
+    assert_eq!(overlaps, 0.0, "axis labels overlap on a phone");
     h.finish().await;
 }
 
