@@ -5,6 +5,8 @@
 
 pub mod ast;
 mod lexer;
+#[cfg(test)]
+mod parse_tests;
 mod parser;
 
 /// Parses a program of the composer's Python subset into its syntax tree.
