@@ -353,7 +353,10 @@ pub(crate) fn repr(a: &Rc<AioObj>) -> String {
             match &*t.state.borrow() {
                 TaskState::Pending => format!("<Task pending name='{name}'>"),
                 TaskState::Done(v) => format!("<Task finished name='{name}' result={}>", v.repr()),
-                TaskState::Failed(e) => format!("<Task finished name='{name}' exception={}>", Value::Exc(Rc::clone(e)).repr()),
+                TaskState::Failed(e) => format!(
+                    "<Task finished name='{name}' exception={}>",
+                    Value::Exc(Rc::clone(e)).repr()
+                ),
                 TaskState::Cancelled(_) => format!("<Task cancelled name='{name}'>"),
             }
         }
@@ -502,7 +505,10 @@ async fn sleep(rt: &Rc<Rt>, secs: f64, line: u32) -> Res<()> {
         return yield_now(rt, line).await;
     }
     let mut timer = rt.host.sleep(secs_duration(secs));
-    suspend(rt, line, Waiting::Leaf, WakeCause::Unknown, |cx| timer.as_mut().poll(cx)).await
+    suspend(rt, line, Waiting::Leaf, WakeCause::Unknown, |cx| {
+        timer.as_mut().poll(cx)
+    })
+    .await
 }
 
 fn secs_duration(secs: f64) -> Duration {
@@ -515,7 +521,10 @@ fn secs_duration(secs: f64) -> Duration {
 
 fn want_secs(v: &Value, what: &str) -> Res<f64> {
     match v.as_f64() {
-        Some(s) if s.is_nan() => raise(ExcClass::ValueError, format!("{what}: the delay is NaN; give seconds as a number")),
+        Some(s) if s.is_nan() => raise(
+            ExcClass::ValueError,
+            format!("{what}: the delay is NaN; give seconds as a number"),
+        ),
         Some(s) if s > 366.0 * 86_400.0 => raise(
             ExcClass::ValueError,
             format!("{what}: {s} s is more than the composer allows (at most a year, 31622400 s)"),
@@ -619,7 +628,9 @@ fn fut_result(a: &AioObj) -> Res<Value> {
                 TaskState::Pending => raise(ExcClass::InvalidStateError, "Result is not set."),
             }
         }
-        AioObj::Gather(_) => gather_outcome(a).unwrap_or_else(|| raise(ExcClass::InvalidStateError, "Result is not set.")),
+        AioObj::Gather(_) => {
+            gather_outcome(a).unwrap_or_else(|| raise(ExcClass::InvalidStateError, "Result is not set."))
+        }
         AioObj::Shield(sh) => {
             if sh.cancelled.get() {
                 raise(ExcClass::CancelledError, "")
@@ -653,7 +664,11 @@ fn gather_outcome(a: &AioObj) -> Option<Res<Value>> {
         return all_done.then(|| raise(ExcClass::CancelledError, ""));
     }
     if !g.return_exceptions {
-        let first = g.children.iter().filter_map(|c| fut_failed(c)).min_by_key(|(seq, _)| *seq);
+        let first = g
+            .children
+            .iter()
+            .filter_map(|c| fut_failed(c))
+            .min_by_key(|(seq, _)| *seq);
         if let Some((_, e)) = first {
             for c in &g.children {
                 if let AioObj::Task(t) = &**c {
@@ -685,7 +700,11 @@ async fn wait_done(rt: &Rc<Rt>, f: &Rc<AioObj>, line: u32, cancel_it: bool) -> R
     if fut_done(f) {
         return Ok(());
     }
-    let waiting = if cancel_it { Waiting::Future(Rc::clone(f)) } else { Waiting::Leaf };
+    let waiting = if cancel_it {
+        Waiting::Future(Rc::clone(f))
+    } else {
+        Waiting::Leaf
+    };
     suspend(rt, line, waiting, WakeCause::Unknown, |cx| {
         if fut_done(f) {
             Poll::Ready(())
@@ -813,7 +832,11 @@ fn finish_task(rt: &Rc<Rt>, t: &Rc<AioObj>, out: Res<Value>) -> Outcome {
         Ok(v) => (TaskState::Done(v), Outcome::Ok),
         Err(Raise::Exc(e)) if e.class == ExcClass::CancelledError => (
             TaskState::Cancelled(e),
-            if tobj.timed_out.get() { Outcome::Timeout } else { Outcome::Cancelled },
+            if tobj.timed_out.get() {
+                Outcome::Timeout
+            } else {
+                Outcome::Cancelled
+            },
         ),
         Err(Raise::Exc(e)) => {
             let tb = traceback(rt, &e);
@@ -972,12 +995,18 @@ fn ensure_future(rt: &Rc<Rt>, v: &Value, line: u32) -> Res<Rc<AioObj>> {
             AioObj::Coro(_) | AioObj::Op(_) => create_task(rt, Rc::clone(a), None, line),
             other => raise(
                 ExcClass::TypeError,
-                format!("An asyncio.Future, a coroutine or an awaitable is required, not {}", other.type_name()),
+                format!(
+                    "An asyncio.Future, a coroutine or an awaitable is required, not {}",
+                    other.type_name()
+                ),
             ),
         },
         other => raise(
             ExcClass::TypeError,
-            format!("An asyncio.Future, a coroutine or an awaitable is required, not {}", other.type_name()),
+            format!(
+                "An asyncio.Future, a coroutine or an awaitable is required, not {}",
+                other.type_name()
+            ),
         ),
     }
 }
@@ -1001,22 +1030,22 @@ async fn run_op(rt: &Rc<Rt>, op: &Op, line: u32) -> Res<Value> {
             cond_wait(rt, c, line).await?;
             Ok(Value::Bool(true))
         }
-        Op::CondWaitFor(c, pred) => {
-            loop {
-                let v = call(rt, pred.clone(), Vec::new(), Vec::new(), line).await?;
-                if v.truthy() {
-                    return Ok(v);
-                }
-                cond_wait(rt, c, line).await?;
+        Op::CondWaitFor(c, pred) => loop {
+            let v = call(rt, pred.clone(), Vec::new(), Vec::new(), line).await?;
+            if v.truthy() {
+                return Ok(v);
             }
-        }
+            cond_wait(rt, c, line).await?;
+        },
         Op::QueueGet(q) => queue_get(rt, q, line).await,
         Op::QueuePut(q, v) => {
             queue_put(rt, q, v.clone(), line).await?;
             Ok(Value::None)
         }
         Op::QueueJoin(q) => {
-            let AioObj::Queue(qo) = &**q else { return Ok(Value::None) };
+            let AioObj::Queue(qo) = &**q else {
+                return Ok(Value::None);
+            };
             if qo.unfinished.get() > 0 {
                 event_wait(rt, &qo.finished, line).await?;
             }
@@ -1135,7 +1164,9 @@ async fn wait(rt: &Rc<Rt>, futs: &[Rc<AioObj>], timeout: Option<f64>, when: &str
 }
 
 async fn next_completed(rt: &Rc<Rt>, ac: &Rc<AioObj>, line: u32) -> Res<Value> {
-    let AioObj::Gather(g) = &**ac else { return Ok(Value::None) };
+    let AioObj::Gather(g) = &**ac else {
+        return Ok(Value::None);
+    };
     let taken = |c: &Rc<AioObj>| g.taken.borrow().iter().any(|t| Rc::ptr_eq(t, c));
     let pick = || {
         g.children
@@ -1238,10 +1269,13 @@ async fn acquire(rt: &Rc<Rt>, a: &Rc<AioObj>, line: u32) -> Res<()> {
     if !locked(p) {
         p.value.set(p.value.get() - 1);
         if let Some(r) = res {
-            record(rt, EventKind::PermitAcquired {
-                resource: r,
-                available: avail(p),
-            });
+            record(
+                rt,
+                EventKind::PermitAcquired {
+                    resource: r,
+                    available: avail(p),
+                },
+            );
         }
         return Ok(());
     }
@@ -1274,10 +1308,13 @@ async fn acquire(rt: &Rc<Rt>, a: &Rc<AioObj>, line: u32) -> Res<()> {
     }
     drop(guard);
     if let Some(r) = res {
-        record(rt, EventKind::PermitAcquired {
-            resource: r,
-            available: avail(p),
-        });
+        record(
+            rt,
+            EventKind::PermitAcquired {
+                resource: r,
+                available: avail(p),
+            },
+        );
     }
     if p.value.get() > 0 {
         wake_up_next(p);
@@ -1304,10 +1341,13 @@ fn release(rt: &Rt, a: &AioObj) -> Res<()> {
     }
     p.value.set(p.value.get() + 1);
     if let Some(r) = res {
-        record(rt, EventKind::PermitReleased {
-            resource: r,
-            available: avail(p),
-        });
+        record(
+            rt,
+            EventKind::PermitReleased {
+                resource: r,
+                available: avail(p),
+            },
+        );
     }
     wake_up_next(p);
     Ok(())
@@ -1431,7 +1471,10 @@ fn put_nowait(rt: &Rt, a: &AioObj, v: Value) -> Res<()> {
         return raise(ExcClass::QueueFull, "");
     }
     if q.items.borrow().len() >= 10_000_000 {
-        return raise(ExcClass::OverflowError, "queue too long: the composer keeps values under 10 million items");
+        return raise(
+            ExcClass::OverflowError,
+            "queue too long: the composer keeps values under 10 million items",
+        );
     }
     q.items.borrow_mut().push_back(v);
     q.unfinished.set(q.unfinished.get() + 1);
@@ -1439,10 +1482,13 @@ fn put_nowait(rt: &Rt, a: &AioObj, v: Value) -> Res<()> {
         p.value.set(0);
     }
     if let Some(r) = resource_of(rt, a) {
-        record(rt, EventKind::QueuePush {
-            resource: r,
-            depth: depth(q),
-        });
+        record(
+            rt,
+            EventKind::QueuePush {
+                resource: r,
+                depth: depth(q),
+            },
+        );
     }
     wakeup_next(&q.getters);
     Ok(())
@@ -1454,10 +1500,13 @@ fn get_nowait(rt: &Rt, a: &AioObj) -> Res<Value> {
         return raise(ExcClass::QueueEmpty, "");
     };
     if let Some(r) = resource_of(rt, a) {
-        record(rt, EventKind::QueuePop {
-            resource: r,
-            depth: depth(q),
-        });
+        record(
+            rt,
+            EventKind::QueuePop {
+                resource: r,
+                depth: depth(q),
+            },
+        );
     }
     wakeup_next(&q.putters);
     Ok(v)
@@ -1633,7 +1682,12 @@ fn value_to_json(v: &Value, depth: u32) -> Res<serde_json::Value> {
         Value::Int(i) => serde_json::Value::from(*i),
         Value::Float(f) => serde_json::Number::from_f64(*f).map_or(serde_json::Value::Null, serde_json::Value::Number),
         Value::Str(s) => serde_json::Value::String(s.to_string()),
-        Value::List(l) => serde_json::Value::Array(l.borrow().iter().map(|x| value_to_json(x, depth + 1)).collect::<Res<_>>()?),
+        Value::List(l) => serde_json::Value::Array(
+            l.borrow()
+                .iter()
+                .map(|x| value_to_json(x, depth + 1))
+                .collect::<Res<_>>()?,
+        ),
         Value::Tuple(t) => serde_json::Value::Array(t.iter().map(|x| value_to_json(x, depth + 1)).collect::<Res<_>>()?),
         Value::Dict(d) => {
             let mut m = serde_json::Map::new();
@@ -1670,7 +1724,10 @@ pub(crate) async fn resume(rt: &Rc<Rt>, g: &Rc<AioObj>, _is_async: bool) -> Res<
     let AioObj::Gen(state) = &**g else { return Ok(None) };
     poll_fn(|cx| {
         if state.running.get() {
-            return Poll::Ready(raise(ExcClass::ValueError, format!("generator '{}' already executing", state.name)));
+            return Poll::Ready(raise(
+                ExcClass::ValueError,
+                format!("generator '{}' already executing", state.name),
+            ));
         }
         let Some(mut body) = state.body.borrow_mut().take() else {
             return Poll::Ready(Ok(None));
@@ -1697,7 +1754,9 @@ pub(crate) async fn resume(rt: &Rc<Rt>, g: &Rc<AioObj>, _is_async: bool) -> Res<
 pub(crate) fn iter_items(a: &Rc<AioObj>) -> Option<Items> {
     match &**a {
         AioObj::Gen(g) if !g.is_async => Some(Items::Gen(Rc::clone(a))),
-        AioObj::AsCompleted(items) => Some(Items::Vec(items.iter().cloned().map(Value::Aio).collect::<Vec<_>>().into_iter())),
+        AioObj::AsCompleted(items) => Some(Items::Vec(
+            items.iter().cloned().map(Value::Aio).collect::<Vec<_>>().into_iter(),
+        )),
         _ => None,
     }
 }
@@ -1750,7 +1809,10 @@ pub(crate) async fn enter(rt: &Rc<Rt>, cm: &Value, is_async: bool, line: u32) ->
             let target = match p.kind {
                 PrimKind::Condition => p.lock.clone().unwrap_or_else(|| Rc::clone(a)),
                 PrimKind::Event => {
-                    return raise(ExcClass::TypeError, "'Event' object does not support the asynchronous context manager protocol");
+                    return raise(
+                        ExcClass::TypeError,
+                        "'Event' object does not support the asynchronous context manager protocol",
+                    );
                 }
                 _ => Rc::clone(a),
             };
@@ -1860,10 +1922,12 @@ async fn tg_exit(rt: &Rc<Rt>, a: &Rc<AioObj>, tg: &TgObj, exc: Option<Rc<ExcObj>
     if let Some(e) = &exc {
         if e.class == ExcClass::CancelledError {
             let swallowed = tg.parent_cancel_requested.get()
-                && tg.parent.borrow().as_ref().and_then(|p| task(p).map(|t| {
-                    t.num_cancels.set((t.num_cancels.get() - 1).max(0));
-                    t.num_cancels.get() == 0
-                })) == Some(true);
+                && tg.parent.borrow().as_ref().and_then(|p| {
+                    task(p).map(|t| {
+                        t.num_cancels.set((t.num_cancels.get() - 1).max(0));
+                        t.num_cancels.get() == 0
+                    })
+                }) == Some(true);
             if !swallowed {
                 propagate_cancel = Some(Rc::clone(e));
             }
@@ -1911,7 +1975,11 @@ async fn tg_exit(rt: &Rc<Rt>, a: &Rc<AioObj>, tg: &TgObj, exc: Option<Rc<ExcObj>
     }
     let all_exc = errors.iter().all(|e| e.is(ExcClass::Exception));
     Err(Raise::Exc(Rc::new(ExcObj {
-        class: if all_exc { ExcClass::ExceptionGroup } else { ExcClass::BaseExceptionGroup },
+        class: if all_exc {
+            ExcClass::ExceptionGroup
+        } else {
+            ExcClass::BaseExceptionGroup
+        },
         args: vec![Value::str("unhandled errors in a TaskGroup")],
         traceback: RefCell::new(Vec::new()),
         cause: RefCell::new(None),
@@ -1923,7 +1991,10 @@ async fn tg_exit(rt: &Rc<Rt>, a: &Rc<AioObj>, tg: &TgObj, exc: Option<Rc<ExcObj>
 /// `ExceptionGroup(message, [errors])`.
 pub(crate) fn exception_group(class: ExcClass, args: Vec<Value>) -> Res<Value> {
     let [msg, errs] = <[Value; 2]>::try_from(args).map_err(|_| {
-        Raise::Exc(ExcObj::new(ExcClass::TypeError, "ExceptionGroup takes a message and a list of exceptions"))
+        Raise::Exc(ExcObj::new(
+            ExcClass::TypeError,
+            "ExceptionGroup takes a message and a list of exceptions",
+        ))
     })?;
     let items = match &errs {
         Value::List(l) => l.borrow().clone(),
@@ -1934,7 +2005,12 @@ pub(crate) fn exception_group(class: ExcClass, args: Vec<Value>) -> Res<Value> {
     for i in items {
         match i {
             Value::Exc(e) => group.push(e),
-            _ => return raise(ExcClass::ValueError, "Item 0 of second argument (exceptions) is not an exception"),
+            _ => {
+                return raise(
+                    ExcClass::ValueError,
+                    "Item 0 of second argument (exceptions) is not an exception",
+                );
+            }
         }
     }
     Ok(Value::Exc(Rc::new(ExcObj {
@@ -1950,14 +2026,39 @@ pub(crate) fn exception_group(class: ExcClass, args: Vec<Value>) -> Res<Value> {
 // ------------------------------------------------------------ attributes
 
 const TASK_METHODS: &[&str] = &[
-    "cancel", "cancelled", "done", "result", "exception", "get_name", "set_name", "add_done_callback", "uncancel",
+    "cancel",
+    "cancelled",
+    "done",
+    "result",
+    "exception",
+    "get_name",
+    "set_name",
+    "add_done_callback",
+    "uncancel",
     "cancelling",
 ];
 const PRIM_METHODS: &[&str] = &[
-    "acquire", "release", "locked", "set", "clear", "is_set", "wait", "notify", "notify_all", "wait_for",
+    "acquire",
+    "release",
+    "locked",
+    "set",
+    "clear",
+    "is_set",
+    "wait",
+    "notify",
+    "notify_all",
+    "wait_for",
 ];
 const QUEUE_METHODS: &[&str] = &[
-    "put", "get", "put_nowait", "get_nowait", "task_done", "join", "qsize", "empty", "full",
+    "put",
+    "get",
+    "put_nowait",
+    "get_nowait",
+    "task_done",
+    "join",
+    "qsize",
+    "empty",
+    "full",
 ];
 
 pub(crate) fn getattr(rt: &Rc<Rt>, a: &Rc<AioObj>, name: &str) -> Res<Option<Value>> {
@@ -2019,7 +2120,9 @@ fn want_aio<'a>(v: &'a Value, what: &str) -> Res<&'a Rc<AioObj>> {
 }
 
 fn name_arg(kw: &Kwargs) -> Option<String> {
-    kwarg(kw, "name").filter(|v| !matches!(v, Value::None)).map(|v| v.to_str())
+    kwarg(kw, "name")
+        .filter(|v| !matches!(v, Value::None))
+        .map(|v| v.to_str())
 }
 
 pub(crate) async fn call_method(
@@ -2033,7 +2136,9 @@ pub(crate) async fn call_method(
     let first = args.first().cloned();
     match (&**a, name) {
         (AioObj::Task(_) | AioObj::Gather(_) | AioObj::Shield(_), "cancel") => {
-            let msg = first.or_else(|| kwarg(&kw, "msg")).filter(|m| !matches!(m, Value::None));
+            let msg = first
+                .or_else(|| kwarg(&kw, "msg"))
+                .filter(|m| !matches!(m, Value::None));
             Ok(Value::Bool(fut_cancel(a, msg)))
         }
         (AioObj::Task(_) | AioObj::Gather(_) | AioObj::Shield(_), "done") => Ok(Value::Bool(fut_done(a))),
@@ -2166,7 +2271,9 @@ pub(crate) async fn call_method(
                 tobj.callbacks.borrow_mut().push(Box::new(move |done: &Rc<AioObj>| {
                     let AioObj::TaskGroup(tg) = &*tg_rc else { return };
                     let Some(d) = task(done) else { return };
-                    let TaskState::Failed(e) = &*d.state.borrow() else { return };
+                    let TaskState::Failed(e) = &*d.state.borrow() else {
+                        return;
+                    };
                     d.retrieved.set(true);
                     tg.errors.borrow_mut().push(Rc::clone(e));
                     if !tg.aborting.get() && !tg.parent_cancel_requested.get() {
@@ -2255,14 +2362,22 @@ pub(crate) async fn call_asyncio(rt: &Rc<Rt>, b: Builtin, args: Vec<Value>, kw: 
         }
         Builtin::Sleep => {
             let secs = want_secs(first.as_ref().unwrap_or(&Value::Int(0)), "asyncio.sleep()")?;
-            let result = args.get(1).cloned().or_else(|| kwarg(&kw, "result")).unwrap_or(Value::None);
+            let result = args
+                .get(1)
+                .cloned()
+                .or_else(|| kwarg(&kw, "result"))
+                .unwrap_or(Value::None);
             Ok(op(rt, Op::Sleep(secs, result)))
         }
         Builtin::CreateTask => {
             let aw = want_aio(first.as_ref().unwrap_or(&Value::None), "create_task()")?;
             Ok(Value::Aio(create_task(rt, Rc::clone(aw), name_arg(&kw), line)?))
         }
-        Builtin::EnsureFuture => Ok(Value::Aio(ensure_future(rt, first.as_ref().unwrap_or(&Value::None), line)?)),
+        Builtin::EnsureFuture => Ok(Value::Aio(ensure_future(
+            rt,
+            first.as_ref().unwrap_or(&Value::None),
+            line,
+        )?)),
         Builtin::Gather => {
             let mut children = Vec::with_capacity(args.len());
             for a in &args {
@@ -2371,7 +2486,13 @@ pub(crate) async fn call_asyncio(rt: &Rc<Rt>, b: Builtin, args: Vec<Value>, kw: 
         })))),
         Builtin::CurrentTask => Ok(rt.current_task().map_or(Value::None, Value::Aio)),
         Builtin::AllTasks => Ok(Value::list(
-            rt.tasks.borrow().iter().filter(|t| !fut_done(t)).cloned().map(Value::Aio).collect(),
+            rt.tasks
+                .borrow()
+                .iter()
+                .filter(|t| !fut_done(t))
+                .cloned()
+                .map(Value::Aio)
+                .collect(),
         )),
         Builtin::GetRunningLoop => {
             if rt.current_task().is_none() {
@@ -2387,7 +2508,11 @@ pub(crate) async fn call_asyncio(rt: &Rc<Rt>, b: Builtin, args: Vec<Value>, kw: 
             if n < 0 {
                 return raise(ExcClass::ValueError, "Semaphore initial value must be >= 0");
             }
-            let kind = if b == Builtin::Semaphore { PrimKind::Semaphore } else { PrimKind::Bounded };
+            let kind = if b == Builtin::Semaphore {
+                PrimKind::Semaphore
+            } else {
+                PrimKind::Bounded
+            };
             Ok(new_prim(kind, n, None))
         }
         Builtin::Lock => Ok(new_prim(PrimKind::Lock, 1, None)),

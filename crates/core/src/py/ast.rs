@@ -450,7 +450,10 @@ pub struct SyntaxError {
 impl SyntaxError {
     /// `line:col: message`, then the line and a caret under the column.
     pub fn render(&self, source: &str, file: &str) -> String {
-        let line = source.lines().nth(self.pos.line.saturating_sub(1) as usize).unwrap_or("");
+        let line = source
+            .lines()
+            .nth(self.pos.line.saturating_sub(1) as usize)
+            .unwrap_or("");
         let caret: String = line
             .chars()
             .take(self.pos.col.saturating_sub(1) as usize)

@@ -27,7 +27,12 @@ pub(crate) fn iterate(v: &Value) -> Res<Items> {
     Ok(match v {
         Value::List(l) => Items::List(Rc::clone(l), 0),
         Value::Tuple(t) => Items::Vec(t.to_vec().into_iter()),
-        Value::Str(s) => Items::Vec(s.chars().map(|c| Value::str(c.to_string())).collect::<Vec<_>>().into_iter()),
+        Value::Str(s) => Items::Vec(
+            s.chars()
+                .map(|c| Value::str(c.to_string()))
+                .collect::<Vec<_>>()
+                .into_iter(),
+        ),
         Value::Dict(d) => Items::Vec(
             d.borrow()
                 .pairs
@@ -123,10 +128,7 @@ fn index_of(len: usize, i: &Value, what: &str) -> Res<usize> {
 
 pub(crate) fn check_hashable(k: &Value) -> Res<()> {
     match k {
-        Value::List(_) | Value::Dict(_) => raise(
-            ExcClass::TypeError,
-            format!("unhashable type: '{}'", k.type_name()),
-        ),
+        Value::List(_) | Value::Dict(_) => raise(ExcClass::TypeError, format!("unhashable type: '{}'", k.type_name())),
         Value::Tuple(t) => t.iter().try_for_each(check_hashable),
         _ => Ok(()),
     }
@@ -219,10 +221,7 @@ fn opt_int(v: &Value) -> Res<Option<i64>> {
         Value::None => Ok(None),
         v => match v.num() {
             Some(Num::Int(i)) if !matches!(v, Value::Float(_)) => Ok(Some(i)),
-            _ => raise(
-                ExcClass::TypeError,
-                "slice indices must be integers or None",
-            ),
+            _ => raise(ExcClass::TypeError, "slice indices must be integers or None"),
         },
     }
 }
@@ -265,7 +264,9 @@ pub(crate) fn slice(o: &Value, lo: &Value, hi: &Value, step: &Value) -> Res<Valu
         Value::Tuple(t) => Ok(Value::tuple(pick(t.len()).into_iter().map(|i| t[i].clone()).collect())),
         Value::Str(s) => {
             let chars: Vec<char> = s.chars().collect();
-            Ok(Value::str(pick(chars.len()).into_iter().map(|i| chars[i]).collect::<String>()))
+            Ok(Value::str(
+                pick(chars.len()).into_iter().map(|i| chars[i]).collect::<String>(),
+            ))
         }
         other => raise(
             ExcClass::TypeError,
@@ -284,7 +285,10 @@ pub(crate) fn contains(container: &Value, item: &Value) -> Res<bool> {
             other => {
                 return raise(
                     ExcClass::TypeError,
-                    format!("'in <string>' requires string as left operand, not {}", other.type_name()),
+                    format!(
+                        "'in <string>' requires string as left operand, not {}",
+                        other.type_name()
+                    ),
                 );
             }
         },
@@ -345,7 +349,10 @@ pub(crate) fn format_value(v: &Value, spec: &str) -> Res<String> {
     let bad = || {
         raise::<String>(
             ExcClass::ValueError,
-            format!("the composer cannot use the format spec '{spec}' with a {}", v.type_name()),
+            format!(
+                "the composer cannot use the format spec '{spec}' with a {}",
+                v.type_name()
+            ),
         )
     };
     let chars: Vec<char> = spec.chars().collect();
@@ -373,7 +380,9 @@ pub(crate) fn format_value(v: &Value, spec: &str) -> Res<String> {
     }
     let mut width = 0usize;
     while i < chars.len() && chars[i].is_ascii_digit() {
-        width = width.saturating_mul(10).saturating_add(chars[i] as usize - '0' as usize);
+        width = width
+            .saturating_mul(10)
+            .saturating_add(chars[i] as usize - '0' as usize);
         i += 1;
     }
     let mut comma = false;
@@ -396,10 +405,13 @@ pub(crate) fn format_value(v: &Value, spec: &str) -> Res<String> {
         return bad();
     }
     let (neg, body) = match (ty, v) {
-        (None | Some('s'), Value::Str(s)) => (false, match precision {
-            Some(p) => s.chars().take(p).collect(),
-            None => s.to_string(),
-        }),
+        (None | Some('s'), Value::Str(s)) => (
+            false,
+            match precision {
+                Some(p) => s.chars().take(p).collect(),
+                None => s.to_string(),
+            },
+        ),
         (None | Some('d'), Value::Int(n)) if precision.is_none() || ty.is_none() => {
             let digits = n.unsigned_abs().to_string();
             (*n < 0, if comma { group(&digits) } else { digits })
@@ -517,7 +529,11 @@ pub(crate) fn percent_format(fmt: &str, args: &Value) -> Res<Value> {
             },
             other => return raise(ExcClass::ValueError, format!("unsupported format character '{other}'")),
         };
-        let width: usize = spec.split('.').next().and_then(|w| w.trim_start_matches('-').parse().ok()).unwrap_or(0);
+        let width: usize = spec
+            .split('.')
+            .next()
+            .and_then(|w| w.trim_start_matches('-').parse().ok())
+            .unwrap_or(0);
         let pad = width.min(10_000).saturating_sub(s.chars().count());
         if spec.starts_with('-') {
             out.push_str(&s);
@@ -528,7 +544,10 @@ pub(crate) fn percent_format(fmt: &str, args: &Value) -> Res<Value> {
         }
     }
     if it.next().is_some() {
-        return raise(ExcClass::TypeError, "not all arguments converted during string formatting");
+        return raise(
+            ExcClass::TypeError,
+            "not all arguments converted during string formatting",
+        );
     }
     Ok(Value::str(out))
 }
@@ -538,15 +557,42 @@ pub(crate) fn percent_format(fmt: &str, args: &Value) -> Res<Value> {
 /// `o.name` for a method of a built-in value.
 pub(crate) fn method(o: &Value, name: &str) -> Option<Value> {
     const STR: &[&str] = &[
-        "join", "split", "strip", "lstrip", "rstrip", "upper", "lower", "startswith", "endswith", "replace",
-        "format", "find", "count", "ljust", "rjust", "center", "zfill", "title", "capitalize", "isdigit",
-        "splitlines", "index",
+        "join",
+        "split",
+        "strip",
+        "lstrip",
+        "rstrip",
+        "upper",
+        "lower",
+        "startswith",
+        "endswith",
+        "replace",
+        "format",
+        "find",
+        "count",
+        "ljust",
+        "rjust",
+        "center",
+        "zfill",
+        "title",
+        "capitalize",
+        "isdigit",
+        "splitlines",
+        "index",
     ];
     const LIST: &[&str] = &[
         "append", "extend", "pop", "insert", "remove", "index", "count", "sort", "reverse", "copy", "clear",
     ];
     const DICT: &[&str] = &[
-        "get", "keys", "values", "items", "pop", "setdefault", "update", "copy", "clear",
+        "get",
+        "keys",
+        "values",
+        "items",
+        "pop",
+        "setdefault",
+        "update",
+        "copy",
+        "clear",
     ];
     const TUPLE: &[&str] = &["index", "count"];
     let names = match o {
@@ -785,7 +831,9 @@ fn str_method(s: &Rc<str>, name: &str, args: &[Value]) -> Res<Value> {
             })
         }
         "ljust" | "rjust" | "center" | "zfill" => {
-            let w = usize::try_from(want_int(arg(args, 0, name)?, name)?).unwrap_or(0).min(100_000);
+            let w = usize::try_from(want_int(arg(args, 0, name)?, name)?)
+                .unwrap_or(0)
+                .min(100_000);
             let fill = match args.get(1) {
                 Some(Value::Str(f)) if f.chars().count() == 1 => f.chars().next().unwrap_or(' '),
                 _ => ' ',
@@ -847,7 +895,12 @@ fn str_method(s: &Rc<str>, name: &str, args: &[Value]) -> Res<Value> {
             out.push_str(rest);
             Value::str(out)
         }
-        _ => return raise(ExcClass::AttributeError, format!("'str' object has no attribute '{name}'")),
+        _ => {
+            return raise(
+                ExcClass::AttributeError,
+                format!("'str' object has no attribute '{name}'"),
+            );
+        }
     })
 }
 
@@ -857,7 +910,10 @@ fn list_method(l: &Rc<RefCell<Vec<Value>>>, name: &str, args: Vec<Value>) -> Res
             let v = arg(&args, 0, name)?.clone();
             let mut l = l.borrow_mut();
             if l.len() >= 10_000_000 {
-                return raise(ExcClass::OverflowError, "list too long: the composer keeps values under 10 million items");
+                return raise(
+                    ExcClass::OverflowError,
+                    "list too long: the composer keeps values under 10 million items",
+                );
             }
             l.push(v);
             Value::None
@@ -922,7 +978,12 @@ fn list_method(l: &Rc<RefCell<Vec<Value>>>, name: &str, args: Vec<Value>) -> Res
             l.borrow_mut().clear();
             Value::None
         }
-        _ => return raise(ExcClass::AttributeError, format!("'list' object has no attribute '{name}'")),
+        _ => {
+            return raise(
+                ExcClass::AttributeError,
+                format!("'list' object has no attribute '{name}'"),
+            );
+        }
     })
 }
 
@@ -930,7 +991,10 @@ fn dict_method(d: &Rc<RefCell<Dict>>, name: &str, args: Vec<Value>) -> Res<Value
     Ok(match name {
         "get" => {
             let k = arg(&args, 0, name)?;
-            d.borrow().get(k).cloned().unwrap_or_else(|| args.get(1).cloned().unwrap_or(Value::None))
+            d.borrow()
+                .get(k)
+                .cloned()
+                .unwrap_or_else(|| args.get(1).cloned().unwrap_or(Value::None))
         }
         "keys" => Value::list(d.borrow().pairs.iter().map(|(k, _)| k.clone()).collect()),
         "values" => Value::list(d.borrow().pairs.iter().map(|(_, v)| v.clone()).collect()),
@@ -990,7 +1054,12 @@ fn dict_method(d: &Rc<RefCell<Dict>>, name: &str, args: Vec<Value>) -> Res<Value
             d.borrow_mut().pairs.clear();
             Value::None
         }
-        _ => return raise(ExcClass::AttributeError, format!("'dict' object has no attribute '{name}'")),
+        _ => {
+            return raise(
+                ExcClass::AttributeError,
+                format!("'dict' object has no attribute '{name}'"),
+            );
+        }
     })
 }
 
@@ -1002,11 +1071,17 @@ fn to_int(v: &Value) -> Res<Value> {
         Value::Bool(b) => i64::from(*b),
         Value::Float(f) => {
             if !f.is_finite() {
-                return raise(ExcClass::ValueError, format!("cannot convert float {} to integer", float_repr(*f)));
+                return raise(
+                    ExcClass::ValueError,
+                    format!("cannot convert float {} to integer", float_repr(*f)),
+                );
             }
             let t = f.trunc();
             if t.abs() >= 9.2e18 {
-                return raise(ExcClass::OverflowError, "integer too large: the composer's integers are 64-bit");
+                return raise(
+                    ExcClass::OverflowError,
+                    "integer too large: the composer's integers are 64-bit",
+                );
             }
             t as i64
         }
@@ -1015,14 +1090,20 @@ fn to_int(v: &Value) -> Res<Value> {
             Err(_) => {
                 return raise(
                     ExcClass::ValueError,
-                    format!("invalid literal for int() with base 10: {}", Value::Str(Rc::clone(s)).repr()),
+                    format!(
+                        "invalid literal for int() with base 10: {}",
+                        Value::Str(Rc::clone(s)).repr()
+                    ),
                 );
             }
         },
         other => {
             return raise(
                 ExcClass::TypeError,
-                format!("int() argument must be a string or a number, not '{}'", other.type_name()),
+                format!(
+                    "int() argument must be a string or a number, not '{}'",
+                    other.type_name()
+                ),
             );
         }
     }))
@@ -1052,7 +1133,10 @@ fn to_float(v: &Value) -> Res<Value> {
             None => {
                 return raise(
                     ExcClass::TypeError,
-                    format!("float() argument must be a string or a real number, not '{}'", v.type_name()),
+                    format!(
+                        "float() argument must be a string or a real number, not '{}'",
+                        v.type_name()
+                    ),
                 );
             }
         },
@@ -1110,14 +1194,28 @@ fn isinstance(v: &Value, t: &Value) -> Res<bool> {
             Builtin::List => matches!(v, Value::List(_)),
             Builtin::Tuple => matches!(v, Value::Tuple(_)),
             Builtin::Dict => matches!(v, Value::Dict(_)),
-            _ => return raise(ExcClass::TypeError, "isinstance() arg 2 must be a type or tuple of types"),
+            _ => {
+                return raise(
+                    ExcClass::TypeError,
+                    "isinstance() arg 2 must be a type or tuple of types",
+                );
+            }
         },
-        _ => return raise(ExcClass::TypeError, "isinstance() arg 2 must be a type or tuple of types"),
+        _ => {
+            return raise(
+                ExcClass::TypeError,
+                "isinstance() arg 2 must be a type or tuple of types",
+            );
+        }
     })
 }
 
 async fn min_max(rt: &Rc<Rt>, name: &str, args: Vec<Value>, kw: &Kwargs, line: u32, want: Ordering) -> Res<Value> {
-    let items = if args.len() == 1 { collect(rt, &args[0]).await? } else { args };
+    let items = if args.len() == 1 {
+        collect(rt, &args[0]).await?
+    } else {
+        args
+    };
     if items.is_empty() {
         return match kwarg(kw, "default") {
             Some(d) => Ok(d),
@@ -1159,7 +1257,9 @@ async fn min_max(rt: &Rc<Rt>, name: &str, args: Vec<Value>, kw: &Kwargs, line: u
 /// Prints `text` for the task being run.
 pub(crate) fn print_line(rt: &Rt, text: String) {
     let task = rt.current_task().and_then(|t| aio::task_name(&t));
-    rt.host.recorder().event(crate::trace::EventKind::Log { text: text.clone() });
+    rt.host
+        .recorder()
+        .event(crate::trace::EventKind::Log { text: text.clone() });
     rt.printed.borrow_mut().push(Printed {
         at: rt.host.now(),
         task,
@@ -1230,7 +1330,11 @@ pub(crate) async fn call_builtin(rt: &Rc<Rt>, b: Builtin, args: Vec<Value>, kw: 
                 Some(v) => collect(rt, v).await?,
                 None => Vec::new(),
             };
-            Ok(if b == B::List { Value::list(items) } else { Value::tuple(items) })
+            Ok(if b == B::List {
+                Value::list(items)
+            } else {
+                Value::tuple(items)
+            })
         }
         B::Dict => {
             let mut d = Dict::default();
@@ -1361,7 +1465,12 @@ fn call_plain(rt: &Rc<Rt>, b: Builtin, args: &[Value]) -> Res<Value> {
                 [b_] => (0, *b_, 1),
                 [a, b_] => (*a, *b_, 1),
                 [a, b_, c] => (*a, *b_, *c),
-                _ => return raise(ExcClass::TypeError, format!("range expected 1 to 3 arguments, got {}", args.len())),
+                _ => {
+                    return raise(
+                        ExcClass::TypeError,
+                        format!("range expected 1 to 3 arguments, got {}", args.len()),
+                    );
+                }
             };
             if c == 0 {
                 return raise(ExcClass::ValueError, "range() arg 3 must not be zero");
@@ -1469,7 +1578,10 @@ fn call_plain(rt: &Rc<Rt>, b: Builtin, args: &[Value]) -> Res<Value> {
         B::TimeSleep => {
             let s = arg(args, 0, name)?.as_f64().unwrap_or(0.0);
             if !(0.0..=3600.0).contains(&s) {
-                return raise(ExcClass::ValueError, "time.sleep() takes 0 to 3600 seconds in the composer");
+                return raise(
+                    ExcClass::ValueError,
+                    "time.sleep() takes 0 to 3600 seconds in the composer",
+                );
             }
             rt.host.block_for(Duration::from_secs_f64(s));
             Value::None

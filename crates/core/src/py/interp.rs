@@ -13,11 +13,11 @@ use std::task::{Context, Poll};
 use futures::future::LocalBoxFuture;
 
 use super::aio::{self, AioObj};
+use super::ast::Expr;
 use super::ast::{
     Arg, BinOp, CmpOp, CompKind, Comprehension, Const, ExprKind, FPart, FuncDef, Handler, Stmt, StmtKind, Target,
     UnaryOp,
 };
-use super::ast::Expr;
 use super::builtins;
 use super::host::Host;
 use super::value::{Closure, Dict, ExcClass, ExcObj, Module, Num, Value};
@@ -712,7 +712,10 @@ pub(crate) fn assign<'a>(rt: &'a Rc<Rt>, f: &'a Rc<Frame>, t: &'a Target, v: Val
                 }
                 Ok(())
             }
-            Target::Starred(_) => raise(ExcClass::TypeError, "starred assignment target must be in a list or tuple"),
+            Target::Starred(_) => raise(
+                ExcClass::TypeError,
+                "starred assignment target must be in a list or tuple",
+            ),
             Target::Subscript(o, i) => {
                 let o = eval(rt, f, o).await?;
                 let i = eval(rt, f, i).await?;
@@ -744,7 +747,9 @@ pub(crate) fn getattr(rt: &Rc<Rt>, o: &Value, name: &str) -> Res<Value> {
             "args" => Some(Value::tuple(e.args.clone())),
             "exceptions" => Some(Value::tuple(e.group.iter().map(|x| Value::Exc(Rc::clone(x))).collect())),
             "status" => e.status.map(Value::Int),
-            "message" if e.class == ExcClass::ClientResponseError => Some(e.args.first().cloned().unwrap_or(Value::None)),
+            "message" if e.class == ExcClass::ClientResponseError => {
+                Some(e.args.first().cloned().unwrap_or(Value::None))
+            }
             "__cause__" => Some(e.cause.borrow().clone().map_or(Value::None, Value::Exc)),
             "__class__" => Some(Value::Class(e.class)),
             _ => None,
@@ -796,7 +801,11 @@ pub(crate) fn eval<'a>(rt: &'a Rc<Rt>, f: &'a Rc<Frame>, e: &'a Expr) -> LocalBo
                             if let Some(d) = debug {
                                 out.push_str(d);
                             }
-                            let conv = conv.or(if debug.is_some() && spec.is_none() { Some('r') } else { None });
+                            let conv = conv.or(if debug.is_some() && spec.is_none() {
+                                Some('r')
+                            } else {
+                                None
+                            });
                             let v = match conv {
                                 Some('r' | 'a') => Value::str(v.repr()),
                                 Some('s') => Value::str(v.to_str()),
@@ -1058,7 +1067,13 @@ async fn eval_args(rt: &Rc<Rt>, f: &Rc<Frame>, args: &[Arg]) -> Res<(Vec<Value>,
 // --------------------------------------------------------------- calls
 
 /// Calls `callee`.
-pub(crate) fn call(rt: &Rc<Rt>, callee: Value, args: Vec<Value>, kw: Kwargs, line: u32) -> LocalBoxFuture<'_, Res<Value>> {
+pub(crate) fn call(
+    rt: &Rc<Rt>,
+    callee: Value,
+    args: Vec<Value>,
+    kw: Kwargs,
+    line: u32,
+) -> LocalBoxFuture<'_, Res<Value>> {
     Box::pin(async move {
         match callee {
             Value::Func(c) => call_function(rt, &c, args, kw).await,
@@ -1066,7 +1081,10 @@ pub(crate) fn call(rt: &Rc<Rt>, callee: Value, args: Vec<Value>, kw: Kwargs, lin
             Value::Method(m) => builtins::call_method(rt, &m.0, m.1, args, kw, line).await,
             Value::Class(c) => {
                 if !kw.is_empty() {
-                    return raise(ExcClass::TypeError, format!("{}() takes no keyword arguments", c.name()));
+                    return raise(
+                        ExcClass::TypeError,
+                        format!("{}() takes no keyword arguments", c.name()),
+                    );
                 }
                 if matches!(c, ExcClass::ExceptionGroup | ExcClass::BaseExceptionGroup) {
                     return aio::exception_group(c, args);

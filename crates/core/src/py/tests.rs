@@ -113,7 +113,11 @@ fn a_semaphore_is_a_resource_named_after_its_variable() {
         .map(|e| e.at.as_millis() as u64)
         .collect();
     assert_eq!(acquired, [0, 0, 1000, 1000]);
-    let waited = t.events().iter().filter(|e| matches!(e.kind, EventKind::PermitWaiting { .. })).count();
+    let waited = t
+        .events()
+        .iter()
+        .filter(|e| matches!(e.kind, EventKind::PermitWaiting { .. }))
+        .count();
     assert_eq!(waited, 2);
     assert_eq!(t.makespan(), Some(Duration::from_secs(2)));
 }
@@ -134,7 +138,11 @@ fn an_uncaught_exception_ends_the_run_with_a_traceback() {
     );
     assert_eq!(lanes(&t), ["Task-1:error@0-1000"]);
     // The failed task's lane carries its traceback too.
-    assert!(t.events().iter().any(|e| matches!(&e.kind, EventKind::Log { text } if text.ends_with("ValueError: bad value"))));
+    assert!(
+        t.events()
+            .iter()
+            .any(|e| matches!(&e.kind, EventKind::Log { text } if text.ends_with("ValueError: bad value")))
+    );
 }
 
 #[test]
@@ -187,7 +195,10 @@ fn a_virtual_run_stops_at_its_bound() {
         1 << 20,
     )
     .expect("parses");
-    assert_eq!(f.stopped.as_deref(), Some("stopped: the run passed its bound of 1 h of virtual time"));
+    assert_eq!(
+        f.stopped.as_deref(),
+        Some("stopped: the run passed its bound of 1 h of virtual time")
+    );
 }
 
 #[test]
@@ -208,10 +219,19 @@ fn cpython_warnings_are_reported() {
 
 #[test]
 fn a_syntax_error_comes_back_before_anything_runs() {
-    let err = run_virtual("import asyncio\nasync def main(:\n    pass\n", 0, Limits::default(), DEFAULT_VIRTUAL_BOUND, 1000)
-        .expect_err("a syntax error");
+    let err = run_virtual(
+        "import asyncio\nasync def main(:\n    pass\n",
+        0,
+        Limits::default(),
+        DEFAULT_VIRTUAL_BOUND,
+        1000,
+    )
+    .expect_err("a syntax error");
     assert_eq!(err.pos.line, 2);
-    assert!(err.render("import asyncio\nasync def main(:\n    pass\n", "x.py").starts_with("x.py:2:"));
+    assert!(
+        err.render("import asyncio\nasync def main(:\n    pass\n", "x.py")
+            .starts_with("x.py:2:")
+    );
 }
 
 #[test]
