@@ -1470,10 +1470,10 @@ fn put_nowait(rt: &Rt, a: &AioObj, v: Value) -> Res<()> {
     if qfull(q) {
         return raise(ExcClass::QueueFull, "");
     }
-    if q.items.borrow().len() >= 10_000_000 {
+    if q.items.borrow().len() >= 1_000_000 {
         return raise(
             ExcClass::OverflowError,
-            "queue too long: the composer keeps values under 10 million items",
+            "queue too long: the composer keeps values under a million items",
         );
     }
     q.items.borrow_mut().push_back(v);

@@ -26,7 +26,7 @@ pub(crate) enum Items {
 pub(crate) fn iterate(v: &Value) -> Res<Items> {
     Ok(match v {
         Value::List(l) => Items::List(Rc::clone(l), 0),
-        Value::Tuple(t) => Items::Vec(t.to_vec().into_iter()),
+        Value::Tuple(t) => Items::Vec(Vec::clone(t).into_iter()),
         Value::Str(s) => Items::Vec(
             s.chars()
                 .map(|c| Value::str(c.to_string()))
@@ -89,20 +89,20 @@ pub(crate) async fn collect(rt: &Rc<Rt>, v: &Value) -> Res<Vec<Value>> {
         Value::Tuple(t) => return Ok(t.to_vec()),
         _ => {}
     }
-    if v.range_len() > 10_000_000 {
+    if v.range_len() > 1_000_000 {
         return raise(
             ExcClass::OverflowError,
-            "range too large: the composer keeps values under 10 million items",
+            "range too large: the composer keeps values under a million items",
         );
     }
     let mut items = iterate(v)?;
     let mut out = Vec::new();
     while let Some(x) = next_item(rt, &mut items).await? {
         out.push(x);
-        if out.len() > 10_000_000 {
+        if out.len() > 1_000_000 {
             return raise(
                 ExcClass::OverflowError,
-                "too many items: the composer keeps values under 10 million items",
+                "too many items: the composer keeps values under a million items",
             );
         }
     }
@@ -145,10 +145,9 @@ pub(crate) fn getitem(o: &Value, i: &Value) -> Res<Value> {
             let chars: Vec<char> = s.chars().collect();
             Ok(Value::str(chars[index_of(chars.len(), i, "string")?].to_string()))
         }
-        Value::Range(..) => {
+        Value::Range(a, _, c) => {
             let len = usize::try_from(o.range_len()).unwrap_or(0);
             let k = index_of(len, i, "range")? as i64;
-            let Value::Range(a, _, c) = o else { unreachable_range() };
             Ok(Value::Int(a + k * c))
         }
         Value::Dict(d) => {
@@ -166,12 +165,6 @@ pub(crate) fn getitem(o: &Value, i: &Value) -> Res<Value> {
             format!("'{}' object is not subscriptable", other.type_name()),
         ),
     }
-}
-
-#[allow(clippy::panic)]
-fn unreachable_range() -> ! {
-    // Only called after matching a range.
-    panic!("not a range")
 }
 
 pub(crate) fn setitem(o: &Value, i: Value, v: Value) -> Res<()> {
@@ -471,7 +464,7 @@ fn group(digits: &str) -> String {
     let mut out = String::new();
     let n = digits.len();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (n - i) % 3 == 0 {
+        if i > 0 && (n - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -909,10 +902,10 @@ fn list_method(l: &Rc<RefCell<Vec<Value>>>, name: &str, args: Vec<Value>) -> Res
         "append" => {
             let v = arg(&args, 0, name)?.clone();
             let mut l = l.borrow_mut();
-            if l.len() >= 10_000_000 {
+            if l.len() >= 1_000_000 {
                 return raise(
                     ExcClass::OverflowError,
-                    "list too long: the composer keeps values under 10 million items",
+                    "list too long: the composer keeps values under a million items",
                 );
             }
             l.push(v);

@@ -1274,7 +1274,7 @@ pub(crate) fn binop(op: BinOp, a: Value, b: Value) -> Res<Value> {
                 return Err(type_error_op("*", &a, &b));
             };
             let k = usize::try_from(k).unwrap_or(0);
-            if s.len().saturating_mul(k) > 10_000_000 {
+            if s.len().saturating_mul(k) > 1_000_000 {
                 return Err(memory());
             }
             return Ok(Value::str(s.repeat(k)));
@@ -1285,7 +1285,7 @@ pub(crate) fn binop(op: BinOp, a: Value, b: Value) -> Res<Value> {
             };
             let k = usize::try_from(k).unwrap_or(0);
             let l = l.borrow();
-            if l.len().saturating_mul(k) > 10_000_000 {
+            if l.len().saturating_mul(k) > 1_000_000 {
                 return Err(memory());
             }
             let mut v = Vec::with_capacity(l.len() * k);
@@ -1312,7 +1312,7 @@ pub(crate) fn binop(op: BinOp, a: Value, b: Value) -> Res<Value> {
 fn memory() -> Raise {
     Raise::Exc(ExcObj::new(
         ExcClass::OverflowError,
-        "result too large: the composer keeps values under 10 million items",
+        "result too large: the composer keeps values under a million items",
     ))
 }
 
