@@ -142,3 +142,11 @@ fn every_corpus_program_agrees_with_cpython() {
     eprintln!("{} programs compared, {} differ", files.len(), failures.len());
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+#[test]
+fn the_readme_lists_every_difference() {
+    let readme = include_str!("../../../README.md");
+    for d in py::DIFFERENCES {
+        assert!(readme.contains(&format!("- {d}")), "the README does not list: {d}");
+    }
+}
