@@ -14,7 +14,7 @@ use std::time::Duration;
 use futures::future::{AbortHandle, LocalBoxFuture, abortable, poll_fn};
 
 use super::builtins::{Items, want_int};
-use super::interp::{Frame, Raise, Res, Rt, Scope, call, raise, run_body};
+use super::interp::{Frame, GenSlot, Raise, Res, Rt, Scope, call, raise, run_body};
 use super::value::{Builtin, Closure, ExcClass, ExcObj, Value};
 use crate::net::{FetchError, Request};
 use crate::recorder::WakeTag;
@@ -40,6 +40,10 @@ pub(crate) enum AioObj {
     Request(ReqObj),
     Response(RespObj),
     Gen(GenObj),
+    /// `@asynccontextmanager` around an async generator function.
+    AcmFactory(Value),
+    /// What calling one gives: a context manager over the generator.
+    Acm(Rc<AioObj>),
 }
 
 /// A coroutine object: a call of an `async def`, not yet run.
@@ -264,7 +268,7 @@ pub(crate) struct RespObj {
 /// A generator or async generator: its body, run a step at a time.
 pub(crate) struct GenObj {
     body: RefCell<Option<LocalBoxFuture<'static, Res<Value>>>>,
-    slot: Rc<RefCell<Option<Value>>>,
+    slot: Rc<GenSlot>,
     running: Cell<bool>,
     is_async: bool,
     name: Rc<str>,
@@ -283,7 +287,7 @@ impl AioObj {
     }
 
     pub fn generator(rt: &Rc<Rt>, closure: Rc<Closure>, scope: Scope) -> AioObj {
-        let slot = Rc::new(RefCell::new(None));
+        let slot = Rc::new(GenSlot::default());
         let name = Rc::clone(&closure.def.name);
         let frame = Frame::new(scope, Rc::clone(&name), Some(Rc::clone(&slot)));
         let rt2 = Rc::clone(rt);
@@ -326,6 +330,8 @@ impl AioObj {
                     "generator"
                 }
             }
+            AioObj::AcmFactory(_) => "function",
+            AioObj::Acm(_) => "_AsyncGeneratorContextManager",
         }
     }
 
@@ -1720,8 +1726,14 @@ fn timeout_of(v: Option<Value>) -> Res<Option<f64>> {
 
 /// Runs a generator to its next `yield`: the value, or `None` at its end.
 pub(crate) async fn resume(rt: &Rc<Rt>, g: &Rc<AioObj>, _is_async: bool) -> Res<Option<Value>> {
+    resume_with(rt, g, None).await
+}
+
+/// Resumes a generator, raising `thrown` at its `yield` if given.
+async fn resume_with(rt: &Rc<Rt>, g: &Rc<AioObj>, thrown: Option<Rc<ExcObj>>) -> Res<Option<Value>> {
     let _ = rt;
     let AioObj::Gen(state) = &**g else { return Ok(None) };
+    *state.slot.thrown.borrow_mut() = thrown;
     poll_fn(|cx| {
         if state.running.get() {
             return Poll::Ready(raise(
@@ -1739,7 +1751,7 @@ pub(crate) async fn resume(rt: &Rc<Rt>, g: &Rc<AioObj>, _is_async: bool) -> Res<
             Poll::Ready(Ok(_)) => Poll::Ready(Ok(None)),
             Poll::Ready(Err(e)) => Poll::Ready(Err(e)),
             Poll::Pending => {
-                let v = state.slot.borrow_mut().take();
+                let v = state.slot.value.borrow_mut().take();
                 *state.body.borrow_mut() = Some(body);
                 match v {
                     Some(v) => Poll::Ready(Ok(Some(v))),
@@ -1858,6 +1870,10 @@ pub(crate) async fn enter(rt: &Rc<Rt>, cm: &Value, is_async: bool, line: u32) ->
         }
         AioObj::Session(_) | AioObj::Response(_) => Ok(cm.clone()),
         AioObj::Request(_) => Ok(Value::Aio(send(rt, a, line).await?)),
+        AioObj::Acm(g) => match resume(rt, g, true).await? {
+            Some(v) => Ok(v),
+            None => raise(ExcClass::RuntimeError, "generator didn't yield"),
+        },
         other => raise(
             ExcClass::TypeError,
             format!(
@@ -1903,6 +1919,19 @@ pub(crate) async fn exit(rt: &Rc<Rt>, cm: &Value, exc: Option<Rc<ExcObj>>, _is_a
             Ok(false)
         }
         AioObj::TaskGroup(tg) => tg_exit(rt, a, tg, exc, line).await,
+        AioObj::Acm(g) => match exc {
+            None => match resume(rt, g, true).await? {
+                None => Ok(false),
+                Some(_) => raise(ExcClass::RuntimeError, "generator didn't stop"),
+            },
+            Some(e) => match resume_with(rt, g, Some(Rc::clone(&e))).await {
+                // The generator swallowed the exception and ended.
+                Ok(None) => Ok(true),
+                Ok(Some(_)) => raise(ExcClass::RuntimeError, "generator didn't stop after athrow()"),
+                Err(Raise::Exc(again)) if Rc::ptr_eq(&again, &e) => Ok(false),
+                Err(other) => Err(other),
+            },
+        },
         _ => Ok(false),
     }
 }
@@ -2349,6 +2378,27 @@ pub(crate) async fn call_method(
     }
 }
 
+pub(crate) fn is_acm_factory(a: &AioObj) -> bool {
+    matches!(a, AioObj::AcmFactory(_))
+}
+
+/// Calls a function decorated with `@asynccontextmanager`.
+pub(crate) async fn call_acm_factory(rt: &Rc<Rt>, a: &AioObj, args: Vec<Value>, kw: Kwargs, line: u32) -> Res<Value> {
+    let AioObj::AcmFactory(f) = a else {
+        return Ok(Value::None);
+    };
+    match call(rt, f.clone(), args, kw, line).await? {
+        Value::Aio(g) if matches!(&*g, AioObj::Gen(state) if state.is_async) => Ok(Value::Aio(Rc::new(AioObj::Acm(g)))),
+        other => raise(
+            ExcClass::TypeError,
+            format!(
+                "@asynccontextmanager needs an async generator function, not one returning {}",
+                other.type_name()
+            ),
+        ),
+    }
+}
+
 /// The asyncio, aiohttp and primitive constructors.
 pub(crate) async fn call_asyncio(rt: &Rc<Rt>, b: Builtin, args: Vec<Value>, kw: Kwargs, line: u32) -> Res<Value> {
     let first = args.first().cloned();
@@ -2556,6 +2606,13 @@ pub(crate) async fn call_asyncio(rt: &Rc<Rt>, b: Builtin, args: Vec<Value>, kw: 
             };
             Ok(Value::Aio(Rc::new(AioObj::ClientTimeout(total))))
         }
+        Builtin::AsyncContextManager => match first {
+            Some(f @ Value::Func(_)) => Ok(Value::Aio(Rc::new(AioObj::AcmFactory(f)))),
+            _ => raise(
+                ExcClass::TypeError,
+                "@asynccontextmanager decorates an async generator function",
+            ),
+        },
         other => raise(ExcClass::TypeError, format!("{}() is not available here", other.name())),
     }
 }

@@ -1414,7 +1414,8 @@ pub(crate) async fn call_builtin(rt: &Rc<Rt>, b: Builtin, args: Vec<Value>, kw: 
         | B::Condition
         | B::Queue
         | B::ClientSession
-        | B::ClientTimeout => aio::call_asyncio(rt, b, args, kw, line).await,
+        | B::ClientTimeout
+        | B::AsyncContextManager => aio::call_asyncio(rt, b, args, kw, line).await,
         _ => {
             no_kwargs(&kw, name)?;
             call_plain(rt, b, &args)

@@ -70,11 +70,11 @@ pub(crate) struct Frame {
     pub func: Rc<str>,
     pub line: Cell<u32>,
     /// Where a generator's `yield` puts its value.
-    pub yield_slot: Option<Rc<RefCell<Option<Value>>>>,
+    pub yield_slot: Option<Rc<GenSlot>>,
 }
 
 impl Frame {
-    pub fn new(scope: Scope, func: Rc<str>, yield_slot: Option<Rc<RefCell<Option<Value>>>>) -> Rc<Frame> {
+    pub fn new(scope: Scope, func: Rc<str>, yield_slot: Option<Rc<GenSlot>>) -> Rc<Frame> {
         Rc::new(Frame {
             scope,
             is_module: false,
@@ -85,6 +85,14 @@ impl Frame {
             yield_slot,
         })
     }
+}
+
+/// Where a generator's `yield` hands out its value, and where an
+/// exception thrown into it (by an async context manager's exit) waits.
+#[derive(Default)]
+pub(crate) struct GenSlot {
+    pub value: RefCell<Option<Value>>,
+    pub thrown: RefCell<Option<Rc<ExcObj>>>,
 }
 
 /// Bounds that keep a program from freezing the page.
@@ -508,6 +516,7 @@ fn import(name: &str) -> Res<Module> {
         "time" => Module::Time,
         "aiohttp" => Module::Aiohttp,
         "math" => Module::Math,
+        "contextlib" => Module::Contextlib,
         other => {
             return raise(
                 ExcClass::NameError,
@@ -922,9 +931,12 @@ pub(crate) fn eval<'a>(rt: &'a Rc<Rt>, f: &'a Rc<Frame>, e: &'a Expr) -> LocalBo
                 let Some(slot) = &f.yield_slot else {
                     return raise(ExcClass::RuntimeError, "'yield' outside a generator");
                 };
-                *slot.borrow_mut() = Some(v);
+                *slot.value.borrow_mut() = Some(v);
                 YieldPoint(false).await;
-                Ok(Value::None)
+                match slot.thrown.borrow_mut().take() {
+                    Some(e) => Err(Raise::Exc(e)),
+                    None => Ok(Value::None),
+                }
             }
             ExprKind::Comp {
                 kind,
@@ -1079,6 +1091,7 @@ pub(crate) fn call(
             Value::Func(c) => call_function(rt, &c, args, kw).await,
             Value::Builtin(b) => builtins::call_builtin(rt, b, args, kw, line).await,
             Value::Method(m) => builtins::call_method(rt, &m.0, m.1, args, kw, line).await,
+            Value::Aio(a) if aio::is_acm_factory(&a) => aio::call_acm_factory(rt, &a, args, kw, line).await,
             Value::Class(c) => {
                 if !kw.is_empty() {
                     return raise(

@@ -15,6 +15,7 @@ mod builtins;
 mod host;
 mod interp;
 mod lexer;
+pub mod link;
 #[cfg(test)]
 mod parse_tests;
 mod parser;
@@ -48,6 +49,95 @@ pub const DIFFERENCES: &[&str] = &[
     "Warnings (never awaited, never retrieved) are listed when the run ends, not when the object is collected.",
     "HTTP goes to the lab server only; URLs are paths such as /api/delay/300.",
 ];
+
+/// A program of the composer's examples menu.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Example {
+    /// Its name in the menu, in English.
+    pub title: &'static str,
+    /// Its name in the menu, in Chinese.
+    pub title_zh: &'static str,
+    /// The program.
+    pub source: &'static str,
+}
+
+/// The examples menu: programs in the spirit of the tutorials our
+/// visitors come from. Each is also a program of the CPython comparison.
+pub const EXAMPLES: &[Example] = &[
+    Example {
+        title: "Countdown plugin commands",
+        title_zh: "倒计时插件命令",
+        source: include_str!("../../tests/composer/corpus/30_countdown_plugin.py"),
+    },
+    Example {
+        title: "Job manager with retry and timeout",
+        title_zh: "带重试与超时的任务管理器",
+        source: include_str!("../../tests/composer/corpus/31_job_manager.py"),
+    },
+    Example {
+        title: "A retry decorator",
+        title_zh: "重试装饰器",
+        source: include_str!("../../tests/composer/corpus/29_retry_decorator.py"),
+    },
+    Example {
+        title: "Hedged requests",
+        title_zh: "对冲请求",
+        source: include_str!("../../tests/composer/corpus/32_hedged_requests.py"),
+    },
+    Example {
+        title: "Semaphore: at most two at once",
+        title_zh: "信号量：最多同时两个",
+        source: include_str!("../../tests/composer/corpus/19_semaphore.py"),
+    },
+    Example {
+        title: "Producer and consumers on a queue",
+        title_zh: "队列上的生产者与消费者",
+        source: include_str!("../../tests/composer/corpus/24_queue_join.py"),
+    },
+    Example {
+        title: "Cancel: except and finally still run",
+        title_zh: "取消：except 与 finally 仍会执行",
+        source: include_str!("../../tests/composer/corpus/16_cancel_finally.py"),
+    },
+    Example {
+        title: "gather with return_exceptions",
+        title_zh: "gather 与 return_exceptions",
+        source: include_str!("../../tests/composer/corpus/03_gather_return_exceptions.py"),
+    },
+    Example {
+        title: "TaskGroup: one fails, the rest are cancelled",
+        title_zh: "TaskGroup：一个失败，其余被取消",
+        source: include_str!("../../tests/composer/corpus/15_taskgroup_error.py"),
+    },
+    Example {
+        title: "A blocking call freezes every task",
+        title_zh: "阻塞调用冻结所有任务",
+        source: include_str!("../../tests/composer/corpus/39_time_module.py"),
+    },
+];
+
+/// A demo's asyncio twin as a whole program: the import and the
+/// `asyncio.run(main())` the page's snippet leaves out, when it does.
+pub fn program_from_twin(twin: &str) -> String {
+    let mut out = String::new();
+    for module in ["asyncio", "aiohttp", "random", "time"] {
+        let import = format!("import {module}");
+        let used = twin.contains(&format!("{module}.")) || (module == "asyncio" && twin.contains("async def"));
+        if used && !twin.contains(&import) {
+            out.push_str(&import);
+            out.push('\n');
+        }
+    }
+    if !out.is_empty() {
+        out.push('\n');
+    }
+    out.push_str(twin.trim_end());
+    out.push('\n');
+    if twin.contains("async def main(") && !twin.contains("asyncio.run(") {
+        out.push_str("\nasyncio.run(main())\n");
+    }
+    out
+}
 
 /// How a run of a program ended.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -139,6 +229,29 @@ pub async fn run<E: Env>(env: E, program: Rc<ast::Program>, source: Rc<str>, lim
     finished.warnings = warnings;
     finished.printed = rt.printed.borrow().clone();
     finished
+}
+
+/// Prepares `source` as a run on `env`, the way the page starts a demo:
+/// one traced run labelled "program", and its work, which fills in
+/// `notes` as it ends (an uncaught exception's traceback, why it was
+/// stopped, CPython's warnings). A syntax error comes back at once.
+pub fn start<E: Env>(env: E, source: &str, limits: Limits) -> Result<crate::demos::Started<E>, ast::SyntaxError> {
+    let program = Rc::new(parse(source)?);
+    let traced = Traced::new(env);
+    let notes: Rc<RefCell<Vec<String>>> = Rc::default();
+    let work = {
+        let (traced, notes, source) = (traced.clone(), Rc::clone(&notes), Rc::<str>::from(source));
+        async move {
+            let finished = run(traced.clone(), program, source, limits).await;
+            let mut out = notes.borrow_mut();
+            out.extend(finished.stopped);
+            out.extend(finished.error);
+            out.extend(finished.warnings);
+        }
+    };
+    let mut started = crate::demos::Started::new(vec![("program", traced)], work);
+    started.notes = notes;
+    Ok(started)
 }
 
 /// The most virtual time a run may take unless told otherwise: a day.

@@ -259,3 +259,18 @@ fn measure_stack_per_call() {
         eprintln!("{mb} MB: {ok}");
     }
 }
+
+#[test]
+fn every_example_and_every_demo_twin_is_a_program_that_parses() {
+    for e in super::EXAMPLES {
+        let (_, f) = run(e.source);
+        assert!(f.error.is_none() && f.stopped.is_none(), "{}: {f:?}", e.title);
+    }
+    for entry in crate::catalog::ENTRIES {
+        let about = crate::demos::about(entry.slug).expect("every demo has its words");
+        let program = super::program_from_twin(about.asyncio);
+        if let Err(e) = super::parse(&program) {
+            panic!("{}: {}\n{program}", entry.slug, e.render(&program, "twin.py"));
+        }
+    }
+}

@@ -52,6 +52,7 @@ pub(crate) enum Module {
     Time,
     Aiohttp,
     Math,
+    Contextlib,
 }
 
 impl Module {
@@ -62,6 +63,7 @@ impl Module {
             Module::Time => "time",
             Module::Aiohttp => "aiohttp",
             Module::Math => "math",
+            Module::Contextlib => "contextlib",
         }
     }
 }
@@ -138,6 +140,8 @@ pub(crate) enum Builtin {
     Floor,
     Ceil,
     Sqrt,
+    // contextlib
+    AsyncContextManager,
 }
 
 impl Builtin {
@@ -208,6 +212,7 @@ impl Builtin {
             Floor => "floor",
             Ceil => "ceil",
             Sqrt => "sqrt",
+            AsyncContextManager => "asynccontextmanager",
         }
     }
 
@@ -296,6 +301,7 @@ impl Builtin {
             (Module::Aiohttp, "ClientError") => return Some(Value::Class(ExcClass::ClientError)),
             (Module::Aiohttp, "ClientConnectionError") => return Some(Value::Class(ExcClass::ClientConnectionError)),
             (Module::Aiohttp, "ClientResponseError") => return Some(Value::Class(ExcClass::ClientResponseError)),
+            (Module::Contextlib, "asynccontextmanager") => AsyncContextManager,
             (Module::Math, "floor") => Floor,
             (Module::Math, "ceil") => Ceil,
             (Module::Math, "sqrt") => Sqrt,
