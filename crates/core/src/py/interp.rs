@@ -108,7 +108,14 @@ impl Default for Limits {
     fn default() -> Self {
         Limits {
             steps_without_await: 2_000_000,
-            max_depth: 100,
+            // A debug build in a browser has the engine's stack (about
+            // 1 MB, not ours to set) for frames several times larger than
+            // a release build's: it allows fewer calls.
+            max_depth: if cfg!(all(target_arch = "wasm32", debug_assertions)) {
+                10
+            } else {
+                100
+            },
         }
     }
 }

@@ -8,14 +8,14 @@ use crate::components::common::use_lang;
 
 /// Props of [`TimesTable`].
 #[derive(Properties, PartialEq)]
-pub(super) struct TimesTableProps {
+pub(crate) struct TimesTableProps {
     /// The finished runs.
     pub finished: Finished,
 }
 
 /// Per run, a table of each task's time running, waiting and not started.
 #[component]
-pub(super) fn TimesTable(props: &TimesTableProps) -> Html {
+pub(crate) fn TimesTable(props: &TimesTableProps) -> Html {
     let lang = use_lang();
     let f = &props.finished;
     html! {
