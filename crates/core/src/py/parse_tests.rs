@@ -577,6 +577,13 @@ const CASES: &[(&str, &str)] = &[
     ("f\"{x = :>4}\"", "(f (fmt x :\">4\" =\"x = \"))"),
     ("f'''{\n  a +\n  b\n}'''", "(f (fmt (+ a b)))"),
     ("f\"{f'{x}'}\"", "(f (fmt (f (fmt x))))"),
+    // Python 3.12: a field may hold a string in the f-string's own quote.
+    ("f\"{d[\"k\"]}\"", "(f (fmt (sub d \"k\")))"),
+    (
+        "f\"{\", \".join(xs)}: {n:>3}\"",
+        "(f (fmt (call (. \", \" join) xs)) \": \" (fmt n :\">3\"))",
+    ),
+    ("f'''{'''a'''}'''", "(f (fmt \"a\"))"),
     // Numbers.
     (
         "n = [0x1F, 0o17, 0b101, 1_000_000, 1e3, .5, 1_000.0, 9223372036854775807, 0, 00, 2.5e-3, 0x_ff]",
