@@ -742,6 +742,7 @@ const ERRORS: &[(&str, &str)] = &[
         "f(x for x in y, 1)",
         "1:2: a generator expression must be in parentheses unless it is the only argument",
     ),
+    ("f(a=1, a=2)", "1:8: keyword argument repeated: a"),
     ("f(a=1, b)", "1:8: a positional argument follows a keyword argument"),
     (
         "f(**k, *a)",
@@ -1573,6 +1574,15 @@ mod fuzz {
         "!",
     ];
 
+    /// The cases a fuzz test runs: `default`, or `PARSE_FUZZ_CASES` for a
+    /// longer campaign.
+    fn cases(default: u32) -> u32 {
+        std::env::var("PARSE_FUZZ_CASES")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(default)
+    }
+
     fn fragments() -> impl Strategy<Value = String> {
         prop::collection::vec(prop::sample::select(FRAGMENTS), 0..60).prop_map(|v| v.concat())
     }
@@ -1644,7 +1654,7 @@ mod fuzz {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(5_000))]
+        #![proptest_config(ProptestConfig::with_cases(cases(5_000)))]
 
         #[test]
         fn random_fragments_never_panic(src in fragments()) {
@@ -1655,7 +1665,7 @@ mod fuzz {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(6_000))]
+        #![proptest_config(ProptestConfig::with_cases(cases(6_000)))]
 
         #[test]
         fn mutated_programs_never_panic(
