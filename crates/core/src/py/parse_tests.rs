@@ -893,6 +893,12 @@ const ERRORS: &[(&str, &str)] = &[
         "1:1: 'else' must follow an 'if', 'for', 'while' or 'try' block at the same indentation",
     ),
     (
+        "if a:\n    pass\nelse if b:\n    pass",
+        "3:6: expected ':' after `else`; Python writes `else if` as `elif`",
+    ),
+    ("ok = a && b", "1:8: '&&' is not an operator in Python; write `and`"),
+    ("ok = a || b", "1:8: '||' is not an operator in Python; write `or`"),
+    (
         "x = 1 if y",
         "1:11: expected 'else' in the conditional expression `a if condition else b`",
     ),

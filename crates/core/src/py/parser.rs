@@ -843,6 +843,12 @@ impl Parser<'_> {
                 format!("expected ':' {after}; '=' assigns, write '==' to compare"),
             ));
         }
+        if after == "after `else`" && self.at_kw(Kw::If) {
+            return Err(self.err_at(
+                self.pos(),
+                "expected ':' after `else`; Python writes `else if` as `elif`",
+            ));
+        }
         Err(self.fail(format!("expected ':' {after}")))
     }
 
@@ -1737,6 +1743,17 @@ impl Parser<'_> {
                 return Err(self.err_at(pos, "a starred expression ('*x') cannot be used here"));
             }
             tok => {
+                // `a && b` and `a || b` reach here at the second `&` or `|`.
+                if let Tok::Op(op @ ("&" | "|")) = tok
+                    && self.i > 0
+                    && self.toks[self.i - 1].end == self.pos()
+                {
+                    let word = if *op == "&" { "and" } else { "or" };
+                    return Err(self.err_at(
+                        self.toks[self.i - 1].pos,
+                        format!("'{op}{op}' is not an operator in Python; write `{word}`"),
+                    ));
+                }
                 let found = describe(tok);
                 return Err(self.fail(format!("expected an expression, found {found}")));
             }
