@@ -223,7 +223,9 @@ pub enum Target {
 /// An expression and where it starts.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Expr {
-    /// Where the expression starts (for a binary operation, its operator).
+    /// Where the expression starts (for a binary operation, a comparison,
+    /// a boolean operation, a conditional, a call, an attribute or a
+    /// subscript: where its left operand, callee or object starts).
     pub pos: Pos,
     /// What it is.
     pub kind: ExprKind,

@@ -399,11 +399,14 @@ impl<'a> Lexer<'a> {
                         self.i += 1;
                     }
                     let word: String = self.src.chars[start..self.i].iter().collect();
-                    let lower = word.to_ascii_lowercase();
-                    if matches!(self.ch(self.i), Some('"' | '\''))
-                        && matches!(lower.as_str(), "r" | "u" | "b" | "br" | "rb" | "f" | "fr" | "rf")
-                    {
-                        self.string(start, &lower)?;
+                    let is_prefix = self.i - start <= 2
+                        && matches!(self.ch(self.i), Some('"' | '\''))
+                        && matches!(
+                            word.to_ascii_lowercase().as_str(),
+                            "r" | "u" | "b" | "br" | "rb" | "f" | "fr" | "rf"
+                        );
+                    if is_prefix {
+                        self.string(start, &word.to_ascii_lowercase())?;
                     } else if let Some(kw) = Kw::from_word(&word) {
                         self.push(Tok::Kw(kw), start, self.i);
                     } else {
@@ -718,35 +721,16 @@ impl<'a> Lexer<'a> {
         };
         let triple = self.ch(self.i + 1) == Some(quote) && self.ch(self.i + 2) == Some(quote);
         let body_start = self.i + if triple { 3 } else { 1 };
-        let mut j = body_start;
-        let body_end = loop {
-            let unterminated = "unterminated string literal; a string in ' or \" ends on its line \
-                                (use triple quotes for several lines)";
-            let Some(c) = self.ch(j) else {
-                let what = if triple {
-                    "unterminated triple-quoted string literal"
-                } else {
-                    unterminated
-                };
-                return self.err(start, what);
-            };
-            match c {
-                '\\' => j += 2,
-                '\n' if !triple => return self.err(start, unterminated),
-                c if c == quote => {
-                    if !triple {
-                        self.i = j + 1;
-                        break j;
-                    }
-                    if self.ch(j + 1) == Some(quote) && self.ch(j + 2) == Some(quote) {
-                        self.i = j + 3;
-                        break j;
-                    }
-                    j += 1;
-                }
-                _ => j += 1,
-            }
+        let fstring_end = if fstring {
+            self.fstring_end(body_start, quote, triple)
+        } else {
+            None
         };
+        let body_end = match fstring_end {
+            Some(end) => end,
+            None => self.string_end(start, body_start, quote, triple)?,
+        };
+        self.i = body_end + if triple { 3 } else { 1 };
         let parts = if fstring {
             self.fstring_parts(body_start, body_end, raw)?
         } else {
@@ -759,6 +743,96 @@ impl<'a> Lexer<'a> {
         };
         self.push(Tok::Str(StrLit { fstring, parts }), start, self.i);
         Ok(())
+    }
+
+    /// Where a string's body (from `body_start`) ends: the first closing
+    /// quote not escaped by a backslash.
+    fn string_end(&self, start: usize, body_start: usize, quote: char, triple: bool) -> LexResult<usize> {
+        let unterminated = "unterminated string literal; a string in ' or \" ends on its line \
+                            (use triple quotes for several lines)";
+        let mut j = body_start;
+        loop {
+            let Some(c) = self.ch(j) else {
+                let what = if triple {
+                    "unterminated triple-quoted string literal"
+                } else {
+                    unterminated
+                };
+                return self.err(start, what);
+            };
+            match c {
+                '\\' => j += 2,
+                '\n' if !triple => return self.err(start, unterminated),
+                c if c == quote => {
+                    if !triple || (self.ch(j + 1) == Some(quote) && self.ch(j + 2) == Some(quote)) {
+                        return Ok(j);
+                    }
+                    j += 1;
+                }
+                _ => j += 1,
+            }
+        }
+    }
+
+    /// Where an f-string's body ends when its fields may hold strings in
+    /// the same quote, as Python 3.12 allows (`f"{d["k"]}"`); `None` when
+    /// that reading fails, and [`Lexer::string_end`]'s reading (the first
+    /// closing quote) then reports the error. For every f-string older
+    /// Pythons accept, both readings agree.
+    fn fstring_end(&self, body_start: usize, quote: char, triple: bool) -> Option<usize> {
+        let closes = |j: usize, q: char, t: bool| {
+            self.ch(j) == Some(q) && (!t || (self.ch(j + 1) == Some(q) && self.ch(j + 2) == Some(q)))
+        };
+        let mut j = body_start;
+        // Bracket depth inside a field; 0 outside fields.
+        let mut depth = 0usize;
+        let mut in_spec = false;
+        loop {
+            let c = self.ch(j)?;
+            if c == '\n' && !triple {
+                return None;
+            }
+            if depth == 0 {
+                match c {
+                    '\\' => j += 2,
+                    '{' | '}' if self.ch(j + 1) == Some(c) => j += 2,
+                    '{' => {
+                        depth = 1;
+                        j += 1;
+                    }
+                    '}' => return None,
+                    _ if closes(j, quote, triple) => return Some(j),
+                    _ => j += 1,
+                }
+                continue;
+            }
+            match c {
+                '{' | '(' | '[' => depth += 1,
+                '}' | ')' | ']' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        in_spec = false;
+                    }
+                }
+                ':' if depth == 1 => in_spec = true,
+                '\'' | '"' if !in_spec => {
+                    let t = self.ch(j + 1) == Some(c) && self.ch(j + 2) == Some(c);
+                    j += if t { 3 } else { 1 };
+                    loop {
+                        match self.ch(j)? {
+                            '\\' => j += 2,
+                            '\n' if !t => return None,
+                            _ if closes(j, c, t) => break,
+                            _ => j += 1,
+                        }
+                    }
+                    j += if t { 3 } else { 1 };
+                    continue;
+                }
+                _ => {}
+            }
+            j += 1;
+        }
     }
 
     /// Appends the character at `k` (or the escape starting there) to

@@ -577,6 +577,13 @@ const CASES: &[(&str, &str)] = &[
     ("f\"{x = :>4}\"", "(f (fmt x :\">4\" =\"x = \"))"),
     ("f'''{\n  a +\n  b\n}'''", "(f (fmt (+ a b)))"),
     ("f\"{f'{x}'}\"", "(f (fmt (f (fmt x))))"),
+    // Python 3.12: a field may hold a string in the f-string's own quote.
+    ("f\"{d[\"k\"]}\"", "(f (fmt (sub d \"k\")))"),
+    (
+        "f\"{\", \".join(xs)}: {n:>3}\"",
+        "(f (fmt (call (. \", \" join) xs)) \": \" (fmt n :\">3\"))",
+    ),
+    ("f'''{'''a'''}'''", "(f (fmt \"a\"))"),
     // Numbers.
     (
         "n = [0x1F, 0o17, 0b101, 1_000_000, 1e3, .5, 1_000.0, 9223372036854775807, 0, 00, 2.5e-3, 0x_ff]",
@@ -735,6 +742,7 @@ const ERRORS: &[(&str, &str)] = &[
         "f(x for x in y, 1)",
         "1:2: a generator expression must be in parentheses unless it is the only argument",
     ),
+    ("f(a=1, a=2)", "1:8: keyword argument repeated: a"),
     ("f(a=1, b)", "1:8: a positional argument follows a keyword argument"),
     (
         "f(**k, *a)",
@@ -884,6 +892,12 @@ const ERRORS: &[(&str, &str)] = &[
         "else:\n    pass",
         "1:1: 'else' must follow an 'if', 'for', 'while' or 'try' block at the same indentation",
     ),
+    (
+        "if a:\n    pass\nelse if b:\n    pass",
+        "3:6: expected ':' after `else`; Python writes `else if` as `elif`",
+    ),
+    ("ok = a && b", "1:8: '&&' is not an operator in Python; write `and`"),
+    ("ok = a || b", "1:8: '||' is not an operator in Python; write `or`"),
     (
         "x = 1 if y",
         "1:11: expected 'else' in the conditional expression `a if condition else b`",
@@ -1126,13 +1140,13 @@ fn deep_nesting_is_an_error_not_an_overflow() {
             deep_error(format!("x = {}1{}", "{1: ".repeat(3_000), "}".repeat(3_000))),
             deep
         );
-        // Blocks: 10,000 nested `if`s, each indented one space more.
+        // Blocks: 1,000 nested `if`s, each indented one space more.
         let mut src = String::new();
-        for i in 0..10_000 {
+        for i in 0..1_000 {
             src.push_str(&" ".repeat(i));
             src.push_str("if x:\n");
         }
-        src.push_str(&" ".repeat(10_000));
+        src.push_str(&" ".repeat(1_000));
         src.push_str("pass\n");
         assert_eq!(parse(&src).expect_err("deep").to_string(), format!("102:102: {deep}"));
         // A long `elif` chain nests too.
@@ -1566,6 +1580,15 @@ mod fuzz {
         "!",
     ];
 
+    /// The cases a fuzz test runs: `default`, or `PARSE_FUZZ_CASES` for a
+    /// longer campaign.
+    fn cases(default: u32) -> u32 {
+        std::env::var("PARSE_FUZZ_CASES")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(default)
+    }
+
     fn fragments() -> impl Strategy<Value = String> {
         prop::collection::vec(prop::sample::select(FRAGMENTS), 0..60).prop_map(|v| v.concat())
     }
@@ -1637,7 +1660,7 @@ mod fuzz {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(5_000))]
+        #![proptest_config(ProptestConfig::with_cases(cases(5_000)))]
 
         #[test]
         fn random_fragments_never_panic(src in fragments()) {
@@ -1648,7 +1671,7 @@ mod fuzz {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(6_000))]
+        #![proptest_config(ProptestConfig::with_cases(cases(6_000)))]
 
         #[test]
         fn mutated_programs_never_panic(

@@ -371,12 +371,27 @@ impl Parser<'_> {
             Tok::Kw(Kw::Def) => self.funcdef(Vec::new(), false, pos)?,
             Tok::Op("@") => self.decorated()?,
             Tok::Kw(Kw::Async) => self.async_stmt(pos)?,
-            Tok::Kw(Kw::Class) => {
-                return Err(self.err_at(
-                    pos,
-                    "classes are not supported in the composer; use functions and dicts",
-                ));
+            Tok::Kw(Kw::Class | Kw::Elif | Kw::Else | Kw::Except | Kw::Finally) | Tok::Indent => {
+                return Err(self.statement_error());
             }
+            _ => return self.simple_stmts(out),
+        };
+        out.push(Stmt { pos, kind });
+        Ok(())
+    }
+
+    /// Why the current token cannot start a statement (kept out of
+    /// [`Parser::statement`] so that its frame, on every level of nesting,
+    /// stays small).
+    #[cold]
+    #[inline(never)]
+    fn statement_error(&self) -> SyntaxError {
+        let pos = self.pos();
+        match self.peek() {
+            Tok::Kw(Kw::Class) => self.err_at(
+                pos,
+                "classes are not supported in the composer; use functions and dicts",
+            ),
             Tok::Kw(k @ (Kw::Elif | Kw::Else | Kw::Except | Kw::Finally)) => {
                 let k = k.as_str();
                 let after = match k {
@@ -384,15 +399,10 @@ impl Parser<'_> {
                     "else" => "an 'if', 'for', 'while' or 'try' block",
                     _ => "a 'try' block",
                 };
-                return Err(self.err_at(pos, format!("'{k}' must follow {after} at the same indentation")));
+                self.err_at(pos, format!("'{k}' must follow {after} at the same indentation"))
             }
-            Tok::Indent => return Err(self.err_at(pos, "unexpected indent")),
-            _ => {
-                return self.simple_stmts(out);
-            }
-        };
-        out.push(Stmt { pos, kind });
-        Ok(())
+            _ => self.err_at(pos, "unexpected indent"),
+        }
     }
 
     /// Simple statements separated by `;`, up to the end of the line.
@@ -791,46 +801,57 @@ impl Parser<'_> {
     /// block after ...".
     fn block(&mut self, what: &str, line: u32) -> PResult<Vec<Stmt>> {
         let mut body = Vec::new();
-        if matches!(self.peek(), Tok::Newline) {
-            self.i += 1;
-            if !matches!(self.peek(), Tok::Indent) {
-                if let Tok::Error(e) = self.peek() {
-                    return Err((**e).clone());
-                }
-                return Err(self.err_at(
-                    self.pos(),
-                    format!("expected an indented block after {what} on line {line}"),
-                ));
-            }
-            self.i += 1;
-            self.enter()?;
-            loop {
-                match self.peek() {
-                    Tok::Dedent => {
-                        self.i += 1;
-                        break;
-                    }
-                    Tok::Eof => break,
-                    _ => self.statement(&mut body)?,
-                }
-            }
-            self.leave(1);
-        } else {
-            if matches!(self.peek(), Tok::Eof) {
-                return Err(self.fail(format!("expected an indented block after {what} on line {line}")));
-            }
-            if matches!(
-                self.peek(),
-                Tok::Kw(Kw::If | Kw::While | Kw::For | Kw::Try | Kw::With | Kw::Def | Kw::Class) | Tok::Op("@")
-            ) {
-                return Err(self.err_at(
-                    self.pos(),
-                    "a compound statement cannot follow ':' on the same line; put it on the next line, indented",
-                ));
-            }
-            self.simple_stmts(&mut body)?;
+        if !matches!(self.peek(), Tok::Newline) {
+            self.block_on_one_line(what, line, &mut body)?;
+            return Ok(body);
         }
+        self.i += 1;
+        if !matches!(self.peek(), Tok::Indent) {
+            return Err(self.no_indented_block(what, line));
+        }
+        self.i += 1;
+        self.enter()?;
+        loop {
+            match self.peek() {
+                Tok::Dedent => {
+                    self.i += 1;
+                    break;
+                }
+                Tok::Eof => break,
+                _ => self.statement(&mut body)?,
+            }
+        }
+        self.leave(1);
         Ok(body)
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn no_indented_block(&self, what: &str, line: u32) -> SyntaxError {
+        if let Tok::Error(e) = self.peek() {
+            return (**e).clone();
+        }
+        self.err_at(
+            self.pos(),
+            format!("expected an indented block after {what} on line {line}"),
+        )
+    }
+
+    /// Simple statements on the line of the `:` that starts a block.
+    fn block_on_one_line(&mut self, what: &str, line: u32, body: &mut Vec<Stmt>) -> PResult<()> {
+        if matches!(self.peek(), Tok::Eof) {
+            return Err(self.fail(format!("expected an indented block after {what} on line {line}")));
+        }
+        if matches!(
+            self.peek(),
+            Tok::Kw(Kw::If | Kw::While | Kw::For | Kw::Try | Kw::With | Kw::Def | Kw::Class) | Tok::Op("@")
+        ) {
+            return Err(self.err_at(
+                self.pos(),
+                "a compound statement cannot follow ':' on the same line; put it on the next line, indented",
+            ));
+        }
+        self.simple_stmts(body)
     }
 
     fn colon(&mut self, after: &str) -> PResult<()> {
@@ -841,6 +862,12 @@ impl Parser<'_> {
             return Err(self.err_at(
                 self.pos(),
                 format!("expected ':' {after}; '=' assigns, write '==' to compare"),
+            ));
+        }
+        if after == "after `else`" && self.at_kw(Kw::If) {
+            return Err(self.err_at(
+                self.pos(),
+                "expected ':' after `else`; Python writes `else if` as `elif`",
             ));
         }
         Err(self.fail(format!("expected ':' {after}")))
@@ -1344,6 +1371,11 @@ impl Parser<'_> {
         if !self.at_kw(Kw::If) {
             return Ok(body);
         }
+        self.if_exp(body)
+    }
+
+    /// `body if test else orelse`, at `if`.
+    fn if_exp(&mut self, body: Expr) -> PResult<Expr> {
         self.i += 1;
         let test = self.binary(P_OR)?;
         if !self.at_kw(Kw::Else) {
@@ -1455,46 +1487,53 @@ impl Parser<'_> {
             if prec < min {
                 break;
             }
-            let pos = left.pos;
-            left = match op {
-                Infix::Or | Infix::And => {
-                    let (kw, and, next) = if let Infix::And = op {
-                        (Kw::And, true, P_NOT)
-                    } else {
-                        (Kw::Or, false, P_AND)
-                    };
-                    let mut values = vec![left];
-                    while self.eat_kw(kw) {
-                        values.push(self.binary(next)?);
-                    }
-                    expr(pos, ExprKind::BoolOp { and, values })
-                }
-                Infix::Cmp => {
-                    let mut ops = Vec::new();
-                    while let Some(cmp) = self.cmp_op() {
-                        ops.push((cmp, self.binary(P_BITOR)?));
-                    }
-                    expr(pos, ExprKind::Compare(Box::new(left), ops))
-                }
-                Infix::Bin(BinOp::Pow) => {
-                    self.enter()?;
-                    self.i += 1;
-                    let right = self.binary(P_UNARY)?;
-                    self.leave(1);
-                    expr(pos, ExprKind::BinOp(BinOp::Pow, Box::new(left), Box::new(right)))
-                }
-                Infix::Bin(b) => {
-                    self.i += 1;
-                    let right = self.binary(prec + 1)?;
-                    expr(pos, ExprKind::BinOp(b, Box::new(left), Box::new(right)))
-                }
-            };
+            left = self.infix_rest(left, prec, op)?;
             // Each operation nests the tree built so far one level deeper.
             self.enter()?;
             chain += 1;
         }
         self.leave(chain);
         Ok(left)
+    }
+
+    /// The operation `left op ...` at the infix operator `op` (kept out of
+    /// [`Parser::binary`] so that its frame, on every level of nesting,
+    /// stays small).
+    fn infix_rest(&mut self, left: Expr, prec: u8, op: Infix) -> PResult<Expr> {
+        let pos = left.pos;
+        Ok(match op {
+            Infix::Or | Infix::And => {
+                let (kw, and, next) = if let Infix::And = op {
+                    (Kw::And, true, P_NOT)
+                } else {
+                    (Kw::Or, false, P_AND)
+                };
+                let mut values = vec![left];
+                while self.eat_kw(kw) {
+                    values.push(self.binary(next)?);
+                }
+                expr(pos, ExprKind::BoolOp { and, values })
+            }
+            Infix::Cmp => {
+                let mut ops = Vec::new();
+                while let Some(cmp) = self.cmp_op() {
+                    ops.push((cmp, self.binary(P_BITOR)?));
+                }
+                expr(pos, ExprKind::Compare(Box::new(left), ops))
+            }
+            Infix::Bin(BinOp::Pow) => {
+                self.enter()?;
+                self.i += 1;
+                let right = self.binary(P_UNARY)?;
+                self.leave(1);
+                expr(pos, ExprKind::BinOp(BinOp::Pow, Box::new(left), Box::new(right)))
+            }
+            Infix::Bin(b) => {
+                self.i += 1;
+                let right = self.binary(prec + 1)?;
+                expr(pos, ExprKind::BinOp(b, Box::new(left), Box::new(right)))
+            }
+        })
     }
 
     /// A unary operation (`not` only when `min` allows it), an `await`,
@@ -1721,28 +1760,37 @@ impl Parser<'_> {
             Tok::Op("(") => return self.paren(),
             Tok::Op("[") => return self.list(),
             Tok::Op("{") => return self.brace(),
-            Tok::Kw(Kw::Yield) => {
-                return Err(self.err_at(
-                    pos,
-                    "a `yield` expression must be in parentheses here, as in `(yield x)`",
-                ));
-            }
-            Tok::Kw(Kw::Lambda) => {
-                return Err(self.err_at(pos, "a lambda must be in parentheses here"));
-            }
-            Tok::Kw(Kw::Await) => {
-                return Err(self.err_at(pos, "an `await` must be in parentheses here, as in `(await x)`"));
-            }
-            Tok::Op("*") => {
-                return Err(self.err_at(pos, "a starred expression ('*x') cannot be used here"));
-            }
-            tok => {
-                let found = describe(tok);
-                return Err(self.fail(format!("expected an expression, found {found}")));
-            }
+            _ => return Err(self.atom_error()),
         };
         self.i += 1;
         Ok(expr(pos, kind))
+    }
+
+    /// Why the current token cannot start an expression (kept out of
+    /// [`Parser::atom`] so that its frame, on every level of nesting,
+    /// stays small).
+    #[cold]
+    #[inline(never)]
+    fn atom_error(&self) -> SyntaxError {
+        let pos = self.pos();
+        match self.peek() {
+            Tok::Kw(Kw::Yield) => self.err_at(
+                pos,
+                "a `yield` expression must be in parentheses here, as in `(yield x)`",
+            ),
+            Tok::Kw(Kw::Lambda) => self.err_at(pos, "a lambda must be in parentheses here"),
+            Tok::Kw(Kw::Await) => self.err_at(pos, "an `await` must be in parentheses here, as in `(await x)`"),
+            Tok::Op("*") => self.err_at(pos, "a starred expression ('*x') cannot be used here"),
+            // `a && b` and `a || b` reach here at the second `&` or `|`.
+            Tok::Op(op @ ("&" | "|")) if self.i > 0 && self.toks[self.i - 1].end == pos => {
+                let word = if *op == "&" { "and" } else { "or" };
+                self.err_at(
+                    self.toks[self.i - 1].pos,
+                    format!("'{op}{op}' is not an operator in Python; write `{word}`"),
+                )
+            }
+            tok => self.fail(format!("expected an expression, found {}", describe(tok))),
+        }
     }
 
     /// Adjacent string literals, joined; an f-string among them makes the
@@ -1811,19 +1859,30 @@ impl Parser<'_> {
     fn paren(&mut self) -> PResult<Expr> {
         self.enter()?;
         let pos = self.bump().pos;
-        let close = || "expected ',' or ')' (is a comma missing?)".to_string();
-        if self.eat_op(")") {
-            self.leave(1);
-            return Ok(expr(pos, ExprKind::Tuple(Vec::new())));
-        }
-        if self.at_kw(Kw::Yield) {
-            let y = self.yield_expr()?;
-            self.expect_op(")", close)?;
-            self.leave(1);
-            return Ok(y);
+        if self.at_op(")") || self.at_kw(Kw::Yield) {
+            return self.paren_empty_or_yield(pos);
         }
         let yields_before = self.scopes.last().map_or(0, |s| s.yields);
         let first = self.star_or_named()?;
+        self.paren_rest(pos, first, yields_before)
+    }
+
+    /// `()` or `(yield ...)`, after `(`.
+    fn paren_empty_or_yield(&mut self, pos: Pos) -> PResult<Expr> {
+        let result = if self.eat_op(")") {
+            expr(pos, ExprKind::Tuple(Vec::new()))
+        } else {
+            let y = self.yield_expr()?;
+            self.expect_op(")", || "expected ')' after the `yield` expression".into())?;
+            y
+        };
+        self.leave(1);
+        Ok(result)
+    }
+
+    /// What follows the first item in parentheses: a generator
+    /// expression, a tuple, or `)`.
+    fn paren_rest(&mut self, pos: Pos, first: Expr, yields_before: u32) -> PResult<Expr> {
         let result = if self.at_kw(Kw::For) || self.at_kw(Kw::Async) {
             self.comprehension(pos, CompKind::Generator, first, None, yields_before)?
         } else if self.at_op(",") {
@@ -1841,7 +1900,7 @@ impl Parser<'_> {
             }
             first
         };
-        self.expect_op(")", close)?;
+        self.expect_op(")", || "expected ',' or ')' (is a comma missing?)".to_string())?;
         self.leave(1);
         Ok(result)
     }
@@ -1849,73 +1908,83 @@ impl Parser<'_> {
     fn list(&mut self) -> PResult<Expr> {
         self.enter()?;
         let pos = self.bump().pos;
-        let close = || "expected ',' or ']' (is a comma missing?)".to_string();
-        let mut items = Vec::new();
-        if !self.at_op("]") {
-            let yields_before = self.scopes.last().map_or(0, |s| s.yields);
-            let first = self.star_or_named()?;
-            if self.at_kw(Kw::For) || self.at_kw(Kw::Async) {
-                let comp = self.comprehension(pos, CompKind::List, first, None, yields_before)?;
-                self.expect_op("]", close)?;
-                self.leave(1);
-                return Ok(comp);
-            }
-            items.push(first);
-            while self.eat_op(",") {
-                if self.at_op("]") {
-                    break;
-                }
-                items.push(self.star_or_named()?);
-            }
+        if self.at_op("]") {
+            return self.close(expr(pos, ExprKind::List(Vec::new())), "]");
         }
-        self.expect_op("]", close)?;
+        let yields_before = self.scopes.last().map_or(0, |s| s.yields);
+        let first = self.star_or_named()?;
+        self.list_rest(pos, first, yields_before)
+    }
+
+    /// A list display or comprehension after its first item.
+    fn list_rest(&mut self, pos: Pos, first: Expr, yields_before: u32) -> PResult<Expr> {
+        let result = if self.at_kw(Kw::For) || self.at_kw(Kw::Async) {
+            self.comprehension(pos, CompKind::List, first, None, yields_before)?
+        } else {
+            let items = self.more_items(first, "]")?;
+            expr(pos, ExprKind::List(items))
+        };
+        self.close(result, "]")
+    }
+
+    /// The items after `first` in a display, up to (not past) `close`.
+    fn more_items(&mut self, first: Expr, close: &str) -> PResult<Vec<Expr>> {
+        let mut items = vec![first];
+        while self.eat_op(",") {
+            if self.at_op(close) {
+                break;
+            }
+            items.push(self.star_or_named()?);
+        }
+        Ok(items)
+    }
+
+    /// Expects the closing bracket of a display and returns `e`.
+    fn close(&mut self, e: Expr, close: &str) -> PResult<Expr> {
+        if !self.eat_op(close) {
+            return Err(self.fail(format!("expected ',' or '{close}' (is a comma missing?)")));
+        }
         self.leave(1);
-        Ok(expr(pos, ExprKind::List(items)))
+        Ok(e)
     }
 
     /// `{...}`: a dict or set display or comprehension.
     fn brace(&mut self) -> PResult<Expr> {
         self.enter()?;
         let pos = self.bump().pos;
-        let close = || "expected ',' or '}' (is a comma missing?)".to_string();
-        if self.eat_op("}") {
-            self.leave(1);
-            return Ok(expr(pos, ExprKind::Dict(Vec::new())));
+        if self.at_op("}") || self.at_op("**") {
+            let items = if self.at_op("**") {
+                self.dict_items(pos, Vec::new())?
+            } else {
+                expr(pos, ExprKind::Dict(Vec::new()))
+            };
+            return self.close(items, "}");
         }
         let yields_before = self.scopes.last().map_or(0, |s| s.yields);
-        let result = if self.at_op("**") {
-            self.dict_items(pos, Vec::new())?
+        let first = self.star_or_named()?;
+        let result = if self.at_op(":") {
+            self.dict_rest(pos, first, yields_before)?
+        } else if self.at_kw(Kw::For) || self.at_kw(Kw::Async) {
+            self.comprehension(pos, CompKind::Set, first, None, yields_before)?
         } else {
-            let first = self.star_or_named()?;
-            if self.eat_op(":") {
-                if let ExprKind::Starred(_) = first.kind {
-                    return Err(self.err_at(
-                        first.pos,
-                        "a starred expression cannot be a dict key; use '**' to merge",
-                    ));
-                }
-                let value = self.expression()?;
-                if self.at_kw(Kw::For) || self.at_kw(Kw::Async) {
-                    self.comprehension(pos, CompKind::Dict, first, Some(value), yields_before)?
-                } else {
-                    self.dict_items(pos, vec![(Some(first), value)])?
-                }
-            } else if self.at_kw(Kw::For) || self.at_kw(Kw::Async) {
-                self.comprehension(pos, CompKind::Set, first, None, yields_before)?
-            } else {
-                let mut items = vec![first];
-                while self.eat_op(",") {
-                    if self.at_op("}") {
-                        break;
-                    }
-                    items.push(self.star_or_named()?);
-                }
-                expr(pos, ExprKind::Set(items))
-            }
+            let items = self.more_items(first, "}")?;
+            expr(pos, ExprKind::Set(items))
         };
-        self.expect_op("}", close)?;
-        self.leave(1);
-        Ok(result)
+        self.close(result, "}")
+    }
+
+    /// A dict display or comprehension after its first key, at `:`.
+    fn dict_rest(&mut self, pos: Pos, key: Expr, yields_before: u32) -> PResult<Expr> {
+        self.i += 1;
+        if let ExprKind::Starred(_) = key.kind {
+            return Err(self.err_at(key.pos, "a starred expression cannot be a dict key; use '**' to merge"));
+        }
+        let value = self.expression()?;
+        if self.at_kw(Kw::For) || self.at_kw(Kw::Async) {
+            self.comprehension(pos, CompKind::Dict, key, Some(value), yields_before)
+        } else {
+            self.dict_items(pos, vec![(Some(key), value)])
+        }
     }
 
     /// The rest of a dict display after `items` (at `,`, `}` or, when
