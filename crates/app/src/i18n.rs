@@ -146,6 +146,10 @@ pub const ZH: &[(&str, &str)] = &[
     ),
     ("Open in the composer", "在编写器中打开"),
     ("Write your own", "自己编写"),
+    (
+        "paste asyncio code and watch it run as real Rust futures.",
+        "粘贴 asyncio 代码，看它作为真正的 Rust future 运行。",
+    ),
     ("The Rust code this demo runs", "本演示运行的 Rust 代码"),
     ("The same idea in Python's asyncio", "同一思路的 Python asyncio 写法"),
     ("Where Rust and asyncio differ", "Rust 与 asyncio 的不同之处"),

@@ -150,3 +150,38 @@ fn the_readme_lists_every_difference() {
         assert!(readme.contains(&format!("- {d}")), "the README does not list: {d}");
     }
 }
+
+/// Every demo's asyncio twin (as the page's "Open in the composer" makes
+/// it a whole program) agrees with CPython too, except those that need
+/// aiohttp (not installed with CPython here) or draw random numbers.
+#[test]
+fn every_demo_twin_agrees_with_cpython() {
+    if Command::new("python3").arg("--version").output().is_err() {
+        eprintln!("python3 is not on this machine: the differential test cannot run");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let (mut compared, mut skipped, mut failures) = (0, Vec::new(), Vec::new());
+    for entry in asyncscope_core::catalog::ENTRIES {
+        let about = asyncscope_core::demos::about(entry.slug).expect("words");
+        let program = py::program_from_twin(about.asyncio);
+        if program.contains("aiohttp") || program.contains("random") {
+            skipped.push(entry.slug);
+            continue;
+        }
+        let file = dir.path().join(format!("{}.py", entry.slug));
+        std::fs::write(&file, &program).expect("written");
+        let Some(expected) = cpython(&file) else { continue };
+        compared += 1;
+        let got = composer(&program);
+        if got != expected {
+            failures.push(format!(
+                "{}:\n  CPython:  {expected:?}\n  composer: {got:?}",
+                entry.slug
+            ));
+        }
+    }
+    eprintln!("{compared} twins compared; skipped (aiohttp or random): {skipped:?}");
+    assert!(compared >= 10, "only {compared} twins compared");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

@@ -49,6 +49,10 @@ pub struct RunControls {
     pub busy: bool,
 }
 
+/// The most virtual time a run in the page may take: a run that would go
+/// on (a loop that sleeps forever) stops there, with what it recorded.
+const VIRTUAL_BOUND: Duration = asyncscope_core::py::DEFAULT_VIRTUAL_BOUND;
+
 /// The longest a slice of a virtual run keeps the page's thread, in
 /// milliseconds, before it yields to the browser.
 const SLICE_MS: f64 = 30.0;
@@ -343,10 +347,11 @@ fn run_virtual(
     }
     let (dispatcher, on_notice, busy_flag) = (state.dispatcher(), on_notice.clone(), busy.clone());
     let slices = async move {
+        let mut bounded = false;
         let stalled = loop {
             let began = clock::now_ms();
             let mut stalled = None;
-            while !done.get() && clock::now_ms() - began < SLICE_MS {
+            while !done.get() && !bounded && clock::now_ms() - began < SLICE_MS {
                 // A few hundred steps between looks at the clock.
                 for _ in 0..256 {
                     if done.get() {
@@ -356,17 +361,28 @@ fn run_virtual(
                         stalled = Some(rt.now());
                         break;
                     }
+                    // The run's bound: a day of virtual time, or a trace that
+                    // is full. What was recorded is shown, and why it ends.
+                    if rt.now() > VIRTUAL_BOUND || runs.iter().any(|(_, t)| t.trace().dropped() > 0) {
+                        bounded = true;
+                        break;
+                    }
                 }
-                if stalled.is_some() {
+                if stalled.is_some() || bounded {
                     break;
                 }
             }
-            if done.get() || stalled.is_some() {
+            if done.get() || stalled.is_some() || bounded {
                 break stalled;
             }
             clock::sleep(Duration::ZERO).await;
         };
         match stalled {
+            None if bounded => on_notice.emit(Some(format!(
+                "The run was stopped at {} of virtual time: it passed its bound (a day of virtual time, or {} events recorded). What it did until then is drawn.",
+                asyncscope_core::trace::human_ms(rt.now().as_secs_f64() * 1000.0),
+                asyncscope_core::trace::DEFAULT_CAPACITY
+            ))),
             None => on_notice.emit(notes_notice(&notes)),
             Some(at) => on_notice.emit(Some(format!(
                 "The run stalled at {} ms: a task waits for something that never comes.",

@@ -2116,6 +2116,7 @@ pub(crate) fn getattr(rt: &Rc<Rt>, a: &Rc<AioObj>, name: &str) -> Res<Option<Val
             &["json", "text", "read", "raise_for_status", "release"]
         }
         AioObj::Timeout(_) => &["expired"],
+        AioObj::Coro(_) | AioObj::Op(_) => &["close"],
         AioObj::ClientTimeout(t) => {
             return Ok((name == "total").then(|| t.map_or(Value::None, Value::Float)));
         }
@@ -2315,6 +2316,15 @@ pub(crate) async fn call_method(
                 }));
             }
             Ok(Value::Aio(t))
+        }
+        (AioObj::Coro(c), "close") => {
+            // Closed before it ran: nothing runs, and no warning.
+            c.started.set(true);
+            Ok(Value::None)
+        }
+        (AioObj::Op(o), "close") => {
+            o.started.set(true);
+            Ok(Value::None)
         }
         (AioObj::Timeout(t), "expired") => Ok(Value::Bool(matches!(
             t.state.get(),

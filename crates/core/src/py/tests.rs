@@ -274,3 +274,24 @@ fn every_example_and_every_demo_twin_is_a_program_that_parses() {
         }
     }
 }
+
+#[test]
+fn aiohttp_goes_through_the_network_seam_to_the_lab() {
+    let (t, f) = run("import asyncio, aiohttp\n\
+         async def get(session, ms):\n    async with session.get(f'/api/delay/{ms}') as resp:\n        data = await resp.json()\n        return resp.status, sorted(data)\n\
+         async def main():\n    async with aiohttp.ClientSession() as session:\n        print(await asyncio.gather(get(session, 300), get(session, 100)))\n        try:\n            await session.get('/api/delay/5000', timeout=aiohttp.ClientTimeout(total=1))\n        except asyncio.TimeoutError:\n            print('timed out')\n        r = await session.get('/api/status/503')\n        try:\n            r.raise_for_status()\n        except aiohttp.ClientResponseError as e:\n            print('status', e.status)\n        try:\n            await session.get('https://example.com/')\n        except aiohttp.ClientError as e:\n            print('refused')\n\
+         asyncio.run(main())\n");
+    let lines = printed(&f);
+    assert_eq!(lines.len(), 4, "{lines:?} {f:?}");
+    assert!(lines[0].starts_with("300 Task-1 [(200, ["), "{lines:?}");
+    assert_eq!(
+        &lines[1..],
+        ["1300 Task-1 timed out", "1300 Task-1 status 503", "1300 Task-1 refused"]
+    );
+    let sent = t
+        .events()
+        .iter()
+        .filter(|e| matches!(e.kind, EventKind::RequestSent { .. }))
+        .count();
+    assert_eq!(sent, 4);
+}
