@@ -804,3 +804,34 @@ fn no_demo_loses_or_reorders_an_event() {
         }
     }
 }
+
+/// A countdown never loses a count: a stall longer than a period (a
+/// blocked thread) is caught up at once, so every count is shown and
+/// `done` still comes at n × period.
+#[test]
+fn a_countdown_never_loses_a_count_after_a_stall() {
+    use asyncscope_core::Env;
+    use asyncscope_core::demos::countdown::countdown;
+    let rt = VirtualRuntime::new();
+    let traced = asyncscope_core::Traced::new(rt.env());
+    let (t1, t2) = (traced.clone(), traced.clone());
+    rt.env().spawn_boxed(Box::pin(async move {
+        t1.task("countdown5".into(), countdown(t1.clone(), 5, Duration::from_millis(100)))
+            .await;
+    }));
+    rt.env().spawn_boxed(Box::pin(async move {
+        t2.task("blocker".into(), async {
+            t2.sleep(Duration::from_millis(150)).await;
+            t2.block_for(Duration::from_millis(250));
+        })
+        .await;
+    }));
+    rt.run().expect("ends");
+    let trace = traced.snapshot();
+    let shown: Vec<String> = log_rows(&trace)
+        .into_iter()
+        .filter(|l| l.task == "countdown5")
+        .map(|l| format!("{} {}", l.text, l.at.as_millis()))
+        .collect();
+    assert_eq!(shown, ["5 0", "4 100", "3 400", "2 400", "1 400", "done 500"]);
+}
