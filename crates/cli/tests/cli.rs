@@ -644,3 +644,19 @@ fn warnings_name_the_rule_the_task_and_the_line() {
         "{text}"
     );
 }
+
+#[test]
+fn the_chrome_trace_marks_each_warning() {
+    let out = asyncscope(&["run", "blocking", "--format", "chrome"]);
+    assert_eq!(out.status.code(), Some(0));
+    let v: Value = serde_json::from_str(&stdout(&out)).expect("JSON");
+    let marks: Vec<&Value> = v["traceEvents"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .filter(|e| e["cat"] == "warning")
+        .collect();
+    assert_eq!(marks.len(), 1, "{marks:?}");
+    assert_eq!(marks[0]["name"], "warning: long_poll");
+    assert_eq!(marks[0]["ts"], 150_000);
+}
