@@ -153,13 +153,83 @@ pub(crate) struct TaskObj {
     handling: RefCell<Option<Rc<ExcObj>>>,
 }
 
-/// `asyncio.gather(...)`: a future over its children.
+/// `asyncio.gather(...)`: a future over its children. Each child tells
+/// it when it ends (a callback), so knowing whether it is done costs the
+/// same with 10,000 children as with two.
 pub(crate) struct GatherObj {
     children: Vec<Rc<AioObj>>,
     return_exceptions: bool,
     cancel_requested: Cell<bool>,
-    /// The children `as_completed` has handed out.
-    taken: RefCell<Vec<Rc<AioObj>>>,
+    /// Children not ended yet.
+    pending: Cell<usize>,
+    /// The first child to end failed or cancelled.
+    first_failure: RefCell<Option<Rc<ExcObj>>>,
+    /// The first child to end with an exception (not a cancel).
+    first_error: Cell<bool>,
+    /// Children in the order they ended, not yet handed out by
+    /// `as_completed`.
+    done_order: RefCell<VecDeque<Rc<AioObj>>>,
+    waiters: RefCell<Vec<Waker>>,
+    callbacks: RefCell<Vec<Callback>>,
+}
+
+/// A gather over `children`, told by each as it ends.
+fn new_gather(children: Vec<Rc<AioObj>>, return_exceptions: bool) -> Rc<AioObj> {
+    let g = Rc::new(AioObj::Gather(GatherObj {
+        pending: Cell::new(children.len()),
+        children: children.clone(),
+        return_exceptions,
+        cancel_requested: Cell::new(false),
+        first_failure: RefCell::new(None),
+        first_error: Cell::new(false),
+        done_order: RefCell::new(VecDeque::new()),
+        waiters: RefCell::new(Vec::new()),
+        callbacks: RefCell::new(Vec::new()),
+    }));
+    for child in children {
+        let weak = Rc::downgrade(&g);
+        on_done(
+            &child,
+            Box::new(move |done: &Rc<AioObj>| {
+                if let Some(g) = weak.upgrade() {
+                    child_ended(&g, done);
+                }
+            }),
+        );
+    }
+    g
+}
+
+/// Runs `cb` once `f` has ended (at once if it has).
+fn on_done(f: &Rc<AioObj>, cb: Callback) {
+    match &**f {
+        AioObj::Task(t) if matches!(*t.state.borrow(), TaskState::Pending) => t.callbacks.borrow_mut().push(cb),
+        AioObj::Gather(g) if !fut_done(f) => g.callbacks.borrow_mut().push(cb),
+        AioObj::Shield(sh) if !fut_done(f) => on_done(&sh.inner, cb),
+        _ => cb(f),
+    }
+}
+
+fn child_ended(g_rc: &Rc<AioObj>, child: &Rc<AioObj>) {
+    let AioObj::Gather(g) = &**g_rc else { return };
+    let was_done = fut_done(g_rc);
+    g.pending.set(g.pending.get().saturating_sub(1));
+    if let Some((_, e)) = fut_failed(child) {
+        if e.class != ExcClass::CancelledError {
+            g.first_error.set(true);
+        }
+        g.first_failure.borrow_mut().get_or_insert(e);
+    }
+    g.done_order.borrow_mut().push_back(Rc::clone(child));
+    for w in g.waiters.borrow_mut().drain(..) {
+        w.wake();
+    }
+    if !was_done && fut_done(g_rc) {
+        let callbacks: Vec<Callback> = g.callbacks.borrow_mut().drain(..).collect();
+        for cb in callbacks {
+            cb(g_rc);
+        }
+    }
 }
 
 /// `asyncio.shield(aw)`: a future of its own over `inner`; cancelling
@@ -224,6 +294,9 @@ pub(crate) struct QueueObj {
 /// `asyncio.TaskGroup()`.
 pub(crate) struct TgObj {
     tasks: RefCell<Vec<Rc<AioObj>>>,
+    /// Tasks not ended yet, and who waits for none to be left.
+    pending: Cell<usize>,
+    waiters: RefCell<Vec<Waker>>,
     parent: RefCell<Option<Rc<AioObj>>>,
     errors: RefCell<Vec<Rc<ExcObj>>>,
     entered: Cell<bool>,
@@ -548,7 +621,10 @@ fn want_secs(v: &Value, what: &str) -> Res<f64> {
 fn fut_done(a: &AioObj) -> bool {
     match a {
         AioObj::Task(t) => !matches!(*t.state.borrow(), TaskState::Pending),
-        AioObj::Gather(_) => gather_outcome(a).is_some(),
+        AioObj::Gather(g) => {
+            g.pending.get() == 0
+                || (!g.cancel_requested.get() && !g.return_exceptions && g.first_failure.borrow().is_some())
+        }
         AioObj::Shield(sh) => sh.cancelled.get() || fut_done(&sh.inner),
         _ => true,
     }
@@ -562,7 +638,12 @@ fn fut_add_waiter(a: &AioObj, w: &Waker) {
                 ws.push(w.clone());
             }
         }
-        AioObj::Gather(g) => g.children.iter().for_each(|c| fut_add_waiter(c, w)),
+        AioObj::Gather(g) => {
+            let mut ws = g.waiters.borrow_mut();
+            if !ws.iter().any(|x| x.will_wake(w)) {
+                ws.push(w.clone());
+            }
+        }
         AioObj::Shield(sh) => {
             fut_add_waiter(&sh.inner, w);
             let mut ws = sh.waiters.borrow_mut();
@@ -596,7 +677,7 @@ fn fut_cancel(a: &Rc<AioObj>, msg: Option<Value>) -> bool {
             true
         }
         AioObj::Gather(g) => {
-            if gather_outcome(a).is_some() {
+            if fut_done(a) {
                 return false;
             }
             let mut any = false;
@@ -665,27 +746,21 @@ fn fut_failed(a: &AioObj) -> Option<(u64, Rc<ExcObj>)> {
 /// A gather's outcome once it has one.
 fn gather_outcome(a: &AioObj) -> Option<Res<Value>> {
     let AioObj::Gather(g) = a else { return None };
-    let all_done = g.children.iter().all(|c| fut_done(c));
-    if g.cancel_requested.get() {
-        return all_done.then(|| raise(ExcClass::CancelledError, ""));
-    }
-    if !g.return_exceptions {
-        let first = g
-            .children
-            .iter()
-            .filter_map(|c| fut_failed(c))
-            .min_by_key(|(seq, _)| *seq);
-        if let Some((_, e)) = first {
-            for c in &g.children {
-                if let AioObj::Task(t) = &**c {
-                    t.retrieved.set(true);
-                }
-            }
-            return Some(Err(Raise::Exc(e)));
-        }
-    }
-    if !all_done {
+    if !fut_done(a) {
         return None;
+    }
+    if g.cancel_requested.get() {
+        return Some(raise(ExcClass::CancelledError, ""));
+    }
+    if !g.return_exceptions
+        && let Some(e) = g.first_failure.borrow().clone()
+    {
+        for c in &g.children {
+            if let AioObj::Task(t) = &**c {
+                t.retrieved.set(true);
+            }
+        }
+        return Some(Err(Raise::Exc(e)));
     }
     let mut out = Vec::with_capacity(g.children.len());
     for c in &g.children {
@@ -1129,28 +1204,24 @@ fn mark_timed_out(f: &AioObj) {
 }
 
 async fn wait(rt: &Rc<Rt>, futs: &[Rc<AioObj>], timeout: Option<f64>, when: &str, line: u32) -> Res<Value> {
-    let ready = |futs: &[Rc<AioObj>]| -> bool {
-        let done = futs.iter().filter(|f| fut_done(f)).count();
+    // A gather of the same futures counts them as they end.
+    let counter = new_gather(futs.to_vec(), true);
+    let ready = || -> bool {
+        let AioObj::Gather(g) = &*counter else { return true };
+        let done = futs.len() - g.pending.get();
         match when {
             "FIRST_COMPLETED" => done > 0,
-            "FIRST_EXCEPTION" => {
-                done == futs.len()
-                    || futs
-                        .iter()
-                        .any(|f| matches!(fut_failed(f), Some((_, e)) if e.class != ExcClass::CancelledError))
-            }
+            "FIRST_EXCEPTION" => done == futs.len() || g.first_error.get(),
             _ => done == futs.len(),
         }
     };
-    if !futs.is_empty() && !ready(futs) {
+    if !futs.is_empty() && !ready() {
         let mut timer = timeout.map(|t| rt.host.sleep(secs_duration(t)));
         suspend(rt, line, Waiting::Leaf, WakeCause::Unknown, |cx| {
-            if ready(futs) {
+            if ready() {
                 return Poll::Ready(());
             }
-            for f in futs {
-                fut_add_waiter(f, cx.waker());
-            }
+            fut_add_waiter(&counter, cx.waker());
             match timer.as_mut() {
                 Some(t) => {
                     if t.as_mut().poll(cx).is_ready() {
@@ -1173,30 +1244,20 @@ async fn next_completed(rt: &Rc<Rt>, ac: &Rc<AioObj>, line: u32) -> Res<Value> {
     let AioObj::Gather(g) = &**ac else {
         return Ok(Value::None);
     };
-    let taken = |c: &Rc<AioObj>| g.taken.borrow().iter().any(|t| Rc::ptr_eq(t, c));
-    let pick = || {
-        g.children
-            .iter()
-            .filter(|c| fut_done(c) && !taken(c))
-            .min_by_key(|c| task(c).map_or(0, |t| t.done_seq.get()))
-            .cloned()
-    };
+    let pick = || g.done_order.borrow_mut().pop_front();
     let next = match pick() {
         Some(c) => c,
         None => {
             suspend(rt, line, Waiting::Leaf, WakeCause::Unknown, |cx| match pick() {
                 Some(c) => Poll::Ready(c),
                 None => {
-                    for c in &g.children {
-                        fut_add_waiter(c, cx.waker());
-                    }
+                    fut_add_waiter(ac, cx.waker());
                     Poll::Pending
                 }
             })
             .await?
         }
     };
-    g.taken.borrow_mut().push(Rc::clone(&next));
     fut_result(&next)
 }
 
@@ -1965,16 +2026,12 @@ async fn tg_exit(rt: &Rc<Rt>, a: &Rc<AioObj>, tg: &TgObj, exc: Option<Rc<ExcObj>
             tg_abort(tg);
         }
     }
-    loop {
-        let pending: Vec<Rc<AioObj>> = tg.tasks.borrow().iter().filter(|t| !fut_done(t)).cloned().collect();
-        if pending.is_empty() {
-            break;
-        }
+    while tg.pending.get() > 0 {
         let out = suspend(rt, line, Waiting::Leaf, WakeCause::Unknown, |cx| {
-            if pending.iter().all(|t| fut_done(t)) {
+            if tg.pending.get() == 0 {
                 Poll::Ready(())
             } else {
-                pending.iter().for_each(|t| fut_add_waiter(t, cx.waker()));
+                tg.waiters.borrow_mut().push(cx.waker().clone());
                 Poll::Pending
             }
         })
@@ -2298,8 +2355,13 @@ pub(crate) fn call_method(
             tg.tasks.borrow_mut().push(Rc::clone(&t));
             let tg_rc = Rc::clone(a);
             if let Some(tobj) = task(&t) {
+                tg.pending.set(tg.pending.get() + 1);
                 tobj.callbacks.borrow_mut().push(Box::new(move |done: &Rc<AioObj>| {
                     let AioObj::TaskGroup(tg) = &*tg_rc else { return };
+                    tg.pending.set(tg.pending.get().saturating_sub(1));
+                    for w in tg.waiters.borrow_mut().drain(..) {
+                        w.wake();
+                    }
                     let Some(d) = task(done) else { return };
                     let TaskState::Failed(e) = &*d.state.borrow() else {
                         return;
@@ -2446,12 +2508,10 @@ pub(crate) fn call_asyncio(rt: &Rc<Rt>, b: Builtin, args: Vec<Value>, kw: Kwargs
             for a in &args {
                 children.push(ensure_future(rt, a, line)?);
             }
-            Ok(Value::Aio(Rc::new(AioObj::Gather(GatherObj {
+            Ok(Value::Aio(new_gather(
                 children,
-                return_exceptions: kwarg(&kw, "return_exceptions").is_some_and(|v| v.truthy()),
-                cancel_requested: Cell::new(false),
-                taken: RefCell::new(Vec::new()),
-            }))))
+                kwarg(&kw, "return_exceptions").is_some_and(|v| v.truthy()),
+            )))
         }
         Builtin::Wait => {
             let items = match first {
@@ -2515,12 +2575,7 @@ pub(crate) fn call_asyncio(rt: &Rc<Rt>, b: Builtin, args: Vec<Value>, kw: Kwargs
             for i in &items {
                 children.push(ensure_future(rt, i, line)?);
             }
-            let group = Rc::new(AioObj::Gather(GatherObj {
-                children,
-                return_exceptions: true,
-                cancel_requested: Cell::new(false),
-                taken: RefCell::new(Vec::new()),
-            }));
+            let group = new_gather(children, true);
             let waits = items
                 .iter()
                 .map(|_| match op(rt, Op::NextCompleted(Rc::clone(&group))) {
@@ -2540,6 +2595,8 @@ pub(crate) fn call_asyncio(rt: &Rc<Rt>, b: Builtin, args: Vec<Value>, kw: Kwargs
         }
         Builtin::TaskGroup => Ok(Value::Aio(Rc::new(AioObj::TaskGroup(TgObj {
             tasks: RefCell::new(Vec::new()),
+            pending: Cell::new(0),
+            waiters: RefCell::new(Vec::new()),
             parent: RefCell::new(None),
             errors: RefCell::new(Vec::new()),
             entered: Cell::new(false),
