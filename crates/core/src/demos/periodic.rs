@@ -43,6 +43,15 @@ async def daily(hour, minute, job):
             nxt += timedelta(days=1)
         await asyncio.sleep((nxt - now).total_seconds())
         await job()
+
+async def main():
+    async def work():
+        print("tick at", asyncio.get_running_loop().time())
+    try:
+        async with asyncio.timeout(3600):   # an hour of ticks
+            await every(300, 60, work)
+    except TimeoutError:
+        print("an hour has passed")
 "#,
     differs: "Both languages only offer relative and absolute sleeps on a monotonic clock; a Rust future holds no thread while it waits a day, and dropping it cancels the schedule where an asyncio task would need `cancel()`.",
     twins: &[

@@ -44,6 +44,10 @@ pub(crate) enum AioObj {
     AcmFactory(Value),
     /// What calling one gives: a context manager over the generator.
     Acm(Rc<AioObj>),
+    /// `resp.content`: the body as a stream.
+    Content(Rc<AioObj>),
+    /// `resp.content.iter_chunked(n)`: the body's chunks.
+    Chunks(Vec<Value>),
 }
 
 /// A coroutine object: a call of an `async def`, not yet run.
@@ -336,6 +340,7 @@ pub(crate) struct RespObj {
     status: u16,
     body: String,
     url: String,
+    content_type: Option<String>,
 }
 
 /// A generator or async generator: its body, run a step at a time.
@@ -405,6 +410,8 @@ impl AioObj {
             }
             AioObj::AcmFactory(_) => "function",
             AioObj::Acm(_) => "_AsyncGeneratorContextManager",
+            AioObj::Content(_) => "StreamReader",
+            AioObj::Chunks(_) => "AsyncStreamIterator",
         }
     }
 
@@ -1706,11 +1713,13 @@ async fn send(rt: &Rc<Rt>, r: &Rc<AioObj>, line: u32) -> Res<Rc<AioObj>> {
             status: r.status,
             body: r.body,
             url: req.url.clone(),
+            content_type: r.content_type,
         },
         Some(Err(FetchError::Status(status))) => RespObj {
             status,
             body: String::new(),
             url: req.url.clone(),
+            content_type: None,
         },
         Some(Err(e)) => return raise(ExcClass::ClientConnectionError, e.to_string()),
     };
@@ -1837,6 +1846,10 @@ pub(crate) fn iter_items(a: &Rc<AioObj>) -> Option<Items> {
 pub(crate) fn aiter(v: &Value) -> Res<Items> {
     match v {
         Value::Aio(a) if matches!(&**a, AioObj::Gen(g) if g.is_async) => Ok(Items::Gen(Rc::clone(a))),
+        Value::Aio(a) if matches!(&**a, AioObj::Chunks(_)) => match &**a {
+            AioObj::Chunks(c) => Ok(Items::Vec(c.clone().into_iter())),
+            _ => Ok(Items::Vec(Vec::new().into_iter())),
+        },
         other => raise(
             ExcClass::TypeError,
             format!(
@@ -1850,6 +1863,7 @@ pub(crate) fn aiter(v: &Value) -> Res<Items> {
 pub(crate) async fn anext(rt: &Rc<Rt>, items: &mut Items, _line: u32) -> Res<Option<Value>> {
     match items {
         Items::Gen(g) => resume(rt, g, true).await,
+        Items::Vec(it) => Ok(it.next()),
         _ => Ok(None),
     }
 }
@@ -2168,11 +2182,18 @@ pub(crate) fn getattr(rt: &Rc<Rt>, a: &Rc<AioObj>, name: &str) -> Res<Option<Val
                 "ok" => return Ok(Some(Value::Bool(r.status < 400))),
                 "reason" => return Ok(Some(Value::str(reason(r.status)))),
                 "url" => return Ok(Some(Value::str(r.url.as_str()))),
+                "content_type" => {
+                    let ct = r.content_type.as_deref().unwrap_or("application/octet-stream");
+                    return Ok(Some(Value::str(ct.split(';').next().unwrap_or(ct).trim())));
+                }
+                "content_length" => return Ok(Some(Value::Int(r.body.chars().count() as i64))),
+                "content" => return Ok(Some(Value::Aio(Rc::new(AioObj::Content(Rc::clone(a)))))),
                 _ => {}
             }
             &["json", "text", "read", "raise_for_status", "release"]
         }
         AioObj::Timeout(_) => &["expired"],
+        AioObj::Content(_) => &["iter_chunked", "read"],
         AioObj::Coro(_) | AioObj::Op(_) => &["close"],
         AioObj::ClientTimeout(t) => {
             return Ok((name == "total").then(|| t.map_or(Value::None, Value::Float)));
@@ -2378,6 +2399,27 @@ pub(crate) fn call_method(
                 }));
             }
             Ok(Value::Aio(t))
+        }
+        (AioObj::Content(resp), "iter_chunked" | "read") => {
+            let AioObj::Response(r) = &**resp else {
+                return Ok(Value::None);
+            };
+            if name == "read" {
+                return Ok(op(rt, Op::Ready(Value::str(r.body.as_str()))));
+            }
+            let n = match first {
+                Some(v) => usize::try_from(want_int(&v, "iter_chunked")?).unwrap_or(0),
+                None => 65_536,
+            };
+            if n == 0 {
+                return raise(ExcClass::ValueError, "iter_chunked() needs a chunk size above 0");
+            }
+            let chars: Vec<char> = r.body.chars().collect();
+            let chunks = chars
+                .chunks(n)
+                .map(|c| Value::str(c.iter().collect::<String>()))
+                .collect();
+            Ok(Value::Aio(Rc::new(AioObj::Chunks(chunks))))
         }
         (AioObj::Coro(c), "close") => {
             // Closed before it ran: nothing runs, and no warning.

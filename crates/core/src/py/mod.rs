@@ -48,6 +48,7 @@ pub const DIFFERENCES: &[&str] = &[
     "Recursion stops at 100 nested calls (CPython: 1000).",
     "Warnings (never awaited, never retrieved) are listed when the run ends, not when the object is collected.",
     "HTTP goes to the lab server only; URLs are paths such as /api/delay/300.",
+    "as_completed starts its awaitables as tasks in the order given; CPython 3.11 starts them in the order of a set, which follows memory addresses, so which Task-N is which may differ.",
 ];
 
 /// A program of the composer's examples menu.
