@@ -145,6 +145,10 @@ pub const ZH: &[(&str, &str)] = &[
         "程序，亮出每个任务等待的那一行",
     ),
     ("Open in the composer", "在编写器中打开"),
+    (
+        "Run in the composer, this program gives the same makespan and the same task outcomes as the Rust demo with its defaults.",
+        "在编写器中运行，这段程序与使用默认参数的 Rust 演示有相同的总时长和相同的任务结果。",
+    ),
     ("Write your own", "自己编写"),
     ("Warnings", "警告"),
     (

@@ -121,6 +121,9 @@ pub fn CodeView(props: &CodeViewProps) -> Html {
                         }) }
                     </code></pre>
                     <p class="differs"><strong>{ lang.t("Where Rust and asyncio differ") }{ ": " }</strong>{ rich(about.map_or("", |a| a.differs)) }</p>
+                    if demos::twin_agrees(props.slug) {
+                        <p class="twin-agrees" data-twin="agrees">{ lang.t("Run in the composer, this program gives the same makespan and the same task outcomes as the Rust demo with its defaults.") }</p>
+                    }
                     <p class="to-composer">
                         <a id="open-in-composer" class="button" href={Route::compose_hash(&py::program_from_twin(about.map_or("", |a| a.asyncio)), "")}>
                             { "✎ " }{ lang.t("Open in the composer") }

@@ -76,6 +76,26 @@ pub struct Started<E: Env> {
     pub notes: Rc<RefCell<Vec<String>>>,
 }
 
+/// The demos whose asyncio twin, run in the composer in virtual time,
+/// gives the same makespan and the same task outcomes as the Rust demo
+/// with its defaults (the page says so on the twin's tab; a test holds
+/// it to that). The others tell the same story with fewer or other
+/// tasks.
+pub const TWIN_AGREES: &[&str] = &[
+    "as-completed",
+    "timeout",
+    "periodic",
+    "semaphore",
+    "fetch",
+    "sync-primitives",
+    "streams",
+];
+
+/// True if `slug`'s asyncio twin agrees with the demo (see [`TWIN_AGREES`]).
+pub fn twin_agrees(slug: &str) -> bool {
+    TWIN_AGREES.contains(&slug)
+}
+
 /// Validates a demo's `name=value` pairs, as its `Params::from_pairs` does.
 type Check = fn(&[(String, String)]) -> Result<(), Vec<ParamError>>;
 

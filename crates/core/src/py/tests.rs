@@ -313,3 +313,27 @@ fn probe_twins() {
         );
     }
 }
+
+/// Where the page says a demo's asyncio twin agrees with it, the twin run
+/// in the composer gives the demo's makespan and task outcomes.
+#[test]
+fn twins_that_agree_give_the_demos_makespan_and_outcomes() {
+    let outcomes = |tr: &Trace| {
+        let mut o: Vec<&str> = task_rows(tr).iter().map(|r| r.outcome).collect();
+        o.sort_unstable();
+        o
+    };
+    for slug in crate::demos::TWIN_AGREES {
+        let about = crate::demos::about(slug).expect("words");
+        let (twin, f) = run(&super::program_from_twin(about.asyncio));
+        assert!(f.error.is_none(), "{slug}: {f:?}");
+        let rt = crate::VirtualRuntime::new();
+        let started = crate::demos::start(slug, rt.env(), &[])
+            .expect("valid")
+            .expect("a demo");
+        rt.block_on(started.work).expect("ends");
+        let demo = started.runs[0].1.snapshot();
+        assert_eq!(twin.makespan(), demo.makespan(), "{slug}: makespan");
+        assert_eq!(outcomes(&twin), outcomes(&demo), "{slug}: outcomes");
+    }
+}
