@@ -660,3 +660,20 @@ fn the_chrome_trace_marks_each_warning() {
     assert_eq!(marks[0]["name"], "warning: long_poll");
     assert_eq!(marks[0]["ts"], 150_000);
 }
+
+#[test]
+fn each_task_counts_its_polls_wakes_and_times() {
+    let v = json(&["blocking"]);
+    let worker = v["tasks"]
+        .as_array()
+        .expect("tasks")
+        .iter()
+        .find(|t| t["name"] == "worker")
+        .expect("the worker")
+        .clone();
+    assert_eq!(worker["busy_ms"], 500, "{worker}");
+    assert!(worker["polls"].as_u64().is_some_and(|p| p >= 2), "{worker}");
+    for key in ["wakes", "self_wakes", "idle_ms", "scheduled_ms"] {
+        assert!(worker[key].is_number(), "{key}: {worker}");
+    }
+}

@@ -91,6 +91,12 @@ struct TaskJson<'a> {
     first_poll_ms: Value,
     end_ms: Value,
     outcome: &'static str,
+    polls: u32,
+    wakes: u32,
+    self_wakes: u32,
+    busy_ms: Value,
+    idle_ms: Value,
+    scheduled_ms: Value,
     #[serde(skip_serializing_if = "Option::is_none")]
     run: Option<&'a str>,
 }
@@ -131,6 +137,7 @@ struct RunRows<'a> {
     label: &'a str,
     trace: &'a Trace,
     tasks: Vec<TaskRow>,
+    stats: Vec<crate::trace::TaskStats>,
     logs: Vec<LogRow>,
     warnings: Vec<crate::trace::Warning>,
     makespan: Option<Duration>,
@@ -139,13 +146,23 @@ struct RunRows<'a> {
 
 impl RunRows<'_> {
     fn tasks<'s>(&'s self, run: Option<&'s str>) -> impl Iterator<Item = TaskJson<'s>> {
-        self.tasks.iter().map(move |t| TaskJson {
-            name: &t.name,
-            spawned_ms: ms_value(t.spawned),
-            first_poll_ms: opt_ms(t.first_poll),
-            end_ms: opt_ms(t.end),
-            outcome: t.outcome,
-            run,
+        let none = crate::trace::TaskStats::default();
+        self.tasks.iter().enumerate().map(move |(i, t)| {
+            let s = self.stats.get(i).unwrap_or(&none);
+            TaskJson {
+                name: &t.name,
+                spawned_ms: ms_value(t.spawned),
+                first_poll_ms: opt_ms(t.first_poll),
+                end_ms: opt_ms(t.end),
+                outcome: t.outcome,
+                polls: s.polls,
+                wakes: s.wakes,
+                self_wakes: s.self_wakes,
+                busy_ms: ms_value(s.busy),
+                idle_ms: ms_value(s.idle),
+                scheduled_ms: ms_value(s.scheduled),
+                run,
+            }
         })
     }
 
@@ -265,6 +282,7 @@ fn report<'a>(slug: &'a str, params: &'a [(&'a str, String)], seed: u64, runs: &
             label,
             trace,
             tasks: task_rows(trace),
+            stats: trace.task_stats(),
             logs: log_rows(trace),
             warnings: trace.warnings(),
             makespan: trace.makespan(),

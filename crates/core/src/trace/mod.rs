@@ -18,6 +18,7 @@ mod model;
 mod requests;
 mod resources;
 mod spans;
+mod stats;
 mod text;
 mod warnings;
 
@@ -29,6 +30,7 @@ pub use model::{
 pub use requests::{RequestSpan, on_wire_peak};
 pub use resources::ResourceStats;
 pub use spans::{Segment, SegmentState, TaskSpan};
+pub use stats::TaskStats;
 pub use text::{human, human_ms};
 pub use warnings::{BUSY_MIN_POLLS, LONG_POLL, Rule, STARVED, Warning};
 
