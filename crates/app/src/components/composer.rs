@@ -152,7 +152,7 @@ pub fn Composer(props: &ComposerProps) -> Html {
                             }
                             <details class="differences">
                                 <summary>{ lang.t("Where the composer differs from CPython") }</summary>
-                                <ul>{ for py::DIFFERENCES.iter().map(|d| html! { <li>{ *d }</li> }) }</ul>
+                                <ul>{ for (if lang == Lang::Zh { py::DIFFERENCES_ZH } else { py::DIFFERENCES }).iter().map(|d| html! { <li>{ *d }</li> }) }</ul>
                             </details>
                         </div>
                     </div>

@@ -51,6 +51,19 @@ pub const DIFFERENCES: &[&str] = &[
     "as_completed starts its awaitables as tasks in the order given; CPython 3.11 starts them in the order of a set, which follows memory addresses, so which Task-N is which may differ.",
 ];
 
+/// [`DIFFERENCES`] in Simplified Chinese, line for line.
+pub const DIFFERENCES_ZH: &[&str] = &[
+    "整数是 64 位的：超出 ±9.2e18 的结果会引发 OverflowError。",
+    "asyncio.wait 以列表（按创建顺序）而不是集合返回 (done, pending)；子集中没有集合。",
+    "生成器表达式、zip、map、filter、enumerate 和 reversed 会立即构建列表，而不是惰性求值。",
+    "不同任务在同一时刻打印的行，顺序可能与 CPython 不同：一个定时器触发后，它的任务会先运行，然后同一时刻到期的下一个定时器才触发。",
+    "random 用本次运行的种子，但生成器与 CPython 不同，所以数值不同。",
+    "递归在 100 层嵌套调用处停止（CPython 为 1000）。",
+    "警告（从未 await、异常从未被取回）在运行结束时列出，而不是在对象被回收时。",
+    "HTTP 只访问实验室服务器；URL 是 /api/delay/300 这样的路径。",
+    "as_completed 按给定顺序把可等待对象作为任务启动；CPython 3.11 按集合的顺序启动（取决于内存地址），因此哪个是 Task-N 可能不同。",
+];
+
 /// A program of the composer's examples menu.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Example {

@@ -337,3 +337,8 @@ fn twins_that_agree_give_the_demos_makespan_and_outcomes() {
         assert_eq!(outcomes(&twin), outcomes(&demo), "{slug}: outcomes");
     }
 }
+
+#[test]
+fn every_difference_is_said_in_both_languages() {
+    assert_eq!(super::DIFFERENCES.len(), super::DIFFERENCES_ZH.len());
+}
