@@ -6,7 +6,6 @@
 use std::rc::Rc;
 
 use asyncscope_core::trace::EventKind;
-use asyncscope_view::format_ms;
 use asyncscope_view::state::{EventRef, Finished, Kind, LogFilter, kind_menu, task_menu};
 use yew::prelude::*;
 
@@ -164,11 +163,16 @@ pub fn EventLog(props: &EventLogProps) -> Html {
                                     <tr class={classes!(is_current.then_some("current"))} aria-selected={is_current.to_string()}
                                         data-event={format!("{}:{}", r.run, r.index)} data-kind={ev.kind.name()} onclick={onclick}>
                                         <td class="t"><button type="button" class="row-button">
-                                            { format_ms(ev.at.as_secs_f64() * 1000.0) }
+                                            { run.trace.at_label(ev.at, lang == Lang::Zh) }
                                         </button></td>
-                                        if several { <td>{ run.label.clone() }</td> }
+                                        if several { <td>{ run.title(lang == Lang::Zh) }</td> }
                                         <td class="task">{ run.trace.task_name(ev.task).to_string() }</td>
-                                        <td>{ describe(props.slug, &run.trace, r.index, lang) }</td>
+                                        if let EventKind::Log { text } = &ev.kind {
+                                            // What the demo's code logs is its own text, as in the code pane.
+                                            <td>{ lang.t("log:") }{ if lang == Lang::Zh { "" } else { " " } }<code class="logged">{ text.clone() }</code></td>
+                                        } else {
+                                            <td>{ describe(props.slug, &run.trace, r.index, lang) }</td>
+                                        }
                                     </tr>
                                 })
                             }) }

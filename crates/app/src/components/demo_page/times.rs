@@ -5,6 +5,7 @@ use asyncscope_view::{format_ms, task_times};
 use yew::prelude::*;
 
 use crate::components::common::use_lang;
+use crate::i18n::Lang;
 
 /// Props of [`TimesTable`].
 #[derive(Properties, PartialEq)]
@@ -25,7 +26,7 @@ pub(super) fn TimesTable(props: &TimesTableProps) -> Html {
                 let rows = task_times(&run.trace, f.end);
                 html! {
                     <table data-run={run.label.clone()}>
-                        <caption>{ run.label.clone() }</caption>
+                        <caption>{ run.title(lang == Lang::Zh) }</caption>
                         <thead><tr>
                             <th scope="col">{ lang.t("task") }</th>
                             <th scope="col">{ lang.t("running") }</th>
