@@ -247,3 +247,22 @@ async fn the_ok_count_is_the_demos_tasks_with_the_harness_named_apart() {
     assert_eq!(h.text("[data-harness=tasks_ok]").await, "另加 main");
     h.finish().await;
 }
+
+/// The daily schedule starts at midnight of day 1: its log reads days and
+/// clock times, never 33 h or 118800000 ms.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_daily_schedule_reads_as_days_and_clock_times() {
+    let h = Harness::start().await;
+    h.open_link("/#/periodic?schedule=daily").await;
+    h.wait_for(".runner[data-state=done]", WAIT).await;
+    let log = h.text(".event-log").await;
+    assert!(log.contains("day 2, 09:00"), "{log}");
+    assert!(!log.contains("33 h"), "{log}");
+    let armed = h.text(".event-log tr[data-kind=timer_armed]").await;
+    assert!(armed.contains("fires at day 1, 09:00 (in 9 h)"), "{armed}");
+    h.choose("#lang", "zh").await;
+    h.wait_for("html[lang=zh-Hans]", WAIT).await;
+    let log = h.text(".event-log").await;
+    assert!(log.contains("第 2 天 09:00"), "{log}");
+    h.finish().await;
+}
