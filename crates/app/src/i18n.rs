@@ -273,6 +273,7 @@ pub const ZH: &[(&str, &str)] = &[
     ("tasks", "任务"),
     ("a timeout's deadline passed", "超时的截止时刻已过"),
     ("log:", "日志："),
+    ("All tasks: type a task's name", "所有任务：输入任务名可只看它"),
 ];
 
 #[cfg(test)]

@@ -153,10 +153,10 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                 .collect::<Vec<_>>()
         },
     );
-    let used = {
+    let used = use_memo(models.clone(), |models| {
         let refs: Vec<&RunModel> = models.iter().map(|m| m.0.as_ref()).collect();
         legend(&refs)
-    };
+    });
     html! {
         <div class="timeline" onwheel={onwheel} onpointerdown={onpointerdown} onpointermove={onpointermove}
              onpointerup={onpointerup.clone()} onpointerleave={onpointerup}>

@@ -321,6 +321,9 @@ fn run_virtual(
     }
     let (dispatcher, on_notice, busy_flag) = (state.dispatcher(), on_notice.clone(), busy.clone());
     let slices = async move {
+        // The first slice in a task of its own, after the page has drawn
+        // itself busy (a task over 50 ms is a long task).
+        clock::sleep(Duration::ZERO).await;
         let stalled = loop {
             let began = clock::now_ms();
             let mut stalled = None;
@@ -344,6 +347,9 @@ fn run_virtual(
             }
             clock::sleep(Duration::ZERO).await;
         };
+        // The snapshot, then the drawing of the result, each in a task of
+        // its own, not after the last slice.
+        clock::sleep(Duration::ZERO).await;
         match stalled {
             None => on_notice.emit(None),
             Some(at) => on_notice.emit(Some(format!(
@@ -351,7 +357,9 @@ fn run_virtual(
                 at.as_millis()
             ))),
         }
-        dispatcher.dispatch(Action::RanVirtual { runs: snapshot(&runs) });
+        let runs = snapshot(&runs);
+        clock::sleep(Duration::ZERO).await;
+        dispatcher.dispatch(Action::RanVirtual { runs });
     };
     let (slices, handle) = abortable(slices);
     *abort.borrow_mut() = Some(handle);

@@ -14,15 +14,21 @@ pub(super) struct TimesTableProps {
     pub finished: Finished,
 }
 
-/// Per run, a table of each task's time running, waiting and not started.
+/// Per run, a table of each task's time running, waiting and not started,
+/// made only while it is open (10,000 rows are not built for nothing).
 #[component]
 pub(super) fn TimesTable(props: &TimesTableProps) -> Html {
     let lang = use_lang();
     let f = &props.finished;
+    let open = use_state_eq(|| false);
+    let ontoggle = {
+        let open = open.clone();
+        Callback::from(move |_: Event| open.set(!*open))
+    };
     html! {
-        <details class="times">
+        <details class="times" ontoggle={ontoggle}>
             <summary>{ lang.t("Time per task") }</summary>
-            { for f.runs.iter().map(|run| {
+            { for f.runs.iter().filter(|_| *open).map(|run| {
                 let rows = task_times(&run.trace, f.end);
                 html! {
                     <table data-run={run.label.clone()}>
