@@ -147,6 +147,7 @@ const READ: &str = "const skip = arguments[0]; const out = []; \
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_demo_page_in_chinese_has_no_english_left() {
     let h = Harness::start().await;
+    h.set_viewport(1400, 1000).await;
     h.open("/#/gather").await;
     h.wait_for(".runner[data-state=idle]", WAIT).await;
     h.choose("#lang", "zh").await;
@@ -206,8 +207,10 @@ async fn every_demo_page_in_chinese_has_no_english_left() {
                 }
             }
         }
+        if ["semaphore", "fetch", "periodic"].contains(&entry.slug) {
+            h.screenshot(&format!("chinese-{}", entry.slug)).await;
+        }
     }
-    h.screenshot_full("chinese-last-demo").await;
     assert!(
         found.is_empty(),
         "English on the Chinese page ({}):\n{}",
@@ -248,8 +251,8 @@ async fn the_ok_count_is_the_demos_tasks_with_the_harness_named_apart() {
     h.finish().await;
 }
 
-/// The daily schedule starts at midnight of day 1: its log reads days and
-/// clock times, never 33 h or 118800000 ms.
+/// The daily schedule starts at midnight of day 1: its log and playhead
+/// read days and clock times, never 33 h or 205200000 ms.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_daily_schedule_reads_as_days_and_clock_times() {
     let h = Harness::start().await;
@@ -260,6 +263,9 @@ async fn the_daily_schedule_reads_as_days_and_clock_times() {
     assert!(!log.contains("33 h"), "{log}");
     let armed = h.text(".event-log tr[data-kind=timer_armed]").await;
     assert!(armed.contains("fires at day 1, 09:00 (in 9 h)"), "{armed}");
+    // The playhead, at the end of the run, on the same clock.
+    assert_eq!(h.text(".playhead-time").await.trim(), "day 3, 09:00");
+    assert_eq!(h.number("[data-metric=playhead_ms]").await, 57 * 3_600_000);
     h.choose("#lang", "zh").await;
     h.wait_for("html[lang=zh-Hans]", WAIT).await;
     let log = h.text(".event-log").await;

@@ -109,7 +109,12 @@ pub(super) fn Playback(props: &PlaybackProps) -> Html {
                            value={format!("{:.3}", f.playhead.as_secs_f64() * 1000.0)} oninput={on_seek}
                            aria-valuetext={f.runs.first().map_or_else(|| format_ms(f.playhead.as_secs_f64() * 1000.0), |r| r.trace.at_label(f.playhead, lang == Lang::Zh))} />
                 </label>
-                <output class="playhead-time" for="playhead" data-metric="playhead_ms">{ f.playhead.as_millis() }</output>
+                // In the run's own time units (a day and a clock time for the
+                // daily schedule), the exact milliseconds kept for scripts.
+                <output class="playhead-time" for="playhead">
+                    { f.runs.first().map_or_else(|| format_ms(f.playhead.as_secs_f64() * 1000.0), |r| r.trace.at_label(f.playhead, lang == Lang::Zh)) }
+                    <span data-metric="playhead_ms" hidden=true>{ f.playhead.as_millis() }</span>
+                </output>
                 <label>
                     <span class="visually-hidden">{ lang.t("Speed") }</span>
                     <select id="speed" aria-label={lang.t("Speed")} onchange={on_speed}>
