@@ -266,6 +266,9 @@ async fn the_daily_schedule_reads_as_days_and_clock_times() {
     // The playhead, at the end of the run, on the same clock.
     assert_eq!(h.text(".playhead-time").await.trim(), "day 3, 09:00");
     assert_eq!(h.number("[data-metric=playhead_ms]").await, 57 * 3_600_000);
+    // Its makespan is a duration, in human units.
+    let metrics = h.text(".run-head .metrics").await;
+    assert!(metrics.contains("57 h") && !metrics.contains("205200000"), "{metrics}");
     h.choose("#lang", "zh").await;
     h.wait_for("html[lang=zh-Hans]", WAIT).await;
     let log = h.text(".event-log").await;

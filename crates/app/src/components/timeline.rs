@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use asyncscope_core::Trace;
 use asyncscope_core::demos::is_harness_task;
-use asyncscope_core::trace::{Outcome, RequestSpan, SegmentState, TaskId, on_wire_peak};
+use asyncscope_core::trace::{Outcome, RequestSpan, SegmentState, TaskId, human, on_wire_peak};
 use asyncscope_view::state::{RunSnapshot, TaskRef, View};
 use asyncscope_view::{
     LaneVm, RunModel, Scale, axis, deadlines, lane_in, legend, name_column, overview, run_model, tracks,
@@ -415,12 +415,14 @@ fn RunView(props: &RunViewProps) -> Html {
                     <div>
                         <dt>{ lang.t("makespan") }</dt>
                         <dd>
+                            // In human units (1 h, not 3600000 ms); the exact
+                            // milliseconds stay in data-metric for scripts.
                             if let Some(m) = makespan {
-                                <span data-metric="makespan_ms">{ m.as_millis() }</span>{ " ms" }
+                                { human(m) }<span data-metric="makespan_ms" hidden=true>{ m.as_millis() }</span>
                             } else if props.finished {
                                 { "—" }
                             } else {
-                                { format!("{} ms {}", props.now.as_millis(), lang.t("so far")) }
+                                { format!("{} {}", human(props.now), lang.t("so far")) }
                             }
                         </dd>
                     </div>
