@@ -10,6 +10,7 @@
 //! (and, where several runs are shown, the run: [`state::TaskRef`]), never
 //! by their name, which need not be unique.
 
+pub mod editor;
 pub mod highlight;
 pub mod lanes;
 pub mod legend;

@@ -14,10 +14,11 @@ use yew::prelude::*;
 use crate::browser::dom;
 use crate::components::common::use_lang;
 use crate::i18n::Lang;
+use crate::subject::Subject;
 
 /// An event in words (in `lang`), with await lines given as lines of the
 /// shown code.
-fn describe(slug: &str, trace: &asyncscope_core::Trace, index: usize, lang: Lang) -> String {
+fn describe(subject: &Subject, trace: &asyncscope_core::Trace, index: usize, lang: Lang) -> String {
     let Some(kind) = trace.events().get(index).map(|e| &e.kind) else {
         return String::new();
     };
@@ -27,7 +28,7 @@ fn describe(slug: &str, trace: &asyncscope_core::Trace, index: usize, lang: Lang
     } = kind
         && let Some(s) = trace.site(*site)
     {
-        return match asyncscope_core::demos::shown_line(slug, &s.file, s.line) {
+        return match subject.shown_line(&s.file, s.line) {
             Some(line) if lang == Lang::Zh => format!("轮询结束：挂起于代码第 {line} 行"),
             Some(line) => format!("poll end: pending at line {line} of the code"),
             None => format!(
@@ -46,8 +47,8 @@ fn describe(slug: &str, trace: &asyncscope_core::Trace, index: usize, lang: Lang
 /// Props of [`EventLog`].
 #[derive(Properties, PartialEq)]
 pub struct EventLogProps {
-    /// The demo (for line numbers of its code).
-    pub slug: &'static str,
+    /// The demo or program (for line numbers of its code).
+    pub subject: Subject,
     /// The finished runs and the playhead.
     pub finished: Finished,
     /// The run's generation (the task and kind menus are computed once per run).
@@ -251,7 +252,7 @@ pub fn EventLog(props: &EventLogProps) -> Html {
                                             // What the demo's code logs is its own text, as in the code pane.
                                             <td>{ lang.t("log:") }{ if lang == Lang::Zh { "" } else { " " } }<code class="logged">{ text.clone() }</code></td>
                                         } else {
-                                            <td>{ describe(props.slug, &run.trace, r.index, lang) }</td>
+                                            <td>{ describe(&props.subject, &run.trace, r.index, lang) }</td>
                                         }
                                     </tr>
                                 })

@@ -28,7 +28,9 @@ pub mod task_manager;
 pub mod timeout;
 pub mod work;
 
+use std::cell::RefCell;
 use std::future::Future;
+use std::rc::Rc;
 
 use futures::future::LocalBoxFuture;
 
@@ -68,6 +70,10 @@ pub struct Started<E: Env> {
     pub runs: Vec<(&'static str, Traced<E>)>,
     /// The work itself.
     pub work: LocalBoxFuture<'static, ()>,
+    /// What the run has to say once it has ended (a program's uncaught
+    /// exception, a budget it ran out of, CPython's warnings), filled in
+    /// by the work as it ends. Demos say nothing.
+    pub notes: Rc<RefCell<Vec<String>>>,
 }
 
 /// Validates a demo's `name=value` pairs, as its `Params::from_pairs` does.
@@ -326,10 +332,11 @@ const SHOWN_START: &str = "// --- the code the page shows ----------------------
 const SHOWN_END: &str = "// -------------------------------------------------------------------------\n";
 
 impl<E: Env> Started<E> {
-    fn new(runs: Vec<(&'static str, Traced<E>)>, work: impl Future<Output = ()> + 'static) -> Self {
+    pub(crate) fn new(runs: Vec<(&'static str, Traced<E>)>, work: impl Future<Output = ()> + 'static) -> Self {
         Self {
             runs,
             work: Box::pin(work),
+            notes: Rc::default(),
         }
     }
 }

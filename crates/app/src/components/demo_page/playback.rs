@@ -10,13 +10,13 @@ use yew::prelude::*;
 use crate::browser::{self, clock, dom};
 use crate::components::common::use_lang;
 use crate::i18n::Lang;
-use crate::route::Route;
+use crate::subject::Subject;
 
 /// Props of [`Playback`].
 #[derive(Properties, PartialEq)]
-pub(super) struct PlaybackProps {
-    /// The demo.
-    pub slug: &'static str,
+pub(crate) struct PlaybackProps {
+    /// The demo or program.
+    pub subject: Subject,
     /// The form's query (for the share link).
     pub query: String,
     /// The finished runs and the playhead.
@@ -45,9 +45,10 @@ fn traces<'a>(titled: &'a [(String, &'a Trace)]) -> Vec<(&'a str, &'a Trace)> {
 
 /// The toolbar, the share link and the keyboard hint.
 #[component]
-pub(super) fn Playback(props: &PlaybackProps) -> Html {
+pub(crate) fn Playback(props: &PlaybackProps) -> Html {
     let lang = use_lang();
-    let (f, slug) = (&props.finished, props.slug);
+    let f = &props.finished;
+    let slug = props.subject.name().to_owned();
     let act = |action: fn() -> Action| props.on_action.reform(move |_: MouseEvent| action());
     let on_seek = {
         let on_action = props.on_action.clone();
@@ -69,7 +70,7 @@ pub(super) fn Playback(props: &PlaybackProps) -> Html {
     let share_link = format!(
         "{}{}",
         browser::location::address_without_hash(),
-        Route::demo_hash(slug, &props.query)
+        props.subject.hash(&props.query)
     );
     let on_copy = {
         let (link, on_notice) = (share_link.clone(), props.on_notice.clone());
@@ -82,9 +83,9 @@ pub(super) fn Playback(props: &PlaybackProps) -> Html {
         })
     };
     let on_chrome = {
-        let f = f.clone();
+        let (f, slug) = (f.clone(), slug.clone());
         Callback::from(move |_: MouseEvent| {
-            let json = export::chrome_demo(slug, &traces(&titled(&f, lang)));
+            let json = export::chrome_demo(&slug, &traces(&titled(&f, lang)));
             browser::export::download(&format!("asyncscope-{slug}.json"), "application/json", &json);
         })
     };

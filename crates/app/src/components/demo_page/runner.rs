@@ -27,6 +27,7 @@ use crate::hooks::{
     use_shortcuts,
 };
 use crate::state::PageState;
+use crate::subject::Subject;
 
 /// Props of [`Runner`].
 #[derive(Properties, PartialEq)]
@@ -62,8 +63,9 @@ pub(super) fn Runner(props: &RunnerProps) -> Html {
     // For demos that send requests: without a lab server the page says so
     // once and uses the simulated lab.
     let lab = use_lab_health(specs, explicit_network, &state);
-    let run = use_run(&state, slug, on_notice.clone());
-    use_form_in_address(slug, state.form.query());
+    let subject = Subject::Demo(slug);
+    let run = use_run(&state, &subject, on_notice.clone());
+    use_form_in_address(&subject, state.form.query());
     use_replay_clock(state.finished().is_some_and(|f| f.playing), state.dispatcher());
     use_shortcuts(&state);
     let events: Rc<Vec<EventRef>> = use_log_events(&state);
@@ -141,7 +143,7 @@ pub(super) fn Runner(props: &RunnerProps) -> Html {
           </div>
           <div class="stage" id="stage" tabindex="-1">
             if let Some(f) = fin {
-                <Playback slug={slug} query={state.form.query()} finished={f.clone()} speed={state.speed} view={state.view}
+                <Playback subject={subject.clone()} query={state.form.query()} finished={f.clone()} speed={state.speed} view={state.view}
                           pinned={state.pinned.is_some()} on_action={on_action.clone()} on_notice={on_notice} />
             }
             if !drawn.is_empty() {
@@ -157,7 +159,7 @@ pub(super) fn Runner(props: &RunnerProps) -> Html {
           <div class="panes">
             <CodeView slug={slug} lit={lit} />
             if let Some(f) = fin {
-                <EventLog slug={slug} finished={f.clone()} generation={generation} events={events.clone()} filter={state.filter.clone()} on_filter={on_filter} on_select={on_select} />
+                <EventLog subject={subject.clone()} finished={f.clone()} generation={generation} events={events.clone()} filter={state.filter.clone()} on_filter={on_filter} on_select={on_select} />
             }
           </div>
         </div>

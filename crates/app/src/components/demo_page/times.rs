@@ -9,7 +9,7 @@ use crate::i18n::Lang;
 
 /// Props of [`TimesTable`].
 #[derive(Properties, PartialEq)]
-pub(super) struct TimesTableProps {
+pub(crate) struct TimesTableProps {
     /// The finished runs.
     pub finished: Finished,
 }
@@ -17,7 +17,7 @@ pub(super) struct TimesTableProps {
 /// Per run, a table of each task's time running, waiting and not started,
 /// made only while it is open (10,000 rows are not built for nothing).
 #[component]
-pub(super) fn TimesTable(props: &TimesTableProps) -> Html {
+pub(crate) fn TimesTable(props: &TimesTableProps) -> Html {
     let lang = use_lang();
     let f = &props.finished;
     let open = use_state_eq(|| false);
