@@ -146,6 +146,11 @@ pub const ZH: &[(&str, &str)] = &[
     ),
     ("Open in the composer", "在编写器中打开"),
     ("Write your own", "自己编写"),
+    ("Warnings", "警告"),
+    (
+        "None: no future was left unpolled, no poll held the thread over 50 ms, no task was starved, busy-yielding or left running by its maker.",
+        "没有：没有 future 从未被轮询，没有一次轮询占住线程超过 50 毫秒，也没有任务挨饿、忙等或被创建者丢下继续运行。",
+    ),
     (
         "paste asyncio code and watch it run as real Rust futures.",
         "粘贴 asyncio 代码，看它作为真正的 Rust future 运行。",

@@ -620,3 +620,43 @@ fn run_py_bad_options_exit_2_with_the_range() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("cannot read /nonexistent/prog.py"));
 }
+
+#[test]
+fn warnings_name_the_rule_the_task_and_the_line() {
+    let v = json(&["blocking"]);
+    let warnings = v["warnings"].as_array().expect("warnings");
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert_eq!(warnings[0]["rule"], "long_poll");
+    assert_eq!(warnings[0]["task"], "worker");
+    assert_eq!(warnings[0]["t_ms"], 150);
+    assert!(warnings[0]["line"].as_u64().is_some());
+    assert!(
+        warnings[0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("500 ms without yielding"))
+    );
+    let fixed = json(&["blocking", "--set", "mode=yield"]);
+    assert_eq!(fixed["warnings"].as_array().map(Vec::len), Some(0));
+    let out = asyncscope(&["run", "lazy-and-spawn"]);
+    let text = stdout(&out);
+    assert!(
+        text.contains("\nwarnings\n") && text.contains("never_awaited") && text.contains("detached"),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_chrome_trace_marks_each_warning() {
+    let out = asyncscope(&["run", "blocking", "--format", "chrome"]);
+    assert_eq!(out.status.code(), Some(0));
+    let v: Value = serde_json::from_str(&stdout(&out)).expect("JSON");
+    let marks: Vec<&Value> = v["traceEvents"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .filter(|e| e["cat"] == "warning")
+        .collect();
+    assert_eq!(marks.len(), 1, "{marks:?}");
+    assert_eq!(marks[0]["name"], "warning: long_poll");
+    assert_eq!(marks[0]["ts"], 150_000);
+}

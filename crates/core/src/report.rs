@@ -105,6 +105,18 @@ struct LogJson<'a> {
     run: Option<&'a str>,
 }
 
+/// A warning as JSON.
+#[derive(Serialize)]
+struct WarningJson<'a> {
+    rule: &'static str,
+    task: &'a str,
+    t_ms: Value,
+    line: Option<u32>,
+    message: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    run: Option<&'a str>,
+}
+
 /// An event of a run as JSON, with its run's label when there are several.
 #[derive(Serialize)]
 struct EventJson<'a> {
@@ -120,6 +132,7 @@ struct RunRows<'a> {
     trace: &'a Trace,
     tasks: Vec<TaskRow>,
     logs: Vec<LogRow>,
+    warnings: Vec<crate::trace::Warning>,
     makespan: Option<Duration>,
     max_in_flight: usize,
 }
@@ -132,6 +145,17 @@ impl RunRows<'_> {
             first_poll_ms: opt_ms(t.first_poll),
             end_ms: opt_ms(t.end),
             outcome: t.outcome,
+            run,
+        })
+    }
+
+    fn warnings<'s>(&'s self, run: Option<&'s str>) -> impl Iterator<Item = WarningJson<'s>> {
+        self.warnings.iter().map(move |w| WarningJson {
+            rule: w.rule.as_str(),
+            task: self.trace.task_name(w.task),
+            t_ms: ms_value(w.at),
+            line: w.site.and_then(|s| self.trace.site(s)).map(|s| s.line),
+            message: &w.message,
             run,
         })
     }
@@ -199,6 +223,10 @@ impl Serialize for Report<'_> {
             &Stream(|| self.runs.iter().flat_map(|r| r.logs(tag(several, r)))),
         )?;
         m.serialize_entry(
+            "warnings",
+            &Stream(|| self.runs.iter().flat_map(|r| r.warnings(tag(several, r)))),
+        )?;
+        m.serialize_entry(
             "events",
             &Stream(|| {
                 self.runs.iter().flat_map(|r| {
@@ -238,6 +266,7 @@ fn report<'a>(slug: &'a str, params: &'a [(&'a str, String)], seed: u64, runs: &
             trace,
             tasks: task_rows(trace),
             logs: log_rows(trace),
+            warnings: trace.warnings(),
             makespan: trace.makespan(),
             max_in_flight: trace.max_in_flight(),
         })
@@ -254,6 +283,8 @@ fn report<'a>(slug: &'a str, params: &'a [(&'a str, String)], seed: u64, runs: &
 /// goes (the events are not gathered in memory first): `demo`, `params`,
 /// `seed`, `makespan_ms` (the last end of any run; `null` if a task never
 /// ended), `max_in_flight` (the most of any run), `tasks`, `logs`,
+/// `warnings` (`rule`, `task`, `t_ms`, `line`, `message`: see
+/// [`Trace::warnings`]),
 /// `events` (each run's full trace: with several runs, every task, log
 /// and event also names its `run`), and `runs` (per run: `label`, the same
 /// figures, and its `trace` in the trace's own JSON form). An error of
@@ -322,6 +353,23 @@ pub fn text_report(slug: &str, seed: u64, runs: &[(&str, &Trace)]) -> String {
             let _ = writeln!(out, "\nlog");
             for l in logs {
                 let _ = writeln!(out, "{:>9} ms  {}: {}", fmt_ms(Some(l.at)), l.task, l.text);
+            }
+        }
+        let warnings = trace.warnings();
+        if !warnings.is_empty() {
+            let _ = writeln!(out, "\nwarnings");
+            for w in warnings {
+                let line = w
+                    .site
+                    .and_then(|s| trace.site(s))
+                    .map_or(String::new(), |s| format!(" (line {})", s.line));
+                let _ = writeln!(
+                    out,
+                    "{:>9} ms  {}{line}: {}",
+                    fmt_ms(Some(w.at)),
+                    w.rule.as_str(),
+                    w.message
+                );
             }
         }
         let _ = writeln!(out, "\nevents\n{}", trace.render_text());

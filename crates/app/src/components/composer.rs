@@ -23,6 +23,7 @@ use crate::components::demo_page::status::run_status;
 use crate::components::demo_page::times::TimesTable;
 use crate::components::event_log::EventLog;
 use crate::components::timeline::Timeline;
+use crate::components::warnings::WarningsPanel;
 use crate::hooks::{ended_generation, use_form_in_address, use_log_events, use_replay_clock, use_run, use_shortcuts};
 use crate::i18n::Lang;
 use crate::state::PageState;
@@ -168,7 +169,8 @@ pub fn Composer(props: &ComposerProps) -> Html {
                                   on_pan={on_action.reform(Action::Pan)} on_zoom={on_action.reform(Action::Zoom)} />
                     }
                     if let Some(f) = fin {
-                        <TimesTable finished={f.clone()} />
+                        <WarningsPanel finished={f.clone()} generation={generation} on_action={on_action.clone()} />
+                <TimesTable finished={f.clone()} />
                     }
                 </div>
                 <div class="panes">

@@ -15,3 +15,4 @@ pub mod demo_page;
 pub mod event_log;
 pub mod home;
 pub mod timeline;
+pub mod warnings;

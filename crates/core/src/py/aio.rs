@@ -2155,7 +2155,7 @@ fn name_arg(kw: &Kwargs) -> Option<String> {
         .map(|v| v.to_str())
 }
 
-pub(crate) async fn call_method(
+pub(crate) fn call_method(
     rt: &Rc<Rt>,
     a: &Rc<AioObj>,
     name: &'static str,
@@ -2409,17 +2409,20 @@ pub(crate) async fn call_acm_factory(rt: &Rc<Rt>, a: &AioObj, args: Vec<Value>, 
     }
 }
 
-/// The asyncio, aiohttp and primitive constructors.
-pub(crate) async fn call_asyncio(rt: &Rc<Rt>, b: Builtin, args: Vec<Value>, kw: Kwargs, line: u32) -> Res<Value> {
+/// `asyncio.run(coro)`.
+pub(crate) async fn call_run(rt: &Rc<Rt>, args: &[Value], line: u32) -> Res<Value> {
+    let aw = want_aio(args.first().unwrap_or(&Value::None), "asyncio.run()")?;
+    if !matches!(&**aw, AioObj::Coro(_)) {
+        return raise(ExcClass::ValueError, "a coroutine was expected");
+    }
+    asyncio_run(rt, Rc::clone(aw), line).await
+}
+
+/// The asyncio, aiohttp and primitive constructors (all but `run`): none
+/// of them waits.
+pub(crate) fn call_asyncio(rt: &Rc<Rt>, b: Builtin, args: Vec<Value>, kw: Kwargs, line: u32) -> Res<Value> {
     let first = args.first().cloned();
     match b {
-        Builtin::Run => {
-            let aw = want_aio(first.as_ref().unwrap_or(&Value::None), "asyncio.run()")?;
-            if !matches!(&**aw, AioObj::Coro(_)) {
-                return raise(ExcClass::ValueError, "a coroutine was expected");
-            }
-            asyncio_run(rt, Rc::clone(aw), line).await
-        }
         Builtin::Sleep => {
             let secs = want_secs(first.as_ref().unwrap_or(&Value::Int(0)), "asyncio.sleep()")?;
             let result = args

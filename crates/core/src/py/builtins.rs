@@ -693,7 +693,7 @@ pub(crate) async fn call_method(
     line: u32,
 ) -> Res<Value> {
     match recv {
-        Value::Aio(a) => return aio::call_method(rt, a, name, args, kw, line).await,
+        Value::Aio(a) => return aio::call_method(rt, a, name, args, kw, line),
         Value::List(l) if name == "sort" => {
             let key = kwarg(&kw, "key");
             let reverse = kwarg(&kw, "reverse").is_some_and(|r| r.truthy());
@@ -1393,8 +1393,8 @@ pub(crate) async fn call_builtin(rt: &Rc<Rt>, b: Builtin, args: Vec<Value>, kw: 
                 items.iter().all(Value::truthy)
             }))
         }
-        B::Run
-        | B::Sleep
+        B::Run => aio::call_run(rt, &args, line).await,
+        B::Sleep
         | B::CreateTask
         | B::EnsureFuture
         | B::Gather
@@ -1415,7 +1415,7 @@ pub(crate) async fn call_builtin(rt: &Rc<Rt>, b: Builtin, args: Vec<Value>, kw: 
         | B::Queue
         | B::ClientSession
         | B::ClientTimeout
-        | B::AsyncContextManager => aio::call_asyncio(rt, b, args, kw, line).await,
+        | B::AsyncContextManager => aio::call_asyncio(rt, b, args, kw, line),
         _ => {
             no_kwargs(&kw, name)?;
             call_plain(rt, b, &args)

@@ -7,7 +7,9 @@
 //! events (what the playhead needs).
 //!
 //! One concern a file: `model` (ids, kinds, events, storage), `spans`,
-//! `flight` (in flight), `requests`, `resources`, `json`, `text`.
+//! `flight` (in flight), `requests`, `resources`, `json`, `text`,
+//! `warnings` (exact rules: never awaited, long poll, starved, busy-yield,
+//! detached).
 
 mod flight;
 mod json;
@@ -17,6 +19,7 @@ mod requests;
 mod resources;
 mod spans;
 mod text;
+mod warnings;
 
 pub use json::JsonError;
 pub use model::{
@@ -27,6 +30,7 @@ pub use requests::{RequestSpan, on_wire_peak};
 pub use resources::ResourceStats;
 pub use spans::{Segment, SegmentState, TaskSpan};
 pub use text::{human, human_ms};
+pub use warnings::{BUSY_MIN_POLLS, LONG_POLL, Rule, STARVED, Warning};
 
 #[cfg(test)]
 mod tests;

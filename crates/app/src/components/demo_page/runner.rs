@@ -22,6 +22,7 @@ use crate::components::code_view::CodeView;
 use crate::components::common::use_lang;
 use crate::components::event_log::EventLog;
 use crate::components::timeline::Timeline;
+use crate::components::warnings::WarningsPanel;
 use crate::hooks::{
     Lab, ended_generation, use_form_in_address, use_lab_health, use_log_events, use_replay_clock, use_run,
     use_shortcuts,
@@ -153,6 +154,7 @@ pub(super) fn Runner(props: &RunnerProps) -> Html {
                           on_pick={on_pick} on_pan={on_pan} on_zoom={on_zoom} />
             }
             if let Some(f) = fin {
+                <WarningsPanel finished={f.clone()} generation={generation} on_action={on_action.clone()} />
                 <TimesTable finished={f.clone()} />
             }
           </div>
