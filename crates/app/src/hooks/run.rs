@@ -357,8 +357,9 @@ fn run_virtual(
             let began = clock::now_ms();
             let mut stalled = None;
             while !done.get() && !bounded && clock::now_ms() - began < SLICE_MS {
-                // A few hundred steps between looks at the clock.
-                for _ in 0..256 {
+                // A few dozen steps between looks at the clock, so a slice
+                // ends close to its time even on a busy machine.
+                for _ in 0..64 {
                     if done.get() {
                         break;
                     }
