@@ -286,6 +286,26 @@ pub const ZH: &[(&str, &str)] = &[
     ),
     ("Cancel this long into the use (ms)", "使用开始多久后取消（毫秒）"),
     ("Try this", "试试这些"),
+    // Request phases, as the fetch strip's legend names them.
+    (
+        "queued: waiting for a connection (the browser allows 6 per origin)",
+        "排队等连接：等待一个连接（浏览器对每个源最多允许 6 个）",
+    ),
+    ("connecting: opening a connection", "建立连接：正在打开连接"),
+    (
+        "waiting: request sent, no byte back yet",
+        "等待首字节：请求已发出，还没有收到任何字节",
+    ),
+    ("receiving: the response arriving", "接收响应：响应正在到达"),
+    (
+        "Measured with the Resource Timing API: from the request going out to the last byte. Browsers open at most 6 connections per HTTP/1.1 origin.",
+        "由 Resource Timing API 测得：从请求发出到最后一个字节。浏览器对每个 HTTP/1.1 源最多打开 6 个连接。",
+    ),
+    ("Download progress", "下载进度"),
+    ("tasks", "任务"),
+    ("a timeout's deadline passed", "超时的截止时刻已过"),
+    ("log:", "日志："),
+    ("All tasks: type a task's name", "所有任务：输入任务名可只看它"),
 ];
 
 #[cfg(test)]

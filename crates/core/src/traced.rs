@@ -63,6 +63,12 @@ impl<E: Env> Traced<E> {
         self.shared.trace.borrow()
     }
 
+    /// Makes the trace's instants read as a day and a clock time
+    /// ([`Trace::at_label`]): for a schedule by the time of day.
+    pub fn use_day_clock(&self) {
+        self.shared.trace.borrow_mut().set_day_clock();
+    }
+
     /// A copy of the trace so far.
     pub fn snapshot(&self) -> Trace {
         self.shared.trace.borrow().clone()

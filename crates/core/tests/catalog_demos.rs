@@ -367,6 +367,29 @@ fn the_daily_job_fires_once_a_day() {
 }
 
 #[test]
+fn the_daily_schedule_reads_as_days_and_clock_times() {
+    let trace = single("periodic", &[("schedule", "daily")]);
+    assert!(trace.day_clock());
+    let hour = Duration::from_secs(3600);
+    assert_eq!(trace.at_label(hour * 33, false), "day 2, 09:00");
+    assert_eq!(trace.at_label(hour * 33, true), "第 2 天 09:00");
+    assert_eq!(
+        trace.at_label(hour * 9 + Duration::from_secs(30), false),
+        "day 1, 09:00:30"
+    );
+    // The timer's words say when it fires on the same clock.
+    let armed = (0..trace.events().len())
+        .map(|i| trace.describe_event(i))
+        .find(|w| w.starts_with("timer armed"))
+        .expect("a timer");
+    assert_eq!(armed, "timer armed: fires at day 1, 09:00 (in 9 h)");
+    // The periodic schedule keeps time since the start.
+    let trace = single("periodic", &[]);
+    assert!(!trace.day_clock());
+    assert_eq!(trace.at_label(hour * 33, false), "33 h");
+}
+
+#[test]
 fn retry_backs_off_exponentially() {
     let trace = single("retry", &[]);
     assert_eq!(
@@ -800,6 +823,24 @@ fn no_demo_loses_or_reorders_an_event() {
                 (0, 0, 0),
                 "{} {label}",
                 entry.slug
+            );
+        }
+    }
+}
+
+#[test]
+fn every_run_label_has_its_chinese() {
+    // Every demo with its defaults, and every variant the figures name.
+    let mut routes: Vec<String> = ENTRIES.iter().map(|e| e.slug.to_string()).collect();
+    routes.extend(figures().expect("the table reads").iter().map(|f| f.route.to_string()));
+    routes.push("blocking?mode=yield".to_string());
+    for route in routes {
+        let (slug, query) = route.split_once('?').unwrap_or((&route, ""));
+        let items: Vec<(&str, &str)> = query.split('&').filter_map(|kv| kv.split_once('=')).collect();
+        for (label, _) in run(slug, &items) {
+            assert!(
+                demos::run_label_zh(label).is_some(),
+                "{route}: run {label:?} has no Chinese"
             );
         }
     }

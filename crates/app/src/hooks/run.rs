@@ -49,8 +49,9 @@ pub struct RunControls {
     pub busy: bool,
 }
 
-/// The most virtual time a run in the page may take: a run that would go
-/// on (a loop that sleeps forever) stops there, with what it recorded.
+/// The most virtual time a program's run in the page may take: a program
+/// that would go on (a loop that sleeps forever) stops there, with what it
+/// recorded. A demo's parameters bound its own time.
 const VIRTUAL_BOUND: Duration = asyncscope_core::py::DEFAULT_VIRTUAL_BOUND;
 
 /// The longest a slice of a virtual run keeps the page's thread, in
@@ -337,6 +338,7 @@ fn run_virtual(
     };
     replace_hash(&subject.hash(&form.query()));
     let (runs, work, notes) = (started.runs, started.work, started.notes);
+    let time_bound = matches!(subject, Subject::Program(_)).then_some(VIRTUAL_BOUND);
     let done = Rc::new(Cell::new(false));
     {
         let done = done.clone();
@@ -347,13 +349,17 @@ fn run_virtual(
     }
     let (dispatcher, on_notice, busy_flag) = (state.dispatcher(), on_notice.clone(), busy.clone());
     let slices = async move {
+        // The first slice in a task of its own, after the page has drawn
+        // itself busy (a task over 50 ms is a long task).
+        clock::sleep(Duration::ZERO).await;
         let mut bounded = false;
         let stalled = loop {
             let began = clock::now_ms();
             let mut stalled = None;
             while !done.get() && !bounded && clock::now_ms() - began < SLICE_MS {
-                // A few hundred steps between looks at the clock.
-                for _ in 0..256 {
+                // A few dozen steps between looks at the clock, so a slice
+                // ends close to its time even on a busy machine.
+                for _ in 0..64 {
                     if done.get() {
                         break;
                     }
@@ -361,9 +367,11 @@ fn run_virtual(
                         stalled = Some(rt.now());
                         break;
                     }
-                    // The run's bound: a day of virtual time, or a trace that
-                    // is full. What was recorded is shown, and why it ends.
-                    if rt.now() > VIRTUAL_BOUND || runs.iter().any(|(_, t)| t.trace().dropped() > 0) {
+                    // The run's bound: a trace that is full, or for a program
+                    // a day of virtual time (a demo's parameters bound its
+                    // time: the daily schedule runs for up to 30 days). What
+                    // was recorded is shown, and why it ends.
+                    if time_bound.is_some_and(|b| rt.now() > b) || runs.iter().any(|(_, t)| t.trace().dropped() > 0) {
                         bounded = true;
                         break;
                     }
@@ -377,6 +385,9 @@ fn run_virtual(
             }
             clock::sleep(Duration::ZERO).await;
         };
+        // The snapshot, then the drawing of the result, each in a task of
+        // its own, not after the last slice.
+        clock::sleep(Duration::ZERO).await;
         match stalled {
             None if bounded => on_notice.emit(Some(format!(
                 "The run was stopped at {} of virtual time: it passed its bound (a day of virtual time, or {} events recorded). What it did until then is drawn.",
@@ -389,7 +400,9 @@ fn run_virtual(
                 at.as_millis()
             ))),
         }
-        dispatcher.dispatch(Action::RanVirtual { runs: snapshot(&runs) });
+        let runs = snapshot(&runs);
+        clock::sleep(Duration::ZERO).await;
+        dispatcher.dispatch(Action::RanVirtual { runs });
     };
     let (slices, handle) = abortable(slices);
     *abort.borrow_mut() = Some(handle);

@@ -166,7 +166,7 @@ pub async fn daily<E: Env>(env: E, at: Duration, days: u32) {
 /// it.
 pub fn start<E: Env>(env: E, params: &Params) -> (Vec<(&'static str, Traced<E>)>, impl Future<Output = ()> + 'static) {
     let p = *params;
-    single_run(env, "periodic", move |t| async move {
+    let (runs, work) = single_run(env, "periodic", move |t| async move {
         match p.schedule {
             Schedule::Daily => t.task("daily".to_string(), daily(t.clone(), p.daily_at, p.days)).await,
             Schedule::Period => {
@@ -174,5 +174,13 @@ pub fn start<E: Env>(env: E, params: &Params) -> (Vec<(&'static str, Traced<E>)>
                 t.task("worker".to_string(), worker).await;
             }
         }
-    })
+    });
+    // The daily schedule starts at midnight of day 1: its instants read
+    // as a day and a clock time.
+    if p.schedule == Schedule::Daily {
+        for (_, traced) in &runs {
+            traced.use_day_clock();
+        }
+    }
+    (runs, work)
 }
