@@ -151,6 +151,12 @@ pub const ZH: &[(&str, &str)] = &[
     ),
     ("Write your own", "自己编写"),
     ("Warnings", "警告"),
+    ("scheduled", "待轮询"),
+    ("woken, waiting for its turn to be polled", "已被唤醒，等待轮到它被轮询"),
+    ("polls", "轮询次数"),
+    ("wakes", "唤醒次数"),
+    ("self-wakes", "自我唤醒"),
+    ("wakes during its own poll", "在自己的轮询中发生的唤醒"),
     (
         "None: no future was left unpolled, no poll held the thread over 50 ms, no task was starved, busy-yielding or left running by its maker.",
         "没有：没有 future 从未被轮询，没有一次轮询占住线程超过 50 毫秒，也没有任务挨饿、忙等或被创建者丢下继续运行。",

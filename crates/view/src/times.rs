@@ -16,19 +16,34 @@ pub struct TaskTimes {
     pub waiting: Duration,
     /// Time between its creation and its first poll.
     pub not_started: Duration,
+    /// Polls.
+    pub polls: u32,
+    /// Wakes.
+    pub wakes: u32,
+    /// Wakes during its own poll.
+    pub self_wakes: u32,
+    /// Time woken and waiting for its turn to be polled (part of
+    /// `waiting`).
+    pub scheduled: Duration,
 }
 
 /// [`TaskTimes`] of every task.
 pub fn task_times(trace: &Trace, now: Duration) -> Vec<TaskTimes> {
+    let stats = trace.task_stats();
     trace
         .spans()
         .into_iter()
         .map(|span| {
+            let s = stats.get(span.id.0 as usize).cloned().unwrap_or_default();
             let mut t = TaskTimes {
                 name: span.name,
                 running: Duration::ZERO,
                 waiting: Duration::ZERO,
                 not_started: Duration::ZERO,
+                polls: s.polls,
+                wakes: s.wakes,
+                self_wakes: s.self_wakes,
+                scheduled: s.scheduled,
             };
             for seg in &span.segments {
                 let len = seg.end.unwrap_or(now).saturating_sub(seg.start);

@@ -1,4 +1,5 @@
-//! Time per task: running versus waiting.
+//! Time per task: running versus waiting (and, of the waiting, how long
+//! it was woken and waiting for its turn), with its polls and wakes.
 
 use asyncscope_view::state::Finished;
 use asyncscope_view::{format_ms, task_times};
@@ -38,6 +39,10 @@ pub(crate) fn TimesTable(props: &TimesTableProps) -> Html {
                             <th scope="col">{ lang.t("running") }</th>
                             <th scope="col">{ lang.t("waiting") }</th>
                             <th scope="col">{ lang.t("not started") }</th>
+                            <th scope="col" title={lang.t("woken, waiting for its turn to be polled")}>{ lang.t("scheduled") }</th>
+                            <th scope="col">{ lang.t("polls") }</th>
+                            <th scope="col">{ lang.t("wakes") }</th>
+                            <th scope="col" title={lang.t("wakes during its own poll")}>{ lang.t("self-wakes") }</th>
                         </tr></thead>
                         <tbody>
                             { for rows.iter().map(|r| html! {
@@ -46,6 +51,10 @@ pub(crate) fn TimesTable(props: &TimesTableProps) -> Html {
                                     <td>{ format_ms(r.running.as_secs_f64() * 1000.0) }</td>
                                     <td>{ format_ms(r.waiting.as_secs_f64() * 1000.0) }</td>
                                     <td>{ format_ms(r.not_started.as_secs_f64() * 1000.0) }</td>
+                                    <td>{ format_ms(r.scheduled.as_secs_f64() * 1000.0) }</td>
+                                    <td data-stat="polls">{ r.polls }</td>
+                                    <td data-stat="wakes">{ r.wakes }</td>
+                                    <td data-stat="self_wakes">{ r.self_wakes }</td>
                                 </tr>
                             }) }
                         </tbody>
