@@ -169,7 +169,7 @@ pub fn Composer(props: &ComposerProps) -> Html {
                                   on_pan={on_action.reform(Action::Pan)} on_zoom={on_action.reform(Action::Zoom)} />
                     }
                     if let Some(f) = fin {
-                        <WarningsPanel finished={f.clone()} generation={generation} on_action={on_action.clone()} />
+                        <WarningsPanel finished={f.clone()} generation={generation} on_action={on_action.clone()} subject={subject.clone()} />
                 <TimesTable finished={f.clone()} />
                     }
                 </div>

@@ -11,6 +11,7 @@ use yew::prelude::*;
 
 use crate::components::common::use_lang;
 use crate::i18n::Lang;
+use crate::subject::Subject;
 
 /// Props of [`WarningsPanel`].
 #[derive(Properties, PartialEq)]
@@ -21,6 +22,8 @@ pub struct WarningsPanelProps {
     pub generation: u32,
     /// Moves the playhead.
     pub on_action: Callback<Action>,
+    /// The demo or program (for lines of its shown code).
+    pub subject: Subject,
 }
 
 /// One warning as the panel shows it.
@@ -34,7 +37,7 @@ struct Row {
     zh: String,
 }
 
-fn rows(f: &Finished) -> Vec<Row> {
+fn rows(f: &Finished, subject: &Subject) -> Vec<Row> {
     let mut out = Vec::new();
     for run in &f.runs {
         for w in run.trace.warnings() {
@@ -50,7 +53,9 @@ fn rows(f: &Finished) -> Vec<Row> {
                 rule: rule.as_str(),
                 task: run.trace.task_name(task).to_owned(),
                 at,
-                line: site.and_then(|s| run.trace.site(s)).map(|s| s.line),
+                line: site
+                    .and_then(|s| run.trace.site(s))
+                    .and_then(|s| subject.shown_line(&s.file, s.line)),
                 en: message,
                 zh: message_zh,
             });
@@ -63,8 +68,8 @@ fn rows(f: &Finished) -> Vec<Row> {
 #[component]
 pub fn WarningsPanel(props: &WarningsPanelProps) -> Html {
     let lang = use_lang();
-    let finished = props.finished.clone();
-    let found: Rc<Vec<Row>> = use_memo(props.generation, move |_| rows(&finished));
+    let (finished, subject) = (props.finished.clone(), props.subject.clone());
+    let found: Rc<Vec<Row>> = use_memo(props.generation, move |_| rows(&finished, &subject));
     html! {
         <section class="warnings" aria-label={lang.t("Warnings")}>
             <h3>{ lang.t("Warnings") }{ " " }<span class="count" data-metric="warnings">{ found.len() }</span></h3>

@@ -154,7 +154,7 @@ pub(super) fn Runner(props: &RunnerProps) -> Html {
                           on_pick={on_pick} on_pan={on_pan} on_zoom={on_zoom} />
             }
             if let Some(f) = fin {
-                <WarningsPanel finished={f.clone()} generation={generation} on_action={on_action.clone()} />
+                <WarningsPanel finished={f.clone()} generation={generation} on_action={on_action.clone()} subject={subject.clone()} />
                 <TimesTable finished={f.clone()} />
             }
           </div>
