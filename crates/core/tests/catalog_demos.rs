@@ -927,8 +927,9 @@ fn warnings_of(slug: &str, pairs: &[(String, String)]) -> Vec<String> {
 /// The runs where a rule fires, and what it fires on; every other case of
 /// [`warning_cases`] has no warning at all. Each row is the lesson of its
 /// demo: the lazy future that never runs, the fire-and-forget task that
-/// outlives its maker, the blocking call; `blocking?mode=yield` is the
-/// fixed twin that must stay quiet.
+/// outlives its maker, the blocking call, the join that let the others run
+/// on after a failure; `blocking?mode=yield` and `gather?mode=try_join_all`
+/// are the fixed twins that must stay quiet.
 const FIRING: &[(&str, &[&str])] = &[
     ("lazy-and-spawn", &["never_awaited lazy", "detached detached"]),
     ("lazy-and-spawn?tasks=10", &["never_awaited lazy", "detached detached"]),
@@ -938,6 +939,18 @@ const FIRING: &[(&str, &[&str])] = &[
     ),
     ("blocking", &["long_poll worker"]),
     ("blocking?block_ms=2000", &["long_poll worker"]),
+    // join_all over results: B fails, A and C run on (try_join_all, the
+    // fixed twin, stops them; fail=C fails last, so nothing runs on).
+    ("gather", &["kept_going B"]),
+    ("gather?fail=A", &["kept_going A"]),
+    ("gather?work=request", &["kept_going B"]),
+    ("gather?network=simulated", &["kept_going B"]),
+    // Keeping the losers of a race whose first finisher failed.
+    ("first-completed?keep_losers=true", &["kept_going B"]),
+    // Four of five requests succeed after the 500: the page counts them.
+    ("fetch", &["kept_going request2"]),
+    ("fetch?network=simulated", &["kept_going request2"]),
+    ("fetch?requests=10", &["kept_going request2"]),
 ];
 
 #[test]

@@ -9,7 +9,7 @@ use asyncscope_view::format_ms;
 use asyncscope_view::state::{Action, Finished};
 use yew::prelude::*;
 
-use crate::components::common::use_lang;
+use crate::components::common::{rich, use_lang};
 use crate::i18n::Lang;
 use crate::subject::Subject;
 
@@ -87,7 +87,7 @@ pub fn WarningsPanel(props: &WarningsPanelProps) -> Html {
                                 if let Some(line) = w.line {
                                     <span class="line-ref">{ match lang { Lang::Zh => format!("第 {line} 行"), Lang::En => format!("line {line}") } }</span>
                                 }
-                                <span class="message">{ if lang == Lang::Zh { w.zh.clone() } else { w.en.clone() } }</span>
+                                <span class="message">{ rich(if lang == Lang::Zh { &w.zh } else { &w.en }) }</span>
                             </li>
                         }
                     }) }

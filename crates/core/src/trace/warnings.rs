@@ -33,6 +33,10 @@ pub enum Rule {
     BusyYield,
     /// A task that outlived the task that made it, which never joined it.
     Detached,
+    /// One of several tasks running together failed, and the others ran
+    /// on to their ends anyway (`join_all` over results, or `gather`):
+    /// informational.
+    KeptGoing,
 }
 
 impl Rule {
@@ -126,7 +130,7 @@ impl Trace {
                                 ms(start)
                             ),
                             message_zh: format!(
-                                "{name} 从 {} 起连续运行了 {} 没有让出：其他任务和定时器都在等；在工作中 await，或把它移出这个线程",
+                                "{name} 从 {} 起连续运行了 {} 没有让出：其他任务和定时器都在等；在工作中 `await`，或把它移出这个线程",
                                 ms(start),
                                 ms(e.at - start)
                             ),
@@ -163,7 +167,7 @@ impl Trace {
                         ms(at)
                     ),
                     message_zh: format!(
-                        "{name} 创建后从未被轮询，并在 {} 被丢弃：它一行也没有运行；若本该运行，请 await 它或把它派生为任务",
+                        "{name} 创建后从未被轮询，并在 {} 被丢弃：它一行也没有运行；若本该运行，请 `await` 它或把它派生为任务",
                         ms(at)
                     ),
                 });
@@ -198,12 +202,12 @@ impl Trace {
                     site: meta.site,
                     message_zh: match s.end {
                         Some((end, _)) => format!(
-                            "{parent_name} 在 {} 结束时，它创建的 {name} 还在运行（{} 才结束）：没有谁等待它；请保留句柄并 await，或取消它",
+                            "{parent_name} 在 {} 结束时，它创建的 {name} 还在运行（{} 才结束）：没有谁等待它；请保留句柄并 `await`，或取消它",
                             ms(parent_end),
                             ms(end)
                         ),
                         None => format!(
-                            "{parent_name} 在 {} 结束时，它创建的 {name} 还在运行，直到运行结束仍未结束：没有谁等待它；请保留句柄并 await，或取消它",
+                            "{parent_name} 在 {} 结束时，它创建的 {name} 还在运行，直到运行结束仍未结束：没有谁等待它；请保留句柄并 `await`，或取消它",
                             ms(parent_end)
                         ),
                     },
@@ -221,8 +225,77 @@ impl Trace {
                 });
             }
         }
+        self.kept_going(&state, &mut out);
         out.sort_by_key(|w| (w.at, w.task, w.rule));
         out
+    }
+
+    /// A child that failed while siblings made before its failure ran on
+    /// and completed after it: once per failed child.
+    fn kept_going(&self, state: &[TaskState], out: &mut Vec<Warning>) {
+        let tasks = self.tasks();
+        let created: Vec<Duration> = {
+            let mut c = vec![Duration::MAX; tasks.len()];
+            for e in self.events() {
+                if matches!(e.kind, EventKind::Created)
+                    && let Some(slot) = c.get_mut(e.task.0 as usize)
+                {
+                    *slot = (*slot).min(e.at);
+                }
+            }
+            c
+        };
+        for (i, meta) in tasks.iter().enumerate() {
+            let (Some(parent), Some((failed_at, Outcome::Error))) = (meta.parent, state[i].end) else {
+                continue;
+            };
+            let went_on: Vec<&str> = tasks
+                .iter()
+                .enumerate()
+                .filter(|(j, m)| {
+                    *j != i
+                        && m.parent == Some(parent)
+                        && created[*j] < failed_at
+                        && matches!(state[*j].end, Some((end, Outcome::Ok)) if end > failed_at)
+                })
+                .map(|(_, m)| m.name.as_str())
+                .collect();
+            // A join: the maker waited for them all, and dropped none (a
+            // race that keeps its first success, as select_ok does, drops
+            // the rest or leaves them behind).
+            let siblings = || {
+                tasks
+                    .iter()
+                    .enumerate()
+                    .filter(|(j, m)| *j != i && m.parent == Some(parent) && created[*j] < failed_at)
+            };
+            let dropped =
+                siblings().any(|(j, _)| matches!(state[j].end, Some((_, Outcome::Cancelled | Outcome::Timeout))));
+            let last = siblings().filter_map(|(j, _)| state[j].end.map(|(end, _)| end)).max();
+            let waited = match (state.get(parent.0 as usize).and_then(|p| p.end), last) {
+                (Some((parent_end, _)), Some(last)) => parent_end >= last,
+                _ => false,
+            };
+            if went_on.is_empty() || dropped || !waited {
+                continue;
+            }
+            let name = &meta.name;
+            let others = went_on.join(", ");
+            out.push(Warning {
+                rule: Rule::KeptGoing,
+                task: TaskId(i as u32),
+                at: failed_at,
+                site: meta.site,
+                message: format!(
+                    "{name} failed at {}, and {others} ran on to the end anyway: if one failure makes the rest useless, `try_join_all` (asyncio: `TaskGroup`) stops them",
+                    ms(failed_at)
+                ),
+                message_zh: format!(
+                    "{name} 在 {} 失败，而 {others} 仍一直运行到结束：若一个失败让其余的都没有意义，`try_join_all`（`asyncio` 中为 `TaskGroup`）会停下它们",
+                    ms(failed_at)
+                ),
+            });
+        }
     }
 }
 
