@@ -7,9 +7,11 @@
 //! events (what the playhead needs).
 //!
 //! One concern a file: `model` (ids, kinds, events, storage), `spans`,
-//! `flight` (in flight), `requests`, `resources`, `json`, `text`.
+//! `flight` (in flight), `requests`, `resources`, `json`, `hash` (the
+//! trace hash), `text`.
 
 mod flight;
+mod hash;
 mod json;
 mod micros;
 mod model;
@@ -18,6 +20,7 @@ mod resources;
 mod spans;
 mod text;
 
+pub use hash::{Fnv1a64, hash_hex, runs_hash};
 pub use json::JsonError;
 pub use model::{
     DEFAULT_CAPACITY, Event, EventKind, FORMAT, FORMAT_VERSION, Kind, Outcome, ResourceId, ResourceKind, ResourceMeta,
