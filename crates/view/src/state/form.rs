@@ -1,6 +1,8 @@
 //! The parameter form: one raw text per field, checked as typed.
 
-use asyncscope_core::params::{CrossRule, ParamKind, ParamSpec, Randomness, Value, applies, to_query, unique_pairs};
+use asyncscope_core::params::{
+    CrossRule, ParamKind, ParamSpec, Randomness, Value, applies, quoted, to_query, unique_pairs,
+};
 
 /// The parameter form: one raw text per spec, validated as typed.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -139,8 +141,13 @@ impl Form {
             return Err(error.clone());
         }
         let raw = self.seed.trim();
-        raw.parse::<u64>()
-            .map_err(|_| format!("seed must be a whole number from 0 to {}; got \"{raw}\"", u64::MAX))
+        raw.parse::<u64>().map_err(|_| {
+            format!(
+                "seed must be a whole number from 0 to {}; got {}",
+                u64::MAX,
+                quoted(raw)
+            )
+        })
     }
 
     /// The error of field `index` as the page shows it under the field:

@@ -57,6 +57,11 @@ pub struct Finished {
     /// How the tasks ended, counted once when the run ended (the status
     /// line reads it on every frame of a replay).
     pub outcomes: Outcomes,
+    /// The runs' trace hash ([`asyncscope_core::trace::runs_hash`]),
+    /// computed once when the run ended: the page shows it as
+    /// `data-metric="trace_hash"`, and the command line prints the same for
+    /// the same demo, parameters and seed.
+    pub trace_hash: u64,
 }
 
 /// How the tasks of a finished run ended, counted over all its runs: what
@@ -129,6 +134,7 @@ impl Finished {
             .max()
             .unwrap_or_default();
         let outcomes = Outcomes::of(&runs);
+        let trace_hash = asyncscope_core::trace::runs_hash(runs.iter().map(|r| &*r.trace));
         Self {
             runs,
             how,
@@ -138,6 +144,7 @@ impl Finished {
             playing: false,
             selected: None,
             outcomes,
+            trace_hash,
         }
     }
 
