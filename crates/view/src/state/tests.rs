@@ -142,3 +142,17 @@ fn a_finished_run_counts_its_outcomes() {
         "only the counts that are not zero"
     );
 }
+
+/// A finished run carries its runs' trace hash, computed once: the hash
+/// the page shows and the command line prints (both runs of a side-by-side
+/// demo in it).
+#[test]
+fn a_finished_run_carries_the_hash_of_all_its_runs() {
+    let runs = virtual_runs("sequential-vs-concurrent", &[]);
+    let want = asyncscope_core::trace::runs_hash(runs.iter().map(|r| &*r.trace));
+    assert_ne!(want, runs[0].trace.hash(), "both runs count");
+    let s = DemoState::new(Form::from_query(countdown::SPECS, &[]))
+        .apply(Action::RanVirtual { runs })
+        .expect("finished");
+    assert_eq!(s.finished().expect("finished").trace_hash, want);
+}
