@@ -241,7 +241,7 @@ pub fn plan(request: &LabRequest<'_>, random: u64, count: &mut dyn FnMut(&str) -
             wait: Duration::ZERO,
             status: 405,
             body: Body::Json(json!({
-                "error": format!("{} is not allowed here", request.method.chars().take(40).collect::<String>()),
+                "error": format!("{} is not allowed here", quoted(request.method)),
                 "allowed": methods,
             })),
             allow: Some(allow),
@@ -621,7 +621,7 @@ mod tests {
             (p.status, p.body, p.allow),
             (
                 405,
-                Body::Json(json!({ "error": "POST is not allowed here", "allowed": ["GET", "HEAD"] })),
+                Body::Json(json!({ "error": "\"POST\" is not allowed here", "allowed": ["GET", "HEAD"] })),
                 Some("GET,HEAD")
             )
         );
