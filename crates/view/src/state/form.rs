@@ -68,7 +68,10 @@ impl Form {
         let names: Vec<_> = specs.iter().map(|s| s.name).collect();
         let mut unknown: Vec<String> = Vec::new();
         for (k, _) in query {
-            let note = format!("The link names a parameter this demo does not take, {k}; it was ignored.");
+            let note = format!(
+                "The link names a parameter this demo does not take, {}; it was ignored.",
+                quoted(k)
+            );
             if !names.contains(&k.as_str()) && k != SEED && !unknown.contains(&note) {
                 unknown.push(note);
             }
