@@ -122,3 +122,105 @@ proptest! {
         prop_assert!(t.elapsed() < Duration::from_millis(500), "took {:?}", t.elapsed());
     }
 }
+
+/// The bad-input table for share links: every parameter of every demo,
+/// with bad values from its kind and bounds, percent-encoded in a link as
+/// *Copy link* would write it, plus a repeated name and a bad seed. The
+/// page must open the demo and show, under the field, a message naming
+/// what is allowed (a menu shows its default, with the note); a field
+/// that is not allowed keeps the form from running. Prints its counts.
+#[test]
+fn every_bad_link_value_shows_what_is_allowed_under_its_field() {
+    use asyncscope_core::params::{ParamKind, to_query};
+    let (mut tried, mut passed, mut panics, mut hangs, mut unclear) = (0, 0, 0, 0, 0);
+    let mut failures: Vec<String> = Vec::new();
+    for e in ENTRIES {
+        let specs = demos::specs(e.slug).expect("a demo");
+        for (i, spec) in specs.iter().enumerate() {
+            let mut bad: Vec<String> = vec![
+                String::new(),
+                "💥".into(),
+                "\u{1b}[31m".into(),
+                "\0".into(),
+                "x".repeat(10_000),
+                "18446744073709551616".into(),
+                "-1".into(),
+                "1.5".into(),
+            ];
+            match spec.kind {
+                ParamKind::Int { min, max } => {
+                    bad.push((u128::from(max) + 1).to_string());
+                    if min > 0 {
+                        bad.push((min - 1).to_string());
+                    }
+                }
+                ParamKind::IntList { max_len, .. } => {
+                    bad.extend(["1,,2".to_string(), vec!["1"; max_len + 1].join(",")]);
+                }
+                ParamKind::ChoiceList { choices, max_len } => {
+                    bad.extend([format!("{},", choices[0]), vec![choices[0]; max_len + 1].join(",")]);
+                }
+                ParamKind::Choice(_) | ParamKind::TimeOfDay => bad.push("24:00".into()),
+            }
+            let twice = format!(
+                "{}&{}",
+                to_query(&[(spec.name, spec.default)]),
+                to_query(&[(spec.name, spec.default)])
+            );
+            let links = bad
+                .iter()
+                .map(|v| (format!("#/{}?{}", e.slug, to_query(&[(spec.name, v.as_str())])), false))
+                .chain(std::iter::once((format!("#/{}?{twice}", e.slug), true)));
+            for (link, repeated) in links {
+                tried += 1;
+                let t = Instant::now();
+                let result = std::panic::catch_unwind(|| {
+                    let Route::Demo { entry, query } = Route::from_hash(&link) else {
+                        return Err("not opened as the demo".to_string());
+                    };
+                    let form = form(entry.slug, &query);
+                    let error = form.field_error(i).ok_or("no error under the field")?;
+                    let says = if repeated {
+                        format!("{} is given more than once", spec.name)
+                    } else {
+                        format!("{} must be {}", spec.name, spec.allowed())
+                    };
+                    let menu = matches!(spec.kind, ParamKind::Choice(_)) && !repeated;
+                    if menu == !form.is_valid() {
+                        return Err(format!("runs: {}", form.is_valid()));
+                    }
+                    Ok((error, says))
+                });
+                if t.elapsed() > Duration::from_secs(1) {
+                    hangs += 1;
+                    failures.push(format!("{link:.60}: took {:?}", t.elapsed()));
+                    continue;
+                }
+                match result {
+                    Err(_) => {
+                        panics += 1;
+                        failures.push(format!("{link:.60}: panicked"));
+                    }
+                    Ok(Err(why)) => failures.push(format!("{link:.60}: {why}")),
+                    Ok(Ok((error, says))) => {
+                        let brief = error.len() <= says.len() + 600 && !error.chars().any(char::is_control);
+                        if error.contains(&says) && brief {
+                            passed += 1;
+                        } else {
+                            unclear += 1;
+                            failures.push(format!("{link:.60}: {error:.200}"));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    println!(
+        "bad-input table (share links): tried {tried}, passed {passed}, panics {panics}, hangs {hangs}, unclear messages {unclear}"
+    );
+    for f in failures.iter().take(20) {
+        println!("  FAILED {f}");
+    }
+    assert!(tried > 900, "{tried} links");
+    assert_eq!((passed, panics, hangs, unclear), (tried, 0, 0, 0), "{failures:#?}");
+}
