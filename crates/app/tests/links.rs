@@ -185,8 +185,10 @@ fn every_bad_link_value_shows_what_is_allowed_under_its_field() {
                     } else {
                         format!("{} must be {}", spec.name, spec.allowed())
                     };
+                    // A menu shows its default (and runs); any other bad
+                    // field keeps the form from running.
                     let menu = matches!(spec.kind, ParamKind::Choice(_)) && !repeated;
-                    if menu == !form.is_valid() {
+                    if menu != form.is_valid() {
                         return Err(format!("runs: {}", form.is_valid()));
                     }
                     Ok((error, says))
