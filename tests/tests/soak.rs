@@ -1,0 +1,190 @@
+//! Cancel under churn (an ignored test: `cargo xtask soak` runs it, on
+//! 127.0.0.1 only). `ASYNCSCOPE_SOAK_CYCLES` (default 1,000) run → cancel
+//! cycles in headless Chromium, over every demo in turn (every other pass
+//! with `work=request` where a demo takes it, so that requests reach the
+//! lab), each cancelled after a random 0–300 ms (`ASYNCSCOPE_SOAK_SEED`
+//! picks the delays). After each: the run has ended (cancelled, or done if
+//! it finished first), no task is still running, nothing is left open
+//! (the status line's `data-open-timers`, `data-open-permits`,
+//! `data-open-requests` are 0), and the lab has no request in flight
+//! (`/api/stats`). At the end the JS heap (after a forced GC) and the wasm
+//! memory are within 1.2× of what they were after the first pass.
+
+use std::time::{Duration, Instant};
+
+use asyncscope_core::catalog::ENTRIES;
+use asyncscope_core::demos;
+use asyncscope_e2e::Harness;
+use fantoccini::Locator;
+
+fn setting(name: &str, default: u64) -> u64 {
+    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
+/// xorshift64*: the delays, repeatable from the seed.
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d) % n
+    }
+}
+
+/// Waits up to `timeout` for `css`; false if it never shows.
+async fn shows(h: &Harness, css: &str, timeout: Duration) -> bool {
+    h.client
+        .wait()
+        .at_most(timeout)
+        .every(Duration::from_millis(20))
+        .for_element(Locator::Css(css))
+        .await
+        .is_ok()
+}
+
+/// The JS heap after a forced collection, and the wasm memory, in bytes.
+async fn memory(h: &Harness) -> (f64, f64) {
+    let heap = h
+        .js_number("if (window.gc) { window.gc(); } return performance.memory.usedJSHeapSize;")
+        .await;
+    let wasm = h
+        .js_number("return window.__wasm ? window.__wasm.memory.buffer.byteLength : NaN;")
+        .await;
+    (heap, wasm)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "a soak: run by cargo xtask soak"]
+async fn cancel_under_churn() {
+    let cycles = setting("ASYNCSCOPE_SOAK_CYCLES", 1000) as usize;
+    let mut rng = Rng(setting("ASYNCSCOPE_SOAK_SEED", 1).max(1));
+    let h = Harness::start_with_flags(true, &["--js-flags=--expose-gc", "--enable-precise-memory-info"]).await;
+    // trunk hands the wasm instance's exports (its memory among them) to
+    // this event; keep them.
+    h.on_new_document("addEventListener('TrunkApplicationStarted', e => { window.__wasm = e.detail.wasm; });")
+        .await;
+    h.open("/#/").await;
+    let slugs: Vec<&str> = ENTRIES.iter().map(|e| e.slug).collect();
+    let started = Instant::now();
+    let (mut cancelled, mut finished_first, mut asked_first) = (0, 0, 0);
+    let mut failures: Vec<String> = Vec::new();
+    let mut first: Option<(f64, f64)> = None;
+    for i in 0..cycles {
+        let slug = slugs[i % slugs.len()];
+        let with_requests =
+            (i / slugs.len()) % 2 == 1 && demos::specs(slug).is_some_and(|s| s.iter().any(|p| p.name == "work"));
+        let route = if with_requests {
+            format!("{slug}?work=request")
+        } else {
+            slug.to_string()
+        };
+        let fail = |why: String| format!("cycle {i} ({route}): {why}");
+        h.open(&format!("/#/{route}")).await;
+        // A link with parameters runs in virtual time as it opens.
+        let ready = if with_requests {
+            ".runner[data-state=done] #run:not([disabled])"
+        } else {
+            ".runner[data-state=idle] #run:not([disabled])"
+        };
+        if !shows(&h, ready, Duration::from_secs(30)).await {
+            failures.push(fail("Run never offered".into()));
+            continue;
+        }
+        h.click("#run:not([disabled])").await;
+        // A long real run asks first.
+        let running = ".runner[data-state=running], .runner[data-state=done], [data-notice=long-run]";
+        if !shows(&h, running, Duration::from_secs(10)).await {
+            failures.push(fail("the run never started".into()));
+            continue;
+        }
+        if !h.all("[data-notice=long-run]").await.is_empty() {
+            asked_first += 1;
+            h.click("#confirm-real").await;
+            shows(&h, ".runner[data-state=running]", Duration::from_secs(10)).await;
+        }
+        tokio::time::sleep(Duration::from_millis(rng.below(301))).await;
+        if let Ok(cancel) = h.client.find(Locator::Css("#cancel:not([disabled])")).await {
+            // The run may end between the find and the click.
+            let _ = cancel.click().await;
+        }
+        let ended = ".runner[data-state=cancelled], .runner[data-state=done]";
+        if !shows(&h, ended, Duration::from_secs(15)).await {
+            failures.push(fail("never ended after Cancel".into()));
+            continue;
+        }
+        if h.all(".runner[data-state=cancelled]").await.is_empty() {
+            finished_first += 1;
+        } else {
+            cancelled += 1;
+        }
+        let status = h.wait_for("p.status", Duration::from_secs(5)).await;
+        let text = status.text().await.unwrap_or_default();
+        if text.contains("running") {
+            failures.push(fail(format!("a task still running: {text}")));
+        }
+        for what in ["timers", "permits", "requests"] {
+            let open = status
+                .attr(&format!("data-open-{what}"))
+                .await
+                .ok()
+                .flatten()
+                .unwrap_or_default();
+            if open != "0" {
+                failures.push(fail(format!("{what} left open: {open:?}")));
+            }
+        }
+        // An aborted request reaches the server a moment later.
+        let mut in_flight = h.lab_stats().await["in_flight"].as_u64();
+        for _ in 0..60 {
+            if in_flight == Some(0) {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            in_flight = h.lab_stats().await["in_flight"].as_u64();
+        }
+        if in_flight != Some(0) {
+            failures.push(fail(format!("{in_flight:?} requests in flight on the lab")));
+        }
+        if i + 1 == slugs.len().min(cycles) {
+            first = Some(memory(&h).await);
+        }
+        if (i + 1) % 100 == 0 {
+            let (heap, wasm) = memory(&h).await;
+            println!(
+                "churn: {} cycles in {:.0} s, heap {:.1} MB, wasm {:.1} MB, {} failures",
+                i + 1,
+                started.elapsed().as_secs_f64(),
+                heap / 1e6,
+                wasm / 1e6,
+                failures.len()
+            );
+        }
+    }
+    let (heap, wasm) = memory(&h).await;
+    let (heap0, wasm0) = first.unwrap_or((heap, wasm));
+    let stats = h.lab_stats().await;
+    println!(
+        "cancel under churn: {cycles} cycles over {} demos in {:.0} s: {cancelled} cancelled, {finished_first} ended before \
+         the cancel, {asked_first} asked first (long runs); {} failures; JS heap {:.1} → {:.1} MB ({:.2}×), wasm memory \
+         {:.1} → {:.1} MB ({:.2}×) from the end of the first pass; lab: {stats}",
+        slugs.len(),
+        started.elapsed().as_secs_f64(),
+        failures.len(),
+        heap0 / 1e6,
+        heap / 1e6,
+        heap / heap0,
+        wasm0 / 1e6,
+        wasm / 1e6,
+        wasm / wasm0,
+    );
+    for f in failures.iter().take(30) {
+        println!("  FAILED {f}");
+    }
+    h.finish().await;
+    assert!(failures.is_empty(), "{} cycles failed (above)", failures.len());
+    assert!(heap.is_finite() && wasm.is_finite(), "memory not measured");
+    assert!(heap <= heap0 * 1.2, "JS heap {heap0} → {heap}");
+    assert!(wasm <= wasm0 * 1.2, "wasm memory {wasm0} → {wasm}");
+}
