@@ -131,6 +131,7 @@ pub fn soak(args: &[String]) -> Result<(), String> {
         ok &= o.ok;
         lines.extend(o.lines.into_iter().filter(|l| l.starts_with("lab soak:")));
     }
+    lines.dedup();
     println!("\n==== xtask soak: summary ====");
     for l in &lines {
         println!("  {l}");
