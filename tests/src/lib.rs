@@ -380,14 +380,20 @@ impl Harness {
     /// before the page's own scripts (a Chrome DevTools command, so the
     /// page's Content-Security-Policy does not apply to it).
     pub async fn on_new_document(&self, source: &str) {
-        let cmd = Cdp {
-            cmd: "Page.addScriptToEvaluateOnNewDocument",
-            params: serde_json::json!({ "source": source }),
-        };
+        self.cdp(
+            "Page.addScriptToEvaluateOnNewDocument",
+            serde_json::json!({ "source": source }),
+        )
+        .await;
+    }
+
+    /// Sends a Chrome DevTools Protocol command (`Runtime.evaluate`, say)
+    /// and returns its result.
+    pub async fn cdp(&self, cmd: &'static str, params: serde_json::Value) -> serde_json::Value {
         self.client
-            .issue_cmd(cmd)
+            .issue_cmd(Cdp { cmd, params })
             .await
-            .unwrap_or_else(|e| panic!("Page.addScriptToEvaluateOnNewDocument: {e}"));
+            .unwrap_or_else(|e| panic!("{cmd}: {e}"))
     }
 
     /// Closes the browser, the driver and the server.

@@ -7,7 +7,8 @@
 //! it finished first), no task is still running, nothing is left open
 //! (the status line's `data-open-timers`, `data-open-permits`,
 //! `data-open-requests` are 0), and the lab has no request in flight
-//! (`/api/stats`). At the end the JS heap (after a forced GC) and the wasm
+//! (`/api/stats`). At the end the JS heap (after a forced GC, on the home
+//! page) and the wasm
 //! memory are within 1.2× of what they were after the first two passes
 //! (every demo once with timers, once with requests).
 
@@ -16,7 +17,6 @@ use std::time::{Duration, Instant};
 use asyncscope_core::catalog::ENTRIES;
 use asyncscope_core::demos;
 use asyncscope_e2e::Harness;
-use fantoccini::Locator;
 
 fn setting(name: &str, default: u64) -> u64 {
     std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
@@ -34,19 +34,62 @@ impl Rng {
     }
 }
 
-/// Waits up to `timeout` for `css`; false if it never shows.
-async fn shows(h: &Harness, css: &str, timeout: Duration) -> bool {
+/// The page is driven with scripts only, never through WebDriver's element
+/// references: chromedriver keeps every element it hands out for the life
+/// of the document, and one kept element of a demo page that has since
+/// been replaced keeps that page's whole detached tree alive, which would
+/// be measured as the page's own leak.
+async fn exists(h: &Harness, css: &str) -> bool {
     h.client
-        .wait()
-        .at_most(timeout)
-        .every(Duration::from_millis(20))
-        .for_element(Locator::Css(css))
+        .execute("return !!document.querySelector(arguments[0]);", vec![css.into()])
         .await
-        .is_ok()
+        .ok()
+        .and_then(|v| v.as_bool())
+        == Some(true)
 }
 
-/// The JS heap after a forced collection, and the wasm memory, in bytes.
+/// Waits up to `timeout` for `css`; false if it never shows.
+async fn shows(h: &Harness, css: &str, timeout: Duration) -> bool {
+    let until = Instant::now() + timeout;
+    while Instant::now() < until {
+        if exists(h, css).await {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    false
+}
+
+/// Clicks the first element matching `css`, if there is one.
+async fn click(h: &Harness, css: &str) {
+    let _ = h
+        .client
+        .execute(
+            "const e = document.querySelector(arguments[0]); if (e) { e.click(); }",
+            vec![css.into()],
+        )
+        .await;
+}
+
+/// The text and `data-open-*` attributes of the status line.
+async fn status(h: &Harness) -> serde_json::Value {
+    h.client
+        .execute(
+            "const p = document.querySelector('p.status'); if (!p) { return null; } \
+             return { text: p.textContent, timers: p.dataset.openTimers, permits: p.dataset.openPermits, \
+                      requests: p.dataset.openRequests };",
+            vec![],
+        )
+        .await
+        .unwrap_or_default()
+}
+
+/// The JS heap after a forced collection, and the wasm memory, in bytes,
+/// measured on the home page (a demo page's own size, which differs from
+/// demo to demo, would swamp what the cycles leave behind).
 async fn memory(h: &Harness) -> (f64, f64) {
+    h.open("/#/").await;
+    shows(h, "[data-metric=cards_shown]", Duration::from_secs(10)).await;
     let heap = h
         .js_number("if (window.gc) { window.gc(); } return performance.memory.usedJSHeapSize;")
         .await;
@@ -95,47 +138,39 @@ async fn cancel_under_churn() {
             failures.push(fail("Run never offered".into()));
             continue;
         }
-        h.click("#run:not([disabled])").await;
+        click(&h, "#run:not([disabled])").await;
         // A long real run asks first.
         let running = ".runner[data-state=running], .runner[data-state=done], [data-notice=long-run]";
         if !shows(&h, running, Duration::from_secs(10)).await {
             failures.push(fail("the run never started".into()));
             continue;
         }
-        if !h.all("[data-notice=long-run]").await.is_empty() {
+        if exists(&h, "[data-notice=long-run]").await {
             asked_first += 1;
-            h.click("#confirm-real").await;
+            click(&h, "#confirm-real").await;
             shows(&h, ".runner[data-state=running]", Duration::from_secs(10)).await;
         }
         tokio::time::sleep(Duration::from_millis(rng.below(301))).await;
-        if let Ok(cancel) = h.client.find(Locator::Css("#cancel:not([disabled])")).await {
-            // The run may end between the find and the click.
-            let _ = cancel.click().await;
-        }
+        // The run may have ended by now: then there is nothing to click.
+        click(&h, "#cancel:not([disabled])").await;
         let ended = ".runner[data-state=cancelled], .runner[data-state=done]";
         if !shows(&h, ended, Duration::from_secs(15)).await {
             failures.push(fail("never ended after Cancel".into()));
             continue;
         }
-        if h.all(".runner[data-state=cancelled]").await.is_empty() {
-            finished_first += 1;
-        } else {
+        if exists(&h, ".runner[data-state=cancelled]").await {
             cancelled += 1;
+        } else {
+            finished_first += 1;
         }
-        let status = h.wait_for("p.status", Duration::from_secs(5)).await;
-        let text = status.text().await.unwrap_or_default();
+        let status = status(&h).await;
+        let text = status["text"].as_str().unwrap_or_default();
         if text.contains("running") {
             failures.push(fail(format!("a task still running: {text}")));
         }
         for what in ["timers", "permits", "requests"] {
-            let open = status
-                .attr(&format!("data-open-{what}"))
-                .await
-                .ok()
-                .flatten()
-                .unwrap_or_default();
-            if open != "0" {
-                failures.push(fail(format!("{what} left open: {open:?}")));
+            if status[what] != "0" {
+                failures.push(fail(format!("{what} left open: {}", status[what])));
             }
         }
         // An aborted request reaches the server a moment later.
@@ -180,10 +215,18 @@ async fn cancel_under_churn() {
     let (heap, wasm) = memory(&h).await;
     let (heap0, wasm0) = first.unwrap_or((heap, wasm));
     let stats = h.lab_stats().await;
+    let entries = h
+        .client
+        .execute(
+            "const m = {}; for (const e of performance.getEntries()) { m[e.entryType] = (m[e.entryType] || 0) + 1; } return m;",
+            vec![],
+        )
+        .await
+        .unwrap_or_default();
     println!(
         "cancel under churn: {cycles} cycles over {} demos in {:.0} s: {cancelled} cancelled, {finished_first} ended before \
          the cancel, {asked_first} asked first (long runs); {} failures; JS heap {:.1} → {:.1} MB ({:.2}×), wasm memory \
-         {:.1} → {:.1} MB ({:.2}×) from the end of the first two passes; lab: {stats}",
+         {:.1} → {:.1} MB ({:.2}×) from the end of the first two passes; performance entries {entries}; lab: {stats}",
         slugs.len(),
         started.elapsed().as_secs_f64(),
         failures.len(),
