@@ -34,11 +34,62 @@ impl Rng {
     }
 }
 
-/// The page is driven with scripts only, never through WebDriver's element
-/// references: chromedriver keeps every element it hands out for the life
-/// of the document, and one kept element of a demo page that has since
-/// been replaced keeps that page's whole detached tree alive, which would
-/// be measured as the page's own leak.
+/// A batch of cycles, in the page, as one script. For each cycle (a
+/// route and a delay): open the route (`location.hash`), press Run once it
+/// is offered, confirm a long run, wait the delay, press Cancel if the run
+/// is still going, wait for its end, read the status line, then ask the
+/// lab (`/api/stats`) until nothing is in flight (at most 3 s). It returns
+/// one result a cycle.
+///
+/// The page is driven by one script per batch, not by WebDriver calls per
+/// step: chromedriver keeps every element it hands out for the document's
+/// life (one kept element of a replaced demo page keeps that page's whole
+/// detached tree alive), and each script it runs leaves some 100 bytes in
+/// the page's heap (an async one, some 20 KB). A cycle of many WebDriver
+/// calls would measure the driver, not the page.
+const BATCH: &str = "
+    const [cycles] = arguments; const done = arguments[arguments.length - 1];
+    const q = (css) => document.querySelector(css);
+    const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+    const until = async (cond, ms) => {
+        const t0 = performance.now();
+        while (performance.now() - t0 <= ms) { if (await cond()) { return true; } await sleep(20); }
+        return false;
+    };
+    const inFlight = async () => {
+        try { return (await (await fetch('/api/stats', { cache: 'no-store' })).json()).in_flight; } catch (e) { return -1; }
+    };
+    (async () => {
+        const out = [];
+        for (const [route, delay, ready] of cycles) {
+            const r = { route };
+            out.push(r);
+            location.hash = '#/' + route;
+            if (!await until(() => q(ready), 30000)) { r.error = 'Run never offered'; continue; }
+            q('#run:not([disabled])').click();
+            const started = '.runner[data-state=running], .runner[data-state=done], [data-notice=long-run]';
+            if (!await until(() => q(started), 10000)) { r.error = 'the run never started'; continue; }
+            r.asked = !!q('[data-notice=long-run]');
+            if (r.asked) { q('#confirm-real').click(); await until(() => q('.runner[data-state=running]'), 10000); }
+            await sleep(delay);
+            const cancel = q('#cancel:not([disabled])');
+            if (cancel) { cancel.click(); }
+            const ended = '.runner[data-state=cancelled], .runner[data-state=done]';
+            if (!await until(() => q(ended), 15000)) { r.error = 'never ended after Cancel'; continue; }
+            r.cancelled = !!q('.runner[data-state=cancelled]');
+            const p = q('p.status');
+            r.text = p && p.textContent;
+            r.timers = p && p.dataset.openTimers;
+            r.permits = p && p.dataset.openPermits;
+            r.requests = p && p.dataset.openRequests;
+            await until(async () => (await inFlight()) === 0, 3000);
+            r.in_flight = await inFlight();
+        }
+        done(out);
+    })();
+";
+
+/// True if `css` matches now (a script, not an element reference).
 async fn exists(h: &Harness, css: &str) -> bool {
     h.client
         .execute("return !!document.querySelector(arguments[0]);", vec![css.into()])
@@ -55,33 +106,9 @@ async fn shows(h: &Harness, css: &str, timeout: Duration) -> bool {
         if exists(h, css).await {
             return true;
         }
-        tokio::time::sleep(Duration::from_millis(20)).await;
+        tokio::time::sleep(Duration::from_millis(50)).await;
     }
     false
-}
-
-/// Clicks the first element matching `css`, if there is one.
-async fn click(h: &Harness, css: &str) {
-    let _ = h
-        .client
-        .execute(
-            "const e = document.querySelector(arguments[0]); if (e) { e.click(); }",
-            vec![css.into()],
-        )
-        .await;
-}
-
-/// The text and `data-open-*` attributes of the status line.
-async fn status(h: &Harness) -> serde_json::Value {
-    h.client
-        .execute(
-            "const p = document.querySelector('p.status'); if (!p) { return null; } \
-             return { text: p.textContent, timers: p.dataset.openTimers, permits: p.dataset.openPermits, \
-                      requests: p.dataset.openRequests };",
-            vec![],
-        )
-        .await
-        .unwrap_or_default()
 }
 
 /// The JS heap after a forced collection, and the wasm memory, in bytes,
@@ -104,6 +131,8 @@ async fn memory(h: &Harness) -> (f64, f64) {
 async fn cancel_under_churn() {
     let cycles = setting("ASYNCSCOPE_SOAK_CYCLES", 1000) as usize;
     // How often it says how it is going.
+    // Cycles per batch (one script in the page), and how often it says
+    // how it is going.
     let every = setting("ASYNCSCOPE_SOAK_EVERY", 100).max(1) as usize;
     let mut rng = Rng(setting("ASYNCSCOPE_SOAK_SEED", 1).max(1));
     let h = Harness::start_with_flags(true, &["--js-flags=--expose-gc", "--enable-precise-memory-info"]).await;
@@ -111,106 +140,106 @@ async fn cancel_under_churn() {
     // this event; keep them.
     h.on_new_document("addEventListener('TrunkApplicationStarted', e => { window.__wasm = e.detail.wasm; });")
         .await;
+    h.client
+        .update_timeouts(fantoccini::wd::TimeoutConfiguration::new(
+            // A batch's cycles take under a minute each, even the slowest.
+            Some(Duration::from_secs(60 * every.max(2 * ENTRIES.len()) as u64)),
+            None,
+            None,
+        ))
+        .await
+        .expect("timeouts");
     h.open("/#/").await;
     let slugs: Vec<&str> = ENTRIES.iter().map(|e| e.slug).collect();
     let started = Instant::now();
     let (mut cancelled, mut finished_first, mut asked_first) = (0, 0, 0);
     let mut failures: Vec<String> = Vec::new();
     let mut first: Option<(f64, f64)> = None;
-    for i in 0..cycles {
-        let slug = slugs[i % slugs.len()];
-        let with_requests =
-            (i / slugs.len()) % 2 == 1 && demos::specs(slug).is_some_and(|s| s.iter().any(|p| p.name == "work"));
-        let route = if with_requests {
-            format!("{slug}?work=request")
-        } else {
-            slug.to_string()
-        };
-        let fail = |why: String| format!("cycle {i} ({route}): {why}");
-        h.open(&format!("/#/{route}")).await;
-        // A link with parameters runs in virtual time as it opens.
-        let ready = if with_requests {
-            ".runner[data-state=done] #run:not([disabled])"
-        } else {
-            ".runner[data-state=idle] #run:not([disabled])"
-        };
-        if !shows(&h, ready, Duration::from_secs(30)).await {
-            failures.push(fail("Run never offered".into()));
-            continue;
-        }
-        click(&h, "#run:not([disabled])").await;
-        // A long real run asks first.
-        let running = ".runner[data-state=running], .runner[data-state=done], [data-notice=long-run]";
-        if !shows(&h, running, Duration::from_secs(10)).await {
-            failures.push(fail("the run never started".into()));
-            continue;
-        }
-        if exists(&h, "[data-notice=long-run]").await {
-            asked_first += 1;
-            click(&h, "#confirm-real").await;
-            shows(&h, ".runner[data-state=running]", Duration::from_secs(10)).await;
-        }
-        tokio::time::sleep(Duration::from_millis(rng.below(301))).await;
-        // The run may have ended by now: then there is nothing to click.
-        click(&h, "#cancel:not([disabled])").await;
-        let ended = ".runner[data-state=cancelled], .runner[data-state=done]";
-        if !shows(&h, ended, Duration::from_secs(15)).await {
-            failures.push(fail("never ended after Cancel".into()));
-            continue;
-        }
-        if exists(&h, ".runner[data-state=cancelled]").await {
-            cancelled += 1;
-        } else {
-            finished_first += 1;
-        }
-        let status = status(&h).await;
-        let text = status["text"].as_str().unwrap_or_default();
-        if text.contains("running") {
-            failures.push(fail(format!("a task still running: {text}")));
-        }
-        for what in ["timers", "permits", "requests"] {
-            if status[what] != "0" {
-                failures.push(fail(format!("{what} left open: {}", status[what])));
-            }
-        }
-        // An aborted request reaches the server a moment later.
-        let mut in_flight = h.lab_stats().await["in_flight"].as_u64();
-        for _ in 0..60 {
-            if in_flight == Some(0) {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-            in_flight = h.lab_stats().await["in_flight"].as_u64();
-        }
-        if in_flight != Some(0) {
-            failures.push(fail(format!("{in_flight:?} requests in flight on the lab")));
-        }
-        // The start is the end of the first two passes: every demo has run
-        // both with timers and with requests, so the page's code has been
-        // through each path once (V8's compiled code and feedback count in
-        // its heap).
-        if i + 1 == (2 * slugs.len()).min(cycles) {
-            first = Some(memory(&h).await);
-        }
-        if (i + 1) % every == 0 {
-            let (heap, wasm) = memory(&h).await;
-            let held = h
-                .client
-                .execute(
-                    "return [performance.getEntries().length, document.getElementsByTagName('*').length, history.length];",
-                    vec![],
+    // Every cycle, decided here (the delays from the seed).
+    let plan: Vec<serde_json::Value> = (0..cycles)
+        .map(|i| {
+            let slug = slugs[i % slugs.len()];
+            let with_requests =
+                (i / slugs.len()) % 2 == 1 && demos::specs(slug).is_some_and(|s| s.iter().any(|p| p.name == "work"));
+            // A link with parameters runs in virtual time as it opens.
+            let (route, ready) = if with_requests {
+                (
+                    format!("{slug}?work=request"),
+                    ".runner[data-state=done] #run:not([disabled])",
                 )
-                .await
-                .unwrap_or_default();
-            println!(
-                "churn: {} cycles in {:.0} s, heap {:.2} MB, wasm {:.1} MB, [performance entries, DOM elements, history] {held}, {} failures",
-                i + 1,
-                started.elapsed().as_secs_f64(),
-                heap / 1e6,
-                wasm / 1e6,
-                failures.len()
-            );
+            } else {
+                (slug.to_string(), ".runner[data-state=idle] #run:not([disabled])")
+            };
+            serde_json::json!([route, rng.below(301), ready])
+        })
+        .collect();
+    // The first batch is the first two passes (every demo with timers,
+    // then with requests): the memory's start is taken after it, once the
+    // page's code has been through each path.
+    let mut bounds = vec![0, (2 * slugs.len()).min(cycles)];
+    while bounds[bounds.len() - 1] < cycles {
+        let next = (bounds[bounds.len() - 1] + every).min(cycles);
+        bounds.push(next);
+    }
+    h.open(&format!("/#/{}", slugs[0])).await;
+    for w in bounds.windows(2) {
+        let (from, to) = (w[0], w[1]);
+        if from == to {
+            continue;
         }
+        let ran = h
+            .client
+            .execute_async(BATCH, vec![serde_json::Value::Array(plan[from..to].to_vec())])
+            .await
+            .unwrap_or_else(|e| panic!("cycles {from}..{to}: {e}"));
+        for (k, r) in ran.as_array().cloned().unwrap_or_default().iter().enumerate() {
+            let fail = |why: String| format!("cycle {} ({}): {why}", from + k, r["route"].as_str().unwrap_or("?"));
+            if let Some(error) = r["error"].as_str() {
+                failures.push(fail(error.to_string()));
+                continue;
+            }
+            if r["asked"] == true {
+                asked_first += 1;
+            }
+            if r["cancelled"] == true {
+                cancelled += 1;
+            } else {
+                finished_first += 1;
+            }
+            let text = r["text"].as_str().unwrap_or_default();
+            if text.contains("running") {
+                failures.push(fail(format!("a task still running: {text}")));
+            }
+            for what in ["timers", "permits", "requests"] {
+                if r[what] != "0" {
+                    failures.push(fail(format!("{what} left open: {}", r[what])));
+                }
+            }
+            if r["in_flight"] != 0 {
+                failures.push(fail(format!("{} requests in flight on the lab", r["in_flight"])));
+            }
+        }
+        let (heap, wasm) = memory(&h).await;
+        if first.is_none() {
+            first = Some((heap, wasm));
+        }
+        let held = h
+            .client
+            .execute(
+                "return [performance.getEntries().length, document.getElementsByTagName('*').length, history.length];",
+                vec![],
+            )
+            .await
+            .unwrap_or_default();
+        println!(
+            "churn: {to} cycles in {:.0} s, heap {:.2} MB, wasm {:.1} MB, [performance entries, DOM elements, history] {held}, {} failures",
+            started.elapsed().as_secs_f64(),
+            heap / 1e6,
+            wasm / 1e6,
+            failures.len()
+        );
+        // Back on a demo page for the next batch.
+        h.open(&format!("/#/{}", slugs[0])).await;
     }
     let (heap, wasm) = memory(&h).await;
     let (heap0, wasm0) = first.unwrap_or((heap, wasm));
