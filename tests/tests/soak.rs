@@ -111,6 +111,55 @@ async fn shows(h: &Harness, css: &str, timeout: Duration) -> bool {
     false
 }
 
+/// How many objects of some kinds the page's heap holds (DevTools'
+/// `queryObjects`): what would grow if the page leaked JS objects, DOM
+/// nodes, closures or requests.
+async fn live_objects(h: &Harness) -> String {
+    let mut out = Vec::new();
+    for kind in [
+        "Object",
+        "Function",
+        "Array",
+        "Promise",
+        "Node",
+        "Response",
+        "AbortController",
+    ] {
+        let group = serde_json::json!("soak");
+        let proto = h
+            .cdp(
+                "Runtime.evaluate",
+                serde_json::json!({ "expression": format!("{kind}.prototype"), "objectGroup": group }),
+            )
+            .await;
+        let found = h
+            .cdp(
+                "Runtime.queryObjects",
+                serde_json::json!({ "prototypeObjectId": proto["result"]["objectId"], "objectGroup": group }),
+            )
+            .await;
+        let n = h
+            .cdp(
+                "Runtime.callFunctionOn",
+                serde_json::json!({
+                    "functionDeclaration": "function () { return this.length; }",
+                    "objectId": found["objects"]["objectId"],
+                    "returnByValue": true,
+                    "objectGroup": group,
+                }),
+            )
+            .await;
+        // What DevTools holds for the query is let go at once.
+        h.cdp(
+            "Runtime.releaseObjectGroup",
+            serde_json::json!({ "objectGroup": group }),
+        )
+        .await;
+        out.push(format!("{kind} {}", n["result"]["value"]));
+    }
+    out.join(", ")
+}
+
 /// The JS heap after a forced collection, and the wasm memory, in bytes,
 /// measured on the home page (a demo page's own size, which differs from
 /// demo to demo, would swamp what the cycles leave behind).
@@ -232,10 +281,12 @@ async fn cancel_under_churn() {
             .await
             .unwrap_or_default();
         println!(
-            "churn: {to} cycles in {:.0} s, heap {:.2} MB, wasm {:.1} MB, [performance entries, DOM elements, history] {held}, {} failures",
+            "churn: {to} cycles in {:.0} s, heap {:.2} MB, wasm {:.1} MB, [performance entries, DOM elements, history] {held}, \
+             live objects: {}; {} failures",
             started.elapsed().as_secs_f64(),
             heap / 1e6,
             wasm / 1e6,
+            live_objects(&h).await,
             failures.len()
         );
         // Back on a demo page for the next batch.
