@@ -210,9 +210,19 @@ impl Harness {
             .expect("text")
     }
 
-    /// A number shown in the element matching `css`.
+    /// The number in the element matching `css` (its text content, so a
+    /// figure kept for scripts in a hidden element reads too).
     pub async fn number(&self, css: &str) -> u64 {
-        let text = self.text(css).await;
+        let text = self
+            .client
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no element {css}: {e}"))
+            .prop("textContent")
+            .await
+            .ok()
+            .flatten()
+            .unwrap_or_default();
         text.trim()
             .parse()
             .unwrap_or_else(|_| panic!("{css} shows {text:?}, not a number"))

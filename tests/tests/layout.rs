@@ -314,6 +314,42 @@ async fn a_large_run_has_an_overview_that_scrolls_the_lanes() {
     h.finish().await;
 }
 
+/// "Run in virtual time" of 10,000 tasks draws its result (its slices,
+/// snapshot and drawing each a task of their own; the page benchmark
+/// measures them), and the log filters by a task typed by name.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn run_in_virtual_time_of_10000_tasks_draws_the_result() {
+    let h = Harness::start().await;
+    h.set_viewport(1400, 1000).await;
+    h.open_link("/#/semaphore?tasks=10000&limit=100").await;
+    // Watch the runner go busy and come back done with lanes (the run may
+    // be over between two looks of a WebDriver wait).
+    let script = "const done = arguments[arguments.length - 1]; \
+        const runner = document.querySelector('.runner'); let busy = false; \
+        const look = () => { if (runner.dataset.state === 'running') busy = true; \
+          if (busy && runner.dataset.state === 'done' && runner.querySelector('.lane')) { seen.disconnect(); done(true); } }; \
+        const seen = new MutationObserver(look); \
+        seen.observe(runner, { attributes: true, attributeFilter: ['data-state'], subtree: true, childList: true }); \
+        document.querySelector('#run-virtual').click();";
+    h.client.execute_async(script, vec![]).await.expect("run, then drawn");
+    let lanes = h
+        .js_number("return Number(document.querySelector('.lanes').dataset.lanes)")
+        .await;
+    assert_eq!(lanes, 10_001.0);
+    assert!(h.all(".overview-plot .band").await.len() > 10, "the overview is drawn");
+    assert_eq!(h.text("[data-demo-tasks=tasks_ok]").await, "10000");
+    assert!(h.number("[data-metric=log_rows]").await > 100_000);
+    // So many tasks are filtered by name, not picked from a menu.
+    assert_eq!(h.all("#log-task option").await.len(), 0, "no menu of 10,001 options");
+    h.choose("#log-task", "task7692").await;
+    let rows = h.number("[data-metric=log_rows]").await;
+    assert!((5..60).contains(&rows), "task7692's events: {rows}");
+    for cell in h.all(".event-log td.task").await {
+        assert_eq!(cell.text().await.expect("text"), "task7692");
+    }
+    h.finish().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_favicon_answers() {
     let h = Harness::start().await;

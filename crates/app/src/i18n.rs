@@ -132,6 +132,38 @@ pub const ZH: &[(&str, &str)] = &[
     ),
     ("Running in virtual time…", "正在以虚拟时间运行…"),
     ("Code", "代码"),
+    ("Composer", "编写器"),
+    (
+        "Write asyncio code and watch it run as real Rust futures: asyncio.sleep is a browser timer, create_task a spawned future, and every task a lane. Run it on the browser's clock, or in virtual time for the exact schedule.",
+        "编写 asyncio 代码，看它作为真正的 Rust future 运行：asyncio.sleep 是浏览器的定时器，create_task 是派生出的 future，每个任务一条泳道。可按浏览器时钟运行，也可在虚拟时间里得到精确的调度。",
+    ),
+    ("Examples", "示例"),
+    ("Open an example…", "打开一个示例…"),
+    ("Where the composer differs from CPython", "编写器与 CPython 的不同之处"),
+    ("Program", "程序"),
+    (
+        "Tab indents, Enter keeps the indentation, Ctrl+Enter runs.",
+        "Tab 缩进，回车保持缩进，Ctrl+回车运行。",
+    ),
+    (
+        "The program, with the line each task waits at",
+        "程序，亮出每个任务等待的那一行",
+    ),
+    ("Open in the composer", "在编写器中打开"),
+    (
+        "Run in the composer, this program gives the same makespan and the same task outcomes as the Rust demo with its defaults.",
+        "在编写器中运行，这段程序与使用默认参数的 Rust 演示有相同的总时长和相同的任务结果。",
+    ),
+    ("Write your own", "自己编写"),
+    ("Warnings", "警告"),
+    (
+        "None: no future was left unpolled, no poll held the thread over 50 ms, no task was starved, busy-yielding or left running by its maker.",
+        "没有：没有 future 从未被轮询，没有一次轮询占住线程超过 50 毫秒，也没有任务挨饿、忙等或被创建者丢下继续运行。",
+    ),
+    (
+        "paste asyncio code and watch it run as real Rust futures.",
+        "粘贴 asyncio 代码，看它作为真正的 Rust future 运行。",
+    ),
     ("The Rust code this demo runs", "本演示运行的 Rust 代码"),
     ("The same idea in Python's asyncio", "同一思路的 Python asyncio 写法"),
     ("Where Rust and asyncio differ", "Rust 与 asyncio 的不同之处"),
@@ -259,6 +291,26 @@ pub const ZH: &[(&str, &str)] = &[
     ),
     ("Cancel this long into the use (ms)", "使用开始多久后取消（毫秒）"),
     ("Try this", "试试这些"),
+    // Request phases, as the fetch strip's legend names them.
+    (
+        "queued: waiting for a connection (the browser allows 6 per origin)",
+        "排队等连接：等待一个连接（浏览器对每个源最多允许 6 个）",
+    ),
+    ("connecting: opening a connection", "建立连接：正在打开连接"),
+    (
+        "waiting: request sent, no byte back yet",
+        "等待首字节：请求已发出，还没有收到任何字节",
+    ),
+    ("receiving: the response arriving", "接收响应：响应正在到达"),
+    (
+        "Measured with the Resource Timing API: from the request going out to the last byte. Browsers open at most 6 connections per HTTP/1.1 origin.",
+        "由 Resource Timing API 测得：从请求发出到最后一个字节。浏览器对每个 HTTP/1.1 源最多打开 6 个连接。",
+    ),
+    ("Download progress", "下载进度"),
+    ("tasks", "任务"),
+    ("a timeout's deadline passed", "超时的截止时刻已过"),
+    ("log:", "日志："),
+    ("All tasks: type a task's name", "所有任务：输入任务名可只看它"),
 ];
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ pub mod i18n;
 pub mod prefs;
 pub mod route;
 pub mod state;
+pub mod subject;
 
 /// Installs the panic banner and mounts the app on `<body>`.
 pub fn start() {

@@ -18,6 +18,14 @@ pub enum Route {
         /// given twice is refused on the page's form).
         query: Vec<(String, String)>,
     },
+    /// The composer, with the program and seed from the link.
+    Compose {
+        /// The program the link carries (empty for none), or why it
+        /// cannot be read.
+        program: Result<String, String>,
+        /// The other `name=value` pairs (the seed).
+        query: Vec<(String, String)>,
+    },
     /// No such page.
     NotFound {
         /// The path that was asked for.
@@ -34,6 +42,14 @@ impl Route {
         if slug.is_empty() {
             return Route::Home;
         }
+        if slug == "compose" {
+            let mut pairs = pairs_from_query(query);
+            let program = match pairs.iter().position(|(k, _)| k == "code") {
+                Some(i) => asyncscope_core::py::link::decode(&pairs.remove(i).1),
+                None => Ok(String::new()),
+            };
+            return Route::Compose { program, query: pairs };
+        }
         match catalog::find(slug) {
             Some(entry) => Route::Demo {
                 entry,
@@ -42,6 +58,17 @@ impl Route {
             None => Route::NotFound {
                 path: format!("/{slug}"),
             },
+        }
+    }
+
+    /// The hash for the composer with `source` and the form's `query`
+    /// (`#/compose?seed=7&code=…`).
+    pub fn compose_hash(source: &str, query: &str) -> String {
+        let code = asyncscope_core::py::link::encode(source);
+        if query.is_empty() {
+            format!("#/compose?code={code}")
+        } else {
+            format!("#/compose?{query}&code={code}")
         }
     }
 

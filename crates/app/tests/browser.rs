@@ -260,3 +260,55 @@ async fn each_run_starts_with_a_fresh_timing_buffer() {
     let _next_run = BrowserEnv::with_seed(2);
     assert_eq!(resource_entries(), 0, "the previous run's entries are cleared");
 }
+
+/// The composer's deepest allowed recursion stays inside the wasm stack:
+/// a `RecursionError`, never an overflow (which in wasm would write
+/// below the stack, over the program's data).
+#[wasm_bindgen_test]
+fn deep_recursion_is_an_error_in_the_page() {
+    let (_, finished) = asyncscope_core::py::run_virtual(
+        "import asyncio\n\
+         def down(n):\n    return down(n + 1)\n\
+         async def main():\n    try:\n        down(0)\n    except RecursionError:\n        print('caught')\n\
+         asyncio.run(main())\n",
+        0,
+        asyncscope_core::py::Limits::default(),
+        asyncscope_core::py::DEFAULT_VIRTUAL_BOUND,
+        10_000,
+    )
+    .expect("parses");
+    let printed: Vec<&str> = finished.printed.iter().map(|p| p.text.as_str()).collect();
+    assert_eq!(printed, ["caught"]);
+}
+
+/// A program runs on the browser's own timers: `asyncio.sleep` is a real
+/// `setTimeout`, and the lanes and prints come out as under virtual time.
+#[wasm_bindgen_test]
+async fn a_program_runs_on_real_browser_timers() {
+    use asyncscope_app::browser::env::BrowserEnv;
+    let source = "import asyncio\n\
+        async def w(d):\n    await asyncio.sleep(d)\n    print('woke', d)\n\
+        async def main():\n    await asyncio.gather(w(0.05), w(0.02))\n\
+        asyncio.run(main())\n";
+    let started = asyncscope_core::py::start(BrowserEnv::with_seed(0), source, asyncscope_core::py::Limits::default())
+        .expect("parses");
+    let traced = started.runs[0].1.clone();
+    started.work.await;
+    assert!(started.notes.borrow().is_empty(), "{:?}", started.notes.borrow());
+    let trace = traced.snapshot();
+    let names: Vec<String> = trace.spans().into_iter().map(|s| s.name).collect();
+    assert_eq!(names, ["Task-1", "Task-2", "Task-3"]);
+    let logs: Vec<(String, String)> = asyncscope_core::report::log_rows(&trace)
+        .into_iter()
+        .map(|l| (l.task, l.text))
+        .collect();
+    assert_eq!(
+        logs,
+        [
+            ("Task-3".to_owned(), "woke 0.02".to_owned()),
+            ("Task-2".to_owned(), "woke 0.05".to_owned())
+        ]
+    );
+    let end = trace.makespan().expect("ended").as_secs_f64();
+    assert!((0.045..1.0).contains(&end), "a 50 ms run took {end} s");
+}

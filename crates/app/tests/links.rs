@@ -30,7 +30,15 @@ fn shown(message: &str) -> Result<(), TestCaseError> {
 
 /// Links: real ones (every preset, every default) mutated, and anything.
 fn link() -> impl Strategy<Value = String> {
-    let mut real: Vec<String> = Vec::new();
+    let mut real: Vec<String> = vec![
+        format!(
+            "#/compose?code={}",
+            asyncscope_core::py::link::encode(
+                "import asyncio\n\nasync def main():\n    await asyncio.sleep(1)\n\nasyncio.run(main())\n"
+            )
+        ),
+        "#/compose?code=".to_string(),
+    ];
     for e in ENTRIES {
         real.push(format!("#/{}", e.slug));
         for p in demos::presets(e.slug) {
@@ -81,6 +89,12 @@ proptest! {
         let t = Instant::now();
         match Route::from_hash(&hash) {
             Route::Home => {}
+            Route::Compose { program, .. } => {
+                // A program link that cannot be read says why, briefly.
+                if let Err(why) = program {
+                    shown(&why)?;
+                }
+            }
             Route::NotFound { path } => {
                 prop_assert!(path.starts_with('/'), "{path:?}");
                 prop_assert!(path.len() <= hash.len() + 1);

@@ -5,6 +5,7 @@
 //! ```text
 //! asyncscope list
 //! asyncscope run <slug> [--set name=value]... [--seed N] [--format text|json|chrome|svg] [--out FILE]
+//! asyncscope run-py FILE.py [--seed N] [--format text|json|chrome] [--out FILE]
 //! ```
 
 use std::fmt::Write as _;
@@ -26,7 +27,8 @@ use strum::{EnumString, IntoStaticStr, VariantNames};
     name = "asyncscope",
     about = "asyncscope: list the demos, or run one natively under virtual time.",
     override_usage = "asyncscope list\n       \
-                      asyncscope run <slug> [--set name=value]... [--seed N] [--format text|json|chrome|svg] [--out FILE]",
+                      asyncscope run <slug> [--set name=value]... [--seed N] [--format text|json|chrome|svg] [--out FILE]\n       \
+                      asyncscope run-py FILE.py [--seed N] [--format text|json|chrome] [--out FILE]",
     flatten_help = true
 )]
 struct Cli {
@@ -40,6 +42,61 @@ enum Command {
     List,
     /// Runs a demo natively under virtual time (exact and deterministic).
     Run(RunArgs),
+    /// Runs an asyncio program (the composer's Python subset) under
+    /// virtual time.
+    #[command(name = "run-py")]
+    RunPy(RunPyArgs),
+}
+
+#[derive(Debug, Args)]
+#[command(override_usage = "asyncscope run-py FILE.py [--seed N] [--format text|json|chrome] [--out FILE]")]
+struct RunPyArgs {
+    /// The program: a file of Python using asyncio (see the README for
+    /// the subset).
+    #[arg(value_name = "FILE.py", value_parser = clap::builder::NonEmptyStringValueParser::new())]
+    file: String,
+    /// The seed of the run's random source.
+    #[arg(long, value_name = "N", default_value = "0", allow_hyphen_values = true, value_parser = seed)]
+    seed: u64,
+    /// text, json or chrome (trace-event JSON for Perfetto).
+    #[arg(long, value_name = "F", default_value = "text", value_parser = format)]
+    format: Format,
+    /// Write the result to FILE instead of standard output.
+    #[arg(long, value_name = "FILE", value_parser = clap::builder::NonEmptyStringValueParser::new())]
+    out: Option<String>,
+    /// Stop the run after this many seconds of virtual time (1 to
+    /// 31622400; default a day).
+    #[arg(long, value_name = "S", default_value = "86400", value_parser = bound_secs)]
+    bound: u64,
+    /// Keep at most this many events (1000 to 1048576).
+    #[arg(long = "max-events", value_name = "N", default_value = "1048576", value_parser = max_events)]
+    max_events: usize,
+}
+
+fn bound_secs(raw: &str) -> Result<u64, String> {
+    raw.trim()
+        .parse()
+        .ok()
+        .filter(|s| (1..=31_622_400).contains(s))
+        .ok_or_else(|| {
+            format!(
+                "--bound must be a whole number of seconds from 1 to 31622400; got {}",
+                asyncscope_core::params::quoted(raw)
+            )
+        })
+}
+
+fn max_events(raw: &str) -> Result<usize, String> {
+    raw.trim()
+        .parse()
+        .ok()
+        .filter(|s| (1000..=1 << 20).contains(s))
+        .ok_or_else(|| {
+            format!(
+                "--max-events must be a whole number from 1000 to 1048576; got {}",
+                asyncscope_core::params::quoted(raw)
+            )
+        })
 }
 
 #[derive(Debug, Args)]
@@ -112,7 +169,8 @@ fn format(raw: &str) -> Result<Format, String> {
 
 /// The synopsis, as an error without one ends.
 const USAGE: &str = "usage: asyncscope list\n       \
-                     asyncscope run <slug> [--set name=value]... [--seed N] [--format text|json|chrome|svg] [--out FILE]";
+                     asyncscope run <slug> [--set name=value]... [--seed N] [--format text|json|chrome|svg] [--out FILE]\n       \
+                     asyncscope run-py FILE.py [--seed N] [--format text|json|chrome] [--out FILE]";
 
 /// clap's message with every value it quotes (`'...'`) cut to at most 40
 /// characters and every control character but a newline escaped, so a
@@ -196,6 +254,16 @@ impl Outcome {
         }
     }
 
+    /// Bad input whose message is complete as it is (a syntax error with
+    /// its caret).
+    fn bad_input_raw(message: String) -> Self {
+        Self {
+            stdout: String::new(),
+            stderr: message,
+            status: 2,
+        }
+    }
+
     /// What clap says about the arguments: help on standard output, a
     /// usage error on standard error with status 2. A value one of our
     /// parsers refused is said in the parser's own words (which quote it
@@ -251,6 +319,9 @@ pub fn run_to(args: &[String], out: &mut dyn io::Write) -> io::Result<Outcome> {
         Ok(Cli {
             command: Command::Run(run),
         }) => return run_demo(&run, out),
+        Ok(Cli {
+            command: Command::RunPy(run),
+        }) => return run_py(&run, out),
         Err(e) => Outcome::from_clap(&e),
     };
     out.write_all(outcome.stdout.as_bytes())?;
@@ -365,6 +436,78 @@ fn run_demo(args: &RunArgs, out: &mut dyn io::Write) -> io::Result<Outcome> {
         }
     };
     outcome.stderr.insert_str(0, &warning);
+    Ok(outcome)
+}
+
+fn run_py(args: &RunPyArgs, out: &mut dyn io::Write) -> io::Result<Outcome> {
+    use asyncscope_core::py;
+    if args.format == Format::Svg {
+        return Ok(Outcome::bad_input("run-py writes text, json or chrome"));
+    }
+    let source = match std::fs::read(&args.file) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(s) => s,
+            Err(_) => return Ok(Outcome::bad_input(format!("{} is not UTF-8 text", args.file))),
+        },
+        Err(e) => return Ok(Outcome::bad_input(format!("cannot read {}: {e}", args.file))),
+    };
+    let bound = std::time::Duration::from_secs(args.bound);
+    let (trace, finished) = match py::run_virtual(&source, args.seed, py::Limits::default(), bound, args.max_events) {
+        Ok(done) => done,
+        Err(e) => return Ok(Outcome::bad_input_raw(format!("{}\n", e.render(&source, &args.file)))),
+    };
+    let runs = [(args.file.as_str(), &trace)];
+    let write = |w: &mut dyn io::Write| -> io::Result<()> {
+        match args.format {
+            Format::Json => report::write_json_report(&mut *w, &args.file, &[], args.seed, &runs)?,
+            Format::Chrome => export::write_chrome_demo(&mut *w, &args.file, &runs)?,
+            _ => w.write_all(report::text_report(&args.file, args.seed, &runs).as_bytes())?,
+        }
+        if args.format != Format::Text {
+            w.write_all(b"\n")?;
+        }
+        Ok(())
+    };
+    let mut stderr = String::new();
+    for w in &finished.warnings {
+        let _ = writeln!(stderr, "warning: {w}");
+    }
+    let mut status = 0;
+    if let Some(stopped) = &finished.stopped {
+        let _ = writeln!(stderr, "error: {stopped}");
+        status = 1;
+    }
+    if let Some(tb) = &finished.error {
+        let _ = writeln!(stderr, "{tb}");
+        status = 1;
+    }
+    let mut outcome = match &args.out {
+        None => {
+            write(out)?;
+            Outcome::ok(String::new())
+        }
+        Some(path) => match std::fs::File::create(path).and_then(|file| {
+            let mut file = Counted(io::BufWriter::new(file), 0);
+            write(&mut file)?;
+            io::Write::flush(&mut file)?;
+            Ok(file.1)
+        }) {
+            Ok(bytes) => Outcome {
+                stdout: String::new(),
+                stderr: format!("wrote {bytes} bytes to {path}\n"),
+                status: 0,
+            },
+            Err(e) => {
+                return Ok(Outcome {
+                    stdout: String::new(),
+                    stderr: format!("error: cannot write {path}: {e}\n"),
+                    status: 1,
+                });
+            }
+        },
+    };
+    outcome.stderr.insert_str(0, &stderr);
+    outcome.status = status;
     Ok(outcome)
 }
 

@@ -514,3 +514,166 @@ fn a_run_stops_when_its_trace_is_full_and_says_so() {
     );
     assert!(text.contains("events not kept: capacity 1048576"), "the count");
 }
+
+/// Writes `source` to a fresh file and runs `run-py` on it.
+fn run_py(source: &str, extra: &[&str]) -> (Output, String) {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let path = dir.path().join("prog.py");
+    std::fs::write(&path, source).expect("written");
+    let path = path.to_string_lossy().into_owned();
+    let mut args = vec!["run-py", path.as_str()];
+    args.extend_from_slice(extra);
+    (asyncscope(&args), path)
+}
+
+const GATHER_PY: &str = "import asyncio\n\
+async def job(name, d):\n    await asyncio.sleep(d)\n    print('done', name)\n    return name\n\
+async def main():\n    print(await asyncio.gather(job('a', 0.2), job('b', 0.1)))\n\
+asyncio.run(main())\n";
+
+#[test]
+fn run_py_writes_the_run_json_contract_with_every_print() {
+    let (out, _) = run_py(GATHER_PY, &["--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: Value = serde_json::from_str(&stdout(&out)).expect("JSON");
+    assert_eq!(v["makespan_ms"], 200);
+    assert_eq!(v["max_in_flight"], 3);
+    let tasks: Vec<(String, u64, String)> = v["tasks"]
+        .as_array()
+        .expect("tasks")
+        .iter()
+        .map(|t| {
+            (
+                t["name"].as_str().unwrap_or_default().to_owned(),
+                t["end_ms"].as_u64().unwrap_or(0),
+                t["outcome"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        tasks,
+        [
+            ("Task-1".to_owned(), 200, "ok".to_owned()),
+            ("Task-2".to_owned(), 200, "ok".to_owned()),
+            ("Task-3".to_owned(), 100, "ok".to_owned())
+        ]
+    );
+    let logs: Vec<String> = v["logs"]
+        .as_array()
+        .expect("logs")
+        .iter()
+        .map(|l| {
+            format!(
+                "{} {} {}",
+                l["t_ms"],
+                l["task"].as_str().unwrap_or_default(),
+                l["text"].as_str().unwrap_or_default()
+            )
+        })
+        .collect();
+    assert_eq!(
+        logs,
+        ["100 Task-3 done b", "200 Task-2 done a", "200 Task-1 ['a', 'b']"]
+    );
+    assert!(v["events"].as_array().is_some_and(|e| !e.is_empty()));
+}
+
+#[test]
+fn run_py_syntax_error_exits_2_at_its_line_and_column() {
+    let (out, path) = run_py("import asyncio\nasync def main():\n    await asyncio.sleep(1\n", &[]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.starts_with(&format!("{path}:3:")), "{err}");
+    assert!(err.contains('^'), "{err}");
+    assert!(stdout(&out).is_empty());
+}
+
+#[test]
+fn run_py_uncaught_exception_exits_1_after_the_trace() {
+    let (out, _) = run_py(
+        "import asyncio\nasync def main():\n    await asyncio.sleep(1)\n    raise KeyError('gone')\nasyncio.run(main())\n",
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout(&out).contains("Task-1"),
+        "the trace is printed: {}",
+        stdout(&out)
+    );
+    let err = stderr(&out);
+    assert!(err.contains("File \"main.py\", line 4, in main"), "{err}");
+    assert!(err.trim_end().ends_with("KeyError: 'gone'"), "{err}");
+}
+
+#[test]
+fn run_py_bad_options_exit_2_with_the_range() {
+    for (args, says) in [
+        (vec!["--bound", "0"], "from 1 to 31622400"),
+        (vec!["--max-events", "5"], "from 1000 to 1048576"),
+        (vec!["--format", "svg"], "text, json or chrome"),
+    ] {
+        let (out, _) = run_py(GATHER_PY, &args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&out).contains(says), "{args:?}: {}", stderr(&out));
+    }
+    let out = asyncscope(&["run-py", "/nonexistent/prog.py"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("cannot read /nonexistent/prog.py"));
+}
+
+#[test]
+fn warnings_name_the_rule_the_task_and_the_line() {
+    let v = json(&["blocking"]);
+    let warnings = v["warnings"].as_array().expect("warnings");
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert_eq!(warnings[0]["rule"], "long_poll");
+    assert_eq!(warnings[0]["task"], "worker");
+    assert_eq!(warnings[0]["t_ms"], 150);
+    assert!(warnings[0]["line"].as_u64().is_some());
+    assert!(
+        warnings[0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("500 ms without yielding"))
+    );
+    let fixed = json(&["blocking", "--set", "mode=yield"]);
+    assert_eq!(fixed["warnings"].as_array().map(Vec::len), Some(0));
+    let out = asyncscope(&["run", "lazy-and-spawn"]);
+    let text = stdout(&out);
+    assert!(
+        text.contains("\nwarnings\n") && text.contains("never_awaited") && text.contains("detached"),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_chrome_trace_marks_each_warning() {
+    let out = asyncscope(&["run", "blocking", "--format", "chrome"]);
+    assert_eq!(out.status.code(), Some(0));
+    let v: Value = serde_json::from_str(&stdout(&out)).expect("JSON");
+    let marks: Vec<&Value> = v["traceEvents"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .filter(|e| e["cat"] == "warning")
+        .collect();
+    assert_eq!(marks.len(), 1, "{marks:?}");
+    assert_eq!(marks[0]["name"], "warning: long_poll");
+    assert_eq!(marks[0]["ts"], 150_000);
+}
+
+#[test]
+fn each_task_counts_its_polls_wakes_and_times() {
+    let v = json(&["blocking"]);
+    let worker = v["tasks"]
+        .as_array()
+        .expect("tasks")
+        .iter()
+        .find(|t| t["name"] == "worker")
+        .expect("the worker")
+        .clone();
+    assert_eq!(worker["busy_ms"], 500, "{worker}");
+    assert!(worker["polls"].as_u64().is_some_and(|p| p >= 2), "{worker}");
+    for key in ["wakes", "self_wakes", "idle_ms", "scheduled_ms"] {
+        assert!(worker[key].is_number(), "{key}: {worker}");
+    }
+}

@@ -115,6 +115,35 @@ fn main() {
         sem_on.as_secs_f64() / sem_off.as_secs_f64()
     );
 
+    let trace = {
+        let rt = VirtualRuntime::new();
+        let env = Traced::new(rt.env());
+        rt.block_on(through_semaphore(env.clone(), 10_000, 100)).expect("runs");
+        env.snapshot()
+    };
+    let (warn, found) = measure(|| trace.warnings().len());
+    println!(
+        "warnings of that trace          {warn:?}  ({} events, {found} warnings)",
+        trace.events().len()
+    );
+
+    let program = "import asyncio\n\
+        async def job(sem):\n    async with sem:\n        await asyncio.sleep(1)\n\
+        async def main():\n    sem = asyncio.Semaphore(100)\n    await asyncio.gather(*(job(sem) for _ in range(10000)))\n\
+        asyncio.run(main())\n";
+    let (py_run, events) = measure(|| {
+        let (trace, _) = asyncscope_core::py::run_virtual(
+            program,
+            0,
+            asyncscope_core::py::Limits::default(),
+            asyncscope_core::py::DEFAULT_VIRTUAL_BOUND,
+            1 << 20,
+        )
+        .expect("parses");
+        trace.events().len()
+    });
+    println!("composer: the same in asyncio   traced   {py_run:?}  ({events} events)");
+
     let (hour_on, (end, events)) = measure(|| hour_run(true));
     println!("one virtual hour, 1 s interval  traced   {hour_on:?}  ({events} events; virtual end {end:?})");
     let (hour_off, _) = measure(|| hour_run(false));

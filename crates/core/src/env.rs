@@ -101,6 +101,20 @@ pub trait Env: Clone + 'static {
         fut
     }
 
+    /// Like [`Env::task`], for a task of an interpreted program (the
+    /// composer's): `site` is the line that made it (see
+    /// [`Recorder::script_site`]) and `classify` judges how it ended.
+    fn script_task<F: Future>(
+        &self,
+        name: String,
+        site: Option<crate::trace::SiteId>,
+        fut: F,
+        classify: fn(&F::Output) -> Outcome,
+    ) -> impl Future<Output = F::Output> + use<Self, F> {
+        let _ = (name, site, classify);
+        fut
+    }
+
     /// Records a line of text for the task being polled (a tracing
     /// environment shows it on the task's lane; others drop it).
     fn log(&self, text: impl Into<String>) {

@@ -138,6 +138,15 @@ fn push_run<E>(emit: &mut dyn FnMut(Value) -> Result<(), E>, pid: u32, title: &s
             )?;
         }
     }
+    for w in trace.warnings() {
+        let mut args = json!({"rule": w.rule.as_str(), "message": w.message});
+        if let Some(site) = w.site.and_then(|s| trace.site(s)) {
+            args["line"] = json!(format!("{}:{}", site.file, site.line));
+        }
+        emit(
+            json!({"ph": "i", "s": "t", "cat": "warning", "name": format!("warning: {}", w.rule.as_str()), "pid": pid, "tid": w.task.0 + 1, "ts": micros(w.at), "args": args}),
+        )?;
+    }
     for (at, n) in trace.in_flight() {
         emit(json!({"ph": "C", "name": "in flight", "pid": pid, "tid": 0, "ts": micros(at), "args": {"tasks": n}}))?;
     }

@@ -20,6 +20,7 @@ pub mod export;
 pub mod lab;
 pub mod net;
 pub mod params;
+pub mod py;
 pub mod recorder;
 pub mod report;
 pub mod spawn;

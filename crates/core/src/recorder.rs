@@ -123,6 +123,8 @@ pub(crate) struct Shared {
     /// How tasks dropped right now end (`Timeout` inside a timeout).
     pub(crate) drop_as: Cell<Option<Outcome>>,
     sites: RefCell<HashMap<(usize, u32), SiteId>>,
+    /// Sites of interpreted programs, by file and line.
+    script_sites: RefCell<HashMap<(String, u32), SiteId>>,
     pub(crate) wakes: Arc<WakeLog>,
     marks: RefCell<Vec<Mark>>,
     /// How many tasks have ended.
@@ -143,6 +145,7 @@ impl Shared {
             child_site: Cell::new(None),
             drop_as: Cell::new(None),
             sites: RefCell::new(HashMap::new()),
+            script_sites: RefCell::new(HashMap::new()),
             wakes: Arc::new(WakeLog::default()),
             marks: RefCell::new(Vec::new()),
             ended: Cell::new(0),
@@ -254,7 +257,11 @@ impl Shared {
     /// are the ones worth lighting.
     pub(crate) fn await_site(&self, loc: &'static Location<'static>) -> Option<SiteId> {
         let file = loc.file();
-        let internal = file.contains("src/combinators/") || file.contains("src\\combinators\\");
+        // The combinators' and the composer's own lines: their callers'
+        // lines (or the program's) are the ones worth lighting.
+        let internal = ["src/combinators/", "src\\combinators\\", "src/py/", "src\\py\\"]
+            .iter()
+            .any(|dir| file.contains(dir));
         (!internal).then(|| self.site(loc))
     }
 
@@ -324,6 +331,19 @@ impl Recorder {
     /// The id of a source location (`None` when off).
     pub fn site(&self, loc: &'static Location<'static>) -> Option<SiteId> {
         self.0.as_ref().map(|s| s.site(loc))
+    }
+
+    /// The id of line `line` of an interpreted program's `file` (the
+    /// composer's), as a site like any other (`None` when off).
+    pub fn script_site(&self, file: &str, line: u32) -> Option<SiteId> {
+        let s = self.0.as_ref()?;
+        let key = (file.to_owned(), line);
+        if let Some(id) = s.script_sites.borrow().get(&key) {
+            return Some(*id);
+        }
+        let id = s.trace.borrow_mut().add_site(file, line);
+        s.script_sites.borrow_mut().insert(key, id);
+        Some(id)
     }
 
     /// Says that the current poll is pending at `site`, unless another

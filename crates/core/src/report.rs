@@ -91,6 +91,12 @@ struct TaskJson<'a> {
     first_poll_ms: Value,
     end_ms: Value,
     outcome: &'static str,
+    polls: u32,
+    wakes: u32,
+    self_wakes: u32,
+    busy_ms: Value,
+    idle_ms: Value,
+    scheduled_ms: Value,
     #[serde(skip_serializing_if = "Option::is_none")]
     run: Option<&'a str>,
 }
@@ -101,6 +107,18 @@ struct LogJson<'a> {
     t_ms: Value,
     task: &'a str,
     text: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    run: Option<&'a str>,
+}
+
+/// A warning as JSON.
+#[derive(Serialize)]
+struct WarningJson<'a> {
+    rule: &'static str,
+    task: &'a str,
+    t_ms: Value,
+    line: Option<u32>,
+    message: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     run: Option<&'a str>,
 }
@@ -119,19 +137,42 @@ struct RunRows<'a> {
     label: &'a str,
     trace: &'a Trace,
     tasks: Vec<TaskRow>,
+    stats: Vec<crate::trace::TaskStats>,
     logs: Vec<LogRow>,
+    warnings: Vec<crate::trace::Warning>,
     makespan: Option<Duration>,
     max_in_flight: usize,
 }
 
 impl RunRows<'_> {
     fn tasks<'s>(&'s self, run: Option<&'s str>) -> impl Iterator<Item = TaskJson<'s>> {
-        self.tasks.iter().map(move |t| TaskJson {
-            name: &t.name,
-            spawned_ms: ms_value(t.spawned),
-            first_poll_ms: opt_ms(t.first_poll),
-            end_ms: opt_ms(t.end),
-            outcome: t.outcome,
+        let none = crate::trace::TaskStats::default();
+        self.tasks.iter().enumerate().map(move |(i, t)| {
+            let s = self.stats.get(i).unwrap_or(&none);
+            TaskJson {
+                name: &t.name,
+                spawned_ms: ms_value(t.spawned),
+                first_poll_ms: opt_ms(t.first_poll),
+                end_ms: opt_ms(t.end),
+                outcome: t.outcome,
+                polls: s.polls,
+                wakes: s.wakes,
+                self_wakes: s.self_wakes,
+                busy_ms: ms_value(s.busy),
+                idle_ms: ms_value(s.idle),
+                scheduled_ms: ms_value(s.scheduled),
+                run,
+            }
+        })
+    }
+
+    fn warnings<'s>(&'s self, run: Option<&'s str>) -> impl Iterator<Item = WarningJson<'s>> {
+        self.warnings.iter().map(move |w| WarningJson {
+            rule: w.rule.as_str(),
+            task: self.trace.task_name(w.task),
+            t_ms: ms_value(w.at),
+            line: w.site.and_then(|s| self.trace.site(s)).map(|s| s.line),
+            message: &w.message,
             run,
         })
     }
@@ -200,6 +241,10 @@ impl Serialize for Report<'_> {
             &Stream(|| self.runs.iter().flat_map(|r| r.logs(tag(several, r)))),
         )?;
         m.serialize_entry(
+            "warnings",
+            &Stream(|| self.runs.iter().flat_map(|r| r.warnings(tag(several, r)))),
+        )?;
+        m.serialize_entry(
             "events",
             &Stream(|| {
                 self.runs.iter().flat_map(|r| {
@@ -239,7 +284,9 @@ fn report<'a>(slug: &'a str, params: &'a [(&'a str, String)], seed: u64, runs: &
             label,
             trace,
             tasks: task_rows(trace),
+            stats: trace.task_stats(),
             logs: log_rows(trace),
+            warnings: trace.warnings(),
             makespan: trace.makespan(),
             max_in_flight: trace.max_in_flight(),
         })
@@ -258,6 +305,8 @@ fn report<'a>(slug: &'a str, params: &'a [(&'a str, String)], seed: u64, runs: &
 /// page shows the same for the same demo, parameters and seed),
 /// `makespan_ms` (the last end of any run; `null` if a task never
 /// ended), `max_in_flight` (the most of any run), `tasks`, `logs`,
+/// `warnings` (`rule`, `task`, `t_ms`, `line`, `message`: see
+/// [`Trace::warnings`]),
 /// `events` (each run's full trace: with several runs, every task, log
 /// and event also names its `run`), and `runs` (per run: `label`, its own `trace_hash`,
 /// the same figures, and its `trace` in the trace's own JSON form). An error of
@@ -332,6 +381,23 @@ pub fn text_report(slug: &str, seed: u64, runs: &[(&str, &Trace)]) -> String {
             let _ = writeln!(out, "\nlog");
             for l in logs {
                 let _ = writeln!(out, "{:>9} ms  {}: {}", fmt_ms(Some(l.at)), l.task, l.text);
+            }
+        }
+        let warnings = trace.warnings();
+        if !warnings.is_empty() {
+            let _ = writeln!(out, "\nwarnings");
+            for w in warnings {
+                let line = w
+                    .site
+                    .and_then(|s| trace.site(s))
+                    .map_or(String::new(), |s| format!(" (line {})", s.line));
+                let _ = writeln!(
+                    out,
+                    "{:>9} ms  {}{line}: {}",
+                    fmt_ms(Some(w.at)),
+                    w.rule.as_str(),
+                    w.message
+                );
             }
         }
         let _ = writeln!(out, "\nevents\n{}", trace.render_text());

@@ -63,6 +63,12 @@ impl<E: Env> Traced<E> {
         self.shared.trace.borrow()
     }
 
+    /// Makes the trace's instants read as a day and a clock time
+    /// ([`Trace::at_label`]): for a schedule by the time of day.
+    pub fn use_day_clock(&self) {
+        self.shared.trace.borrow_mut().set_day_clock();
+    }
+
     /// A copy of the trace so far.
     pub fn snapshot(&self) -> Trace {
         self.shared.trace.borrow().clone()
@@ -193,6 +199,16 @@ impl<E: Env> Env for Traced<E> {
             fut,
             outcome_of::<T, Er>,
         )
+    }
+
+    fn script_task<F: Future>(
+        &self,
+        name: String,
+        site: Option<SiteId>,
+        fut: F,
+        classify: fn(&F::Output) -> Outcome,
+    ) -> impl Future<Output = F::Output> + use<E, F> {
+        Instrumented::with_sites(Rc::clone(&self.shared), name, site, None, fut, classify)
     }
 
     fn recorder(&self) -> Recorder {
@@ -442,7 +458,20 @@ impl<F: Future> Instrumented<F> {
     ) -> Self {
         let site = shared.site(loc);
         let awaited_at = shared.await_site(loc);
-        let id = shared.add_task(name, Some(site));
+        Self::with_sites(shared, name, Some(site), awaited_at, fut, classify)
+    }
+
+    /// A task made at `site`, awaited (while its caller waits) at
+    /// `awaited_at`.
+    fn with_sites(
+        shared: Rc<Shared>,
+        name: String,
+        site: Option<SiteId>,
+        awaited_at: Option<SiteId>,
+        fut: F,
+        classify: fn(&F::Output) -> Outcome,
+    ) -> Self {
+        let id = shared.add_task(name, site);
         shared.record(id, EventKind::Created);
         let wake = Arc::new(TaskWake {
             task: id,

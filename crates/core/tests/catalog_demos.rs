@@ -367,6 +367,29 @@ fn the_daily_job_fires_once_a_day() {
 }
 
 #[test]
+fn the_daily_schedule_reads_as_days_and_clock_times() {
+    let trace = single("periodic", &[("schedule", "daily")]);
+    assert!(trace.day_clock());
+    let hour = Duration::from_secs(3600);
+    assert_eq!(trace.at_label(hour * 33, false), "day 2, 09:00");
+    assert_eq!(trace.at_label(hour * 33, true), "第 2 天 09:00");
+    assert_eq!(
+        trace.at_label(hour * 9 + Duration::from_secs(30), false),
+        "day 1, 09:00:30"
+    );
+    // The timer's words say when it fires on the same clock.
+    let armed = (0..trace.events().len())
+        .map(|i| trace.describe_event(i))
+        .find(|w| w.starts_with("timer armed"))
+        .expect("a timer");
+    assert_eq!(armed, "timer armed: fires at day 1, 09:00 (in 9 h)");
+    // The periodic schedule keeps time since the start.
+    let trace = single("periodic", &[]);
+    assert!(!trace.day_clock());
+    assert_eq!(trace.at_label(hour * 33, false), "33 h");
+}
+
+#[test]
 fn retry_backs_off_exponentially() {
     let trace = single("retry", &[]);
     assert_eq!(
@@ -803,4 +826,145 @@ fn no_demo_loses_or_reorders_an_event() {
             );
         }
     }
+}
+
+#[test]
+fn every_run_label_has_its_chinese() {
+    // Every demo with its defaults, and every variant the figures name.
+    let mut routes: Vec<String> = ENTRIES.iter().map(|e| e.slug.to_string()).collect();
+    routes.extend(figures().expect("the table reads").iter().map(|f| f.route.to_string()));
+    routes.push("blocking?mode=yield".to_string());
+    for route in routes {
+        let (slug, query) = route.split_once('?').unwrap_or((&route, ""));
+        let items: Vec<(&str, &str)> = query.split('&').filter_map(|kv| kv.split_once('=')).collect();
+        for (label, _) in run(slug, &items) {
+            assert!(
+                demos::run_label_zh(label).is_some(),
+                "{route}: run {label:?} has no Chinese"
+            );
+        }
+    }
+}
+
+/// A countdown never loses a count: a stall longer than a period (a
+/// blocked thread) is caught up at once, so every count is shown and
+/// `done` still comes at n × period.
+#[test]
+fn a_countdown_never_loses_a_count_after_a_stall() {
+    use asyncscope_core::Env;
+    use asyncscope_core::demos::countdown::countdown;
+    let rt = VirtualRuntime::new();
+    let traced = asyncscope_core::Traced::new(rt.env());
+    let (t1, t2) = (traced.clone(), traced.clone());
+    rt.env().spawn_boxed(Box::pin(async move {
+        t1.task(
+            "countdown5".into(),
+            countdown(t1.clone(), 5, Duration::from_millis(100)),
+        )
+        .await;
+    }));
+    rt.env().spawn_boxed(Box::pin(async move {
+        t2.task("blocker".into(), async {
+            t2.sleep(Duration::from_millis(150)).await;
+            t2.block_for(Duration::from_millis(250));
+        })
+        .await;
+    }));
+    rt.run().expect("ends");
+    let trace = traced.snapshot();
+    let shown: Vec<String> = log_rows(&trace)
+        .into_iter()
+        .filter(|l| l.task == "countdown5")
+        .map(|l| format!("{} {}", l.text, l.at.as_millis()))
+        .collect();
+    assert_eq!(shown, ["5 0", "4 100", "3 400", "2 400", "1 400", "done 500"]);
+}
+
+/// Every run the warnings table covers: each demo with its defaults, with
+/// each value of each choice parameter, and with each preset.
+fn warning_cases() -> Vec<(String, Vec<(String, String)>)> {
+    let mut cases = Vec::new();
+    for e in ENTRIES {
+        cases.push((e.slug.to_owned(), Vec::new()));
+        for spec in demos::specs(e.slug).unwrap_or(&[]) {
+            if let ParamKind::Choice(values) = spec.kind {
+                for v in values.iter().filter(|v| **v != spec.default) {
+                    let pairs = vec![(spec.name.to_owned(), (*v).to_owned())];
+                    if demos::check(e.slug, &pairs).is_ok() {
+                        cases.push((format!("{}?{}={v}", e.slug, spec.name), pairs));
+                    }
+                }
+            }
+        }
+        for preset in demos::presets(e.slug) {
+            let pairs: Vec<(String, String)> = preset
+                .pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect();
+            let query: Vec<String> = pairs.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            cases.push((format!("{}?{}", e.slug, query.join("&")), pairs));
+        }
+    }
+    cases
+}
+
+/// The warnings of one case, as `rule task` lines.
+fn warnings_of(slug: &str, pairs: &[(String, String)]) -> Vec<String> {
+    let rt = VirtualRuntime::new();
+    let started = demos::start(slug, rt.env(), pairs).expect("valid").expect("a demo");
+    rt.block_on(started.work).expect("does not stall");
+    let mut out = Vec::new();
+    for (_, traced) in &started.runs {
+        let trace = traced.snapshot();
+        for w in trace.warnings() {
+            out.push(format!("{} {}", w.rule.as_str(), trace.task_name(w.task)));
+        }
+    }
+    out
+}
+
+/// The runs where a rule fires, and what it fires on; every other case of
+/// [`warning_cases`] has no warning at all. Each row is the lesson of its
+/// demo: the lazy future that never runs, the fire-and-forget task that
+/// outlives its maker, the blocking call; `blocking?mode=yield` is the
+/// fixed twin that must stay quiet.
+const FIRING: &[(&str, &[&str])] = &[
+    ("lazy-and-spawn", &["never_awaited lazy", "detached detached"]),
+    ("lazy-and-spawn?tasks=10", &["never_awaited lazy", "detached detached"]),
+    (
+        "lazy-and-spawn?duration_ms=5000",
+        &["never_awaited lazy", "detached detached"],
+    ),
+    ("blocking", &["long_poll worker"]),
+    ("blocking?block_ms=2000", &["long_poll worker"]),
+];
+
+#[test]
+fn warnings_fire_exactly_where_the_table_says() {
+    let cases = warning_cases();
+    assert!(cases.len() > 80, "{} cases", cases.len());
+    let mut wrong = Vec::new();
+    for (case, pairs) in &cases {
+        let slug = case.split('?').next().unwrap_or(case);
+        let mut got = warnings_of(slug, pairs);
+        got.sort();
+        let mut want: Vec<String> = FIRING
+            .iter()
+            .find(|(c, _)| c == case)
+            .map_or(Vec::new(), |(_, w)| w.iter().map(|s| (*s).to_owned()).collect());
+        want.sort();
+        if got != want {
+            wrong.push(format!("{case}: got {got:?}, want {want:?}"));
+        }
+        // Replayed, the same run gives the same warnings.
+        let mut again = warnings_of(slug, pairs);
+        again.sort();
+        assert_eq!(got, again, "{case}: not stable");
+    }
+    assert!(
+        FIRING.iter().all(|(c, _)| cases.iter().any(|(k, _)| k == c)),
+        "a row names no case"
+    );
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }

@@ -68,10 +68,22 @@ pub struct PhaseVm {
     pub title: String,
 }
 
+/// A request phase's name (`queued`, `connecting`, `waiting`,
+/// `receiving`) in Simplified Chinese.
+pub fn phase_zh(name: &str) -> &'static str {
+    match name {
+        "queued" => "排队等连接",
+        "connecting" => "建立连接",
+        "waiting" => "等待首字节",
+        "receiving" => "接收响应",
+        _ => "请求",
+    }
+}
+
 /// The phases of `requests` (Resource Timing) within `scale`: queued and
 /// connecting end where the request went out, then waiting for the first
 /// byte, then receiving.
-fn phases<'a>(requests: impl Iterator<Item = &'a RequestSpan>, scale: &Scale) -> Vec<PhaseVm> {
+fn phases<'a>(requests: impl Iterator<Item = &'a RequestSpan>, scale: &Scale, zh: bool) -> Vec<PhaseVm> {
     let pct = |d: Duration| scale.pct(d);
     let mut out = Vec::new();
     for r in requests {
@@ -95,7 +107,16 @@ fn phases<'a>(requests: impl Iterator<Item = &'a RequestSpan>, scale: &Scale) ->
                 left,
                 width: right - left,
                 name,
-                title: format!("{}: {name} {} ({})", r.what, format_ms(ms(len)), "Resource Timing"),
+                title: if zh {
+                    format!(
+                        "{}：{} {}（Resource Timing）",
+                        r.what,
+                        phase_zh(name),
+                        format_ms(ms(len))
+                    )
+                } else {
+                    format!("{}: {name} {} (Resource Timing)", r.what, format_ms(ms(len)))
+                },
             });
         }
     }
@@ -133,7 +154,7 @@ pub fn lane_in(
                 return None;
             }
             let (left, right) = (pct(seg.start), pct(stop));
-            let (from, to) = (format_ms(ms(seg.start)), format_ms(ms(stop)));
+            let (from, to) = (trace.at_label(seg.start, zh), trace.at_label(stop, zh));
             let title = if zh {
                 let so_far = if seg.end.is_none() { "（至今）" } else { "" };
                 format!("{}：{}，{from} 到 {to}{so_far}", span.name, seg.state.zh())
@@ -162,16 +183,21 @@ pub fn lane_in(
                 format!(
                     "{} 于 {}：{}",
                     span.name,
-                    format_ms(ms(*at)),
+                    trace.at_label(*at, true),
                     trace.describe_event_zh(*i)
                 )
             } else {
-                format!("{} at {}: {}", span.name, format_ms(ms(*at)), trace.describe_event(*i))
+                format!(
+                    "{} at {}: {}",
+                    span.name,
+                    trace.at_label(*at, false),
+                    trace.describe_event(*i)
+                )
             },
         })
         .collect();
     Some(LaneVm {
-        phases: phases(model.requests.iter().filter(|r| r.task == span.id), scale),
+        phases: phases(model.requests.iter().filter(|r| r.task == span.id), scale, zh),
         marks,
         task: span.id,
         name: span.name.clone(),
@@ -227,6 +253,35 @@ pub fn lanes(trace: &Trace, now: Duration, scale: &Scale) -> Vec<LaneVm> {
 mod tests {
     use super::*;
     use asyncscope_core::trace::{EventKind, WakeCause};
+
+    #[test]
+    fn a_run_on_a_day_clock_says_days_and_clock_times() {
+        let h = |n: u64| Duration::from_secs(n * 3600);
+        let mut t = Trace::new();
+        t.set_day_clock();
+        let a = t.add_task("daily");
+        t.push(h(0), a, EventKind::Created);
+        t.push(h(0), a, EventKind::PollStart);
+        t.push(h(0), a, EventKind::TimerArmed { deadline: h(33) });
+        t.push(h(0), a, EventKind::pending(None));
+        t.push(h(33), a, EventKind::Woken { by: WakeCause::Timer });
+        let model = run_model(&t);
+        let en = lane_in(&t, &model, 0, h(33), &Scale::whole(h(40)), false).expect("the lane");
+        assert_eq!(
+            en.segments[1].title,
+            "daily: sleeping from day 1, 00:00 to day 2, 09:00 (so far)"
+        );
+        assert!(
+            en.marks[0].title.starts_with("daily at day 2, 09:00: "),
+            "{}",
+            en.marks[0].title
+        );
+        let zh = lane_in(&t, &model, 0, h(33), &Scale::whole(h(40)), true).expect("the lane");
+        assert_eq!(
+            zh.segments[1].title,
+            "daily：睡眠，第 1 天 00:00 到 第 2 天 09:00（至今）"
+        );
+    }
 
     #[test]
     fn lanes_place_segments_and_keep_open_ones_growing() {
@@ -334,6 +389,15 @@ mod tests {
         assert_eq!(
             phases,
             [("queued", 0.0, 10.0), ("waiting", 10.0, 45.0), ("receiving", 55.0, 5.0)]
+        );
+        assert_eq!(
+            lanes[0].phases[1].title,
+            "GET /api/delay/500: waiting 450 ms (Resource Timing)"
+        );
+        let zh = lane_in(&t, &run_model(&t), 0, d(600), &Scale::whole(d(1000)), true).expect("the lane");
+        assert_eq!(
+            zh.phases[1].title, "GET /api/delay/500：等待首字节 450 ms（Resource Timing）",
+            "the phase's tooltip in Chinese"
         );
     }
 }

@@ -10,6 +10,7 @@
 //! (and, where several runs are shown, the run: [`state::TaskRef`]), never
 //! by their name, which need not be unique.
 
+pub mod editor;
 pub mod highlight;
 pub mod lanes;
 pub mod legend;
@@ -22,7 +23,9 @@ pub mod times;
 pub mod tracks;
 
 pub use highlight::{Lang as CodeLang, Token, TokenKind, highlight};
-pub use lanes::{LaneVm, MarkVm, NAME_MAX, PhaseVm, SegmentVm, lane, lane_in, lanes, name_column, short_name};
+pub use lanes::{
+    LaneVm, MarkVm, NAME_MAX, PhaseVm, SegmentVm, lane, lane_in, lanes, name_column, phase_zh, short_name,
+};
 pub use legend::{Legend, legend};
 pub use model::{RunModel, Series, run_model};
 pub use overview::{Band, Overview, overview};

@@ -172,3 +172,20 @@ pub fn bring_into_view(target: &str, anchor: &str) {
     }
     window.scroll_by_with_x_and_y(0.0, top - 8.0);
 }
+
+/// The text of the `<textarea>` an event came from, and its selection
+/// (start and end, in UTF-16 units).
+pub fn textarea_state(e: &Event) -> (String, u32, u32) {
+    let area = e.target_unchecked_into::<web_sys::HtmlTextAreaElement>();
+    let start = area.selection_start().ok().flatten().unwrap_or(0);
+    let end = area.selection_end().ok().flatten().unwrap_or(start);
+    (area.value(), start, end)
+}
+
+/// Sets the text of the `<textarea>` an event came from, and its
+/// selection.
+pub fn textarea_set(e: &Event, value: &str, start: u32, end: u32) {
+    let area = e.target_unchecked_into::<web_sys::HtmlTextAreaElement>();
+    area.set_value(value);
+    let _ = area.set_selection_range(start, end);
+}

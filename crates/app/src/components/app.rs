@@ -7,6 +7,7 @@ use yew::prelude::*;
 
 use crate::browser::{dom, location};
 use crate::components::common::{LangCtx, title};
+use crate::components::composer::Composer;
 use crate::components::demo_page::DemoPage;
 use crate::components::home::Home;
 use crate::i18n::Lang;
@@ -59,6 +60,9 @@ pub fn App() -> Html {
             // Keyed by slug: another demo gets a fresh page and state.
             html! { <DemoPage key={entry.slug} entry={*entry} query={query.clone()} /> }
         }
+        Route::Compose { program, query } => html! {
+            <Composer program={program.clone()} query={query.clone()} />
+        },
         Route::NotFound { path } => html! {
             <section class="not-found" data-view="not-found">
                 <h1>{ l.t("Page not found") }</h1>
@@ -110,6 +114,9 @@ pub fn App() -> Html {
                     </span>
                 </header>
                 <nav class="demo-nav" aria-label={l.t("Demos")}>
+                    <p class={classes!("compose-link", matches!(&*route, Route::Compose { .. }).then_some("current"))}>
+                        <a href="#/compose">{ "✎ " }{ l.t("Write your own") }</a>
+                    </p>
                     <ol>
                         { for ENTRIES.iter().map(|e| {
                             let current = current_slug == Some(e.slug);

@@ -2,15 +2,16 @@
 //! of the current await point lit (and scrolled into the pane's view), and
 //! the same idea in Python's asyncio, with the twin of that line lit.
 
-use asyncscope_core::demos;
+use asyncscope_core::{demos, py};
 use asyncscope_view::{CodeLang, Token, highlight};
 use yew::prelude::*;
 
 use crate::browser::dom;
 use crate::components::common::{rich, use_lang};
+use crate::route::Route;
 
 /// A line's tokens as spans (plain text bare).
-fn tokens_html(tokens: &[Token]) -> Html {
+pub(crate) fn tokens_html(tokens: &[Token]) -> Html {
     html! {
         { for tokens.iter().map(|t| match t.kind {
             asyncscope_view::TokenKind::Plain => html! { { t.text.clone() } },
@@ -120,6 +121,14 @@ pub fn CodeView(props: &CodeViewProps) -> Html {
                         }) }
                     </code></pre>
                     <p class="differs"><strong>{ lang.t("Where Rust and asyncio differ") }{ ": " }</strong>{ rich(about.map_or("", |a| a.differs)) }</p>
+                    if demos::twin_agrees(props.slug) {
+                        <p class="twin-agrees" data-twin="agrees">{ lang.t("Run in the composer, this program gives the same makespan and the same task outcomes as the Rust demo with its defaults.") }</p>
+                    }
+                    <p class="to-composer">
+                        <a id="open-in-composer" class="button" href={Route::compose_hash(&py::program_from_twin(about.map_or("", |a| a.asyncio)), "")}>
+                            { "✎ " }{ lang.t("Open in the composer") }
+                        </a>
+                    </p>
                 }
             </div>
         </section>

@@ -6,17 +6,19 @@
 use std::rc::Rc;
 
 use asyncscope_core::trace::EventKind;
-use asyncscope_view::format_ms;
-use asyncscope_view::state::{EventRef, Finished, Kind, LogFilter, kind_menu, task_menu};
+use asyncscope_view::state::{
+    EventRef, Finished, Kind, LogFilter, RunSnapshot, TaskChoice, TaskRef, kind_menu, task_menu,
+};
 use yew::prelude::*;
 
 use crate::browser::dom;
 use crate::components::common::use_lang;
 use crate::i18n::Lang;
+use crate::subject::Subject;
 
 /// An event in words (in `lang`), with await lines given as lines of the
 /// shown code.
-fn describe(slug: &str, trace: &asyncscope_core::Trace, index: usize, lang: Lang) -> String {
+fn describe(subject: &Subject, trace: &asyncscope_core::Trace, index: usize, lang: Lang) -> String {
     let Some(kind) = trace.events().get(index).map(|e| &e.kind) else {
         return String::new();
     };
@@ -26,7 +28,7 @@ fn describe(slug: &str, trace: &asyncscope_core::Trace, index: usize, lang: Lang
     } = kind
         && let Some(s) = trace.site(*site)
     {
-        return match asyncscope_core::demos::shown_line(slug, &s.file, s.line) {
+        return match subject.shown_line(&s.file, s.line) {
             Some(line) if lang == Lang::Zh => format!("轮询结束：挂起于代码第 {line} 行"),
             Some(line) => format!("poll end: pending at line {line} of the code"),
             None => format!(
@@ -45,8 +47,8 @@ fn describe(slug: &str, trace: &asyncscope_core::Trace, index: usize, lang: Lang
 /// Props of [`EventLog`].
 #[derive(Properties, PartialEq)]
 pub struct EventLogProps {
-    /// The demo (for line numbers of its code).
-    pub slug: &'static str,
+    /// The demo or program (for line numbers of its code).
+    pub subject: Subject,
     /// The finished runs and the playhead.
     pub finished: Finished,
     /// The run's generation (the task and kind menus are computed once per run).
@@ -64,6 +66,89 @@ pub struct EventLogProps {
 /// Rows drawn around the current one.
 pub const WINDOW: usize = 120;
 
+/// Above this many tasks the log's task filter is a field for a task's
+/// name, not a menu: a menu of 10,000 options takes longer to make (and to
+/// take down) than a frame lasts, and nobody scrolls through it.
+const MENU_AT_MOST: usize = 500;
+
+#[derive(Properties, PartialEq)]
+struct TaskMenuProps {
+    /// The finished runs (their traces shared, so compared cheaply).
+    runs: Vec<RunSnapshot>,
+    /// Their generation: the menu is made once per run.
+    generation: u32,
+    /// The task the filter holds.
+    selected: Option<TaskRef>,
+    /// A task was chosen (`None`: all). Stable across renders.
+    on_change: Callback<Option<TaskRef>>,
+}
+
+/// The log's task filter: its own component, so that it is made again only
+/// when its run or its selection change, not on every frame of a replay.
+/// A menu of every task, or for a large run a field where a task's name
+/// (as the menu would label it) is typed.
+#[component]
+fn TaskMenu(props: &TaskMenuProps) -> Html {
+    let lang = use_lang();
+    let tasks: usize = props.runs.iter().map(|r| r.trace.tasks().len()).sum();
+    let large = tasks > MENU_AT_MOST;
+    let menu = {
+        let runs = props.runs.clone();
+        use_memo(props.generation, move |_| {
+            if large {
+                Rc::new(Vec::new())
+            } else {
+                Rc::new(task_menu(&runs))
+            }
+        })
+    };
+    if large {
+        let on_change = {
+            let (runs, on_change) = (props.runs.clone(), props.on_change.clone());
+            Callback::from(move |e: Event| {
+                let v = dom::input_value(&e);
+                let v = v.trim();
+                // The labels are made only when a name is typed; a name
+                // several tasks share picks the first of them.
+                let task = (!v.is_empty())
+                    .then(|| {
+                        let menu = task_menu(&runs);
+                        let named = |c: &&TaskChoice| c.label.split(' ').next() == Some(v);
+                        menu.iter()
+                            .find(|c| c.label == v)
+                            .or_else(|| menu.iter().find(named))
+                            .map(|c| c.task)
+                    })
+                    .flatten();
+                on_change.emit(task);
+            })
+        };
+        let value = props
+            .selected
+            .and_then(|t| props.runs.get(t.run).map(|r| r.trace.task_name(t.task).to_string()))
+            .unwrap_or_default();
+        return html! {
+            <input id="log-task" type="search" aria-label={lang.t("task")} value={value} onchange={on_change}
+                   placeholder={lang.t("All tasks: type a task's name")} data-tasks={tasks.to_string()} />
+        };
+    }
+    let on_change = {
+        let (menu, on_change) = (menu.clone(), props.on_change.clone());
+        Callback::from(move |e: Event| {
+            let v = dom::select_value(&e);
+            on_change.emit(menu.iter().find(|c| c.label == v).map(|c| c.task));
+        })
+    };
+    html! {
+        <select id="log-task" aria-label={lang.t("task")} onchange={on_change}>
+            <option value="" selected={props.selected.is_none()}>{ lang.t("All tasks") }</option>
+            { for menu.iter().map(|c| html! {
+                <option value={c.label.clone()} selected={props.selected == Some(c.task)}>{ c.label.clone() }</option>
+            }) }
+        </select>
+    }
+}
+
 /// The log.
 #[component]
 pub fn EventLog(props: &EventLogProps) -> Html {
@@ -72,11 +157,21 @@ pub fn EventLog(props: &EventLogProps) -> Html {
     let events = &props.events;
     let current = f.current(events);
     let several = f.runs.len() > 1;
-    let menus = {
+    let kinds = {
         let runs = f.runs.clone();
-        use_memo(props.generation, move |_| (task_menu(&runs), kind_menu(&runs)))
+        use_memo(props.generation, move |_| kind_menu(&runs))
     };
-    let (tasks, kinds) = (&menus.0, &menus.1);
+    // The task menu's handler stays the same callback across renders (so
+    // the menu is not rebuilt for nothing) and reads the latest filter.
+    let latest = use_mut_ref(|| (props.on_filter.clone(), props.filter.clone()));
+    *latest.borrow_mut() = (props.on_filter.clone(), props.filter.clone());
+    let on_task = {
+        let latest = latest.clone();
+        use_callback((), move |task: Option<TaskRef>, ()| {
+            let (on_filter, filter) = latest.borrow().clone();
+            on_filter.emit(LogFilter { task, ..filter });
+        })
+    };
     // Keep the current row in view inside the log (never scrolling the page).
     let scroller = use_node_ref();
     {
@@ -92,18 +187,6 @@ pub fn EventLog(props: &EventLogProps) -> Html {
         }
         None => (0, WINDOW.min(events.len())),
     };
-    // The menus' values are labels (unique, and a task's bare name where
-    // that names one task); the filter holds the task they stand for.
-    let on_task = {
-        let (on_filter, filter, menus) = (props.on_filter.clone(), props.filter.clone(), menus.clone());
-        Callback::from(move |e: Event| {
-            let v = dom::select_value(&e);
-            on_filter.emit(LogFilter {
-                task: menus.0.iter().find(|c| c.label == v).map(|c| c.task),
-                ..filter.clone()
-            });
-        })
-    };
     let on_kind = {
         let (on_filter, filter) = (props.on_filter.clone(), props.filter.clone());
         Callback::from(move |e: Event| {
@@ -118,12 +201,9 @@ pub fn EventLog(props: &EventLogProps) -> Html {
         <section class="event-log" aria-label={lang.t("Event log")}>
             <h2>{ lang.t("Event log") }</h2>
             <div class="log-filters">
-                <select id="log-task" aria-label={lang.t("task")} onchange={on_task}>
-                    <option value="" selected={props.filter.task.is_none()}>{ lang.t("All tasks") }</option>
-                    { for tasks.iter().map(|c| html! {
-                        <option value={c.label.clone()} selected={props.filter.task == Some(c.task)}>{ c.label.clone() }</option>
-                    }) }
-                </select>
+                // The menu's values are labels (unique, and a task's bare name
+                // where that names one task); the filter holds the task.
+                <TaskMenu runs={f.runs.clone()} generation={props.generation} selected={props.filter.task} on_change={on_task} />
                 <select id="log-kind" aria-label={lang.t("event")} onchange={on_kind}>
                     <option value="" selected={props.filter.kind.is_none()}>{ lang.t("All kinds") }</option>
                     { for kinds.iter().map(|k| html! {
@@ -164,11 +244,16 @@ pub fn EventLog(props: &EventLogProps) -> Html {
                                     <tr class={classes!(is_current.then_some("current"))} aria-selected={is_current.to_string()}
                                         data-event={format!("{}:{}", r.run, r.index)} data-kind={ev.kind.name()} onclick={onclick}>
                                         <td class="t"><button type="button" class="row-button">
-                                            { format_ms(ev.at.as_secs_f64() * 1000.0) }
+                                            { run.trace.at_label(ev.at, lang == Lang::Zh) }
                                         </button></td>
-                                        if several { <td>{ run.label.clone() }</td> }
+                                        if several { <td>{ run.title(lang == Lang::Zh) }</td> }
                                         <td class="task">{ run.trace.task_name(ev.task).to_string() }</td>
-                                        <td>{ describe(props.slug, &run.trace, r.index, lang) }</td>
+                                        if let EventKind::Log { text } = &ev.kind {
+                                            // What the demo's code logs is its own text, as in the code pane.
+                                            <td>{ lang.t("log:") }{ if lang == Lang::Zh { "" } else { " " } }<code class="logged">{ text.clone() }</code></td>
+                                        } else {
+                                            <td>{ describe(&props.subject, &run.trace, r.index, lang) }</td>
+                                        }
                                     </tr>
                                 })
                             }) }

@@ -81,6 +81,10 @@ pub fn Home() -> Html {
             <p class="lead">
                 { lang.t("Each demo is real Rust async code running on this page's event loop. Press Run and watch every task's lane: when it is polled, when it sleeps, when it ends.") }
             </p>
+            <p class="compose-invite">
+                <a id="home-compose" href="#/compose">{ "✎ " }{ lang.t("Write your own") }</a>
+                { " — " }{ lang.t("paste asyncio code and watch it run as real Rust futures.") }
+            </p>
             <p class="filter">
                 <label for="filter">{ lang.t("Filter the demos") }</label>
                 <input id="filter" type="search" value={(*filter).clone()} oninput={oninput} placeholder="semaphore, retry, timeout…" />

@@ -3,14 +3,16 @@
 //! page's reducer ([`crate::state::PageState`]).
 //!
 //! Imports go one way: `app` (the frame) imports the pages (`home`,
-//! `demo_page`); the pages import the parts below them; everything imports
+//! `demo_page`, `composer`); the pages import the parts below them; everything imports
 //! `common` (the language context and the demo texts), and nothing imports
 //! `app`.
 
 pub mod app;
 pub mod code_view;
 pub mod common;
+pub mod composer;
 pub mod demo_page;
 pub mod event_log;
 pub mod home;
 pub mod timeline;
+pub mod warnings;

@@ -7,10 +7,12 @@
 use std::rc::Rc;
 use std::time::Duration;
 
-use asyncscope_core::trace::{Outcome, RequestSpan, SegmentState, TaskId, on_wire_peak};
+use asyncscope_core::Trace;
+use asyncscope_core::demos::is_harness_task;
+use asyncscope_core::trace::{Outcome, RequestSpan, SegmentState, TaskId, human, on_wire_peak};
 use asyncscope_view::state::{RunSnapshot, TaskRef, View};
 use asyncscope_view::{
-    LaneVm, RunModel, Scale, axis, deadlines, format_ms, lane_in, legend, name_column, overview, run_model, tracks,
+    LaneVm, RunModel, Scale, axis, deadlines, lane_in, legend, name_column, overview, run_model, tracks,
 };
 use yew::prelude::*;
 
@@ -151,10 +153,10 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                 .collect::<Vec<_>>()
         },
     );
-    let used = {
+    let used = use_memo(models.clone(), |models| {
         let refs: Vec<&RunModel> = models.iter().map(|m| m.0.as_ref()).collect();
         legend(&refs)
-    };
+    });
     html! {
         <div class="timeline" onwheel={onwheel} onpointerdown={onpointerdown} onpointermove={onpointermove}
              onpointerup={onpointerup.clone()} onpointerleave={onpointerup}>
@@ -204,7 +206,7 @@ fn requests_metrics(requests: &[RequestSpan], lang: Lang) -> Html {
                 <div><dt>{ lang.t("HTTP errors") }</dt><dd><span data-metric="http_errors">{ http_errors.join(", ") }</span></dd></div>
             }
             if on_wire > 0 {
-                <div title="Measured with the Resource Timing API: from the request going out to the last byte. Browsers open at most 6 connections per HTTP/1.1 origin.">
+                <div title={lang.t("Measured with the Resource Timing API: from the request going out to the last byte. Browsers open at most 6 connections per HTTP/1.1 origin.")}>
                     <dt>{ lang.t("on the wire at once") }</dt><dd><span data-metric="max_on_wire">{ on_wire }</span></dd>
                 </div>
             }
@@ -212,8 +214,44 @@ fn requests_metrics(requests: &[RequestSpan], lang: Lang) -> Html {
     }
 }
 
+/// How many tasks ended with `outcome`: the demo's own tasks, and apart
+/// from them the harness's (`main`, semaphore's `release`) by name. The
+/// whole count stays in `data-metric` for scripts.
+fn outcome_metric(model: &RunModel, outcome: Outcome, metric: &'static str, word: &'static str, lang: Lang) -> Html {
+    let ended: Vec<&str> = model
+        .spans
+        .iter()
+        .filter(|s| s.outcome == Some(outcome))
+        .map(|s| s.name.as_str())
+        .collect();
+    let mut harness: Vec<&str> = ended.iter().copied().filter(|n| is_harness_task(n)).collect();
+    let total = ended.len();
+    let demo = total - harness.len();
+    harness.dedup();
+    let (plus, title) = match lang {
+        Lang::En => (
+            format!("+ {}", harness.join(" and ")),
+            format!("{demo} of the demo's tasks; the harness adds {}", harness.join(" and ")),
+        ),
+        Lang::Zh => (
+            format!("另加 {}", harness.join("、")),
+            format!("演示的任务 {demo} 个；另外 {} 是外围任务", harness.join("、")),
+        ),
+    };
+    html! {
+        <div>
+            <dt>{ lang.t(word) }</dt>
+            <dd title={(!harness.is_empty()).then_some(title)}>
+                <span data-demo-tasks={metric}>{ demo }</span>
+                if !harness.is_empty() { <span class="harness-tasks" data-harness={metric}>{ plus }</span> }
+                <span data-metric={metric} hidden=true>{ total }</span>
+            </dd>
+        </div>
+    }
+}
+
 /// A progress bar for the run's streamed download, if it has one.
-fn progress(requests: &[RequestSpan]) -> Html {
+fn progress(requests: &[RequestSpan], lang: Lang) -> Html {
     let Some((done, total)) = requests.iter().rev().find_map(|r| r.progress) else {
         return Html::default();
     };
@@ -221,8 +259,13 @@ fn progress(requests: &[RequestSpan]) -> Html {
     let pct = (done.min(total) * 100 / total) as u32;
     html! {
         <div class="progress">
-            <progress max={total.to_string()} value={done.to_string()} aria-label="Download progress"></progress>
-            <span><span data-metric="progress_pct">{ pct }</span>{ format!("% ({done} of {total} bytes)") }</span>
+            <progress max={total.to_string()} value={done.to_string()} aria-label={lang.t("Download progress")}></progress>
+            <span><span data-metric="progress_pct">{ pct }</span>{
+                match lang {
+                    Lang::En => format!("% ({done} of {total} bytes)"),
+                    Lang::Zh => format!("%（{done} / {total} 字节）"),
+                }
+            }</span>
         </div>
     }
 }
@@ -251,7 +294,7 @@ struct RunViewProps {
     on_pick: Callback<(TaskRef, Duration)>,
 }
 
-fn lane_html(lane: &LaneVm, selected: bool, onclick: Callback<MouseEvent>, lang: Lang) -> Html {
+fn lane_html(lane: &LaneVm, trace: &Trace, selected: bool, onclick: Callback<MouseEvent>, lang: Lang) -> Html {
     let outcome = lane.outcome.map_or("running", Outcome::as_str);
     html! {
         <li class={classes!("lane", format!("outcome-{outcome}"), selected.then_some("selected"))}
@@ -278,7 +321,7 @@ fn lane_html(lane: &LaneVm, selected: bool, onclick: Callback<MouseEvent>, lang:
             <span class="lane-outcome">
                 { lang.t(outcome) }
                 if let (Some(Outcome::Cancelled | Outcome::Timeout), Some(at)) = (lane.outcome, lane.ended_at) {
-                    <span class="ended-at" data-ended-at={at.as_millis().to_string()}>{ format!("{} {}", lang.t("at"), format_ms(at.as_secs_f64() * 1000.0)) }</span>
+                    <span class="ended-at" data-ended-at={at.as_millis().to_string()}>{ format!("{} {}", lang.t("at"), trace.at_label(at, lang == Lang::Zh)) }</span>
                 }
             </span>
         </li>
@@ -291,7 +334,6 @@ fn RunView(props: &RunViewProps) -> Html {
     let trace = &props.run.trace;
     let scroll = use_state(|| 0.0f64);
     let model = &props.model.0;
-    let count = |o: Outcome| model.spans.iter().filter(|s| s.outcome == Some(o)).count();
     let makespan = if props.finished { model.makespan } else { None };
     let requests = &model.requests;
     let tracks = tracks(model, &props.scale, props.now);
@@ -341,7 +383,7 @@ fn RunView(props: &RunViewProps) -> Html {
                         html! {
                             <rect class="band" x="0" y={row.to_string()} width={o.columns.to_string()} height="1"
                                   data-first={band.first.to_string()} onclick={onclick}>
-                                <title>{ format!("tasks {}–{}", band.first + 1, band.end) }</title>
+                                <title>{ format!("{} {}–{}", lang.t("tasks"), band.first + 1, band.end) }</title>
                             </rect>
                         }
                     }) }
@@ -366,31 +408,33 @@ fn RunView(props: &RunViewProps) -> Html {
         .filter(|p| props.scale.shows(*p, *p))
         .map(|p| props.scale.pct(p));
     html! {
-        <section class="run" data-run={props.run.label.clone()} aria-label={format!("{} run", props.run.label)} style={name_style}>
+        <section class="run" data-run={props.run.label.clone()} aria-label={props.run.title(lang == Lang::Zh)} style={name_style}>
             <header class="run-head">
-                <h3>{ props.run.label.clone() }</h3>
+                <h3>{ props.run.title(lang == Lang::Zh) }</h3>
                 <dl class="metrics">
                     <div>
                         <dt>{ lang.t("makespan") }</dt>
                         <dd>
+                            // In human units (1 h, not 3600000 ms); the exact
+                            // milliseconds stay in data-metric for scripts.
                             if let Some(m) = makespan {
-                                <span data-metric="makespan_ms">{ m.as_millis() }</span>{ " ms" }
+                                { human(m) }<span data-metric="makespan_ms" hidden=true>{ m.as_millis() }</span>
                             } else if props.finished {
                                 { "—" }
                             } else {
-                                { format!("{} ms {}", props.now.as_millis(), lang.t("so far")) }
+                                { format!("{} {}", human(props.now), lang.t("so far")) }
                             }
                         </dd>
                     </div>
                     <div><dt>{ lang.t("max in flight") }</dt><dd><span data-metric="max_in_flight">{ model.max_in_flight }</span></dd></div>
-                    <div><dt>{ lang.t("ok") }</dt><dd><span data-metric="tasks_ok">{ count(Outcome::Ok) }</span></dd></div>
-                    <div><dt>{ lang.t("failed") }</dt><dd><span data-metric="tasks_failed">{ count(Outcome::Error) }</span></dd></div>
-                    <div><dt>{ lang.t("cancelled") }</dt><dd><span data-metric="tasks_cancelled">{ count(Outcome::Cancelled) }</span></dd></div>
-                    <div><dt>{ lang.t("timed out") }</dt><dd><span data-metric="tasks_timeout">{ count(Outcome::Timeout) }</span></dd></div>
+                    { outcome_metric(model, Outcome::Ok, "tasks_ok", "ok", lang) }
+                    { outcome_metric(model, Outcome::Error, "tasks_failed", "failed", lang) }
+                    { outcome_metric(model, Outcome::Cancelled, "tasks_cancelled", "cancelled", lang) }
+                    { outcome_metric(model, Outcome::Timeout, "tasks_timeout", "timed out", lang) }
                     { requests_metrics(requests, lang) }
                 </dl>
             </header>
-            { progress(requests) }
+            { progress(requests, lang) }
             { overview_html.unwrap_or_default() }
             <div class="plot">
                 <div class="axis" aria-hidden="true">
@@ -404,7 +448,7 @@ fn RunView(props: &RunViewProps) -> Html {
                         <li class="spacer" aria-hidden="true" style={format!("height:{}px", first as f64 * ROW_PX)}></li>
                     }
                     { for lanes.iter().map(|lane| {
-                        lane_html(lane, props.selected == Some(lane.task), pick(lane.task), lang)
+                        lane_html(lane, trace, props.selected == Some(lane.task), pick(lane.task), lang)
                     }) }
                     if virtual_lanes {
                         <li class="spacer" aria-hidden="true" style={format!("height:{}px", (total - last) as f64 * ROW_PX)}></li>
@@ -439,10 +483,10 @@ fn RunView(props: &RunViewProps) -> Html {
                 </div>
                 <div class="overlay" aria-hidden="true">
                     { for lines.iter().map(|x| html! {
-                        <span class="deadline-line" style={format!("left:{x:.3}%")} title="a timeout's deadline passed"></span>
+                        <span class="deadline-line" style={format!("left:{x:.3}%")} title={lang.t("a timeout's deadline passed")}></span>
                     }) }
                     if let Some(x) = playhead {
-                        <span class="playhead" style={format!("left:{x:.3}%")} title={format!("playhead {}", format_ms(props.now.as_secs_f64() * 1000.0))}></span>
+                        <span class="playhead" style={format!("left:{x:.3}%")} title={format!("{} {}", lang.t("Playhead"), trace.at_label(props.now, lang == Lang::Zh))}></span>
                     }
                 </div>
             </div>

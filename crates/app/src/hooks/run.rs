@@ -7,9 +7,8 @@ use std::pin::pin;
 use std::rc::Rc;
 use std::time::Duration;
 
-use asyncscope_core::params::ParamError;
 use asyncscope_core::virtual_time::Step;
-use asyncscope_core::{Env, Traced, VirtualRuntime, demos};
+use asyncscope_core::{Env, Traced, VirtualRuntime};
 use asyncscope_view::state::{Action, Ending, Form, RunSnapshot, asks_first};
 use futures::channel::oneshot;
 use futures::future::{AbortHandle, Either, abortable, select};
@@ -18,8 +17,8 @@ use yew::prelude::*;
 use crate::browser::env::BrowserEnv;
 use crate::browser::location::replace_hash;
 use crate::browser::{self, clock};
-use crate::route::Route;
 use crate::state::PageState;
+use crate::subject::Subject;
 
 /// How long the final snapshot of a cancelled run waits for the ends of
 /// its tasks (detached ones too) to be recorded.
@@ -50,6 +49,11 @@ pub struct RunControls {
     pub busy: bool,
 }
 
+/// The most virtual time a program's run in the page may take: a program
+/// that would go on (a loop that sleeps forever) stops there, with what it
+/// recorded. A demo's parameters bound its own time.
+const VIRTUAL_BOUND: Duration = asyncscope_core::py::DEFAULT_VIRTUAL_BOUND;
+
 /// The longest a slice of a virtual run keeps the page's thread, in
 /// milliseconds, before it yields to the browser.
 const SLICE_MS: f64 = 30.0;
@@ -65,13 +69,13 @@ fn snapshot<E: Env>(runs: &[(&'static str, Traced<E>)]) -> Vec<RunSnapshot> {
         .collect()
 }
 
-/// Runs of `slug` with the form of `state`. A virtual run that stalls says
+/// Runs of `subject` with the form of `state`. A virtual run that stalls says
 /// so through `on_notice` (and a finished one clears it). Leaving the page
 /// cancels a run still going: its futures are dropped.
 #[hook]
 pub fn use_run(
     state: &UseReducerHandle<PageState>,
-    slug: &'static str,
+    subject: &Subject,
     on_notice: Callback<Option<String>>,
 ) -> RunControls {
     let abort = use_mut_ref(|| None::<AbortHandle>);
@@ -99,23 +103,24 @@ pub fn use_run(
         use_effect_with(state.form.query(), move |_| asking.set(None));
     }
     let start_with = {
-        let (state, abort, scope, asking, on_notice) = (
+        let (state, abort, scope, asking, on_notice, subject) = (
             state.clone(),
             abort.clone(),
             scope.clone(),
             asking.clone(),
             on_notice.clone(),
+            subject.clone(),
         );
         move |sure: bool| {
             if !sure
-                && let Some(estimate) = estimate(&state, slug)
+                && let Some(estimate) = estimate(&state, &subject)
                 && asks_first(estimate)
             {
                 asking.set(Some(estimate));
                 return;
             }
             asking.set(None);
-            start_real(&state, slug, &abort, &scope, &on_notice);
+            start_real(&state, &subject, &abort, &scope, &on_notice);
         }
     };
     let busy = use_state_eq(|| false);
@@ -125,23 +130,30 @@ pub fn use_run(
     };
     let confirm = Callback::from(move |()| start_with(true));
     let start_virtual = {
-        let (state, asking, on_notice, abort, busy) = (
+        let (state, asking, on_notice, abort, busy, subject) = (
             state.clone(),
             asking.clone(),
             on_notice.clone(),
             abort.clone(),
             busy.clone(),
+            subject.clone(),
         );
         Callback::from(move |()| {
             if *busy {
                 return;
             }
             asking.set(None);
-            run_virtual(&state, &state.form, slug, &on_notice, &abort, &busy);
+            run_virtual(&state, &state.form, &subject, &on_notice, &abort, &busy);
         })
     };
     let preset = {
-        let (state, asking, abort, busy) = (state.clone(), asking.clone(), abort.clone(), busy.clone());
+        let (state, asking, abort, busy, subject) = (
+            state.clone(),
+            asking.clone(),
+            abort.clone(),
+            busy.clone(),
+            subject.clone(),
+        );
         Callback::from(move |pairs: Vec<(String, String)>| {
             if state.is_running() || *busy {
                 return;
@@ -149,7 +161,7 @@ pub fn use_run(
             asking.set(None);
             let form = state.form.load(&pairs);
             state.dispatch(Action::Load(pairs));
-            run_virtual(&state, &form, slug, &on_notice, &abort, &busy);
+            run_virtual(&state, &form, &subject, &on_notice, &abort, &busy);
         })
     };
     let cancel = {
@@ -178,19 +190,25 @@ pub fn use_run(
 
 /// How long a real run of the form would take, from a run of the same
 /// parameters and seed in virtual time; `None` if it cannot be told.
-fn estimate(state: &UseReducerHandle<PageState>, slug: &str) -> Option<Duration> {
+fn estimate(state: &UseReducerHandle<PageState>, subject: &Subject) -> Option<Duration> {
     if state.is_running() || !state.form.is_valid() {
         return None;
     }
-    demos::estimate(slug, &state.form.pairs(), state.form.seed().unwrap_or(0))
+    subject.estimate(&state.form.pairs(), state.form.seed().unwrap_or(0))
 }
 
-/// What a refused start says on the page: every error, one a sentence.
-/// The form's own checks should have kept Run off; this is the net under
-/// them, so that a refusal is never silent.
-fn refused(errors: &[ParamError]) -> String {
-    let messages: Vec<&str> = errors.iter().map(|e| e.message.as_str()).collect();
-    format!("The run did not start: {}.", messages.join("; "))
+/// What a refused start says on the page. The form's own checks should
+/// have kept Run off; this is the net under them, so that a refusal is
+/// never silent.
+fn refused(why: &str) -> String {
+    format!("The run did not start: {why}.")
+}
+
+/// What a finished run had to say (a program's traceback, say), as the
+/// page's notice.
+fn notes_notice(notes: &RefCell<Vec<String>>) -> Option<String> {
+    let notes = notes.borrow();
+    (!notes.is_empty()).then(|| notes.join("\n"))
 }
 
 /// Starts a run on the browser's clock: the demo's work as its own task,
@@ -198,7 +216,7 @@ fn refused(errors: &[ParamError]) -> String {
 /// reports the ending.
 fn start_real(
     state: &UseReducerHandle<PageState>,
-    slug: &'static str,
+    subject: &Subject,
     abort: &Rc<RefCell<Option<AbortHandle>>>,
     scope: &Rc<RefCell<Option<BrowserEnv>>>,
     on_notice: &Callback<Option<String>>,
@@ -214,18 +232,20 @@ fn start_real(
         BrowserEnv::with_seed(seed)
     };
     *scope.borrow_mut() = Some(env.clone());
-    let started = match demos::start(slug, env, &pairs) {
+    let started = match subject.start(env, &pairs) {
         Ok(Some(started)) => started,
         Ok(None) => return,
-        Err(errors) => return on_notice.emit(Some(refused(&errors))),
+        Err(why) => return on_notice.emit(Some(refused(&why))),
     };
     on_notice.emit(None);
-    replace_hash(&Route::demo_hash(slug, &state.form.query()));
+    replace_hash(&subject.hash(&state.form.query()));
+    let notes = started.notes.clone();
     let generation = state.next_generation();
     state.dispatch(Action::Started);
     let (work, handle) = abortable(started.work);
     *abort.borrow_mut() = Some(handle);
     let runs: LiveRuns = Rc::new(started.runs);
+    let (dispatcher, abort) = (state.dispatcher(), abort.clone());
     // The work runs as its own task, polled only when it is woken; the
     // frame loop only takes snapshots. (Polling the work from the frame
     // loop would add a poll to every lane each frame.)
@@ -236,7 +256,14 @@ fn start_real(
         let result = work.await;
         let _ = done_tx.send(result.is_ok());
     });
-    browser::spawn(watch(runs, generation, done_rx, state.dispatcher(), abort.clone()));
+    let on_end = {
+        let on_notice = on_notice.clone();
+        move || on_notice.emit(notes_notice(&notes))
+    };
+    browser::spawn(async move {
+        watch(runs, generation, done_rx, dispatcher, abort).await;
+        on_end();
+    });
 }
 
 /// A real run's frames, then its ending: `Frame` at each animation frame
@@ -294,7 +321,7 @@ async fn watch(
 fn run_virtual(
     state: &UseReducerHandle<PageState>,
     form: &Form,
-    slug: &'static str,
+    subject: &Subject,
     on_notice: &Callback<Option<String>>,
     abort: &Rc<RefCell<Option<AbortHandle>>>,
     busy: &UseStateHandle<bool>,
@@ -304,13 +331,14 @@ fn run_virtual(
     }
     let pairs = form.pairs();
     let rt = VirtualRuntime::with_seed(form.seed().unwrap_or(0));
-    let started = match demos::start(slug, rt.env(), &pairs) {
+    let started = match subject.start(rt.env(), &pairs) {
         Ok(Some(started)) => started,
         Ok(None) => return,
-        Err(errors) => return on_notice.emit(Some(refused(&errors))),
+        Err(why) => return on_notice.emit(Some(refused(&why))),
     };
-    replace_hash(&Route::demo_hash(slug, &form.query()));
-    let (runs, work) = (started.runs, started.work);
+    replace_hash(&subject.hash(&form.query()));
+    let (runs, work, notes) = (started.runs, started.work, started.notes);
+    let time_bound = matches!(subject, Subject::Program(_)).then_some(VIRTUAL_BOUND);
     let done = Rc::new(Cell::new(false));
     {
         let done = done.clone();
@@ -321,12 +349,17 @@ fn run_virtual(
     }
     let (dispatcher, on_notice, busy_flag) = (state.dispatcher(), on_notice.clone(), busy.clone());
     let slices = async move {
+        // The first slice in a task of its own, after the page has drawn
+        // itself busy (a task over 50 ms is a long task).
+        clock::sleep(Duration::ZERO).await;
+        let mut bounded = false;
         let stalled = loop {
             let began = clock::now_ms();
             let mut stalled = None;
-            while !done.get() && clock::now_ms() - began < SLICE_MS {
-                // A few hundred steps between looks at the clock.
-                for _ in 0..256 {
+            while !done.get() && !bounded && clock::now_ms() - began < SLICE_MS {
+                // A few dozen steps between looks at the clock, so a slice
+                // ends close to its time even on a busy machine.
+                for _ in 0..64 {
                     if done.get() {
                         break;
                     }
@@ -334,24 +367,42 @@ fn run_virtual(
                         stalled = Some(rt.now());
                         break;
                     }
+                    // The run's bound: a trace that is full, or for a program
+                    // a day of virtual time (a demo's parameters bound its
+                    // time: the daily schedule runs for up to 30 days). What
+                    // was recorded is shown, and why it ends.
+                    if time_bound.is_some_and(|b| rt.now() > b) || runs.iter().any(|(_, t)| t.trace().dropped() > 0) {
+                        bounded = true;
+                        break;
+                    }
                 }
-                if stalled.is_some() {
+                if stalled.is_some() || bounded {
                     break;
                 }
             }
-            if done.get() || stalled.is_some() {
+            if done.get() || stalled.is_some() || bounded {
                 break stalled;
             }
             clock::sleep(Duration::ZERO).await;
         };
+        // The snapshot, then the drawing of the result, each in a task of
+        // its own, not after the last slice.
+        clock::sleep(Duration::ZERO).await;
         match stalled {
-            None => on_notice.emit(None),
+            None if bounded => on_notice.emit(Some(format!(
+                "The run was stopped at {} of virtual time: it passed its bound (a day of virtual time, or {} events recorded). What it did until then is drawn.",
+                asyncscope_core::trace::human_ms(rt.now().as_secs_f64() * 1000.0),
+                asyncscope_core::trace::DEFAULT_CAPACITY
+            ))),
+            None => on_notice.emit(notes_notice(&notes)),
             Some(at) => on_notice.emit(Some(format!(
                 "The run stalled at {} ms: a task waits for something that never comes.",
                 at.as_millis()
             ))),
         }
-        dispatcher.dispatch(Action::RanVirtual { runs: snapshot(&runs) });
+        let runs = snapshot(&runs);
+        clock::sleep(Duration::ZERO).await;
+        dispatcher.dispatch(Action::RanVirtual { runs });
     };
     let (slices, handle) = abortable(slices);
     *abort.borrow_mut() = Some(handle);

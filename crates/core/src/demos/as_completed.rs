@@ -30,6 +30,10 @@ pub const ABOUT: About = About {
     for next_done in asyncio.as_completed(jobs):
         name = await next_done
         print("handled", name)
+
+async def job(name, seconds):
+    await asyncio.sleep(seconds)
+    return name
 "#,
     differs: "`asyncio.as_completed` wraps each job in a task of its own; `FuturesUnordered` is a plain stream that owns the futures, so dropping it part way cancels those not yet done.",
     twins: &[("pending.next().await", "await next_done")],

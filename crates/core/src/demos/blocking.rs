@@ -39,6 +39,12 @@ async def sliced():
     for _ in range(50):
         busy(0.01)
         await asyncio.sleep(0)  # yield to the loop
+
+def busy(seconds):
+    time.sleep(seconds)         # stands for CPU-bound work
+
+async def main():
+    await asyncio.gather(ticker(), ticker(), ticker(), block())
 "#,
     differs: "Python can move blocking work to a thread with `asyncio.to_thread`; the browser's main thread has no such escape within the page, so the work is sliced or moved to a Web Worker.",
     twins: &[

@@ -76,7 +76,7 @@ pub const PRESETS: &[crate::params::Preset] = &[
 
 /// Counts down from `n`, one count per `tick`, then says done.
 pub async fn countdown<E: Env>(env: E, n: u64, tick: Duration) {
-    let mut ticks = interval(&env, tick, MissedTicks::Skip);
+    let mut ticks = interval(&env, tick, MissedTicks::Burst);
     for left in (1..=n).rev() {
         ticks.next().await;
         env.log(left.to_string());

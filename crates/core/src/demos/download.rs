@@ -36,6 +36,10 @@ pub const ABOUT: About = About {
         async for chunk in r.content.iter_chunked(64 * 1024):
             done += len(chunk)
             print(f"{100 * done // total}%")
+
+async def main():
+    async with aiohttp.ClientSession() as session:
+        await download(session, "/api/bytes/1048576?chunk=65536&interval_ms=100")
 "#,
     differs: "In aiohttp a cancelled download unwinds through `async with`, which closes the connection; in Rust dropping the body stream is the whole of the cancel, and the browser's AbortController is triggered from `Drop`.",
     twins: &[

@@ -65,6 +65,11 @@ async def main(urls):
             *(get_one(session, u) for u in urls), return_exceptions=True)
     ok = sum(not isinstance(r, Exception) for r in results)
     print(f"{ok}/{len(results)} succeeded")
+
+URLS = ["/api/delay/200", "/api/delay/400", "/api/delay/600",
+        "/api/delay/800", "/api/delay/1000?status=500"]
+
+asyncio.run(main(URLS))
 "#,
     differs: "aiohttp raises on an error status only when asked, as `error_for_status` does here; but a Rust request is aborted by dropping its future, with no cancellation exception to handle.",
     twins: &[

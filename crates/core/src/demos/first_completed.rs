@@ -35,6 +35,10 @@ pub const ABOUT: About = About {
     for t in pending:
         t.cancel()        # the losers keep running unless cancelled
     print([t.result() for t in done if not t.exception()])
+
+async def job(name, seconds):
+    await asyncio.sleep(seconds)
+    return name
 "#,
     differs: "In asyncio the pending tasks of `wait(FIRST_COMPLETED)` keep running until you cancel them; in Rust the losers handed back by `select_all` stop as soon as they are dropped.",
     twins: &[

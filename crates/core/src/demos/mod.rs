@@ -28,7 +28,9 @@ pub mod task_manager;
 pub mod timeout;
 pub mod work;
 
+use std::cell::RefCell;
 use std::future::Future;
+use std::rc::Rc;
 
 use futures::future::LocalBoxFuture;
 
@@ -68,6 +70,30 @@ pub struct Started<E: Env> {
     pub runs: Vec<(&'static str, Traced<E>)>,
     /// The work itself.
     pub work: LocalBoxFuture<'static, ()>,
+    /// What the run has to say once it has ended (a program's uncaught
+    /// exception, a budget it ran out of, CPython's warnings), filled in
+    /// by the work as it ends. Demos say nothing.
+    pub notes: Rc<RefCell<Vec<String>>>,
+}
+
+/// The demos whose asyncio twin, run in the composer in virtual time,
+/// gives the same makespan and the same task outcomes as the Rust demo
+/// with its defaults (the page says so on the twin's tab; a test holds
+/// it to that). The others tell the same story with fewer or other
+/// tasks.
+pub const TWIN_AGREES: &[&str] = &[
+    "as-completed",
+    "timeout",
+    "periodic",
+    "semaphore",
+    "fetch",
+    "sync-primitives",
+    "streams",
+];
+
+/// True if `slug`'s asyncio twin agrees with the demo (see [`TWIN_AGREES`]).
+pub fn twin_agrees(slug: &str) -> bool {
+    TWIN_AGREES.contains(&slug)
 }
 
 /// Validates a demo's `name=value` pairs, as its `Params::from_pairs` does.
@@ -280,14 +306,57 @@ fn shown(source: &'static str) -> Option<(&'static str, u32)> {
     Some((trimmed.trim_end_matches('\n'), u32::try_from(line).unwrap_or(u32::MAX)))
 }
 
+/// Tasks a demo's run has besides the ones its lesson is about: `main`,
+/// the parent that starts and awaits them, and the semaphore's `release`,
+/// which tries one permit too many after the work. The page counts the
+/// demo's tasks and names these apart.
+pub const HARNESS_TASKS: &[&str] = &["main", "release"];
+
+/// Whether a task named `name` is one of [`HARNESS_TASKS`].
+pub fn is_harness_task(name: &str) -> bool {
+    HARNESS_TASKS.contains(&name)
+}
+
+/// The runs' labels in Simplified Chinese: what the page titles a run
+/// with (the label itself stays the run's name in links, JSON and tests).
+pub const RUN_LABELS_ZH: &[(&str, &str)] = &[
+    ("as completed", "按完成顺序"),
+    ("cancellation", "取消"),
+    ("countdown", "倒计时"),
+    ("race", "竞速"),
+    ("gather", "聚合"),
+    ("spawn", "派生"),
+    ("periodic", "周期任务"),
+    ("queue", "队列"),
+    ("retry", "重试"),
+    ("semaphore", "信号量"),
+    ("session", "会话"),
+    ("stream", "流"),
+    ("primitives", "同步原语"),
+    ("manager", "任务管理器"),
+    ("timeout", "超时"),
+    ("download", "下载"),
+    ("requests", "请求"),
+    ("sequential", "逐个执行"),
+    ("concurrent", "并发执行"),
+    ("yielding", "让出"),
+    ("blocking", "阻塞"),
+];
+
+/// A run's label in Simplified Chinese (`None` for a label of no demo).
+pub fn run_label_zh(label: &str) -> Option<&'static str> {
+    RUN_LABELS_ZH.iter().find(|(en, _)| *en == label).map(|(_, zh)| *zh)
+}
+
 const SHOWN_START: &str = "// --- the code the page shows -------------------------------------------\n";
 const SHOWN_END: &str = "// -------------------------------------------------------------------------\n";
 
 impl<E: Env> Started<E> {
-    fn new(runs: Vec<(&'static str, Traced<E>)>, work: impl Future<Output = ()> + 'static) -> Self {
+    pub(crate) fn new(runs: Vec<(&'static str, Traced<E>)>, work: impl Future<Output = ()> + 'static) -> Self {
         Self {
             runs,
             work: Box::pin(work),
+            notes: Rc::default(),
         }
     }
 }

@@ -43,6 +43,15 @@ async def daily(hour, minute, job):
             nxt += timedelta(days=1)
         await asyncio.sleep((nxt - now).total_seconds())
         await job()
+
+async def main():
+    async def work():
+        print("tick at", asyncio.get_running_loop().time())
+    try:
+        async with asyncio.timeout(3600):   # an hour of ticks
+            await every(300, 60, work)
+    except TimeoutError:
+        print("an hour has passed")
 "#,
     differs: "Both languages only offer relative and absolute sleeps on a monotonic clock; a Rust future holds no thread while it waits a day, and dropping it cancels the schedule where an asyncio task would need `cancel()`.",
     twins: &[
@@ -157,7 +166,7 @@ pub async fn daily<E: Env>(env: E, at: Duration, days: u32) {
 /// it.
 pub fn start<E: Env>(env: E, params: &Params) -> (Vec<(&'static str, Traced<E>)>, impl Future<Output = ()> + 'static) {
     let p = *params;
-    single_run(env, "periodic", move |t| async move {
+    let (runs, work) = single_run(env, "periodic", move |t| async move {
         match p.schedule {
             Schedule::Daily => t.task("daily".to_string(), daily(t.clone(), p.daily_at, p.days)).await,
             Schedule::Period => {
@@ -165,5 +174,13 @@ pub fn start<E: Env>(env: E, params: &Params) -> (Vec<(&'static str, Traced<E>)>
                 t.task("worker".to_string(), worker).await;
             }
         }
-    })
+    });
+    // The daily schedule starts at midnight of day 1: its instants read
+    // as a day and a clock time.
+    if p.schedule == Schedule::Daily {
+        for (_, traced) in &runs {
+            traced.use_day_clock();
+        }
+    }
+    (runs, work)
 }

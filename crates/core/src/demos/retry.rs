@@ -35,6 +35,14 @@ pub const ABOUT: About = About {
             if n == attempts:
                 raise
             await asyncio.sleep(base * factor ** (n - 1))
+
+async def main():
+    async def attempt(n):
+        await asyncio.sleep(0.2)
+        if n < 3:
+            raise ConnectionError(f"attempt {n} failed")
+        return f"attempt {n} succeeded"
+    print(await with_retry(attempt))
 "#,
     differs: "A Python coroutine object can be awaited only once, just like a Rust future, so both retry by calling a factory; the difference is that Rust makes you say which errors retry through the type of the error, not an `except` clause.",
     twins: &[("with_retry(&env", "return await make_attempt(n)")],

@@ -40,6 +40,10 @@ async def sequential():
 
 async def concurrent():
     await asyncio.gather(job(3), job(3))  # 3 s in all
+
+async def main():
+    await sequential()
+    await concurrent()
 "#,
     differs: "`asyncio.gather` wraps each coroutine in a task that starts at once; `join_all` keeps the futures inside itself and polls them itself, so nothing runs until the join is awaited.",
     twins: &[

@@ -28,26 +28,28 @@ pub const ABOUT: About = About {
                  If the whole session is dropped instead, only the synchronous `Drop` of the connection runs; it records that the close was skipped.",
     explain_zh: "关闭连接是异步工作，而 `Drop` 不能 await。所以会话把“使用”和取消信号放进 `select` 中等待，之后无论结果如何（成功、失败或取消）都 await `close`。\
                  如果整个会话被丢弃，只有连接的同步 `Drop` 会运行；它记录下关闭被跳过了。",
-    asyncio: r#"class Connection:
-    async def __aenter__(self):
-        await asyncio.sleep(1.0)      # open
-        return self
-    async def __aexit__(self, *exc):
+    asyncio: r#"from contextlib import asynccontextmanager
+
+@asynccontextmanager
+async def connection():
+    await asyncio.sleep(1.0)          # open
+    try:
+        yield "conn"
+    finally:
         await asyncio.sleep(1.0)      # close, even on error or cancel
-        return False
 
 async def main():
-    async with Connection() as conn:
+    async with connection() as conn:
         await asyncio.sleep(0.5)      # use
 "#,
-    differs: "`__aexit__` may await even while a `CancelledError` unwinds; Rust has no async `Drop`, so an async close must be awaited explicitly, and a future dropped mid-way gets only its synchronous `Drop`.",
+    differs: "The `finally` after `yield` (the context manager's exit) may await even while a `CancelledError` unwinds; Rust has no async `Drop`, so an async close must be awaited explicitly, and a future dropped mid-way gets only its synchronous `Drop`.",
     twins: &[
         ("env.sleep(took).await", "# open"),
         ("env.sleep(took).await", "# use"),
         ("env.sleep(took).await", "# close"),
         ("used.await", "sleep(0.5)"),
         ("select(Box::pin(used)", "asyncio.sleep(0.5)"),
-        (".await;", "async with Connection() as conn:"),
+        (".await;", "async with connection() as conn:"),
         ("conn.close(p.close)).await", "close, even on error"),
     ],
 };

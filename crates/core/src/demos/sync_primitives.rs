@@ -49,6 +49,15 @@ async def notifier(cond, stock, n):
     async with cond:
         stock[0] += n - 1
         cond.notify_all()
+
+async def main():
+    lock, event, cond, stock = asyncio.Lock(), asyncio.Event(), asyncio.Condition(), [0]
+    async def set_later():
+        await asyncio.sleep(2)
+        event.set()
+    await asyncio.gather(holder(lock), holder(lock), waiter(event), waiter(event),
+                         set_later(), *(consumer(cond, stock) for _ in range(3)),
+                         notifier(cond, stock, 3))
 "#,
     differs: "asyncio's lock is released when the `async with` block exits; an async Rust mutex guard is released when it is dropped, and the data it protects can only be reached through the guard.",
     twins: &[

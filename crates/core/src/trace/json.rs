@@ -185,6 +185,7 @@ impl Trace {
             file.events.len()
         };
         Ok(Trace {
+            day_clock: false,
             capacity: if marked {
                 kept.max(1)
             } else {

@@ -8,7 +8,8 @@
 //!
 //! One concern a file: `model` (ids, kinds, events, storage), `spans`,
 //! `flight` (in flight), `requests`, `resources`, `json`, `hash` (the
-//! trace hash), `text`.
+//! trace hash), `text`, `warnings` (exact rules: never awaited, long poll,
+//! starved, busy-yield, detached).
 
 mod flight;
 mod hash;
@@ -18,7 +19,9 @@ mod model;
 mod requests;
 mod resources;
 mod spans;
+mod stats;
 mod text;
+mod warnings;
 
 pub use hash::{Fnv1a64, hash_hex, runs_hash};
 pub use json::JsonError;
@@ -29,7 +32,9 @@ pub use model::{
 pub use requests::{RequestSpan, on_wire_peak};
 pub use resources::ResourceStats;
 pub use spans::{Segment, SegmentState, TaskSpan};
+pub use stats::TaskStats;
 pub use text::{human, human_ms};
+pub use warnings::{BUSY_MIN_POLLS, LONG_POLL, Rule, STARVED, Warning};
 
 #[cfg(test)]
 mod tests;

@@ -347,6 +347,11 @@ pub struct Trace {
     pub(super) dropped: u64,
     pub(super) refused: u64,
     pub(super) clamped: u64,
+    /// Its instants read as a day and a clock time (the run starts at
+    /// midnight of day 1), not as time since the start: the periodic
+    /// demo's daily schedule. Kept in memory for the views; the JSON keeps
+    /// plain times.
+    pub(super) day_clock: bool,
 }
 
 impl Default for Trace {
@@ -377,6 +382,41 @@ impl Trace {
             dropped: 0,
             refused: 0,
             clamped: 0,
+            day_clock: false,
+        }
+    }
+
+    /// Makes its instants read as a day and a clock time (see
+    /// [`Trace::at_label`]).
+    pub fn set_day_clock(&mut self) {
+        self.day_clock = true;
+    }
+
+    /// Whether its instants read as a day and a clock time.
+    pub fn day_clock(&self) -> bool {
+        self.day_clock
+    }
+
+    /// The instant `at` of this run as a person reads it: time since the
+    /// start in human units ([`crate::trace::human`]: `2.5 s`), or, for a
+    /// run on a day clock, the day and the clock time (`day 2, 09:00`, in
+    /// Chinese `第 2 天 09:00`; seconds only when there are some).
+    pub fn at_label(&self, at: Duration, zh: bool) -> String {
+        if !self.day_clock {
+            return super::human(at);
+        }
+        let secs = at.as_secs();
+        let (day, rest) = (secs / 86_400 + 1, secs % 86_400);
+        let (h, m, s) = (rest / 3600, rest / 60 % 60, rest % 60);
+        let clock = if s == 0 {
+            format!("{h:02}:{m:02}")
+        } else {
+            format!("{h:02}:{m:02}:{s:02}")
+        };
+        if zh {
+            format!("第 {day} 天 {clock}")
+        } else {
+            format!("day {day}, {clock}")
         }
     }
 
@@ -515,6 +555,7 @@ impl Trace {
             dropped: if end == self.events.len() { self.dropped } else { 0 },
             refused: self.refused,
             clamped: self.clamped,
+            day_clock: self.day_clock,
         }
     }
 }

@@ -80,7 +80,7 @@ impl Trace {
         let zh = words == Words::Chinese;
         match &ev.kind {
             EventKind::TimerArmed { deadline } => {
-                let (at, wait) = (human(*deadline), human(deadline.saturating_sub(ev.at)));
+                let (at, wait) = (self.at_label(*deadline, zh), human(deadline.saturating_sub(ev.at)));
                 if zh {
                     format!("定时器已设置：{at} 时触发（{wait} 后）")
                 } else {
@@ -105,7 +105,7 @@ impl Trace {
     fn describe_zh(&self, kind: &EventKind) -> String {
         let name = |r| self.resource_name(r);
         match kind {
-            EventKind::TimerArmed { deadline } => format!("定时器已设置：{} 时触发", human(*deadline)),
+            EventKind::TimerArmed { deadline } => format!("定时器已设置：{} 时触发", self.at_label(*deadline, true)),
             EventKind::Created => "已创建".to_string(),
             EventKind::PollStart => "轮询".to_string(),
             EventKind::PollEnd { ready: true, .. } => "轮询结束：就绪".to_string(),
@@ -202,7 +202,7 @@ impl Trace {
                 WakeCause::Request => "woken by its request".to_string(),
                 WakeCause::Unknown => "woken".to_string(),
             },
-            EventKind::TimerArmed { deadline } => format!("timer armed: fires at {}", human(*deadline)),
+            EventKind::TimerArmed { deadline } => format!("timer armed: fires at {}", self.at_label(*deadline, false)),
             EventKind::TimerFired => "timer fired".to_string(),
             EventKind::TimerCancelled => "timer cancelled".to_string(),
             EventKind::PermitWaiting { resource } => format!("waits for {}", self.resource_name(*resource)),

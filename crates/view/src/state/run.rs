@@ -18,6 +18,39 @@ pub struct RunSnapshot {
     pub trace: Rc<Trace>,
 }
 
+impl RunSnapshot {
+    /// The title the run is shown under: its label, in Simplified Chinese
+    /// when `zh` (see [`run_title`]).
+    pub fn title(&self, zh: bool) -> String {
+        run_title(&self.label, zh)
+    }
+}
+
+/// The title of a run labelled `label`: the label itself in English; in
+/// Simplified Chinese the demo's name for it, and a pinned run's
+/// `pinned race (limit=3)` as `已固定：竞速（limit=3）` (and its
+/// `defaults` as `默认参数`). A label no demo
+/// gives is shown as it is.
+pub fn run_title(label: &str, zh: bool) -> String {
+    if !zh {
+        return label.to_string();
+    }
+    let zh_of = |l: &str| asyncscope_core::demos::run_label_zh(l).map_or_else(|| l.to_string(), str::to_string);
+    match label.strip_prefix("pinned ") {
+        Some(rest) => match rest.split_once(" (") {
+            Some((run, settings)) => {
+                let settings = match settings.strip_suffix(')').unwrap_or(settings) {
+                    "defaults" => "默认参数",
+                    other => other,
+                };
+                format!("已固定：{}（{settings}）", zh_of(run))
+            }
+            None => format!("已固定：{}", zh_of(rest)),
+        },
+        None => zh_of(label),
+    }
+}
+
 /// Which clock a run ran on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Clock {

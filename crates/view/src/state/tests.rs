@@ -178,3 +178,25 @@ fn a_finished_run_counts_what_it_left_open() {
     let open = Leftovers::of(&cut);
     assert_eq!((open.timers, open.permits, open.requests), (3, 3, 0), "{open:?}");
 }
+
+/// A run's title reads in the page's language; its label (in links,
+/// `data-run`, JSON) stays as it is.
+#[test]
+fn run_titles_read_in_chinese() {
+    use super::run_title;
+    assert_eq!(run_title("race", false), "race");
+    assert_eq!(run_title("race", true), "竞速");
+    assert_eq!(
+        run_title("pinned semaphore (limit=3)", true),
+        "已固定：信号量（limit=3）"
+    );
+    assert_eq!(
+        run_title("pinned concurrent (defaults)", true),
+        "已固定：并发执行（默认参数）"
+    );
+    assert_eq!(
+        run_title("pinned concurrent (defaults)", false),
+        "pinned concurrent (defaults)"
+    );
+    assert_eq!(run_title("no such run", true), "no such run", "shown as it is");
+}

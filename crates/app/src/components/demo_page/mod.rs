@@ -7,12 +7,12 @@
 //! buttons), `playback` (the toolbar, the share link), `times` (time per
 //! task), with `status` and `stage` saying what the run's state shows.
 
-mod params;
-mod playback;
+pub(crate) mod params;
+pub(crate) mod playback;
 mod runner;
-mod stage;
-mod status;
-mod times;
+pub(crate) mod stage;
+pub(crate) mod status;
+pub(crate) mod times;
 
 use asyncscope_core::catalog::Entry;
 use asyncscope_core::demos;

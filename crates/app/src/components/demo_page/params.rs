@@ -15,7 +15,7 @@ use crate::i18n::Lang;
 
 /// Props of [`ParamsForm`].
 #[derive(Properties, PartialEq)]
-pub(super) struct ParamsFormProps {
+pub(crate) struct ParamsFormProps {
     /// The form as typed.
     pub form: Form,
     /// A run is going (Run and Run in virtual time are off, Cancel on).
@@ -42,7 +42,7 @@ pub(super) struct ParamsFormProps {
 
 /// The form and its buttons.
 #[component]
-pub(super) fn ParamsForm(props: &ParamsFormProps) -> Html {
+pub(crate) fn ParamsForm(props: &ParamsFormProps) -> Html {
     let lang = use_lang();
     let form = &props.form;
     let on_submit = {

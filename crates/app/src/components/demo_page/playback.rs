@@ -10,13 +10,14 @@ use yew::prelude::*;
 
 use crate::browser::{self, clock, dom};
 use crate::components::common::use_lang;
-use crate::route::Route;
+use crate::i18n::Lang;
+use crate::subject::Subject;
 
 /// Props of [`Playback`].
 #[derive(Properties, PartialEq)]
-pub(super) struct PlaybackProps {
-    /// The demo.
-    pub slug: &'static str,
+pub(crate) struct PlaybackProps {
+    /// The demo or program.
+    pub subject: Subject,
     /// The form's query (for the share link).
     pub query: String,
     /// The finished runs and the playhead.
@@ -33,15 +34,22 @@ pub(super) struct PlaybackProps {
     pub on_notice: Callback<Option<String>>,
 }
 
-fn traces(f: &Finished) -> Vec<(&str, &Trace)> {
-    f.runs.iter().map(|r| (r.label.as_str(), &*r.trace)).collect()
+/// The runs with their titles in the page's language (as the exports
+/// name them), and their traces.
+fn titled(f: &Finished, lang: Lang) -> Vec<(String, &Trace)> {
+    f.runs.iter().map(|r| (r.title(lang == Lang::Zh), &*r.trace)).collect()
+}
+
+fn traces<'a>(titled: &'a [(String, &'a Trace)]) -> Vec<(&'a str, &'a Trace)> {
+    titled.iter().map(|(title, trace)| (title.as_str(), *trace)).collect()
 }
 
 /// The toolbar, the share link and the keyboard hint.
 #[component]
-pub(super) fn Playback(props: &PlaybackProps) -> Html {
+pub(crate) fn Playback(props: &PlaybackProps) -> Html {
     let lang = use_lang();
-    let (f, slug) = (&props.finished, props.slug);
+    let f = &props.finished;
+    let slug = props.subject.name().to_owned();
     let act = |action: fn() -> Action| props.on_action.reform(move |_: MouseEvent| action());
     let on_seek = {
         let on_action = props.on_action.clone();
@@ -63,7 +71,7 @@ pub(super) fn Playback(props: &PlaybackProps) -> Html {
     let share_link = format!(
         "{}{}",
         browser::location::address_without_hash(),
-        Route::demo_hash(slug, &props.query)
+        props.subject.hash(&props.query)
     );
     let on_copy = {
         let (link, on_notice) = (share_link.clone(), props.on_notice.clone());
@@ -76,16 +84,16 @@ pub(super) fn Playback(props: &PlaybackProps) -> Html {
         })
     };
     let on_chrome = {
-        let f = f.clone();
+        let (f, slug) = (f.clone(), slug.clone());
         Callback::from(move |_: MouseEvent| {
-            let json = export::chrome_demo(slug, &traces(&f));
+            let json = export::chrome_demo(&slug, &traces(&titled(&f, lang)));
             browser::export::download(&format!("asyncscope-{slug}.json"), "application/json", &json);
         })
     };
     let on_svg = {
         let (f, view) = (f.clone(), props.view);
         Callback::from(move |_: MouseEvent| {
-            let svg = svg_document(&traces(&f), view);
+            let svg = svg_document(&traces(&titled(&f, lang)), view);
             browser::export::download(&format!("asyncscope-{slug}.svg"), "image/svg+xml", &svg);
         })
     };
@@ -101,9 +109,14 @@ pub(super) fn Playback(props: &PlaybackProps) -> Html {
                     <span class="visually-hidden">{ lang.t("Playhead") }</span>
                     <input id="playhead" type="range" min="0" max={format!("{:.3}", f.end.as_secs_f64() * 1000.0)} step="any"
                            value={format!("{:.3}", f.playhead.as_secs_f64() * 1000.0)} oninput={on_seek}
-                           aria-valuetext={format_ms(f.playhead.as_secs_f64() * 1000.0)} />
+                           aria-valuetext={f.runs.first().map_or_else(|| format_ms(f.playhead.as_secs_f64() * 1000.0), |r| r.trace.at_label(f.playhead, lang == Lang::Zh))} />
                 </label>
-                <output class="playhead-time" for="playhead" data-metric="playhead_ms">{ f.playhead.as_millis() }</output>
+                // In the run's own time units (a day and a clock time for the
+                // daily schedule), the exact milliseconds kept for scripts.
+                <output class="playhead-time" for="playhead">
+                    { f.runs.first().map_or_else(|| format_ms(f.playhead.as_secs_f64() * 1000.0), |r| r.trace.at_label(f.playhead, lang == Lang::Zh)) }
+                    <span data-metric="playhead_ms" hidden=true>{ f.playhead.as_millis() }</span>
+                </output>
                 <label>
                     <span class="visually-hidden">{ lang.t("Speed") }</span>
                     <select id="speed" aria-label={lang.t("Speed")} onchange={on_speed}>

@@ -22,11 +22,13 @@ use crate::components::code_view::CodeView;
 use crate::components::common::use_lang;
 use crate::components::event_log::EventLog;
 use crate::components::timeline::Timeline;
+use crate::components::warnings::WarningsPanel;
 use crate::hooks::{
     Lab, ended_generation, use_form_in_address, use_lab_health, use_log_events, use_replay_clock, use_run,
     use_shortcuts,
 };
 use crate::state::PageState;
+use crate::subject::Subject;
 
 /// Props of [`Runner`].
 #[derive(Properties, PartialEq)]
@@ -62,8 +64,9 @@ pub(super) fn Runner(props: &RunnerProps) -> Html {
     // For demos that send requests: without a lab server the page says so
     // once and uses the simulated lab.
     let lab = use_lab_health(specs, explicit_network, &state);
-    let run = use_run(&state, slug, on_notice.clone());
-    use_form_in_address(slug, state.form.query());
+    let subject = Subject::Demo(slug);
+    let run = use_run(&state, &subject, on_notice.clone());
+    use_form_in_address(&subject, state.form.query());
     use_replay_clock(state.finished().is_some_and(|f| f.playing), state.dispatcher());
     use_shortcuts(&state);
     let events: Rc<Vec<EventRef>> = use_log_events(&state);
@@ -144,7 +147,7 @@ pub(super) fn Runner(props: &RunnerProps) -> Html {
           </div>
           <div class="stage" id="stage" tabindex="-1">
             if let Some(f) = fin {
-                <Playback slug={slug} query={state.form.query()} finished={f.clone()} speed={state.speed} view={state.view}
+                <Playback subject={subject.clone()} query={state.form.query()} finished={f.clone()} speed={state.speed} view={state.view}
                           pinned={state.pinned.is_some()} on_action={on_action.clone()} on_notice={on_notice} />
             }
             if !drawn.is_empty() {
@@ -154,13 +157,14 @@ pub(super) fn Runner(props: &RunnerProps) -> Html {
                           on_pick={on_pick} on_pan={on_pan} on_zoom={on_zoom} />
             }
             if let Some(f) = fin {
+                <WarningsPanel finished={f.clone()} generation={generation} on_action={on_action.clone()} />
                 <TimesTable finished={f.clone()} />
             }
           </div>
           <div class="panes">
             <CodeView slug={slug} lit={lit} />
             if let Some(f) = fin {
-                <EventLog slug={slug} finished={f.clone()} generation={generation} events={events.clone()} filter={state.filter.clone()} on_filter={on_filter} on_select={on_select} />
+                <EventLog subject={subject.clone()} finished={f.clone()} generation={generation} events={events.clone()} filter={state.filter.clone()} on_filter={on_filter} on_select={on_select} />
             }
           </div>
         </div>

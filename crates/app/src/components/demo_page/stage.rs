@@ -10,7 +10,7 @@ use crate::components::timeline::span_of;
 /// The runs the timeline draws and the length of its axis: `live` runs as
 /// they are at `now`, or the finished ones cut at the playhead, with any
 /// pinned runs on the same axis.
-pub(super) fn drawn(state: &DemoState, live: Vec<RunSnapshot>, now: Duration) -> (Vec<RunSnapshot>, Duration) {
+pub(crate) fn drawn(state: &DemoState, live: Vec<RunSnapshot>, now: Duration) -> (Vec<RunSnapshot>, Duration) {
     let fin = state.finished();
     let mut drawn: Vec<RunSnapshot> = match fin {
         Some(f) => f

@@ -8,7 +8,7 @@ use asyncscope_view::state::{Clock, Ending, RunSnapshot, RunState};
 use crate::i18n::Lang;
 
 /// The run's state as the page shows it.
-pub(super) struct RunStatus {
+pub(crate) struct RunStatus {
     /// `data-state` of the page: idle, running, cancelling, done or
     /// cancelled.
     pub name: &'static str,
@@ -23,7 +23,7 @@ pub(super) struct RunStatus {
 }
 
 /// [`RunStatus`] of `run`, all from the one enum.
-pub(super) fn run_status(run: &RunState, lang: Lang) -> RunStatus {
+pub(crate) fn run_status(run: &RunState, lang: Lang) -> RunStatus {
     let status = |name, text: &str, live, now, finished| RunStatus {
         name,
         text: text.to_string(),

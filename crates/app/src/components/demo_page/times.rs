@@ -5,27 +5,34 @@ use asyncscope_view::{format_ms, task_times};
 use yew::prelude::*;
 
 use crate::components::common::use_lang;
+use crate::i18n::Lang;
 
 /// Props of [`TimesTable`].
 #[derive(Properties, PartialEq)]
-pub(super) struct TimesTableProps {
+pub(crate) struct TimesTableProps {
     /// The finished runs.
     pub finished: Finished,
 }
 
-/// Per run, a table of each task's time running, waiting and not started.
+/// Per run, a table of each task's time running, waiting and not started,
+/// made only while it is open (10,000 rows are not built for nothing).
 #[component]
-pub(super) fn TimesTable(props: &TimesTableProps) -> Html {
+pub(crate) fn TimesTable(props: &TimesTableProps) -> Html {
     let lang = use_lang();
     let f = &props.finished;
+    let open = use_state_eq(|| false);
+    let ontoggle = {
+        let open = open.clone();
+        Callback::from(move |_: Event| open.set(!*open))
+    };
     html! {
-        <details class="times">
+        <details class="times" ontoggle={ontoggle}>
             <summary>{ lang.t("Time per task") }</summary>
-            { for f.runs.iter().map(|run| {
+            { for f.runs.iter().filter(|_| *open).map(|run| {
                 let rows = task_times(&run.trace, f.end);
                 html! {
                     <table data-run={run.label.clone()}>
-                        <caption>{ run.label.clone() }</caption>
+                        <caption>{ run.title(lang == Lang::Zh) }</caption>
                         <thead><tr>
                             <th scope="col">{ lang.t("task") }</th>
                             <th scope="col">{ lang.t("running") }</th>

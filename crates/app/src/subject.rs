@@ -1,0 +1,76 @@
+//! What a page runs: a demo of the catalog, or a program typed into the
+//! composer. The run hook, the event log and the share link ask the
+//! subject, never a slug.
+
+use std::rc::Rc;
+use std::time::Duration;
+
+use asyncscope_core::demos::{self, Started};
+use asyncscope_core::{Env, py};
+
+use crate::route::Route;
+
+/// A demo by its slug, or a program's text.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Subject {
+    /// A demo of the catalog.
+    Demo(&'static str),
+    /// A program of the composer.
+    Program(Rc<str>),
+}
+
+impl Subject {
+    /// A name for downloads: the slug, or `program`.
+    pub fn name(&self) -> &str {
+        match self {
+            Subject::Demo(slug) => slug,
+            Subject::Program(_) => "program",
+        }
+    }
+
+    /// The address of this subject with the form's `query`.
+    pub fn hash(&self, query: &str) -> String {
+        match self {
+            Subject::Demo(slug) => Route::demo_hash(slug, query),
+            Subject::Program(source) => Route::compose_hash(source, query),
+        }
+    }
+
+    /// Prepares a run on `env` with the form's `pairs`: `Ok(None)` for a
+    /// slug that is no demo; `Err` says why it cannot start.
+    pub fn start<E: Env>(&self, env: E, pairs: &[(String, String)]) -> Result<Option<Started<E>>, String> {
+        match self {
+            Subject::Demo(slug) => demos::start(slug, env, pairs).map_err(|errors| {
+                let messages: Vec<&str> = errors.iter().map(|e| e.message.as_str()).collect();
+                messages.join("; ")
+            }),
+            Subject::Program(source) => py::start(env, source, py::Limits::default())
+                .map(Some)
+                .map_err(|e| e.to_string()),
+        }
+    }
+
+    /// How long a real run would take, if it can be told beforehand.
+    pub fn estimate(&self, pairs: &[(String, String)], seed: u64) -> Option<Duration> {
+        match self {
+            Subject::Demo(slug) => demos::estimate(slug, pairs, seed),
+            Subject::Program(_) => None,
+        }
+    }
+
+    /// The line of the shown code that a trace's site (`file`, `line`) is.
+    pub fn shown_line(&self, file: &str, line: u32) -> Option<u32> {
+        match self {
+            Subject::Demo(slug) => demos::shown_line(slug, file, line),
+            Subject::Program(_) => (file == py::FILE).then_some(line),
+        }
+    }
+
+    /// True if a run may send requests (for the no-lab notice).
+    pub fn sends_requests(&self, pairs: &[(String, String)]) -> bool {
+        match self {
+            Subject::Demo(slug) => demos::sends_requests(slug, pairs),
+            Subject::Program(source) => source.contains("aiohttp"),
+        }
+    }
+}

@@ -1,0 +1,310 @@
+//! Warnings: exact rules over a trace, each naming the task, the instant
+//! and the line to look at. A derived view like the others: a pure
+//! function of the events, so a replayed or scrubbed run gives the same
+//! warnings for the same prefix.
+
+use std::time::Duration;
+
+use super::model::{EventKind, Outcome, SiteId, TaskId, Trace};
+use super::text::human_ms;
+
+/// A poll longer than this blocks the event loop (the browser's long
+/// task).
+pub const LONG_POLL: Duration = Duration::from_millis(50);
+
+/// A task woken and not polled for longer than this was starved.
+pub const STARVED: Duration = Duration::from_millis(50);
+
+/// A task needs at least this many polls before its self-wakes count as a
+/// busy-yield loop.
+pub const BUSY_MIN_POLLS: u32 = 10;
+
+/// Which rule a warning comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, strum::IntoStaticStr, strum::VariantArray)]
+#[strum(serialize_all = "snake_case")]
+pub enum Rule {
+    /// A future made and dropped without ever being polled.
+    NeverAwaited,
+    /// A poll that ran longer than [`LONG_POLL`].
+    LongPoll,
+    /// Woken, then not polled for longer than [`STARVED`].
+    Starved,
+    /// A task that woke itself in more than half of its polls.
+    BusyYield,
+    /// A task that outlived the task that made it, which never joined it.
+    Detached,
+}
+
+impl Rule {
+    /// The rule's name in the JSON (`never_awaited`, ...).
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+}
+
+/// One warning.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Warning {
+    /// The rule.
+    pub rule: Rule,
+    /// The task it is about.
+    pub task: TaskId,
+    /// When it happened (for a poll, when the poll began).
+    pub at: Duration,
+    /// The line to look at: where the task was made, or where it waited.
+    pub site: Option<SiteId>,
+    /// What happened and what to do instead, in words.
+    pub message: String,
+    /// The same in Simplified Chinese.
+    pub message_zh: String,
+}
+
+#[derive(Clone, Default)]
+struct TaskState {
+    polls: u32,
+    self_wakes: u32,
+    in_poll: Option<Duration>,
+    woken: Option<Duration>,
+    end: Option<(Duration, Outcome)>,
+    last_site: Option<SiteId>,
+}
+
+fn ms(d: Duration) -> String {
+    human_ms(d.as_secs_f64() * 1000.0)
+}
+
+impl Trace {
+    /// Every warning the rules find in this trace, in time order.
+    pub fn warnings(&self) -> Vec<Warning> {
+        let tasks = self.tasks();
+        let mut state = vec![TaskState::default(); tasks.len()];
+        let mut out = Vec::new();
+        for e in self.events() {
+            let Some(s) = state.get_mut(e.task.0 as usize) else {
+                continue;
+            };
+            let name = &tasks[e.task.0 as usize].name;
+            match &e.kind {
+                EventKind::PollStart => {
+                    s.polls += 1;
+                    s.in_poll = Some(e.at);
+                    if let Some(woken) = s.woken.take()
+                        && e.at.saturating_sub(woken) > STARVED
+                    {
+                        out.push(Warning {
+                            rule: Rule::Starved,
+                            task: e.task,
+                            at: woken,
+                            site: s.last_site,
+                            message: format!(
+                                "{name} was woken at {} but not polled until {} ({} later): something else held the thread",
+                                ms(woken),
+                                ms(e.at),
+                                ms(e.at - woken)
+                            ),
+                            message_zh: format!(
+                                "{name} 在 {} 被唤醒，却直到 {} 才被轮询（晚了 {}）：别的代码占住了线程",
+                                ms(woken),
+                                ms(e.at),
+                                ms(e.at - woken)
+                            ),
+                        });
+                    }
+                }
+                EventKind::PollEnd { site, .. } => {
+                    if let Some(start) = s.in_poll.take()
+                        && e.at.saturating_sub(start) > LONG_POLL
+                    {
+                        out.push(Warning {
+                            rule: Rule::LongPoll,
+                            task: e.task,
+                            at: start,
+                            site: site.or(s.last_site),
+                            message: format!(
+                                "{name} ran for {} without yielding (from {}): every other task and timer waited; await inside the work, or move it off this thread",
+                                ms(e.at - start),
+                                ms(start)
+                            ),
+                            message_zh: format!(
+                                "{name} 从 {} 起连续运行了 {} 没有让出：其他任务和定时器都在等；在工作中 await，或把它移出这个线程",
+                                ms(start),
+                                ms(e.at - start)
+                            ),
+                        });
+                    }
+                    if site.is_some() {
+                        s.last_site = *site;
+                    }
+                }
+                EventKind::Woken { .. } => {
+                    if s.in_poll.is_some() {
+                        s.self_wakes += 1;
+                    } else if s.woken.is_none() {
+                        s.woken = Some(e.at);
+                    }
+                }
+                EventKind::Completed { outcome } => s.end = Some((e.at, *outcome)),
+                _ => {}
+            }
+        }
+        for (i, (meta, s)) in tasks.iter().zip(&state).enumerate() {
+            let task = TaskId(i as u32);
+            let name = &meta.name;
+            if s.polls == 0
+                && let Some((at, Outcome::Cancelled)) = s.end
+            {
+                out.push(Warning {
+                    rule: Rule::NeverAwaited,
+                    task,
+                    at,
+                    site: meta.site,
+                    message: format!(
+                        "{name} was made but never polled, and dropped at {}: it never ran; await it, or spawn it, if it was meant to",
+                        ms(at)
+                    ),
+                    message_zh: format!(
+                        "{name} 创建后从未被轮询，并在 {} 被丢弃：它一行也没有运行；若本该运行，请 await 它或把它派生为任务",
+                        ms(at)
+                    ),
+                });
+            }
+            if s.polls >= BUSY_MIN_POLLS && s.self_wakes * 2 > s.polls {
+                out.push(Warning {
+                    rule: Rule::BusyYield,
+                    task,
+                    at: self.events().iter().find(|e| e.task == task).map_or(Duration::ZERO, |e| e.at),
+                    site: s.last_site,
+                    message: format!(
+                        "{name} woke itself in {} of its {} polls: a busy-yield loop that keeps the thread; wait on a timer, an event or a channel instead",
+                        s.self_wakes, s.polls
+                    ),
+                    message_zh: format!(
+                        "{name} 在 {} 次轮询中有 {} 次唤醒了自己：这是占着线程的忙等循环；请改为等待定时器、事件或通道",
+                        s.polls, s.self_wakes
+                    ),
+                });
+            }
+            if let Some(parent) = meta.parent
+                && let Some(p) = state.get(parent.0 as usize)
+                && let Some((parent_end, _)) = p.end
+                && s.polls > 0
+                && s.end.is_none_or(|(end, _)| end > parent_end)
+            {
+                let parent_name = &tasks[parent.0 as usize].name;
+                out.push(Warning {
+                    rule: Rule::Detached,
+                    task,
+                    at: parent_end,
+                    site: meta.site,
+                    message_zh: match s.end {
+                        Some((end, _)) => format!(
+                            "{parent_name} 在 {} 结束时，它创建的 {name} 还在运行（{} 才结束）：没有谁等待它；请保留句柄并 await，或取消它",
+                            ms(parent_end),
+                            ms(end)
+                        ),
+                        None => format!(
+                            "{parent_name} 在 {} 结束时，它创建的 {name} 还在运行，直到运行结束仍未结束：没有谁等待它；请保留句柄并 await，或取消它",
+                            ms(parent_end)
+                        ),
+                    },
+                    message: match s.end {
+                        Some((end, _)) => format!(
+                            "{name} was still running when {parent_name}, which made it, ended at {} (it ended at {}): nobody joined it; keep its handle and await it, or cancel it",
+                            ms(parent_end),
+                            ms(end)
+                        ),
+                        None => format!(
+                            "{name} was still running when {parent_name}, which made it, ended at {}, and at the end of the run: nobody joined it; keep its handle and await it, or cancel it",
+                            ms(parent_end)
+                        ),
+                    },
+                });
+            }
+        }
+        out.sort_by_key(|w| (w.at, w.task, w.rule));
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::trace::WakeCause;
+
+    fn ms(n: u64) -> Duration {
+        Duration::from_millis(n)
+    }
+
+    fn rules(t: &Trace) -> Vec<(&'static str, String)> {
+        t.warnings()
+            .iter()
+            .map(|w| (w.rule.as_str(), t.task_name(w.task).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn a_task_woken_and_left_waiting_is_starved() {
+        let mut t = Trace::new();
+        let a = t.add_task_with("a", None, None);
+        t.push(ms(0), a, EventKind::Created);
+        t.push(ms(0), a, EventKind::PollStart);
+        t.push(
+            ms(0),
+            a,
+            EventKind::PollEnd {
+                ready: false,
+                site: None,
+            },
+        );
+        t.push(ms(10), a, EventKind::Woken { by: WakeCause::Timer });
+        t.push(ms(100), a, EventKind::PollStart);
+        t.push(ms(100), a, EventKind::ready());
+        t.push(ms(100), a, EventKind::Completed { outcome: Outcome::Ok });
+        assert_eq!(rules(&t), [("starved", "a".to_owned())]);
+        let w = &t.warnings()[0];
+        assert_eq!(w.at, ms(10));
+        assert!(w.message.contains("90 ms later"), "{}", w.message);
+        // Polled 50 ms after its wake: within the bound.
+        let mut t = Trace::new();
+        let a = t.add_task_with("a", None, None);
+        t.push(ms(0), a, EventKind::Woken { by: WakeCause::Timer });
+        t.push(ms(50), a, EventKind::PollStart);
+        assert!(t.warnings().is_empty());
+    }
+
+    #[test]
+    fn a_task_that_wakes_itself_in_most_polls_busy_yields() {
+        let busy = |self_wakes: u32| {
+            let mut t = Trace::new();
+            let a = t.add_task_with("spinner", None, None);
+            for i in 0..10u64 {
+                t.push(ms(i), a, EventKind::PollStart);
+                if (i as u32) < self_wakes {
+                    t.push(ms(i), a, EventKind::Woken { by: WakeCause::Unknown });
+                }
+                t.push(
+                    ms(i),
+                    a,
+                    EventKind::PollEnd {
+                        ready: false,
+                        site: None,
+                    },
+                );
+            }
+            rules(&t)
+        };
+        assert_eq!(busy(6), [("busy_yield", "spinner".to_owned())]);
+        assert!(busy(5).is_empty(), "half is not more than half");
+    }
+
+    #[test]
+    fn a_poll_over_fifty_ms_is_a_long_poll_and_fifty_is_not() {
+        for (len, fires) in [(50, false), (51, true)] {
+            let mut t = Trace::new();
+            let a = t.add_task_with("w", None, None);
+            t.push(ms(0), a, EventKind::PollStart);
+            t.push(ms(len), a, EventKind::ready());
+            assert_eq!(!t.warnings().is_empty(), fires, "{len} ms");
+        }
+    }
+}
