@@ -71,6 +71,12 @@ impl Harness {
     /// Like [`Harness::start`], with the lab API on or off (off: the page
     /// is served as a plain static host would serve it).
     pub async fn start_with(api: bool) -> Harness {
+        Self::start_with_flags(api, &[]).await
+    }
+
+    /// Like [`Harness::start_with`], with more Chromium flags (the soak's
+    /// `--js-flags=--expose-gc`, say).
+    pub async fn start_with_flags(api: bool, flags: &[&str]) -> Harness {
         let dist = dist_dir();
         assert!(
             dist.join("index.html").is_file(),
@@ -113,7 +119,10 @@ impl Harness {
         let mut caps = serde_json::Map::new();
         caps.insert(
             "goog:chromeOptions".into(),
-            serde_json::json!({ "args": CHROME_ARGS, "binary": chrome.to_string_lossy() }),
+            serde_json::json!({
+                "args": CHROME_ARGS.iter().chain(flags).collect::<Vec<_>>(),
+                "binary": chrome.to_string_lossy(),
+            }),
         );
         let client = ClientBuilder::rustls()
             .expect("rustls")
@@ -377,10 +386,49 @@ impl Harness {
         .await;
     }
 
+    /// Runs `source` in every document the browser opens from now on,
+    /// before the page's own scripts (a Chrome DevTools command, so the
+    /// page's Content-Security-Policy does not apply to it).
+    pub async fn on_new_document(&self, source: &str) {
+        self.cdp(
+            "Page.addScriptToEvaluateOnNewDocument",
+            serde_json::json!({ "source": source }),
+        )
+        .await;
+    }
+
+    /// Sends a Chrome DevTools Protocol command (`Runtime.evaluate`, say)
+    /// and returns its result.
+    pub async fn cdp(&self, cmd: &'static str, params: serde_json::Value) -> serde_json::Value {
+        self.client
+            .issue_cmd(Cdp { cmd, params })
+            .await
+            .unwrap_or_else(|e| panic!("{cmd}: {e}"))
+    }
+
     /// Closes the browser, the driver and the server.
     pub async fn finish(mut self) {
         let _ = self.client.close().await;
         let _ = self.driver.kill().await;
         self.server.stop().await.expect("server stops");
+    }
+}
+
+/// A Chrome DevTools Protocol command, sent through chromedriver's
+/// `goog/cdp/execute`.
+#[derive(Debug)]
+struct Cdp {
+    cmd: &'static str,
+    params: serde_json::Value,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
+    fn endpoint(&self, base_url: &url::Url, session_id: Option<&str>) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!("session/{}/goog/cdp/execute", session_id.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
+        let body = serde_json::json!({ "cmd": self.cmd, "params": self.params });
+        (http::Method::POST, Some(body.to_string()))
     }
 }

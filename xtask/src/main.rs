@@ -7,11 +7,14 @@
 //!                              build the app (release) and serve it with the lab API
 //! cargo xtask test [stage]... every check (or those named), in order, with a summary
 //! cargo xtask bench            the benchmarks, with their figures
+//! cargo xtask soak [--cycles N] [--seconds S] [--clients N] [--stallers N] [--seed N] [--only churn|lab]
+//!                              the long reliability checks (not part of test)
 //! ```
 
 mod bench;
 mod run;
 mod serve;
+mod soak;
 mod test;
 mod tools;
 
@@ -41,6 +44,16 @@ Commands:
                       versus off; then the lab server under 1,000 keep-alive
                       connections (requests/s, p50/p99 latency, errors).
                       Figures, not pass/fail.
+  soak [--cycles N] [--seconds S] [--clients N] [--stallers N] [--seed N] [--only churn|lab]
+                      The long reliability checks, on 127.0.0.1 only and
+                      bounded in time (not part of `test`): N run -> cancel
+                      cycles in headless Chromium over every demo (default
+                      1000), cancelled after a random 0-300 ms, checking that
+                      nothing is left running, open or in flight and that the
+                      JS heap and wasm memory stay within 1.2x; then the lab
+                      server under N slow clients (default 1000) and
+                      N stalling ones (default 100) for S seconds (default
+                      60): no errors, every slot released, RSS within 2x.
   help                This text.";
 
 fn main() -> ExitCode {
@@ -50,6 +63,7 @@ fn main() -> ExitCode {
         Some("serve") => serve::serve(&args[1..]),
         Some("test") => test::test(&args[1..]),
         Some("bench") => bench::bench(&args[1..]),
+        Some("soak") => soak::soak(&args[1..]),
         None | Some("help" | "-h" | "--help") => {
             println!("{HELP}");
             Ok(())

@@ -78,6 +78,11 @@ pub const ZH: &[(&str, &str)] = &[
     ("Link copied", "链接已复制"),
     ("Download trace (Perfetto)", "下载轨迹（Perfetto）"),
     ("Download SVG", "下载 SVG"),
+    ("Trace hash", "轨迹哈希"),
+    (
+        "The same demo, parameters and seed give the same hash here and on the command line.",
+        "同一演示、同样参数和种子，在此处和命令行中得到相同的哈希。",
+    ),
     ("Seed", "种子"),
     ("Set the parameters and press Run.", "设置参数后按“运行”。"),
     ("Done:", "完成："),

@@ -13,7 +13,7 @@ use std::io;
 use std::str::FromStr;
 
 use asyncscope_core::catalog::ENTRIES;
-use asyncscope_core::params::{ParamSpec, unique_pairs};
+use asyncscope_core::params::{ParamSpec, quoted, unique_pairs};
 use asyncscope_core::{VirtualRuntime, demos, export, report};
 use asyncscope_view::state::View;
 use asyncscope_view::svg_document;
@@ -138,23 +138,80 @@ fn slug(raw: &str) -> Result<&'static str, String> {
         .iter()
         .map(|e| e.slug)
         .find(|s| *s == raw && demos::specs(s).is_some())
-        .ok_or_else(|| format!("unknown demo \"{raw}\"; the demos are {}", slugs.join(", ")))
+        .ok_or_else(|| format!("unknown demo {}; the demos are {}", quoted(raw), slugs.join(", ")))
 }
 
 fn name_value(raw: &str) -> Result<(String, String), String> {
     raw.split_once('=')
         .map(|(name, value)| (name.trim().to_string(), value.to_string()))
-        .ok_or_else(|| format!("--set needs name=value; got \"{raw}\""))
+        .ok_or_else(|| format!("--set needs name=value; got {}", quoted(raw)))
 }
 
 fn seed(raw: &str) -> Result<u64, String> {
-    raw.trim()
-        .parse()
-        .map_err(|_| format!("--seed must be a whole number from 0 to {}; got \"{raw}\"", u64::MAX))
+    raw.trim().parse().map_err(|_| {
+        format!(
+            "--seed must be a whole number from 0 to {}; got {}",
+            u64::MAX,
+            quoted(raw)
+        )
+    })
 }
 
 fn format(raw: &str) -> Result<Format, String> {
-    Format::from_str(raw).map_err(|_| format!("--format must be one of {}; got \"{raw}\"", Format::VARIANTS.join(", ")))
+    Format::from_str(raw).map_err(|_| {
+        format!(
+            "--format must be one of {}; got {}",
+            Format::VARIANTS.join(", "),
+            quoted(raw)
+        )
+    })
+}
+
+/// The synopsis, as an error without one ends.
+const USAGE: &str = "usage: asyncscope list\n       \
+                     asyncscope run <slug> [--set name=value]... [--seed N] [--format text|json|chrome|svg] [--out FILE]\n       \
+                     asyncscope run-py FILE.py [--seed N] [--format text|json|chrome] [--out FILE]";
+
+/// clap's message with every value it quotes (`'...'`) cut to at most 40
+/// characters and every control character but a newline escaped, so a
+/// long or hostile argument is never echoed whole or raw.
+fn tidy(text: &str) -> String {
+    let mut out = String::with_capacity(text.len().min(4096));
+    let mut quoted: Option<String> = None;
+    for c in text.chars() {
+        match (&mut quoted, c) {
+            (None, '\'') => quoted = Some(String::new()),
+            (None, c) => push_escaped(&mut out, c),
+            (Some(inner), '\'') => {
+                out.push('\'');
+                let count = inner.chars().count();
+                for c in inner.chars().take(40) {
+                    push_escaped(&mut out, c);
+                }
+                if count > 40 {
+                    let _ = write!(out, "…({count} characters)");
+                }
+                out.push('\'');
+                quoted = None;
+            }
+            (Some(inner), c) => inner.push(c),
+        }
+    }
+    if let Some(inner) = quoted {
+        out.push('\'');
+        for c in inner.chars().take(40) {
+            push_escaped(&mut out, c);
+        }
+    }
+    out
+}
+
+fn push_escaped(out: &mut String, c: char) {
+    if c.is_control() && c != '\n' {
+        out.extend(c.escape_default());
+    } else {
+        out.push(c);
+    }
 }
 
 /// The help text: `asyncscope --help`.
@@ -208,18 +265,28 @@ impl Outcome {
     }
 
     /// What clap says about the arguments: help on standard output, a
-    /// usage error on standard error with status 2.
+    /// usage error on standard error with status 2. A value one of our
+    /// parsers refused is said in the parser's own words (which quote it
+    /// at most 40 characters long, escaped); clap's other errors get their
+    /// quoted values cut and escaped the same way, and the usage line if
+    /// they lack it.
     fn from_clap(e: &clap::Error) -> Self {
         let text = lower_usage(&e.render().to_string());
-        match e.kind() {
-            ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => Self::ok(text),
+        let stderr = match e.kind() {
+            ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => return Self::ok(text),
             // Asked for nothing: the help, as for `--help`.
-            ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => Self::ok(text),
-            _ => Self {
-                stdout: String::new(),
-                stderr: text,
-                status: 2,
+            ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => return Self::ok(text),
+            ErrorKind::ValueValidation => match std::error::Error::source(e) {
+                Some(why) => format!("error: {why}\n\nFor more information, try '--help'.\n"),
+                None => tidy(&text),
             },
+            _ if text.contains("usage:") => tidy(&text),
+            _ => format!("{}\n{USAGE}\n", tidy(&text).trim_end()),
+        };
+        Self {
+            stdout: String::new(),
+            stderr,
+            status: 2,
         }
     }
 }

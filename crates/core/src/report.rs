@@ -10,7 +10,7 @@ use std::time::Duration;
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use crate::trace::{Event, EventKind, Trace};
+use crate::trace::{Event, EventKind, Trace, hash_hex, runs_hash};
 
 /// One task of a run, as the report lists it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -226,6 +226,7 @@ impl Serialize for Report<'_> {
         m.serialize_entry("demo", self.slug)?;
         m.serialize_entry("params", &params)?;
         m.serialize_entry("seed", &self.seed)?;
+        m.serialize_entry("trace_hash", &hash_hex(runs_hash(self.runs.iter().map(|r| r.trace))))?;
         m.serialize_entry("makespan_ms", &opt_ms(makespan))?;
         m.serialize_entry(
             "max_in_flight",
@@ -266,6 +267,7 @@ impl Serialize for RunJson<'_> {
         let r = self.0;
         let mut m = s.serialize_map(None)?;
         m.serialize_entry("label", r.label)?;
+        m.serialize_entry("trace_hash", &hash_hex(r.trace.hash()))?;
         m.serialize_entry("makespan_ms", &opt_ms(r.makespan))?;
         m.serialize_entry("max_in_flight", &r.max_in_flight)?;
         m.serialize_entry("tasks", &Stream(|| r.tasks(None)))?;
@@ -299,13 +301,15 @@ fn report<'a>(slug: &'a str, params: &'a [(&'a str, String)], seed: u64, runs: &
 
 /// Writes the report of a demo's runs to `out` as one JSON object, as it
 /// goes (the events are not gathered in memory first): `demo`, `params`,
-/// `seed`, `makespan_ms` (the last end of any run; `null` if a task never
+/// `seed`, `trace_hash` (the runs' [`runs_hash`] as 16 hex digits: the
+/// page shows the same for the same demo, parameters and seed),
+/// `makespan_ms` (the last end of any run; `null` if a task never
 /// ended), `max_in_flight` (the most of any run), `tasks`, `logs`,
 /// `warnings` (`rule`, `task`, `t_ms`, `line`, `message`: see
 /// [`Trace::warnings`]),
 /// `events` (each run's full trace: with several runs, every task, log
-/// and event also names its `run`), and `runs` (per run: `label`, the same
-/// figures, and its `trace` in the trace's own JSON form). An error of
+/// and event also names its `run`), and `runs` (per run: `label`, its own `trace_hash`,
+/// the same figures, and its `trace` in the trace's own JSON form). An error of
 /// `out` is returned.
 pub fn write_json_report<W: std::io::Write>(
     out: W,
@@ -336,10 +340,16 @@ fn fmt_ms(d: Option<Duration>) -> String {
     }
 }
 
-/// The report as text for a terminal: per run, its figures, a table of
-/// tasks, the log, and the trace rendered line by line.
+/// The report as text for a terminal: the runs' trace hash, then per run
+/// its figures, a table of tasks, the log, and the trace rendered line by
+/// line.
 pub fn text_report(slug: &str, seed: u64, runs: &[(&str, &Trace)]) -> String {
     let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "trace hash {} (FNV-1a 64 of the trace JSON; the page shows the same)\n",
+        hash_hex(runs_hash(runs.iter().map(|(_, t)| *t)))
+    );
     for (label, trace) in runs {
         let _ = writeln!(out, "{slug} ({label}), seed {seed}");
         let _ = writeln!(

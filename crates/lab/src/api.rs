@@ -36,7 +36,30 @@ pub fn routes(state: ApiState) -> Router {
     Router::new()
         .fallback(api)
         .layer(axum::extract::DefaultBodyLimit::max(limits::MAX_ECHO_BYTES))
+        .layer(axum::middleware::from_fn(declared_size))
         .with_state(state)
+}
+
+/// A request whose `Content-Length` is past what the API takes: its body
+/// is not read at all.
+#[derive(Clone, Copy, Debug)]
+struct DeclaredTooLarge;
+
+/// Marks a request that declares a body larger than the API takes, and
+/// drops that body unread: it is refused (413) at once, rather than after
+/// the client has sent (or, stalling, never sent) all of it.
+async fn declared_size(mut request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limits::MAX_ECHO_BYTES as u64) {
+        request.extensions_mut().insert(DeclaredTooLarge);
+        request.headers_mut().remove(header::CONTENT_LENGTH);
+        *request.body_mut() = Body::empty();
+    }
+    next.run(request).await
 }
 
 /// Any request under `/api`.
@@ -44,6 +67,7 @@ async fn api(
     State(state): State<ApiState>,
     method: Method,
     OriginalUri(uri): OriginalUri,
+    declared: Option<axum::Extension<DeclaredTooLarge>>,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
     let unreadable = body.as_ref().err().map(BytesRejection::body_text);
@@ -52,6 +76,7 @@ async fn api(
         path: uri.path(),
         query: uri.query(),
         body: match (&body, &unreadable) {
+            _ if declared.is_some() => Err(BodyError::TooLarge),
             (Ok(bytes), _) => Ok(bytes),
             (Err(e), _) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(BodyError::TooLarge),
             (Err(_), why) => Err(BodyError::Unreadable(why.as_deref().unwrap_or_default())),
@@ -112,4 +137,11 @@ fn bytes(Download { total, chunk, interval }: Download) -> Response {
             let body = serde_json::json!({ "error": e.to_string(), "allowed": null });
             (StatusCode::INTERNAL_SERVER_ERROR, axum::Json(body)).into_response()
         })
+}
+
+/// The API's 404 (`{"error", "allowed"}` listing [`ENDPOINTS`]), for a path
+/// under `/api` that the API's router does not see (`/api/` itself).
+pub fn not_found() -> Response {
+    let plan = lab::plan(&LabRequest::get("/api/", None), 0, &mut |_| 0).unwrap_or_else(Plan::from);
+    respond(plan, &ApiState::default())
 }

@@ -78,16 +78,25 @@ pub fn router(config: &Config) -> (Router, Arc<Stats>) {
         .layer(axum::middleware::from_fn_with_state(config.request_timeout, deadline))
         .layer(axum::middleware::from_fn_with_state(tracking, track));
     let dist = config.dist.clone();
+    let api_on = config.api;
     let files = tower::ServiceBuilder::new()
         .layer(axum::middleware::from_fn(
             move |request: axum::extract::Request, next: axum::middleware::Next| {
                 let refused = through_symlink(&dist, request.uri().path());
                 async move {
-                    if refused {
-                        use axum::response::IntoResponse;
-                        return StatusCode::NOT_FOUND.into_response();
+                    let (method, path) = (request.method().clone(), request.uri().path().to_string());
+                    // `/api` and `/api/` are the API's, even where its
+                    // router does not reach: its 404, listing the endpoints.
+                    if api_on && (path == "/api" || path.starts_with("/api/")) {
+                        return api::not_found();
                     }
-                    next.run(request).await
+                    let response = if refused {
+                        use axum::response::IntoResponse;
+                        StatusCode::NOT_FOUND.into_response()
+                    } else {
+                        next.run(request).await
+                    };
+                    file_error_as_json(response, &method, &path)
                 }
             },
         ))
@@ -137,6 +146,44 @@ async fn deadline(
             (StatusCode::REQUEST_TIMEOUT, axum::Json(body)).into_response()
         }
     }
+}
+
+/// A refusal of the static files, as JSON like every other error: a 405
+/// names the methods allowed (`Allow` is kept); anything else that found
+/// no file (a 404, a path the file system cannot even look up) is a 404
+/// that names the path, quoted at most 40 characters.
+fn file_error_as_json(
+    response: axum::response::Response,
+    method: &axum::http::Method,
+    path: &str,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let status = response.status();
+    if status.is_success() || status.is_redirection() || status == StatusCode::NOT_MODIFIED {
+        return response;
+    }
+    if status == StatusCode::METHOD_NOT_ALLOWED {
+        let allow = response.headers().get(header::ALLOW).cloned();
+        let body = serde_json::json!({
+            "error": format!("{} is not allowed here", asyncscope_core::params::quoted(method.as_str())),
+            "allowed": ["GET", "HEAD"],
+        });
+        let mut json = (status, axum::Json(body)).into_response();
+        json.headers_mut().insert(
+            header::ALLOW,
+            allow.unwrap_or_else(|| HeaderValue::from_static("GET,HEAD")),
+        );
+        return json;
+    }
+    if status == StatusCode::RANGE_NOT_SATISFIABLE || status == StatusCode::PRECONDITION_FAILED {
+        return response;
+    }
+    let decoded = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
+    let body = serde_json::json!({
+        "error": format!("no such file: {}", asyncscope_core::params::quoted(&decoded)),
+        "allowed": "the app's files under / (GET or HEAD), and the API under /api/",
+    });
+    (StatusCode::NOT_FOUND, axum::Json(body)).into_response()
 }
 
 /// True if serving `uri_path` from `dist` would pass through a symbolic

@@ -8,6 +8,7 @@ use percent_encoding::percent_decode_str;
 use serde_json::{Value, json};
 
 use super::{ENDPOINTS, limits};
+use crate::params::quoted;
 
 /// One request to the lab API, as it arrived.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -240,7 +241,7 @@ pub fn plan(request: &LabRequest<'_>, random: u64, count: &mut dyn FnMut(&str) -
             wait: Duration::ZERO,
             status: 405,
             body: Body::Json(json!({
-                "error": format!("{} is not allowed here", request.method.chars().take(40).collect::<String>()),
+                "error": format!("{} is not allowed here", quoted(request.method)),
                 "allowed": methods,
             })),
             allow: Some(allow),
@@ -291,8 +292,9 @@ pub fn plan(request: &LabRequest<'_>, random: u64, count: &mut dyn FnMut(&str) -
             if !valid {
                 return Err(Refusal::bad(
                     format!(
-                        "key must be 1 to {} characters of A-Z a-z 0-9 _ -; got {key:?}",
-                        limits::MAX_KEY_LEN
+                        "key must be 1 to {} characters of A-Z a-z 0-9 _ -; got {}",
+                        limits::MAX_KEY_LEN,
+                        quoted(&key)
                     ),
                     json!("[A-Za-z0-9_-]{1,64}"),
                 ));
@@ -364,7 +366,7 @@ fn delay(ms: &str, raw: Option<&str>, random: u64) -> Result<Plan, Refusal> {
             .filter(|r| (0.0..=1.0).contains(r))
             .ok_or_else(|| {
                 Refusal::bad(
-                    format!("fail_rate must be a number from 0 to 1; got {v:?}"),
+                    format!("fail_rate must be a number from 0 to 1; got {}", quoted(v)),
                     json!({ "min": 0, "max": 1 }),
                 )
             })?,
@@ -417,10 +419,16 @@ fn query(raw: Option<&str>, known: &[&str]) -> Result<Query, Refusal> {
     let mut out = Query::new();
     for (name, value) in form_urlencoded::parse(raw.unwrap_or("").as_bytes()) {
         if !known.contains(&name.as_ref()) {
-            return Err(Refusal::bad(format!("unknown parameter {name:?}"), json!(known)));
+            return Err(Refusal::bad(
+                format!("unknown parameter {}", quoted(&name)),
+                json!(known),
+            ));
         }
         if out.insert(name.to_string(), value.into_owned()).is_some() {
-            return Err(Refusal::bad(format!("parameter {name:?} given twice"), json!(known)));
+            return Err(Refusal::bad(
+                format!("parameter {} given twice", quoted(&name)),
+                json!(known),
+            ));
         }
     }
     Ok(out)
@@ -434,7 +442,10 @@ fn int(name: &str, value: &str, min: u64, max: u64) -> Result<u64, Refusal> {
         .filter(|v| (min..=max).contains(v))
         .ok_or_else(|| {
             Refusal::bad(
-                format!("{name} must be a whole number from {min} to {max}; got {value:?}"),
+                format!(
+                    "{name} must be a whole number from {min} to {max}; got {}",
+                    quoted(value)
+                ),
                 json!({ "min": min, "max": max }),
             )
         })
@@ -610,7 +621,7 @@ mod tests {
             (p.status, p.body, p.allow),
             (
                 405,
-                Body::Json(json!({ "error": "POST is not allowed here", "allowed": ["GET", "HEAD"] })),
+                Body::Json(json!({ "error": "\"POST\" is not allowed here", "allowed": ["GET", "HEAD"] })),
                 Some("GET,HEAD")
             )
         );

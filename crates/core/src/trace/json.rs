@@ -20,6 +20,38 @@ impl std::fmt::Display for JsonError {
 
 impl std::error::Error for JsonError {}
 
+/// serde's message, brief and printable: it can echo a value of the input
+/// (an unknown kind, say) whole and raw, so control characters are escaped
+/// and a message past 600 characters is cut, keeping where it went wrong.
+fn brief(e: &serde_json::Error) -> String {
+    let mut out = String::new();
+    let message = e.to_string();
+    let count = message.chars().count();
+    for c in message.chars().take(500) {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    if count > 600 {
+        out.push_str(&format!(
+            "… ({count} characters) at line {} column {}",
+            e.line(),
+            e.column()
+        ));
+    } else {
+        for c in message.chars().skip(500) {
+            if c.is_control() {
+                out.extend(c.escape_default());
+            } else {
+                out.push(c);
+            }
+        }
+    }
+    out
+}
+
 fn is_zero(n: &u64) -> bool {
     *n == 0
 }
@@ -102,7 +134,7 @@ impl Trace {
     /// Reads the JSON form, refusing other formats and versions and checking
     /// the invariants (time order, known ids, one ending per task).
     pub fn from_json(text: &str) -> Result<Trace, JsonError> {
-        let file: TraceFile = serde_json::from_str(text).map_err(|e| JsonError(e.to_string()))?;
+        let file: TraceFile = serde_json::from_str(text).map_err(|e| JsonError(brief(&e)))?;
         if file.format != FORMAT {
             return Err(JsonError(format!("format is {:?}, expected {FORMAT:?}", file.format)));
         }

@@ -7,11 +7,12 @@
 //! events (what the playhead needs).
 //!
 //! One concern a file: `model` (ids, kinds, events, storage), `spans`,
-//! `flight` (in flight), `requests`, `resources`, `json`, `text`,
-//! `warnings` (exact rules: never awaited, long poll, starved, busy-yield,
-//! detached).
+//! `flight` (in flight), `requests`, `resources`, `json`, `hash` (the
+//! trace hash), `text`, `warnings` (exact rules: never awaited, long poll,
+//! starved, busy-yield, detached).
 
 mod flight;
+mod hash;
 mod json;
 mod micros;
 mod model;
@@ -22,6 +23,7 @@ mod stats;
 mod text;
 mod warnings;
 
+pub use hash::{Fnv1a64, hash_hex, runs_hash};
 pub use json::JsonError;
 pub use model::{
     DEFAULT_CAPACITY, Event, EventKind, FORMAT, FORMAT_VERSION, Kind, Outcome, ResourceId, ResourceKind, ResourceMeta,

@@ -1,6 +1,8 @@
 //! The parameter form: one raw text per field, checked as typed.
 
-use asyncscope_core::params::{CrossRule, ParamKind, ParamSpec, Randomness, Value, applies, to_query, unique_pairs};
+use asyncscope_core::params::{
+    CrossRule, ParamKind, ParamSpec, Randomness, Value, applies, quoted, to_query, unique_pairs,
+};
 
 /// The parameter form: one raw text per spec, validated as typed.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -66,7 +68,10 @@ impl Form {
         let names: Vec<_> = specs.iter().map(|s| s.name).collect();
         let mut unknown: Vec<String> = Vec::new();
         for (k, _) in query {
-            let note = format!("The link names a parameter this demo does not take, {k}; it was ignored.");
+            let note = format!(
+                "The link names a parameter this demo does not take, {}; it was ignored.",
+                quoted(k)
+            );
             if !names.contains(&k.as_str()) && k != SEED && !unknown.contains(&note) {
                 unknown.push(note);
             }
@@ -139,8 +144,13 @@ impl Form {
             return Err(error.clone());
         }
         let raw = self.seed.trim();
-        raw.parse::<u64>()
-            .map_err(|_| format!("seed must be a whole number from 0 to {}; got \"{raw}\"", u64::MAX))
+        raw.parse::<u64>().map_err(|_| {
+            format!(
+                "seed must be a whole number from 0 to {}; got {}",
+                u64::MAX,
+                quoted(raw)
+            )
+        })
     }
 
     /// The error of field `index` as the page shows it under the field:

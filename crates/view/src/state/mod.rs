@@ -17,5 +17,5 @@ pub use demo::{Action, DemoState, Pinned, SPEEDS};
 pub use estimate::{LONG_RUN, asks_first, in_words};
 pub use filter::{Kind, LogFilter, TaskChoice, TaskRef, kind_menu, task_menu};
 pub use form::{Form, SEED};
-pub use run::{Clock, Ending, EventRef, Finished, Outcomes, RunSnapshot, RunState, run_title};
+pub use run::{Clock, Ending, EventRef, Finished, Leftovers, Outcomes, RunSnapshot, RunState, run_title};
 pub use view::View;

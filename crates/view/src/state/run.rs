@@ -90,6 +90,55 @@ pub struct Finished {
     /// How the tasks ended, counted once when the run ended (the status
     /// line reads it on every frame of a replay).
     pub outcomes: Outcomes,
+    /// The runs' trace hash ([`asyncscope_core::trace::runs_hash`]),
+    /// computed once when the run ended: the page shows it as
+    /// `data-metric="trace_hash"`, and the command line prints the same for
+    /// the same demo, parameters and seed.
+    pub trace_hash: u64,
+    /// What the run left open (timers, permits, requests), counted once
+    /// when it ended: all zero once every task has ended.
+    pub leftovers: Leftovers,
+}
+
+/// What a finished run left open, over all its runs: timers armed that
+/// neither fired nor were cancelled, permits acquired and not given back,
+/// requests that never ended (answered, failed or aborted). A cancel that
+/// drops every future leaves none; the page shows these as `data-open-*`
+/// attributes, which the soak (`cargo xtask soak`) checks after each cancel.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Leftovers {
+    /// Timers still armed.
+    pub timers: u64,
+    /// Permits still held.
+    pub permits: u64,
+    /// Requests still in flight.
+    pub requests: u64,
+}
+
+impl Leftovers {
+    /// The counts of `runs`, from their events.
+    pub fn of(runs: &[RunSnapshot]) -> Self {
+        use asyncscope_core::trace::EventKind;
+        let mut n = Leftovers::default();
+        for run in runs {
+            let (mut timers, mut permits) = (0i64, 0i64);
+            for ev in run.trace.events() {
+                match ev.kind {
+                    EventKind::TimerArmed { .. } => timers += 1,
+                    EventKind::TimerFired | EventKind::TimerCancelled => timers -= 1,
+                    EventKind::PermitAcquired { .. } => permits += 1,
+                    EventKind::PermitReleased { .. } => permits -= 1,
+                    _ => {}
+                }
+            }
+            // A release above the start (an unbounded semaphore) is no
+            // permit held.
+            n.timers += u64::try_from(timers).unwrap_or(0);
+            n.permits += u64::try_from(permits).unwrap_or(0);
+            n.requests += run.trace.requests().iter().filter(|r| r.end.is_none()).count() as u64;
+        }
+        n
+    }
 }
 
 /// How the tasks of a finished run ended, counted over all its runs: what
@@ -162,6 +211,8 @@ impl Finished {
             .max()
             .unwrap_or_default();
         let outcomes = Outcomes::of(&runs);
+        let trace_hash = asyncscope_core::trace::runs_hash(runs.iter().map(|r| &*r.trace));
+        let leftovers = Leftovers::of(&runs);
         Self {
             runs,
             how,
@@ -171,6 +222,8 @@ impl Finished {
             playing: false,
             selected: None,
             outcomes,
+            trace_hash,
+            leftovers,
         }
     }
 

@@ -143,6 +143,42 @@ fn a_finished_run_counts_its_outcomes() {
     );
 }
 
+/// A finished run carries its runs' trace hash, computed once: the hash
+/// the page shows and the command line prints (both runs of a side-by-side
+/// demo in it).
+#[test]
+fn a_finished_run_carries_the_hash_of_all_its_runs() {
+    let runs = virtual_runs("sequential-vs-concurrent", &[]);
+    let want = asyncscope_core::trace::runs_hash(runs.iter().map(|r| &*r.trace));
+    assert_ne!(want, runs[0].trace.hash(), "both runs count");
+    let s = DemoState::new(Form::from_query(countdown::SPECS, &[]))
+        .apply(Action::RanVirtual { runs })
+        .expect("finished");
+    assert_eq!(s.finished().expect("finished").trace_hash, want);
+}
+
+/// A finished run counts what it left open: nothing, for a run to the end
+/// (and the soak checks the same after each cancel in the page).
+#[test]
+fn a_finished_run_counts_what_it_left_open() {
+    use super::Leftovers;
+    for slug in ["semaphore", "fetch", "timeout", "download"] {
+        let runs = virtual_runs(slug, &[]);
+        assert_eq!(Leftovers::of(&runs), Leftovers::default(), "{slug}");
+    }
+    // Cut mid-way, a semaphore run holds permits, timers and nothing else.
+    let runs = virtual_runs("semaphore", &[]);
+    let cut: Vec<RunSnapshot> = runs
+        .iter()
+        .map(|r| RunSnapshot {
+            label: r.label.clone(),
+            trace: Rc::new(r.trace.until(Duration::from_millis(500))),
+        })
+        .collect();
+    let open = Leftovers::of(&cut);
+    assert_eq!((open.timers, open.permits, open.requests), (3, 3, 0), "{open:?}");
+}
+
 /// A run's title reads in the page's language; its label (in links,
 /// `data-run`, JSON) stays as it is.
 #[test]

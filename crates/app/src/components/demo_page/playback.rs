@@ -2,6 +2,7 @@
 //! speed, zoom, pin, copy link, downloads), the share link and the
 //! keyboard hint.
 
+use asyncscope_core::trace::hash_hex;
 use asyncscope_core::{Trace, export};
 use asyncscope_view::state::{Action, Finished, SPEEDS, View};
 use asyncscope_view::{format_ms, svg_document};
@@ -139,7 +140,10 @@ pub(crate) fn Playback(props: &PlaybackProps) -> Html {
                 <button type="button" id="download-svg" onclick={on_svg}>{ lang.t("Download SVG") }</button>
             </div>
             <p class="share"><label for="share-link">{ lang.t("Copy link") }</label>
-                <input id="share-link" type="text" readonly=true value={share_link} /></p>
+                <input id="share-link" type="text" readonly=true value={share_link} />
+                <span class="trace-hash" title={lang.t("The same demo, parameters and seed give the same hash here and on the command line.")}>
+                    { lang.t("Trace hash") }{ " " }<code data-metric="trace_hash">{ hash_hex(f.trace_hash) }</code>
+                </span></p>
             <p class="hint">{ lang.t("Keyboard: space plays or pauses, ← → step through events, Shift+← → pan, + and − zoom, 0 shows the whole run.") }</p>
         </>
     }

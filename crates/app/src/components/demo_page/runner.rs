@@ -137,7 +137,10 @@ pub(super) fn Runner(props: &RunnerProps) -> Html {
                     <code>{ "cargo xtask serve" }</code>{ " " }{ lang.t("and choose the real network.") }
                 </p>
             }
-            <p class={classes!("status", busy.then_some("busy"))} role="status" aria-live="polite">{ status_text }</p>
+            <p class={classes!("status", busy.then_some("busy"))} role="status" aria-live="polite"
+               data-open-timers={fin.map(|f| f.leftovers.timers.to_string())}
+               data-open-permits={fin.map(|f| f.leftovers.permits.to_string())}
+               data-open-requests={fin.map(|f| f.leftovers.requests.to_string())}>{ status_text }</p>
             if let Some(text) = (*notice).clone() {
                 <p class="notice" data-notice="page" role="note">{ text }</p>
             }

@@ -1,0 +1,119 @@
+//! The trace hash: one number that two runs share only if they recorded
+//! the same thing, for checking that the command line and the page (or
+//! two runs with one seed) agree without comparing megabytes of JSON.
+//!
+//! It is FNV-1a 64 (offset basis `0xcbf29ce484222325`, prime
+//! `0x100000001b3`) over the bytes of each run's trace in its compact JSON
+//! form ([`Trace::write_json`]), the runs in order and joined by one
+//! newline (`\n`). It is written as 16 lowercase hex digits
+//! ([`hash_hex`]). The JSON is streamed into the hash, never built in
+//! memory. It is not a cryptographic hash: it tells runs apart, it does
+//! not resist someone making two traces collide.
+
+use std::io;
+
+use super::model::Trace;
+
+/// FNV-1a 64's offset basis.
+const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+/// FNV-1a 64's prime.
+const PRIME: u64 = 0x0000_0100_0000_01b3;
+
+/// FNV-1a 64 as an [`io::Write`]: every byte written is hashed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Fnv1a64(u64);
+
+impl Default for Fnv1a64 {
+    fn default() -> Self {
+        Fnv1a64(OFFSET)
+    }
+}
+
+impl Fnv1a64 {
+    /// Hashes `bytes` into the state.
+    pub fn update(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 ^= u64::from(b);
+            self.0 = self.0.wrapping_mul(PRIME);
+        }
+    }
+
+    /// The hash of everything written so far.
+    pub fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+impl io::Write for Fnv1a64 {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.update(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The hash of a demo's runs (see the module's documentation): FNV-1a 64
+/// of their traces' JSON, joined by newlines.
+pub fn runs_hash<'a>(traces: impl IntoIterator<Item = &'a Trace>) -> u64 {
+    let mut h = Fnv1a64::default();
+    for (i, trace) in traces.into_iter().enumerate() {
+        if i > 0 {
+            h.update(b"\n");
+        }
+        // A trace always serialises (its maps have string keys and its
+        // numbers are whole); were it to fail, the hash would still
+        // differ from a whole trace's, never panic.
+        if trace.write_json(&mut h).is_err() {
+            h.update(b"\0unserialisable");
+        }
+    }
+    h.finish()
+}
+
+/// A hash as the page and the command line show it: 16 lowercase hex
+/// digits.
+pub fn hash_hex(hash: u64) -> String {
+    format!("{hash:016x}")
+}
+
+impl Trace {
+    /// This trace's hash: [`runs_hash`] of it alone, which is FNV-1a 64 of
+    /// its JSON form.
+    pub fn hash(&self) -> u64 {
+        runs_hash([self])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The published FNV-1a 64 test vectors.
+    #[test]
+    fn fnv1a_64_matches_the_reference_values() {
+        let of = |s: &[u8]| {
+            let mut h = Fnv1a64::default();
+            h.update(s);
+            h.finish()
+        };
+        assert_eq!(of(b""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(of(b"a"), 0xaf63_dc4c_8601_ec8c);
+        assert_eq!(of(b"foobar"), 0x8594_4171_f739_67e8);
+    }
+
+    #[test]
+    fn a_trace_hashes_as_its_json_and_runs_join_with_a_newline() {
+        let trace = Trace::new();
+        let json = trace.to_json().expect("serialises");
+        let mut h = Fnv1a64::default();
+        h.update(json.as_bytes());
+        assert_eq!(trace.hash(), h.finish());
+        h.update(b"\n");
+        h.update(json.as_bytes());
+        assert_eq!(runs_hash([&trace, &trace]), h.finish());
+        assert_eq!(hash_hex(0xab), "00000000000000ab");
+    }
+}
