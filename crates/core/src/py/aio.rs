@@ -1743,7 +1743,7 @@ fn json_to_value(v: &serde_json::Value) -> Value {
             for (k, v) in o {
                 d.insert(Value::str(k.as_str()), json_to_value(v));
             }
-            Value::Dict(Rc::new(RefCell::new(d)))
+            Value::dict(d)
         }
     }
 }
@@ -1801,10 +1801,15 @@ pub(crate) async fn resume(rt: &Rc<Rt>, g: &Rc<AioObj>, _is_async: bool) -> Res<
 
 /// Resumes a generator, raising `thrown` at its `yield` if given.
 async fn resume_with(rt: &Rc<Rt>, g: &Rc<AioObj>, thrown: Option<Rc<ExcObj>>) -> Res<Option<Value>> {
-    let _ = rt;
     let AioObj::Gen(state) = &**g else { return Ok(None) };
     *state.slot.thrown.borrow_mut() = thrown;
     poll_fn(|cx| {
+        // A generator's body runs nested in its consumer's poll: it counts
+        // as a call, so generators resuming generators stop at the limit.
+        let _depth = match rt.enter_call() {
+            Ok(guard) => guard,
+            Err(e) => return Poll::Ready(Err(e)),
+        };
         if state.running.get() {
             return Poll::Ready(raise(
                 ExcClass::ValueError,

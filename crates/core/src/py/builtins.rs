@@ -1,13 +1,12 @@
 //! Built-in functions, and the methods of strings, lists and dicts.
 
-use std::cell::RefCell;
 use std::cmp::Ordering;
 use std::rc::Rc;
 use std::time::Duration;
 
 use super::aio::{self, AioObj};
 use super::interp::{Printed, Res, Rt, call, raise};
-use super::value::{Builtin, Dict, ExcClass, Num, Value, float_repr};
+use super::value::{Builtin, Dict, DictCell, ExcClass, ListCell, MAX_COMPARE_DEPTH, Num, Value, float_repr};
 
 type Kwargs = Vec<(Rc<str>, Value)>;
 
@@ -15,7 +14,7 @@ type Kwargs = Vec<(Rc<str>, Value)>;
 
 /// What a `for` loop walks.
 pub(crate) enum Items {
-    List(Rc<RefCell<Vec<Value>>>, usize),
+    List(Rc<ListCell>, usize),
     Vec(std::vec::IntoIter<Value>),
     Range(i64, i64, i64),
     /// A generator or async generator.
@@ -305,10 +304,17 @@ pub(crate) fn contains(container: &Value, item: &Value) -> Res<bool> {
 
 /// `<` between two values, if they can be ordered.
 pub(crate) fn order(a: &Value, b: &Value) -> Option<Ordering> {
+    order_at(a, b, 0)
+}
+
+fn order_at(a: &Value, b: &Value, depth: u32) -> Option<Ordering> {
+    if depth > MAX_COMPARE_DEPTH {
+        return None;
+    }
     match (a, b) {
         (Value::Str(x), Value::Str(y)) => Some(x.cmp(y)),
-        (Value::List(x), Value::List(y)) => seq_order(&x.borrow(), &y.borrow()),
-        (Value::Tuple(x), Value::Tuple(y)) => seq_order(x, y),
+        (Value::List(x), Value::List(y)) => seq_order(&x.borrow(), &y.borrow(), depth + 1),
+        (Value::Tuple(x), Value::Tuple(y)) => seq_order(x, y, depth + 1),
         _ => match (a.num()?, b.num()?) {
             (Num::Int(x), Num::Int(y)) => Some(x.cmp(&y)),
             (x, y) => {
@@ -322,10 +328,10 @@ pub(crate) fn order(a: &Value, b: &Value) -> Option<Ordering> {
     }
 }
 
-fn seq_order(x: &[Value], y: &[Value]) -> Option<Ordering> {
+fn seq_order(x: &[Value], y: &[Value], depth: u32) -> Option<Ordering> {
     for (a, b) in x.iter().zip(y) {
         if !a.eq_value(b) {
-            return order(a, b);
+            return order_at(a, b, depth);
         }
     }
     Some(x.len().cmp(&y.len()))
@@ -897,7 +903,7 @@ fn str_method(s: &Rc<str>, name: &str, args: &[Value]) -> Res<Value> {
     })
 }
 
-fn list_method(l: &Rc<RefCell<Vec<Value>>>, name: &str, args: Vec<Value>) -> Res<Value> {
+fn list_method(l: &Rc<ListCell>, name: &str, args: Vec<Value>) -> Res<Value> {
     Ok(match name {
         "append" => {
             let v = arg(&args, 0, name)?.clone();
@@ -980,7 +986,7 @@ fn list_method(l: &Rc<RefCell<Vec<Value>>>, name: &str, args: Vec<Value>) -> Res
     })
 }
 
-fn dict_method(d: &Rc<RefCell<Dict>>, name: &str, args: Vec<Value>) -> Res<Value> {
+fn dict_method(d: &Rc<DictCell>, name: &str, args: Vec<Value>) -> Res<Value> {
     Ok(match name {
         "get" => {
             let k = arg(&args, 0, name)?;
@@ -1042,7 +1048,7 @@ fn dict_method(d: &Rc<RefCell<Dict>>, name: &str, args: Vec<Value>) -> Res<Value
             }
             Value::None
         }
-        "copy" => Value::Dict(Rc::new(RefCell::new(d.borrow().clone()))),
+        "copy" => Value::dict(d.borrow().clone()),
         "clear" => {
             d.borrow_mut().pairs.clear();
             Value::None
@@ -1352,7 +1358,7 @@ pub(crate) async fn call_builtin(rt: &Rc<Rt>, b: Builtin, args: Vec<Value>, kw: 
             for (k, v) in kw {
                 d.insert(Value::Str(k), v);
             }
-            Ok(Value::Dict(Rc::new(RefCell::new(d))))
+            Ok(Value::dict(d))
         }
         B::Enumerate => {
             let items = collect(rt, arg(&args, 0, name)?).await?;

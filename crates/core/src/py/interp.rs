@@ -860,7 +860,7 @@ pub(crate) fn eval<'a>(rt: &'a Rc<Rt>, f: &'a Rc<Frame>, e: &'a Expr) -> LocalBo
                         },
                     }
                 }
-                Ok(Value::Dict(Rc::new(RefCell::new(d))))
+                Ok(Value::dict(d))
             }
             ExprKind::Starred(_) => raise(ExcClass::TypeError, "can't use starred expression here"),
             ExprKind::BinOp(op, l, r) => {
@@ -964,7 +964,7 @@ pub(crate) fn eval<'a>(rt: &'a Rc<Rt>, f: &'a Rc<Frame>, e: &'a Expr) -> LocalBo
                 let mut dict = Dict::default();
                 comprehend(rt, &inner, generators, elt, value.as_deref(), &mut out, &mut dict).await?;
                 Ok(match kind {
-                    CompKind::Dict => Value::Dict(Rc::new(RefCell::new(dict))),
+                    CompKind::Dict => Value::dict(dict),
                     CompKind::List | CompKind::Set | CompKind::Generator => Value::list(out),
                 })
             }
@@ -1174,7 +1174,7 @@ pub(crate) fn bind(c: &Closure, args: Vec<Value>, kw: Kwargs) -> Res<Scope> {
         }
     }
     if let Some(kwn) = &def.kwarg {
-        vars.insert(Rc::clone(kwn), Value::Dict(Rc::new(RefCell::new(kwargs))));
+        vars.insert(Rc::clone(kwn), Value::dict(kwargs));
     }
     for (p, d) in def.params.iter().zip(&c.defaults) {
         if !vars.contains_key(&p.name) {

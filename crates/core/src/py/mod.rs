@@ -49,6 +49,7 @@ pub const DIFFERENCES: &[&str] = &[
     "Warnings (never awaited, never retrieved) are listed when the run ends, not when the object is collected.",
     "HTTP goes to the lab server only; URLs are paths such as /api/delay/300.",
     "as_completed starts its awaitables as tasks in the order given; CPython 3.11 starts them in the order of a set, which follows memory addresses, so which Task-N is which may differ.",
+    "Comparing containers nested over 200 deep, or holding themselves, gives False where CPython raises RecursionError.",
 ];
 
 /// [`DIFFERENCES`] in Simplified Chinese, line for line.
@@ -62,6 +63,7 @@ pub const DIFFERENCES_ZH: &[&str] = &[
     "警告（从未 await、异常从未被取回）在运行结束时列出，而不是在对象被回收时。",
     "HTTP 只访问实验室服务器；URL 是 /api/delay/300 这样的路径。",
     "as_completed 按给定顺序把可等待对象作为任务启动；CPython 3.11 按集合的顺序启动（取决于内存地址），因此哪个是 Task-N 可能不同。",
+    "比较嵌套超过 200 层或包含自身的容器时得到 False，而 CPython 会引发 RecursionError。",
 ];
 
 /// A program of the composer's examples menu.

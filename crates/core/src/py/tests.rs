@@ -342,3 +342,27 @@ fn twins_that_agree_give_the_demos_makespan_and_outcomes() {
 fn every_difference_is_said_in_both_languages() {
     assert_eq!(super::DIFFERENCES.len(), super::DIFFERENCES_ZH.len());
 }
+
+#[test]
+fn deep_nesting_and_cycles_end_without_overflowing_the_stack() {
+    let (_, f) = run("import asyncio\n\
+         async def main():\n    a = []\n    t = ()\n    d = {}\n    for i in range(300000):\n        a = [a]\n        t = (t,)\n        d = {'k': d}\n        if i % 1000 == 0:\n            await asyncio.sleep(0)\n    b = []\n    b.append(b)\n    c = []\n    c.append(c)\n    e = None\n    for i in range(200000):\n        try:\n            raise ValueError(i) from e\n        except ValueError as x:\n            e = x\n    print(len(a), b == c, len(str(a)) < 200)\n\
+         asyncio.run(main())\n");
+    assert!(f.error.is_none() && f.stopped.is_none(), "{f:?}");
+    assert_eq!(f.printed.len(), 1, "{f:?}");
+}
+
+#[test]
+fn generators_resuming_generators_stop_at_the_call_limit() {
+    // Found by the fuzz test: each generator, after its loop, iterates a
+    // new one of itself; the nesting is in the consumer's poll.
+    let (_, f) = run("import asyncio\n\
+         async def ticks(n):\n    for i in range(n):\n        yield i\n    inner = [x async for x in ticks(3)]\n\
+         async def main():\n    async for t in ticks(2):\n        pass\n\
+         asyncio.run(main())\n");
+    let tb = f.error.expect("a traceback");
+    assert!(
+        tb.ends_with("RecursionError: maximum recursion depth exceeded (the composer allows 100 nested calls)"),
+        "{tb}"
+    );
+}

@@ -17,9 +17,9 @@ pub(crate) enum Value {
     Int(i64),
     Float(f64),
     Str(Rc<str>),
-    List(Rc<RefCell<Vec<Value>>>),
-    Tuple(Rc<Vec<Value>>),
-    Dict(Rc<RefCell<Dict>>),
+    List(Rc<ListCell>),
+    Tuple(Rc<TupleData>),
+    Dict(Rc<DictCell>),
     Range(i64, i64, i64),
     /// A user function and the scope it was defined in.
     Func(Rc<Closure>),
@@ -36,6 +36,83 @@ pub(crate) enum Value {
     /// The asyncio objects: coroutines, tasks, primitives, sessions.
     Aio(Rc<AioObj>),
 }
+
+/// A list's items. Dropped, they go to [`bury`], so that a list nested a
+/// million deep is freed without a million nested drops.
+pub(crate) struct ListCell(pub RefCell<Vec<Value>>);
+
+/// A tuple's items (freed as a list's are).
+pub(crate) struct TupleData(pub Vec<Value>);
+
+/// A dict's pairs (freed as a list's are).
+pub(crate) struct DictCell(pub RefCell<Dict>);
+
+impl std::ops::Deref for ListCell {
+    type Target = RefCell<Vec<Value>>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for TupleData {
+    type Target = Vec<Value>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for DictCell {
+    type Target = RefCell<Dict>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl Drop for ListCell {
+    fn drop(&mut self) {
+        bury(std::mem::take(self.0.get_mut()));
+    }
+}
+
+impl Drop for TupleData {
+    fn drop(&mut self) {
+        bury(std::mem::take(&mut self.0));
+    }
+}
+
+impl Drop for DictCell {
+    fn drop(&mut self) {
+        let pairs = std::mem::take(&mut self.0.get_mut().pairs);
+        bury(pairs.into_iter().flat_map(|(k, v)| [k, v]).collect());
+    }
+}
+
+thread_local! {
+    /// Values waiting to be dropped, and whether a drop loop is running.
+    static GRAVEYARD: RefCell<Vec<Value>> = const { RefCell::new(Vec::new()) };
+    static DRAINING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Drops `items` one at a time in a loop: a container dropped inside adds
+/// its own items to the queue instead of dropping them in a nested call,
+/// so nesting depth never becomes stack depth.
+fn bury(items: Vec<Value>) {
+    if items.is_empty() {
+        return;
+    }
+    GRAVEYARD.with(|g| g.borrow_mut().extend(items));
+    if DRAINING.with(|d| d.replace(true)) {
+        return;
+    }
+    while let Some(v) = GRAVEYARD.with(|g| g.borrow_mut().pop()) {
+        drop(v);
+    }
+    DRAINING.with(|d| d.set(false));
+}
+
+/// How deep comparisons and hashing checks look into nested containers:
+/// deeper (or a container holding itself) compares unequal.
+pub(crate) const MAX_COMPARE_DEPTH: u32 = 200;
 
 /// A user function: its definition and the scope it closes over.
 pub(crate) struct Closure {
@@ -522,6 +599,17 @@ pub(crate) struct ExcObj {
     pub status: Option<i64>,
 }
 
+impl Drop for ExcObj {
+    fn drop(&mut self) {
+        // A long chain of causes (`raise ... from e` in a loop) is freed
+        // as nested containers are: one at a time.
+        let mut rest: Vec<Value> = std::mem::take(&mut self.args);
+        rest.extend(self.cause.get_mut().take().map(Value::Exc));
+        rest.extend(std::mem::take(&mut self.group).into_iter().map(Value::Exc));
+        bury(rest);
+    }
+}
+
 impl ExcObj {
     pub fn new(class: ExcClass, message: impl Into<Rc<str>>) -> Rc<ExcObj> {
         let message: Rc<str> = message.into();
@@ -555,7 +643,7 @@ impl ExcObj {
             [] => String::new(),
             [one] if self.class == ExcClass::KeyError => one.repr(),
             [one] => one.to_str(),
-            many => Value::Tuple(Rc::new(many.to_vec())).repr(),
+            many => Value::tuple(many.to_vec()).repr(),
         }
     }
 
@@ -587,11 +675,15 @@ impl Value {
     }
 
     pub fn list(items: Vec<Value>) -> Value {
-        Value::List(Rc::new(RefCell::new(items)))
+        Value::List(Rc::new(ListCell(RefCell::new(items))))
     }
 
     pub fn tuple(items: Vec<Value>) -> Value {
-        Value::Tuple(Rc::new(items))
+        Value::Tuple(Rc::new(TupleData(items)))
+    }
+
+    pub fn dict(d: Dict) -> Value {
+        Value::Dict(Rc::new(DictCell(RefCell::new(d))))
     }
 
     pub fn num(&self) -> Option<Num> {
@@ -665,23 +757,31 @@ impl Value {
 
     /// `==`.
     pub fn eq_value(&self, other: &Value) -> bool {
+        self.eq_at(other, 0)
+    }
+
+    fn eq_at(&self, other: &Value, depth: u32) -> bool {
+        if depth > MAX_COMPARE_DEPTH {
+            return false;
+        }
+        let d = depth + 1;
         match (self, other) {
             (Value::None, Value::None) => true,
             (Value::Str(a), Value::Str(b)) => a == b,
             (Value::List(a), Value::List(b)) => {
                 Rc::ptr_eq(a, b) || {
                     let (a, b) = (a.borrow(), b.borrow());
-                    a.len() == b.len() && a.iter().zip(b.iter()).all(|(x, y)| x.eq_value(y))
+                    a.len() == b.len() && a.iter().zip(b.iter()).all(|(x, y)| x.eq_at(y, d))
                 }
             }
             (Value::Tuple(a), Value::Tuple(b)) => {
-                a.len() == b.len() && a.iter().zip(b.iter()).all(|(x, y)| x.eq_value(y))
+                a.len() == b.len() && a.iter().zip(b.iter()).all(|(x, y)| x.eq_at(y, d))
             }
             (Value::Dict(a), Value::Dict(b)) => {
                 Rc::ptr_eq(a, b) || {
                     let (a, b) = (a.borrow(), b.borrow());
                     a.pairs.len() == b.pairs.len()
-                        && a.pairs.iter().all(|(k, v)| b.get(k).is_some_and(|w| w.eq_value(v)))
+                        && a.pairs.iter().all(|(k, v)| b.get(k).is_some_and(|w| w.eq_at(v, d)))
                 }
             }
             (Value::Range(a, b, c), Value::Range(d, e, f)) => (a, b, c) == (d, e, f),
