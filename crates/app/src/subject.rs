@@ -65,12 +65,4 @@ impl Subject {
             Subject::Program(_) => (file == py::FILE).then_some(line),
         }
     }
-
-    /// True if a run may send requests (for the no-lab notice).
-    pub fn sends_requests(&self, pairs: &[(String, String)]) -> bool {
-        match self {
-            Subject::Demo(slug) => demos::sends_requests(slug, pairs),
-            Subject::Program(source) => source.contains("aiohttp"),
-        }
-    }
 }

@@ -9,22 +9,18 @@ use std::rc::Rc;
 use asyncscope_core::params::Randomness;
 use asyncscope_core::py;
 use asyncscope_view::editor::{EditKey, edit};
-use asyncscope_view::state::{Action, Clock, DemoState, EventRef, Form, TaskRef};
-use asyncscope_view::{CodeLang, await_site, highlight};
+use asyncscope_view::state::{Action, DemoState, Form};
+use asyncscope_view::{CodeLang, highlight};
 use yew::prelude::*;
 
 use crate::browser::dom;
 use crate::components::code_view::tokens_html;
 use crate::components::common::use_lang;
 use crate::components::demo_page::params::ParamsForm;
-use crate::components::demo_page::playback::Playback;
-use crate::components::demo_page::stage::drawn;
-use crate::components::demo_page::status::run_status;
-use crate::components::demo_page::times::TimesTable;
-use crate::components::event_log::EventLog;
-use crate::components::timeline::Timeline;
-use crate::components::warnings::WarningsPanel;
-use crate::hooks::{ended_generation, use_form_in_address, use_log_events, use_replay_clock, use_run, use_shortcuts};
+use crate::components::demo_page::stage::{
+    clock_name, log_view, stage_view, state_name, status_line, use_run_on_open, use_watch,
+};
+use crate::hooks::{use_form_in_address, use_run};
 use crate::i18n::Lang;
 use crate::state::PageState;
 use crate::subject::Subject;
@@ -62,45 +58,16 @@ pub fn Composer(props: &ComposerProps) -> Html {
     let error = use_memo((*text).clone(), |t| py::parse(t).err());
     let run = use_run(&state, &subject, on_notice.clone());
     use_form_in_address(&subject, state.form.query());
-    use_replay_clock(state.finished().is_some_and(|f| f.playing), state.dispatcher());
-    use_shortcuts(&state);
-    let events: Rc<Vec<EventRef>> = use_log_events(&state);
+    let w = use_watch(&state, &subject, lang);
     // A shared link shows its run at once, in virtual time.
-    let auto = use_state_eq(|| from_link);
-    {
-        let (start_virtual, auto) = (run.start_virtual.clone(), auto.clone());
-        use_effect_with((), move |_| {
-            if *auto {
-                start_virtual.emit(());
-                auto.set(false);
-            }
-        });
-    }
+    let auto = use_run_on_open(&run.start_virtual, from_link);
     let on_action = {
         let state = state.clone();
         Callback::from(move |a: Action| state.dispatch(a))
     };
-    let status = run_status(&state.run, lang);
     let running = state.is_running();
-    let busy = run.busy || *auto;
+    let busy = run.busy || auto;
     let fin = state.finished();
-    let (drawn, span) = drawn(&state, status.live, status.now);
-    let generation = ended_generation(&state.run);
-    let current = fin.and_then(|f| events.get(f.current(&events)?).copied());
-    let selected_task = fin.and_then(|f| f.selected_task(&events));
-    let lit = current.and_then(|r| {
-        let trace = &fin?.runs.get(r.run)?.trace;
-        let site = await_site(trace, r.index)?;
-        subject.shown_line(&site.file, site.line)
-    });
-    {
-        let shown = !drawn.is_empty();
-        use_effect_with((state.next_generation(), shown), move |(_, shown)| {
-            if *shown {
-                dom::bring_into_view(".runner .stage .lane", ".runner .stage");
-            }
-        });
-    }
     let on_text = {
         let text = text.clone();
         Callback::from(move |t: String| text.set(t))
@@ -117,17 +84,11 @@ pub fn Composer(props: &ComposerProps) -> Html {
             }
         })
     };
-    let (state_name, status_text) = if busy {
-        ("running", lang.t("Running in virtual time…").to_string())
-    } else {
-        (status.name, status.text.clone())
-    };
     html! {
         <article class="demo composer" data-view="compose">
             <h1>{ lang.t("Composer") }</h1>
             <p class="lead">{ lang.t("Write asyncio code and watch it run as real Rust futures: asyncio.sleep is a browser timer, create_task a spawned future, and every task a lane. Run it on the browser's clock, or in virtual time for the exact schedule.") }</p>
-            <div class="runner composing" data-state={state_name}
-                 data-clock={fin.map(|f| if f.clock == Clock::Virtual { "virtual" } else { "real" })}
+            <div class="runner composing" data-state={state_name(&w, busy)} data-clock={clock_name(&state)}
                  aria-busy={busy.then_some("true")}>
                 <div class="controls">
                     <div class="compose-row">
@@ -146,7 +107,7 @@ pub fn Composer(props: &ComposerProps) -> Html {
                                         on_action={on_action.clone()} on_run={run.start.clone()} on_virtual={run.start_virtual.clone()}
                                         on_cancel={run.cancel.clone()} presets={&[][..]} on_preset={run.preset.clone()}
                                         asking={run.asking} on_confirm={run.confirm.clone()} />
-                            <p class={classes!("status", busy.then_some("busy"))} role="status" aria-live="polite">{ status_text }</p>
+                            { status_line(&state, &w, busy, lang) }
                             if let Some(text) = (*notice).clone() {
                                 <pre class="notice run-notes" data-notice="page" role="note">{ text }</pre>
                             }
@@ -157,29 +118,10 @@ pub fn Composer(props: &ComposerProps) -> Html {
                         </div>
                     </div>
                 </div>
-                <div class="stage" id="stage" tabindex="-1">
-                    if let Some(f) = fin {
-                        <Playback subject={subject.clone()} query={state.form.query()} finished={f.clone()} speed={state.speed}
-                                  view={state.view} pinned={state.pinned.is_some()} on_action={on_action.clone()} on_notice={on_notice} />
-                    }
-                    if !drawn.is_empty() {
-                        <Timeline runs={drawn} now={status.now} span={span} finished={status.finished} view={state.view}
-                                  playhead={fin.map(|f| f.playhead)} selected={selected_task}
-                                  on_pick={on_action.reform(|(task, at): (TaskRef, _)| Action::Pick { task, at })}
-                                  on_pan={on_action.reform(Action::Pan)} on_zoom={on_action.reform(Action::Zoom)} />
-                    }
-                    if let Some(f) = fin {
-                        <WarningsPanel finished={f.clone()} generation={generation} on_action={on_action.clone()} subject={subject.clone()} />
-                <TimesTable finished={f.clone()} />
-                    }
-                </div>
+                { stage_view(&state, &subject, &w, &on_action, &on_notice) }
                 <div class="panes">
-                    <ProgramView source={subject_text(&subject)} lit={lit} />
-                    if let Some(f) = fin {
-                        <EventLog subject={subject.clone()} finished={f.clone()} generation={generation} events={events.clone()}
-                                  filter={state.filter.clone()} on_filter={on_action.reform(Action::Filter)}
-                                  on_select={on_action.reform(Action::Select)} />
-                    }
+                    <ProgramView source={subject_text(&subject)} lit={w.lit} />
+                    { log_view(&state, &subject, &w, &on_action) }
                 </div>
             </div>
         </article>

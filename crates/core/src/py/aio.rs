@@ -1586,13 +1586,21 @@ fn get_nowait(rt: &Rt, a: &AioObj) -> Res<Value> {
     Ok(v)
 }
 
-async fn queue_get(rt: &Rc<Rt>, a: &Rc<AioObj>, line: u32) -> Res<Value> {
-    let Some(q) = queue(a) else { return Ok(Value::None) };
-    while q.items.borrow().is_empty() {
+/// Waits in `list` (a queue's getters or putters) while `blocked` holds,
+/// CPython's way: a woken waiter looks again; one cancelled after it was
+/// handed its turn passes the turn on.
+async fn wait_turn(
+    rt: &Rc<Rt>,
+    a: &Rc<AioObj>,
+    list: &RefCell<VecDeque<Rc<Slot>>>,
+    blocked: impl Fn() -> bool,
+    line: u32,
+) -> Res<()> {
+    while blocked() {
         let slot = Rc::new(Slot::default());
-        q.getters.borrow_mut().push_back(Rc::clone(&slot));
+        list.borrow_mut().push_back(Rc::clone(&slot));
         let guard = SlotGuard {
-            list: &q.getters,
+            list,
             slot: Rc::clone(&slot),
             on_cancel: None,
         };
@@ -1601,36 +1609,24 @@ async fn queue_get(rt: &Rc<Rt>, a: &Rc<AioObj>, line: u32) -> Res<Value> {
         drop(guard);
         if let Err(e) = out {
             slot.cancelled.set(true);
-            if !q.items.borrow().is_empty() && slot.done.get() {
-                wakeup_next(&q.getters);
+            if !blocked() && slot.done.get() {
+                wakeup_next(list);
             }
             return Err(e);
         }
     }
+    Ok(())
+}
+
+async fn queue_get(rt: &Rc<Rt>, a: &Rc<AioObj>, line: u32) -> Res<Value> {
+    let Some(q) = queue(a) else { return Ok(Value::None) };
+    wait_turn(rt, a, &q.getters, || q.items.borrow().is_empty(), line).await?;
     get_nowait(rt, a)
 }
 
 async fn queue_put(rt: &Rc<Rt>, a: &Rc<AioObj>, v: Value, line: u32) -> Res<()> {
     let Some(q) = queue(a) else { return Ok(()) };
-    while qfull(q) {
-        let slot = Rc::new(Slot::default());
-        q.putters.borrow_mut().push_back(Rc::clone(&slot));
-        let guard = SlotGuard {
-            list: &q.putters,
-            slot: Rc::clone(&slot),
-            on_cancel: None,
-        };
-        let cause = resource_of(rt, a).map_or(WakeCause::Unknown, WakeCause::Resource);
-        let out = wait_slot(rt, &slot, line, cause).await;
-        drop(guard);
-        if let Err(e) = out {
-            slot.cancelled.set(true);
-            if !qfull(q) && slot.done.get() {
-                wakeup_next(&q.putters);
-            }
-            return Err(e);
-        }
-    }
+    wait_turn(rt, a, &q.putters, || qfull(q), line).await?;
     put_nowait(rt, a, v)
 }
 

@@ -20,7 +20,7 @@ use super::ast::{
 };
 use super::builtins;
 use super::host::Host;
-use super::value::{Closure, Dict, ExcClass, ExcObj, Module, Num, Value};
+use super::value::{Builtin, Closure, Dict, ExcClass, ExcObj, Module, Num, Value};
 
 /// What stops a statement: an exception, or the run itself ending (a
 /// budget exhausted), which no `except` catches.
@@ -256,13 +256,7 @@ pub(crate) fn lookup(rt: &Rt, f: &Frame, name: &str) -> Option<Value> {
     if name == "__name__" {
         return Some(Value::str("__main__"));
     }
-    Value::global_builtin(name)
-}
-
-impl Value {
-    fn global_builtin(name: &str) -> Option<Value> {
-        super::value::Builtin::global(name)
-    }
+    Builtin::global(name)
 }
 
 fn store(rt: &Rt, f: &Frame, name: &Rc<str>, v: Value) {
@@ -473,7 +467,7 @@ async fn exec_stmt_inner(rt: &Rc<Rt>, f: &Rc<Frame>, s: &Stmt) -> Res<Flow> {
         StmtKind::ImportFrom { module, names } => {
             let m = import(module)?;
             for (name, alias) in names {
-                let Some(v) = Value::of_module_attr(m, name) else {
+                let Some(v) = Builtin::of_module(m, name) else {
                     return raise(
                         ExcClass::NameError,
                         format!("cannot import name '{name}' from '{module}' (the composer does not provide it)"),
@@ -507,12 +501,6 @@ async fn exec_stmt_inner(rt: &Rc<Rt>, f: &Rc<Frame>, s: &Stmt) -> Res<Flow> {
             }
             Ok(Flow::Normal)
         }
-    }
-}
-
-impl Value {
-    fn of_module_attr(m: Module, name: &str) -> Option<Value> {
-        super::value::Builtin::of_module(m, name)
     }
 }
 
@@ -757,7 +745,7 @@ fn setattr(o: &Value, name: &str, v: Value) -> Res<()> {
 
 pub(crate) fn getattr(rt: &Rc<Rt>, o: &Value, name: &str) -> Res<Value> {
     let found = match o {
-        Value::Module(m) => Value::of_module_attr(*m, name),
+        Value::Module(m) => Builtin::of_module(*m, name),
         Value::Aio(a) => aio::getattr(rt, a, name)?,
         Value::Exc(e) => match name {
             "args" => Some(Value::tuple(e.args.clone())),

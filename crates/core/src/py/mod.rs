@@ -183,7 +183,7 @@ pub fn parse(source: &str) -> Result<ast::Program, ast::SyntaxError> {
 }
 
 /// Runs `program` on `env` to its end: module code first, `asyncio.run`
-/// where the program calls it. `seed` is the run's seed (for `random`).
+/// where the program calls it. `random` draws from `env`'s seeded source.
 pub async fn run<E: Env>(env: E, program: Rc<ast::Program>, source: Rc<str>, limits: Limits) -> Finished {
     let host: Rc<dyn host::Host> = Rc::new(host::EnvHost(env));
     let rt = Rc::new(Rt {

@@ -296,24 +296,6 @@ fn aiohttp_goes_through_the_network_seam_to_the_lab() {
     assert_eq!(sent, 4);
 }
 
-#[test]
-#[ignore = "a probe: how every twin ends in the composer"]
-fn probe_twins() {
-    for entry in crate::catalog::ENTRIES {
-        let about = crate::demos::about(entry.slug).expect("words");
-        let program = super::program_from_twin(about.asyncio);
-        let (t, f) = run(&program);
-        eprintln!(
-            "{}: makespan {:?} tasks {} error {:?} stopped {:?}",
-            entry.slug,
-            t.makespan(),
-            t.tasks().len(),
-            f.error.as_deref().and_then(|e| e.lines().last()),
-            f.stopped
-        );
-    }
-}
-
 /// Where the page says a demo's asyncio twin agrees with it, the twin run
 /// in the composer gives the demo's makespan and task outcomes.
 #[test]

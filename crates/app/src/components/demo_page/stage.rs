@@ -1,11 +1,25 @@
-//! What the timeline draws.
+//! The stage every runs page shares (the demo page and the composer):
+//! what the timeline draws, what the page watches over time, and the
+//! stage, status line and log it renders from that.
 
 use std::rc::Rc;
 use std::time::Duration;
 
-use asyncscope_view::state::{DemoState, RunSnapshot};
+use asyncscope_view::await_site;
+use asyncscope_view::state::{Action, Clock, DemoState, EventRef, RunSnapshot, TaskRef};
+use yew::prelude::*;
 
-use crate::components::timeline::span_of;
+use super::playback::Playback;
+use super::status::{RunStatus, run_status};
+use super::times::TimesTable;
+use crate::browser::dom;
+use crate::components::event_log::EventLog;
+use crate::components::timeline::{Timeline, span_of};
+use crate::components::warnings::WarningsPanel;
+use crate::hooks::{ended_generation, use_log_events, use_replay_clock, use_shortcuts};
+use crate::i18n::Lang;
+use crate::state::PageState;
+use crate::subject::Subject;
 
 /// The runs the timeline draws and the length of its axis: `live` runs as
 /// they are at `now`, or the finished ones cut at the playhead, with any
@@ -47,4 +61,151 @@ pub(crate) fn drawn(state: &DemoState, live: Vec<RunSnapshot>, now: Duration) ->
         }
     }
     (drawn, span)
+}
+
+/// What every page that runs a subject watches, from its state: the
+/// hooks they share (the replay clock, the keyboard, the log's events,
+/// the lanes brought into view as a run starts) and what they derive.
+pub(crate) struct Watch {
+    /// What the run's state shows.
+    pub status: RunStatus,
+    /// The log's events, filtered.
+    pub events: Rc<Vec<EventRef>>,
+    /// The runs the timeline draws.
+    pub drawn: Vec<RunSnapshot>,
+    /// The axis's length.
+    pub span: Duration,
+    /// The ended run's generation.
+    pub generation: u32,
+    /// The task of the current event.
+    pub selected: Option<TaskRef>,
+    /// The line of the shown code the current event's task waits at.
+    pub lit: Option<u32>,
+}
+
+/// [`Watch`] of `state`'s runs of `subject`.
+#[hook]
+pub(crate) fn use_watch(state: &UseReducerHandle<PageState>, subject: &Subject, lang: Lang) -> Watch {
+    use_replay_clock(state.finished().is_some_and(|f| f.playing), state.dispatcher());
+    use_shortcuts(state);
+    let events: Rc<Vec<EventRef>> = use_log_events(state);
+    let status = run_status(&state.run, lang);
+    let fin = state.finished();
+    let (drawn, span) = drawn(state, status.live.clone(), status.now);
+    let current = fin.and_then(|f| events.get(f.current(&events)?).copied());
+    let lit = current.and_then(|r| {
+        let trace = &fin?.runs.get(r.run)?.trace;
+        let site = await_site(trace, r.index)?;
+        subject.shown_line(&site.file, site.line)
+    });
+    // Once a run (a new one) has lanes to show, they come into view.
+    {
+        let shown = !drawn.is_empty();
+        use_effect_with((state.next_generation(), shown), move |(_, shown)| {
+            if *shown {
+                dom::bring_into_view(".runner .stage .lane", ".runner .stage");
+                // Keys now go to the run (space plays, not runs again).
+                if matches!(dom::focused_id().as_deref(), Some("run" | "run-virtual")) {
+                    dom::focus_in_place("stage");
+                }
+            }
+        });
+    }
+    Watch {
+        selected: fin.and_then(|f| f.selected_task(&events)),
+        generation: ended_generation(&state.run),
+        status,
+        events,
+        drawn,
+        span,
+        lit,
+    }
+}
+
+/// Starts `start_virtual` once, as the page opens, if `on_open`: a link
+/// that is a picture to show. True until that run has been asked for.
+#[hook]
+pub(crate) fn use_run_on_open(start_virtual: &Callback<()>, on_open: bool) -> bool {
+    let auto = use_state_eq(|| on_open);
+    {
+        let (start_virtual, auto) = (start_virtual.clone(), auto.clone());
+        use_effect_with((), move |_| {
+            if *auto {
+                start_virtual.emit(());
+                auto.set(false);
+            }
+        });
+    }
+    *auto
+}
+
+/// The status line: what the run's state says (or that a virtual run is
+/// being computed), with what a finished run left open.
+pub(crate) fn status_line(state: &DemoState, w: &Watch, busy: bool, lang: Lang) -> Html {
+    let fin = state.finished();
+    let text = if busy {
+        lang.t("Running in virtual time…").to_string()
+    } else {
+        w.status.text.clone()
+    };
+    html! {
+        <p class={classes!("status", busy.then_some("busy"))} role="status" aria-live="polite"
+           data-open-timers={fin.map(|f| f.leftovers.timers.to_string())}
+           data-open-permits={fin.map(|f| f.leftovers.permits.to_string())}
+           data-open-requests={fin.map(|f| f.leftovers.requests.to_string())}>{ text }</p>
+    }
+}
+
+/// `data-state` of the page's runner.
+pub(crate) fn state_name(w: &Watch, busy: bool) -> &'static str {
+    if busy { "running" } else { w.status.name }
+}
+
+/// `data-clock` of the page's runner, once a run has ended.
+pub(crate) fn clock_name(state: &DemoState) -> Option<&'static str> {
+    state
+        .finished()
+        .map(|f| if f.clock == Clock::Virtual { "virtual" } else { "real" })
+}
+
+/// The stage: the playback toolbar, the timeline, the warnings and the
+/// time per task.
+pub(crate) fn stage_view(
+    state: &DemoState,
+    subject: &Subject,
+    w: &Watch,
+    on_action: &Callback<Action>,
+    on_notice: &Callback<Option<String>>,
+) -> Html {
+    let fin = state.finished();
+    html! {
+        <div class="stage" id="stage" tabindex="-1">
+            if let Some(f) = fin {
+                <Playback subject={subject.clone()} query={state.form.query()} finished={f.clone()} speed={state.speed}
+                          view={state.view} pinned={state.pinned.is_some()} on_action={on_action.clone()} on_notice={on_notice.clone()} />
+            }
+            if !w.drawn.is_empty() {
+                <Timeline runs={w.drawn.clone()} now={w.status.now} span={w.span} finished={w.status.finished} view={state.view}
+                          playhead={fin.map(|f| f.playhead)} selected={w.selected}
+                          on_pick={on_action.reform(|(task, at): (TaskRef, _)| Action::Pick { task, at })}
+                          on_pan={on_action.reform(Action::Pan)} on_zoom={on_action.reform(Action::Zoom)} />
+            }
+            if let Some(f) = fin {
+                <WarningsPanel finished={f.clone()} generation={w.generation} on_action={on_action.clone()} subject={subject.clone()} />
+                <TimesTable finished={f.clone()} />
+            }
+        </div>
+    }
+}
+
+/// The event log of the finished run, if there is one.
+pub(crate) fn log_view(state: &DemoState, subject: &Subject, w: &Watch, on_action: &Callback<Action>) -> Html {
+    match state.finished() {
+        Some(f) => html! {
+            <EventLog subject={subject.clone()} finished={f.clone()} generation={w.generation} events={w.events.clone()}
+                      filter={state.filter.clone()} on_filter={on_action.reform(Action::Filter)}
+                      on_select={on_action.reform(Action::Select)} />
+        },
+        None => Html::default(),
+    }
 }
