@@ -209,5 +209,16 @@ async fn the_composer_looks_right_at_every_size() {
         assert!(right - left > 250.0, "{name}: the editor is {} px wide", right - left);
         h.screenshot(name).await;
     }
+    // In Chinese: the page's own words change, the program does not.
+    h.set_viewport(1400, 1000).await;
+    h.open("/#/compose").await;
+    h.choose("#lang", "zh").await;
+    h.wait_for("#program", WAIT).await;
+    h.click("#run-virtual:not([disabled])").await;
+    h.wait_for(".runner[data-state=done]", WAIT).await;
+    assert_eq!(h.text("[data-view=compose] h1").await, "编写器");
+    assert!(h.text(".panes .code-caption").await.contains("等待"));
+    h.screenshot("composer-1400-zh").await;
+    h.choose("#lang", "en").await;
     h.finish().await;
 }

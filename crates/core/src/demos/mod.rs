@@ -321,6 +321,7 @@ pub fn is_harness_task(name: &str) -> bool {
 /// with (the label itself stays the run's name in links, JSON and tests).
 pub const RUN_LABELS_ZH: &[(&str, &str)] = &[
     ("as completed", "按完成顺序"),
+    ("program", "程序"),
     ("cancellation", "取消"),
     ("countdown", "倒计时"),
     ("race", "竞速"),

@@ -348,3 +348,14 @@ fn generators_resuming_generators_stop_at_the_call_limit() {
         "{tb}"
     );
 }
+
+#[test]
+fn the_composers_run_has_a_chinese_title() {
+    let started = super::start(crate::VirtualRuntime::new().env(), "pass\n", Limits::default()).expect("parses");
+    for (label, _) in &started.runs {
+        assert!(
+            crate::demos::run_label_zh(label).is_some(),
+            "{label} has no Chinese title"
+        );
+    }
+}
