@@ -182,3 +182,338 @@ async fn page_scale_figures() {
     );
     h.finish().await;
 }
+
+/// The samples behind `cargo xtask bench`'s table: each measurement of the
+/// app beside its baseline in the same browser, alternating, printed as
+/// `bench-sample<TAB>row<TAB>side<TAB>value` lines (or `bench-skip<TAB>row<TAB>why`)
+/// for xtask to gather. The JavaScript baselines (`benches/page/bench.js`)
+/// run in the app's own page; the hello-world baseline is served by a
+/// second lab server from `$ASYNCSCOPE_BENCH_HELLO`. Runs only when
+/// `ASYNCSCOPE_BENCH_TABLE` is set (so that `--ignored` alone does not).
+mod table {
+    use std::path::PathBuf;
+    use std::time::{Duration, Instant};
+
+    use asyncscope_e2e::Harness;
+    use asyncscope_lab::{Config, Running};
+    use fantoccini::wd::TimeoutConfiguration;
+    use serde_json::{Value, json};
+
+    const BENCH_JS: &str = include_str!("../../benches/page/bench.js");
+
+    /// The countdown of the table: 60 ticks of 100 ms, one countdown.
+    const COUNTDOWN: &str = "/#/countdown?counts=60&tick_ms=100";
+    const TICKS: usize = 60;
+    const PERIOD_MS: f64 = 100.0;
+    /// Where the main thread's busy share is taken during a countdown:
+    /// from 1 s to 5 s after its start (its steady state).
+    const BUSY_FROM: Duration = Duration::from_secs(1);
+    const BUSY_FOR: Duration = Duration::from_secs(4);
+    const LIMIT: u32 = 16;
+
+    fn sample(row: &str, side: &str, value: f64) {
+        println!("bench-sample\t{row}\t{side}\t{value}");
+    }
+
+    fn skip(rows: &[&str], why: &str) {
+        let why = why.replace(['\t', '\n'], " ");
+        for row in rows {
+            println!("bench-skip\t{row}\t{why}");
+        }
+    }
+
+    async fn js(h: &Harness, script: &str) -> Result<Value, String> {
+        h.client
+            .execute(script, vec![])
+            .await
+            .map_err(|e| format!("a script failed: {e}"))
+    }
+
+    /// Runs `body`, an expression of a promise, and returns what it resolves
+    /// to; a rejection is an error.
+    async fn awaited(h: &Harness, body: &str) -> Result<Value, String> {
+        let script = format!(
+            "const done = arguments[arguments.length - 1]; \
+             Promise.resolve().then(() => {body}).then(v => done({{ ok: v }}), e => done({{ err: String(e) }}));"
+        );
+        let v = h
+            .client
+            .execute_async(&script, vec![])
+            .await
+            .map_err(|e| format!("a script failed: {e}"))?;
+        match (v.get("ok"), v.get("err")) {
+            (Some(ok), _) => Ok(ok.clone()),
+            (_, Some(err)) => Err(err.as_str().unwrap_or("the page's script failed").to_string()),
+            _ => Err(format!("the page's script answered {v}")),
+        }
+    }
+
+    fn num(v: &Value, key: &str) -> Result<f64, String> {
+        v.get(key)
+            .and_then(Value::as_f64)
+            .ok_or_else(|| format!("no number {key:?} in {v}"))
+    }
+
+    fn numbers(v: &Value) -> Vec<f64> {
+        v.as_array()
+            .map(|a| a.iter().filter_map(Value::as_f64).collect())
+            .unwrap_or_default()
+    }
+
+    /// Nearest-rank percentile of `xs` (not empty).
+    fn percentile(xs: &[f64], p: f64) -> f64 {
+        let mut s = xs.to_vec();
+        s.sort_by(f64::total_cmp);
+        let rank = ((p * s.len() as f64).ceil() as usize).clamp(1, s.len());
+        s[rank - 1]
+    }
+
+    /// Opens `url` in a fresh document (a blank page first, so that a URL
+    /// differing only in its fragment still loads anew).
+    async fn fresh(h: &Harness, url: &str) -> Result<(), String> {
+        h.client
+            .goto("about:blank")
+            .await
+            .map_err(|e| format!("cannot open about:blank: {e}"))?;
+        h.client.goto(url).await.map_err(|e| format!("cannot open {url}: {e}"))
+    }
+
+    /// Opens a demo's route in a fresh document and waits until the run it
+    /// starts as it opens (in virtual time) is done and drawn.
+    async fn open_demo(h: &Harness, route: &str) -> Result<(), String> {
+        fresh(h, &format!("{}{route}", h.server.url())).await?;
+        let deadline = Instant::now() + Duration::from_secs(120);
+        loop {
+            let state = js(
+                h,
+                "const r = document.querySelector('.runner'); \
+                 return r ? (r.dataset.state === 'done' && !r.querySelector('.lane') ? 'drawing' : r.dataset.state) : null;",
+            )
+            .await?;
+            if matches!(state.as_str(), Some("done" | "idle")) {
+                // Let the tail of that run's drawing pass.
+                tokio::time::sleep(Duration::from_millis(500)).await;
+                return Ok(());
+            }
+            if Instant::now() > deadline {
+                return Err(format!("{route} was not ready within 120 s (state {state})"));
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Navigation start → wasm instantiated and → first element of the page
+    /// in <body>, in ms, for a fresh load of `url`.
+    async fn startup(h: &Harness, url: &str) -> Result<(f64, f64), String> {
+        fresh(h, url).await?;
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let v = js(
+                h,
+                "const s = window.__bench && window.__bench.startup; \
+                 return s && s.firstDom !== null && s.instantiated !== null ? [s.instantiated, s.firstDom] : null;",
+            )
+            .await?;
+            if let [inst, dom] = numbers(&v)[..] {
+                return Ok((inst, dom));
+            }
+            if Instant::now() > deadline {
+                return Err(format!("{url}: no first DOM within 60 s"));
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// The renderer's main thread: seconds busy with tasks, and the clock.
+    async fn busy_clock(h: &Harness) -> Result<(f64, f64), String> {
+        let v = h.cdp("Performance.getMetrics", json!({})).await;
+        let metric = |name: &str| {
+            v.get("metrics")
+                .and_then(Value::as_array)
+                .and_then(|m| m.iter().find(|x| x.get("name").and_then(Value::as_str) == Some(name)))
+                .and_then(|x| x.get("value"))
+                .and_then(Value::as_f64)
+                .ok_or_else(|| format!("Performance.getMetrics gave no {name}: {v}"))
+        };
+        Ok((metric("TaskDuration")?, metric("Timestamp")?))
+    }
+
+    /// Starts `start` (an expression of a promise) in the page, measures the
+    /// main thread's busy share over [`BUSY_FROM`]..+[`BUSY_FOR`], then
+    /// waits for the promise. Returns its value and the busy percentage.
+    async fn with_busy(h: &Harness, start: &str) -> Result<(Value, f64), String> {
+        h.cdp("Performance.enable", json!({})).await;
+        js(
+            h,
+            &format!(
+                "window.__benchPending = Promise.resolve().then(() => {start})\
+                 .then(v => ({{ ok: v }}), e => ({{ err: String(e) }})); return true;"
+            ),
+        )
+        .await?;
+        tokio::time::sleep(BUSY_FROM).await;
+        let (task0, at0) = busy_clock(h).await?;
+        tokio::time::sleep(BUSY_FOR).await;
+        let (task1, at1) = busy_clock(h).await?;
+        let busy = if at1 > at0 {
+            100.0 * (task1 - task0) / (at1 - at0)
+        } else {
+            return Err("the metrics' clock did not advance".into());
+        };
+        let v = awaited(h, "window.__benchPending").await?;
+        match (v.get("ok"), v.get("err")) {
+            (Some(ok), _) => Ok((ok.clone(), busy)),
+            (_, Some(err)) => Err(err.as_str().unwrap_or("the run failed").to_string()),
+            _ => Err(format!("the run answered {v}")),
+        }
+    }
+
+    fn lateness_figures(side: &str, late: &[f64]) -> Result<(), String> {
+        if late.len() != TICKS {
+            return Err(format!("{side}: {} ticks measured, not {TICKS}", late.len()));
+        }
+        sample("tick_p95", side, percentile(late, 0.95));
+        sample("tick_worst", side, late.iter().copied().fold(f64::MIN, f64::max));
+        Ok(())
+    }
+
+    async fn countdown_rep(h: &Harness) -> Result<(), String> {
+        // The app: its real run, then its own record of when each count was
+        // logged (the trace it offers for download), against start + k × 100 ms.
+        open_demo(h, COUNTDOWN).await?;
+        let (_, busy) = with_busy(h, "window.__bench.appRun('#run')").await?;
+        let times = numbers(&awaited(h, "window.__bench.appTrace().then(t => window.__bench.logTimes(t))").await?);
+        let Some((&first, rest)) = times.split_first() else {
+            return Err("the app's trace has no log events".into());
+        };
+        let late: Vec<f64> = rest
+            .iter()
+            .enumerate()
+            .map(|(k, t)| t - first - (k + 1) as f64 * PERIOD_MS)
+            .collect();
+        lateness_figures("asyncscope", &late)?;
+        sample("idle_busy", "asyncscope", busy);
+        // JavaScript in the same page, freshly opened the same way.
+        open_demo(h, COUNTDOWN).await?;
+        let (late, busy) = with_busy(h, &format!("window.__bench.countdown({TICKS}, {PERIOD_MS})")).await?;
+        lateness_figures("baseline", &numbers(&late))?;
+        sample("idle_busy", "baseline", busy);
+        Ok(())
+    }
+
+    async fn tasks_rep(h: &Harness, n: u32, row: &str) -> Result<(), String> {
+        let route = format!("/#/semaphore?tasks={n}&limit={LIMIT}&duration_ms=0");
+        open_demo(h, &route).await?;
+        let app = awaited(h, "window.__bench.appRun('#run')").await?;
+        open_demo(h, &route).await?;
+        let js_run = awaited(h, &format!("window.__bench.tasks({n}, {LIMIT})")).await?;
+        for (side, v) in [("asyncscope", &app), ("baseline", &js_run)] {
+            sample(&format!("{row}_ms"), side, num(v, "ms")?);
+            sample(&format!("{row}_long"), side, numbers(&v["long"]).len() as f64);
+            sample(&format!("{row}_fps"), side, num(v, "fps")?);
+        }
+        Ok(())
+    }
+
+    async fn virtual_rep(h: &Harness) -> Result<(), String> {
+        open_demo(h, "/#/semaphore?tasks=10000&limit=100&duration_ms=1000").await?;
+        let v = awaited(h, "window.__bench.appRun('#run-virtual')").await?;
+        let longest = numbers(&v["long"]).into_iter().fold(0.0, f64::max);
+        sample("virtual10k_longest", "asyncscope", longest);
+        sample("virtual10k_drawn", "asyncscope", num(&v, "ms")?);
+        Ok(())
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    #[ignore = "a benchmark: run by cargo xtask bench"]
+    async fn bench_table_samples() {
+        if std::env::var_os("ASYNCSCOPE_BENCH_TABLE").is_none() {
+            println!("bench_table_samples: ASYNCSCOPE_BENCH_TABLE is not set; `cargo xtask bench` sets it");
+            return;
+        }
+        let reps: usize = std::env::var("ASYNCSCOPE_BENCH_REPS")
+            .ok()
+            .and_then(|r| r.parse().ok())
+            .unwrap_or(5);
+        let h = Harness::start().await;
+        h.client
+            .update_timeouts(TimeoutConfiguration::new(
+                Some(Duration::from_secs(900)),
+                Some(Duration::from_secs(120)),
+                Some(Duration::ZERO),
+            ))
+            .await
+            .expect("timeouts");
+        h.on_new_document(BENCH_JS).await;
+
+        // Start-up: the app's home page and the hello-world, first visits
+        // (the cache off), alternating.
+        let hello_dist = std::env::var_os("ASYNCSCOPE_BENCH_HELLO").map(PathBuf::from);
+        let hello = match hello_dist {
+            Some(d) if d.join("index.html").is_file() => Running::start(([127, 0, 0, 1], 0).into(), Config::new(d))
+                .await
+                .map_err(|e| format!("cannot serve the hello-world: {e}")),
+            Some(d) => Err(format!("{} has no index.html", d.display())),
+            None => Err("ASYNCSCOPE_BENCH_HELLO is not set".to_string()),
+        };
+        let startup_rows = ["nav_first_dom", "inst_first_dom"];
+        match &hello {
+            Ok(hello) => {
+                h.cdp("Network.enable", json!({})).await;
+                h.cdp("Network.setCacheDisabled", json!({ "cacheDisabled": true }))
+                    .await;
+                for rep in 0..reps {
+                    let app = startup(&h, &format!("{}/", h.server.url())).await;
+                    let base = startup(&h, &format!("{}/", hello.url())).await;
+                    match (app, base) {
+                        (Ok((ai, ad)), Ok((bi, bd))) => {
+                            sample("nav_first_dom", "asyncscope", ad);
+                            sample("nav_first_dom", "baseline", bd);
+                            sample("inst_first_dom", "asyncscope", ad - ai);
+                            sample("inst_first_dom", "baseline", bd - bi);
+                        }
+                        (Err(e), _) | (_, Err(e)) => {
+                            skip(&startup_rows, &e);
+                            break;
+                        }
+                    }
+                    println!("bench: start-up {}/{reps}", rep + 1);
+                }
+                h.cdp("Network.setCacheDisabled", json!({ "cacheDisabled": false }))
+                    .await;
+            }
+            Err(e) => skip(&startup_rows, e),
+        }
+
+        for rep in 0..reps {
+            if let Err(e) = countdown_rep(&h).await {
+                skip(&["tick_p95", "tick_worst", "idle_busy"], &e);
+                break;
+            }
+            println!("bench: countdown {}/{reps}", rep + 1);
+        }
+        for (n, row) in [(1_000, "tasks1k"), (10_000, "tasks10k")] {
+            for rep in 0..reps {
+                if let Err(e) = tasks_rep(&h, n, row).await {
+                    skip(
+                        &[&format!("{row}_ms"), &format!("{row}_long"), &format!("{row}_fps")],
+                        &e,
+                    );
+                    break;
+                }
+                println!("bench: {n} tasks {}/{reps}", rep + 1);
+            }
+        }
+        for rep in 0..reps {
+            if let Err(e) = virtual_rep(&h).await {
+                skip(&["virtual10k_longest", "virtual10k_drawn"], &e);
+                break;
+            }
+            println!("bench: virtual 10,000 tasks {}/{reps}", rep + 1);
+        }
+        if let Ok(hello) = hello {
+            let _ = hello.stop().await;
+        }
+        h.finish().await;
+    }
+}

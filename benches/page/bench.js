@@ -1,0 +1,225 @@
+// asyncscope's benchmark, inside the page (`cargo xtask bench`).
+//
+// The bench puts this script into every page the browser opens, before the
+// page's own scripts (a DevTools command, so no Content-Security-Policy
+// applies to it), and so it runs in the app's own page: the JavaScript
+// baselines share the page, the browser and the machine with the app they
+// are compared with. It is never part of the app's build. `index.html`
+// beside it loads it into a page of its own, to try the baselines by hand.
+//
+// Everything lives under `window.__bench`:
+// - `startup`: when the wasm module was instantiated and when the page
+//   first put an element of its own into <body> (ms since navigation);
+// - `watch()`: long tasks (over 50 ms) and animation frames from now until
+//   its `end()`;
+// - `countdown(ticks, period)`: a setTimeout chain on absolute deadlines,
+//   each tick writing its count into the page; resolves to every tick's
+//   lateness (ms);
+// - `tasks(n, limit)`: n async functions through a semaphore of `limit`,
+//   each awaiting setTimeout(0), all awaited with Promise.all;
+// - `appRun(button)`: presses one of the app's run buttons and resolves
+//   when the run is done and drawn, with what `watch` saw;
+// - `appTrace()`: the app's "Download trace" file as text, without saving it;
+// - `logTimes(text)`: the times (ms) of the "log:" events in such a file.
+(() => {
+  'use strict';
+  if (window.__bench) return;
+  const B = (window.__bench = {});
+
+  // --- start-up marks ----------------------------------------------------
+  B.startup = { instantiated: null, firstDom: null };
+  for (const name of ['instantiateStreaming', 'instantiate']) {
+    const original = WebAssembly[name];
+    if (typeof original !== 'function') continue;
+    WebAssembly[name] = function (...args) {
+      return original.apply(this, args).then((result) => {
+        if (B.startup.instantiated === null) B.startup.instantiated = performance.now();
+        return result;
+      });
+    };
+  }
+  // The parser's own nodes (<head>, <body> and what they hold in the HTML)
+  // are not the page's: only an element added inside <body> counts.
+  const notTheApps = new Set(['HEAD', 'BODY', 'SCRIPT', 'NOSCRIPT', 'LINK', 'STYLE', 'META', 'TITLE']);
+  const firstDom = new MutationObserver((records) => {
+    for (const record of records) {
+      for (const node of record.addedNodes) {
+        if (
+          node.nodeType === 1 &&
+          !notTheApps.has(node.nodeName) &&
+          document.body &&
+          node !== document.body &&
+          document.body.contains(node)
+        ) {
+          B.startup.firstDom = performance.now();
+          firstDom.disconnect();
+          return;
+        }
+      }
+    }
+  });
+  firstDom.observe(document, { childList: true, subtree: true });
+
+  // --- watching the main thread -------------------------------------------
+  B.watch = () => {
+    const long = [];
+    const observer = new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) long.push([e.startTime, e.duration]);
+    });
+    observer.observe({ type: 'longtask' });
+    const frames = [];
+    let watching = true;
+    const frame = (t) => {
+      if (!watching) return;
+      frames.push(t);
+      requestAnimationFrame(frame);
+    };
+    requestAnimationFrame(frame);
+    const t0 = performance.now();
+    return {
+      // Long task entries arrive after their task; give them a moment.
+      end: async () => {
+        const t1 = performance.now();
+        watching = false;
+        await new Promise((r) => setTimeout(r, 150));
+        for (const e of observer.takeRecords()) long.push([e.startTime, e.duration]);
+        observer.disconnect();
+        const inRun = frames.filter((t) => t >= t0 && t <= t1);
+        const span = inRun.length > 1 ? inRun[inRun.length - 1] - inRun[0] : 0;
+        return {
+          ms: t1 - t0,
+          long: long.filter(([s, d]) => s < t1 && s + d > t0).map(([, d]) => d),
+          frames: inRun.length,
+          // Frames per second between the first and the last frame seen.
+          fps: span > 0 ? ((inRun.length - 1) * 1000) / span : 0,
+        };
+      },
+    };
+  };
+
+  // --- the JavaScript baselines -------------------------------------------
+  B.countdown = (ticks, period) =>
+    new Promise((resolve) => {
+      const out = document.createElement('output');
+      out.id = 'bench-countdown';
+      out.style.cssText = 'position:fixed;right:0;bottom:0';
+      document.documentElement.append(out);
+      const late = [];
+      const start = performance.now();
+      let k = 0;
+      const tick = () => {
+        if (k > 0) late.push(performance.now() - (start + k * period));
+        out.textContent = k === ticks ? 'done' : String(ticks - k);
+        if (k === ticks) {
+          out.remove();
+          resolve(late);
+          return;
+        }
+        k += 1;
+        setTimeout(tick, Math.max(0, start + k * period - performance.now()));
+      };
+      tick();
+    });
+
+  B.tasks = async (n, limit) => {
+    // A semaphore: a count and a queue of waiters (a head index, not shift()).
+    let free = limit;
+    const queue = [];
+    let head = 0;
+    const acquire = () => {
+      if (free > 0) {
+        free -= 1;
+        return Promise.resolve();
+      }
+      return new Promise((r) => queue.push(r));
+    };
+    const release = () => {
+      if (head < queue.length) queue[head++]();
+      else free += 1;
+    };
+    const job = async () => {
+      await acquire();
+      try {
+        await new Promise((r) => setTimeout(r, 0));
+      } finally {
+        release();
+      }
+    };
+    const w = B.watch();
+    await Promise.all(Array.from({ length: n }, job));
+    return w.end();
+  };
+
+  // --- the app's side -------------------------------------------------------
+  B.appRun = (button) =>
+    new Promise((resolve, reject) => {
+      const runner = () => document.querySelector('.runner');
+      if (!runner()) {
+        reject(new Error('no .runner on this page'));
+        return;
+      }
+      let w = null;
+      let started = false;
+      let finished = false;
+      const look = () => {
+        const r = runner();
+        if (finished || !r) return;
+        if (r.dataset.state === 'running') started = true;
+        const wanted = button === '#run' ? 'real' : 'virtual';
+        if (started && r.dataset.state === 'done' && r.dataset.clock === wanted && r.querySelector('.lane')) {
+          finished = true;
+          seen.disconnect();
+          clearInterval(poll);
+          w.end().then(resolve, reject);
+        }
+      };
+      // Attributes only: watching the whole tree's changes would cost the
+      // page time during the very run being measured.
+      const seen = new MutationObserver(look);
+      seen.observe(document.body, { attributes: true, attributeFilter: ['data-state', 'data-clock'], subtree: true });
+      const poll = setInterval(look, 250);
+      const b = document.querySelector(button);
+      if (!b || b.disabled) {
+        seen.disconnect();
+        clearInterval(poll);
+        reject(new Error(`${button} is missing or disabled`));
+        return;
+      }
+      w = B.watch();
+      b.click();
+      look();
+    });
+
+  B.appTrace = () =>
+    new Promise((resolve, reject) => {
+      const button = document.querySelector('#download-trace');
+      if (!button) {
+        reject(new Error('no #download-trace button'));
+        return;
+      }
+      const createObjectURL = URL.createObjectURL;
+      const click = HTMLAnchorElement.prototype.click;
+      // The app clicks a link to save the file: not here.
+      HTMLAnchorElement.prototype.click = function () {
+        if (!this.download) click.call(this);
+      };
+      URL.createObjectURL = (blob) => {
+        URL.createObjectURL = createObjectURL;
+        setTimeout(() => {
+          HTMLAnchorElement.prototype.click = click;
+        }, 0);
+        blob.text().then(resolve, reject);
+        return createObjectURL.call(URL, blob);
+      };
+      button.click();
+    });
+
+  B.logTimes = (text) => {
+    const parsed = JSON.parse(text);
+    const events = Array.isArray(parsed) ? parsed : parsed.traceEvents || [];
+    return events
+      .filter((e) => e.ph === 'i' && typeof e.name === 'string' && e.name.startsWith('log: '))
+      .map((e) => e.ts / 1000)
+      .sort((a, b) => a - b);
+  };
+})();
