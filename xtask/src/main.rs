@@ -6,7 +6,8 @@
 //! cargo xtask serve [--port N] [--addr IP]
 //!                              build the app (release) and serve it with the lab API
 //! cargo xtask test [stage]... every check (or those named), in order, with a summary
-//! cargo xtask bench            the benchmarks, with their figures
+//! cargo xtask bench [--reps N] [--table]
+//!                              asyncscope beside its baselines, as a table (and JSON)
 //! cargo xtask soak [--cycles N] [--seconds S] [--clients N] [--stallers N] [--seed N] [--only churn|lab]
 //!                              the long reliability checks (not part of test)
 //! ```
@@ -38,12 +39,19 @@ Commands:
                       `test <stage>...` runs only those stages; format,
                       architecture, clippy-native and native-tests alone
                       install nothing.
-  bench               Run the benchmarks and print their figures: trace events
-                      recorded per second, 10,000 tasks through a semaphore of
-                      100, one virtual hour of a periodic task, tracing on
-                      versus off; then the lab server under 1,000 keep-alive
-                      connections (requests/s, p50/p99 latency, errors).
-                      Figures, not pass/fail.
+  bench [--reps N] [--table]
+                      Print asyncscope beside its baselines, measured in the
+                      same run (a Yew hello-world built as the app is, plain
+                      JavaScript in the app's page in headless Chromium,
+                      CPython's asyncio on a virtual clock, the native core):
+                      size, start-up, tick lateness, tasks through a limit,
+                      main-thread load, the command line, tracing cost; the
+                      median and minimum of N alternating repetitions
+                      (default 5) and the machine's load, also written to
+                      target/bench/latest.json. Then, unless --table, the
+                      core's figures, the lab server under 1,000 keep-alive
+                      connections and the page at scale. Figures, not
+                      pass/fail: it fails only if a figure cannot be measured.
   soak [--cycles N] [--seconds S] [--clients N] [--stallers N] [--seed N] [--only churn|lab]
                       The long reliability checks, on 127.0.0.1 only and
                       bounded in time (not part of `test`): N run -> cancel
