@@ -9,7 +9,8 @@
 //
 // Everything lives under `window.__bench`:
 // - `startup`: when the wasm module was instantiated and when the page
-//   first put an element of its own into <body> (ms since navigation);
+//   first put an element of its own into <body> (ms since navigation; also
+//   as the performance marks `bench:wasm-instantiated` and `bench:first-dom`);
 // - `watch()`: long tasks (over 50 ms) and animation frames from now until
 //   its `end()`;
 // - `countdown(ticks, period)`: a setTimeout chain on absolute deadlines,
@@ -33,7 +34,10 @@
     if (typeof original !== 'function') continue;
     WebAssembly[name] = function (...args) {
       return original.apply(this, args).then((result) => {
-        if (B.startup.instantiated === null) B.startup.instantiated = performance.now();
+        if (B.startup.instantiated === null) {
+          B.startup.instantiated = performance.now();
+          performance.mark('bench:wasm-instantiated');
+        }
         return result;
       });
     };
@@ -52,6 +56,7 @@
           document.body.contains(node)
         ) {
           B.startup.firstDom = performance.now();
+          performance.mark('bench:first-dom');
           firstDom.disconnect();
           return;
         }

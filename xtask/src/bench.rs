@@ -625,10 +625,6 @@ fn page(table: &mut Table, tools: &Tools, reps: usize, hello: Option<&Path>) {
         "each tick against start + k × 100 ms: the app's from its own trace, JavaScript's from performance.now()",
     );
     table.note(
-        "virtual10k_longest",
-        "0 ms means no task over 50 ms (the Long Tasks API reports only those)",
-    );
-    table.note(
         "idle_busy",
         "renderer main thread's task time / wall time, 1 s to 5 s into the countdown (DevTools Performance metrics)",
     );

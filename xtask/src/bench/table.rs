@@ -15,6 +15,9 @@ pub enum Unit {
     Percent,
     /// A ratio of two figures.
     Times,
+    /// The longest main-thread task, where 0 means none over 50 ms (the
+    /// Long Tasks API reports only those).
+    LongestTask,
 }
 
 impl Unit {
@@ -30,13 +33,15 @@ impl Unit {
             Unit::Fps => format!("{v:.0} fps"),
             Unit::Percent => format!("{v:.1}%"),
             Unit::Times => format!("{v:.1}×"),
+            Unit::LongestTask if v == 0.0 => "none > 50 ms".to_string(),
+            Unit::LongestTask => format!("{v:.0} ms"),
         }
     }
 
     pub fn name(self) -> &'static str {
         match self {
             Unit::Kb => "bytes",
-            Unit::Ms => "ms",
+            Unit::Ms | Unit::LongestTask => "ms",
             Unit::Seconds => "s",
             Unit::Ns => "ns",
             Unit::Count => "count",
@@ -180,7 +185,7 @@ pub const ROWS: &[RowDef] = &[
     no_ratio(row(
         "virtual10k_longest",
         "10,000 tasks (limit 100), Run in virtual time: longest task",
-        Unit::Ms,
+        Unit::LongestTask,
         NATIVE,
         "no task > 50 ms",
     )),
@@ -280,10 +285,10 @@ pub fn min(xs: &[f64]) -> Option<f64> {
     xs.iter().copied().reduce(f64::min)
 }
 
-/// `median (min …)`, or the one figure when there is one.
+/// `median (min …)`, or one figure when the minimum reads the same.
 pub fn cell(unit: Unit, xs: &[f64]) -> String {
     match (median(xs), min(xs)) {
-        (Some(m), Some(lo)) if xs.len() > 1 => format!("{} (min {})", unit.show(m), unit.show(lo)),
+        (Some(m), Some(lo)) if unit.show(m) != unit.show(lo) => format!("{} (min {})", unit.show(m), unit.show(lo)),
         (Some(m), _) => unit.show(m),
         _ => "—".to_string(),
     }
@@ -410,6 +415,9 @@ mod tests {
         assert_eq!(cell(Unit::Ms, &[12.0, 10.0, 11.0]), "11.0 ms (min 10.0 ms)");
         assert_eq!(cell(Unit::Kb, &[46_700.0]), "46.7 KB");
         assert_eq!(cell(Unit::Count, &[]), "—");
+        assert_eq!(cell(Unit::Count, &[0.0, 0.0]), "0");
+        assert_eq!(cell(Unit::LongestTask, &[0.0, 0.0]), "none > 50 ms");
+        assert_eq!(cell(Unit::LongestTask, &[0.0, 60.0, 70.0]), "60 ms (min none > 50 ms)");
     }
 
     #[test]
