@@ -9,6 +9,7 @@
 
 pub mod api;
 pub mod csp;
+pub mod memory;
 pub mod stall;
 pub mod stats;
 
@@ -253,6 +254,9 @@ pub async fn serve(
         .header_read_timeout(config.header_timeout)
         .keep_alive(true);
     let mut shutdown = std::pin::pin!(shutdown);
+    // Memory freed when a burst of connections ends goes back to the system.
+    let load = Arc::new(memory::Load::default());
+    let trimmer = tokio::spawn(memory::trim_when_load_drops(Arc::clone(&load), memory::CHECK_EVERY));
     loop {
         let (stream, _) = tokio::select! {
             accepted = listener.accept() => match accepted {
@@ -270,12 +274,15 @@ pub async fn serve(
         let service = TowerToHyperService::new(router.clone());
         let stream = stall::StallGuard::new(stream, config.write_stall_timeout);
         let conn = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
+        let open = load.open();
         tokio::spawn(async move {
             let _ = conn.await;
+            drop(open);
         });
     }
     drop(listener);
     let _ = tokio::time::timeout(Duration::from_secs(5), graceful.shutdown()).await;
+    trimmer.abort();
     Ok(())
 }
 
