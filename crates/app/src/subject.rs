@@ -6,7 +6,7 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use asyncscope_core::demos::{self, Started};
-use asyncscope_core::{Env, py};
+use asyncscope_core::{DynEnv, py};
 
 use crate::route::Route;
 
@@ -37,8 +37,9 @@ impl Subject {
     }
 
     /// Prepares a run on `env` with the form's `pairs`: `Ok(None)` for a
-    /// slug that is no demo; `Err` says why it cannot start.
-    pub fn start<E: Env>(&self, env: E, pairs: &[(String, String)]) -> Result<Option<Started<E>>, String> {
+    /// slug that is no demo; `Err` says why it cannot start. Every run
+    /// starts on a [`DynEnv`], so each demo is compiled once.
+    pub fn start(&self, env: DynEnv, pairs: &[(String, String)]) -> Result<Option<Started<DynEnv>>, String> {
         match self {
             Subject::Demo(slug) => demos::start(slug, env, pairs).map_err(|errors| {
                 let messages: Vec<&str> = errors.iter().map(|e| e.message.as_str()).collect();
