@@ -229,7 +229,7 @@ fn wasm_opt_level(html: &Path) -> Option<String> {
 /// Builds the hello-world baseline with trunk as the app is built: the
 /// workspace's release profile (imposed through cargo's environment, so
 /// the two cannot drift apart) and the app's wasm-opt level (checked),
-/// into `target/bench/hello`.
+/// into `target/bench/hello`, precompressed as `dist/` is.
 fn build_hello(tools: &Tools) -> Result<PathBuf, String> {
     let profile = release_profile_env()?;
     let (ours, theirs) = (
@@ -253,10 +253,22 @@ fn build_hello(tools: &Tools) -> Result<PathBuf, String> {
             .envs(profile),
     )
     .ok;
-    if ok && dist.join("index.html").is_file() {
+    if !ok || !dist.join("index.html").is_file() {
+        return Err("building the hello-world (benches/hello) with trunk failed".into());
+    }
+    // Served as the app's dist/ is: precompressed by the lab server itself.
+    let precompressed = stream(
+        cargo()
+            .args(["run", "--quiet", "--profile", "native", "-p", "asyncscope-lab", "--"])
+            .args(["--precompress", "--dist"])
+            .arg(&dist)
+            .env("PATH", &tools.path),
+    )
+    .ok;
+    if precompressed {
         Ok(dist)
     } else {
-        Err("building the hello-world (benches/hello) with trunk failed".into())
+        Err("precompressing the hello-world's dist with asyncscope-lab --precompress failed".into())
     }
 }
 
