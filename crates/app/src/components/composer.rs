@@ -15,7 +15,7 @@ use yew::prelude::*;
 
 use crate::browser::dom;
 use crate::components::code_view::tokens_html;
-use crate::components::common::use_lang;
+use crate::components::common::{rich, use_lang};
 use crate::components::demo_page::params::ParamsForm;
 use crate::components::demo_page::stage::{
     clock_name, log_view, stage_view, state_name, status_line, use_run_on_open, use_watch,
@@ -200,8 +200,8 @@ fn Editor(props: &EditorProps) -> Html {
                 <div id="program-error" class="syntax-error" role="alert"
                      data-line={err.pos.line.to_string()} data-col={err.pos.col.to_string()}>
                     <p>{ match lang {
-                        Lang::Zh => format!("第 {} 行第 {} 列：{}", err.pos.line, err.pos.col, err.message),
-                        Lang::En => format!("Line {}, column {}: {}", err.pos.line, err.pos.col, err.message),
+                        Lang::Zh => html! { <>{ format!("第 {} 行第 {} 列：", err.pos.line, err.pos.col) }{ code_in(&err.message_zh) }</> },
+                        Lang::En => html! { <>{ format!("Line {}, column {}: ", err.pos.line, err.pos.col) }{ code_in(&err.message) }</> },
                     } }</p>
                     <pre>{ caret_lines(&props.value, err) }</pre>
                 </div>
@@ -209,6 +209,16 @@ fn Editor(props: &EditorProps) -> Html {
                 <p id="program-error" class="hint">{ lang.t("Tab indents, Enter keeps the indentation, Ctrl+Enter runs.") }</p>
             }
         </div>
+    }
+}
+
+/// A message with its code in backticks shown as code (a message with an
+/// odd number of backticks, which quotes a backtick itself, as it is).
+fn code_in(message: &str) -> Html {
+    if message.matches('`').count().is_multiple_of(2) {
+        rich(message)
+    } else {
+        Html::from(message.to_string())
     }
 }
 
