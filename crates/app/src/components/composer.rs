@@ -6,6 +6,7 @@
 
 use std::rc::Rc;
 
+use asyncscope_core::Bilingual;
 use asyncscope_core::params::Randomness;
 use asyncscope_core::py;
 use asyncscope_view::editor::{EditKey, edit};
@@ -29,8 +30,8 @@ use crate::subject::Subject;
 #[derive(Properties, PartialEq)]
 pub struct ComposerProps {
     /// The program a link carried (empty for none), or why it could not be
-    /// read.
-    pub program: Result<String, String>,
+    /// read (in English and in Chinese).
+    pub program: Result<String, Bilingual>,
     /// The link's other parameters (the seed).
     pub query: Vec<(String, String)>,
 }
@@ -52,7 +53,7 @@ pub fn Composer(props: &ComposerProps) -> Html {
     let notice = use_state(|| props.program.clone().err());
     let on_notice = {
         let notice = notice.clone();
-        Callback::from(move |t: Option<String>| notice.set(t))
+        Callback::from(move |t: Option<Bilingual>| notice.set(t))
     };
     let subject = Subject::Program(Rc::from(text.as_str()));
     let error = use_memo((*text).clone(), |t| py::parse(t).err());
@@ -108,8 +109,8 @@ pub fn Composer(props: &ComposerProps) -> Html {
                                         on_cancel={run.cancel.clone()} presets={&[][..]} on_preset={run.preset.clone()}
                                         asking={run.asking} on_confirm={run.confirm.clone()} />
                             { status_line(&state, &w, busy, lang) }
-                            if let Some(text) = (*notice).clone() {
-                                <pre class="notice run-notes" data-notice="page" role="note">{ text }</pre>
+                            if let Some(text) = &*notice {
+                                <pre class="notice run-notes" data-notice="page" role="note">{ lang.pick(text) }</pre>
                             }
                             <details class="differences">
                                 <summary>{ lang.t("Where the composer differs from CPython") }</summary>
