@@ -7,7 +7,8 @@ use std::process::Command;
 use crate::run::{cargo, root};
 use crate::tools::{self, Needs, Tools};
 
-/// Builds `dist/` with trunk in release mode (wasm-opt from npm binaryen).
+/// Builds `dist/` with trunk in release mode (wasm-opt from npm binaryen),
+/// then [`precompress`]es it.
 pub fn build_release(tools: &Tools) -> Result<(), String> {
     let status = Command::new("trunk")
         .args(["build", "--release", "--offline"])
@@ -15,10 +16,28 @@ pub fn build_release(tools: &Tools) -> Result<(), String> {
         .env("PATH", &tools.path)
         .status()
         .map_err(|e| format!("cannot run trunk: {e}"))?;
+    if !status.success() {
+        return Err("`trunk build --release --offline` failed".into());
+    }
+    precompress(tools)
+}
+
+/// Writes `X.br` (brotli 11) and `X.gz` (gzip 9) beside each hashed file
+/// `X` of `dist/`, which the lab server sends as they are to a browser that
+/// accepts them: `asyncscope-lab --precompress`, built with the `native`
+/// profile as the server is.
+pub fn precompress(tools: &Tools) -> Result<(), String> {
+    let status = cargo()
+        .args(["run", "--quiet", "--profile", "native", "-p", "asyncscope-lab", "--"])
+        .args(["--precompress", "--dist"])
+        .arg(root().join("dist"))
+        .env("PATH", &tools.path)
+        .status()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
     if status.success() {
         Ok(())
     } else {
-        Err("`trunk build --release --offline` failed".into())
+        Err(format!("precompressing dist/ failed ({status})"))
     }
 }
 

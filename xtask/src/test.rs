@@ -282,9 +282,12 @@ fn wasm_firefox(tools: &Tools) -> Report {
     wasm_pack(tools, &["--firefox", "--geckodriver", &driver])
 }
 
-fn gzip_len(path: &std::path::Path) -> Option<u64> {
-    let out = Command::new("gzip").args(["-9", "-c"]).arg(path).output().ok()?;
-    out.status.success().then_some(out.stdout.len() as u64)
+/// The size of `path`'s precompressed variant `path` + `suffix` (written
+/// by the release build), in KB, or `?`.
+fn variant_kb(path: &std::path::Path, suffix: &str) -> String {
+    let mut variant = path.as_os_str().to_os_string();
+    variant.push(suffix);
+    std::fs::metadata(variant).map_or("?".to_string(), |m| format!("{:.1} KB", m.len() as f64 / 1000.0))
 }
 
 fn release_build(tools: &Tools) -> Report {
@@ -298,8 +301,12 @@ fn release_build(tools: &Tools) -> Report {
         let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
         if ext == "wasm" || ext == "js" {
             let raw = entry.metadata().map(|m| m.len()).unwrap_or(0);
-            let gz = gzip_len(&path).map_or("?".to_string(), |g| format!("{:.1} KB", g as f64 / 1000.0));
-            sizes.push(format!("{ext} {:.1} KB raw, {gz} gzip", raw as f64 / 1000.0));
+            sizes.push(format!(
+                "{ext} {:.1} KB raw, {} gzip 9, {} brotli 11",
+                raw as f64 / 1000.0,
+                variant_kb(&path, ".gz"),
+                variant_kb(&path, ".br"),
+            ));
         }
     }
     sizes.sort();

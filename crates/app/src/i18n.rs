@@ -163,6 +163,11 @@ pub const ZH: &[(&str, &str)] = &[
     ),
     ("Write your own", "自己编写"),
     ("Warnings", "警告"),
+    ("Waiting on", "在等什么"),
+    (
+        "Click a lane or an event to see what its task waits on at the playhead.",
+        "点击一条泳道或一个事件，查看它的任务在播放头处等待什么。",
+    ),
     ("scheduled", "待轮询"),
     ("woken, waiting for its turn to be polled", "已被唤醒，等待轮到它被轮询"),
     ("polls", "轮询次数"),

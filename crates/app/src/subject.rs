@@ -6,7 +6,7 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use asyncscope_core::demos::{self, Started};
-use asyncscope_core::{Bilingual, Env, py};
+use asyncscope_core::{Bilingual, DynEnv, py};
 
 use crate::route::Route;
 
@@ -38,8 +38,9 @@ impl Subject {
 
     /// Prepares a run on `env` with the form's `pairs`: `Ok(None)` for a
     /// slug that is no demo; `Err` says why it cannot start, in English
-    /// and in Chinese.
-    pub fn start<E: Env>(&self, env: E, pairs: &[(String, String)]) -> Result<Option<Started<E>>, Bilingual> {
+    /// and in Chinese. Every run starts on a [`DynEnv`], so each demo is
+    /// compiled once.
+    pub fn start(&self, env: DynEnv, pairs: &[(String, String)]) -> Result<Option<Started<DynEnv>>, Bilingual> {
         match self {
             Subject::Demo(slug) => demos::start(slug, env, pairs).map_err(|errors| {
                 let said: Vec<Bilingual> = errors.iter().map(|e| e.said()).collect();

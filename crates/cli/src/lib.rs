@@ -101,7 +101,7 @@ fn max_events(raw: &str) -> Result<usize, String> {
 
 #[derive(Debug, Args)]
 #[command(
-    override_usage = "asyncscope run <slug> [--set name=value]... [--seed N] [--format text|json|chrome|svg] [--out FILE]"
+    override_usage = "asyncscope run <slug> [--set name=value]... [--seed N] [--format text|json|chrome|svg] [--out FILE] [--at MS]"
 )]
 struct RunArgs {
     /// The demo, by its slug (see `asyncscope list`).
@@ -120,6 +120,17 @@ struct RunArgs {
     /// Write the result to FILE instead of standard output.
     #[arg(long, value_name = "FILE", value_parser = clap::builder::NonEmptyStringValueParser::new())]
     out: Option<String>,
+    /// Instead of the report: what every task pending at MS milliseconds
+    /// waits on, as a chain down to a timer, a permit, a request, a queue,
+    /// a lock, an event or a task (text or json).
+    #[arg(long, value_name = "MS", value_parser = at_ms)]
+    at: Option<u64>,
+}
+
+/// `--at`: a whole number of milliseconds.
+fn at_ms(raw: &str) -> Result<u64, String> {
+    raw.parse::<u64>()
+        .map_err(|_| format!("{} is not a whole number of milliseconds (0 or more)", quoted(raw)))
 }
 
 /// The output format of `run`.
@@ -397,7 +408,23 @@ fn run_demo(args: &RunArgs, out: &mut dyn io::Write) -> io::Result<Outcome> {
     let borrowed: Vec<_> = started.runs.iter().map(|(l, t)| (*l, t.trace())).collect();
     let runs: Vec<(&str, &asyncscope_core::Trace)> = borrowed.iter().map(|(l, t)| (*l, &**t)).collect();
     let params = effective(specs, &pairs);
+    if let Some(at) = args.at
+        && !matches!(args.format, Format::Text | Format::Json)
+    {
+        let _ = at;
+        return Ok(Outcome::bad_input("--at works with --format text or json".to_string()));
+    }
     let write = |w: &mut dyn io::Write| -> io::Result<()> {
+        if let Some(at) = args.at {
+            let at = std::time::Duration::from_millis(at);
+            return match args.format {
+                Format::Json => {
+                    report::write_waits_json(&mut *w, slug, seed, at, &runs)?;
+                    w.write_all(b"\n")
+                }
+                _ => w.write_all(report::waits_text(slug, seed, at, &runs).as_bytes()),
+            };
+        }
         match args.format {
             Format::Text => w.write_all(report::text_report(slug, seed, &runs).as_bytes())?,
             Format::Json => report::write_json_report(&mut *w, slug, &params, seed, &runs)?,

@@ -677,3 +677,39 @@ fn each_task_counts_its_polls_wakes_and_times() {
         assert!(worker[key].is_number(), "{key}: {worker}");
     }
 }
+
+#[test]
+fn at_prints_what_every_pending_task_waits_on() {
+    let out = asyncscope(&["run", "semaphore", "--at", "1500"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.starts_with("semaphore (semaphore), seed 0: at 1500 ms, 7 tasks pending\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("  task9 → semaphore \"semaphore\" (permit, 4th of 4 in line, 3 held by task3, task4, task5)\n"),
+        "{text}"
+    );
+    let v = json(&["sync-primitives", "--at", "500"]);
+    assert_eq!(v["at_ms"], 500);
+    let waits = v["runs"][0]["waits"].as_array().expect("waits");
+    let holder1 = waits.iter().find(|w| w["task"] == "holder1").expect("holder1 waits");
+    assert_eq!(holder1["on"][0]["kind"], "lock");
+    assert_eq!(holder1["on"][0]["held_by"], "holder0");
+    assert_eq!(holder1["text"], "holder1 → lock \"lock\" held by holder0");
+    // Before anything runs and after everything ended, nobody waits.
+    let end = stdout(&asyncscope(&["run", "semaphore", "--at", "999999"]));
+    assert!(end.contains("0 tasks pending"), "{end}");
+    for (args, says) in [
+        (&["run", "semaphore", "--at", "x"][..], "whole number of milliseconds"),
+        (
+            &["run", "semaphore", "--at", "100", "--format", "chrome"][..],
+            "--at works with --format text or json",
+        ),
+    ] {
+        let out = asyncscope(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&out).contains(says), "{args:?}: {}", stderr(&out));
+    }
+}

@@ -20,7 +20,9 @@ use std::task::{Context, Poll};
 use futures::future::{self, JoinAll, Select, SelectAll, SelectOk, TryFuture, TryJoinAll};
 use futures::stream::{Next, Stream, Take};
 
-use crate::recorder::note_await;
+use crate::env::Env;
+use crate::recorder::{Recorder, note_await};
+use crate::trace::{EventKind, ResourceId, ResourceKind, TaskId};
 
 /// A future of another crate, awaited at a line the trace can name: the
 /// line of the `.await` that polls it.
@@ -127,18 +129,120 @@ pub fn abortable<F: Future>(fut: F) -> (Abortable<F>, future::AbortHandle) {
 }
 
 /// `async_lock::Mutex`, whose `lock` is awaited at a line the trace names.
-#[derive(Debug, Default)]
-pub struct Mutex<T>(async_lock::Mutex<T>);
+/// Made with [`Mutex::named`], it is also a resource of the trace (a lock:
+/// a semaphore of one permit), so a task waiting for it is seen waiting on
+/// the lock, held by whom.
+#[derive(Default)]
+pub struct Mutex<T> {
+    inner: async_lock::Mutex<T>,
+    recorder: Recorder,
+    resource: Option<ResourceId>,
+}
 
 impl<T> Mutex<T> {
-    /// A mutex holding `value`.
+    /// A mutex holding `value`, not recorded.
     pub fn new(value: T) -> Self {
-        Mutex(async_lock::Mutex::new(value))
+        Mutex {
+            inner: async_lock::Mutex::new(value),
+            recorder: Recorder::off(),
+            resource: None,
+        }
+    }
+
+    /// A mutex holding `value`, recorded in `env`'s trace as the lock `name`.
+    pub fn named<E: Env>(env: &E, name: &str, value: T) -> Self {
+        let recorder = env.recorder();
+        let resource = recorder.resource(name, ResourceKind::Lock);
+        Mutex {
+            inner: async_lock::Mutex::new(value),
+            recorder,
+            resource,
+        }
     }
 
     /// The guard, once no one else holds it.
-    pub fn lock(&self) -> At<async_lock::futures::Lock<'_, T>> {
-        At::new(self.0.lock())
+    pub fn lock(&self) -> At<impl Future<Output = MutexGuard<'_, T>> + '_> {
+        At::new(async move {
+            let guard = match self.inner.try_lock() {
+                Some(guard) => guard,
+                None => {
+                    let waiting = self.resource.map(|resource| {
+                        self.recorder.event(EventKind::PermitWaiting { resource });
+                        GaveUp {
+                            mutex: self,
+                            task: self.recorder.current_task(),
+                        }
+                    });
+                    let guard = self.inner.lock().await;
+                    std::mem::forget(waiting);
+                    guard
+                }
+            };
+            if let Some(resource) = self.resource {
+                self.recorder
+                    .event(EventKind::PermitAcquired { resource, available: 0 });
+            }
+            MutexGuard { guard, mutex: self }
+        })
+    }
+}
+
+/// Records that a wait for a lock was dropped before it got the lock.
+struct GaveUp<'a, T> {
+    mutex: &'a Mutex<T>,
+    task: Option<TaskId>,
+}
+
+impl<T> Drop for GaveUp<'_, T> {
+    fn drop(&mut self) {
+        if let (Some(resource), Some(task)) = (self.mutex.resource, self.task) {
+            self.mutex
+                .recorder
+                .event_for(task, EventKind::PermitGaveUp { resource });
+        }
+    }
+}
+
+impl<T> std::fmt::Debug for Mutex<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Mutex")
+            .field("resource", &self.resource)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A held [`Mutex`]: the value, until dropped (which records the release).
+pub struct MutexGuard<'a, T> {
+    guard: async_lock::MutexGuard<'a, T>,
+    mutex: &'a Mutex<T>,
+}
+
+impl<T> std::ops::Deref for MutexGuard<'_, T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.guard
+    }
+}
+
+impl<T> std::ops::DerefMut for MutexGuard<'_, T> {
+    fn deref_mut(&mut self) -> &mut T {
+        &mut self.guard
+    }
+}
+
+impl<T> Drop for MutexGuard<'_, T> {
+    fn drop(&mut self) {
+        if let Some(resource) = self.mutex.resource {
+            self.mutex
+                .recorder
+                .event(EventKind::PermitReleased { resource, available: 1 });
+        }
+    }
+}
+
+impl<T> std::fmt::Debug for MutexGuard<'_, T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MutexGuard").finish_non_exhaustive()
     }
 }
 

@@ -133,3 +133,103 @@ pub trait Env: Clone + 'static {
 pub(crate) fn outcome_of<T, E>(out: &Result<T, E>) -> Outcome {
     if out.is_ok() { Outcome::Ok } else { Outcome::Error }
 }
+
+/// The object-safe part of [`Env`], which [`DynEnv`] dispatches to: the
+/// same operations, with their futures boxed.
+trait ErasedEnv {
+    fn now(&self) -> Duration;
+    fn sleep(&self, duration: Duration) -> LocalBoxFuture<'static, ()>;
+    fn spawn_boxed(&self, fut: LocalBoxFuture<'static, ()>);
+    fn fetch(&self, request: Request) -> LocalBoxFuture<'static, Result<Response, FetchError>>;
+    fn fetch_stream(&self, request: Request) -> LocalBoxFuture<'static, Result<BodyStream, FetchError>>;
+    fn block_for(&self, duration: Duration);
+    fn random(&self) -> u64;
+    fn recorder(&self) -> Recorder;
+}
+
+impl<E: Env> ErasedEnv for E {
+    fn now(&self) -> Duration {
+        Env::now(self)
+    }
+    fn sleep(&self, duration: Duration) -> LocalBoxFuture<'static, ()> {
+        Box::pin(Env::sleep(self, duration))
+    }
+    fn spawn_boxed(&self, fut: LocalBoxFuture<'static, ()>) {
+        Env::spawn_boxed(self, fut);
+    }
+    fn fetch(&self, request: Request) -> LocalBoxFuture<'static, Result<Response, FetchError>> {
+        Box::pin(Env::fetch(self, request))
+    }
+    fn fetch_stream(&self, request: Request) -> LocalBoxFuture<'static, Result<BodyStream, FetchError>> {
+        Box::pin(Env::fetch_stream(self, request))
+    }
+    fn block_for(&self, duration: Duration) {
+        Env::block_for(self, duration);
+    }
+    fn random(&self) -> u64 {
+        Env::random(self)
+    }
+    fn recorder(&self) -> Recorder {
+        Env::recorder(self)
+    }
+}
+
+/// Any untraced environment behind one type: a demo started on a `DynEnv`
+/// is compiled once, whichever clock runs it. The app starts every run on
+/// one (the browser's clock or the virtual one), so the WebAssembly holds
+/// one copy of each demo instead of one per environment; the price is a
+/// box per timer and request, which no run can see.
+///
+/// Wrap the base environment, not a [`crate::Traced`] one: naming tasks
+/// goes through [`Env::task`], which a `DynEnv` leaves to its wrapper.
+#[derive(Clone)]
+pub struct DynEnv(std::rc::Rc<dyn ErasedEnv>);
+
+impl DynEnv {
+    /// Wraps `env`.
+    pub fn new<E: Env>(env: E) -> Self {
+        Self(std::rc::Rc::new(env))
+    }
+}
+
+impl std::fmt::Debug for DynEnv {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DynEnv")
+            .field("now", &self.0.now())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Env for DynEnv {
+    fn now(&self) -> Duration {
+        self.0.now()
+    }
+
+    fn sleep(&self, duration: Duration) -> impl Future<Output = ()> + 'static + use<> {
+        self.0.sleep(duration)
+    }
+
+    fn spawn_boxed(&self, fut: LocalBoxFuture<'static, ()>) {
+        self.0.spawn_boxed(fut);
+    }
+
+    fn fetch(&self, request: Request) -> impl Future<Output = Result<Response, FetchError>> + 'static + use<> {
+        self.0.fetch(request)
+    }
+
+    fn fetch_stream(&self, request: Request) -> impl Future<Output = Result<BodyStream, FetchError>> + 'static + use<> {
+        self.0.fetch_stream(request)
+    }
+
+    fn block_for(&self, duration: Duration) {
+        self.0.block_for(duration);
+    }
+
+    fn random(&self) -> u64 {
+        self.0.random()
+    }
+
+    fn recorder(&self) -> Recorder {
+        self.0.recorder()
+    }
+}

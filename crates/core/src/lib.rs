@@ -30,7 +30,7 @@ pub mod traced;
 pub mod virtual_time;
 
 pub use bilingual::Bilingual;
-pub use env::Env;
+pub use env::{DynEnv, Env};
 pub use recorder::Recorder;
 pub use spawn::{JoinError, JoinHandle};
 pub use trace::{Outcome, TaskId, Trace};

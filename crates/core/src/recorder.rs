@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::task::{Context, Poll, Wake, Waker};
 use std::time::Duration;
 
-use crate::trace::{EventKind, Outcome, ResourceId, ResourceKind, SiteId, TaskId, Trace, WakeCause};
+use crate::trace::{Blocker, EventKind, Outcome, ResourceId, ResourceKind, SiteId, TaskId, Trace, WakeCause};
 
 /// Wakes that happened since the last recorded event. Wakers may be called
 /// from anywhere, so they only append here; the next recorded event first
@@ -356,6 +356,20 @@ impl Recorder {
         }
     }
 
+    /// Records that the task being polled waits on `on` (a resource or a
+    /// task with no waiting event of its own) until the returned guard is
+    /// dropped. Nothing is recorded when off, outside a task, or for `None`.
+    pub fn blocked_on(&self, on: Option<Blocker>) -> Blocking {
+        let task = on.and(self.current_task());
+        if let (Some(task), Some(on)) = (task, on) {
+            self.event_for(task, EventKind::Blocked { on });
+        }
+        Blocking {
+            recorder: self.clone(),
+            task: task.zip(on),
+        }
+    }
+
     /// Runs `f` (which drops some work) so that tasks dropped in it end as
     /// `outcome` rather than `cancelled`.
     pub fn dropping_as<R>(&self, outcome: Outcome, f: impl FnOnce() -> R) -> R {
@@ -368,6 +382,30 @@ impl Recorder {
             }
             None => f(),
         }
+    }
+}
+
+/// What [`Recorder::blocked_on`] returns: while it lives, its task is
+/// recorded as waiting on it; dropping it records the end of the wait.
+#[must_use = "the wait ends when this is dropped"]
+pub struct Blocking {
+    recorder: Recorder,
+    task: Option<(TaskId, Blocker)>,
+}
+
+impl Drop for Blocking {
+    fn drop(&mut self) {
+        if let Some((task, on)) = self.task.take() {
+            self.recorder.event_for(task, EventKind::Unblocked { on });
+        }
+    }
+}
+
+impl std::fmt::Debug for Blocking {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Blocking")
+            .field("on", &self.task.map(|(_, on)| on))
+            .finish()
     }
 }
 

@@ -404,3 +404,93 @@ pub fn text_report(slug: &str, seed: u64, runs: &[(&str, &Trace)]) -> String {
     }
     out
 }
+
+/// What every task pending at `at` waits on, per run, as text: a line per
+/// pending task with its chain (see [`Trace::waits_text_at`]).
+pub fn waits_text(slug: &str, seed: u64, at: Duration, runs: &[(&str, &Trace)]) -> String {
+    let mut out = String::new();
+    for (label, trace) in runs {
+        let waits = trace.waits_text_at(at, false);
+        let _ = writeln!(
+            out,
+            "{slug} ({label}), seed {seed}: at {} ms, {} task{} pending",
+            at.as_millis(),
+            waits.len(),
+            if waits.len() == 1 { "" } else { "s" }
+        );
+        for (_, text) in waits {
+            let _ = writeln!(out, "  {text}");
+        }
+    }
+    out
+}
+
+/// [`waits_text`] as JSON: `{demo, seed, at_ms, runs: [{label, waits:
+/// [{task, woken, on: [..], text}]}]}`, each `on` entry naming its kind
+/// (`timer`, `permit`, `request`, `body`, `queue`, `lock`, `signal`,
+/// `task`) and its figures.
+pub fn write_waits_json<W: std::io::Write>(
+    out: W,
+    slug: &str,
+    seed: u64,
+    at: Duration,
+    runs: &[(&str, &Trace)],
+) -> serde_json::Result<()> {
+    use crate::trace::WaitOn;
+    let runs: Vec<Value> =
+        runs.iter()
+            .map(|(label, trace)| {
+                let texts: std::collections::HashMap<_, _> = trace.waits_text_at(at, false).into_iter().collect();
+                let waits: Vec<Value> = trace
+                    .waits_at(at)
+                    .iter()
+                    .map(|w| {
+                        let on: Vec<Value> = w
+                        .on
+                        .iter()
+                        .map(|o| match o {
+                            WaitOn::Timer { deadline } => json!({"kind": "timer", "fires_ms": ms_value(*deadline)}),
+                            WaitOn::Permit { resource, place, waiting, holders } => json!({
+                                "kind": "permit",
+                                "resource": trace.resource_name(*resource),
+                                "place": place,
+                                "waiting": waiting,
+                                "held_by": holders.iter().map(|t| trace.task_name(*t)).collect::<Vec<_>>(),
+                            }),
+                            WaitOn::Request { what, sent, queued } => {
+                                json!({"kind": "request", "what": what, "sent_ms": ms_value(*sent), "queued": queued})
+                            }
+                            WaitOn::Body { done, total } => json!({"kind": "body", "done": done, "total": total}),
+                            WaitOn::Queue { resource, depth, capacity } => json!({
+                                "kind": "queue",
+                                "resource": trace.resource_name(*resource),
+                                "depth": depth,
+                                "capacity": capacity,
+                            }),
+                            WaitOn::Lock { resource, holder } => json!({
+                                "kind": "lock",
+                                "resource": trace.resource_name(*resource),
+                                "held_by": holder.map(|t| trace.task_name(t)),
+                            }),
+                            WaitOn::Signal { resource } => {
+                                json!({"kind": "signal", "resource": trace.resource_name(*resource)})
+                            }
+                            WaitOn::Task(t) => json!({"kind": "task", "task": trace.task_name(*t)}),
+                        })
+                        .collect();
+                        json!({
+                            "task": trace.task_name(w.task),
+                            "woken": w.woken,
+                            "on": on,
+                            "text": texts.get(&w.task),
+                        })
+                    })
+                    .collect();
+                json!({"label": label, "waits": waits})
+            })
+            .collect();
+    serde_json::to_writer(
+        out,
+        &json!({"demo": slug, "seed": seed, "at_ms": ms_value(at), "runs": runs}),
+    )
+}

@@ -10,12 +10,19 @@ use futures::FutureExt;
 use futures::channel::oneshot;
 use futures::future::{AbortHandle, LocalBoxFuture, abortable};
 
+use crate::recorder::{Blocking, Recorder};
+use crate::trace::{Blocker, TaskId};
+
 /// The handle of a task started with [`crate::Env::spawn`]. Awaiting it
 /// yields the task's output, or [`JoinError`] if the task was cancelled.
 #[must_use = "dropping a JoinHandle cancels its task; call .detach() to let it run"]
 pub struct JoinHandle<T> {
     output: oneshot::Receiver<T>,
     abort: Option<AbortHandle>,
+    /// The task's id and the recorder of its trace, when traced: a task
+    /// awaiting the handle is recorded as blocked on it.
+    watch: Option<(Recorder, TaskId)>,
+    blocked: Option<Blocking>,
 }
 
 /// The task ended without an output: it was cancelled.
@@ -49,11 +56,18 @@ where
         JoinHandle {
             output: rx,
             abort: Some(abort),
+            watch: None,
+            blocked: None,
         },
     )
 }
 
 impl<T> JoinHandle<T> {
+    /// Says which task of which trace this handle joins.
+    pub(crate) fn watch(&mut self, recorder: Recorder, task: TaskId) {
+        self.watch = Some((recorder, task));
+    }
+
     /// Lets the task run to its end even though nobody awaits it.
     pub fn detach(mut self) {
         self.abort = None;
@@ -78,6 +92,14 @@ impl<T> Future for JoinHandle<T> {
         let poll = self.output.poll_unpin(cx).map(|r| r.map_err(|_| JoinError));
         if poll.is_pending() {
             crate::recorder::note_await(std::panic::Location::caller());
+            if self.blocked.is_none()
+                && let Some((recorder, task)) = &self.watch
+            {
+                let blocked = recorder.blocked_on(Some(Blocker::Task(*task)));
+                self.blocked = Some(blocked);
+            }
+        } else {
+            self.blocked = None;
         }
         poll
     }

@@ -182,6 +182,24 @@ impl<E: Env> Env for Traced<E> {
         self.inner.random()
     }
 
+    /// As [`Env::spawn`], and the handle knows its task, so that a task
+    /// awaiting it is recorded as waiting on that task.
+    #[track_caller]
+    fn spawn<F>(&self, name: impl Into<String>, fut: F) -> crate::JoinHandle<F::Output>
+    where
+        F: Future + 'static,
+        F::Output: 'static,
+    {
+        let task = Instrumented::new(Rc::clone(&self.shared), name.into(), Location::caller(), fut, |_| {
+            Outcome::Ok
+        });
+        let id = task.id;
+        let (boxed, mut handle) = crate::spawn::wrap(task);
+        handle.watch(self.recorder(), id);
+        self.spawn_boxed(boxed);
+        handle
+    }
+
     #[track_caller]
     fn task<F: Future>(&self, name: String, fut: F) -> impl Future<Output = F::Output> + use<E, F> {
         Instrumented::new(Rc::clone(&self.shared), name, Location::caller(), fut, |_| Outcome::Ok)

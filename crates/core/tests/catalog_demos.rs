@@ -981,3 +981,188 @@ fn warnings_fire_exactly_where_the_table_says() {
     );
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
+
+/// Across every case of [`warning_cases`], after every event of every run,
+/// every pending task's wait is known: a timer, a permit, a request, a
+/// queue, a lock, an event, a condition or a task it polls or joins. (After
+/// each event, the tasks whose wait it can change are checked: its own and
+/// the one polling it; a final sweep checks every task at each instant.)
+#[test]
+fn every_pending_task_waits_on_something_named() {
+    use asyncscope_core::trace::WaitTracker;
+    let mut unknown = Vec::new();
+    let mut checked = 0usize;
+    for (case, pairs) in warning_cases() {
+        let slug = case.split('?').next().unwrap_or(&case).to_owned();
+        let rt = VirtualRuntime::new();
+        let started = demos::start(&slug, rt.env(), &pairs).expect("valid").expect("a demo");
+        rt.block_on(started.work).expect("does not stall");
+        for (_, traced) in &started.runs {
+            let trace = traced.snapshot();
+            let mut tracker = WaitTracker::new(&trace);
+            let mut seen = 0;
+            while tracker.step() {
+                // The event changed what its task waits on, and maybe what
+                // the task polling it waits on; nothing else.
+                let i = tracker.position();
+                let events = trace.events();
+                let task = events[i - 1].task;
+                let mut changed = vec![tracker.wait(task)];
+                if let Some(p) = tracker.poller(task) {
+                    changed.push(tracker.wait(p));
+                }
+                if events.get(i).is_none_or(|e| e.at != events[i - 1].at) {
+                    changed.extend(tracker.waits().into_iter().map(Some));
+                }
+                for w in changed.into_iter().flatten() {
+                    checked += 1;
+                    if w.on.is_empty() && seen < 3 {
+                        seen += 1;
+                        let at = events[i - 1].at;
+                        unknown.push(format!(
+                            "{case}: {} at {} ms: {}",
+                            trace.task_name(w.task),
+                            at.as_millis(),
+                            trace.wait_text(w.task, at, false).unwrap_or_default()
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    assert!(checked > 1000, "{checked} waits checked");
+    assert!(unknown.is_empty(), "{} unknown:\n{}", unknown.len(), unknown.join("\n"));
+}
+
+/// What every pending task waits on at chosen instants, as the command
+/// line's `--at` prints it: each leaf kind (timer, permit with its place
+/// and holders, request, body, queue empty and full, lock with its holder,
+/// event, condition) and chains through polled and joined tasks.
+#[test]
+fn what_each_task_waits_on_at_an_instant() {
+    use asyncscope_core::report::waits_text;
+    let table: &[(&str, &[(&str, &str)], u64, &[&str])] = &[
+        (
+            "semaphore",
+            &[],
+            1500,
+            &[
+                "task3 → timer (fires at 2 s)",
+                "task4 → timer (fires at 2 s)",
+                "task5 → timer (fires at 2 s)",
+                "task6 → semaphore \"semaphore\" (permit, 1st of 4 in line, 3 held by task3, task4, task5)",
+                "task7 → semaphore \"semaphore\" (permit, 2nd of 4 in line, 3 held by task3, task4, task5)",
+                "task8 → semaphore \"semaphore\" (permit, 3rd of 4 in line, 3 held by task3, task4, task5)",
+                "task9 → semaphore \"semaphore\" (permit, 4th of 4 in line, 3 held by task3, task4, task5)",
+            ],
+        ),
+        (
+            "queue",
+            &[],
+            0,
+            &[
+                "producer0 → timer (fires at 100 ms)",
+                "producer1 → timer (fires at 100 ms)",
+                "consumer0 → queue \"queue\" (empty)",
+                "consumer1 → queue \"queue\" (empty)",
+            ],
+        ),
+        (
+            "queue",
+            &[("consumers", "1"), ("consume_ms", "500")],
+            1200,
+            &[
+                "producer0 → queue \"queue\" (full, 3/3)",
+                "producer1 → queue \"queue\" (full, 3/3)",
+                "consumer0 → timer (fires at 1.6 s)",
+            ],
+        ),
+        (
+            "sync-primitives",
+            &[],
+            500,
+            &[
+                "holder0 → timer (fires at 1 s)",
+                "holder1 → lock \"lock\" held by holder0",
+                "waiter0 → event \"event\" (not set)",
+                "waiter1 → event \"event\" (not set)",
+                "waiter2 → event \"event\" (not set)",
+                "setter → timer (fires at 2 s)",
+                "consumer0 → condition \"ready\" (not notified yet)",
+                "consumer1 → condition \"ready\" (not notified yet)",
+                "consumer2 → condition \"ready\" (not notified yet)",
+                "notifier → timer (fires at 3 s)",
+            ],
+        ),
+        (
+            "gather",
+            &[],
+            500,
+            &[
+                "main → [A, B, C]; A → timer (fires at 2 s); B → timer (fires at 1 s); C → timer (fires at 3 s)",
+                "A → timer (fires at 2 s)",
+                "B → timer (fires at 1 s)",
+                "C → timer (fires at 3 s)",
+            ],
+        ),
+        (
+            "timeout",
+            &[],
+            1000,
+            &[
+                "main → timer (fires at 3 s), and operation → timer (fires at 2 s)",
+                "operation → timer (fires at 2 s)",
+            ],
+        ),
+        (
+            "lazy-and-spawn",
+            &[],
+            100,
+            &[
+                "caller → task0 → timer (fires at 1 s)",
+                "task0 → timer (fires at 1 s)",
+                "task1 → timer (fires at 1 s)",
+                "task2 → timer (fires at 1 s)",
+                "detached → timer (fires at 2 s)",
+            ],
+        ),
+        (
+            "task-manager",
+            &[],
+            700,
+            &[
+                "manager → [w1, w2]; w1 → job3 → timer (fires at 1 s); w2 → job2 → timer (fires at 1 s)",
+                "job2 → timer (fires at 1 s)",
+                "job3 → timer (fires at 1 s)",
+                "w1 → job3 → timer (fires at 1 s)",
+                "w2 → job2 → timer (fires at 1 s)",
+            ],
+        ),
+        (
+            "download",
+            &[("cancel_at_ms", "400")],
+            200,
+            &[
+                "main → [download, canceller]; download → response body (327680 of 1048576 bytes); canceller → timer (fires at 400 ms)",
+                "download → response body (327680 of 1048576 bytes)",
+                "canceller → timer (fires at 400 ms)",
+            ],
+        ),
+        (
+            "fetch",
+            &[("requests", "1"), ("fail_index", "1")],
+            100,
+            &[
+                "main → request0 → timer (fires at 5 s), and GET /api/delay/200?seed=0&status=500 (waiting for the first byte)",
+                "request0 → timer (fires at 5 s), and GET /api/delay/200?seed=0&status=500 (waiting for the first byte)",
+            ],
+        ),
+    ];
+    for (slug, items, at, want) in table {
+        let runs = run(slug, items);
+        let refs: Vec<(&str, &Trace)> = runs.iter().map(|(l, t)| (*l, t)).collect();
+        let text = waits_text(slug, 0, Duration::from_millis(*at), &refs);
+        let got: Vec<&str> = text.lines().skip(1).map(str::trim).collect();
+        assert_eq!(got, *want, "{slug} {items:?} at {at} ms");
+    }
+}

@@ -1,7 +1,9 @@
 //! # asyncscope-lab
 //!
 //! The lab server: serves the built app from `dist/` (gzip or brotli as the
-//! browser asks, under a Content-Security-Policy) and the JSON API the
+//! browser asks, precompressed at build time where [`precompress`] made a
+//! variant, on the fly otherwise; hashed files cached for a year, the rest
+//! checked again each time; under a Content-Security-Policy) and the JSON API the
 //! demos call (see [`api::ENDPOINTS`]). It binds to loopback by default,
 //! speaks HTTP/1.1 only (so a browser opens at most 6 connections to it, as
 //! the fetch demo shows), and keeps itself alive with a cap on requests in
@@ -9,6 +11,8 @@
 
 pub mod api;
 pub mod csp;
+pub mod memory;
+pub mod precompress;
 pub mod stall;
 pub mod stats;
 
@@ -94,14 +98,31 @@ pub fn router(config: &Config) -> (Router, Arc<Stats>) {
                         use axum::response::IntoResponse;
                         StatusCode::NOT_FOUND.into_response()
                     } else {
-                        next.run(request).await
+                        let mut response = next.run(request).await;
+                        let status = response.status();
+                        if status.is_success() || status == StatusCode::NOT_MODIFIED {
+                            response.headers_mut().insert(
+                                header::CACHE_CONTROL,
+                                HeaderValue::from_static(precompress::cache_control(&path)),
+                            );
+                        }
+                        response
                     };
                     file_error_as_json(response, &method, &path)
                 }
             },
         ))
+        // A file without a precompressed variant the browser accepts is
+        // compressed on the fly; one with is sent as it is (with its
+        // `Content-Encoding`, `Content-Length` and `Vary`), and passes
+        // through this layer untouched.
         .layer(CompressionLayer::new())
-        .service(ServeDir::new(&config.dist).append_index_html_on_directories(true));
+        .service(
+            ServeDir::new(&config.dist)
+                .append_index_html_on_directories(true)
+                .precompressed_br()
+                .precompressed_gzip(),
+        );
     let index = std::fs::read_to_string(config.dist.join("index.html")).ok();
     let policy = HeaderValue::from_str(&csp::policy(index.as_deref()))
         .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'"));
@@ -188,8 +209,11 @@ fn file_error_as_json(
 
 /// True if serving `uri_path` from `dist` would pass through a symbolic
 /// link: such files are not served, so a link inside `dist/` cannot expose
-/// a file outside it.
+/// a file outside it. The file served may also be a directory's
+/// `index.html` or a precompressed variant (`X.br`, `X.gz`): a link there
+/// refuses the file too.
 pub fn through_symlink(dist: &std::path::Path, uri_path: &str) -> bool {
+    let is_link = |path: &std::path::Path| std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
     let decoded = percent_encoding::percent_decode_str(uri_path).decode_utf8_lossy();
     let mut at = dist.to_path_buf();
     for part in decoded.split('/').filter(|p| !p.is_empty() && *p != ".") {
@@ -201,7 +225,15 @@ pub fn through_symlink(dist: &std::path::Path, uri_path: &str) -> bool {
             Err(_) => return false,
         }
     }
-    false
+    if at.is_dir() {
+        at.push("index.html");
+        if is_link(&at) {
+            return true;
+        }
+    }
+    precompress::VARIANTS
+        .iter()
+        .any(|(_, suffix)| is_link(&precompress::with_suffix(&at, suffix)))
 }
 
 /// True for a `Host` the server answers: `localhost` or an IP address, with
@@ -253,6 +285,9 @@ pub async fn serve(
         .header_read_timeout(config.header_timeout)
         .keep_alive(true);
     let mut shutdown = std::pin::pin!(shutdown);
+    // Memory freed when a burst of connections ends goes back to the system.
+    let load = Arc::new(memory::Load::default());
+    let trimmer = tokio::spawn(memory::trim_when_load_drops(Arc::clone(&load), memory::CHECK_EVERY));
     loop {
         let (stream, _) = tokio::select! {
             accepted = listener.accept() => match accepted {
@@ -270,12 +305,15 @@ pub async fn serve(
         let service = TowerToHyperService::new(router.clone());
         let stream = stall::StallGuard::new(stream, config.write_stall_timeout);
         let conn = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
+        let open = load.open();
         tokio::spawn(async move {
             let _ = conn.await;
+            drop(open);
         });
     }
     drop(listener);
     let _ = tokio::time::timeout(Duration::from_secs(5), graceful.shutdown()).await;
+    trimmer.abort();
     Ok(())
 }
 

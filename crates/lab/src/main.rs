@@ -26,6 +26,10 @@ struct Args {
     /// Serve only the files, as a static host would.
     #[arg(long)]
     no_api: bool,
+    /// Do not serve: write X.br (brotli 11) and X.gz (gzip 9) beside each
+    /// hashed file X of --dist, print their sizes, and exit.
+    #[arg(long)]
+    precompress: bool,
 }
 
 impl Args {
@@ -37,9 +41,41 @@ impl Args {
     }
 }
 
+/// `--precompress`: the variants of `dist`'s hashed files, and a line each.
+fn precompress(dist: &std::path::Path) -> ExitCode {
+    match asyncscope_lab::precompress::precompress_dir(dist) {
+        Ok(done) => {
+            let kb = |n: Option<u64>| n.map_or("not smaller".to_string(), |n| format!("{:.1} KB", n as f64 / 1000.0));
+            for file in &done {
+                println!(
+                    "{}: {:.1} KB, brotli 11 {}, gzip 9 {}",
+                    file.path.strip_prefix(dist).unwrap_or(&file.path).display(),
+                    file.raw as f64 / 1000.0,
+                    kb(file.br),
+                    kb(file.gz),
+                );
+            }
+            println!(
+                "asyncscope-lab: precompressed {} hashed files in {}",
+                done.len(),
+                dist.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("asyncscope-lab: cannot precompress {}: {e}", dist.display());
+            ExitCode::FAILURE
+        }
+    }
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
-    let (addr, config) = Args::parse().into_parts();
+    let args = Args::parse();
+    if args.precompress {
+        return precompress(&args.dist);
+    }
+    let (addr, config) = args.into_parts();
     if !config.dist.join("index.html").is_file() {
         eprintln!(
             "asyncscope-lab: warning: {} has no index.html; build the app first (cargo xtask serve does)",
@@ -114,7 +150,14 @@ mod tests {
     #[test]
     fn the_help_names_every_flag() {
         let help = <Args as clap::CommandFactory>::command().render_long_help().to_string();
-        for flag in ["--addr", "--port", "--dist", "--max-in-flight", "--no-api"] {
+        for flag in [
+            "--addr",
+            "--port",
+            "--dist",
+            "--max-in-flight",
+            "--no-api",
+            "--precompress",
+        ] {
             assert!(help.contains(flag), "{flag} missing from:\n{help}");
         }
     }

@@ -155,12 +155,15 @@ pub fn lane_in(
             }
             let (left, right) = (pct(seg.start), pct(stop));
             let (from, to) = (trace.at_label(seg.start, zh), trace.at_label(stop, zh));
+            let on = model.waits.get(&(span.id, seg.start)).map(|w| &w[usize::from(zh)]);
             let title = if zh {
                 let so_far = if seg.end.is_none() { "（至今）" } else { "" };
-                format!("{}：{}，{from} 到 {to}{so_far}", span.name, seg.state.zh())
+                let on = on.map_or(String::new(), |w| format!("：在等 {w}"));
+                format!("{}：{}，{from} 到 {to}{so_far}{on}", span.name, seg.state.zh())
             } else {
                 let so_far = if seg.end.is_none() { " (so far)" } else { "" };
-                format!("{}: {} from {from} to {to}{so_far}", span.name, seg.state.as_str())
+                let on = on.map_or(String::new(), |w| format!(": waiting on {w}"));
+                format!("{}: {} from {from} to {to}{so_far}{on}", span.name, seg.state.as_str())
             };
             Some(SegmentVm {
                 left,

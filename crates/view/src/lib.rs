@@ -27,7 +27,7 @@ pub use lanes::{
     LaneVm, MarkVm, NAME_MAX, PhaseVm, SegmentVm, lane, lane_in, lanes, name_column, phase_zh, short_name,
 };
 pub use legend::{Legend, legend};
-pub use model::{RunModel, Series, run_model};
+pub use model::{RunModel, Series, WAITS_MAX_TASKS, run_model, with_waits};
 pub use overview::{Band, Overview, overview};
 pub use scale::{Axis, Scale, Tick, axis, format_ms};
 pub use svg::{svg, svg_document};

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use asyncscope_core::trace::{EventKind, Outcome, RequestSpan, ResourceKind, TaskId, TaskSpan, Trace};
+use asyncscope_core::trace::{EventKind, Outcome, RequestSpan, ResourceKind, SegmentState, TaskId, TaskSpan, Trace};
 
 /// What drawing a run needs that does not depend on the view or the
 /// instant: computed once per trace (the page memoizes it), so that
@@ -25,6 +25,40 @@ pub struct RunModel {
     pub max_in_flight: usize,
     /// When the last task ended, once all have.
     pub makespan: Option<Duration>,
+    /// What each task waited on at the start of each of its waiting
+    /// segments, `[English, Chinese]`, by `(task, start)`: filled in by
+    /// [`with_waits`] for a finished run, empty otherwise.
+    pub waits: HashMap<(TaskId, Duration), [String; 2]>,
+}
+
+/// The most tasks a run may have for [`with_waits`] to fill in its
+/// segments' waits (one pass over the trace, a line per segment).
+pub const WAITS_MAX_TASKS: usize = 2000;
+
+/// `model` with [`RunModel::waits`] filled in from `trace` (left empty
+/// above [`WAITS_MAX_TASKS`] tasks).
+pub fn with_waits(mut model: RunModel, trace: &Trace) -> RunModel {
+    if trace.tasks().len() > WAITS_MAX_TASKS {
+        return model;
+    }
+    let asked: Vec<(TaskId, Duration)> = model
+        .spans
+        .iter()
+        .flat_map(|span| {
+            span.segments
+                .iter()
+                .filter(|s| !matches!(s.state, SegmentState::Polled | SegmentState::Created))
+                .map(move |s| (span.id, s.start))
+        })
+        .collect();
+    let en = trace.waits_at_each(&asked, false);
+    let zh = trace.waits_at_each(&asked, true);
+    model.waits = asked
+        .into_iter()
+        .zip(en.into_iter().zip(zh))
+        .filter_map(|(key, (en, zh))| Some((key, [en?, zh?])))
+        .collect();
+    model
 }
 
 /// One step chart's data: `([label in English, in Chinese], kind, top of
@@ -103,6 +137,19 @@ pub fn run_model(trace: &Trace) -> RunModel {
                 capacity.unwrap_or(0),
                 0,
             ),
+            // A lock is a semaphore of one: 1 while free, 0 while held.
+            ResourceKind::Lock => (
+                [
+                    format!("{}: free (1) or held (0)", meta.name),
+                    format!("{}：空闲 1，被持有 0", meta.name),
+                ],
+                "permits",
+                1,
+                1,
+            ),
+            // Events and conditions have no level to chart: their waits
+            // show on the lanes.
+            ResourceKind::Event | ResourceKind::Condition => continue,
         };
         let mut changes: Vec<(Duration, u32)> = vec![(Duration::ZERO, start)];
         for ev in trace.events() {
@@ -148,6 +195,7 @@ pub fn run_model(trace: &Trace) -> RunModel {
         series,
         deadlines,
         max_in_flight: usize::try_from(peak).unwrap_or(usize::MAX),
+        waits: HashMap::new(),
         makespan: trace.makespan(),
     }
 }

@@ -3,7 +3,7 @@
 
 use asyncscope_core::catalog::{ENTRIES, Entry};
 use asyncscope_core::trace::{SegmentState, Trace};
-use asyncscope_core::{VirtualRuntime, demos};
+use asyncscope_core::{DynEnv, VirtualRuntime, demos};
 use asyncscope_view::{Scale, lanes};
 use yew::prelude::*;
 
@@ -13,7 +13,7 @@ use crate::components::common::{rich, summary, title, use_lang};
 /// The default run of `slug` in virtual time (its first run, if several).
 pub fn default_trace(slug: &str) -> Option<Trace> {
     let rt = VirtualRuntime::new();
-    let started = demos::start(slug, rt.env(), &[]).ok()??;
+    let started = demos::start(slug, DynEnv::new(rt.env()), &[]).ok()??;
     rt.block_on(started.work).ok()?;
     started.runs.last().map(|(_, t)| t.snapshot())
 }

@@ -15,4 +15,5 @@ pub mod demo_page;
 pub mod event_log;
 pub mod home;
 pub mod timeline;
+pub mod waits;
 pub mod warnings;

@@ -12,7 +12,7 @@ use asyncscope_core::demos::is_harness_task;
 use asyncscope_core::trace::{Outcome, RequestSpan, SegmentState, TaskId, human, on_wire_peak};
 use asyncscope_view::state::{RunSnapshot, TaskRef, View};
 use asyncscope_view::{
-    LaneVm, RunModel, Scale, axis, deadlines, lane_in, legend, name_column, overview, run_model, tracks,
+    LaneVm, RunModel, Scale, axis, deadlines, lane_in, legend, name_column, overview, run_model, tracks, with_waits,
 };
 use yew::prelude::*;
 
@@ -144,12 +144,19 @@ pub fn Timeline(props: &TimelineProps) -> Html {
     };
     // Everything that does not depend on the view, once per trace; the
     // legend lists what these runs use.
+    // A finished run's segments also say what their task waited on.
     let models = use_memo(
-        props.runs.iter().map(|r| r.trace.clone()).collect::<Vec<_>>(),
-        |traces| {
+        (
+            props.runs.iter().map(|r| r.trace.clone()).collect::<Vec<_>>(),
+            props.finished,
+        ),
+        |(traces, finished)| {
             traces
                 .iter()
-                .map(|t| ModelRef(Rc::new(run_model(t))))
+                .map(|t| {
+                    let model = run_model(t);
+                    ModelRef(Rc::new(if *finished { with_waits(model, t) } else { model }))
+                })
                 .collect::<Vec<_>>()
         },
     );

@@ -8,7 +8,7 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use asyncscope_core::virtual_time::Step;
-use asyncscope_core::{Bilingual, Env, Traced, VirtualRuntime};
+use asyncscope_core::{Bilingual, DynEnv, Env, Traced, VirtualRuntime};
 use asyncscope_view::state::{Action, Ending, Form, RunSnapshot, asks_first};
 use futures::channel::oneshot;
 use futures::future::{AbortHandle, Either, abortable, select};
@@ -58,7 +58,7 @@ const VIRTUAL_BOUND: Duration = asyncscope_core::py::DEFAULT_VIRTUAL_BOUND;
 /// milliseconds, before it yields to the browser.
 const SLICE_MS: f64 = 30.0;
 
-type LiveRuns = Rc<Vec<(&'static str, Traced<BrowserEnv>)>>;
+type LiveRuns = Rc<Vec<(&'static str, Traced<DynEnv>)>>;
 
 fn snapshot<E: Env>(runs: &[(&'static str, Traced<E>)]) -> Vec<RunSnapshot> {
     runs.iter()
@@ -259,7 +259,7 @@ fn start_real(
         BrowserEnv::with_seed(seed)
     };
     *scope.borrow_mut() = Some(env.clone());
-    let started = match subject.start(env, &pairs) {
+    let started = match subject.start(DynEnv::new(env), &pairs) {
         Ok(Some(started)) => started,
         Ok(None) => return,
         Err(why) => return on_notice.emit(Some(refused(&why))),
@@ -358,7 +358,7 @@ fn run_virtual(
     }
     let pairs = form.pairs();
     let rt = VirtualRuntime::with_seed(form.seed().unwrap_or(0));
-    let started = match subject.start(rt.env(), &pairs) {
+    let started = match subject.start(DynEnv::new(rt.env()), &pairs) {
         Ok(Some(started)) => started,
         Ok(None) => return,
         Err(why) => return on_notice.emit(Some(refused(&why))),

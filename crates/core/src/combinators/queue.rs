@@ -14,8 +14,8 @@ use std::task::{Context, Poll};
 use futures::future::LocalBoxFuture;
 
 use crate::env::Env;
-use crate::recorder::{Recorder, WakeTag};
-use crate::trace::{EventKind, ResourceId, ResourceKind, SiteId, WakeCause};
+use crate::recorder::{Blocking, Recorder, WakeTag};
+use crate::trace::{Blocker, EventKind, ResourceId, ResourceKind, SiteId, WakeCause};
 
 struct State<T> {
     tx: async_channel::Sender<T>,
@@ -112,6 +112,7 @@ impl<T: 'static> Queue<T> {
             inner: Box::pin(async move { tx.send(item).await.map_err(|_| Closed) }),
             site: self.state.recorder.site(Location::caller()),
             tag: WakeTag::default(),
+            blocked: None,
             done: |resource, depth| EventKind::QueuePush { resource, depth },
         }
     }
@@ -125,6 +126,7 @@ impl<T: 'static> Queue<T> {
             inner: Box::pin(async move { rx.recv().await.map_err(|_| Closed) }),
             site: self.state.recorder.site(Location::caller()),
             tag: WakeTag::default(),
+            blocked: None,
             done: |resource, depth| EventKind::QueuePop { resource, depth },
         }
     }
@@ -137,6 +139,8 @@ pub struct QueueOp<T, O> {
     inner: LocalBoxFuture<'static, Result<O, Closed>>,
     site: Option<SiteId>,
     tag: WakeTag,
+    /// Set while it waits (the queue full or empty).
+    blocked: Option<Blocking>,
     /// The event it records when it succeeds, given the depth it leaves.
     done: fn(ResourceId, u32) -> EventKind,
 }
@@ -156,8 +160,18 @@ impl<T, O> Future for QueueOp<T, O> {
         let poll = this
             .tag
             .poll(&this.state.recorder, cause, this.site, this.inner.as_mut(), cx);
-        if let Poll::Ready(Ok(_)) = &poll {
-            this.state.record(this.done);
+        match &poll {
+            Poll::Pending if this.blocked.is_none() => {
+                let on = this.state.resource.map(Blocker::Resource);
+                this.blocked = Some(this.state.recorder.blocked_on(on));
+            }
+            Poll::Pending => {}
+            Poll::Ready(out) => {
+                this.blocked = None;
+                if out.is_ok() {
+                    this.state.record(this.done);
+                }
+            }
         }
         poll
     }

@@ -208,7 +208,7 @@ pub fn check(slug: &str, pairs: &[(String, String)]) -> Result<(), Vec<ParamErro
 /// answered by the simulated lab, whose delays are the server's.
 pub fn estimate(slug: &str, pairs: &[(String, String)], seed: u64) -> Option<std::time::Duration> {
     let rt = crate::VirtualRuntime::with_seed(seed);
-    let started = start(slug, rt.env(), pairs).ok()??;
+    let started = start(slug, crate::DynEnv::new(rt.env()), pairs).ok()??;
     rt.block_on(started.work).ok()?;
     Some(rt.now())
 }
@@ -509,6 +509,29 @@ mod tests {
         assert_eq!(estimate("semaphore", &[], 0), Some(Duration::from_secs(4)));
         assert_eq!(estimate("fetch", &pairs(&[("requests", "0")]), 0), None);
         assert_eq!(estimate("no-such-demo", &[], 0), None);
+    }
+
+    #[test]
+    fn every_demo_runs_the_same_behind_a_dyn_env() {
+        // The app runs every demo on a `DynEnv` (one compiled copy); the
+        // command line on the virtual environment itself. Same traces.
+        use crate::{DynEnv, VirtualRuntime};
+        for entry in ENTRIES {
+            let direct = VirtualRuntime::with_seed(7);
+            let a = start(entry.slug, direct.env(), &[]).expect("valid").expect("demo");
+            direct.block_on(a.work).expect("runs");
+            let erased = VirtualRuntime::with_seed(7);
+            let b = start(entry.slug, DynEnv::new(erased.env()), &[])
+                .expect("valid")
+                .expect("demo");
+            erased.block_on(b.work).expect("runs");
+            assert_eq!(a.runs.len(), b.runs.len(), "{}", entry.slug);
+            for ((_, x), (_, y)) in a.runs.iter().zip(&b.runs) {
+                let (x, y) = (x.snapshot(), y.snapshot());
+                assert!(!x.events().is_empty(), "{}", entry.slug);
+                assert_eq!(x.hash(), y.hash(), "{}", entry.slug);
+            }
+        }
     }
 
     #[test]

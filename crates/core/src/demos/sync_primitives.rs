@@ -7,8 +7,9 @@ use std::future::Future;
 use std::rc::Rc;
 use std::time::Duration;
 
-use crate::awaits::{At, Mutex, join_all};
-use async_lock::MutexGuard;
+use crate::awaits::{At, Mutex, MutexGuard, join_all};
+use crate::recorder::Recorder;
+use crate::trace::{Blocker, ResourceKind};
 
 use crate::demos::{About, single_run};
 use crate::env::Env;
@@ -118,9 +119,22 @@ pub const PRESETS: &[crate::params::Preset] = &[
 pub struct Event {
     is_set: Cell<bool>,
     changed: event_listener::Event,
+    recorder: Recorder,
+    resource: Option<Blocker>,
 }
 
 impl Event {
+    /// An event not set yet, recorded in `env`'s trace as `name`.
+    pub fn named<E: Env>(env: &E, name: &str) -> Self {
+        let recorder = env.recorder();
+        let resource = recorder.resource(name, ResourceKind::Event).map(Blocker::Resource);
+        Self {
+            recorder,
+            resource,
+            ..Self::default()
+        }
+    }
+
     /// Sets the flag and wakes every waiter.
     pub fn set(&self) {
         self.is_set.set(true);
@@ -135,6 +149,7 @@ impl Event {
                 if self.is_set.get() {
                     break;
                 }
+                let _waiting = self.recorder.blocked_on(self.resource);
                 listener.await;
             }
         })
@@ -145,9 +160,22 @@ impl Event {
 #[derive(Default, Debug)]
 pub struct Condition {
     changed: event_listener::Event,
+    recorder: Recorder,
+    resource: Option<Blocker>,
 }
 
 impl Condition {
+    /// A condition, recorded in `env`'s trace as `name`.
+    pub fn named<E: Env>(env: &E, name: &str) -> Self {
+        let recorder = env.recorder();
+        let resource = recorder.resource(name, ResourceKind::Condition).map(Blocker::Resource);
+        Self {
+            recorder,
+            resource,
+            ..Self::default()
+        }
+    }
+
     /// Gives up `guard`, waits for a notification, and locks again.
     pub fn wait<'a, T>(
         &self,
@@ -156,8 +184,10 @@ impl Condition {
     ) -> At<impl Future<Output = MutexGuard<'a, T>> + use<'a, '_, T>> {
         let listener = self.changed.listen();
         drop(guard);
+        let waiting = self.recorder.blocked_on(self.resource);
         At::new(async move {
             listener.await;
+            drop(waiting);
             lock.lock().await
         })
     }
@@ -211,12 +241,12 @@ pub async fn notifier<E: Env>(env: E, stock: Rc<Mutex<u32>>, ready: Rc<Condition
 
 /// All three side by side.
 pub async fn primitives<E: Env>(env: E, p: Params) {
-    let lock = Rc::new(Mutex::new(()));
+    let lock = Rc::new(Mutex::named(&env, "lock", ()));
     let holders: Vec<_> = (0..p.holders)
         .map(|i| env.task(format!("holder{i}"), holder(env.clone(), lock.clone(), p.hold)))
         .collect();
 
-    let event = Rc::new(Event::default());
+    let event = Rc::new(Event::named(&env, "event"));
     let waiters: Vec<_> = (0..p.waiters)
         .map(|i| env.task(format!("waiter{i}"), waiter(env.clone(), event.clone())))
         .collect();
@@ -226,7 +256,10 @@ pub async fn primitives<E: Env>(env: E, p: Params) {
         ev.set();
     });
 
-    let (stock, ready) = (Rc::new(Mutex::new(0)), Rc::new(Condition::default()));
+    let (stock, ready) = (
+        Rc::new(Mutex::named(&env, "stock", 0)),
+        Rc::new(Condition::named(&env, "ready")),
+    );
     let consumers: Vec<_> = (0..p.waiters)
         .map(|i| {
             env.task(

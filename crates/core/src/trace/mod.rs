@@ -21,19 +21,21 @@ mod resources;
 mod spans;
 mod stats;
 mod text;
+mod waits;
 mod warnings;
 
 pub use hash::{Fnv1a64, hash_hex, runs_hash};
 pub use json::JsonError;
 pub use model::{
-    DEFAULT_CAPACITY, Event, EventKind, FORMAT, FORMAT_VERSION, Kind, Outcome, ResourceId, ResourceKind, ResourceMeta,
-    Site, SiteId, TaskId, TaskMeta, Trace, WakeCause,
+    Blocker, DEFAULT_CAPACITY, Event, EventKind, FORMAT, FORMAT_VERSION, Kind, Outcome, ResourceId, ResourceKind,
+    ResourceMeta, Site, SiteId, TaskId, TaskMeta, Trace, WakeCause,
 };
 pub use requests::{RequestSpan, on_wire_peak};
 pub use resources::ResourceStats;
 pub use spans::{Segment, SegmentState, TaskSpan};
 pub use stats::TaskStats;
 pub use text::{human, human_ms};
+pub use waits::{Wait, WaitOn, WaitTracker};
 pub use warnings::{BUSY_MIN_POLLS, LONG_POLL, Rule, STARVED, Warning};
 
 #[cfg(test)]

@@ -74,6 +74,16 @@ pub enum WakeCause {
     Unknown,
 }
 
+/// What a task can be blocked on (see [`EventKind::Blocked`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Blocker {
+    /// A resource: a queue, a lock, an event, a condition.
+    Resource(ResourceId),
+    /// Another task, joined through its handle.
+    Task(TaskId),
+}
+
 /// What kind of thing a resource is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -93,6 +103,13 @@ pub enum ResourceKind {
         /// The most items it holds, if bounded.
         capacity: Option<u32>,
     },
+    /// A lock (a mutex): held by one task at a time, recorded as a
+    /// semaphore of one permit.
+    Lock,
+    /// An event: a flag that, once set, releases every waiter.
+    Event,
+    /// A condition: waiters wait for a notification.
+    Condition,
 }
 
 /// What happened, in one [`Event`].
@@ -238,6 +255,18 @@ pub enum EventKind {
     Completed {
         /// How it ended.
         outcome: Outcome,
+    },
+    /// The task waits on `on`, which records no waiting event of its own
+    /// (a queue, a lock, an event, a condition, a task it joins), until an
+    /// [`EventKind::Unblocked`] for the same thing.
+    Blocked {
+        /// What it waits on.
+        on: Blocker,
+    },
+    /// The task no longer waits on `on` (it got it, or gave up).
+    Unblocked {
+        /// What it waited on.
+        on: Blocker,
     },
     /// A line of text the task logged.
     Log {

@@ -165,6 +165,8 @@ impl Trace {
                 | EventKind::Attempt { .. }
                 | EventKind::Backoff { .. }
                 | EventKind::DeadlinePassed
+                | EventKind::Blocked { .. }
+                | EventKind::Unblocked { .. }
                 | EventKind::Log { .. }
                 | EventKind::Overflow => {}
             }

@@ -89,6 +89,12 @@ pub(super) fn sample(kind: Kind) -> EventKind {
         Kind::Backoff => EventKind::Backoff { delay: d },
         Kind::DeadlinePassed => EventKind::DeadlinePassed,
         Kind::Completed => EventKind::Completed { outcome: Outcome::Ok },
+        Kind::Blocked => EventKind::Blocked {
+            on: Blocker::Resource(r),
+        },
+        Kind::Unblocked => EventKind::Unblocked {
+            on: Blocker::Task(TaskId(0)),
+        },
         Kind::Log => EventKind::Log { text: "x".into() },
         Kind::Overflow => EventKind::Overflow,
     }
@@ -98,7 +104,7 @@ pub(super) fn sample(kind: Kind) -> EventKind {
 fn kind_names_are_the_json_tags() {
     use std::str::FromStr;
     use strum::VariantArray;
-    assert_eq!(Kind::VARIANTS.len(), 26);
+    assert_eq!(Kind::VARIANTS.len(), 28);
     for &k in Kind::VARIANTS {
         let kind = sample(k);
         let json = serde_json::to_value(Event {

@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 use std::time::Duration;
 
-use super::model::{Event, EventKind, SiteId, Trace, WakeCause};
+use super::model::{Blocker, Event, EventKind, SiteId, Trace, WakeCause};
 
 impl Trace {
     /// A plain-text rendering, one event a line, for tests and the terminal:
@@ -132,6 +132,8 @@ impl Trace {
             EventKind::PermitRefused { resource } => format!("{} 拒绝了超出上限的释放", name(*resource)),
             EventKind::QueuePush { resource, depth } => format!("放入 {}（深度 {depth}）", name(*resource)),
             EventKind::QueuePop { resource, depth } => format!("从 {} 取出（深度 {depth}）", name(*resource)),
+            EventKind::Blocked { on } => format!("等待 {}", self.blocker_name(*on)),
+            EventKind::Unblocked { on } => format!("不再等待 {}", self.blocker_name(*on)),
             EventKind::RequestSent { what } => format!("请求 {what}"),
             EventKind::RequestAnswered { status } => format!("响应 {status}"),
             EventKind::RequestFailed { error } => format!("请求失败：{error}"),
@@ -184,6 +186,14 @@ impl Trace {
         false
     }
 
+    /// The name of what a task is blocked on: a resource's or a task's.
+    fn blocker_name(&self, on: Blocker) -> &str {
+        match on {
+            Blocker::Resource(r) => self.resource_name(r),
+            Blocker::Task(t) => self.task_name(t),
+        }
+    }
+
     /// One event's kind in words, without what its place in the trace adds
     /// (see [`Trace::describe_event`]).
     pub fn describe(&self, kind: &EventKind) -> String {
@@ -222,6 +232,8 @@ impl Trace {
             EventKind::QueuePop { resource, depth } => {
                 format!("popped from {} (depth {depth})", self.resource_name(*resource))
             }
+            EventKind::Blocked { on } => format!("waits on {}", self.blocker_name(*on)),
+            EventKind::Unblocked { on } => format!("done waiting on {}", self.blocker_name(*on)),
             EventKind::RequestSent { what } => format!("request {what}"),
             EventKind::RequestAnswered { status } => format!("response {status}"),
             EventKind::RequestFailed { error } => format!("request failed: {error}"),

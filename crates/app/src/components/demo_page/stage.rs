@@ -16,6 +16,7 @@ use super::times::TimesTable;
 use crate::browser::dom;
 use crate::components::event_log::EventLog;
 use crate::components::timeline::{Timeline, span_of};
+use crate::components::waits::WaitsPanel;
 use crate::components::warnings::WarningsPanel;
 use crate::hooks::{ended_generation, use_log_events, use_replay_clock, use_shortcuts};
 use crate::i18n::Lang;
@@ -192,6 +193,7 @@ pub(crate) fn stage_view(
                           on_pan={on_action.reform(Action::Pan)} on_zoom={on_action.reform(Action::Zoom)} />
             }
             if let Some(f) = fin {
+                <WaitsPanel finished={f.clone()} selected={w.selected} />
                 <WarningsPanel finished={f.clone()} generation={w.generation} on_action={on_action.clone()} subject={subject.clone()} />
                 <TimesTable finished={f.clone()} />
             }

@@ -1,0 +1,49 @@
+//! The Waiting-on panel: what the selected task waits on at the playhead,
+//! as a chain down to a timer, a permit, a request, a queue, a lock, an
+//! event or another task ([`asyncscope_core::Trace::wait_text`]); updated
+//! while scrubbing.
+
+use asyncscope_view::state::{Finished, TaskRef};
+use yew::prelude::*;
+
+use crate::components::common::use_lang;
+use crate::i18n::Lang;
+
+/// Props of [`WaitsPanel`].
+#[derive(Properties, PartialEq)]
+pub struct WaitsPanelProps {
+    /// The finished runs.
+    pub finished: Finished,
+    /// The selected task (the current event's), if any.
+    pub selected: Option<TaskRef>,
+}
+
+/// What the selected task waits on at the playhead.
+#[function_component(WaitsPanel)]
+pub fn waits_panel(props: &WaitsPanelProps) -> Html {
+    let lang = use_lang();
+    let zh = lang == Lang::Zh;
+    let f = &props.finished;
+    let at = f.playhead;
+    let line = props.selected.and_then(|sel| {
+        let trace = &f.runs.get(sel.run)?.trace;
+        let name = trace.task_name(sel.task).to_owned();
+        let text = trace.wait_text(sel.task, at, zh).unwrap_or_else(|| {
+            if zh {
+                format!("{name} 此刻没有在等待（未开始、正在运行或已结束）")
+            } else {
+                format!("{name} is not waiting now (not started, running or ended)")
+            }
+        });
+        Some((name, text))
+    });
+    html! {
+        <section class="waits" id="waits" aria-live="polite">
+            <h3>{ lang.t("Waiting on") }<span class="waits-at">{ format!(" · {}", f.runs.first().map_or_else(String::new, |r| r.trace.at_label(at, zh))) }</span></h3>
+            { match line {
+                Some((name, text)) => html! { <p class="wait-chain" data-task={name}>{ text }</p> },
+                None => html! { <p class="hint">{ lang.t("Click a lane or an event to see what its task waits on at the playhead.") }</p> },
+            } }
+        </section>
+    }
+}
