@@ -37,3 +37,45 @@ async fn the_warnings_panel_lists_the_long_poll_and_moves_the_playhead() {
     assert!(h.all(".warnings li").await.is_empty());
     h.finish().await;
 }
+
+/// The Waiting-on panel: a click on a lane selects its task at that
+/// instant, and the panel names what it waits on there, down to the
+/// semaphore, its place in line and the holders; a waiting segment's
+/// tooltip says the same. In Chinese too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_waiting_on_panel_names_the_semaphore_and_its_holders() {
+    let h = Harness::start().await;
+    h.set_viewport(1400, 1000).await;
+    h.run_virtual("semaphore").await;
+    h.click(".lane[data-task=task9] .seg-permit").await;
+    let chain = h.wait_for("#waits .wait-chain[data-task=task9]", WAIT).await;
+    let text = chain.text().await.unwrap_or_default();
+    assert!(
+        text.starts_with("task9 → semaphore \"semaphore\" (permit, ") && text.contains(" held by task"),
+        "{text}"
+    );
+    assert!(h.in_view("#waits .wait-chain").await, "the panel is in view");
+    let tip = h
+        .wait_for(".lane[data-task=task9] .seg-permit", WAIT)
+        .await
+        .attr("title")
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    assert!(
+        tip.ends_with("waiting on semaphore \"semaphore\" (permit, 7th of 7 in line, 3 held by task0, task1, task2)"),
+        "{tip}"
+    );
+    h.screenshot("waits-semaphore").await;
+
+    h.choose("#lang", "zh").await;
+    h.wait_for("html[lang=zh-Hans]", WAIT).await;
+    h.run_virtual("semaphore").await;
+    h.click(".lane[data-task=task9] .seg-permit").await;
+    let zh = h.wait_for("#waits .wait-chain[data-task=task9]", WAIT).await;
+    let text = zh.text().await.unwrap_or_default();
+    assert!(text.starts_with("task9 → 信号量「semaphore」（等许可，排第 "), "{text}");
+    assert!(h.text("#waits h3").await.starts_with("在等什么"));
+    h.finish().await;
+}
