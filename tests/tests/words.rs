@@ -2,9 +2,12 @@
 //! a run in virtual time, is read as a visitor sees it (its visible text
 //! and its tooltips), and no run of three or more ASCII letters may remain
 //! outside what is not English prose: code, task names, units and
-//! identifiers, each allowed by an explicit, narrow list below. And the
-//! counts say what they count: the demo's tasks, with what the harness
-//! adds named apart.
+//! identifiers, each allowed by an explicit, narrow list below. So is a
+//! page that refuses its link (a rule across fields broken, a value out of
+//! range, a bad choice, a bad seed, a name the demo does not take) and the
+//! composer with a syntax error: what they say is Chinese, and names what
+//! is allowed with the same numbers. And the counts say what they count:
+//! the demo's tasks, with what the harness adds named apart.
 
 use std::collections::BTreeSet;
 use std::time::Duration;
@@ -65,6 +68,8 @@ const TERMS: &[&str] = &[
     "CORS",
     "AbortController",
     "AbortHandle",
+    // Python's own interpreter, which the composer is compared with.
+    "CPython",
 ];
 
 /// Every run of three or more ASCII letters (and `_`, so `join_all` is one
@@ -108,6 +113,10 @@ fn identifiers() -> BTreeSet<String> {
         "Semaphore",
         "Queue",
         "Mutex",
+        // asyncio's functions, as the composer's lead names them
+        // (`asyncio.sleep`, `create_task`).
+        "sleep",
+        "create_task",
     ]
     .iter()
     .map(|s| s.to_string())
@@ -144,6 +153,93 @@ const READ: &str = "const skip = arguments[0]; const out = []; \
       if (!el.closest(skip)) out.push(el.textContent); } \
     return out;";
 
+/// The names the demo `slug`'s code gives its resources (`queue`), from a
+/// run with its defaults on the virtual clock here.
+fn resource_words(slug: &str) -> BTreeSet<String> {
+    let rt = VirtualRuntime::new();
+    let Ok(Some(started)) = demos::start(slug, rt.env(), &[]) else {
+        return BTreeSet::new();
+    };
+    rt.block_on(started.work).expect("runs");
+    started
+        .runs
+        .iter()
+        .flat_map(|(_, t)| {
+            t.snapshot()
+                .resources()
+                .iter()
+                .flat_map(|r| words(&r.name))
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// `text` without the values it quotes back (`"zzz"`, `"bogus"`): what a
+/// visitor typed is theirs, in whatever letters.
+fn without_quoted(text: &str) -> String {
+    let mut out = String::new();
+    let (mut quoted, mut escaped) = (false, false);
+    for c in text.chars() {
+        if quoted {
+            match c {
+                '\\' if !escaped => escaped = true,
+                '"' if !escaped => quoted = false,
+                _ => escaped = false,
+            }
+        } else if c == '"' {
+            quoted = true;
+            out.push(' ');
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The English words the page shows now (on `page`, a demo's slug or
+/// `compose`), each as `page: word in text`, outside what the lists above
+/// allow and the page's task and resource names; with `quotes`, values
+/// quoted back in double quotes are the visitor's and are let through.
+async fn english_left(h: &Harness, page: &str, ids: &BTreeSet<String>, quotes: bool) -> Vec<String> {
+    let resources = resource_words(page);
+    // The task names of this run, from the log's task menu (the lanes of
+    // a large run exist only in view).
+    let tasks: BTreeSet<String> = h
+        .client
+        .execute(
+            "return [...document.querySelectorAll('#log-task option')].map(o => o.value);",
+            vec![],
+        )
+        .await
+        .expect("the task menu")
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|v| v.as_str().map(str::to_string))
+        .flat_map(|name| words(&name))
+        .collect();
+    let texts = h
+        .client
+        .execute(READ, vec![serde_json::json!(NOT_PROSE)])
+        .await
+        .expect("the page's text");
+    let mut found = Vec::new();
+    for text in texts.as_array().into_iter().flatten().filter_map(|v| v.as_str()) {
+        let prose = if quotes { without_quoted(text) } else { text.to_string() };
+        for word in words(&prose) {
+            let allowed = UNITS.contains(&word.as_str())
+                || TERMS.contains(&word.as_str())
+                || ids.contains(&word)
+                || tasks.contains(&word)
+                || resources.contains(&word);
+            if !allowed {
+                found.push(format!("{page}: {word:?} in {text:?}"));
+            }
+        }
+    }
+    found
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_demo_page_in_chinese_has_no_english_left() {
     let h = Harness::start().await;
@@ -156,57 +252,7 @@ async fn every_demo_page_in_chinese_has_no_english_left() {
     let mut found = Vec::new();
     for entry in ENTRIES {
         h.run_virtual(entry.slug).await;
-        // The names the demo's code gives its resources (`queue`), from
-        // the same run on the virtual clock here.
-        let rt = VirtualRuntime::new();
-        let started = demos::start(entry.slug, rt.env(), &[])
-            .expect("defaults")
-            .expect("a demo");
-        rt.block_on(started.work).expect("runs");
-        let resources: BTreeSet<String> = started
-            .runs
-            .iter()
-            .flat_map(|(_, t)| {
-                t.snapshot()
-                    .resources()
-                    .iter()
-                    .flat_map(|r| words(&r.name))
-                    .collect::<Vec<_>>()
-            })
-            .collect();
-        // The task names of this run, from the log's task menu (the lanes
-        // of a large run exist only in view).
-        let tasks: BTreeSet<String> = h
-            .client
-            .execute(
-                "return [...document.querySelectorAll('#log-task option')].map(o => o.value);",
-                vec![],
-            )
-            .await
-            .expect("the task menu")
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|v| v.as_str().map(str::to_string))
-            .flat_map(|name| words(&name))
-            .collect();
-        let texts = h
-            .client
-            .execute(READ, vec![serde_json::json!(NOT_PROSE)])
-            .await
-            .expect("the page's text");
-        for text in texts.as_array().into_iter().flatten().filter_map(|v| v.as_str()) {
-            for word in words(text) {
-                let allowed = UNITS.contains(&word.as_str())
-                    || TERMS.contains(&word.as_str())
-                    || ids.contains(&word)
-                    || tasks.contains(&word)
-                    || resources.contains(&word);
-                if !allowed {
-                    found.push(format!("{}: {word:?} in {text:?}", entry.slug));
-                }
-            }
-        }
+        found.extend(english_left(&h, entry.slug, &ids, false).await);
         if ["semaphore", "fetch", "periodic"].contains(&entry.slug) {
             h.screenshot(&format!("chinese-{}", entry.slug)).await;
         }
@@ -273,5 +319,139 @@ async fn the_daily_schedule_reads_as_days_and_clock_times() {
     h.wait_for("html[lang=zh-Hans]", WAIT).await;
     let log = h.text(".event-log").await;
     assert!(log.contains("第 2 天 09:00"), "{log}");
+    h.finish().await;
+}
+
+/// Whether Run is off.
+async fn run_is_off(h: &Harness) -> bool {
+    let run = h.wait_for("#run", WAIT).await;
+    run.attr("disabled").await.expect("attribute").is_some()
+}
+
+/// The text of `css` once it has some (a link's errors come with the
+/// form's first render, but the page may still be arriving).
+async fn text_of(h: &Harness, css: &str) -> String {
+    h.wait_for(css, WAIT).await;
+    for _ in 0..100 {
+        let text = h.text(css).await;
+        if !text.is_empty() {
+            return text;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    String::new()
+}
+
+/// A link the page refuses, read in Chinese: under each field it names,
+/// the page says why in Chinese, naming what is allowed with the link's
+/// own numbers, and nothing else on the page is English. The language is
+/// the visitor's, not the link's: chosen once in the menu, it holds for
+/// every link opened after (a link has no language parameter; `lang=zh`
+/// would be a name the demo does not take).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_link_in_chinese_says_why_in_chinese_with_the_range() {
+    let h = Harness::start().await;
+    h.set_viewport(1400, 1000).await;
+    h.open("/#/gather").await;
+    h.wait_for(".runner[data-state=idle]", WAIT).await;
+    h.choose("#lang", "zh").await;
+    h.wait_for("html[lang=zh-Hans]", WAIT).await;
+    let ids = identifiers();
+    // (link, the fields with an error, what each says, whether Run is off)
+    let seq_jobs = demos::specs("sequential-vs-concurrent")
+        .and_then(|s| s.iter().find(|s| s.name == "jobs"))
+        .expect("jobs");
+    let jobs_says = format!("jobs 必须是 {}；收到 0", seq_jobs.allowed_zh());
+    let cases: Vec<(&str, &str, Vec<&str>, String, bool)> = vec![
+        (
+            "/#/fetch?min_delay_ms=2000&max_delay_ms=1000",
+            "fetch",
+            vec!["min_delay_ms", "max_delay_ms"],
+            "max_delay_ms 必须不小于 min_delay_ms（2000）；收到 1000".into(),
+            true,
+        ),
+        (
+            "/#/fetch?requests=5&fail_index=9",
+            "fetch",
+            vec!["requests", "fail_index"],
+            "fail_index 必须在 0 到请求数（5）之间；收到 9".into(),
+            true,
+        ),
+        (
+            "/#/task-manager?jobs=5&fail_job=50",
+            "task-manager",
+            vec!["jobs", "fail_job"],
+            "fail_job 必须在 0 到作业数（5）之间；收到 50".into(),
+            true,
+        ),
+        (
+            "/#/semaphore?form=zzz",
+            "semaphore",
+            vec!["form"],
+            "form 必须是以下之一：semaphore、buffer_unordered；收到 \"zzz\"".into(),
+            false,
+        ),
+        (
+            "/#/sequential-vs-concurrent?jobs=0",
+            "sequential-vs-concurrent",
+            vec!["jobs"],
+            jobs_says.clone(),
+            true,
+        ),
+        (
+            "/#/retry?jitter=full&seed=abc",
+            "retry",
+            vec!["seed"],
+            "种子必须是 0 到 18446744073709551615 的整数；收到 \"abc\"".into(),
+            true,
+        ),
+    ];
+    let mut found = Vec::new();
+    for (link, slug, fields, says, off) in cases {
+        h.open_link(link).await;
+        for field in fields {
+            let shown = text_of(&h, &format!("#param-{field}-error")).await;
+            assert_eq!(shown, says, "{link}: under {field}");
+        }
+        assert_eq!(
+            run_is_off(&h).await,
+            off,
+            "{link}: Run is off only while the link is refused"
+        );
+        found.extend(english_left(&h, slug, &ids, true).await);
+        if link.contains("min_delay_ms") {
+            h.screenshot("chinese-refused-fetch").await;
+        }
+    }
+    // A name the demo does not take: a note, in Chinese; the run goes on.
+    h.open_link("/#/gather?bogus=1").await;
+    assert_eq!(
+        text_of(&h, ".params .note").await,
+        "链接里有本演示不接受的参数 \"bogus\"，已忽略。"
+    );
+    found.extend(english_left(&h, "gather", &ids, true).await);
+
+    // The composer with a syntax error: where, and what to write instead.
+    h.open("/#/compose").await;
+    h.wait_for("#program", WAIT).await;
+    let script = "const t = document.querySelector('#program'); t.focus(); \
+                  t.value = 'import asyncio\\n\\nasync def main(:\\n    await asyncio.sleep(1)\\n'; \
+                  t.dispatchEvent(new InputEvent('input', { bubbles: true }));";
+    h.client.execute(script, vec![]).await.expect("the program is pasted");
+    h.wait_for(".syntax-error[data-line='3']", WAIT).await;
+    assert_eq!(
+        text_of(&h, ".syntax-error p").await,
+        "第 3 行第 16 列：这里应是参数名，却是 :",
+        "the code (`:`) is shown as code"
+    );
+    assert_eq!(h.all(".syntax-error p code").await.len(), 1);
+    h.screenshot("chinese-composer-syntax-error").await;
+    found.extend(english_left(&h, "compose", &ids, true).await);
+    assert!(
+        found.is_empty(),
+        "English on a refusing Chinese page ({}):\n{}",
+        found.len(),
+        found.join("\n")
+    );
     h.finish().await;
 }

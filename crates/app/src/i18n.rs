@@ -3,6 +3,8 @@
 //! entry stays English (a test checks the table has no gaps or repeats).
 //! The demos' own words come from `asyncscope_core::demos::About`.
 
+use asyncscope_core::Bilingual;
+
 /// A language of the page.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Lang {
@@ -29,6 +31,11 @@ impl Lang {
         } else {
             Lang::En
         }
+    }
+
+    /// A message made in both languages, in this one.
+    pub fn pick(self, message: &Bilingual) -> &str {
+        message.get(self == Lang::Zh)
     }
 
     /// `text` in this language.

@@ -1,6 +1,7 @@
 //! Hash routes: `#/` is home, `#/<slug>?<params>` a demo, anything else not
 //! found. Parsing is pure and tested natively.
 
+use asyncscope_core::Bilingual;
 use asyncscope_core::catalog::{self, Entry};
 use asyncscope_core::params::pairs_from_query;
 
@@ -21,8 +22,8 @@ pub enum Route {
     /// The composer, with the program and seed from the link.
     Compose {
         /// The program the link carries (empty for none), or why it
-        /// cannot be read.
-        program: Result<String, String>,
+        /// cannot be read (in English and in Chinese).
+        program: Result<String, Bilingual>,
         /// The other `name=value` pairs (the seed).
         query: Vec<(String, String)>,
     },

@@ -6,7 +6,7 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use asyncscope_core::demos::{self, Started};
-use asyncscope_core::{DynEnv, py};
+use asyncscope_core::{Bilingual, DynEnv, py};
 
 use crate::route::Route;
 
@@ -37,17 +37,21 @@ impl Subject {
     }
 
     /// Prepares a run on `env` with the form's `pairs`: `Ok(None)` for a
-    /// slug that is no demo; `Err` says why it cannot start. Every run
-    /// starts on a [`DynEnv`], so each demo is compiled once.
-    pub fn start(&self, env: DynEnv, pairs: &[(String, String)]) -> Result<Option<Started<DynEnv>>, String> {
+    /// slug that is no demo; `Err` says why it cannot start, in English
+    /// and in Chinese. Every run starts on a [`DynEnv`], so each demo is
+    /// compiled once.
+    pub fn start(&self, env: DynEnv, pairs: &[(String, String)]) -> Result<Option<Started<DynEnv>>, Bilingual> {
         match self {
             Subject::Demo(slug) => demos::start(slug, env, pairs).map_err(|errors| {
-                let messages: Vec<&str> = errors.iter().map(|e| e.message.as_str()).collect();
-                messages.join("; ")
+                let said: Vec<Bilingual> = errors.iter().map(|e| e.said()).collect();
+                Bilingual::join(&said, "; ", "；")
             }),
-            Subject::Program(source) => py::start(env, source, py::Limits::default())
-                .map(Some)
-                .map_err(|e| e.to_string()),
+            Subject::Program(source) => py::start(env, source, py::Limits::default()).map(Some).map_err(|e| {
+                Bilingual::new(
+                    e.to_string(),
+                    format!("第 {} 行第 {} 列：{}", e.pos.line, e.pos.col, e.message_zh),
+                )
+            }),
         }
     }
 

@@ -62,7 +62,7 @@ fn known_trace() -> Trace {
             outcome: Outcome::Cancelled,
         },
     );
-    t.push(ms(300), a, EventKind::Woken { by: WakeCause::Timer });
+    t.push(ms(300), a, EventKind::woken(WakeCause::Timer));
     t.push(ms(300), a, EventKind::PollStart);
     t.push(ms(300), a, EventKind::TimerFired);
     t.push(ms(300), a, EventKind::Completed { outcome: Outcome::Ok });
@@ -111,7 +111,10 @@ async fn the_timeline_draws_lanes_segments_marks_and_metrics() {
         "wide segments say their state"
     );
     let title = attrs(&root, ".lane[data-task=a] .seg-sleeping", "title");
-    assert_eq!(title, ["a: sleeping from 0 to 300 ms"]);
+    assert_eq!(
+        title,
+        ["a: sleeping from 0 to 300 ms: waiting on timer (fires at 300 ms)"]
+    );
     assert_eq!(attrs(&root, ".lane[data-task=a] .mark", "data-mark"), ["wake"]);
     assert_eq!(attrs(&root, ".lane[data-task=b] .mark", "data-mark"), ["cancel"]);
     assert_eq!(texts(&root, "[data-metric=makespan_ms]"), ["300"]);

@@ -10,6 +10,7 @@
 use std::time::{Duration, Instant};
 
 use asyncscope_app::route::Route;
+use asyncscope_core::Bilingual;
 use asyncscope_core::catalog::ENTRIES;
 use asyncscope_core::demos;
 use asyncscope_view::state::Form;
@@ -20,11 +21,13 @@ fn form(slug: &'static str, query: &[(String, String)]) -> Form {
     Form::from_query(specs, query).with_rules(demos::rules(slug), demos::randomness(slug))
 }
 
-/// A message the page shows: brief (a quoted value is at most 40
-/// characters, escaped) and printable.
-fn shown(message: &str) -> Result<(), TestCaseError> {
-    prop_assert!(message.len() <= 1200, "{} bytes: {message:?}", message.len());
-    prop_assert!(!message.chars().any(char::is_control), "{message:?}");
+/// A message the page shows, in either language: brief (a quoted value
+/// is at most 40 characters, escaped) and printable.
+fn shown(message: &Bilingual) -> Result<(), TestCaseError> {
+    for text in [&message.en, &message.zh] {
+        prop_assert!(text.len() <= 1200, "{} bytes: {text:?}", text.len());
+        prop_assert!(!text.chars().any(char::is_control), "{text:?}");
+    }
     Ok(())
 }
 
@@ -141,8 +144,9 @@ proptest! {
 /// with bad values from its kind and bounds, percent-encoded in a link as
 /// *Copy link* would write it, plus a repeated name and a bad seed. The
 /// page must open the demo and show, under the field, a message naming
-/// what is allowed (a menu shows its default, with the note); a field
-/// that is not allowed keeps the form from running. Prints its counts.
+/// what is allowed, in English and in Chinese with the same numbers (a
+/// menu shows its default, with the note); a field that is not allowed
+/// keeps the form from running. Prints its counts.
 #[test]
 fn every_bad_link_value_shows_what_is_allowed_under_its_field() {
     use asyncscope_core::params::{ParamKind, to_query};
@@ -195,9 +199,15 @@ fn every_bad_link_value_shows_what_is_allowed_under_its_field() {
                     let form = form(entry.slug, &query);
                     let error = form.field_error(i).ok_or("no error under the field")?;
                     let says = if repeated {
-                        format!("{} is given more than once", spec.name)
+                        Bilingual::new(
+                            format!("{} is given more than once", spec.name),
+                            format!("{} 给出了不止一次", spec.name),
+                        )
                     } else {
-                        format!("{} must be {}", spec.name, spec.allowed())
+                        Bilingual::new(
+                            format!("{} must be {}", spec.name, spec.allowed()),
+                            format!("{} 必须是", spec.name),
+                        )
                     };
                     // A menu shows its default (and runs); any other bad
                     // field keeps the form from running.
@@ -219,8 +229,16 @@ fn every_bad_link_value_shows_what_is_allowed_under_its_field() {
                     }
                     Ok(Err(why)) => failures.push(format!("{link:.60}: {why}")),
                     Ok(Ok((error, says))) => {
-                        let brief = error.len() <= says.len() + 600 && !error.chars().any(char::is_control);
-                        if error.contains(&says) && brief {
+                        let brief = |text: &str, says: &str| {
+                            text.len() <= says.len() + 600 && !text.chars().any(char::is_control)
+                        };
+                        let en = error.en.contains(&says.en) && brief(&error.en, &says.en);
+                        // The Chinese names the parameter and, for a value
+                        // not allowed, what is allowed with its numbers.
+                        let zh = error.zh.contains(&says.zh)
+                            && (repeated || error.zh.contains(&spec.allowed_zh()))
+                            && brief(&error.zh, &says.zh);
+                        if en && zh {
                             passed += 1;
                         } else {
                             unclear += 1;

@@ -126,6 +126,27 @@ fn main() {
         "warnings of that trace          {warn:?}  ({} events, {found} warnings)",
         trace.events().len()
     );
+    // What every task waits on: one pass over the whole trace (what the
+    // table test and the segments' tooltips do), the waits at the middle
+    // of the run (the page's panel, the command line's --at), and who
+    // woke whom (the wakes with a waker).
+    let (pass, waiting) = measure(|| {
+        let mut tracker = asyncscope_core::trace::WaitTracker::new(&trace);
+        while tracker.step() {}
+        tracker.waits().len()
+    });
+    let middle = trace.makespan().unwrap_or_default() / 2;
+    let (at, chains) = measure(|| trace.waits_text_at(middle, false).len());
+    let (edges, woken_by) = measure(|| {
+        trace
+            .events()
+            .iter()
+            .filter(|e| matches!(e.kind, asyncscope_core::trace::EventKind::Woken { from: Some(_), .. }))
+            .count()
+    });
+    println!("waits, one pass over that trace  {pass:?}  ({waiting} pending at the end)");
+    println!("waits at its middle, as chains   {at:?}  ({chains} pending tasks)");
+    println!("wake edges of that trace         {edges:?}  ({woken_by} wakes by another task)");
 
     let program = "import asyncio\n\
         async def job(sem):\n    async with sem:\n        await asyncio.sleep(1)\n\

@@ -138,6 +138,35 @@ fn push_run<E>(emit: &mut dyn FnMut(Value) -> Result<(), E>, pid: u32, title: &s
             )?;
         }
     }
+    // Who woke whom, as flow arrows: from the waker's poll to the woken
+    // task's next poll (Perfetto draws them).
+    let mut next_poll: Vec<Option<u64>> = vec![None; trace.tasks().len()];
+    let mut flows = Vec::new();
+    for (i, ev) in trace.events().iter().enumerate().rev() {
+        match &ev.kind {
+            EventKind::PollStart => {
+                if let Some(slot) = next_poll.get_mut(ev.task.0 as usize) {
+                    *slot = Some(micros(ev.at));
+                }
+            }
+            EventKind::Woken { from: Some(from), .. } if *from != ev.task => {
+                let to = next_poll
+                    .get(ev.task.0 as usize)
+                    .copied()
+                    .flatten()
+                    .unwrap_or(micros(ev.at));
+                flows.push((i, *from, ev.task, micros(ev.at), to));
+            }
+            _ => {}
+        }
+    }
+    for (i, from, to, at, polled) in flows.into_iter().rev() {
+        let name = format!("wakes {}", trace.task_name(to));
+        emit(json!({"ph": "s", "cat": "wake", "name": name, "id": i, "pid": pid, "tid": from.0 + 1, "ts": at}))?;
+        emit(
+            json!({"ph": "f", "bp": "e", "cat": "wake", "name": name, "id": i, "pid": pid, "tid": to.0 + 1, "ts": polled}),
+        )?;
+    }
     for w in trace.warnings() {
         let mut args = json!({"rule": w.rule.as_str(), "message": w.message});
         if let Some(site) = w.site.and_then(|s| trace.site(s)) {

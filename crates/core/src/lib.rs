@@ -12,6 +12,7 @@
 #![warn(missing_debug_implementations)]
 
 pub mod awaits;
+pub mod bilingual;
 pub mod catalog;
 pub mod combinators;
 pub mod demos;
@@ -28,6 +29,7 @@ pub mod trace;
 pub mod traced;
 pub mod virtual_time;
 
+pub use bilingual::Bilingual;
 pub use env::{DynEnv, Env};
 pub use recorder::Recorder;
 pub use spawn::{JoinError, JoinHandle};

@@ -8,7 +8,7 @@ use std::future::Future;
 use std::panic::Location;
 use std::pin::Pin;
 use std::rc::Rc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::task::{Context, Poll, Wake, Waker};
 use std::time::Duration;
@@ -18,19 +18,40 @@ use crate::trace::{Blocker, EventKind, Outcome, ResourceId, ResourceKind, SiteId
 /// Wakes that happened since the last recorded event. Wakers may be called
 /// from anywhere, so they only append here; the next recorded event first
 /// turns these into `Woken` events.
+/// Each entry also names the task being polled when the waker was called
+/// (see [`EventKind::Woken`]'s `from`).
 #[derive(Default)]
 pub(crate) struct WakeLog {
     any: AtomicBool,
-    entries: Mutex<Vec<(TaskId, WakeCause)>>,
+    /// The task being polled now, as its id plus one (0: none): kept here
+    /// beside [`Shared::current`] so that a waker can read it.
+    polling: AtomicU32,
+    /// While a child task's waker passes its wake on to its parent's: the
+    /// child, as its id plus one (0: none). The parent was woken by it.
+    relay: AtomicU32,
+    entries: Mutex<Vec<(TaskId, WakeCause, Option<TaskId>)>>,
 }
 
 impl WakeLog {
-    fn lock(&self) -> MutexGuard<'_, Vec<(TaskId, WakeCause)>> {
+    fn lock(&self) -> MutexGuard<'_, Vec<(TaskId, WakeCause, Option<TaskId>)>> {
         self.entries.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     pub(crate) fn push(&self, task: TaskId, cause: WakeCause) {
-        self.lock().push((task, cause));
+        let relay = self.relay.load(Ordering::Acquire);
+        let id = if relay > 0 {
+            relay
+        } else {
+            self.polling.load(Ordering::Acquire)
+        };
+        let from = id.checked_sub(1).map(TaskId);
+        // A timer's or a request's wake comes from the event loop, even
+        // when the executor happens to be inside a poll.
+        let from = match cause {
+            WakeCause::Timer | WakeCause::Request => None,
+            _ => from,
+        };
+        self.lock().push((task, cause, from));
         self.any.store(true, Ordering::Release);
     }
 }
@@ -153,6 +174,15 @@ impl Shared {
         }
     }
 
+    /// Makes `task` the task being polled (or none), returning the one
+    /// before.
+    pub(crate) fn set_current(&self, task: Option<TaskId>) -> Option<TaskId> {
+        self.wakes
+            .polling
+            .store(task.map_or(0, |t| t.0.saturating_add(1)), Ordering::Release);
+        self.current.replace(task)
+    }
+
     /// Time since the origin.
     pub(crate) fn now(&self) -> Duration {
         (self.clock)().saturating_sub(self.origin)
@@ -174,12 +204,12 @@ impl Shared {
         let mut marks = self.marks.borrow_mut();
         if self.wakes.any.swap(false, Ordering::Acquire) {
             let entries = std::mem::take(&mut *self.wakes.lock());
-            for (woken, by) in entries {
+            for (woken, by, from) in entries {
                 if let Some(mark) = marks.get_mut(woken.0 as usize)
                     && *mark == Mark::Clear
                 {
                     *mark = Mark::Woken;
-                    trace.push(at, woken, EventKind::Woken { by });
+                    trace.push(at, woken, EventKind::Woken { by, from });
                 }
             }
         }
@@ -535,7 +565,10 @@ impl Wake for TaskWake {
         if !self.woken.swap(true, Ordering::AcqRel) {
             self.log.push(self.task, WakeCause::Unknown);
         }
+        // A parent polling this task is woken through it.
+        let before = self.log.relay.swap(self.task.0.saturating_add(1), Ordering::AcqRel);
         self.inner.lock().unwrap_or_else(|e| e.into_inner()).wake_by_ref();
+        self.log.relay.store(before, Ordering::Release);
     }
 }
 

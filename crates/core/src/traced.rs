@@ -534,7 +534,7 @@ impl<F: Future> Future for Instrumented<F> {
         }
         this.wake.woken.store(false, Ordering::Release);
         let shared = &this.shared;
-        let previous = shared.current.replace(Some(this.id));
+        let previous = shared.set_current(Some(this.id));
         let outer = shared.start_poll();
         shared.record(this.id, EventKind::PollStart);
         let poll = fut.as_mut().poll(&mut Context::from_waker(&this.waker));
@@ -542,7 +542,7 @@ impl<F: Future> Future for Instrumented<F> {
         match &poll {
             Poll::Pending => {
                 shared.record(this.id, EventKind::PollEnd { ready: false, site });
-                shared.current.set(previous);
+                shared.set_current(previous);
                 // The caller is waiting for this task: at its `.await`, or
                 // failing that at the line that made it.
                 shared.pending_on_child(caller, this.awaited_at);
@@ -552,7 +552,7 @@ impl<F: Future> Future for Instrumented<F> {
                 let outcome = (this.classify)(out);
                 this.fut = None;
                 shared.record(this.id, EventKind::Completed { outcome });
-                shared.current.set(previous);
+                shared.set_current(previous);
             }
         }
         poll
@@ -565,9 +565,9 @@ impl<F: Future> Drop for Instrumented<F> {
             self.wake.dead.store(true, Ordering::Release);
             // Drop the work as this task, so that what it held (timers,
             // requests, permits, child tasks) is recorded before its end.
-            let previous = self.shared.current.replace(Some(self.id));
+            let previous = self.shared.set_current(Some(self.id));
             drop(fut);
-            self.shared.current.set(previous);
+            self.shared.set_current(previous);
             let outcome = self.shared.drop_as.get().unwrap_or(Outcome::Cancelled);
             self.shared.record(self.id, EventKind::Completed { outcome });
         }

@@ -5,7 +5,9 @@
 //! list items, too many items; plus unknown and repeated names and broken
 //! rules across fields. Each row says what must come of it: refused, with
 //! one message that names the parameter and what is allowed (quoted
-//! values at most 40 characters, nothing unescaped), and nothing started;
+//! values at most 40 characters, nothing unescaped), in English and in
+//! Chinese with the same names and numbers (and no English left in the
+//! Chinese but names and the value quoted), and nothing started;
 //! or, for the bounds themselves, accepted. It prints its counts: tried,
 //! passed, panics, hangs (a row that takes over a second), unclear (a
 //! message that does not name what is allowed).
@@ -15,7 +17,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::time::{Duration, Instant};
 
 use asyncscope_core::catalog::ENTRIES;
-use asyncscope_core::params::{ParamKind, ParamSpec};
+use asyncscope_core::params::{ParamKind, ParamSpec, quoted_zh};
 use asyncscope_core::{VirtualRuntime, demos};
 
 /// What a row expects.
@@ -27,8 +29,13 @@ enum Expect {
     /// is how the parameter's own refusal starts.
     Ok { own: String },
     /// Refused with one error for `name` whose message contains each of
-    /// these words (what is allowed).
-    Refused { name: String, says: Vec<String> },
+    /// these words (what is allowed), and whose Chinese message contains
+    /// each of `says_zh`.
+    Refused {
+        name: String,
+        says: Vec<String>,
+        says_zh: Vec<String>,
+    },
 }
 
 /// One row: a demo, the pairs given, what must come of them.
@@ -63,6 +70,42 @@ impl Tally {
 }
 
 const LONG: usize = 100_000;
+
+/// English left in a Chinese message: runs of three or more ASCII letters
+/// that are not a parameter's name or a choice of the demo, once the value
+/// quoted back (`"..."`) is taken out.
+fn english_left(zh: &str, slug: &str) -> Vec<String> {
+    let mut prose = String::new();
+    let mut quoted = false;
+    let mut escaped = false;
+    for c in zh.chars() {
+        if quoted {
+            match c {
+                '\\' if !escaped => escaped = true,
+                '"' if !escaped => quoted = false,
+                _ => escaped = false,
+            }
+        } else if c == '"' {
+            quoted = true;
+            prose.push(' ');
+        } else {
+            prose.push(c);
+        }
+    }
+    let mut known: Vec<&str> = Vec::new();
+    for spec in demos::specs(slug).unwrap_or(&[]) {
+        known.push(spec.name);
+        if let ParamKind::Choice(c) | ParamKind::ChoiceList { choices: c, .. } = spec.kind {
+            known.extend(c.iter().copied());
+        }
+    }
+    prose
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|w| w.chars().filter(char::is_ascii_alphabetic).count() >= 3)
+        .filter(|w| !known.contains(w))
+        .map(str::to_string)
+        .collect()
+}
 
 /// A message is clear if it says what is allowed (the row's words), is
 /// short (a quoted value is cut at 40 characters), and has no control
@@ -152,6 +195,7 @@ fn rows_for(slug: &'static str, spec: &ParamSpec) -> Vec<Row> {
         expect: Expect::Refused {
             name: spec.name.to_string(),
             says: vec![format!("{} must be {}", spec.name, spec.allowed())],
+            says_zh: vec![format!("{} 必须是", spec.name), spec.allowed_zh()],
         },
     };
     let accepted = |value: String| Row {
@@ -269,12 +313,14 @@ fn rows_for(slug: &'static str, spec: &ParamSpec) -> Vec<Row> {
 fn name_rows(slug: &'static str, specs: &[ParamSpec]) -> Vec<Row> {
     let names: Vec<&str> = specs.iter().map(|s| s.name).collect();
     let takes = format!("this demo takes {}", names.join(", "));
+    let takes_zh = format!("本演示接受的参数是 {}", names.join("、"));
     let unknown = |name: String| Row {
         slug,
         pairs: pair(&name, "1"),
         expect: Expect::Refused {
             name: name.clone(),
             says: vec!["unknown parameter".into(), takes.clone()],
+            says_zh: vec![format!("未知参数 {}", quoted_zh(&name)), takes_zh.clone()],
         },
     };
     let mut rows: Vec<Row> = [
@@ -300,6 +346,7 @@ fn name_rows(slug: &'static str, specs: &[ParamSpec]) -> Vec<Row> {
         expect: Expect::Refused {
             name: first.name.into(),
             says: vec![format!("{} is given more than once", first.name)],
+            says_zh: vec![format!("{} 给出了不止一次", first.name)],
         },
     });
     rows
@@ -308,12 +355,13 @@ fn name_rows(slug: &'static str, specs: &[ParamSpec]) -> Vec<Row> {
 /// Rules across fields, broken: one error, under the rule's first field
 /// (the page shows it under each field it names).
 fn rule_rows() -> Vec<Row> {
-    let row = |slug, pairs: &[(&str, &str)], name: &str, says: &str| Row {
+    let row = |slug, pairs: &[(&str, &str)], name: &str, says: &str, says_zh: &str| Row {
         slug,
         pairs: pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
         expect: Expect::Refused {
             name: name.into(),
             says: vec![says.into()],
+            says_zh: vec![says_zh.into()],
         },
     };
     vec![
@@ -321,27 +369,49 @@ fn rule_rows() -> Vec<Row> {
             "fetch",
             &[("min_delay_ms", "2000"), ("max_delay_ms", "100")],
             "min_delay_ms",
-            "max_delay_ms must be at least min_delay_ms (2000)",
+            "max_delay_ms must be at least min_delay_ms (2000); got 100",
+            "max_delay_ms 必须不小于 min_delay_ms（2000）；收到 100",
         ),
         row(
             "fetch",
             &[("requests", "5"), ("fail_index", "9")],
             "requests",
-            "fail_index must be from 0 to the number of requests (5)",
+            "fail_index must be from 0 to the number of requests (5); got 9",
+            "fail_index 必须在 0 到请求数（5）之间；收到 9",
         ),
         row(
             "task-manager",
             &[("jobs", "3"), ("fail_job", "4")],
             "jobs",
-            "fail_job must be from 0 to the number of jobs (3)",
+            "fail_job must be from 0 to the number of jobs (3); got 4",
+            "fail_job 必须在 0 到作业数（3）之间；收到 4",
         ),
         row(
             "task-manager",
             &[("jobs", "3"), ("cancel_job", "4")],
             "jobs",
-            "cancel_job must be from 0 to the number of jobs (3)",
+            "cancel_job must be from 0 to the number of jobs (3); got 4",
+            "cancel_job 必须在 0 到作业数（3）之间；收到 4",
         ),
     ]
+}
+
+/// The table above breaks every rule across fields that a demo declares.
+#[test]
+fn every_rule_across_fields_is_in_the_table() {
+    let rows = rule_rows();
+    for entry in ENTRIES {
+        for rule in demos::rules(entry.slug) {
+            let broken = rows
+                .iter()
+                .any(|row| row.slug == entry.slug && rule.fields.iter().all(|f| row.pairs.iter().any(|(k, _)| k == f)));
+            assert!(
+                broken,
+                "{}: the rule over {:?} is never broken",
+                entry.slug, rule.fields
+            );
+        }
+    }
 }
 
 fn all_rows() -> Vec<Row> {
@@ -368,7 +438,7 @@ fn try_row(row: &Row) -> Result<(), (bool, String)> {
             None => Ok(()),
         },
         (Expect::Refused { .. }, Ok(())) => Err((false, "accepted".into())),
-        (Expect::Refused { name, says }, Err(errors)) => {
+        (Expect::Refused { name, says, says_zh }, Err(errors)) => {
             let rt = VirtualRuntime::new();
             match demos::start(row.slug, rt.env(), &row.pairs) {
                 Ok(_) => return Err((false, "start accepted what check refused".into())),
@@ -382,7 +452,15 @@ fn try_row(row: &Row) -> Result<(), (bool, String)> {
                 let names: Vec<&str> = errors.iter().map(|e| e.name.as_str()).collect();
                 return Err((false, format!("errors for {names:?}, not one for {name:?}")));
             }
-            clear(&errors[0].message, says).map_err(|why| (true, format!("{why}: {:?}", errors[0].message)))
+            clear(&errors[0].message, says).map_err(|why| (true, format!("{why}: {:?}", errors[0].message)))?;
+            let zh = &errors[0].message_zh;
+            clear(zh, says_zh).map_err(|why| (true, format!("in Chinese, {why}: {zh:?}")))?;
+            let left = english_left(zh, row.slug);
+            if left.is_empty() {
+                Ok(())
+            } else {
+                Err((true, format!("English left in Chinese, {left:?}: {zh:?}")))
+            }
         }
     }
 }

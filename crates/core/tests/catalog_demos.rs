@@ -1038,10 +1038,14 @@ fn every_pending_task_waits_on_something_named() {
 /// line's `--at` prints it: each leaf kind (timer, permit with its place
 /// and holders, request, body, queue empty and full, lock with its holder,
 /// event, condition) and chains through polled and joined tasks.
+/// A row of the waits table: a demo, its pairs, an instant in ms and the
+/// lines that must be printed.
+type WaitsRow<'a> = (&'a str, &'a [(&'a str, &'a str)], u64, &'a [&'a str]);
+
 #[test]
 fn what_each_task_waits_on_at_an_instant() {
     use asyncscope_core::report::waits_text;
-    let table: &[(&str, &[(&str, &str)], u64, &[&str])] = &[
+    let table: &[WaitsRow] = &[
         (
             "semaphore",
             &[],

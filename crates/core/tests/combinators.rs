@@ -229,7 +229,7 @@ fn semaphore_queues_the_third_task_until_a_permit_is_free() {
         100ms t0 woken by its timer
         100ms t0 timer fired
         100ms t0 released sem (1 free)
-        100ms t2 woken by sem
+        100ms t2 woken by t0 through sem
         100ms t0 completed: ok
         100ms t2 acquired sem (0 left)
         100ms t2 timer armed: fires at 200 ms (in 100 ms)
@@ -443,5 +443,9 @@ fn a_bounded_queue_makes_the_producer_wait_and_records_depth() {
     assert_eq!((s.pushed, s.popped, s.max_depth), (4, 4, 2));
     let text = story(&trace);
     assert!(text.contains("0ms producer pushed to jobs (depth 2)"), "{text}");
-    assert!(text.contains("producer woken by jobs"), "{text}");
+    // The wake names who made room (the consumer, popping) and through
+    // what; the wait itself is recorded on the producer's lane.
+    assert!(text.contains("0ms producer waits on jobs"), "{text}");
+    assert!(text.contains("0ms producer woken by consumer through jobs"), "{text}");
+    assert!(text.contains("0ms producer done waiting on jobs"), "{text}");
 }

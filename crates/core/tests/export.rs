@@ -94,3 +94,42 @@ fn chrome_trace_is_well_formed_and_tracks_never_overlap() {
     );
     assert!(events.iter().any(|e| e["ph"] == "C" && e["name"] == "in flight"));
 }
+
+/// Who woke whom, as flow arrows: each wake by another task is a flow
+/// from the waker's track to the woken task's track, start and finish
+/// with one id; a permit released by job0 wakes job2.
+#[test]
+fn wakes_by_another_task_are_flow_arrows() {
+    let trace = sample();
+    let v: Value = serde_json::from_str(&chrome_trace(&trace, "sample")).expect("json");
+    let events = v["traceEvents"].as_array().expect("events");
+    let name_of: HashMap<u64, String> = events
+        .iter()
+        .filter(|e| e["ph"] == "M" && e["name"] == "thread_name")
+        .map(|e| {
+            (
+                e["tid"].as_u64().expect("tid"),
+                e["args"]["name"].as_str().expect("name").to_owned(),
+            )
+        })
+        .collect();
+    let starts: Vec<&Value> = events.iter().filter(|e| e["cat"] == "wake" && e["ph"] == "s").collect();
+    let finishes: Vec<&Value> = events.iter().filter(|e| e["cat"] == "wake" && e["ph"] == "f").collect();
+    assert!(!starts.is_empty());
+    assert_eq!(starts.len(), finishes.len());
+    let mut pairs = Vec::new();
+    for s in &starts {
+        let f = finishes
+            .iter()
+            .find(|f| f["id"] == s["id"])
+            .expect("a finish per start");
+        assert!(f["ts"].as_u64() >= s["ts"].as_u64(), "{s} {f}");
+        assert_ne!(s["tid"], f["tid"], "not a self-wake");
+        pairs.push(format!(
+            "{} -> {}",
+            name_of[&s["tid"].as_u64().expect("tid")],
+            name_of[&f["tid"].as_u64().expect("tid")]
+        ));
+    }
+    assert!(pairs.contains(&"job0 -> job2".to_string()), "{pairs:?}");
+}

@@ -117,7 +117,7 @@ fn download_reaches_the_whole_body_chunk_by_chunk() {
         .iter()
         .filter(|e| e.task.0 as usize == download)
         .filter_map(|e| match e.kind {
-            EventKind::Woken { by } => Some(by),
+            EventKind::Woken { by, .. } => Some(by),
             _ => None,
         })
         .collect();

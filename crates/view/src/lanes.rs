@@ -267,7 +267,7 @@ mod tests {
         t.push(h(0), a, EventKind::PollStart);
         t.push(h(0), a, EventKind::TimerArmed { deadline: h(33) });
         t.push(h(0), a, EventKind::pending(None));
-        t.push(h(33), a, EventKind::Woken { by: WakeCause::Timer });
+        t.push(h(33), a, EventKind::woken(WakeCause::Timer));
         let model = run_model(&t);
         let en = lane_in(&t, &model, 0, h(33), &Scale::whole(h(40)), false).expect("the lane");
         assert_eq!(
@@ -317,7 +317,7 @@ mod tests {
         t.push(ms(0), a, EventKind::PollStart);
         t.push(ms(0), a, EventKind::TimerArmed { deadline: ms(1000) });
         t.push(ms(0), a, EventKind::pending(None));
-        t.push(ms(1000), a, EventKind::Woken { by: WakeCause::Timer });
+        t.push(ms(1000), a, EventKind::woken(WakeCause::Timer));
         t.push(ms(1000), a, EventKind::PollStart);
         t.push(ms(1000), a, EventKind::Completed { outcome: Outcome::Ok });
         let scale = Scale {

@@ -94,7 +94,7 @@ pub(crate) mod tests {
         t.push(ms(0), a, EventKind::PollStart);
         t.push(ms(0), a, EventKind::TimerArmed { deadline: ms(1000) });
         t.push(ms(0), a, EventKind::pending(Some(site)));
-        t.push(ms(1000), a, EventKind::Woken { by: WakeCause::Timer });
+        t.push(ms(1000), a, EventKind::woken(WakeCause::Timer));
         t.push(ms(1000), a, EventKind::PollStart);
         t.push(ms(1000), a, EventKind::Completed { outcome: Outcome::Ok });
         t

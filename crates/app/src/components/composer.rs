@@ -6,6 +6,7 @@
 
 use std::rc::Rc;
 
+use asyncscope_core::Bilingual;
 use asyncscope_core::params::Randomness;
 use asyncscope_core::py;
 use asyncscope_view::editor::{EditKey, edit};
@@ -15,7 +16,7 @@ use yew::prelude::*;
 
 use crate::browser::dom;
 use crate::components::code_view::tokens_html;
-use crate::components::common::use_lang;
+use crate::components::common::{rich, use_lang};
 use crate::components::demo_page::params::ParamsForm;
 use crate::components::demo_page::stage::{
     clock_name, log_view, stage_view, state_name, status_line, use_run_on_open, use_watch,
@@ -29,8 +30,8 @@ use crate::subject::Subject;
 #[derive(Properties, PartialEq)]
 pub struct ComposerProps {
     /// The program a link carried (empty for none), or why it could not be
-    /// read.
-    pub program: Result<String, String>,
+    /// read (in English and in Chinese).
+    pub program: Result<String, Bilingual>,
     /// The link's other parameters (the seed).
     pub query: Vec<(String, String)>,
 }
@@ -52,7 +53,7 @@ pub fn Composer(props: &ComposerProps) -> Html {
     let notice = use_state(|| props.program.clone().err());
     let on_notice = {
         let notice = notice.clone();
-        Callback::from(move |t: Option<String>| notice.set(t))
+        Callback::from(move |t: Option<Bilingual>| notice.set(t))
     };
     let subject = Subject::Program(Rc::from(text.as_str()));
     let error = use_memo((*text).clone(), |t| py::parse(t).err());
@@ -108,8 +109,8 @@ pub fn Composer(props: &ComposerProps) -> Html {
                                         on_cancel={run.cancel.clone()} presets={&[][..]} on_preset={run.preset.clone()}
                                         asking={run.asking} on_confirm={run.confirm.clone()} />
                             { status_line(&state, &w, busy, lang) }
-                            if let Some(text) = (*notice).clone() {
-                                <pre class="notice run-notes" data-notice="page" role="note">{ text }</pre>
+                            if let Some(text) = &*notice {
+                                <pre class="notice run-notes" data-notice="page" role="note">{ lang.pick(text) }</pre>
                             }
                             <details class="differences">
                                 <summary>{ lang.t("Where the composer differs from CPython") }</summary>
@@ -200,8 +201,8 @@ fn Editor(props: &EditorProps) -> Html {
                 <div id="program-error" class="syntax-error" role="alert"
                      data-line={err.pos.line.to_string()} data-col={err.pos.col.to_string()}>
                     <p>{ match lang {
-                        Lang::Zh => format!("第 {} 行第 {} 列：{}", err.pos.line, err.pos.col, err.message),
-                        Lang::En => format!("Line {}, column {}: {}", err.pos.line, err.pos.col, err.message),
+                        Lang::Zh => html! { <>{ format!("第 {} 行第 {} 列：", err.pos.line, err.pos.col) }{ code_in(&err.message_zh) }</> },
+                        Lang::En => html! { <>{ format!("Line {}, column {}: ", err.pos.line, err.pos.col) }{ code_in(&err.message) }</> },
                     } }</p>
                     <pre>{ caret_lines(&props.value, err) }</pre>
                 </div>
@@ -209,6 +210,16 @@ fn Editor(props: &EditorProps) -> Html {
                 <p id="program-error" class="hint">{ lang.t("Tab indents, Enter keeps the indentation, Ctrl+Enter runs.") }</p>
             }
         </div>
+    }
+}
+
+/// A message with its code in backticks shown as code (a message with an
+/// odd number of backticks, which quotes a backtick itself, as it is).
+fn code_in(message: &str) -> Html {
+    if message.matches('`').count().is_multiple_of(2) {
+        rich(message)
+    } else {
+        Html::from(message.to_string())
     }
 }
 

@@ -1,8 +1,9 @@
 //! The Waiting-on panel: what the selected task waits on at the playhead,
 //! as a chain down to a timer, a permit, a request, a queue, a lock, an
-//! event or another task ([`asyncscope_core::Trace::wait_text`]); updated
-//! while scrubbing.
+//! event or another task ([`asyncscope_core::Trace::wait_text`]), and who
+//! woke it last; updated while scrubbing.
 
+use asyncscope_core::trace::EventKind;
 use asyncscope_view::state::{Finished, TaskRef};
 use yew::prelude::*;
 
@@ -35,13 +36,39 @@ pub fn waits_panel(props: &WaitsPanelProps) -> Html {
                 format!("{name} is not waiting now (not started, running or ended)")
             }
         });
-        Some((name, text))
+        // Who woke it last, before the playhead.
+        let woken = trace
+            .events()
+            .iter()
+            .enumerate()
+            .rev()
+            .filter(|(_, e)| e.at <= at && e.task == sel.task)
+            .find(|(_, e)| matches!(e.kind, EventKind::Woken { .. }))
+            .map(|(i, e)| {
+                let what = if zh {
+                    trace.describe_event_zh(i)
+                } else {
+                    trace.describe_event(i)
+                };
+                let when = trace.at_label(e.at, zh);
+                if zh {
+                    format!("上次唤醒（{when}）：{what}")
+                } else {
+                    format!("Last wake ({when}): {what}")
+                }
+            });
+        Some((name, text, woken))
     });
     html! {
         <section class="waits" id="waits" aria-live="polite">
             <h3>{ lang.t("Waiting on") }<span class="waits-at">{ format!(" · {}", f.runs.first().map_or_else(String::new, |r| r.trace.at_label(at, zh))) }</span></h3>
             { match line {
-                Some((name, text)) => html! { <p class="wait-chain" data-task={name}>{ text }</p> },
+                Some((name, text, woken)) => html! {
+                    <>
+                        <p class="wait-chain" data-task={name}>{ text }</p>
+                        if let Some(w) = woken { <p class="last-wake">{ w }</p> }
+                    </>
+                },
                 None => html! { <p class="hint">{ lang.t("Click a lane or an event to see what its task waits on at the playhead.") }</p> },
             } }
         </section>

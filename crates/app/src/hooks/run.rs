@@ -8,7 +8,7 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use asyncscope_core::virtual_time::Step;
-use asyncscope_core::{DynEnv, Env, Traced, VirtualRuntime};
+use asyncscope_core::{Bilingual, DynEnv, Env, Traced, VirtualRuntime};
 use asyncscope_view::state::{Action, Ending, Form, RunSnapshot, asks_first};
 use futures::channel::oneshot;
 use futures::future::{AbortHandle, Either, abortable, select};
@@ -70,13 +70,14 @@ fn snapshot<E: Env>(runs: &[(&'static str, Traced<E>)]) -> Vec<RunSnapshot> {
 }
 
 /// Runs of `subject` with the form of `state`. A virtual run that stalls says
-/// so through `on_notice` (and a finished one clears it). Leaving the page
-/// cancels a run still going: its futures are dropped.
+/// so through `on_notice`, in both languages for the page to show in its
+/// own (and a finished one clears it). Leaving the page cancels a run
+/// still going: its futures are dropped.
 #[hook]
 pub fn use_run(
     state: &UseReducerHandle<PageState>,
     subject: &Subject,
-    on_notice: Callback<Option<String>>,
+    on_notice: Callback<Option<Bilingual>>,
 ) -> RunControls {
     let abort = use_mut_ref(|| None::<AbortHandle>);
     // The running run's environment: cancelling drops its spawned tasks too.
@@ -200,15 +201,41 @@ fn estimate(state: &UseReducerHandle<PageState>, subject: &Subject) -> Option<Du
 /// What a refused start says on the page. The form's own checks should
 /// have kept Run off; this is the net under them, so that a refusal is
 /// never silent.
-fn refused(why: &str) -> String {
-    format!("The run did not start: {why}.")
+fn refused(why: &Bilingual) -> Bilingual {
+    Bilingual::new(
+        format!("The run did not start: {}.", why.en),
+        format!("运行没有开始：{}。", why.zh),
+    )
+}
+
+/// What a virtual run that passed its bound says.
+fn bounded_notice(at: Duration) -> Bilingual {
+    let at = asyncscope_core::trace::human_ms(at.as_secs_f64() * 1000.0);
+    let events = asyncscope_core::trace::DEFAULT_CAPACITY;
+    Bilingual::new(
+        format!(
+            "The run was stopped at {at} of virtual time: it passed its bound (a day of virtual time, or {events} events recorded). What it did until then is drawn."
+        ),
+        format!(
+            "运行在虚拟时间 {at} 处被停止：它超出了上限（一天的虚拟时间，或记录 {events} 个事件）。画出的是停止之前的部分。"
+        ),
+    )
+}
+
+/// What a virtual run that stalled says.
+fn stalled_notice(at: Duration) -> Bilingual {
+    let ms = at.as_millis();
+    Bilingual::new(
+        format!("The run stalled at {ms} ms: a task waits for something that never comes."),
+        format!("运行在 {ms} ms 处停滞：有任务在等待一件永远不会发生的事。"),
+    )
 }
 
 /// What a finished run had to say (a program's traceback, say), as the
 /// page's notice.
-fn notes_notice(notes: &RefCell<Vec<String>>) -> Option<String> {
+fn notes_notice(notes: &RefCell<Vec<Bilingual>>) -> Option<Bilingual> {
     let notes = notes.borrow();
-    (!notes.is_empty()).then(|| notes.join("\n"))
+    (!notes.is_empty()).then(|| Bilingual::join(notes.iter(), "\n", "\n"))
 }
 
 /// Starts a run on the browser's clock: the demo's work as its own task,
@@ -219,7 +246,7 @@ fn start_real(
     subject: &Subject,
     abort: &Rc<RefCell<Option<AbortHandle>>>,
     scope: &Rc<RefCell<Option<BrowserEnv>>>,
-    on_notice: &Callback<Option<String>>,
+    on_notice: &Callback<Option<Bilingual>>,
 ) {
     if state.is_running() || !state.form.is_valid() {
         return;
@@ -322,7 +349,7 @@ fn run_virtual(
     state: &UseReducerHandle<PageState>,
     form: &Form,
     subject: &Subject,
-    on_notice: &Callback<Option<String>>,
+    on_notice: &Callback<Option<Bilingual>>,
     abort: &Rc<RefCell<Option<AbortHandle>>>,
     busy: &UseStateHandle<bool>,
 ) {
@@ -389,16 +416,9 @@ fn run_virtual(
         // its own, not after the last slice.
         clock::sleep(Duration::ZERO).await;
         match stalled {
-            None if bounded => on_notice.emit(Some(format!(
-                "The run was stopped at {} of virtual time: it passed its bound (a day of virtual time, or {} events recorded). What it did until then is drawn.",
-                asyncscope_core::trace::human_ms(rt.now().as_secs_f64() * 1000.0),
-                asyncscope_core::trace::DEFAULT_CAPACITY
-            ))),
+            None if bounded => on_notice.emit(Some(bounded_notice(rt.now()))),
             None => on_notice.emit(notes_notice(&notes)),
-            Some(at) => on_notice.emit(Some(format!(
-                "The run stalled at {} ms: a task waits for something that never comes.",
-                at.as_millis()
-            ))),
+            Some(at) => on_notice.emit(Some(stalled_notice(at))),
         }
         let runs = snapshot(&runs);
         clock::sleep(Duration::ZERO).await;

@@ -14,6 +14,7 @@ use crate::awaits::join_all;
 use serde_json::Value as Json;
 use strum::{EnumString, IntoStaticStr, VariantNames};
 
+use crate::Bilingual;
 use crate::combinators::timeout;
 use crate::demos::About;
 use crate::env::Env;
@@ -151,17 +152,19 @@ pub const CHECKS: &[CrossRule] = &[
     CrossRule {
         fields: &["min_delay_ms", "max_delay_ms"],
         check: |v| match v {
-            [Value::Int(min), Value::Int(max)] if max < min => {
-                Err(format!("max_delay_ms must be at least min_delay_ms ({min}); got {max}"))
-            }
+            [Value::Int(min), Value::Int(max)] if max < min => Err(Bilingual::new(
+                format!("max_delay_ms must be at least min_delay_ms ({min}); got {max}"),
+                format!("max_delay_ms 必须不小于 min_delay_ms（{min}）；收到 {max}"),
+            )),
             _ => Ok(()),
         },
     },
     CrossRule {
         fields: &["requests", "fail_index"],
         check: |v| match v {
-            [Value::Int(n), Value::Int(fail)] if fail > n => Err(format!(
-                "fail_index must be from 0 to the number of requests ({n}); got {fail}"
+            [Value::Int(n), Value::Int(fail)] if fail > n => Err(Bilingual::new(
+                format!("fail_index must be from 0 to the number of requests ({n}); got {fail}"),
+                format!("fail_index 必须在 0 到请求数（{n}）之间；收到 {fail}"),
             )),
             _ => Ok(()),
         },

@@ -71,9 +71,9 @@ pub struct Started<E: Env> {
     /// The work itself.
     pub work: LocalBoxFuture<'static, ()>,
     /// What the run has to say once it has ended (a program's uncaught
-    /// exception, a budget it ran out of, CPython's warnings), filled in
-    /// by the work as it ends. Demos say nothing.
-    pub notes: Rc<RefCell<Vec<String>>>,
+    /// exception, a budget it ran out of, CPython's warnings), in English
+    /// and in Chinese, filled in by the work as it ends. Demos say nothing.
+    pub notes: Rc<RefCell<Vec<crate::Bilingual>>>,
 }
 
 /// The demos whose asyncio twin, run in the composer in virtual time,

@@ -13,6 +13,7 @@ use futures::future::{AbortHandle, LocalBoxFuture};
 
 use crate::awaits::{Abortable, abortable, join, join_all};
 
+use crate::Bilingual;
 use crate::combinators::{Queue, RetryPolicy, timeout, with_retry};
 use crate::demos::{About, single_run};
 use crate::env::Env;
@@ -160,10 +161,11 @@ pub const CHECKS: &[CrossRule] = &[
     },
 ];
 
-fn one_of_the_jobs(name: &str, values: &[Value]) -> Result<(), String> {
+fn one_of_the_jobs(name: &str, values: &[Value]) -> Result<(), Bilingual> {
     match values {
-        [Value::Int(jobs), Value::Int(got)] if got > jobs => Err(format!(
-            "{name} must be from 0 to the number of jobs ({jobs}); got {got}"
+        [Value::Int(jobs), Value::Int(got)] if got > jobs => Err(Bilingual::new(
+            format!("{name} must be from 0 to the number of jobs ({jobs}); got {got}"),
+            format!("{name} 必须在 0 到作业数（{jobs}）之间；收到 {got}"),
         )),
         _ => Ok(()),
     }

@@ -31,6 +31,8 @@ mod rules;
 
 use std::fmt;
 
+use crate::Bilingual;
+
 pub(crate) use declare::declare_params;
 pub use pairs::{pairs_from_query, parse, to_query, unique_pairs};
 pub use param::{Choice, Millis, Param, Whole, choice, choices, flag, int, ints, ms, time_of_day};
@@ -121,8 +123,28 @@ impl Value {
 pub struct ParamError {
     /// The parameter's name.
     pub name: String,
-    /// A sentence for the user, naming what is allowed.
+    /// A sentence for the user, naming what is allowed: the command line's
+    /// words, and the page's in English.
     pub message: String,
+    /// The same in Simplified Chinese, with the same names and numbers, for
+    /// the page in Chinese.
+    pub message_zh: String,
+}
+
+impl ParamError {
+    /// An error about `name` from its message in both languages.
+    pub fn new(name: impl Into<String>, message: Bilingual) -> Self {
+        Self {
+            name: name.into(),
+            message: message.en,
+            message_zh: message.zh,
+        }
+    }
+
+    /// The message in both languages.
+    pub fn said(&self) -> Bilingual {
+        Bilingual::new(self.message.clone(), self.message_zh.clone())
+    }
 }
 
 impl fmt::Display for ParamError {
@@ -167,53 +189,71 @@ impl ParamSpec {
         }
     }
 
+    /// `jobs 必须是 1 到 50 的整数`: how a refusal in Chinese begins (a
+    /// space between Chinese and a number, none before Chinese).
+    pub fn must_be_zh(&self) -> String {
+        let allowed = self.allowed_zh();
+        let space = if allowed.starts_with(|c: char| c.is_ascii()) {
+            " "
+        } else {
+            ""
+        };
+        format!("{} 必须是{space}{allowed}", self.name)
+    }
+
     /// Validates `raw` (surrounding spaces ignored). Names are matched
     /// without regard to case (`OK` is `ok`) and come back as declared; a
-    /// time of day may have a one-digit hour (`9:00`).
+    /// time of day may have a one-digit hour (`9:00`). A refusal says what
+    /// is allowed in English and in Chinese, with the same numbers.
     pub fn check(&self, raw: &str) -> Result<Value, ParamError> {
         let raw = raw.trim();
-        let refuse = |why: &str| ParamError {
+        let refuse = |en: &str, zh: &str| ParamError {
             name: self.name.to_string(),
-            message: format!("{} must be {}; {why}", self.name, self.allowed()),
+            message: format!("{} must be {}; {en}", self.name, self.allowed()),
+            message_zh: format!("{}；{zh}", self.must_be_zh()),
         };
+        let got = |raw: &str| refuse(&format!("got {}", quoted(raw)), &format!("收到 {}", quoted_zh(raw)));
         if raw.is_empty() {
-            return Err(refuse("it is empty"));
+            return Err(refuse("it is empty", "值为空"));
         }
         match self.kind {
             ParamKind::Int { min, max } => match raw.parse::<u64>() {
                 Ok(n) if (min..=max).contains(&n) => Ok(Value::Int(n)),
-                Ok(_) => Err(refuse(&format!("got {raw}"))),
-                Err(_) if raw.parse::<i128>().is_ok() => Err(refuse(&format!("got {raw}"))),
+                Ok(_) => Err(refuse(&format!("got {raw}"), &format!("收到 {raw}"))),
+                Err(_) if raw.parse::<i128>().is_ok() => Err(refuse(&format!("got {raw}"), &format!("收到 {raw}"))),
                 // All digits, but past what a u64 holds.
-                Err(_) if raw.bytes().all(|b| b.is_ascii_digit()) => Err(refuse(&format!(
-                    "got {}, which is too large: the maximum is {max}",
-                    quoted(raw)
-                ))),
-                Err(_) => Err(refuse(&format!("got {}, which is not a whole number", quoted(raw)))),
+                Err(_) if raw.bytes().all(|b| b.is_ascii_digit()) => Err(refuse(
+                    &format!("got {}, which is too large: the maximum is {max}", quoted(raw)),
+                    &format!("收到 {}，太大了：最大是 {max}", quoted_zh(raw)),
+                )),
+                Err(_) => Err(refuse(
+                    &format!("got {}, which is not a whole number", quoted(raw)),
+                    &format!("收到 {}，不是整数", quoted_zh(raw)),
+                )),
             },
             ParamKind::Choice(choices) => choices
                 .iter()
                 .find(|c| c.eq_ignore_ascii_case(raw))
                 .map(|c| Value::Choice(c))
-                .ok_or_else(|| refuse(&format!("got {}", quoted(raw)))),
+                .ok_or_else(|| got(raw)),
             ParamKind::IntList { min, max, max_len } => {
-                let items = list_items(raw, max_len).map_err(|why| refuse(&why))?;
+                let items = list_items(raw, max_len).map_err(|why| refuse(&why.en, &why.zh))?;
                 let mut out = Vec::with_capacity(items.len());
                 for (i, item) in items.iter().enumerate() {
                     match item.parse::<u64>() {
                         Ok(n) if (min..=max).contains(&n) => out.push(n),
-                        _ => return Err(refuse(&format!("item {} is {}", i + 1, quoted(item)))),
+                        _ => return Err(bad_item(i, item, refuse)),
                     }
                 }
                 Ok(Value::Ints(out))
             }
             ParamKind::ChoiceList { choices, max_len } => {
-                let items = list_items(raw, max_len).map_err(|why| refuse(&why))?;
+                let items = list_items(raw, max_len).map_err(|why| refuse(&why.en, &why.zh))?;
                 let mut out = Vec::with_capacity(items.len());
                 for (i, item) in items.iter().enumerate() {
                     match choices.iter().find(|c| c.eq_ignore_ascii_case(item)) {
                         Some(c) => out.push(*c),
-                        None => return Err(refuse(&format!("item {} is {}", i + 1, quoted(item)))),
+                        None => return Err(bad_item(i, item, refuse)),
                     }
                 }
                 Ok(Value::Choices(out))
@@ -227,9 +267,7 @@ impl ParamSpec {
                     let (h, m) = (h.parse::<u64>().ok()?, m.parse::<u64>().ok()?);
                     (h < 24 && m < 60).then_some(h * 60 + m)
                 });
-                parsed
-                    .map(Value::Int)
-                    .ok_or_else(|| refuse(&format!("got {}", quoted(raw))))
+                parsed.map(Value::Int).ok_or_else(|| got(raw))
             }
         }
     }
@@ -252,26 +290,49 @@ impl ParamSpec {
 /// escape or control character passes through), and at most 40 characters
 /// of it, with an ellipsis and the full length when there were more.
 pub fn quoted(raw: &str) -> String {
+    quote(raw, |count| format!(" ({count} characters)"))
+}
+
+/// [`quoted`], with the full length of a long value said in Chinese.
+pub fn quoted_zh(raw: &str) -> String {
+    quote(raw, |count| format!("（共 {count} 个字符）"))
+}
+
+fn quote(raw: &str, length: impl Fn(usize) -> String) -> String {
     const MOST: usize = 40;
     let count = raw.chars().count();
     let head: String = raw.chars().take(MOST).collect();
     let escaped = format!("{head:?}");
     if count > MOST {
-        format!("{}…\" ({count} characters)", &escaped[..escaped.len() - 1])
+        format!("{}…\"{}", &escaped[..escaped.len() - 1], length(count))
     } else {
         escaped
     }
 }
 
+/// The refusal of a list whose item `i` (from 0) is not allowed.
+fn bad_item(i: usize, item: &str, refuse: impl Fn(&str, &str) -> ParamError) -> ParamError {
+    refuse(
+        &format!("item {} is {}", i + 1, quoted(item)),
+        &format!("第 {} 项是 {}", i + 1, quoted_zh(item)),
+    )
+}
+
 /// The items of a comma-separated list (spaces around items ignored), or
 /// why the list as a whole is refused.
-fn list_items(raw: &str, max_len: usize) -> Result<Vec<&str>, String> {
+fn list_items(raw: &str, max_len: usize) -> Result<Vec<&str>, Bilingual> {
     let items: Vec<&str> = raw.split(',').map(str::trim).collect();
     if let Some(i) = items.iter().position(|s| s.is_empty()) {
-        return Err(format!("item {} is empty", i + 1));
+        return Err(Bilingual::new(
+            format!("item {} is empty", i + 1),
+            format!("第 {} 项为空", i + 1),
+        ));
     }
     if items.len() > max_len {
-        return Err(format!("got {} items", items.len()));
+        return Err(Bilingual::new(
+            format!("got {} items", items.len()),
+            format!("收到 {} 项", items.len()),
+        ));
     }
     Ok(items)
 }

@@ -1,7 +1,7 @@
 //! `name=value` pairs: the one rule for them, validation of a demo's
 //! pairs against its specs, and a URL query's codec.
 
-use super::{ParamError, ParamSpec, Value};
+use super::{ParamError, ParamSpec, Value, quoted_zh};
 
 /// The one rule for `name=value` pairs, wherever they come from (a link's
 /// query, the command line's `--set`s, a caller of [`parse`]): each name
@@ -21,6 +21,7 @@ where
             errors.push(ParamError {
                 name: name.clone(),
                 message: format!("{name} is given more than once"),
+                message_zh: format!("{name} 给出了不止一次"),
             });
         }
     }
@@ -40,6 +41,7 @@ pub fn parse(specs: &[ParamSpec], pairs: &[(String, String)]) -> Result<Vec<Valu
             errors.push(ParamError {
                 name: name.clone(),
                 message: format!("unknown parameter {name}; this demo takes {}", names.join(", ")),
+                message_zh: format!("未知参数 {}；本演示接受的参数是 {}", quoted_zh(name), names.join("、")),
             });
             continue;
         };

@@ -85,6 +85,7 @@ impl<T> Param<T> {
                     self.spec.name,
                     self.spec.allowed()
                 ),
+                message_zh: format!("{}；它的值无法读取", self.spec.must_be_zh()),
             }]
         })
     }

@@ -5,6 +5,7 @@
 //! command line read the same declarations.
 
 use super::{ParamError, ParamSpec, Value};
+use crate::Bilingual;
 
 /// A rule across fields: `fetch`'s `max_delay_ms` is at least its
 /// `min_delay_ms`. The form shows a broken rule's message under every field
@@ -16,8 +17,9 @@ pub struct CrossRule {
     /// this order.
     pub fields: &'static [&'static str],
     /// `Err` with a sentence naming what is allowed when the values break
-    /// the rule.
-    pub check: fn(&[Value]) -> Result<(), String>,
+    /// the rule, in English and in Chinese, with the same names and
+    /// numbers.
+    pub check: fn(&[Value]) -> Result<(), Bilingual>,
 }
 
 /// Rules compare by the fields they name (a function cannot be compared).
@@ -33,7 +35,7 @@ impl CrossRule {
     /// The rule's message if `values` (one per spec, `None` where the
     /// field's own value is not allowed) break it. A rule with a field
     /// that has no value is not judged: that field's own error comes first.
-    pub fn broken(&self, specs: &[ParamSpec], values: &[Option<Value>]) -> Option<String> {
+    pub fn broken(&self, specs: &[ParamSpec], values: &[Option<Value>]) -> Option<Bilingual> {
         let mut given = Vec::with_capacity(self.fields.len());
         for name in self.fields {
             let i = specs.iter().position(|s| s.name == *name)?;
@@ -56,8 +58,8 @@ pub fn broken_rules(specs: &[ParamSpec], rules: &[CrossRule], values: &[Value]) 
         .iter()
         .filter_map(|rule| {
             let message = rule.broken(specs, &values)?;
-            let name = rule.fields.first().copied().unwrap_or_default().to_string();
-            Some(ParamError { name, message })
+            let name = rule.fields.first().copied().unwrap_or_default();
+            Some(ParamError::new(name, message))
         })
         .collect()
 }

@@ -155,7 +155,8 @@ fn a_repeated_name_is_refused_by_name() {
         refused,
         [ParamError {
             name: "jobs".into(),
-            message: "jobs is given more than once".into()
+            message: "jobs is given more than once".into(),
+            message_zh: "jobs 给出了不止一次".into(),
         }]
     );
     assert_eq!(
@@ -229,9 +230,10 @@ fn a_broken_rule_is_an_error_named_by_its_first_field() {
     const RULES: &[CrossRule] = &[CrossRule {
         fields: &["mode", "jobs"],
         check: |v| match v {
-            [Value::Choice("a"), Value::Int(n)] if *n > 3 => {
-                Err(format!("with mode a, jobs must be at most 3; got {n}"))
-            }
+            [Value::Choice("a"), Value::Int(n)] if *n > 3 => Err(crate::Bilingual::new(
+                format!("with mode a, jobs must be at most 3; got {n}"),
+                format!("mode 为 a 时，jobs 最多为 3；收到 {n}"),
+            )),
             _ => Ok(()),
         },
     }];
@@ -240,6 +242,7 @@ fn a_broken_rule_is_an_error_named_by_its_first_field() {
     assert_eq!(errors.len(), 1);
     assert_eq!(errors[0].name, "mode");
     assert_eq!(errors[0].message, "with mode a, jobs must be at most 3; got 5");
+    assert_eq!(errors[0].message_zh, "mode 为 a 时，jobs 最多为 3；收到 5");
     assert!(broken_rules(&specs, RULES, &[Value::Int(3), Value::Choice("a")]).is_empty());
     assert_eq!(
         RULES[0].broken(&specs, &[None, Some(Value::Choice("a"))]),
@@ -275,4 +278,76 @@ fn messages_quote_at_most_40_characters_escaped_and_name_a_maximum() {
 fn the_allowed_values_read_in_chinese_too() {
     assert_eq!(JOBS.allowed_zh(), "1 到 50 的整数");
     assert!(!JOBS.allowed_zh().contains("whole number"));
+}
+
+/// Every kind of refusal, in Chinese: the parameter's name, what is
+/// allowed with the same numbers and names as in English, and why; no
+/// English word is left but the names and values themselves.
+#[test]
+fn every_refusal_reads_in_chinese_with_the_same_range() {
+    let counts = ParamSpec {
+        name: "counts",
+        label: "Counts",
+        kind: ParamKind::IntList {
+            min: 1,
+            max: 10,
+            max_len: 3,
+        },
+        default: "5,3",
+        when: None,
+    };
+    let zh = |spec: &ParamSpec, raw: &str| spec.check(raw).expect_err("refused").message_zh;
+    let cases = [
+        (zh(&JOBS, "0"), "jobs 必须是 1 到 50 的整数；收到 0"),
+        (zh(&JOBS, "-3"), "jobs 必须是 1 到 50 的整数；收到 -3"),
+        (zh(&JOBS, ""), "jobs 必须是 1 到 50 的整数；值为空"),
+        (zh(&JOBS, "two"), "jobs 必须是 1 到 50 的整数；收到 \"two\"，不是整数"),
+        (
+            zh(&JOBS, "99999999999999999999999"),
+            "jobs 必须是 1 到 50 的整数；收到 99999999999999999999999",
+        ),
+        (
+            zh(&JOBS, &"9".repeat(45)),
+            "jobs 必须是 1 到 50 的整数；收到 \"9999999999999999999999999999999999999999…\"（共 45 个字符），太大了：最大是 50",
+        ),
+        (zh(&MODE, "c"), "mode 必须是以下之一：a、b；收到 \"c\""),
+        (
+            zh(&counts, "1,2,3,4"),
+            "counts 必须是逗号分隔的 1 到 3 个整数，每个在 1 到 10 之间；收到 4 项",
+        ),
+        (
+            zh(&counts, "1,,2"),
+            "counts 必须是逗号分隔的 1 到 3 个整数，每个在 1 到 10 之间；第 2 项为空",
+        ),
+        (
+            zh(&counts, "1,11"),
+            "counts 必须是逗号分隔的 1 到 3 个整数，每个在 1 到 10 之间；第 2 项是 \"11\"",
+        ),
+        (
+            zh(&OUTCOMES, "ok,maybe"),
+            "outcomes 必须是逗号分隔的 1 到 5 项，每项为以下之一：ok、fail；第 2 项是 \"maybe\"",
+        ),
+        (zh(&AT, "24:00"), "at 必须是 00:00 到 23:59 之间的时刻；收到 \"24:00\""),
+    ];
+    for (got, want) in cases {
+        assert_eq!(got, want);
+    }
+    let errs = parse(&[JOBS, MODE], &pairs(&[("speed", "1"), ("mode", "a"), ("mode", "b")])).expect_err("refused");
+    let zh: Vec<&str> = errs.iter().map(|e| e.message_zh.as_str()).collect();
+    assert_eq!(
+        zh,
+        [
+            "mode 给出了不止一次",
+            "未知参数 \"speed\"；本演示接受的参数是 jobs、mode"
+        ]
+    );
+    let wrong = int::<u32>("fail", "Fail", 0..=9, "0")
+        .read(Some(&Value::Choice("x")))
+        .expect_err("another kind");
+    assert_eq!(wrong[0].message_zh, "fail 必须是 0 到 9 的整数；它的值无法读取");
+    assert_eq!(
+        quoted_zh(&"x".repeat(41)),
+        format!("\"{}…\"（共 41 个字符）", "x".repeat(40))
+    );
+    assert_eq!(quoted_zh("ok"), quoted("ok"));
 }

@@ -445,11 +445,24 @@ pub enum ExprKind {
 pub struct SyntaxError {
     /// Where it is.
     pub pos: Pos,
-    /// What is wrong, and what is supported instead.
+    /// What is wrong, and what is supported instead: the command line's
+    /// words, and the page's in English.
     pub message: String,
+    /// The same in Simplified Chinese, for the page in Chinese (code in
+    /// backticks, as in the English).
+    pub message_zh: String,
 }
 
 impl SyntaxError {
+    /// An error at `pos`, said in English and in Chinese.
+    pub fn new(pos: Pos, message: impl Into<String>, message_zh: impl Into<String>) -> Self {
+        Self {
+            pos,
+            message: message.into(),
+            message_zh: message_zh.into(),
+        }
+    }
+
     /// `line:col: message`, then the line and a caret under the column.
     pub fn render(&self, source: &str, file: &str) -> String {
         let line = source

@@ -144,7 +144,9 @@ pub(crate) struct Rt {
     pub tasks: RefCell<Vec<Rc<AioObj>>>,
     pub warnings: Rc<RefCell<Vec<String>>>,
     pub printed: RefCell<Vec<Printed>>,
-    pub fatal: RefCell<Option<Rc<str>>>,
+    /// Why the run ended early (a budget ran out), in English and in
+    /// Chinese, once it has.
+    pub fatal: RefCell<Option<(Rc<str>, Rc<str>)>>,
     pub fatal_waker: RefCell<Option<std::task::Waker>>,
     pub done_seq: Cell<u64>,
     pub module_depth: Rc<Cell<u32>>,
@@ -161,10 +163,11 @@ impl Rt {
         self.warnings.borrow_mut().push(text);
     }
 
-    /// Ends the run: a budget was exhausted.
-    pub fn fail(&self, message: Rc<str>) {
+    /// Ends the run: a budget was exhausted (`message`, `message_zh` in
+    /// Chinese).
+    pub fn fail(&self, message: Rc<str>, message_zh: Rc<str>) {
         if self.fatal.borrow().is_none() {
-            *self.fatal.borrow_mut() = Some(message);
+            *self.fatal.borrow_mut() = Some((message, message_zh));
         }
         if let Some(w) = self.fatal_waker.borrow_mut().take() {
             w.wake();
@@ -181,7 +184,11 @@ impl Rt {
                 self.limits.steps_without_await
             )
             .into();
-            self.fail(Rc::clone(&msg));
+            let zh = format!(
+                "已停止：程序连续执行了 {} 步而没有 await 任何东西（从不 await 的循环会冻结事件循环）；请在循环里加一个 `await`",
+                self.limits.steps_without_await
+            );
+            self.fail(Rc::clone(&msg), zh.into());
             return Err(Raise::Fatal(msg));
         }
         Ok(())

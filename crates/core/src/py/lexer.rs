@@ -15,9 +15,13 @@ use super::ast::{Pos, SyntaxError};
 /// How deep brackets, indented blocks and expressions may nest.
 pub(crate) const MAX_DEPTH: usize = 100;
 
-/// The message for input nested deeper than [`MAX_DEPTH`].
-pub(crate) fn too_deep() -> String {
-    format!("too deeply nested (the limit is {MAX_DEPTH})")
+/// The message for input nested deeper than [`MAX_DEPTH`], in English and
+/// in Chinese.
+pub(crate) fn too_deep() -> (String, String) {
+    (
+        format!("too deeply nested (the limit is {MAX_DEPTH})"),
+        format!("嵌套太深（上限是 {MAX_DEPTH} 层）"),
+    )
 }
 
 /// Python's keywords (the soft keywords `match`, `case` and `type` are
@@ -315,11 +319,15 @@ impl<'a> Lexer<'a> {
         self.src.pos(index)
     }
 
-    fn err<T>(&self, index: usize, message: impl Into<String>) -> LexResult<T> {
-        Err(SyntaxError {
-            pos: self.pos(index),
-            message: message.into(),
-        })
+    /// An error at `index`, in English and in Chinese.
+    fn err<T>(&self, index: usize, message: impl Into<String>, message_zh: impl Into<String>) -> LexResult<T> {
+        Err(SyntaxError::new(self.pos(index), message, message_zh))
+    }
+
+    /// The error for input nested too deep, at `index`.
+    fn too_deep<T>(&self, index: usize) -> LexResult<T> {
+        let (en, zh) = too_deep();
+        self.err(index, en, zh)
     }
 
     fn ch(&self, index: usize) -> Option<char> {
@@ -369,7 +377,11 @@ impl<'a> Lexer<'a> {
                 }
                 '#' => {
                     if self.field {
-                        return self.err(start, "'#' is not allowed inside an f-string expression");
+                        return self.err(
+                            start,
+                            "'#' is not allowed inside an f-string expression",
+                            "f 字符串的表达式里不能有 `#`",
+                        );
                     }
                     while let Some(c) = self.ch(self.i) {
                         if c == '\n' {
@@ -381,13 +393,18 @@ impl<'a> Lexer<'a> {
                 '\\' => match self.ch(self.i + 1) {
                     Some('\n') => self.i += 2,
                     None => {
-                        return self.err(start, "unexpected end of file after a line continuation character '\\'");
+                        return self.err(
+                            start,
+                            "unexpected end of file after a line continuation character '\\'",
+                            "续行符 `\\` 之后程序意外结束",
+                        );
                     }
                     Some(_) => {
                         return self.err(
                             start,
                             "unexpected character after the line continuation character '\\'; \
                              a backslash continues a line only as its last character",
+                            "续行符 `\\` 之后有意外的字符；反斜杠只有作为一行的最后一个字符才能续行",
                         );
                     }
                 },
@@ -413,12 +430,18 @@ impl<'a> Lexer<'a> {
                         self.push(Tok::Name(word.into()), start, self.i);
                     }
                 }
-                '\0' => return self.err(start, "the program cannot contain NUL characters"),
+                '\0' => {
+                    return self.err(
+                        start,
+                        "the program cannot contain NUL characters",
+                        "程序里不能有空字符（U+0000）",
+                    );
+                }
                 _ => self.op(start, c)?,
             }
         }
         if let Some(&(b, at)) = self.brackets.last() {
-            return self.err(at, format!("'{b}' was never closed"));
+            return self.err(at, format!("'{b}' was never closed"), format!("`{b}` 没有闭合"));
         }
         let end = self.end;
         if !self.field {
@@ -480,17 +503,18 @@ impl<'a> Lexer<'a> {
         self.i = j;
         self.at_line_start = false;
         let inconsistent = "inconsistent use of tabs and spaces in indentation; indent with spaces only";
+        let inconsistent_zh = "缩进里混用了制表符和空格；请只用空格缩进";
         let &(top, top_alt) = self.indents.last().unwrap_or(&(0, 0));
         if col == top {
             if alt != top_alt {
-                return self.err(j, inconsistent);
+                return self.err(j, inconsistent, inconsistent_zh);
             }
         } else if col > top {
             if alt <= top_alt {
-                return self.err(j, inconsistent);
+                return self.err(j, inconsistent, inconsistent_zh);
             }
             if self.indents.len() > MAX_DEPTH {
-                return self.err(j, too_deep());
+                return self.too_deep(j);
             }
             self.indents.push((col, alt));
             self.push(Tok::Indent, j, j);
@@ -502,10 +526,16 @@ impl<'a> Lexer<'a> {
             match self.indents.last() {
                 Some(&(c, a)) if c == col => {
                     if a != alt {
-                        return self.err(j, inconsistent);
+                        return self.err(j, inconsistent, inconsistent_zh);
                     }
                 }
-                _ => return self.err(j, "unindent does not match any outer indentation level"),
+                _ => {
+                    return self.err(
+                        j,
+                        "unindent does not match any outer indentation level",
+                        "减少缩进后的位置与外层的任何缩进级别都对不上",
+                    );
+                }
             }
         }
         Ok(true)
@@ -521,32 +551,44 @@ impl<'a> Lexer<'a> {
                 '!' => self.err(
                     start,
                     "'!' is not an operator in Python; write `not x`, or `!=` to compare",
+                    "`!` 在 Python 里不是运算符；请写 `not x`，比较时写 `!=`",
                 ),
-                '$' | '?' | '`' => self.err(start, format!("invalid character '{c}'")),
+                '$' | '?' | '`' => self.err(start, format!("invalid character '{c}'"), format!("无效的字符 '{c}'")),
                 '\u{201c}' | '\u{201d}' | '\u{2018}' | '\u{2019}' => self.err(
                     start,
                     format!(
                         "invalid character '{c}' (U+{:04X}); write strings with plain ' or \" quotes",
                         c as u32
                     ),
+                    format!("无效的字符 '{c}'（U+{:04X}）；字符串请用普通的 ' 或 \" 引号", c as u32),
                 ),
-                c if c.is_control() || c.is_whitespace() => {
-                    self.err(start, format!("invalid non-printable character U+{:04X}", c as u32))
-                }
-                c => self.err(start, format!("invalid character '{c}' (U+{:04X})", c as u32)),
+                c if c.is_control() || c.is_whitespace() => self.err(
+                    start,
+                    format!("invalid non-printable character U+{:04X}", c as u32),
+                    format!("无效的不可打印字符 U+{:04X}", c as u32),
+                ),
+                c => self.err(
+                    start,
+                    format!("invalid character '{c}' (U+{:04X})", c as u32),
+                    format!("无效的字符 '{c}'（U+{:04X}）", c as u32),
+                ),
             };
         };
         let len = op.chars().count();
         match op {
             "(" | "[" | "{" => {
                 if self.brackets.len() >= MAX_DEPTH {
-                    return self.err(start, too_deep());
+                    return self.too_deep(start);
                 }
                 self.brackets.push((c, start));
             }
             ")" | "]" | "}" => {
                 let Some((open, at)) = self.brackets.pop() else {
-                    return self.err(start, format!("unmatched '{c}'"));
+                    return self.err(
+                        start,
+                        format!("unmatched '{c}'"),
+                        format!("多余的 `{c}`：前面没有与它配对的括号"),
+                    );
                 };
                 let expected = match open {
                     '(' => ')',
@@ -555,14 +597,15 @@ impl<'a> Lexer<'a> {
                 };
                 if c != expected {
                     let (p, here) = (self.pos(at), self.pos(start));
-                    let on = if p.line == here.line {
-                        String::new()
+                    let (on, on_zh) = if p.line == here.line {
+                        (String::new(), String::new())
                     } else {
-                        format!(" on line {}", p.line)
+                        (format!(" on line {}", p.line), format!("第 {} 行的", p.line))
                     };
                     return self.err(
                         start,
                         format!("closing bracket '{c}' does not match the opening bracket '{open}'{on}"),
+                        format!("右括号 `{c}` 与{on_zh}左括号 `{open}` 不配对"),
                     );
                 }
             }
@@ -576,7 +619,15 @@ impl<'a> Lexer<'a> {
     /// A number: decimal, hexadecimal, octal or binary integers, floats.
     fn number(&mut self) -> LexResult<()> {
         let start = self.i;
-        let invalid = |lexer: &Self, what: &str| lexer.err(start, format!("invalid {what} literal"));
+        let invalid = |lexer: &Self, what: &str| {
+            let zh = match what {
+                "hexadecimal" => "十六进制",
+                "octal" => "八进制",
+                "binary" => "二进制",
+                _ => "十进制",
+            };
+            lexer.err(start, format!("invalid {what} literal"), format!("无效的{zh}数字"))
+        };
         let radix = match (self.ch(start), self.ch(start + 1)) {
             (Some('0'), Some('x' | 'X')) => 16,
             (Some('0'), Some('o' | 'O')) => 8,
@@ -642,7 +693,11 @@ impl<'a> Lexer<'a> {
             }
         }
         if let Some('j' | 'J') = self.ch(self.i) {
-            return self.err(start, "complex numbers are not supported in the composer");
+            return self.err(
+                start,
+                "complex numbers are not supported in the composer",
+                "编写器不支持复数",
+            );
         }
         if self.ch(self.i).is_some_and(is_ident_continue) {
             // `1if x else 2` is Python; `1abc` is not.
@@ -656,10 +711,9 @@ impl<'a> Lexer<'a> {
             }
         }
         if is_float {
-            let value: f64 = digits.parse().map_err(|_| SyntaxError {
-                pos: self.pos(start),
-                message: "invalid float literal".into(),
-            })?;
+            let value: f64 = digits
+                .parse()
+                .map_err(|_| SyntaxError::new(self.pos(start), "invalid float literal", "无效的浮点数"))?;
             self.push(Tok::Float(value), start, self.i);
             return Ok(());
         }
@@ -667,6 +721,7 @@ impl<'a> Lexer<'a> {
             return self.err(
                 start,
                 "leading zeros in decimal integer literals are not permitted; use an 0o prefix for octal integers",
+                "十进制整数不能以 0 开头；八进制整数请加 `0o` 前缀",
             );
         }
         let value = digits.parse::<u128>().ok();
@@ -682,6 +737,7 @@ impl<'a> Lexer<'a> {
             None => self.err(
                 start,
                 "integer literal too large: the composer's integers are 64-bit (at most 9223372036854775807)",
+                "整数太大：编写器的整数是 64 位的（最大 9223372036854775807）",
             ),
         }
     }
@@ -693,7 +749,7 @@ impl<'a> Lexer<'a> {
         while let Some(c) = self.ch(self.i) {
             if c == '_' {
                 if prev_underscore || !any {
-                    return self.err(self.i, "invalid decimal literal");
+                    return self.err(self.i, "invalid decimal literal", "无效的十进制数字");
                 }
                 prev_underscore = true;
             } else if c.is_ascii_digit() {
@@ -706,7 +762,7 @@ impl<'a> Lexer<'a> {
             self.i += 1;
         }
         if prev_underscore {
-            return self.err(self.i - 1, "invalid decimal literal");
+            return self.err(self.i - 1, "invalid decimal literal", "无效的十进制数字");
         }
         Ok(())
     }
@@ -717,7 +773,7 @@ impl<'a> Lexer<'a> {
         let raw = prefix.contains('r');
         let fstring = prefix.contains('f');
         let Some(quote) = self.ch(self.i) else {
-            return self.err(start, "unterminated string literal");
+            return self.err(start, "unterminated string literal", "字符串没有结束");
         };
         let triple = self.ch(self.i + 1) == Some(quote) && self.ch(self.i + 2) == Some(quote);
         let body_start = self.i + if triple { 3 } else { 1 };
@@ -750,19 +806,20 @@ impl<'a> Lexer<'a> {
     fn string_end(&self, start: usize, body_start: usize, quote: char, triple: bool) -> LexResult<usize> {
         let unterminated = "unterminated string literal; a string in ' or \" ends on its line \
                             (use triple quotes for several lines)";
+        let unterminated_zh = "字符串没有结束；用 ' 或 \" 括起的字符串必须在同一行结束（多行请用三引号）";
         let mut j = body_start;
         loop {
             let Some(c) = self.ch(j) else {
-                let what = if triple {
-                    "unterminated triple-quoted string literal"
+                let (what, what_zh) = if triple {
+                    ("unterminated triple-quoted string literal", "三引号字符串没有结束")
                 } else {
-                    unterminated
+                    (unterminated, unterminated_zh)
                 };
-                return self.err(start, what);
+                return self.err(start, what, what_zh);
             };
             match c {
                 '\\' => j += 2,
-                '\n' if !triple => return self.err(start, unterminated),
+                '\n' if !triple => return self.err(start, unterminated, unterminated_zh),
                 c if c == quote => {
                     if !triple || (self.ch(j + 1) == Some(quote) && self.ch(j + 2) == Some(quote)) {
                         return Ok(j);
@@ -880,27 +937,46 @@ impl<'a> Lexer<'a> {
                 Ok(j)
             }
             'x' | 'u' | 'U' => {
-                let (n, what) = match e {
-                    'x' => (2, "a \\x escape needs exactly 2 hex digits, as in \\x41"),
-                    'u' => (4, "a \\u escape needs exactly 4 hex digits, as in \\u00e9"),
-                    _ => (8, "a \\U escape needs exactly 8 hex digits, as in \\U0001F600"),
+                let (n, what, what_zh) = match e {
+                    'x' => (
+                        2,
+                        "a \\x escape needs exactly 2 hex digits, as in \\x41",
+                        "`\\x` 转义需要正好 2 个十六进制数字，如 `\\x41`",
+                    ),
+                    'u' => (
+                        4,
+                        "a \\u escape needs exactly 4 hex digits, as in \\u00e9",
+                        "`\\u` 转义需要正好 4 个十六进制数字，如 `\\u00e9`",
+                    ),
+                    _ => (
+                        8,
+                        "a \\U escape needs exactly 8 hex digits, as in \\U0001F600",
+                        "`\\U` 转义需要正好 8 个十六进制数字，如 `\\U0001F600`",
+                    ),
                 };
                 let digits: String = (k + 2..k + 2 + n)
                     .map_while(|j| if j < end { Some(self.src.chars[j]) } else { None })
                     .collect();
                 if digits.chars().count() != n || !digits.chars().all(|c| c.is_ascii_hexdigit()) {
-                    return self.err(k, what);
+                    return self.err(k, what, what_zh);
                 }
                 let value = u32::from_str_radix(&digits, 16).unwrap_or(u32::MAX);
                 match char::from_u32(value) {
                     Some(ch) => out.push(ch),
-                    None => return self.err(k, format!("invalid unicode escape: U+{value:X} is not a character")),
+                    None => {
+                        return self.err(
+                            k,
+                            format!("invalid unicode escape: U+{value:X} is not a character"),
+                            format!("无效的转义：U+{value:X} 不是一个字符"),
+                        );
+                    }
                 }
                 Ok(k + 2 + n)
             }
             'N' => self.err(
                 k,
                 "\\N{...} escapes are not supported in the composer; write the character itself",
+                "编写器不支持 `\\N{...}` 转义；请直接写出这个字符",
             ),
             _ => {
                 // Python keeps an unknown escape as it is.
@@ -938,6 +1014,7 @@ impl<'a> Lexer<'a> {
                     return self.err(
                         k,
                         "single '}' is not allowed in an f-string; write '}}' for a literal brace",
+                        "f 字符串里不能有单独的 `}`；要写花括号本身请用 `}}`",
                     );
                 }
                 _ => k = self.literal_char(k, end, raw, &mut text)?,
@@ -956,6 +1033,7 @@ impl<'a> Lexer<'a> {
             self.err(
                 open,
                 "'{' in an f-string was never closed; write '{{' for a literal brace",
+                "f 字符串里的 `{` 没有闭合；要写花括号本身请用 `{{`",
             )
         };
         let at = |k: usize| if k < end { Some(self.src.chars[k]) } else { None };
@@ -972,7 +1050,11 @@ impl<'a> Lexer<'a> {
                         if c == '}' {
                             break;
                         }
-                        return self.err(k, format!("unmatched '{c}' in an f-string expression"));
+                        return self.err(
+                            k,
+                            format!("unmatched '{c}' in an f-string expression"),
+                            format!("f 字符串的表达式里有多余的 `{c}`"),
+                        );
                     }
                     depth -= 1;
                 }
@@ -980,7 +1062,13 @@ impl<'a> Lexer<'a> {
                     let mut j = k + 1;
                     loop {
                         match at(j) {
-                            None => return self.err(k, "unterminated string in an f-string expression"),
+                            None => {
+                                return self.err(
+                                    k,
+                                    "unterminated string in an f-string expression",
+                                    "f 字符串表达式里的字符串没有结束",
+                                );
+                            }
                             Some('\\') => j += 2,
                             Some(q) if q == c => break,
                             Some(_) => j += 1,
@@ -988,7 +1076,13 @@ impl<'a> Lexer<'a> {
                     }
                     k = j;
                 }
-                '#' => return self.err(k, "'#' is not allowed inside an f-string expression"),
+                '#' => {
+                    return self.err(
+                        k,
+                        "'#' is not allowed inside an f-string expression",
+                        "f 字符串的表达式里不能有 `#`",
+                    );
+                }
                 '!' if depth == 0 && at(k + 1) != Some('=') => break,
                 ':' if depth == 0 => break,
                 '=' if depth == 0
@@ -1006,6 +1100,7 @@ impl<'a> Lexer<'a> {
             return self.err(
                 open,
                 "empty expression in an f-string; put a name or an expression between the braces",
+                "f 字符串里的表达式是空的；请在花括号之间写一个名字或表达式",
             );
         }
         let mut debug = None;
@@ -1023,7 +1118,13 @@ impl<'a> Lexer<'a> {
                     conv = Some(c);
                     k += 2;
                 }
-                _ => return self.err(k, "an f-string conversion must be '!r', '!s' or '!a'"),
+                _ => {
+                    return self.err(
+                        k,
+                        "an f-string conversion must be '!r', '!s' or '!a'",
+                        "f 字符串的转换只能是 `!r`、`!s` 或 `!a`",
+                    );
+                }
             }
         }
         let mut spec = None;
@@ -1039,6 +1140,7 @@ impl<'a> Lexer<'a> {
                             k,
                             "nested fields in an f-string format spec (like {x:{width}}) are not supported; \
                              write the spec out, as in {x:10}",
+                            "不支持 f 字符串格式说明里的嵌套字段（如 `{x:{width}}`）；请把格式直接写出来，如 `{x:10}`",
                         );
                     }
                     Some(c) => text.push(c),
@@ -1050,7 +1152,13 @@ impl<'a> Lexer<'a> {
         match at(k) {
             Some('}') => {}
             None => return never_closed(),
-            Some(_) => return self.err(k, "expected '}' to end the f-string field"),
+            Some(_) => {
+                return self.err(
+                    k,
+                    "expected '}' to end the f-string field",
+                    "f 字符串的字段应以 `}` 结束",
+                );
+            }
         }
         if debug.is_some() && conv.is_none() && spec.is_none() {
             conv = Some('r');

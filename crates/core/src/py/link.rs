@@ -4,6 +4,8 @@
 /// The largest program a link may carry, in bytes once inflated.
 pub const MAX_PROGRAM: usize = 64 * 1024;
 
+use crate::Bilingual;
+
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 /// The link form of `source`.
@@ -20,9 +22,15 @@ pub fn encode(source: &str) -> String {
     out
 }
 
-/// The program a link carries, or why it cannot be read.
-pub fn decode(link: &str) -> Result<String, String> {
-    let bad = || "the program in this link is damaged (it may have been cut short); ask for the link again".to_owned();
+/// The program a link carries, or why it cannot be read (in English and
+/// in Chinese).
+pub fn decode(link: &str) -> Result<String, Bilingual> {
+    let bad = || {
+        Bilingual::new(
+            "the program in this link is damaged (it may have been cut short); ask for the link again",
+            "这个链接里的程序已损坏（可能被截断了）；请重新索取链接",
+        )
+    };
     let mut bits = 0u32;
     let mut count = 0;
     let mut packed = Vec::with_capacity(link.len() * 3 / 4);
@@ -38,7 +46,10 @@ pub fn decode(link: &str) -> Result<String, String> {
     }
     let bytes = miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_PROGRAM).map_err(|e| {
         if matches!(e.status, miniz_oxide::inflate::TINFLStatus::HasMoreOutput) {
-            format!("the program in this link is larger than {} KB", MAX_PROGRAM / 1024)
+            Bilingual::new(
+                format!("the program in this link is larger than {} KB", MAX_PROGRAM / 1024),
+                format!("这个链接里的程序超过了 {} KB", MAX_PROGRAM / 1024),
+            )
         } else {
             bad()
         }
@@ -70,8 +81,10 @@ mod tests {
     fn a_damaged_link_is_an_error_not_a_panic() {
         let link = encode("import asyncio\nprint('hi')\n");
         assert!(decode(&link[..link.len() / 2]).is_err());
-        assert!(decode("not base64!").unwrap_err().contains("damaged"));
+        assert!(decode("not base64!").unwrap_err().en.contains("damaged"));
+        assert!(decode("not base64!").unwrap_err().zh.contains("已损坏"));
         let bomb = encode(&"x".repeat(MAX_PROGRAM + 1));
-        assert!(decode(&bomb).unwrap_err().contains("larger than 64 KB"));
+        assert!(decode(&bomb).unwrap_err().en.contains("larger than 64 KB"));
+        assert!(decode(&bomb).unwrap_err().zh.contains("超过了 64 KB"));
     }
 }

@@ -28,6 +28,7 @@ use std::time::Duration;
 
 pub use interp::{Limits, Printed};
 
+use crate::Bilingual;
 use crate::env::Env;
 use crate::trace::Trace;
 use crate::traced::Traced;
@@ -162,6 +163,10 @@ pub struct Finished {
     pub error: Option<String>,
     /// Why the run was stopped before its end (a budget), if it was.
     pub stopped: Option<String>,
+    /// [`Finished::stopped`] in Chinese, for the page, where the page
+    /// stopped it (a budget of steps without an await); `None` where only
+    /// the command line stops a run (a bound of time or events).
+    pub stopped_zh: Option<String>,
     /// CPython's warnings: coroutines never awaited, task exceptions
     /// never retrieved.
     pub warnings: Vec<String>,
@@ -236,8 +241,9 @@ pub async fn run<E: Env>(env: E, program: Rc<ast::Program>, source: Rc<str>, lim
         None => {}
     }
     // A budget ran out: that, not the error it became, is what ended the run.
-    if let Some(msg) = rt.fatal.borrow().as_ref() {
+    if let Some((msg, zh)) = rt.fatal.borrow().as_ref() {
         finished.stopped = Some(msg.to_string());
+        finished.stopped_zh = Some(zh.to_string());
         finished.error = None;
     }
     let mut warnings = rt.warnings.borrow().clone();
@@ -249,20 +255,24 @@ pub async fn run<E: Env>(env: E, program: Rc<ast::Program>, source: Rc<str>, lim
 
 /// Prepares `source` as a run on `env`, the way the page starts a demo:
 /// one traced run labelled "program", and its work, which fills in
-/// `notes` as it ends (an uncaught exception's traceback, why it was
-/// stopped, CPython's warnings). A syntax error comes back at once.
+/// `notes` as it ends (why it was stopped, in English and in Chinese;
+/// an uncaught exception's traceback and CPython's warnings, as CPython
+/// writes them, in either language). A syntax error comes back at once.
 pub fn start<E: Env>(env: E, source: &str, limits: Limits) -> Result<crate::demos::Started<E>, ast::SyntaxError> {
     let program = Rc::new(parse(source)?);
     let traced = Traced::new(env);
-    let notes: Rc<RefCell<Vec<String>>> = Rc::default();
+    let notes: Rc<RefCell<Vec<Bilingual>>> = Rc::default();
     let work = {
         let (traced, notes, source) = (traced.clone(), Rc::clone(&notes), Rc::<str>::from(source));
         async move {
             let finished = run(traced.clone(), program, source, limits).await;
             let mut out = notes.borrow_mut();
-            out.extend(finished.stopped);
-            out.extend(finished.error);
-            out.extend(finished.warnings);
+            if let Some(stopped) = finished.stopped {
+                let zh = finished.stopped_zh.unwrap_or_else(|| stopped.clone());
+                out.push(Bilingual::new(stopped, zh));
+            }
+            out.extend(finished.error.map(Bilingual::same));
+            out.extend(finished.warnings.into_iter().map(Bilingual::same));
         }
     };
     let mut started = crate::demos::Started::new(vec![("program", traced)], work);

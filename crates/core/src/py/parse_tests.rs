@@ -950,6 +950,62 @@ fn bad_snippets_give_exact_errors() {
     );
 }
 
+/// The English words left in a Chinese message: runs of three or more
+/// ASCII letters outside code (in backticks) and code points (`U+FFFF`),
+/// but for the language's name.
+fn english_left(zh: &str) -> Vec<String> {
+    let mut prose = String::new();
+    for (i, part) in zh.split('`').enumerate() {
+        if i % 2 == 0 || zh.matches('`').count() % 2 == 1 {
+            prose.push_str(part);
+        }
+        prose.push(' ');
+    }
+    let mut out = Vec::new();
+    for word in prose.split(|c: char| !(c.is_ascii_alphanumeric() || c == '+')) {
+        let letters = word.chars().filter(char::is_ascii_alphabetic).count();
+        if letters >= 3 && word != "Python" && !word.starts_with("U+") {
+            out.push(word.to_string());
+        }
+    }
+    out
+}
+
+/// Every syntax error of the table reads in Chinese too, at the same place:
+/// Chinese words, code in backticks, no English prose left.
+#[test]
+fn every_syntax_error_reads_in_chinese() {
+    let mut failures = Vec::new();
+    for (src, _) in ERRORS {
+        let Err(e) = parse(src) else { continue };
+        let zh = &e.message_zh;
+        let chinese = zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+        let left = english_left(zh);
+        if !chinese || !left.is_empty() || zh == &e.message {
+            failures.push(format!("{src:?}: {zh:?} (English left: {left:?})"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    let cases = [
+        (
+            "x = 1\nif x = 2:\n    pass\n",
+            "`if` 的条件后面应有 `:`；`=` 是赋值，比较请写 `==`",
+        ),
+        (
+            "if (n := 10) > 5:\n    pass",
+            "编写器不支持海象运算符 `:=`；请在前一行先赋值",
+        ),
+        ("def f(:\n    pass", "这里应是参数名，却是 `:`"),
+        ("if x:\npass", "第 1 行的 `if` 语句后面应有缩进的代码块"),
+        ("x = [1, 2", "`[` 没有闭合"),
+        ("print 'hi'", "调用 `print` 缺少括号；请写 `print(...)`"),
+    ];
+    for (src, want) in cases {
+        assert_eq!(parse(src).expect_err("a syntax error").message_zh, want, "{src:?}");
+    }
+    assert_eq!(english_left("第 2 项是 `foo_bar` 或 'abc'"), ["abc"]);
+}
+
 #[test]
 fn error_renders_with_a_caret() {
     let src = "x = 1\nif x = 2:\n    pass\n";
@@ -1458,6 +1514,13 @@ fn check_result(src: &str) -> Result<(), String> {
     let line = e.pos.line as usize;
     if e.message.is_empty() {
         return Err(format!("empty message at {}", e.pos.line));
+    }
+    let left = english_left(&e.message_zh);
+    if e.message_zh.is_empty() || !left.is_empty() {
+        return Err(format!(
+            "{:?} in Chinese: {:?} (English left: {left:?})",
+            e.message, e.message_zh
+        ));
     }
     if line == 0 || line > lines.len() + 1 {
         return Err(format!("line {line} outside 1..={}: {e}", lines.len() + 1));

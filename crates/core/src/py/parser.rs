@@ -114,6 +114,31 @@ struct Parser<'a> {
     scopes: Vec<Scope>,
 }
 
+/// `text` as it follows Chinese: a space before code or a number, none
+/// before Chinese.
+fn sp(text: &str) -> String {
+    if text.starts_with(|c: char| c.is_ascii()) {
+        format!(" {text}")
+    } else {
+        text.to_string()
+    }
+}
+
+/// [`describe`] in Chinese.
+fn describe_zh(tok: &Tok) -> String {
+    match tok {
+        Tok::Name(n) => format!("名字 `{n}`"),
+        Tok::Kw(k) => format!("`{}`", k.as_str()),
+        Tok::Int(_) | Tok::Float(_) => "一个数字".into(),
+        Tok::Str(_) => "一个字符串".into(),
+        Tok::Op(op) => format!("`{op}`"),
+        Tok::Newline => "行尾".into(),
+        Tok::Indent => "缩进".into(),
+        Tok::Dedent => "代码块的结尾".into(),
+        Tok::Eof | Tok::Error(_) => "程序的结尾".into(),
+    }
+}
+
 fn describe(tok: &Tok) -> String {
     match tok {
         Tok::Name(n) => format!("name '{n}'"),
@@ -151,6 +176,34 @@ fn aug_op(op: &str) -> Option<BinOp> {
 }
 
 /// What an expression is, for "cannot assign to ..." messages.
+/// [`kind_name`] in Chinese.
+fn kind_name_zh(kind: &ExprKind) -> &'static str {
+    match kind {
+        ExprKind::Name(_) => "名字",
+        ExprKind::Const(Const::None) => "`None`",
+        ExprKind::Const(Const::Bool(true)) => "`True`",
+        ExprKind::Const(Const::Bool(false)) => "`False`",
+        ExprKind::Const(_) | ExprKind::FString(_) => "字面量",
+        ExprKind::List(_) => "列表",
+        ExprKind::Tuple(_) => "元组",
+        ExprKind::Dict(_) => "字典字面量",
+        ExprKind::Set(_) => "集合字面量",
+        ExprKind::Starred(_) => "带星号的表达式",
+        ExprKind::BinOp(..) | ExprKind::UnaryOp(..) => "表达式",
+        ExprKind::BoolOp { .. } => "布尔表达式",
+        ExprKind::Compare(..) => "比较",
+        ExprKind::Call(..) => "函数调用",
+        ExprKind::Attribute(..) => "属性",
+        ExprKind::Subscript(..) => "下标",
+        ExprKind::Slice(..) => "切片",
+        ExprKind::IfExp { .. } => "条件表达式",
+        ExprKind::Lambda(_) => "`lambda`",
+        ExprKind::Await(_) => "`await` 表达式",
+        ExprKind::Yield(_) => "`yield` 表达式",
+        ExprKind::Comp { .. } => "推导式",
+    }
+}
+
 fn kind_name(kind: &ExprKind) -> &'static str {
     match kind {
         ExprKind::Name(_) => "a name",
@@ -252,45 +305,47 @@ impl Parser<'_> {
         }
     }
 
-    fn err_at(&self, pos: Pos, message: impl Into<String>) -> SyntaxError {
-        SyntaxError {
-            pos,
-            message: message.into(),
-        }
+    /// An error at `pos`, in English and in Chinese.
+    fn err_at(&self, pos: Pos, message: impl Into<String>, message_zh: impl Into<String>) -> SyntaxError {
+        SyntaxError::new(pos, message, message_zh)
     }
 
     /// An error at the current token: the lexer's own error if lexing
     /// stopped here, a specific message for a construct outside the
-    /// subset, or `message`.
-    fn fail(&self, message: impl Into<String>) -> SyntaxError {
+    /// subset, or `message` (`message_zh` in Chinese).
+    fn fail(&self, message: impl Into<String>, message_zh: impl Into<String>) -> SyntaxError {
         let pos = self.pos();
         match self.peek() {
             Tok::Error(e) => (**e).clone(),
             Tok::Op(":=") => self.err_at(
                 pos,
-                "the walrus operator ':=' is not supported in the composer; assign the value on a line before",
+                "the walrus operator ':=' is not supported in the composer; assign the value on a line before", "编写器不支持海象运算符 `:=`；请在前一行先赋值",
             ),
             Tok::Op("@") | Tok::Op("@=") => self.err_at(
                 pos,
-                "the '@' operator (matrix multiplication) is not supported; a decorator goes on its own line before `def`",
+                "the '@' operator (matrix multiplication) is not supported; a decorator goes on its own line before `def`", "不支持 `@` 运算符（矩阵乘法）；装饰器要单独写在 `def` 的前一行",
             ),
             Tok::Op("...") => {
-                self.err_at(pos, "'...' (Ellipsis) is not supported in the composer; write `pass` for an empty body")
+                self.err_at(pos, "'...' (Ellipsis) is not supported in the composer; write `pass` for an empty body", "编写器不支持 `...`（省略号）；空的代码块请写 `pass`")
             }
-            Tok::Indent => self.err_at(pos, "unexpected indent"),
-            _ => self.err_at(self.err_pos(), message),
+            Tok::Indent => self.err_at(pos, "unexpected indent", "意外的缩进"),
+            _ => self.err_at(self.err_pos(), message, message_zh),
         }
     }
 
-    fn expect_op(&mut self, op: &str, message: impl FnOnce() -> String) -> PResult<Token> {
+    /// The operator `op`, or the error `message` gives (in English and in
+    /// Chinese).
+    fn expect_op(&mut self, op: &str, message: impl FnOnce() -> (String, String)) -> PResult<Token> {
         if self.at_op(op) {
             Ok(self.bump())
         } else {
-            Err(self.fail(message()))
+            let (en, zh) = message();
+            Err(self.fail(en, zh))
         }
     }
 
-    fn expect_name(&mut self, what: &str) -> PResult<Rc<str>> {
+    /// A name; `what` (`what_zh` in Chinese) says what it is for.
+    fn expect_name(&mut self, what: &str, what_zh: &str) -> PResult<Rc<str>> {
         if let Tok::Name(n) = self.peek() {
             let n = n.clone();
             self.i += 1;
@@ -303,15 +358,20 @@ impl Parser<'_> {
                     "expected {what}, found the keyword '{}', which cannot be a name",
                     k.as_str()
                 ),
+                format!("这里应是{what_zh}，却是关键字 `{}`：关键字不能用作名字", k.as_str()),
             ));
         }
-        Err(self.fail(format!("expected {what}, found {}", describe(self.peek()))))
+        Err(self.fail(
+            format!("expected {what}, found {}", describe(self.peek())),
+            format!("这里应是{what_zh}，却是{}", sp(&describe_zh(self.peek()))),
+        ))
     }
 
     fn enter(&mut self) -> PResult<()> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
-            return Err(self.err_at(self.pos(), too_deep()));
+            let (en, zh) = too_deep();
+            return Err(self.err_at(self.pos(), en, zh));
         }
         Ok(())
     }
@@ -391,17 +451,25 @@ impl Parser<'_> {
             Tok::Kw(Kw::Class) => self.err_at(
                 pos,
                 "classes are not supported in the composer; use functions and dicts",
+                "编写器不支持类；请用函数和字典",
             ),
             Tok::Kw(k @ (Kw::Elif | Kw::Else | Kw::Except | Kw::Finally)) => {
                 let k = k.as_str();
-                let after = match k {
-                    "elif" => "an 'if' block",
-                    "else" => "an 'if', 'for', 'while' or 'try' block",
-                    _ => "a 'try' block",
+                let (after, after_zh) = match k {
+                    "elif" => ("an 'if' block", "`if` 代码块"),
+                    "else" => (
+                        "an 'if', 'for', 'while' or 'try' block",
+                        "`if`、`for`、`while` 或 `try` 代码块",
+                    ),
+                    _ => ("a 'try' block", "`try` 代码块"),
                 };
-                self.err_at(pos, format!("'{k}' must follow {after} at the same indentation"))
+                self.err_at(
+                    pos,
+                    format!("'{k}' must follow {after} at the same indentation"),
+                    format!("`{k}` 必须跟在同一缩进的{}后面", sp(after_zh)),
+                )
             }
-            _ => self.err_at(pos, "unexpected indent"),
+            _ => self.err_at(pos, "unexpected indent", "意外的缩进"),
         }
     }
 
@@ -412,6 +480,7 @@ impl Parser<'_> {
                 return Err(self.err_at(
                     self.pos(),
                     "`match` statements are not supported in the composer; use `if`/`elif` chains",
+                    "编写器不支持 `match` 语句；请用 `if`/`elif` 链",
                 ));
             }
             let pos = self.pos();
@@ -428,6 +497,7 @@ impl Parser<'_> {
                     return Err(self.err_at(
                         self.pos(),
                         "a compound statement cannot follow ';' on the same line; start it on its own line",
+                        "复合语句不能在同一行跟在 `;` 后面；请另起一行",
                     ));
                 }
                 continue;
@@ -446,12 +516,22 @@ impl Parser<'_> {
                         |s| matches!(&s.kind, StmtKind::Expr(Expr { kind: ExprKind::Name(n), .. }) if &**n == "print"),
                     )
                 {
-                    return Err(self.err_at(self.pos(), "missing parentheses in call to 'print'; write print(...)"));
+                    return Err(self.err_at(
+                        self.pos(),
+                        "missing parentheses in call to 'print'; write print(...)",
+                        "调用 `print` 缺少括号；请写 `print(...)`",
+                    ));
                 }
-                Err(self.fail(format!(
-                    "expected the end of the line, found {}; put each statement on its own line or separate them with ';'",
-                    describe(tok)
-                )))
+                Err(self.fail(
+                    format!(
+                        "expected the end of the line, found {}; put each statement on its own line or separate them with ';'",
+                        describe(tok)
+                    ),
+                    format!(
+                        "这里应是行尾，却是{}；每条语句请单独写一行，或用 `;` 隔开",
+                        sp(&describe_zh(tok))
+                    ),
+                ))
             }
         }
     }
@@ -487,21 +567,21 @@ impl Parser<'_> {
             }
             Tok::Kw(Kw::Break) => {
                 if self.scope().loops == 0 {
-                    return Err(self.err_at(pos, "'break' outside a loop"));
+                    return Err(self.err_at(pos, "'break' outside a loop", "`break` 在循环之外"));
                 }
                 self.i += 1;
                 StmtKind::Break
             }
             Tok::Kw(Kw::Continue) => {
                 if self.scope().loops == 0 {
-                    return Err(self.err_at(pos, "'continue' outside a loop"));
+                    return Err(self.err_at(pos, "'continue' outside a loop", "`continue` 在循环之外"));
                 }
                 self.i += 1;
                 StmtKind::Continue
             }
             Tok::Kw(Kw::Return) => {
                 if self.kind() == ScopeKind::Module {
-                    return Err(self.err_at(pos, "'return' outside a function"));
+                    return Err(self.err_at(pos, "'return' outside a function", "`return` 在函数之外"));
                 }
                 self.i += 1;
                 let value = if self.starts_expr() {
@@ -529,12 +609,16 @@ impl Parser<'_> {
             Tok::Kw(k @ (Kw::Global | Kw::Nonlocal)) => {
                 let k = *k;
                 if k == Kw::Nonlocal && self.kind() == ScopeKind::Module {
-                    return Err(self.err_at(pos, "nonlocal declaration not allowed at module level; use `global`"));
+                    return Err(self.err_at(
+                        pos,
+                        "nonlocal declaration not allowed at module level; use `global`",
+                        "模块层级不能用 `nonlocal` 声明；请用 `global`",
+                    ));
                 }
                 self.i += 1;
-                let mut names = vec![self.expect_name("a name")?];
+                let mut names = vec![self.expect_name("a name", "名字")?];
                 while self.eat_op(",") {
-                    names.push(self.expect_name("a name")?);
+                    names.push(self.expect_name("a name", "名字")?);
                 }
                 if k == Kw::Global {
                     StmtKind::Global(names)
@@ -548,7 +632,7 @@ impl Parser<'_> {
                 loop {
                     let name = self.dotted_name()?;
                     let alias = if self.eat_kw(Kw::As) {
-                        Some(self.expect_name("a name after 'as'")?)
+                        Some(self.expect_name("a name after 'as'", "`as` 后面的名字")?)
                     } else {
                         None
                     };
@@ -588,12 +672,16 @@ impl Parser<'_> {
 
     fn dotted_name(&mut self) -> PResult<Rc<str>> {
         if self.at_op(".") || self.at_op("...") {
-            return Err(self.err_at(self.pos(), "relative imports are not supported in the composer"));
+            return Err(self.err_at(
+                self.pos(),
+                "relative imports are not supported in the composer",
+                "编写器不支持相对导入",
+            ));
         }
-        let mut name = self.expect_name("a module name")?.to_string();
+        let mut name = self.expect_name("a module name", "模块名")?.to_string();
         while self.eat_op(".") {
             name.push('.');
-            name.push_str(&self.expect_name("a name after '.'")?);
+            name.push_str(&self.expect_name("a name after '.'", "`.` 后面的名字")?);
         }
         Ok(name.into())
     }
@@ -602,20 +690,24 @@ impl Parser<'_> {
         self.i += 1;
         let module = self.dotted_name()?;
         if !self.eat_kw(Kw::Import) {
-            return Err(self.fail(format!("expected 'import' after `from {module}`")));
+            return Err(self.fail(
+                format!("expected 'import' after `from {module}`"),
+                format!("`from {module}` 后面应有 `import`"),
+            ));
         }
         if self.at_op("*") {
             return Err(self.err_at(
                 self.pos(),
                 "`from ... import *` is not supported in the composer; import the names you use",
+                "编写器不支持 `from ... import *`；请导入你用到的名字",
             ));
         }
         let parens = self.eat_op("(");
         let mut names = Vec::new();
         loop {
-            let name = self.expect_name("a name to import")?;
+            let name = self.expect_name("a name to import", "要导入的名字")?;
             let alias = if self.eat_kw(Kw::As) {
-                Some(self.expect_name("a name after 'as'")?)
+                Some(self.expect_name("a name after 'as'", "`as` 后面的名字")?)
             } else {
                 None
             };
@@ -628,7 +720,12 @@ impl Parser<'_> {
             }
         }
         if parens {
-            self.expect_op(")", || "expected ',' or ')' after the imported names".into())?;
+            self.expect_op(")", || {
+                (
+                    "expected ',' or ')' after the imported names".into(),
+                    "导入的名字后面应有 `,` 或 `)`".into(),
+                )
+            })?;
         }
         Ok(StmtKind::ImportFrom { module, names })
     }
@@ -664,10 +761,18 @@ impl Parser<'_> {
                 let target = match &first.kind {
                     ExprKind::Name(_) | ExprKind::Attribute(..) | ExprKind::Subscript(..) => self.target(first)?,
                     ExprKind::Tuple(_) => {
-                        return Err(self.err_at(first.pos, "only a single target (not a tuple) can be annotated"));
+                        return Err(self.err_at(
+                            first.pos,
+                            "only a single target (not a tuple) can be annotated",
+                            "只有单个目标（不是元组）才能加注解",
+                        ));
                     }
                     k => {
-                        return Err(self.err_at(first.pos, format!("cannot annotate {}", kind_name(k))));
+                        return Err(self.err_at(
+                            first.pos,
+                            format!("cannot annotate {}", kind_name(k)),
+                            format!("不能给{}加注解", sp(kind_name_zh(k))),
+                        ));
                     }
                 };
                 self.i += 1;
@@ -683,7 +788,11 @@ impl Parser<'_> {
             }
         }
         if let ExprKind::Starred(_) = first.kind {
-            return Err(self.err_at(first.pos, "a starred expression cannot be used here"));
+            return Err(self.err_at(
+                first.pos,
+                "a starred expression cannot be used here",
+                "这里不能用带星号的表达式",
+            ));
         }
         Ok(StmtKind::Expr(first))
     }
@@ -704,6 +813,7 @@ impl Parser<'_> {
             ExprKind::Starred(_) => Err(self.err_at(
                 e.pos,
                 "a starred assignment target must be in a list or tuple, as in `first, *rest = items`",
+                "带星号的赋值目标必须在列表或元组里，如 `first, *rest = items`",
             )),
             _ => self.target_inner(e),
         }
@@ -720,7 +830,11 @@ impl Parser<'_> {
                 for item in items {
                     if let ExprKind::Starred(inner) = item.kind {
                         if starred {
-                            return Err(self.err_at(item.pos, "multiple starred expressions in an assignment"));
+                            return Err(self.err_at(
+                                item.pos,
+                                "multiple starred expressions in an assignment",
+                                "一个赋值里有多个带星号的表达式",
+                            ));
                         }
                         starred = true;
                         out.push(Target::Starred(Box::new(self.target_inner(*inner)?)));
@@ -730,12 +844,20 @@ impl Parser<'_> {
                 }
                 Ok(Target::Tuple(out))
             }
-            ExprKind::Starred(_) => Err(self.err_at(e.pos, "a starred target cannot be nested in a starred target")),
+            ExprKind::Starred(_) => Err(self.err_at(
+                e.pos,
+                "a starred target cannot be nested in a starred target",
+                "带星号的目标不能嵌套在另一个带星号的目标里",
+            )),
             ref k => Err(self.err_at(
                 e.pos,
                 format!(
                     "cannot assign to {}; a target is a name, an attribute, a subscript, or a tuple or list of them",
                     kind_name(k)
+                ),
+                format!(
+                    "不能给{}赋值；赋值的目标是名字、属性、下标，或由它们组成的元组或列表",
+                    sp(kind_name_zh(k))
                 ),
             )),
         }
@@ -750,6 +872,7 @@ impl Parser<'_> {
                     "cannot use {} with an augmented assignment; its target is a name, an attribute or a subscript",
                     kind_name(k)
                 ),
+                format!("{}不能用于增量赋值；增量赋值的目标是名字、属性或下标", kind_name_zh(k)),
             )),
         }
     }
@@ -760,7 +883,11 @@ impl Parser<'_> {
             ExprKind::Tuple(items) | ExprKind::List(items) => Ok(Target::Tuple(
                 items.into_iter().map(|i| self.del_target(i)).collect::<PResult<_>>()?,
             )),
-            ref k => Err(self.err_at(e.pos, format!("cannot delete {}", kind_name(k)))),
+            ref k => Err(self.err_at(
+                e.pos,
+                format!("cannot delete {}", kind_name(k)),
+                format!("不能删除{}", sp(kind_name_zh(k))),
+            )),
         }
     }
 
@@ -799,15 +926,15 @@ impl Parser<'_> {
     /// A block after `:`: an indented suite or simple statements on the
     /// same line. `what` names the statement for "expected an indented
     /// block after ...".
-    fn block(&mut self, what: &str, line: u32) -> PResult<Vec<Stmt>> {
+    fn block(&mut self, what: &str, what_zh: &str, line: u32) -> PResult<Vec<Stmt>> {
         let mut body = Vec::new();
         if !matches!(self.peek(), Tok::Newline) {
-            self.block_on_one_line(what, line, &mut body)?;
+            self.block_on_one_line(what, what_zh, line, &mut body)?;
             return Ok(body);
         }
         self.i += 1;
         if !matches!(self.peek(), Tok::Indent) {
-            return Err(self.no_indented_block(what, line));
+            return Err(self.no_indented_block(what, what_zh, line));
         }
         self.i += 1;
         self.enter()?;
@@ -827,20 +954,24 @@ impl Parser<'_> {
 
     #[cold]
     #[inline(never)]
-    fn no_indented_block(&self, what: &str, line: u32) -> SyntaxError {
+    fn no_indented_block(&self, what: &str, what_zh: &str, line: u32) -> SyntaxError {
         if let Tok::Error(e) = self.peek() {
             return (**e).clone();
         }
         self.err_at(
             self.pos(),
             format!("expected an indented block after {what} on line {line}"),
+            format!("第 {line} 行的{}后面应有缩进的代码块", sp(what_zh)),
         )
     }
 
     /// Simple statements on the line of the `:` that starts a block.
-    fn block_on_one_line(&mut self, what: &str, line: u32, body: &mut Vec<Stmt>) -> PResult<()> {
+    fn block_on_one_line(&mut self, what: &str, what_zh: &str, line: u32, body: &mut Vec<Stmt>) -> PResult<()> {
         if matches!(self.peek(), Tok::Eof) {
-            return Err(self.fail(format!("expected an indented block after {what} on line {line}")));
+            return Err(self.fail(
+                format!("expected an indented block after {what} on line {line}"),
+                format!("第 {line} 行的{}后面应有缩进的代码块", sp(what_zh)),
+            ));
         }
         if matches!(
             self.peek(),
@@ -849,12 +980,14 @@ impl Parser<'_> {
             return Err(self.err_at(
                 self.pos(),
                 "a compound statement cannot follow ':' on the same line; put it on the next line, indented",
+                "复合语句不能在同一行跟在 `:` 后面；请写在下一行并缩进",
             ));
         }
         self.simple_stmts(body)
     }
 
-    fn colon(&mut self, after: &str) -> PResult<()> {
+    /// `:`; `after` (`after_zh` in Chinese) says after what.
+    fn colon(&mut self, after: &str, after_zh: &str) -> PResult<()> {
         if self.eat_op(":") {
             return Ok(());
         }
@@ -862,15 +995,18 @@ impl Parser<'_> {
             return Err(self.err_at(
                 self.pos(),
                 format!("expected ':' {after}; '=' assigns, write '==' to compare"),
+                format!("{after_zh}应有 `:`；`=` 是赋值，比较请写 `==`"),
             ));
         }
-        if after == "after `else`" && self.at_kw(Kw::If) {
+        let after_else = after == "after `else`";
+        if after_else && self.at_kw(Kw::If) {
             return Err(self.err_at(
                 self.pos(),
                 "expected ':' after `else`; Python writes `else if` as `elif`",
+                "`else` 后面应有 `:`；Python 把 `else if` 写作 `elif`",
             ));
         }
-        Err(self.fail(format!("expected ':' {after}")))
+        Err(self.fail(format!("expected ':' {after}"), format!("{after_zh}应有 `:`")))
     }
 
     fn if_stmt(&mut self) -> PResult<StmtKind> {
@@ -886,8 +1022,11 @@ impl Parser<'_> {
                 "elif"
             };
             let test = self.named_expression()?;
-            self.colon(&format!("after the condition of `{word}`"))?;
-            let body = self.block(&format!("'{word}' statement"), tok.pos.line)?;
+            self.colon(
+                &format!("after the condition of `{word}`"),
+                &format!("`{word}` 的条件后面"),
+            )?;
+            let body = self.block(&format!("'{word}' statement"), &format!("`{word}` 语句"), tok.pos.line)?;
             branches.push((tok.pos, test, body));
             if self.at_kw(Kw::Elif) {
                 // The branches fold into nested `If`s, one level each.
@@ -898,14 +1037,17 @@ impl Parser<'_> {
                             "too many `elif` branches here: each nests one level and nesting is limited to \
                              {MAX_DEPTH}; use a dict or a loop"
                         ),
+                        format!(
+                            "这里的 `elif` 分支太多：每个分支嵌套一层，而嵌套最多 {MAX_DEPTH} 层；请改用字典或循环"
+                        ),
                     ));
                 }
                 continue;
             }
             if self.at_kw(Kw::Else) {
                 let line = self.bump().pos.line;
-                self.colon("after `else`")?;
-                orelse = self.block("'else'", line)?;
+                self.colon("after `else`", "`else` 后面")?;
+                orelse = self.block("'else'", "`else`", line)?;
             }
             break;
         }
@@ -922,15 +1064,15 @@ impl Parser<'_> {
         }
         folded
             .map(|s| s.kind)
-            .ok_or_else(|| self.err_at(self.pos(), "expected `if`"))
+            .ok_or_else(|| self.err_at(self.pos(), "expected `if`", "这里应有 `if`"))
     }
 
     fn while_stmt(&mut self) -> PResult<StmtKind> {
         let line = self.bump().pos.line;
         let test = self.named_expression()?;
-        self.colon("after the condition of `while`")?;
+        self.colon("after the condition of `while`", "`while` 的条件后面")?;
         self.scope().loops += 1;
-        let body = self.block("'while' statement", line)?;
+        let body = self.block("'while' statement", "`while` 语句", line)?;
         self.scope().loops -= 1;
         let orelse = self.loop_else()?;
         Ok(StmtKind::While { test, body, orelse })
@@ -939,8 +1081,8 @@ impl Parser<'_> {
     fn loop_else(&mut self) -> PResult<Vec<Stmt>> {
         if self.at_kw(Kw::Else) {
             let line = self.bump().pos.line;
-            self.colon("after `else`")?;
-            return self.block("'else'", line);
+            self.colon("after `else`", "`else` 后面")?;
+            return self.block("'else'", "`else`", line);
         }
         Ok(Vec::new())
     }
@@ -949,17 +1091,20 @@ impl Parser<'_> {
         self.i += 1; // `for`
         let target = self.for_targets()?;
         if !self.eat_kw(Kw::In) {
-            return Err(self.fail("expected 'in' after the loop variables of `for`"));
+            return Err(self.fail(
+                "expected 'in' after the loop variables of `for`",
+                "`for` 的循环变量后面应有 `in`",
+            ));
         }
         let iter = self.star_expressions()?;
-        self.colon("after the iterable of `for`")?;
+        self.colon("after the iterable of `for`", "`for` 的可迭代对象后面")?;
         self.scope().loops += 1;
-        let what = if is_async {
-            "'async for' statement"
+        let (what, what_zh) = if is_async {
+            ("'async for' statement", "`async for` 语句")
         } else {
-            "'for' statement"
+            ("'for' statement", "`for` 语句")
         };
-        let body = self.block(what, pos.line)?;
+        let body = self.block(what, what_zh, pos.line)?;
         self.scope().loops -= 1;
         let orelse = self.loop_else()?;
         Ok(StmtKind::For {
@@ -983,6 +1128,7 @@ impl Parser<'_> {
                     return Err(self.err_at(
                         pos,
                         format!("'async {}' outside an async function (`async def`)", k.as_str()),
+                        format!("`async {}` 在异步函数（`async def`）之外", k.as_str()),
                     ));
                 }
                 self.i += 1;
@@ -994,7 +1140,10 @@ impl Parser<'_> {
             }
             _ => {
                 self.i += 1;
-                Err(self.fail("expected 'def', 'for' or 'with' after 'async'"))
+                Err(self.fail(
+                    "expected 'def', 'for' or 'with' after 'async'",
+                    "`async` 后面应是 `def`、`for` 或 `with`",
+                ))
             }
         }
     }
@@ -1002,7 +1151,11 @@ impl Parser<'_> {
     fn with_stmt(&mut self, is_async: bool, pos: Pos) -> PResult<StmtKind> {
         self.i += 1; // `with`
         if self.at_op(":") {
-            return Err(self.err_at(self.pos(), "`with` needs a context manager, as in `with lock:`"));
+            return Err(self.err_at(
+                self.pos(),
+                "`with` needs a context manager, as in `with lock:`",
+                "`with` 需要一个上下文管理器，如 `with lock:`",
+            ));
         }
         let mut items = Vec::new();
         if self.at_op("(") && self.parenthesized_with_items() {
@@ -1018,7 +1171,10 @@ impl Parser<'_> {
                 }
             }
             self.expect_op(")", || {
-                "expected ',' or ')' after the context managers of `with`".into()
+                (
+                    "expected ',' or ')' after the context managers of `with`".into(),
+                    "`with` 的上下文管理器后面应有 `,` 或 `)`".into(),
+                )
             })?;
             self.leave(1);
         } else {
@@ -1029,13 +1185,13 @@ impl Parser<'_> {
                 }
             }
         }
-        self.colon("after the context managers of `with`")?;
-        let what = if is_async {
-            "'async with' statement"
+        self.colon("after the context managers of `with`", "`with` 的上下文管理器后面")?;
+        let (what, what_zh) = if is_async {
+            ("'async with' statement", "`async with` 语句")
         } else {
-            "'with' statement"
+            ("'with' statement", "`with` 语句")
         };
-        let body = self.block(what, pos.line)?;
+        let body = self.block(what, what_zh, pos.line)?;
         Ok(StmtKind::With { is_async, items, body })
     }
 
@@ -1063,7 +1219,10 @@ impl Parser<'_> {
 
     fn with_item(&mut self) -> PResult<WithItem> {
         if !self.starts_expr() {
-            return Err(self.fail("`with` needs a context manager, as in `with lock:`"));
+            return Err(self.fail(
+                "`with` needs a context manager, as in `with lock:`",
+                "`with` 需要一个上下文管理器，如 `with lock:`",
+            ));
         }
         let ctx = self.expression()?;
         let var = if self.eat_kw(Kw::As) {
@@ -1077,20 +1236,28 @@ impl Parser<'_> {
 
     fn try_stmt(&mut self) -> PResult<StmtKind> {
         let line = self.bump().pos.line;
-        self.colon("after `try`")?;
-        let body = self.block("'try' statement", line)?;
+        self.colon("after `try`", "`try` 后面")?;
+        let body = self.block("'try' statement", "`try` 语句", line)?;
         let mut handlers: Vec<Handler> = Vec::new();
         let mut star = None;
         let mut bare_at: Option<Pos> = None;
         while self.at_kw(Kw::Except) {
             let hpos = self.bump().pos;
             if let Some(p) = bare_at {
-                return Err(self.err_at(p, "a bare 'except:' must be the last handler"));
+                return Err(self.err_at(
+                    p,
+                    "a bare 'except:' must be the last handler",
+                    "不带类型的 `except:` 必须是最后一个处理块",
+                ));
             }
             let is_star = self.eat_op("*");
             match star {
                 Some(s) if s != is_star => {
-                    return Err(self.err_at(hpos, "cannot mix 'except' and 'except*' in one `try`"));
+                    return Err(self.err_at(
+                        hpos,
+                        "cannot mix 'except' and 'except*' in one `try`",
+                        "同一个 `try` 里不能混用 `except` 和 `except*`",
+                    ));
                 }
                 _ => star = Some(is_star),
             }
@@ -1101,6 +1268,7 @@ impl Parser<'_> {
                     return Err(self.err_at(
                         self.pos(),
                         "'except*' needs an exception type, as in `except* ValueError:`",
+                        "`except*` 需要一个异常类型，如 `except* ValueError:`",
                     ));
                 }
                 bare_at = Some(hpos);
@@ -1119,6 +1287,7 @@ impl Parser<'_> {
                         return Err(self.err_at(
                             tpos,
                             "several exception types must be in parentheses when using 'as': except (A, B) as e",
+                            "用 `as` 时，多个异常类型必须放在括号里：`except (A, B) as e`",
                         ));
                     }
                     types = Some(expr(tpos, ExprKind::Tuple(items)));
@@ -1126,11 +1295,11 @@ impl Parser<'_> {
                     types = Some(first);
                 }
                 if self.eat_kw(Kw::As) {
-                    name = Some(self.expect_name("a name after 'as'")?);
+                    name = Some(self.expect_name("a name after 'as'", "`as` 后面的名字")?);
                 }
             }
-            self.colon("after the `except` clause")?;
-            let hbody = self.block("'except' statement", hpos.line)?;
+            self.colon("after the `except` clause", "`except` 子句后面")?;
+            let hbody = self.block("'except' statement", "`except` 语句", hpos.line)?;
             handlers.push(Handler {
                 pos: hpos,
                 types,
@@ -1141,19 +1310,26 @@ impl Parser<'_> {
         let mut orelse = Vec::new();
         if self.at_kw(Kw::Else) {
             if handlers.is_empty() {
-                return Err(self.err_at(self.pos(), "an 'else' after `try` needs an 'except' before it"));
+                return Err(self.err_at(
+                    self.pos(),
+                    "an 'else' after `try` needs an 'except' before it",
+                    "`try` 后面的 `else` 之前必须有 `except`",
+                ));
             }
             let line = self.bump().pos.line;
-            self.colon("after `else`")?;
-            orelse = self.block("'else'", line)?;
+            self.colon("after `else`", "`else` 后面")?;
+            orelse = self.block("'else'", "`else`", line)?;
         }
         let mut finalbody = Vec::new();
         if self.at_kw(Kw::Finally) {
             let line = self.bump().pos.line;
-            self.colon("after `finally`")?;
-            finalbody = self.block("'finally' statement", line)?;
+            self.colon("after `finally`", "`finally` 后面")?;
+            finalbody = self.block("'finally' statement", "`finally` 语句", line)?;
         } else if handlers.is_empty() {
-            return Err(self.fail("expected 'except' or 'finally' after the body of `try`"));
+            return Err(self.fail(
+                "expected 'except' or 'finally' after the body of `try`",
+                "`try` 的代码块后面应有 `except` 或 `finally`",
+            ));
         }
         Ok(StmtKind::Try {
             body,
@@ -1170,7 +1346,7 @@ impl Parser<'_> {
         while self.eat_op("@") {
             decorators.push(self.named_expression()?);
             if !matches!(self.peek(), Tok::Newline) {
-                return Err(self.fail("expected the end of the line after the decorator"));
+                return Err(self.fail("expected the end of the line after the decorator", "装饰器后面应是行尾"));
             }
             self.i += 1;
         }
@@ -1183,8 +1359,12 @@ impl Parser<'_> {
             Tok::Kw(Kw::Class) => Err(self.err_at(
                 self.pos(),
                 "classes are not supported in the composer; use functions and dicts",
+                "编写器不支持类；请用函数和字典",
             )),
-            _ => Err(self.fail("expected `def` or `async def` after the decorators")),
+            _ => Err(self.fail(
+                "expected `def` or `async def` after the decorators",
+                "装饰器后面应是 `def` 或 `async def`",
+            )),
         }
     }
 
@@ -1192,16 +1372,26 @@ impl Parser<'_> {
     /// statement starts (`async`, or the first decorator).
     fn funcdef(&mut self, decorators: Vec<Expr>, is_async: bool, pos: Pos) -> PResult<StmtKind> {
         let line = self.bump().pos.line;
-        let name = self.expect_name("the function's name after 'def'")?;
-        self.expect_op("(", || format!("expected '(' after the function name '{name}'"))?;
+        let name = self.expect_name("the function's name after 'def'", "`def` 后面的函数名")?;
+        self.expect_op("(", || {
+            (
+                format!("expected '(' after the function name '{name}'"),
+                format!("函数名 `{name}` 后面应有 `(`"),
+            )
+        })?;
         let (params, vararg, kwarg) = self.params(true)?;
-        self.expect_op(")", || "expected ',' or ')' in the parameter list".into())?;
+        self.expect_op(")", || {
+            (
+                "expected ',' or ')' in the parameter list".into(),
+                "参数列表里应有 `,` 或 `)`".into(),
+            )
+        })?;
         if self.eat_op("->") {
             self.expression()?;
         }
-        self.colon("after the parameters of `def`")?;
+        self.colon("after the parameters of `def`", "`def` 的参数后面")?;
         self.scopes.push(Scope::new(ScopeKind::Func { is_async }));
-        let body = self.block("function definition", line);
+        let body = self.block("function definition", "函数定义", line);
         let scope = self.scopes.pop();
         let body = body?;
         let (yields, return_value) = scope.map_or((0, None), |s| (s.yields, s.return_value));
@@ -1209,7 +1399,11 @@ impl Parser<'_> {
             && yields > 0
             && let Some(p) = return_value
         {
-            return Err(self.err_at(p, "'return' with a value is not allowed in an async generator"));
+            return Err(self.err_at(
+                p,
+                "'return' with a value is not allowed in an async generator",
+                "异步生成器里不能用带值的 `return`",
+            ));
         }
         Ok(StmtKind::FunctionDef(Rc::new(FuncDef {
             pos,
@@ -1239,7 +1433,11 @@ impl Parser<'_> {
             if names.insert(name.clone()) {
                 Ok(())
             } else {
-                Err(parser.err_at(pos, format!("duplicate parameter '{name}' in the function definition")))
+                Err(parser.err_at(
+                    pos,
+                    format!("duplicate parameter '{name}' in the function definition"),
+                    format!("函数定义里的参数 `{name}` 重复了"),
+                ))
             }
         };
         loop {
@@ -1248,33 +1446,41 @@ impl Parser<'_> {
             }
             let pos = self.pos();
             if kwarg.is_some() {
-                return Err(self.err_at(pos, "no parameter can follow '**kwargs'"));
+                return Err(self.err_at(pos, "no parameter can follow '**kwargs'", "`**kwargs` 后面不能再有参数"));
             }
             if self.eat_op("/") {
                 if slash || star_at.is_some() || params.is_empty() {
-                    return Err(self.err_at(pos, "'/' must come after at least one parameter, before '*'"));
+                    return Err(self.err_at(
+                        pos,
+                        "'/' must come after at least one parameter, before '*'",
+                        "`/` 必须在至少一个参数之后、`*` 之前",
+                    ));
                 }
                 slash = true;
             } else if self.eat_op("**") {
                 let p = self.pos();
-                let name = self.expect_name("a name after '**'")?;
+                let name = self.expect_name("a name after '**'", "`**` 后面的名字")?;
                 add_name(self, &name, p)?;
                 self.annotation(def)?;
                 kwarg = Some(name);
             } else if self.eat_op("*") {
                 if star_at.is_some() {
-                    return Err(self.err_at(pos, "'*' can appear only once in the parameters"));
+                    return Err(self.err_at(
+                        pos,
+                        "'*' can appear only once in the parameters",
+                        "参数里只能有一个 `*`",
+                    ));
                 }
                 star_at = Some(pos);
                 if let Tok::Name(_) = self.peek() {
                     let p = self.pos();
-                    let name = self.expect_name("a name")?;
+                    let name = self.expect_name("a name", "名字")?;
                     add_name(self, &name, p)?;
                     self.annotation(def)?;
                     vararg = Some(name);
                 }
             } else if let Tok::Name(_) = self.peek() {
-                let name = self.expect_name("a parameter name")?;
+                let name = self.expect_name("a parameter name", "参数名")?;
                 add_name(self, &name, pos)?;
                 self.annotation(def)?;
                 let default = if self.eat_op("=") {
@@ -1286,9 +1492,11 @@ impl Parser<'_> {
                     if default.is_some() {
                         seen_default = true;
                     } else if seen_default {
-                        return Err(
-                            self.err_at(pos, "a parameter without a default follows a parameter with a default")
-                        );
+                        return Err(self.err_at(
+                            pos,
+                            "a parameter without a default follows a parameter with a default",
+                            "没有默认值的参数跟在了有默认值的参数后面",
+                        ));
                     }
                 }
                 params.push(Param {
@@ -1297,7 +1505,10 @@ impl Parser<'_> {
                     kw_only: star_at.is_some(),
                 });
             } else {
-                return Err(self.fail(format!("expected a parameter name, found {}", describe(self.peek()))));
+                return Err(self.fail(
+                    format!("expected a parameter name, found {}", describe(self.peek())),
+                    format!("这里应是参数名，却是{}", sp(&describe_zh(self.peek()))),
+                ));
             }
             if !self.eat_op(",") {
                 break;
@@ -1307,7 +1518,11 @@ impl Parser<'_> {
             && vararg.is_none()
             && !params.iter().any(|p| p.kw_only)
         {
-            return Err(self.err_at(p, "a bare '*' must be followed by keyword-only parameters"));
+            return Err(self.err_at(
+                p,
+                "a bare '*' must be followed by keyword-only parameters",
+                "单独的 `*` 后面必须有仅限关键字的参数",
+            ));
         }
         Ok((params, vararg, kwarg))
     }
@@ -1330,6 +1545,7 @@ impl Parser<'_> {
                 return Err(self.err_at(
                     first.pos,
                     "a starred expression must be in a tuple, list or call here (add a comma: `*a,`)",
+                    "这里带星号的表达式必须在元组、列表或调用里（加一个逗号：`*a,`）",
                 ));
             }
             return Ok(first);
@@ -1357,7 +1573,7 @@ impl Parser<'_> {
     fn named_expression(&mut self) -> PResult<Expr> {
         let e = self.expression()?;
         if self.at_op(":=") {
-            return Err(self.fail(""));
+            return Err(self.fail("", ""));
         }
         Ok(e)
     }
@@ -1379,7 +1595,10 @@ impl Parser<'_> {
         self.i += 1;
         let test = self.binary(P_OR)?;
         if !self.at_kw(Kw::Else) {
-            return Err(self.fail("expected 'else' in the conditional expression `a if condition else b`"));
+            return Err(self.fail(
+                "expected 'else' in the conditional expression `a if condition else b`",
+                "条件表达式 `a if condition else b` 里应有 `else`",
+            ));
         }
         self.enter()?;
         self.i += 1;
@@ -1399,7 +1618,7 @@ impl Parser<'_> {
         self.enter()?;
         let pos = self.bump().pos;
         let (params, vararg, kwarg) = self.params(false)?;
-        self.colon("after the parameters of `lambda`")?;
+        self.colon("after the parameters of `lambda`", "`lambda` 的参数后面")?;
         self.scopes.push(Scope::new(ScopeKind::Lambda));
         let body = self.expression();
         let scope = self.scopes.pop();
@@ -1564,13 +1783,25 @@ impl Parser<'_> {
                     pos,
                     "'await' outside an async function; top-level await is not supported, \
                      so put the code in `async def main()` and run `asyncio.run(main())`",
+                    "`await` 在异步函数之外；不支持在顶层 `await`，\
+                     请把代码放进 `async def main()`，再运行 `asyncio.run(main())`",
                 ));
             }
-            _ => return Err(self.err_at(pos, "'await' outside an async function (`async def`)")),
+            _ => {
+                return Err(self.err_at(
+                    pos,
+                    "'await' outside an async function (`async def`)",
+                    "`await` 在异步函数（`async def`）之外",
+                ));
+            }
         }
         self.i += 1;
         if self.at_kw(Kw::Await) {
-            return Err(self.err_at(self.pos(), "`await await` is not valid; await one thing at a time"));
+            return Err(self.err_at(
+                self.pos(),
+                "`await await` is not valid; await one thing at a time",
+                "`await await` 无效；一次只能 `await` 一个对象",
+            ));
         }
         let value = self.primary()?;
         Ok(expr(pos, ExprKind::Await(Box::new(value))))
@@ -1579,10 +1810,14 @@ impl Parser<'_> {
     fn yield_expr(&mut self) -> PResult<Expr> {
         let pos = self.bump().pos;
         if self.at_kw(Kw::From) {
-            return Err(self.err_at(pos, "`yield from` is not supported; use a for loop with yield"));
+            return Err(self.err_at(
+                pos,
+                "`yield from` is not supported; use a for loop with yield",
+                "不支持 `yield from`；请用 `for` 循环加 `yield`",
+            ));
         }
         if self.kind() == ScopeKind::Module {
-            return Err(self.err_at(pos, "'yield' outside a function"));
+            return Err(self.err_at(pos, "'yield' outside a function", "`yield` 在函数之外"));
         }
         self.scope().yields += 1;
         let value = if self.starts_expr() && !self.at_kw(Kw::Yield) {
@@ -1600,7 +1835,7 @@ impl Parser<'_> {
         loop {
             let pos = e.pos;
             if self.eat_op(".") {
-                let name = self.expect_name("an attribute name after '.'")?;
+                let name = self.expect_name("an attribute name after '.'", "`.` 后面的属性名")?;
                 e = expr(pos, ExprKind::Attribute(Box::new(e), name));
             } else if self.at_op("(") {
                 self.enter()?;
@@ -1612,7 +1847,9 @@ impl Parser<'_> {
                 self.enter()?;
                 self.i += 1;
                 let index = self.subscript()?;
-                self.expect_op("]", || "expected ']' to close the subscript".into())?;
+                self.expect_op("]", || {
+                    ("expected ']' to close the subscript".into(), "下标应以 `]` 结束".into())
+                })?;
                 self.leave(1);
                 e = expr(pos, ExprKind::Subscript(Box::new(e), Box::new(index)));
             } else {
@@ -1640,6 +1877,7 @@ impl Parser<'_> {
                     return Err(self.err_at(
                         pos,
                         "iterable argument unpacking ('*') follows keyword argument unpacking ('**')",
+                        "可迭代对象解包（`*`）跟在了关键字参数解包（`**`）后面",
                     ));
                 }
                 args.push(Arg::Star(self.expression()?));
@@ -1647,10 +1885,14 @@ impl Parser<'_> {
                 seen_starstar = true;
                 args.push(Arg::StarStar(self.expression()?));
             } else if matches!(self.peek(), Tok::Name(_)) && matches!(self.peek_at(1), Tok::Op("=")) {
-                let name = self.expect_name("a keyword")?;
+                let name = self.expect_name("a keyword", "关键字参数名")?;
                 self.i += 1;
                 if !kw_names.insert(name.clone()) {
-                    return Err(self.err_at(pos, format!("keyword argument repeated: {name}")));
+                    return Err(self.err_at(
+                        pos,
+                        format!("keyword argument repeated: {name}"),
+                        format!("关键字参数重复了：`{name}`"),
+                    ));
                 }
                 seen_kw = true;
                 args.push(Arg::Kw(name, self.expression()?));
@@ -1660,6 +1902,7 @@ impl Parser<'_> {
                     return Err(self.err_at(
                         self.pos(),
                         "a keyword argument must be a plain name, as in f(x=1); write '==' to compare",
+                        "关键字参数必须是一个简单的名字，如 `f(x=1)`；比较请写 `==`",
                     ));
                 }
                 if self.at_kw(Kw::For) || self.at_kw(Kw::Async) {
@@ -1677,16 +1920,25 @@ impl Parser<'_> {
                         return Err(self.err_at(
                             g.pos,
                             "a generator expression must be in parentheses unless it is the only argument",
+                            "生成器表达式除非是唯一的参数，否则必须放在括号里",
                         ));
                     }
                     args.push(Arg::Pos(g));
                     break;
                 }
                 if seen_starstar {
-                    return Err(self.err_at(pos, "a positional argument follows keyword argument unpacking ('**')"));
+                    return Err(self.err_at(
+                        pos,
+                        "a positional argument follows keyword argument unpacking ('**')",
+                        "位置参数跟在了关键字参数解包（`**`）后面",
+                    ));
                 }
                 if seen_kw {
-                    return Err(self.err_at(pos, "a positional argument follows a keyword argument"));
+                    return Err(self.err_at(
+                        pos,
+                        "a positional argument follows a keyword argument",
+                        "位置参数跟在了关键字参数后面",
+                    ));
                 }
                 args.push(Arg::Pos(e));
             }
@@ -1695,7 +1947,10 @@ impl Parser<'_> {
             }
         }
         self.expect_op(")", || {
-            "expected ',' or ')' in the call's arguments (is a comma missing?)".into()
+            (
+                "expected ',' or ')' in the call's arguments (is a comma missing?)".into(),
+                "调用的参数里应有 `,` 或 `)`（是不是少了逗号？）".into(),
+            )
         })?;
         Ok(args)
     }
@@ -1740,7 +1995,9 @@ impl Parser<'_> {
             Some(Box::new(self.named_expression()?))
         };
         if !self.eat_op(":") {
-            return lo.map(|b| *b).ok_or_else(|| self.fail("expected an index"));
+            return lo
+                .map(|b| *b)
+                .ok_or_else(|| self.fail("expected an index", "这里应有下标"));
         }
         let hi = part(self)?;
         let step = if self.eat_op(":") { part(self)? } else { None };
@@ -1777,19 +2034,36 @@ impl Parser<'_> {
             Tok::Kw(Kw::Yield) => self.err_at(
                 pos,
                 "a `yield` expression must be in parentheses here, as in `(yield x)`",
+                "这里的 `yield` 表达式必须放在括号里，如 `(yield x)`",
             ),
-            Tok::Kw(Kw::Lambda) => self.err_at(pos, "a lambda must be in parentheses here"),
-            Tok::Kw(Kw::Await) => self.err_at(pos, "an `await` must be in parentheses here, as in `(await x)`"),
-            Tok::Op("*") => self.err_at(pos, "a starred expression ('*x') cannot be used here"),
+            Tok::Kw(Kw::Lambda) => self.err_at(
+                pos,
+                "a lambda must be in parentheses here",
+                "这里的 `lambda` 必须放在括号里",
+            ),
+            Tok::Kw(Kw::Await) => self.err_at(
+                pos,
+                "an `await` must be in parentheses here, as in `(await x)`",
+                "这里的 `await` 必须放在括号里，如 `(await x)`",
+            ),
+            Tok::Op("*") => self.err_at(
+                pos,
+                "a starred expression ('*x') cannot be used here",
+                "这里不能用带星号的表达式（`*x`）",
+            ),
             // `a && b` and `a || b` reach here at the second `&` or `|`.
             Tok::Op(op @ ("&" | "|")) if self.i > 0 && self.toks[self.i - 1].end == pos => {
                 let word = if *op == "&" { "and" } else { "or" };
                 self.err_at(
                     self.toks[self.i - 1].pos,
                     format!("'{op}{op}' is not an operator in Python; write `{word}`"),
+                    format!("`{op}{op}` 在 Python 里不是运算符；请写 `{word}`"),
                 )
             }
-            tok => self.fail(format!("expected an expression, found {}", describe(tok))),
+            tok => self.fail(
+                format!("expected an expression, found {}", describe(tok)),
+                format!("这里应是表达式，却是{}", sp(&describe_zh(tok))),
+            ),
         }
     }
 
@@ -1845,10 +2119,16 @@ impl Parser<'_> {
         self.enter()?;
         let e = self.star_expressions_or_yield()?;
         if !matches!(self.peek(), Tok::Eof) {
-            return Err(self.fail(format!(
-                "unexpected {} in the f-string field; a field holds one expression",
-                describe(self.peek())
-            )));
+            return Err(self.fail(
+                format!(
+                    "unexpected {} in the f-string field; a field holds one expression",
+                    describe(self.peek())
+                ),
+                format!(
+                    "f 字符串的字段里出现了意外的{}；一个字段只能有一个表达式",
+                    sp(&describe_zh(self.peek()))
+                ),
+            ));
         }
         self.leave(1);
         Ok(e)
@@ -1873,7 +2153,12 @@ impl Parser<'_> {
             expr(pos, ExprKind::Tuple(Vec::new()))
         } else {
             let y = self.yield_expr()?;
-            self.expect_op(")", || "expected ')' after the `yield` expression".into())?;
+            self.expect_op(")", || {
+                (
+                    "expected ')' after the `yield` expression".into(),
+                    "`yield` 表达式后面应有 `)`".into(),
+                )
+            })?;
             y
         };
         self.leave(1);
@@ -1896,11 +2181,20 @@ impl Parser<'_> {
             expr(pos, ExprKind::Tuple(items))
         } else {
             if let ExprKind::Starred(_) = first.kind {
-                return Err(self.err_at(first.pos, "a starred expression cannot be used here"));
+                return Err(self.err_at(
+                    first.pos,
+                    "a starred expression cannot be used here",
+                    "这里不能用带星号的表达式",
+                ));
             }
             first
         };
-        self.expect_op(")", || "expected ',' or ')' (is a comma missing?)".to_string())?;
+        self.expect_op(")", || {
+            (
+                "expected ',' or ')' (is a comma missing?)".to_string(),
+                "这里应有 `,` 或 `)`（是不是少了逗号？）".to_string(),
+            )
+        })?;
         self.leave(1);
         Ok(result)
     }
@@ -1942,7 +2236,10 @@ impl Parser<'_> {
     /// Expects the closing bracket of a display and returns `e`.
     fn close(&mut self, e: Expr, close: &str) -> PResult<Expr> {
         if !self.eat_op(close) {
-            return Err(self.fail(format!("expected ',' or '{close}' (is a comma missing?)")));
+            return Err(self.fail(
+                format!("expected ',' or '{close}' (is a comma missing?)"),
+                format!("这里应有 `,` 或 `{close}`（是不是少了逗号？）"),
+            ));
         }
         self.leave(1);
         Ok(e)
@@ -1977,7 +2274,11 @@ impl Parser<'_> {
     fn dict_rest(&mut self, pos: Pos, key: Expr, yields_before: u32) -> PResult<Expr> {
         self.i += 1;
         if let ExprKind::Starred(_) = key.kind {
-            return Err(self.err_at(key.pos, "a starred expression cannot be a dict key; use '**' to merge"));
+            return Err(self.err_at(
+                key.pos,
+                "a starred expression cannot be a dict key; use '**' to merge",
+                "带星号的表达式不能作字典的键；合并字典请用 `**`",
+            ));
         }
         let value = self.expression()?;
         if self.at_kw(Kw::For) || self.at_kw(Kw::Async) {
@@ -1999,7 +2300,7 @@ impl Parser<'_> {
             } else {
                 let key = self.expression()?;
                 if !self.eat_op(":") {
-                    return Err(self.fail("expected ':' after the dict key"));
+                    return Err(self.fail("expected ':' after the dict key", "字典的键后面应有 `:`"));
                 }
                 items.push((Some(key), self.expression()?));
             }
@@ -2017,10 +2318,18 @@ impl Parser<'_> {
         yields_before: u32,
     ) -> PResult<Expr> {
         if self.scopes.last().map_or(0, |s| s.yields) != yields_before {
-            return Err(self.err_at(elt.pos, "'yield' cannot be used inside a comprehension"));
+            return Err(self.err_at(
+                elt.pos,
+                "'yield' cannot be used inside a comprehension",
+                "推导式里不能用 `yield`",
+            ));
         }
         if let ExprKind::Starred(_) = elt.kind {
-            return Err(self.err_at(elt.pos, "a starred expression cannot be a comprehension's element"));
+            return Err(self.err_at(
+                elt.pos,
+                "a starred expression cannot be a comprehension's element",
+                "带星号的表达式不能作推导式的元素",
+            ));
         }
         let generators = self.comp_for()?;
         Ok(expr(
@@ -2043,19 +2352,23 @@ impl Parser<'_> {
                     return Err(self.err_at(
                         self.pos(),
                         "an asynchronous comprehension ('async for') outside an async function",
+                        "异步推导式（`async for`）在异步函数之外",
                     ));
                 }
                 self.i += 1;
             }
             if !self.eat_kw(Kw::For) {
                 if is_async {
-                    return Err(self.fail("expected 'for' after 'async'"));
+                    return Err(self.fail("expected 'for' after 'async'", "`async` 后面应有 `for`"));
                 }
                 break;
             }
             let target = self.for_targets()?;
             if !self.eat_kw(Kw::In) {
-                return Err(self.fail("expected 'in' after the loop variables of the comprehension"));
+                return Err(self.fail(
+                    "expected 'in' after the loop variables of the comprehension",
+                    "推导式的循环变量后面应有 `in`",
+                ));
             }
             let yields_before = self.scopes.last().map_or(0, |s| s.yields);
             let iter = self.binary(P_OR)?;
@@ -2064,7 +2377,11 @@ impl Parser<'_> {
                 ifs.push(self.binary(P_OR)?);
             }
             if self.scopes.last().map_or(0, |s| s.yields) != yields_before {
-                return Err(self.err_at(iter.pos, "'yield' cannot be used inside a comprehension"));
+                return Err(self.err_at(
+                    iter.pos,
+                    "'yield' cannot be used inside a comprehension",
+                    "推导式里不能用 `yield`",
+                ));
             }
             generators.push(Comprehension {
                 target,

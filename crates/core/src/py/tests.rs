@@ -161,6 +161,35 @@ fn a_loop_that_never_awaits_is_stopped_by_the_step_budget() {
     .expect("parses");
     let stopped = f.stopped.expect("stopped");
     assert!(stopped.contains("10000 steps without awaiting"), "{stopped}");
+    // The page says it in Chinese, with the same number.
+    let zh = f.stopped_zh.expect("in Chinese too");
+    assert!(zh.starts_with("已停止：程序连续执行了 10000 步而没有 await"), "{zh}");
+}
+
+#[test]
+fn what_a_program_run_says_as_it_ends_is_said_in_both_languages() {
+    let limits = Limits {
+        steps_without_await: 1_000,
+        ..Limits::default()
+    };
+    let rt = crate::VirtualRuntime::new();
+    let looping = "import asyncio\nasync def main():\n    while True:\n        pass\nasyncio.run(main())\n";
+    let started = super::start(rt.env(), looping, limits).expect("parses");
+    let _ = rt.block_on(started.work);
+    let notes = started.notes.borrow();
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert!(notes[0].en.contains("1000 steps without awaiting"), "{:?}", notes[0]);
+    assert!(notes[0].zh.contains("连续执行了 1000 步"), "{:?}", notes[0]);
+    // A traceback is Python's, in either language.
+    let rt = crate::VirtualRuntime::new();
+    let failing = "import asyncio\nasync def main():\n    raise ValueError('boom')\nasyncio.run(main())\n";
+    let started = super::start(rt.env(), failing, Limits::default()).expect("parses");
+    let _ = rt.block_on(started.work);
+    let notes = started.notes.borrow();
+    assert!(
+        notes.iter().any(|n| n.en.contains("ValueError: boom") && n.zh == n.en),
+        "{notes:?}"
+    );
 }
 
 #[test]

@@ -5,7 +5,8 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use super::model::{
-    DEFAULT_CAPACITY, Event, EventKind, FORMAT, FORMAT_VERSION, ResourceMeta, Site, SiteId, TaskMeta, Trace, WakeCause,
+    Blocker, DEFAULT_CAPACITY, Event, EventKind, FORMAT, FORMAT_VERSION, ResourceMeta, Site, SiteId, TaskMeta, Trace,
+    WakeCause,
 };
 
 /// Why a JSON trace was refused.
@@ -216,6 +217,13 @@ fn check_ids(file: &TraceFile) -> Result<(), JsonError> {
         let resource = match &ev.kind {
             EventKind::Woken {
                 by: WakeCause::Resource(r),
+                ..
+            }
+            | EventKind::Blocked {
+                on: Blocker::Resource(r),
+            }
+            | EventKind::Unblocked {
+                on: Blocker::Resource(r),
             }
             | EventKind::PermitWaiting { resource: r }
             | EventKind::PermitAcquired { resource: r, .. }
@@ -233,6 +241,14 @@ fn check_ids(file: &TraceFile) -> Result<(), JsonError> {
             && !site_ok(site)
         {
             return Err(JsonError(format!("event {i} names an unknown site")));
+        }
+        let other_task = match ev.kind {
+            EventKind::Woken { from, .. } => from,
+            EventKind::Blocked { on: Blocker::Task(t) } | EventKind::Unblocked { on: Blocker::Task(t) } => Some(t),
+            _ => None,
+        };
+        if other_task.is_some_and(|t| t.0 as usize >= tasks) {
+            return Err(JsonError(format!("event {i} names an unknown task")));
         }
     }
     Ok(())

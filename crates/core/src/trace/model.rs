@@ -139,6 +139,12 @@ pub enum EventKind {
     Woken {
         /// What woke it.
         by: WakeCause,
+        /// The task being polled when its waker was called, if any: the
+        /// task that released the permit, put or took the item, set the
+        /// event, ended, or (itself) yielded. `None` for a timer's or a
+        /// request's wake, which comes from the event loop.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        from: Option<TaskId>,
     },
     /// The task armed a timer due at `deadline` (trace time).
     TimerArmed {
@@ -282,6 +288,11 @@ impl EventKind {
     /// This kind's name, as in the JSON form (`poll_start`, ...).
     pub fn name(&self) -> &'static str {
         self.into()
+    }
+
+    /// A wake by `by`, from no task.
+    pub fn woken(by: WakeCause) -> Self {
+        EventKind::Woken { by, from: None }
     }
 
     /// A poll that ended pending, at `site` if known.

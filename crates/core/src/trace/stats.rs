@@ -91,7 +91,7 @@ mod tests {
         let a = t.add_task_with("a", None, None);
         t.push(ms(0), a, EventKind::Created);
         t.push(ms(0), a, EventKind::PollStart);
-        t.push(ms(0), a, EventKind::Woken { by: WakeCause::Unknown });
+        t.push(ms(0), a, EventKind::woken(WakeCause::Unknown));
         t.push(
             ms(5),
             a,
@@ -109,7 +109,7 @@ mod tests {
                 site: None,
             },
         );
-        t.push(ms(100), a, EventKind::Woken { by: WakeCause::Timer });
+        t.push(ms(100), a, EventKind::woken(WakeCause::Timer));
         t.push(ms(130), a, EventKind::PollStart);
         t.push(ms(134), a, EventKind::ready());
         t.push(ms(134), a, EventKind::Completed { outcome: Outcome::Ok });

@@ -56,7 +56,7 @@ pub(super) fn sample(kind: Kind) -> EventKind {
         Kind::Created => EventKind::Created,
         Kind::PollStart => EventKind::PollStart,
         Kind::PollEnd => EventKind::pending(None),
-        Kind::Woken => EventKind::Woken { by: WakeCause::Timer },
+        Kind::Woken => EventKind::woken(WakeCause::Timer),
         Kind::TimerArmed => EventKind::TimerArmed { deadline: d },
         Kind::TimerFired => EventKind::TimerFired,
         Kind::TimerCancelled => EventKind::TimerCancelled,

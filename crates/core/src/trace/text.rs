@@ -113,11 +113,13 @@ impl Trace {
                 Some(s) => format!("轮询结束：挂起于第 {} 行", s.line),
                 None => "轮询结束：挂起".to_string(),
             },
-            EventKind::Woken { by } => match by {
-                WakeCause::Timer => "被自己的定时器唤醒".to_string(),
-                WakeCause::Resource(r) => format!("被 {} 唤醒", name(*r)),
-                WakeCause::Request => "被自己的请求唤醒".to_string(),
-                WakeCause::Unknown => "被唤醒".to_string(),
+            EventKind::Woken { by, from } => match (by, from) {
+                (WakeCause::Timer, _) => "被自己的定时器唤醒".to_string(),
+                (WakeCause::Resource(r), Some(t)) => format!("被 {} 经由 {} 唤醒", self.task_name(*t), name(*r)),
+                (WakeCause::Resource(r), None) => format!("被 {} 唤醒", name(*r)),
+                (WakeCause::Request, _) => "被自己的请求唤醒".to_string(),
+                (WakeCause::Unknown, Some(t)) => format!("被 {} 唤醒", self.task_name(*t)),
+                (WakeCause::Unknown, None) => "被唤醒".to_string(),
             },
             EventKind::TimerFired => "定时器触发".to_string(),
             EventKind::TimerCancelled => "定时器已取消".to_string(),
@@ -206,11 +208,15 @@ impl Trace {
             EventKind::PollStart => "poll".to_string(),
             EventKind::PollEnd { ready: true, .. } => "poll end: ready".to_string(),
             EventKind::PollEnd { ready: false, site } => format!("poll end: pending{}", at_site(site)),
-            EventKind::Woken { by } => match by {
-                WakeCause::Timer => "woken by its timer".to_string(),
-                WakeCause::Resource(r) => format!("woken by {}", self.resource_name(*r)),
-                WakeCause::Request => "woken by its request".to_string(),
-                WakeCause::Unknown => "woken".to_string(),
+            EventKind::Woken { by, from } => match (by, from) {
+                (WakeCause::Timer, _) => "woken by its timer".to_string(),
+                (WakeCause::Resource(r), Some(t)) => {
+                    format!("woken by {} through {}", self.task_name(*t), self.resource_name(*r))
+                }
+                (WakeCause::Resource(r), None) => format!("woken by {}", self.resource_name(*r)),
+                (WakeCause::Request, _) => "woken by its request".to_string(),
+                (WakeCause::Unknown, Some(t)) => format!("woken by {}", self.task_name(*t)),
+                (WakeCause::Unknown, None) => "woken".to_string(),
             },
             EventKind::TimerArmed { deadline } => format!("timer armed: fires at {}", self.at_label(*deadline, false)),
             EventKind::TimerFired => "timer fired".to_string(),

@@ -122,7 +122,7 @@ pub struct WaitTracker<'a> {
     tasks: Vec<TaskState>,
     stack: Vec<TaskId>,
     /// Permit waiters in line, per semaphore.
-    lines: HashMap<ResourceId, Vec<TaskId>>,
+    lines: HashMap<ResourceId, Line>,
     holders: HashMap<ResourceId, Vec<TaskId>>,
     depths: HashMap<ResourceId, u32>,
     /// When each request's task got its connection, by the index of its
@@ -141,6 +141,73 @@ impl std::fmt::Debug for WaitTracker<'_> {
     }
 }
 
+/// The waiters of one semaphore, in the order they came: each takes the
+/// next ticket, and a waiter's place is how many tickets up to its own are
+/// still waiting (a Fenwick tree over the tickets), so that a place is
+/// found in `log n` even with thousands in line.
+#[derive(Default)]
+struct Line {
+    /// Ticket counts, 1-based.
+    tree: Vec<i32>,
+    /// Before the walk: how many waiting events the trace has for it.
+    size: usize,
+    next: usize,
+    count: usize,
+    ticket: HashMap<TaskId, usize>,
+}
+
+impl Line {
+    fn with_room(size: usize) -> Self {
+        Line {
+            tree: vec![0; size + 1],
+            ..Line::default()
+        }
+    }
+
+    fn add(&mut self, mut i: usize, delta: i32) {
+        while i < self.tree.len() {
+            self.tree[i] += delta;
+            i += i & i.wrapping_neg();
+        }
+    }
+
+    fn join(&mut self, t: TaskId) {
+        self.next += 1;
+        if self.next >= self.tree.len() {
+            // More waits than the look-ahead counted (not for a trace's
+            // own events): grow, keeping the counts.
+            let tickets: Vec<usize> = self.ticket.values().copied().collect();
+            self.tree = vec![0; (self.next + 1) * 2];
+            for k in tickets {
+                self.add(k, 1);
+            }
+        }
+        self.add(self.next, 1);
+        self.count += 1;
+        if let Some(old) = self.ticket.insert(t, self.next) {
+            self.add(old, -1);
+            self.count -= 1;
+        }
+    }
+
+    fn leave(&mut self, t: TaskId) {
+        if let Some(k) = self.ticket.remove(&t) {
+            self.add(k, -1);
+            self.count -= 1;
+        }
+    }
+
+    fn place(&self, t: TaskId) -> Option<usize> {
+        let mut i = *self.ticket.get(&t)?;
+        let mut sum = 0i32;
+        while i > 0 {
+            sum += self.tree[i];
+            i -= i & i.wrapping_neg();
+        }
+        usize::try_from(sum).ok()
+    }
+}
+
 impl<'a> WaitTracker<'a> {
     /// A tracker before the first event of `trace`.
     pub fn new(trace: &'a Trace) -> Self {
@@ -148,8 +215,12 @@ impl<'a> WaitTracker<'a> {
         // so that a wait before it can say "queued".
         let mut started = HashMap::new();
         let mut open: HashMap<TaskId, Vec<usize>> = HashMap::new();
+        // Each semaphore's line holds at most as many waiters as it has
+        // waiting events.
+        let mut lines: HashMap<ResourceId, Line> = HashMap::new();
         for (i, e) in trace.events().iter().enumerate() {
             match &e.kind {
+                EventKind::PermitWaiting { resource } => lines.entry(*resource).or_default().size += 1,
                 EventKind::RequestSent { .. } => open.entry(e.task).or_default().push(i),
                 EventKind::RequestTiming { request_start, .. } => {
                     if let Some(i) = open
@@ -170,7 +241,7 @@ impl<'a> WaitTracker<'a> {
             next: 0,
             tasks: (0..trace.tasks().len()).map(|_| TaskState::default()).collect(),
             stack: Vec::new(),
-            lines: HashMap::new(),
+            lines: lines.into_iter().map(|(r, l)| (r, Line::with_room(l.size))).collect(),
             holders: HashMap::new(),
             depths: HashMap::new(),
             started,
@@ -252,12 +323,15 @@ impl<'a> WaitTracker<'a> {
             }
             EventKind::PermitWaiting { resource } => {
                 state.permits.push(*resource);
-                self.lines.entry(*resource).or_default().push(t);
+                self.lines
+                    .entry(*resource)
+                    .or_insert_with(|| Line::with_room(0))
+                    .join(t);
             }
             EventKind::PermitAcquired { resource, .. } | EventKind::PermitGaveUp { resource } => {
                 state.permits.retain(|r| r != resource);
                 if let Some(line) = self.lines.get_mut(resource) {
-                    line.retain(|w| *w != t);
+                    line.leave(t);
                 }
                 if matches!(e.kind, EventKind::PermitAcquired { .. }) {
                     self.holders.entry(*resource).or_default().push(t);
@@ -297,6 +371,11 @@ impl<'a> WaitTracker<'a> {
             EventKind::Unblocked { on } => state.blocked.retain(|b| b != on),
             EventKind::Completed { .. } => {
                 let poller = state.poller;
+                for r in std::mem::take(&mut state.permits) {
+                    if let Some(line) = self.lines.get_mut(&r) {
+                        line.leave(t);
+                    }
+                }
                 *state = TaskState {
                     phase: Phase::Ended,
                     ..TaskState::default()
@@ -313,9 +392,6 @@ impl<'a> WaitTracker<'a> {
                     {
                         ps.phase = Phase::Dropping;
                     }
-                }
-                for line in self.lines.values_mut() {
-                    line.retain(|w| *w != t);
                 }
                 if self.stack.last() == Some(&t) {
                     self.stack.pop();
@@ -376,11 +452,11 @@ impl<'a> WaitTracker<'a> {
                 });
                 continue;
             }
-            let line = self.lines.get(r).map_or(&[][..], Vec::as_slice);
+            let line = self.lines.get(r);
             on.push(WaitOn::Permit {
                 resource: *r,
-                place: line.iter().position(|w| *w == task).map_or(0, |p| p + 1),
-                waiting: line.len(),
+                place: line.and_then(|l| l.place(task)).unwrap_or(0),
+                waiting: line.map_or(0, |l| l.count),
                 holders: self.holders.get(r).cloned().unwrap_or_default(),
             });
         }

@@ -329,7 +329,7 @@ mod tests {
                 site: None,
             },
         );
-        t.push(ms(10), a, EventKind::Woken { by: WakeCause::Timer });
+        t.push(ms(10), a, EventKind::woken(WakeCause::Timer));
         t.push(ms(100), a, EventKind::PollStart);
         t.push(ms(100), a, EventKind::ready());
         t.push(ms(100), a, EventKind::Completed { outcome: Outcome::Ok });
@@ -340,7 +340,7 @@ mod tests {
         // Polled 50 ms after its wake: within the bound.
         let mut t = Trace::new();
         let a = t.add_task_with("a", None, None);
-        t.push(ms(0), a, EventKind::Woken { by: WakeCause::Timer });
+        t.push(ms(0), a, EventKind::woken(WakeCause::Timer));
         t.push(ms(50), a, EventKind::PollStart);
         assert!(t.warnings().is_empty());
     }
@@ -353,7 +353,7 @@ mod tests {
             for i in 0..10u64 {
                 t.push(ms(i), a, EventKind::PollStart);
                 if (i as u32) < self_wakes {
-                    t.push(ms(i), a, EventKind::Woken { by: WakeCause::Unknown });
+                    t.push(ms(i), a, EventKind::woken(WakeCause::Unknown));
                 }
                 t.push(
                     ms(i),

@@ -516,7 +516,7 @@ mod tests {
         assert_eq!(s.form.query(), "mode=both&jobs=500&duration_ms=3000");
         let s = s.apply(Action::EditSeed("x".into())).expect("edit");
         assert_eq!(
-            s.form.seed(),
+            s.form.seed().map_err(|e| e.en),
             Err("seed must be a whole number from 0 to 18446744073709551615; got \"x\"".into())
         );
     }

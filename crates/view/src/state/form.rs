@@ -1,10 +1,13 @@
 //! The parameter form: one raw text per field, checked as typed.
 
+use asyncscope_core::Bilingual;
 use asyncscope_core::params::{
-    CrossRule, ParamKind, ParamSpec, Randomness, Value, applies, quoted, to_query, unique_pairs,
+    CrossRule, ParamKind, ParamSpec, Randomness, Value, applies, quoted, quoted_zh, to_query, unique_pairs,
 };
 
-/// The parameter form: one raw text per spec, validated as typed.
+/// The parameter form: one raw text per spec, validated as typed. What it
+/// says about bad input it says in English and in Chinese
+/// ([`Bilingual`]), for the page to show in its language.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Form {
     /// The demo's parameters.
@@ -13,11 +16,11 @@ pub struct Form {
     pub values: Vec<String>,
     /// Per field, what the link got wrong about it that its text cannot
     /// show (a name given more than once), until the field is edited.
-    pub link_errors: Vec<Option<String>>,
+    pub link_errors: Vec<Option<Bilingual>>,
     /// Per menu, a value the link gave that is not one of its choices:
     /// the menu shows its default (never a third value), and the field
     /// says why until it is edited. The default is what runs.
-    pub link_notes: Vec<Option<String>>,
+    pub link_notes: Vec<Option<Bilingual>>,
     /// The demo's rules across fields: a broken one is an error under
     /// every field it names.
     pub rules: &'static [CrossRule],
@@ -25,11 +28,11 @@ pub struct Form {
     /// shown).
     pub random: Randomness,
     /// Messages for URL parameters this demo does not take.
-    pub unknown: Vec<String>,
+    pub unknown: Vec<Bilingual>,
     /// The seed of the run's random source, as typed (`seed` in the URL).
     pub seed: String,
     /// What the link got wrong about the seed, until it is edited.
-    pub seed_link_error: Option<String>,
+    pub seed_link_error: Option<Bilingual>,
 }
 
 impl Form {
@@ -43,7 +46,7 @@ impl Form {
     /// shows as the choice it names.
     pub fn from_query(specs: &'static [ParamSpec], query: &[(String, String)]) -> Self {
         let repeated = unique_pairs(query.iter().cloned()).err().unwrap_or_default();
-        let link_error = |name: &str| repeated.iter().find(|e| e.name == name).map(|e| e.message.clone());
+        let link_error = |name: &str| repeated.iter().find(|e| e.name == name).map(|e| e.said());
         let given = |name: &str| query.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
         let mut link_notes = vec![None; specs.len()];
         let values = specs
@@ -58,7 +61,7 @@ impl Form {
                     Ok(Value::Choice(name)) => name.to_string(),
                     Ok(_) => raw,
                     Err(e) => {
-                        link_notes[i] = Some(e.message);
+                        link_notes[i] = Some(e.said());
                         s.default.to_string()
                     }
                 }
@@ -66,11 +69,14 @@ impl Form {
             .collect();
         let link_errors = specs.iter().map(|s| link_error(s.name)).collect();
         let names: Vec<_> = specs.iter().map(|s| s.name).collect();
-        let mut unknown: Vec<String> = Vec::new();
+        let mut unknown: Vec<Bilingual> = Vec::new();
         for (k, _) in query {
-            let note = format!(
-                "The link names a parameter this demo does not take, {}; it was ignored.",
-                quoted(k)
+            let note = Bilingual::new(
+                format!(
+                    "The link names a parameter this demo does not take, {}; it was ignored.",
+                    quoted(k)
+                ),
+                format!("链接里有本演示不接受的参数 {}，已忽略。", quoted_zh(k)),
             );
             if !names.contains(&k.as_str()) && k != SEED && !unknown.contains(&note) {
                 unknown.push(note);
@@ -138,17 +144,21 @@ impl Form {
         true
     }
 
-    /// The seed, if its text is a whole number.
-    pub fn seed(&self) -> Result<u64, String> {
+    /// The seed, if its text is a whole number; otherwise why not, naming
+    /// the range.
+    pub fn seed(&self) -> Result<u64, Bilingual> {
         if let Some(error) = &self.seed_link_error {
             return Err(error.clone());
         }
         let raw = self.seed.trim();
         raw.parse::<u64>().map_err(|_| {
-            format!(
-                "seed must be a whole number from 0 to {}; got {}",
-                u64::MAX,
-                quoted(raw)
+            Bilingual::new(
+                format!(
+                    "seed must be a whole number from 0 to {}; got {}",
+                    u64::MAX,
+                    quoted(raw)
+                ),
+                format!("种子必须是 0 到 {} 的整数；收到 {}", u64::MAX, quoted_zh(raw)),
             )
         })
     }
@@ -157,19 +167,19 @@ impl Form {
     /// what the link got wrong about it, why its text is not allowed, a
     /// broken rule across fields that names it, or what the link gave a
     /// menu that it could not show.
-    pub fn field_error(&self, index: usize) -> Option<String> {
+    pub fn field_error(&self, index: usize) -> Option<Bilingual> {
         self.blocking_error(index)
             .or_else(|| self.link_notes.get(index).cloned().flatten())
     }
 
     /// The error of field `index` that keeps the form from running.
-    fn blocking_error(&self, index: usize) -> Option<String> {
+    fn blocking_error(&self, index: usize) -> Option<Bilingual> {
         if let Some(Some(error)) = self.link_errors.get(index) {
             return Some(error.clone());
         }
         let spec = self.specs.get(index)?;
         if let Err(e) = spec.check(self.values.get(index).map_or("", String::as_str)) {
-            return Some(e.message);
+            return Some(e.said());
         }
         let values = self.checked();
         self.rules
@@ -266,13 +276,17 @@ mod tests {
         let form = Form::from_query(SPECS, &q(&[("jobs", "0"), ("duration_ms", "25"), ("colour", "red")]));
         assert_eq!(form.values, ["both", "0", "25"]);
         assert_eq!(
-            form.field_error(1).as_deref(),
-            Some("jobs must be a whole number from 1 to 50; got 0")
+            form.field_error(1),
+            Some(Bilingual::new(
+                "jobs must be a whole number from 1 to 50; got 0",
+                "jobs 必须是 1 到 50 的整数；收到 0"
+            ))
         );
         assert_eq!(form.field_error(2), None);
         assert!(!form.is_valid());
         assert_eq!(form.unknown.len(), 1);
-        assert!(form.unknown[0].contains("colour"));
+        assert!(form.unknown[0].en.contains("colour"));
+        assert_eq!(form.unknown[0].zh, "链接里有本演示不接受的参数 \"colour\"，已忽略。");
     }
 
     #[test]
@@ -288,9 +302,15 @@ mod tests {
             ]),
         );
         assert_eq!(form.values, ["both", "3", "25"]);
-        assert_eq!(form.field_error(1).as_deref(), Some("jobs is given more than once"));
+        assert_eq!(
+            form.field_error(1),
+            Some(Bilingual::new("jobs is given more than once", "jobs 给出了不止一次"))
+        );
         assert_eq!(form.field_error(2), None);
-        assert_eq!(form.seed(), Err("seed is given more than once".to_string()));
+        assert_eq!(
+            form.seed(),
+            Err(Bilingual::new("seed is given more than once", "seed 给出了不止一次"))
+        );
         assert!(!form.is_valid());
         assert!(form.edit(1, "3".to_string()), "editing the field settles it");
         assert_eq!(form.field_error(1), None);
@@ -307,10 +327,13 @@ mod tests {
         use asyncscope_core::demos::{fetch, randomness, rules};
         let form = Form::from_query(fetch::SPECS, &q(&[("min_delay_ms", "2000"), ("max_delay_ms", "1000")]))
             .with_rules(rules("fetch"), randomness("fetch"));
-        let message = "max_delay_ms must be at least min_delay_ms (2000); got 1000";
+        let message = Bilingual::new(
+            "max_delay_ms must be at least min_delay_ms (2000); got 1000",
+            "max_delay_ms 必须不小于 min_delay_ms（2000）；收到 1000",
+        );
         let index = |name: &str| fetch::SPECS.iter().position(|s| s.name == name).expect("a field");
-        assert_eq!(form.field_error(index("min_delay_ms")).as_deref(), Some(message));
-        assert_eq!(form.field_error(index("max_delay_ms")).as_deref(), Some(message));
+        assert_eq!(form.field_error(index("min_delay_ms")), Some(message.clone()));
+        assert_eq!(form.field_error(index("max_delay_ms")), Some(message));
         assert_eq!(form.field_error(index("requests")), None);
         assert!(!form.is_valid());
         let mut fixed = form.clone();
@@ -318,8 +341,12 @@ mod tests {
         assert!(fixed.is_valid());
         let form = Form::from_query(fetch::SPECS, &q(&[("requests", "5"), ("fail_index", "9")]))
             .with_rules(rules("fetch"), randomness("fetch"));
-        assert!(form.field_error(index("requests")).is_some());
-        assert!(form.field_error(index("fail_index")).is_some());
+        let message = Bilingual::new(
+            "fail_index must be from 0 to the number of requests (5); got 9",
+            "fail_index 必须在 0 到请求数（5）之间；收到 9",
+        );
+        assert_eq!(form.field_error(index("requests")), Some(message.clone()));
+        assert_eq!(form.field_error(index("fail_index")), Some(message));
         assert!(!form.is_valid());
     }
 
@@ -329,8 +356,11 @@ mod tests {
         let form = Form::from_query(semaphore::SPECS, &q(&[("form", "zzz"), ("bounded", "TRUE")]));
         assert_eq!(form.values[0], "semaphore", "the default, never a third value");
         assert_eq!(
-            form.field_error(0).as_deref(),
-            Some("form must be one of semaphore, buffer_unordered; got \"zzz\"")
+            form.field_error(0),
+            Some(Bilingual::new(
+                "form must be one of semaphore, buffer_unordered; got \"zzz\"",
+                "form 必须是以下之一：semaphore、buffer_unordered；收到 \"zzz\""
+            ))
         );
         assert_eq!(form.values[4], "true", "a name in another case is that name");
         assert!(form.is_valid(), "what the menu shows is what runs");
@@ -362,6 +392,19 @@ mod tests {
         assert!(loaded.unknown.is_empty());
         assert_eq!(loaded.seed(), Ok(7));
         assert!(loaded.is_valid());
+    }
+
+    #[test]
+    fn a_bad_seed_names_the_range_in_both_languages() {
+        let form = Form::from_query(SPECS, &q(&[("seed", "abc")]));
+        let why = form.seed().expect_err("not a whole number");
+        assert_eq!(
+            why.en,
+            "seed must be a whole number from 0 to 18446744073709551615; got \"abc\""
+        );
+        assert_eq!(why.zh, "种子必须是 0 到 18446744073709551615 的整数；收到 \"abc\"");
+        assert!(!form.is_valid());
+        assert!(form.shows_seed(), "a seed with an error is shown");
     }
 
     #[test]

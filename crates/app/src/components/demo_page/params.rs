@@ -71,10 +71,10 @@ pub(crate) fn ParamsForm(props: &ParamsFormProps) -> Html {
                     <label for="param-seed">{ lang.t("Seed") }<span class="range">{ "0 – 18446744073709551615" }</span></label>
                     <input id="param-seed" name="seed" type="text" inputmode="numeric" value={form.seed.clone()}
                            aria-invalid={seed_error.is_some().then_some("true")} aria-describedby="param-seed-error" oninput={on_seed} />
-                    <p class="error" id="param-seed-error" aria-live="polite">{ seed_error.unwrap_or_default() }</p>
+                    <p class="error" id="param-seed-error" aria-live="polite">{ seed_error.as_ref().map(|e| lang.pick(e).to_string()).unwrap_or_default() }</p>
                 </div>
             }
-            { for form.unknown.iter().map(|m| html! { <p class="note">{ m.clone() }</p> }) }
+            { for form.unknown.iter().map(|m| html! { <p class="note">{ lang.pick(m).to_string() }</p> }) }
             <div class="buttons">
                 <button type="submit" id="run" class="primary" disabled={running || !valid}>{ lang.t("Run") }</button>
                 <button type="button" id="run-virtual" onclick={on_virtual.clone()} disabled={running || !valid}>{ lang.t("Run in virtual time") }</button>
@@ -177,7 +177,7 @@ fn field(form: &Form, index: usize, spec: &ParamSpec, lang: Lang, on_action: &Ca
         <div class={classes!("field", error.is_some().then_some("invalid"))}>
             <label for={id}>{ lang.t(spec.label) }<span class="range">{ if lang == Lang::Zh { spec.allowed_zh() } else { spec.allowed() } }</span></label>
             { control }
-            <p class="error" id={error_id} aria-live="polite">{ error.unwrap_or_default() }</p>
+            <p class="error" id={error_id} aria-live="polite">{ error.as_ref().map(|e| lang.pick(e).to_string()).unwrap_or_default() }</p>
         </div>
     }
 }

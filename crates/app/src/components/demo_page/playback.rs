@@ -3,7 +3,7 @@
 //! keyboard hint.
 
 use asyncscope_core::trace::hash_hex;
-use asyncscope_core::{Trace, export};
+use asyncscope_core::{Bilingual, Trace, export};
 use asyncscope_view::state::{Action, Finished, SPEEDS, View};
 use asyncscope_view::{format_ms, svg_document};
 use yew::prelude::*;
@@ -31,7 +31,7 @@ pub(crate) struct PlaybackProps {
     /// A playback, view or pin action.
     pub on_action: Callback<Action>,
     /// A notice for the page (the link was copied, or here it is).
-    pub on_notice: Callback<Option<String>>,
+    pub on_notice: Callback<Option<Bilingual>>,
 }
 
 /// The runs with their titles in the page's language (as the exports
@@ -77,9 +77,9 @@ pub(crate) fn Playback(props: &PlaybackProps) -> Html {
         let (link, on_notice) = (share_link.clone(), props.on_notice.clone());
         Callback::from(move |_: MouseEvent| {
             on_notice.emit(Some(if browser::export::copy_text(&link) {
-                lang.t("Link copied").to_string()
+                Bilingual::new("Link copied", Lang::Zh.t("Link copied"))
             } else {
-                link.clone()
+                Bilingual::same(link.clone())
             }));
         })
     };

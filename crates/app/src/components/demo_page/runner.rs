@@ -3,6 +3,7 @@
 //! middle, the code and the event log on the right. What happens over time
 //! is in the hooks ([`crate::hooks`]); what is drawn, in the parts.
 
+use asyncscope_core::Bilingual;
 use asyncscope_core::catalog::Entry;
 use asyncscope_core::demos;
 use asyncscope_core::params::ParamSpec;
@@ -41,10 +42,10 @@ pub(super) fn Runner(props: &RunnerProps) -> Html {
         let form = Form::from_query(specs, &query).with_rules(demos::rules(slug), demos::randomness(slug));
         PageState(DemoState::new(form))
     });
-    let notice = use_state(|| None::<String>);
+    let notice = use_state(|| None::<Bilingual>);
     let on_notice = {
         let notice = notice.clone();
-        Callback::from(move |text: Option<String>| notice.set(text))
+        Callback::from(move |text: Option<Bilingual>| notice.set(text))
     };
     // For demos that send requests: without a lab server the page says so
     // once and uses the simulated lab.
@@ -80,8 +81,8 @@ pub(super) fn Runner(props: &RunnerProps) -> Html {
                 </p>
             }
             { status_line(&state, &w, busy, lang) }
-            if let Some(text) = (*notice).clone() {
-                <p class="notice" data-notice="page" role="note">{ text }</p>
+            if let Some(text) = &*notice {
+                <p class="notice" data-notice="page" role="note">{ lang.pick(text) }</p>
             }
           </div>
           { stage_view(&state, &subject, &w, &on_action, &on_notice) }

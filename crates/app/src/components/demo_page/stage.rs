@@ -5,6 +5,7 @@
 use std::rc::Rc;
 use std::time::Duration;
 
+use asyncscope_core::Bilingual;
 use asyncscope_view::await_site;
 use asyncscope_view::state::{Action, Clock, DemoState, EventRef, RunSnapshot, TaskRef};
 use yew::prelude::*;
@@ -176,7 +177,7 @@ pub(crate) fn stage_view(
     subject: &Subject,
     w: &Watch,
     on_action: &Callback<Action>,
-    on_notice: &Callback<Option<String>>,
+    on_notice: &Callback<Option<Bilingual>>,
 ) -> Html {
     let fin = state.finished();
     html! {
