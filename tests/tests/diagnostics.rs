@@ -27,6 +27,14 @@ async fn the_warnings_panel_lists_the_long_poll_and_moves_the_playhead() {
         code.contains("block_for") || code.contains(".await"),
         "line {n}: {code}"
     );
+    // The lane carries the warning as a mark, its tooltip the message.
+    let mark = h.wait_for(".lane[data-task=worker] .mark-warning", WAIT).await;
+    let tip = mark.attr("title").await.ok().flatten().unwrap_or_default();
+    assert!(
+        tip.contains("warning long_poll: worker ran for 500 ms without yielding"),
+        "{tip}"
+    );
+    assert!(h.all(".lane:not([data-task=worker]) .mark-warning").await.is_empty());
     h.click(".warnings li[data-rule=long_poll] .warning-at").await;
     tokio::time::sleep(Duration::from_millis(200)).await;
     assert_eq!(h.number("[data-metric=playhead_ms]").await, 150);
@@ -34,6 +42,7 @@ async fn the_warnings_panel_lists_the_long_poll_and_moves_the_playhead() {
 
     h.run_virtual("blocking?mode=yield").await;
     assert_eq!(h.number(".warnings [data-metric=warnings]").await, 0);
+    assert!(h.all(".mark-warning").await.is_empty());
     assert!(h.all(".warnings li").await.is_empty());
     h.finish().await;
 }

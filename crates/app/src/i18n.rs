@@ -165,6 +165,10 @@ pub const ZH: &[(&str, &str)] = &[
     ("Warnings", "警告"),
     ("Waiting on", "在等什么"),
     (
+        "warning: a rule of the Warnings panel fired here",
+        "警告：警告面板中的一条规则在此触发",
+    ),
+    (
         "Click a lane or an event to see what its task waits on at the playhead.",
         "点击一条泳道或一个事件，查看它的任务在播放头处等待什么。",
     ),

@@ -951,6 +951,9 @@ const FIRING: &[(&str, &[&str])] = &[
     ("fetch", &["kept_going request2"]),
     ("fetch?network=simulated", &["kept_going request2"]),
     ("fetch?requests=10", &["kept_going request2"]),
+    // Retrying the moment an attempt failed; every other retry preset
+    // backs off.
+    ("retry?base_ms=0", &["retry_no_backoff main"]),
 ];
 
 #[test]

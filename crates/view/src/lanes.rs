@@ -173,6 +173,31 @@ pub fn lane_in(
             })
         })
         .collect();
+    let warned = model
+        .warnings
+        .get(&span.id)
+        .into_iter()
+        .flatten()
+        .filter(|(at, _, _)| scale.shows(*at, *at))
+        .map(|(at, rule, text)| MarkVm {
+            left: pct(*at),
+            kind: "warning",
+            title: if zh {
+                format!(
+                    "{} 于 {}：警告 {rule}：{}",
+                    span.name,
+                    trace.at_label(*at, true),
+                    text[1]
+                )
+            } else {
+                format!(
+                    "{} at {}: warning {rule}: {}",
+                    span.name,
+                    trace.at_label(*at, false),
+                    text[0]
+                )
+            },
+        });
     let marks = model
         .marks
         .get(&span.id)
@@ -198,6 +223,7 @@ pub fn lane_in(
                 )
             },
         })
+        .chain(warned)
         .collect();
     Some(LaneVm {
         phases: phases(model.requests.iter().filter(|r| r.task == span.id), scale, zh),

@@ -21,7 +21,7 @@ pub struct Legend {
 }
 
 /// Mark kinds in legend order.
-pub const MARK_KINDS: [&str; 6] = ["wake", "retry", "deadline", "cancel", "timeout", "error"];
+pub const MARK_KINDS: [&str; 7] = ["wake", "retry", "deadline", "cancel", "timeout", "error", "warning"];
 
 /// The [`Legend`] of the runs `models`.
 pub fn legend(models: &[&RunModel]) -> Legend {
@@ -42,9 +42,10 @@ pub fn legend(models: &[&RunModel]) -> Legend {
     let marks = MARK_KINDS
         .into_iter()
         .filter(|kind| {
-            models
-                .iter()
-                .any(|m| m.marks.values().flatten().any(|(_, k, _)| k == kind))
+            models.iter().any(|m| {
+                m.marks.values().flatten().any(|(_, k, _)| k == kind)
+                    || (*kind == "warning" && m.warnings.values().any(|w| !w.is_empty()))
+            })
         })
         .collect();
     let cancelled = models

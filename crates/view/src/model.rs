@@ -29,15 +29,29 @@ pub struct RunModel {
     /// segments, `[English, Chinese]`, by `(task, start)`: filled in by
     /// [`with_waits`] for a finished run, empty otherwise.
     pub waits: HashMap<(TaskId, Duration), [String; 2]>,
+    /// Per task, what the trace's rules found, as `(instant, rule,
+    /// [English, Chinese])`: filled in by [`with_waits`] for a finished
+    /// run (the lanes mark them), empty otherwise.
+    pub warnings: HashMap<TaskId, Vec<WarningMark>>,
 }
+
+/// A warning on a lane: `(instant, rule, [English, Chinese])`.
+pub type WarningMark = (Duration, &'static str, [String; 2]);
 
 /// The most tasks a run may have for [`with_waits`] to fill in its
 /// segments' waits (one pass over the trace, a line per segment).
 pub const WAITS_MAX_TASKS: usize = 2000;
 
-/// `model` with [`RunModel::waits`] filled in from `trace` (left empty
-/// above [`WAITS_MAX_TASKS`] tasks).
+/// `model` with [`RunModel::warnings`] and [`RunModel::waits`] filled in
+/// from `trace` (the waits left empty above [`WAITS_MAX_TASKS`] tasks).
 pub fn with_waits(mut model: RunModel, trace: &Trace) -> RunModel {
+    for w in trace.warnings() {
+        model
+            .warnings
+            .entry(w.task)
+            .or_default()
+            .push((w.at, w.rule.as_str(), [w.message, w.message_zh]));
+    }
     if trace.tasks().len() > WAITS_MAX_TASKS {
         return model;
     }
@@ -196,6 +210,7 @@ pub fn run_model(trace: &Trace) -> RunModel {
         deadlines,
         max_in_flight: usize::try_from(peak).unwrap_or(usize::MAX),
         waits: HashMap::new(),
+        warnings: HashMap::new(),
         makespan: trace.makespan(),
     }
 }

@@ -72,13 +72,14 @@ const PHASES: [(&str, &str); 4] = [
     ("receiving", "receiving: the response arriving"),
 ];
 
-const MARKS: [(&str, &str); 6] = [
+const MARKS: [(&str, &str); 7] = [
     ("wake", "wake: something woke the task"),
     ("retry", "retry: another attempt starts"),
     ("deadline", "deadline: a timeout's time limit passed"),
     ("cancel", "cancel: the task was dropped here"),
     ("timeout", "timeout: its time limit dropped it here"),
     ("error", "error: it failed here"),
+    ("warning", "warning: a rule of the Warnings panel fired here"),
 ];
 
 /// Rows and columns of a large run's overview.

@@ -129,6 +129,13 @@ pub const PRESETS: &[crate::params::Preset] = &[
         pairs: &[("jitter", "full"), ("outcomes", "fail")],
     },
     crate::params::Preset {
+        name_en: "No backoff",
+        name_zh: "不退避",
+        why_en: "each retry starts the moment the last one failed: the Warnings panel flags it",
+        why_zh: "每次重试都在上一次失败的瞬间开始：警告面板会指出来",
+        pairs: &[("base_ms", "0")],
+    },
+    crate::params::Preset {
         name_en: "First try",
         name_zh: "一次成功",
         why_en: "success on the first attempt: no backoff at all",

@@ -37,6 +37,10 @@ pub enum Rule {
     /// on to their ends anyway (`join_all` over results, or `gather`):
     /// informational.
     KeptGoing,
+    /// A retry loop that tried again at once after a failure (no backoff,
+    /// or a backoff of zero), twice in a row: retries then hammer whatever
+    /// is failing. (One immediate retry, as the task manager's, is not.)
+    RetryNoBackoff,
 }
 
 impl Rule {
@@ -71,6 +75,11 @@ struct TaskState {
     woken: Option<Duration>,
     end: Option<(Duration, Outcome)>,
     last_site: Option<SiteId>,
+    /// A retry loop's: an attempt started, a real wait since, warned.
+    attempted: bool,
+    waited: bool,
+    at_once: u32,
+    warned_retry: bool,
 }
 
 fn ms(d: Duration) -> String {
@@ -114,6 +123,34 @@ impl Trace {
                             ),
                         });
                     }
+                }
+                EventKind::Backoff { delay } => s.waited = !delay.is_zero(),
+                EventKind::Attempt { number } => {
+                    if *number > 1 && s.attempted && !s.waited {
+                        s.at_once += 1;
+                    } else {
+                        s.at_once = 0;
+                    }
+                    // One quick retry is a choice; a loop of them is not.
+                    if s.at_once >= 2 && !s.warned_retry {
+                        s.warned_retry = true;
+                        out.push(Warning {
+                            rule: Rule::RetryNoBackoff,
+                            task: e.task,
+                            at: e.at,
+                            site: s.last_site,
+                            message: format!(
+                                "{name} started attempt {number} at once after another failure, at {}: retries without a backoff hammer what is failing; wait longer after each failure (exponential backoff), with jitter when many clients retry",
+                                ms(e.at)
+                            ),
+                            message_zh: format!(
+                                "{name} 在 {} 又一次失败后立刻开始第 {number} 次尝试：没有退避的重试会不停冲击正在出错的服务；每次失败后等得更久（指数退避），多个客户端同时重试时再加上抖动",
+                                ms(e.at)
+                            ),
+                        });
+                    }
+                    s.attempted = true;
+                    s.waited = false;
                 }
                 EventKind::PollEnd { site, .. } => {
                     if let Some(start) = s.in_poll.take()
