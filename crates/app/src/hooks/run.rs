@@ -60,6 +60,20 @@ const SLICE_MS: f64 = 30.0;
 
 type LiveRuns = Rc<Vec<(&'static str, Traced<DynEnv>)>>;
 
+/// Per run, its trace's events kept and dropped.
+type Sizes = Vec<(usize, u64)>;
+
+/// How far each run's trace has grown: its events kept and dropped. A
+/// trace is append-only, so the same sizes mean the same trace.
+fn sizes<E: Env>(runs: &[(&'static str, Traced<E>)]) -> Sizes {
+    runs.iter()
+        .map(|(_, traced)| {
+            let trace = traced.trace();
+            (trace.events().len(), trace.dropped())
+        })
+        .collect()
+}
+
 fn snapshot<E: Env>(runs: &[(&'static str, Traced<E>)]) -> Vec<RunSnapshot> {
     runs.iter()
         .map(|(label, traced)| RunSnapshot {
@@ -303,14 +317,27 @@ async fn watch(
     dispatcher: UseReducerDispatcher<PageState>,
     abort: Rc<RefCell<Option<AbortHandle>>>,
 ) {
+    // A frame whose traces did not grow shows the same snapshots (the same
+    // `Rc`s: compared by pointer, their lanes and charts are not made
+    // again); only the clock moves on, extending what is still open.
+    let mut last: Option<(Sizes, Vec<RunSnapshot>)> = None;
     let completed = loop {
         match select(&mut done, pin!(clock::next_frame())).await {
             Either::Left((completed, _)) => break completed.unwrap_or(false),
             Either::Right(((), _)) => {
                 let elapsed = runs.first().map(|(_, t)| t.now()).unwrap_or_default();
+                let sizes = sizes(&runs);
+                let shown = match &last {
+                    Some((seen, shown)) if *seen == sizes => shown.clone(),
+                    _ => {
+                        let fresh = snapshot(&runs);
+                        last = Some((sizes, fresh.clone()));
+                        fresh
+                    }
+                };
                 dispatcher.dispatch(Action::Frame {
                     generation,
-                    runs: snapshot(&runs),
+                    runs: shown,
                     elapsed,
                 });
             }
