@@ -290,16 +290,29 @@ fn variant_kb(path: &std::path::Path, suffix: &str) -> String {
     std::fs::metadata(variant).map_or("?".to_string(), |m| format!("{:.1} KB", m.len() as f64 / 1000.0))
 }
 
+/// The first visit's budget: wasm + JS at brotli 11, in bytes. A ratchet,
+/// not the goal (200 KB, issue 15): set a little above what the page
+/// weighs now, so that it can only shrink; lower it as the page does.
+pub const FIRST_VISIT_BUDGET: u64 = 520_000;
+
 fn release_build(tools: &Tools) -> Report {
     if let Err(e) = build_release(tools) {
         return Report::check(false, "", &e);
     }
     let dist = root().join("dist");
     let mut sizes = Vec::new();
+    let mut first_visit = 0u64;
+    let mut missing = false;
     for entry in std::fs::read_dir(&dist).into_iter().flatten().flatten() {
         let path = entry.path();
         let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
         if ext == "wasm" || ext == "js" {
+            let mut br = path.as_os_str().to_os_string();
+            br.push(".br");
+            match std::fs::metadata(&br) {
+                Ok(m) => first_visit += m.len(),
+                Err(_) => missing = true,
+            }
             let raw = entry.metadata().map(|m| m.len()).unwrap_or(0);
             sizes.push(format!(
                 "{ext} {:.1} KB raw, {} gzip 9, {} brotli 11",
@@ -310,7 +323,17 @@ fn release_build(tools: &Tools) -> Report {
         }
     }
     sizes.sort();
-    Report::check(!sizes.is_empty(), &sizes.join("; "), "dist/ has no wasm")
+    if sizes.is_empty() || missing {
+        return Report::check(false, "", "dist/ has no wasm, or a file has no brotli variant");
+    }
+    let within = first_visit <= FIRST_VISIT_BUDGET;
+    let line = format!(
+        "{}; first visit {:.1} KB brotli 11 (budget {:.1} KB)",
+        sizes.join("; "),
+        first_visit as f64 / 1000.0,
+        FIRST_VISIT_BUDGET as f64 / 1000.0
+    );
+    Report::check(within, &line, &format!("over the size budget: {line}"))
 }
 
 fn end_to_end(tools: &Tools) -> Report {
