@@ -954,6 +954,12 @@ const FIRING: &[(&str, &[&str])] = &[
     // Retrying the moment an attempt failed; every other retry preset
     // backs off.
     ("retry?base_ms=0", &["retry_no_backoff main"]),
+    // A slow consumer behind a queue of 1000: nobody waits, the depth only
+    // grows; the bounded queue of the other cases makes producers wait.
+    (
+        "queue?consumers=1&consume_ms=500&capacity=1000&items=10",
+        &["queue_grows producer1"],
+    ),
 ];
 
 #[test]

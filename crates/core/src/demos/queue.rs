@@ -89,6 +89,18 @@ pub const PRESETS: &[crate::params::Preset] = &[
         why_zh: "四个快消费者：队列几乎一直是空的",
         pairs: &[("consumers", "4"), ("consume_ms", "50")],
     },
+    crate::params::Preset {
+        name_en: "Big buffer",
+        name_zh: "大缓冲",
+        why_en: "a slow consumer behind a queue of 1000: nobody waits, the queue only grows (the Warnings panel flags it)",
+        why_zh: "一个慢消费者，队列容量 1000：没人等待，队列只增不减（警告面板会指出来）",
+        pairs: &[
+            ("consumers", "1"),
+            ("consume_ms", "500"),
+            ("capacity", "1000"),
+            ("items", "10"),
+        ],
+    },
 ];
 
 // --- the code the page shows -------------------------------------------

@@ -36,7 +36,7 @@ pub use spans::{Segment, SegmentState, TaskSpan};
 pub use stats::TaskStats;
 pub use text::{human, human_ms};
 pub use waits::{Wait, WaitOn, WaitTracker};
-pub use warnings::{BUSY_MIN_POLLS, LONG_POLL, Rule, STARVED, Warning};
+pub use warnings::{BUSY_MIN_POLLS, LONG_POLL, QUEUE_GROWS, Rule, STARVED, Warning};
 
 #[cfg(test)]
 mod tests;

@@ -41,7 +41,14 @@ pub enum Rule {
     /// or a backoff of zero), twice in a row: retries then hammer whatever
     /// is failing. (One immediate retry, as the task manager's, is not.)
     RetryNoBackoff,
+    /// A queue whose depth only grew while items were put in, to at least
+    /// [`QUEUE_GROWS`] items: its consumers fall behind its producers.
+    QueueGrows,
 }
+
+/// How deep a queue must have grown, never shrinking between two pushes,
+/// for [`Rule::QueueGrows`].
+pub const QUEUE_GROWS: u32 = 10;
 
 impl Rule {
     /// The rule's name in the JSON (`never_awaited`, ...).
@@ -263,8 +270,43 @@ impl Trace {
             }
         }
         self.kept_going(&state, &mut out);
+        self.queue_grows(&mut out);
         out.sort_by_key(|w| (w.at, w.task, w.rule));
         out
+    }
+
+    /// Per queue, the depth at each push: if it never fell from one push to
+    /// the next and reached [`QUEUE_GROWS`], one warning at the last push.
+    fn queue_grows(&self, out: &mut Vec<Warning>) {
+        let mut pushes: Vec<Vec<(u32, &crate::trace::Event)>> = vec![Vec::new(); self.resources().len()];
+        for e in self.events() {
+            if let EventKind::QueuePush { resource, depth } = e.kind
+                && let Some(p) = pushes.get_mut(resource.0 as usize)
+            {
+                p.push((depth, e));
+            }
+        }
+        for (r, p) in pushes.iter().enumerate() {
+            let Some(&(last, e)) = p.last() else { continue };
+            if last < QUEUE_GROWS || p.windows(2).any(|w| w[1].0 < w[0].0) {
+                continue;
+            }
+            let name = &self.resources()[r].name;
+            out.push(Warning {
+                rule: Rule::QueueGrows,
+                task: e.task,
+                at: e.at,
+                site: None,
+                message: format!(
+                    "queue \"{name}\" only grew: {last} items were waiting at its last push ({}); its consumers fall behind its producers. Bound it, so that producers wait (backpressure), or add consumers",
+                    ms(e.at)
+                ),
+                message_zh: format!(
+                    "队列「{name}」只增不减：最后一次放入时（{}）有 {last} 项在等；消费者跟不上生产者。给它设上限，让生产者等待（背压），或增加消费者",
+                    ms(e.at)
+                ),
+            });
+        }
     }
 
     /// A child that failed while siblings made before its failure ran on
