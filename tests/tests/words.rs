@@ -117,10 +117,15 @@ fn identifiers() -> BTreeSet<String> {
         // (`asyncio.sleep`, `create_task`).
         "sleep",
         "create_task",
+        // asyncio's name for what `try_join_all` does, as a warning says.
+        "TaskGroup",
     ]
     .iter()
     .map(|s| s.to_string())
     .collect();
+    // The Warnings rules' names (`kept_going`), which a warning's mark
+    // names as the panel does.
+    ids.extend(asyncscope_core::trace::Rule::ALL.iter().map(|r| r.as_str().to_string()));
     for entry in ENTRIES {
         for spec in demos::specs(entry.slug).unwrap_or(&[]) {
             ids.extend(words(spec.name));

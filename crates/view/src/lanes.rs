@@ -182,19 +182,20 @@ pub fn lane_in(
         .map(|(at, rule, text)| MarkVm {
             left: pct(*at),
             kind: "warning",
+            // A tooltip has no code font: the message's backticks go.
             title: if zh {
                 format!(
                     "{} 于 {}：警告 {rule}：{}",
                     span.name,
                     trace.at_label(*at, true),
-                    text[1]
+                    text[1].replace('`', "")
                 )
             } else {
                 format!(
                     "{} at {}: warning {rule}: {}",
                     span.name,
                     trace.at_label(*at, false),
-                    text[0]
+                    text[0].replace('`', "")
                 )
             },
         });

@@ -51,6 +51,9 @@ pub enum Rule {
 pub const QUEUE_GROWS: u32 = 10;
 
 impl Rule {
+    /// Every rule.
+    pub const ALL: &'static [Rule] = <Rule as strum::VariantArray>::VARIANTS;
+
     /// The rule's name in the JSON (`never_awaited`, ...).
     pub fn as_str(self) -> &'static str {
         self.into()
