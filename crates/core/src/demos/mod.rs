@@ -516,20 +516,26 @@ mod tests {
         // The app runs every demo on a `DynEnv` (one compiled copy); the
         // command line on the virtual environment itself. Same traces.
         use crate::{DynEnv, VirtualRuntime};
-        for entry in ENTRIES {
+        // Every demo with its defaults, and one that draws random numbers.
+        let random = [("jitter".to_string(), "full".to_string())];
+        let cases = ENTRIES
+            .iter()
+            .map(|e| (e.slug, &[][..]))
+            .chain([("retry", &random[..])]);
+        for (slug, pairs) in cases {
             let direct = VirtualRuntime::with_seed(7);
-            let a = start(entry.slug, direct.env(), &[]).expect("valid").expect("demo");
+            let a = start(slug, direct.env(), pairs).expect("valid").expect("demo");
             direct.block_on(a.work).expect("runs");
             let erased = VirtualRuntime::with_seed(7);
-            let b = start(entry.slug, DynEnv::new(erased.env()), &[])
+            let b = start(slug, DynEnv::new(erased.env()), pairs)
                 .expect("valid")
                 .expect("demo");
             erased.block_on(b.work).expect("runs");
-            assert_eq!(a.runs.len(), b.runs.len(), "{}", entry.slug);
+            assert_eq!(a.runs.len(), b.runs.len(), "{slug}");
             for ((_, x), (_, y)) in a.runs.iter().zip(&b.runs) {
                 let (x, y) = (x.snapshot(), y.snapshot());
-                assert!(!x.events().is_empty(), "{}", entry.slug);
-                assert_eq!(x.hash(), y.hash(), "{}", entry.slug);
+                assert!(!x.events().is_empty(), "{slug}");
+                assert_eq!(x.hash(), y.hash(), "{slug} {pairs:?}");
             }
         }
     }
