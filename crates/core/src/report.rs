@@ -437,14 +437,15 @@ pub fn write_waits_json<W: std::io::Write>(
     runs: &[(&str, &Trace)],
 ) -> serde_json::Result<()> {
     use crate::trace::WaitOn;
-    let runs: Vec<Value> =
-        runs.iter()
-            .map(|(label, trace)| {
-                let texts: std::collections::HashMap<_, _> = trace.waits_text_at(at, false).into_iter().collect();
-                let waits: Vec<Value> = trace
-                    .waits_at(at)
-                    .iter()
-                    .map(|w| {
+    let runs: Vec<Value> = runs
+        .iter()
+        .map(|(label, trace)| {
+            let all = trace.waits_at(at);
+            let texts = trace.chains(&all, false);
+            let waits: Vec<Value> =
+                all.iter()
+                    .zip(texts)
+                    .map(|(w, text)| {
                         let on: Vec<Value> = w
                         .on
                         .iter()
@@ -482,13 +483,13 @@ pub fn write_waits_json<W: std::io::Write>(
                             "task": trace.task_name(w.task),
                             "woken": w.woken,
                             "on": on,
-                            "text": texts.get(&w.task),
+                            "text": text,
                         })
                     })
                     .collect();
-                json!({"label": label, "waits": waits})
-            })
-            .collect();
+            json!({"label": label, "waits": waits})
+        })
+        .collect();
     serde_json::to_writer(
         out,
         &json!({"demo": slug, "seed": seed, "at_ms": ms_value(at), "runs": runs}),

@@ -65,12 +65,11 @@ pub fn with_waits(mut model: RunModel, trace: &Trace) -> RunModel {
                 .map(move |s| (span.id, s.start))
         })
         .collect();
-    let en = trace.waits_at_each(&asked, false);
-    let zh = trace.waits_at_each(&asked, true);
+    let lines = trace.waits_at_each(&asked);
     model.waits = asked
         .into_iter()
-        .zip(en.into_iter().zip(zh))
-        .filter_map(|(key, (en, zh))| Some((key, [en?, zh?])))
+        .zip(lines)
+        .filter_map(|(key, line)| Some((key, line?)))
         .collect();
     model
 }

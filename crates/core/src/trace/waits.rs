@@ -530,22 +530,29 @@ impl Trace {
     /// what `asyncscope run … --at MS` prints.
     pub fn waits_text_at(&self, at: Duration, zh: bool) -> Vec<(TaskId, String)> {
         let waits = self.waits_at(at);
+        waits.iter().map(|w| w.task).zip(self.chains(&waits, zh)).collect()
+    }
+
+    /// The chain of each of `waits` (all the waits of one instant, as
+    /// [`Trace::waits_at`] gives them), in their order.
+    pub fn chains(&self, waits: &[Wait], zh: bool) -> Vec<String> {
         let by_task: HashMap<TaskId, &Wait> = waits.iter().map(|w| (w.task, w)).collect();
         waits
             .iter()
             .map(|w| {
                 let mut out = String::new();
                 self.chain(w, &by_task, zh, 0, &mut out);
-                (w.task, out)
+                out
             })
             .collect()
     }
 
     /// For each `(task, instant)` asked, what the task waits on then, in
     /// one line naming its leaves and the tasks it polls or joins (one
-    /// level, no chain); `None` where it is not pending. One pass over the
-    /// events: the timeline's tooltip of each waiting segment.
-    pub fn waits_at_each(&self, asked: &[(TaskId, Duration)], zh: bool) -> Vec<Option<String>> {
+    /// level, no chain), `[English, Chinese]`; `None` where it is not
+    /// pending. One pass over the events: the timeline's tooltip of each
+    /// waiting segment.
+    pub fn waits_at_each(&self, asked: &[(TaskId, Duration)]) -> Vec<Option<[String; 2]>> {
         let mut order: Vec<usize> = (0..asked.len()).collect();
         order.sort_by_key(|&i| asked[i].1);
         let mut out = vec![None; asked.len()];
@@ -553,7 +560,9 @@ impl Trace {
         for i in order {
             let (task, at) = asked[i];
             tracker.advance_to(at);
-            out[i] = tracker.wait(task).map(|w| self.wait_line(&w, zh));
+            out[i] = tracker
+                .wait(task)
+                .map(|w| [self.wait_line(&w, false), self.wait_line(&w, true)]);
         }
         out
     }
