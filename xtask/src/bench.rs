@@ -109,18 +109,7 @@ pub fn bench(args: &[String]) -> Result<(), String> {
             .arg(target_dir()),
     )
     .ok;
-    let page_built = stream(cargo().env("PATH", &tools.path).args([
-        "test",
-        "--quiet",
-        "--profile",
-        "native",
-        "-p",
-        "asyncscope-e2e",
-        "--test",
-        "scale",
-        "--no-run",
-    ]))
-    .ok;
+    let page_built = stream(scale_test(&tools).arg("--no-run")).ok;
 
     println!("\nxtask bench: sizes");
     if sizes_built {
@@ -535,11 +524,12 @@ fn page_failed(table: &mut Table, why: &str) {
     }
 }
 
-/// The page's rows: `tests/tests/scale.rs`'s `table::bench_table_samples`
-/// in headless Chromium, which prints one line per sample.
-fn page(table: &mut Table, tools: &Tools, reps: usize, hello: Option<&Path>) {
+/// `cargo test` of the end-to-end `scale` tests, built with the native
+/// profile (so the lab server that serves the pages is optimised): what
+/// the benchmark builds first and runs later.
+fn scale_test(tools: &Tools) -> Command {
     let mut cmd = cargo();
-    cmd.args([
+    cmd.env("PATH", &tools.path).args([
         "test",
         "--quiet",
         "--profile",
@@ -548,13 +538,21 @@ fn page(table: &mut Table, tools: &Tools, reps: usize, hello: Option<&Path>) {
         "asyncscope-e2e",
         "--test",
         "scale",
+    ]);
+    cmd
+}
+
+/// The page's rows: `tests/tests/scale.rs`'s `table::bench_table_samples`
+/// in headless Chromium, which prints one line per sample.
+fn page(table: &mut Table, tools: &Tools, reps: usize, hello: Option<&Path>) {
+    let mut cmd = scale_test(tools);
+    cmd.args([
         "--",
         "--ignored",
         "--nocapture",
         "--exact",
         "table::bench_table_samples",
     ])
-    .env("PATH", &tools.path)
     .env("ASYNCSCOPE_DIST", root().join("dist"))
     .env("CHROMEDRIVER", &tools.chromedriver)
     .env("ASYNCSCOPE_BENCH_TABLE", "1")
