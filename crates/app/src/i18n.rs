@@ -179,8 +179,8 @@ pub const ZH: &[(&str, &str)] = &[
     ("self-wakes", "自我唤醒"),
     ("wakes during its own poll", "在自己的轮询中发生的唤醒"),
     (
-        "None: no future was left unpolled, no poll held the thread over 50 ms, no task was starved, busy-yielding or left running by its maker.",
-        "没有：没有 future 从未被轮询，没有一次轮询占住线程超过 50 毫秒，也没有任务挨饿、忙等或被创建者丢下继续运行。",
+        "None: nothing was left unpolled, stuck or running unjoined; no poll held the thread over 50 ms; no task was starved or busy-yielding; no lock was held across a slow await; no loop drifted; no queue only grew; nothing ran without a limit; no retry came at once or in step with others.",
+        "没有：没有 future 从未被轮询、卡住或无人等待地继续运行；没有一次轮询占住线程超过 50 毫秒；没有任务挨饿或忙等；没有跨越慢速 await 持锁；没有循环漂移；没有只增不减的队列；没有不加限制的并发；没有立刻重试或与别人步调一致的重试。",
     ),
     (
         "paste asyncio code and watch it run as real Rust futures.",
@@ -295,6 +295,11 @@ pub const ZH: &[(&str, &str)] = &[
     ("Ticks", "tick 次数"),
     ("Ticks per timer", "每个定时器的 tick 次数"),
     ("Time limit (ms)", "时间限制（毫秒）"),
+    ("When time runs out, the work is", "时间到了，工作会被"),
+    ("Wait for the next tick", "等待下一次的方式"),
+    ("Each tick works (ms)", "每次工作耗时（毫秒）"),
+    ("Clients retrying at once", "同时重试的客户端数"),
+    ("The holders", "持有者的用法"),
     (
         "Time limit per job (ms, 0: none)",
         "每个作业的时间限制（毫秒，0 表示无）",

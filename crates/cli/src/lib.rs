@@ -383,7 +383,8 @@ fn run_demo(args: &RunArgs, out: &mut dyn io::Write) -> io::Result<Outcome> {
     let traced: Vec<_> = started.runs.iter().map(|(_, t)| t.clone()).collect();
     let full = || traced.iter().any(|t| t.trace().dropped() > 0);
     let mut warning = String::new();
-    match rt.block_on_bounded(started.work, full) {
+    let mut stall = None;
+    match rt.run_to_end(started.work, full) {
         Ok(Some(())) => {}
         Ok(None) => {
             let events: usize = traced.iter().map(|t| t.trace().events().len()).sum();
@@ -393,15 +394,13 @@ fn run_demo(args: &RunArgs, out: &mut dyn io::Write) -> io::Result<Outcome> {
                 rt.now().as_millis()
             );
         }
+        // What was recorded is printed all the same (its warnings say who
+        // waits on what), and the run fails.
         Err(stalled) => {
-            return Ok(Outcome {
-                stdout: String::new(),
-                stderr: format!(
-                    "error: the run stalled at {} ms: a task waits for something that never comes\n",
-                    stalled.at.as_millis()
-                ),
-                status: 1,
-            });
+            stall = Some(format!(
+                "error: the run stalled at {} ms: a task waits for something that never comes (its warnings say what)\n",
+                stalled.at.as_millis()
+            ));
         }
     }
     // The traces are borrowed, not copied, and written as they are read.
@@ -463,6 +462,10 @@ fn run_demo(args: &RunArgs, out: &mut dyn io::Write) -> io::Result<Outcome> {
         }
     };
     outcome.stderr.insert_str(0, &warning);
+    if let Some(stall) = stall {
+        outcome.stderr.push_str(&stall);
+        outcome.status = 1;
+    }
     Ok(outcome)
 }
 

@@ -646,6 +646,35 @@ fn warnings_name_the_rule_the_task_and_the_line() {
 }
 
 #[test]
+fn a_deadlock_prints_its_trace_names_the_cycle_and_exits_1() {
+    let out = asyncscope(&["run", "sync-primitives", "--set", "pattern=crossed", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("stalled at 4000 ms"), "{}", stderr(&out));
+    let v: Value = serde_json::from_str(&stdout(&out)).expect("the report, all the same");
+    let warnings = v["warnings"].as_array().expect("warnings");
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert_eq!(warnings[0]["rule"], "stuck");
+    assert_eq!(warnings[0]["task"], "holder0");
+    assert_eq!(warnings[0]["t_ms"], 1000, "when the cycle closed");
+    let message = warnings[0]["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("holder0 waits for lock \"other\", held by holder1")
+            && message.contains("holder1 waits for lock \"lock\", held by holder0"),
+        "{message}"
+    );
+    // The holders are still waiting at the end, not cancelled.
+    let tasks = v["runs"][0]["tasks"]
+        .as_array()
+        .or(v["tasks"].as_array())
+        .expect("tasks");
+    let holder0 = tasks.iter().find(|t| t["name"] == "holder0").expect("holder0");
+    assert!(holder0["end_ms"].is_null(), "{holder0}");
+    // Taken in one order, the same holders finish.
+    let fixed = asyncscope(&["run", "sync-primitives", "--set", "pattern=held"]);
+    assert_eq!(fixed.status.code(), Some(0));
+}
+
+#[test]
 fn the_chrome_trace_marks_each_warning() {
     let out = asyncscope(&["run", "blocking", "--format", "chrome"]);
     assert_eq!(out.status.code(), Some(0));

@@ -187,6 +187,30 @@ impl VirtualRuntime {
         }
     }
 
+    /// Runs `work` as a task of its own to its end, as a page runs a demo:
+    /// if it stalls, [`Stalled`] comes back and `work` stays in the
+    /// runtime, pending, instead of being dropped, so a snapshot of its
+    /// traces shows who waits on what (a deadlock's tasks are still
+    /// waiting, not cancelled). `stop` bounds the run as in
+    /// [`VirtualRuntime::block_on_bounded`].
+    pub fn run_to_end(
+        &self,
+        work: impl Future<Output = ()> + 'static,
+        stop: impl FnMut() -> bool,
+    ) -> Result<Option<()>, Stalled> {
+        let (done, finished) = futures::channel::oneshot::channel::<()>();
+        self.env().spawn_boxed(Box::pin(async move {
+            work.await;
+            let _ = done.send(());
+        }));
+        self.block_on_bounded(
+            async move {
+                let _ = finished.await;
+            },
+            stop,
+        )
+    }
+
     /// [`VirtualRuntime::block_on`] with a bound: every few hundred steps
     /// it asks `stop`, and if that says so it gives up, leaving `fut` and
     /// the tasks unfinished, and returns `Ok(None)`. A run whose trace has

@@ -99,7 +99,12 @@ const TABLE: &[(&str, &str, u64, &str)] = &[
     ),
     ("countdown", "countdown5", 500, "ticks.next().await;"),
     ("countdown", "countdown2", 1500, "ticks.next().await;"),
-    ("periodic", "worker", 1000, "env.sleep_until(next).await;"),
+    (
+        "periodic",
+        "worker",
+        1000,
+        "Sleeps::Absolute => env.sleep_until(next).await,",
+    ),
     (
         "retry",
         "main",

@@ -906,14 +906,32 @@ fn warning_cases() -> Vec<(String, Vec<(String, String)>)> {
             cases.push((format!("{}?{}", e.slug, query.join("&")), pairs));
         }
     }
+    // The fixed twins of the presets that fire a rule, where no preset
+    // or menu value is one already.
+    for twin in TWINS {
+        let (slug, query) = twin.split_once('?').unwrap_or((twin, ""));
+        cases.push(((*twin).to_owned(), asyncscope_core::params::pairs_from_query(query)));
+        assert!(ENTRIES.iter().any(|e| e.slug == slug), "{twin}");
+    }
     cases
 }
+
+/// Runs that must stay quiet, each the fix of a row of [`FIRING`]: the
+/// same 20 ms of work on absolute deadlines; the five clients with full
+/// jitter; the slow work done with the lock released.
+const TWINS: &[&str] = &[
+    "periodic?period_ms=1000&run_for_ms=10000&work_ms=20",
+    "retry?clients=5&outcomes=fail&jitter=full",
+    "sync-primitives?holders=3&hold_ms=2000&pattern=released",
+];
 
 /// The warnings of one case, as `rule task` lines.
 fn warnings_of(slug: &str, pairs: &[(String, String)]) -> Vec<String> {
     let rt = VirtualRuntime::new();
     let started = demos::start(slug, rt.env(), pairs).expect("valid").expect("a demo");
-    rt.block_on(started.work).expect("does not stall");
+    let stalled = rt.run_to_end(started.work, || false).is_err();
+    let deadlock = pairs.iter().any(|(k, v)| k == "pattern" && v == "crossed");
+    assert_eq!(stalled, deadlock, "{slug} {pairs:?}: only the deadlock stalls");
     let mut out = Vec::new();
     for (_, traced) in &started.runs {
         let trace = traced.snapshot();
@@ -960,6 +978,31 @@ const FIRING: &[(&str, &[&str])] = &[
         "queue?consumers=1&consume_ms=500&capacity=1000&items=10",
         &["queue_grows producer1"],
     ),
+    // Relative sleeps after 20 ms of work: each tick later than the last;
+    // the same work on absolute deadlines stays on time.
+    (
+        "periodic?period_ms=1000&run_for_ms=10000&work_ms=20&sleeps=relative",
+        &["drift worker"],
+    ),
+    // Five clients backing off without jitter retry together; with full
+    // jitter they spread out.
+    ("retry?clients=5&outcomes=fail", &["retry_in_step client1"]),
+    // A thousand tasks and nothing limiting them; every limited form is
+    // quiet, even with 10,000 tasks.
+    ("semaphore?form=none&tasks=1000", &["unbounded_spawn task0"]),
+    // Let go at the timeout: the work runs on, and outlives main.
+    (
+        "timeout?on_timeout=detach",
+        &["kept_running operation", "detached operation"],
+    ),
+    // Holding the lock across a 2 s sleep while the next holder waits
+    // (holder2 has nobody behind it); taking it briefly is quiet.
+    (
+        "sync-primitives?holders=3&hold_ms=2000",
+        &["lock_across_await holder0", "lock_across_await holder1"],
+    ),
+    // Two locks in opposite orders: the run stalls, the cycle is named.
+    ("sync-primitives?pattern=crossed", &["stuck holder0"]),
 ];
 
 #[test]
@@ -1005,7 +1048,8 @@ fn every_pending_task_waits_on_something_named() {
         let slug = case.split('?').next().unwrap_or(&case).to_owned();
         let rt = VirtualRuntime::new();
         let started = demos::start(&slug, rt.env(), &pairs).expect("valid").expect("a demo");
-        rt.block_on(started.work).expect("does not stall");
+        // The deadlock stalls; what its tasks wait on is known all the same.
+        let _ = rt.run_to_end(started.work, || false);
         for (_, traced) in &started.runs {
             let trace = traced.snapshot();
             let mut tracker = WaitTracker::new(&trace);

@@ -1,6 +1,6 @@
 //! The Warnings panel: what the trace's exact rules found in a finished
-//! run (never awaited, a long poll, starved, busy-yield, detached), each
-//! with its task, time and line; a click moves the playhead there.
+//! run (see [`asyncscope_core::trace::Rule`]), each with its task, time
+//! and line; a click moves the playhead there.
 
 use std::rc::Rc;
 
@@ -74,7 +74,7 @@ pub fn WarningsPanel(props: &WarningsPanelProps) -> Html {
         <section class="warnings" aria-label={lang.t("Warnings")}>
             <h3>{ lang.t("Warnings") }{ " " }<span class="count" data-metric="warnings">{ found.len() }</span></h3>
             if found.is_empty() {
-                <p class="hint">{ lang.t("None: no future was left unpolled, no poll held the thread over 50 ms, no task was starved, busy-yielding or left running by its maker.") }</p>
+                <p class="hint">{ lang.t("None: nothing was left unpolled, stuck or running unjoined; no poll held the thread over 50 ms; no task was starved or busy-yielding; no lock was held across a slow await; no loop drifted; no queue only grew; nothing ran without a limit; no retry came at once or in step with others.") }</p>
             } else {
                 <ul>
                     { for found.iter().map(|w| {

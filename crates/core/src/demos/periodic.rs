@@ -60,6 +60,18 @@ async def main():
     ],
 };
 
+/// How the periodic worker waits for its next tick: the `sleeps`
+/// parameter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, EnumString, IntoStaticStr, VariantNames)]
+#[strum(serialize_all = "snake_case")]
+pub enum Sleeps {
+    /// Until the next deadline, a whole period after the last one.
+    Absolute,
+    /// For a period after the work: every delay and every piece of work
+    /// adds up (drift).
+    Relative,
+}
+
 /// Which schedule runs: the `schedule` parameter.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, EnumString, IntoStaticStr, VariantNames)]
 #[strum(serialize_all = "snake_case")]
@@ -82,6 +94,10 @@ declare_params! {
         pub backoff: Duration = ms("backoff_ms", "Extra wait after an error (ms)", 0..=86_400_000, "60000").when("schedule", &["period"]),
         /// How long the periodic worker runs.
         pub run_for: Duration = ms("run_for_ms", "Run for (ms)", 1..=604_800_000, "3600000").when("schedule", &["period"]),
+        /// How the worker waits for its next tick.
+        pub sleeps: Sleeps = choice("sleeps", "Wait for the next tick", "absolute").when("schedule", &["period"]),
+        /// How long each tick's work takes (CPU on the thread).
+        pub work: Duration = ms("work_ms", "Each tick works (ms)", 0..=10_000, "0").when("schedule", &["period"]),
         /// The tick that fails, if any.
         pub fail_on: Option<u64> = int("fail_on", "Tick that fails (0: none)", 0..=100_000, "0").when("schedule", &["period"]),
         /// The daily job's time, since midnight.
@@ -99,6 +115,18 @@ pub const PRESETS: &[crate::params::Preset] = &[
         why_en: "a failing tick: the backoff shows, later ticks move by 60 s",
         why_zh: "一次失败：退避出现，之后的每次都推迟 60 秒",
         pairs: &[("fail_on", "3")],
+    },
+    crate::params::Preset {
+        name_en: "Relative sleeps drift",
+        name_zh: "相对睡眠会漂移",
+        why_en: "every second, 20 ms of work, then a sleep of a period: each tick is 20 ms later than the last (the Warnings panel flags it)",
+        why_zh: "每秒一次，工作 20 毫秒再睡一个周期：每次都比上一次晚 20 毫秒（警告面板会指出）",
+        pairs: &[
+            ("period_ms", "1000"),
+            ("run_for_ms", "10000"),
+            ("work_ms", "20"),
+            ("sleeps", "relative"),
+        ],
     },
     crate::params::Preset {
         name_en: "Daily at 09:00",
@@ -124,20 +152,34 @@ pub const PRESETS: &[crate::params::Preset] = &[
 // --- the code the page shows -------------------------------------------
 
 /// Works every `period` until `run_for` has passed; after a failed tick
-/// the next one waits `backoff` longer.
-pub async fn every<E: Env>(env: E, period: Duration, backoff: Duration, run_for: Duration, fail_on: Option<u64>) {
-    let end = env.now() + run_for;
-    let mut next = env.now() + period;
+/// the next one waits `backoff` longer. Each tick's work takes `work`.
+pub async fn every<E: Env>(env: E, p: Params) {
+    let end = env.now() + p.run_for;
+    let mut next = env.now() + p.period;
     let mut tick = 1;
     while next <= end {
-        env.sleep_until(next).await;
-        if Some(tick) == fail_on {
+        match p.sleeps {
+            Sleeps::Absolute => env.sleep_until(next).await,
+            // A period from now: the work and every late wake-up push
+            // every later tick (drift).
+            Sleeps::Relative => env.sleep(p.period).await,
+        }
+        if !p.work.is_zero() {
+            env.block_for(p.work); // the tick's work
+        }
+        if Some(tick) == p.fail_on {
             env.log(format!("tick {tick} failed; backing off"));
-            next += backoff;
+            match p.sleeps {
+                Sleeps::Absolute => next += p.backoff,
+                Sleeps::Relative => env.sleep(p.backoff).await,
+            }
         } else {
             env.log(format!("tick {tick}"));
         }
-        next += period;
+        next = match p.sleeps {
+            Sleeps::Absolute => next + p.period,
+            Sleeps::Relative => env.now() + p.period,
+        };
         tick += 1;
     }
 }
@@ -170,7 +212,7 @@ pub fn start<E: Env>(env: E, params: &Params) -> (Vec<(&'static str, Traced<E>)>
         match p.schedule {
             Schedule::Daily => t.task("daily".to_string(), daily(t.clone(), p.daily_at, p.days)).await,
             Schedule::Period => {
-                let worker = every(t.clone(), p.period, p.backoff, p.run_for, p.fail_on);
+                let worker = every(t.clone(), p);
                 t.task("worker".to_string(), worker).await;
             }
         }

@@ -102,6 +102,8 @@ declare_params! {
         pub max_delay: Duration = ms("max_delay_ms", "Longest backoff (ms)", 0..=600_000, "60000"),
         /// How the delay is randomised.
         pub jitter: JitterChoice = choice("jitter", "Jitter", "none"),
+        /// Clients retrying the same failing work at once.
+        pub clients: u32 = int("clients", "Clients retrying at once", 1..=20, "1"),
         /// How long each attempt takes.
         pub attempt: Duration = ms("attempt_ms", "Each attempt takes (ms)", 0..=60_000, "200"),
         /// Timers or requests.
@@ -136,11 +138,11 @@ pub const PRESETS: &[crate::params::Preset] = &[
         pairs: &[("base_ms", "0")],
     },
     crate::params::Preset {
-        name_en: "First try",
-        name_zh: "一次成功",
-        why_en: "success on the first attempt: no backoff at all",
-        why_zh: "第一次尝试就成功：完全没有退避",
-        pairs: &[("outcomes", "ok")],
+        name_en: "Five clients in step",
+        name_zh: "五个客户端同步重试",
+        why_en: "five clients back off without jitter: their retries land at the same instants (the Warnings panel flags it)",
+        why_zh: "五个客户端退避但不加抖动：重试落在同一瞬间（警告面板会指出）",
+        pairs: &[("clients", "5"), ("outcomes", "fail")],
     },
 ];
 
@@ -165,12 +167,20 @@ impl Params {
 // --- the code the page shows -------------------------------------------
 
 /// Tries until an attempt succeeds or the policy gives up. Attempt `n`
-/// fails if `fails[n - 1]` says so (the last entry repeats).
-pub async fn retry_until_ok<E: Env>(env: E, policy: RetryPolicy, fails: Vec<bool>, attempt: Duration, work: Work) {
+/// fails if `fails[n - 1]` says so (the last entry repeats); its task is
+/// named `{client}attempt{n}`.
+pub async fn retry_until_ok<E: Env>(
+    env: E,
+    policy: RetryPolicy,
+    fails: Vec<bool>,
+    attempt: Duration,
+    work: Work,
+    client: String,
+) {
     let e = env.clone();
     let make_attempt = move |n: u32| {
         let fail = fails.get(n as usize - 1).or(fails.last()).copied().unwrap_or(false);
-        let name = format!("attempt{n}");
+        let name = format!("{client}attempt{n}");
         e.try_task(name.clone(), job(&e, work, &name, attempt, fail))
     };
     match with_retry(&env, policy, |_error| true, make_attempt).await {
@@ -185,8 +195,18 @@ pub async fn retry_until_ok<E: Env>(env: E, policy: RetryPolicy, fails: Vec<bool
 /// it.
 pub fn start<E: Env>(env: E, params: &Params) -> (Vec<(&'static str, Traced<E>)>, impl Future<Output = ()> + 'static) {
     let (policy, fails, attempt, work) = (params.policy(), params.fails(), params.attempt, params.work);
+    let clients = params.clients;
     single_run(env, "retry", move |t| async move {
-        let main = retry_until_ok(t.clone(), policy, fails, attempt, work);
-        t.task("main".to_string(), main).await;
+        if clients == 1 {
+            let main = retry_until_ok(t.clone(), policy, fails, attempt, work, String::new());
+            t.task("main".to_string(), main).await;
+            return;
+        }
+        // Several clients, each with its own retries of the same work.
+        let all = (1..=clients).map(|c| {
+            let client = retry_until_ok(t.clone(), policy, fails.clone(), attempt, work, format!("client{c}."));
+            t.task(format!("client{c}"), client)
+        });
+        futures::future::join_all(all).await;
     })
 }

@@ -60,6 +60,8 @@ pub enum Limiter {
     Semaphore,
     /// A stream's `buffer_unordered`.
     BufferUnordered,
+    /// Nothing: every task runs at once.
+    None,
 }
 
 declare_params! {
@@ -71,7 +73,7 @@ declare_params! {
         /// How many tasks.
         pub tasks: u32 = int("tasks", "Tasks", 1..=10_000, "10"),
         /// How many at once.
-        pub limit: u32 = int("limit", "At most at once", 1..=1000, "3"),
+        pub limit: u32 = int("limit", "At most at once", 1..=1000, "3").when("form", &["semaphore", "buffer_unordered"]),
         /// How long each takes.
         pub duration: Duration = ms("duration_ms", "Each task takes (ms)", 0..=60_000, "1000"),
         /// A bounded semaphore.
@@ -98,6 +100,13 @@ pub const PRESETS: &[crate::params::Preset] = &[
         why_en: "the stream form: lanes start late instead of waiting",
         why_zh: "流的形式：泳道晚开始，而不是等待",
         pairs: &[("form", "buffer_unordered")],
+    },
+    crate::params::Preset {
+        name_en: "No limit",
+        name_zh: "不限制",
+        why_en: "1,000 tasks and no limit: all of them run at once (the Warnings panel flags it)",
+        why_zh: "一千个任务且不加限制：全部同时运行（警告面板会指出）",
+        pairs: &[("form", "none"), ("tasks", "1000")],
     },
     crate::params::Preset {
         name_en: "10,000 tasks",
@@ -139,6 +148,17 @@ pub async fn limited<E: Env>(env: E, p: Params) {
     .await;
 }
 
+/// No limit at all: every task starts at once.
+pub async fn unlimited<E: Env>(env: E, p: Params) {
+    let tasks = (0..p.tasks).map(|i| {
+        let (env, name) = (env.clone(), format!("task{i}"));
+        env.clone().task(name.clone(), async move {
+            let _ = job(&env, p.work, &name, p.duration, false).await;
+        })
+    });
+    join_all(tasks).await;
+}
+
 /// The stream form: at most `limit` tasks exist at once; the next is
 /// built when one finishes.
 pub async fn buffered<E: Env>(env: E, p: Params) {
@@ -163,6 +183,7 @@ pub fn start<E: Env>(env: E, params: &Params) -> (Vec<(&'static str, Traced<E>)>
         match p.form {
             Limiter::BufferUnordered => buffered(t, p).await,
             Limiter::Semaphore => limited(t, p).await,
+            Limiter::None => unlimited(t, p).await,
         }
     })
 }

@@ -13,8 +13,11 @@ use crate::trace::{Blocker, ResourceKind};
 
 use crate::demos::{About, single_run};
 use crate::env::Env;
-use crate::params::{declare_params, int, ms};
+use crate::params::{choice, declare_params, int, ms};
 use crate::traced::Traced;
+use futures::FutureExt;
+use futures::future::LocalBoxFuture;
+use strum::{EnumString, IntoStaticStr, VariantNames};
 
 /// This file's text, exactly as compiled, for the page's code view.
 pub const SOURCE: &str = include_str!("sync_primitives.rs");
@@ -74,6 +77,19 @@ async def main():
     ],
 };
 
+/// How the holders use the lock: the `pattern` parameter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, EnumString, IntoStaticStr, VariantNames)]
+#[strum(serialize_all = "snake_case")]
+pub enum Pattern {
+    /// Each holds the lock across its wait.
+    Held,
+    /// Each takes the lock briefly and waits with it released.
+    Released,
+    /// Two locks, taken in opposite orders by alternate holders: a
+    /// deadlock.
+    Crossed,
+}
+
 declare_params! {
     /// Validated parameters.
     #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -82,6 +98,8 @@ declare_params! {
         pub holders: u32 = int("holders", "Tasks taking the lock", 1..=20, "2"),
         /// How long each holds it.
         pub hold: Duration = ms("hold_ms", "Each holds it for (ms)", 0..=60_000, "1000"),
+        /// How the holders use the lock.
+        pub pattern: Pattern = choice("pattern", "The holders", "held"),
         /// Tasks waiting on the event, and on the condition.
         pub waiters: u32 = int("waiters", "Tasks waiting (event and condition)", 1..=20, "3"),
         /// When the event is set.
@@ -104,6 +122,20 @@ pub const PRESETS: &[crate::params::Preset] = &[
         why_en: "five tasks take the lock one after another",
         why_zh: "五个任务依次获得锁",
         pairs: &[("holders", "5")],
+    },
+    crate::params::Preset {
+        name_en: "Slow work in the lock",
+        name_zh: "在锁内做慢活",
+        why_en: "three holders each sleep 2 s holding the lock: the others wait as long (the Warnings panel flags it)",
+        why_zh: "三个持有者各自持锁睡 2 秒：其他任务也跟着等同样久（警告面板会指出）",
+        pairs: &[("holders", "3"), ("hold_ms", "2000")],
+    },
+    crate::params::Preset {
+        name_en: "Deadlock",
+        name_zh: "死锁",
+        why_en: "two holders take two locks in opposite orders and wait for each other forever: the run stalls, and the Warnings panel names the cycle",
+        why_zh: "两个持有者以相反顺序获取两把锁，永远互相等待：运行停住，警告面板指出这个循环",
+        pairs: &[("pattern", "crossed")],
     },
     crate::params::Preset {
         name_en: "Ten waiters",
@@ -212,6 +244,25 @@ pub async fn holder<E: Env>(env: E, lock: Rc<Mutex<()>>, hold: Duration) {
     env.sleep(hold).await;
 } // the guard is dropped here: the next holder gets the lock
 
+/// Takes the lock only for its turn, and waits with it released.
+pub async fn brief_holder<E: Env>(env: E, lock: Rc<Mutex<()>>, hold: Duration) {
+    {
+        let _guard = lock.lock().await;
+        env.log("has the lock");
+    } // released before the slow part: nobody waits behind it
+    env.sleep(hold).await;
+}
+
+/// Takes `first`, waits, then takes `second` too. Two holders taking the
+/// same two locks in opposite orders wait for each other forever.
+pub async fn crossed_holder<E: Env>(env: E, first: Rc<Mutex<()>>, second: Rc<Mutex<()>>, hold: Duration) {
+    let _first = first.lock().await;
+    env.log("has its first lock");
+    env.sleep(hold).await;
+    let _second = second.lock().await; // held by the other one: a deadlock
+    env.log("has both locks");
+}
+
 /// Waits for the event.
 pub async fn waiter<E: Env>(env: E, event: Rc<Event>) {
     event.wait().await;
@@ -242,8 +293,20 @@ pub async fn notifier<E: Env>(env: E, stock: Rc<Mutex<u32>>, ready: Rc<Condition
 /// All three side by side.
 pub async fn primitives<E: Env>(env: E, p: Params) {
     let lock = Rc::new(Mutex::named(&env, "lock", ()));
+    let other = (p.pattern == Pattern::Crossed).then(|| Rc::new(Mutex::named(&env, "other", ())));
     let holders: Vec<_> = (0..p.holders)
-        .map(|i| env.task(format!("holder{i}"), holder(env.clone(), lock.clone(), p.hold)))
+        .map(|i| {
+            let (e, lock) = (env.clone(), lock.clone());
+            let work: LocalBoxFuture<'_, ()> = match (p.pattern, &other) {
+                (Pattern::Crossed, Some(other)) if i % 2 == 1 => {
+                    crossed_holder(e, other.clone(), lock, p.hold).boxed_local()
+                }
+                (Pattern::Crossed, Some(other)) => crossed_holder(e, lock, other.clone(), p.hold).boxed_local(),
+                (Pattern::Released, _) => brief_holder(e, lock, p.hold).boxed_local(),
+                _ => holder(e, lock, p.hold).boxed_local(),
+            };
+            env.task(format!("holder{i}"), work)
+        })
         .collect();
 
     let event = Rc::new(Event::named(&env, "event"));

@@ -10,8 +10,9 @@ use crate::demos::fetch::{NETWORK, Network};
 use crate::demos::work::{Work, job};
 use crate::demos::{About, WORK, single_run};
 use crate::env::Env;
-use crate::params::{declare_params, ms};
+use crate::params::{choice, declare_params, ms};
 use crate::traced::Traced;
+use strum::{EnumString, IntoStaticStr, VariantNames};
 
 /// This file's text, exactly as compiled, for the page's code view.
 pub const SOURCE: &str = include_str!("timeout.rs");
@@ -44,6 +45,18 @@ async def main():
     ],
 };
 
+/// What happens to the work when time runs out: the `on_timeout`
+/// parameter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, EnumString, IntoStaticStr, VariantNames)]
+#[strum(serialize_all = "snake_case")]
+pub enum OnTimeout {
+    /// Dropped: it stops there.
+    Drop,
+    /// Spawned and let go: it runs on with nobody waiting (asyncio's
+    /// `shield`).
+    Detach,
+}
+
 declare_params! {
     /// Validated parameters.
     #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -54,6 +67,8 @@ declare_params! {
         pub limit: Duration = ms("timeout_ms", "Time limit (ms)", 1..=600_000, "3000"),
         /// How often the operation reports progress (timer work only).
         pub step: Duration = ms("step_ms", "It reports progress every (ms)", 1..=600_000, "1000"),
+        /// What happens to the work when time runs out.
+        pub on_timeout: OnTimeout = choice("on_timeout", "When time runs out, the work is", "drop").when("work", &["timer"]),
         /// Timers or one request.
         pub work: Work = WORK,
         /// Where the request goes.
@@ -69,6 +84,13 @@ pub const PRESETS: &[crate::params::Preset] = &[
         why_en: "a 2000 ms operation beats the 3000 ms limit",
         why_zh: "2000 毫秒的操作赶在 3000 毫秒的限制之前完成",
         pairs: &[("operation_ms", "2000")],
+    },
+    crate::params::Preset {
+        name_en: "Detached: it runs on",
+        name_zh: "分离：继续运行",
+        why_en: "the work is spawned and let go at the timeout, as asyncio.shield does: it runs to 10 s with nobody waiting (the Warnings panel flags it)",
+        why_zh: "工作被派生，超时时放手不管，就像 asyncio.shield：它一直运行到 10 秒，却没人在等（警告面板会指出）",
+        pairs: &[("on_timeout", "detach")],
     },
     crate::params::Preset {
         name_en: "A request",
@@ -95,6 +117,16 @@ pub async fn operation<E: Env>(env: E, total: Duration, step: Duration) {
 /// Gives the operation `limit` to finish.
 pub async fn with_deadline<E: Env>(env: E, p: Params) {
     let result = match p.work {
+        Work::Timer if p.on_timeout == OnTimeout::Detach => {
+            let mut op = env.spawn("operation", operation(env.clone(), p.operation, p.step));
+            match timeout(&env, p.limit, &mut op).await {
+                Ok(_) => Ok(()),
+                Err(e) => {
+                    op.detach(); // let go, not cancelled: it runs on
+                    Err(e.to_string())
+                }
+            }
+        }
         Work::Timer => {
             let op = env.task("operation".to_string(), operation(env.clone(), p.operation, p.step));
             timeout(&env, p.limit, op).await.map_err(|e| e.to_string())

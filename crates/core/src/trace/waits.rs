@@ -660,7 +660,7 @@ impl Trace {
         }
     }
 
-    fn leaf_text(&self, o: &WaitOn, zh: bool) -> String {
+    pub(super) fn leaf_text(&self, o: &WaitOn, zh: bool) -> String {
         let names = |ts: &[TaskId]| -> String {
             let mut v: Vec<&str> = ts.iter().take(4).map(|t| self.task_name(*t)).collect();
             if ts.len() > 4 {

@@ -44,6 +44,23 @@ pub enum Rule {
     /// A queue whose depth only grew while items were put in, to at least
     /// [`QUEUE_GROWS`] items: its consumers fall behind its producers.
     QueueGrows,
+    /// A lock held across a sleep or a request longer than
+    /// [`super::HELD_ACROSS`] while another task waited for it.
+    LockAcrossAwait,
+    /// At the end of the run, a task pending with nothing left that could
+    /// wake it: a deadlock (named as its cycle) or a lost wake-up.
+    Stuck,
+    /// A loop of relative sleeps whose lateness accumulates.
+    Drift,
+    /// At least [`super::SPAWN_FLOOD`] tasks started running at once with
+    /// no limit.
+    UnboundedSpawn,
+    /// Work that went on after its caller gave up on it (its time limit
+    /// passed, or it was cancelled): detached or shielded.
+    KeptRunning,
+    /// Several clients retrying at the same instants: a backoff without
+    /// jitter.
+    RetryInStep,
 }
 
 /// How deep a queue must have grown, never shrinking between two pushes,
@@ -92,7 +109,7 @@ struct TaskState {
     warned_retry: bool,
 }
 
-fn ms(d: Duration) -> String {
+pub(super) fn ms(d: Duration) -> String {
     human_ms(d.as_secs_f64() * 1000.0)
 }
 
@@ -274,6 +291,12 @@ impl Trace {
         }
         self.kept_going(&state, &mut out);
         self.queue_grows(&mut out);
+        self.lock_across_await(&mut out);
+        self.stuck(&mut out);
+        self.drift(&mut out);
+        self.unbounded_spawn(&mut out);
+        self.kept_running(&mut out);
+        self.retry_in_step(&mut out);
         out.sort_by_key(|w| (w.at, w.task, w.rule));
         out
     }
@@ -441,15 +464,59 @@ mod tests {
                     ms(i),
                     a,
                     EventKind::PollEnd {
-                        ready: false,
+                        ready: i == 9,
                         site: None,
                     },
                 );
             }
+            t.push(ms(9), a, EventKind::Completed { outcome: Outcome::Ok });
             rules(&t)
         };
         assert_eq!(busy(6), [("busy_yield", "spinner".to_owned())]);
         assert!(busy(5).is_empty(), "half is not more than half");
+    }
+
+    #[test]
+    fn a_task_left_waiting_on_an_event_nobody_sets_is_stuck_unless_a_timer_is_left() {
+        use crate::trace::{Blocker, ResourceKind};
+        let run = |timer_left: bool| {
+            let mut t = Trace::new();
+            let event = t.add_resource("ready", ResourceKind::Event);
+            let w = t.add_task_with("waiter", None, None);
+            let s = t.add_task_with("sleeper", None, None);
+            t.push(ms(0), w, EventKind::PollStart);
+            t.push(
+                ms(0),
+                w,
+                EventKind::Blocked {
+                    on: Blocker::Resource(event),
+                },
+            );
+            t.push(ms(0), w, EventKind::pending(None));
+            t.push(ms(0), s, EventKind::PollStart);
+            t.push(ms(0), s, EventKind::TimerArmed { deadline: ms(500) });
+            t.push(ms(0), s, EventKind::pending(None));
+            if !timer_left {
+                t.push(ms(500), s, EventKind::TimerFired);
+                t.push(ms(500), s, EventKind::woken(WakeCause::Timer));
+                t.push(ms(500), s, EventKind::PollStart);
+                t.push(ms(500), s, EventKind::ready());
+                t.push(ms(500), s, EventKind::Completed { outcome: Outcome::Ok });
+            }
+            t.warnings()
+        };
+        let stuck = run(false);
+        assert_eq!(stuck.len(), 1, "{stuck:?}");
+        assert_eq!((stuck[0].rule, stuck[0].at), (Rule::Stuck, ms(0)));
+        assert!(
+            stuck[0]
+                .message
+                .starts_with("waiter waits on event \"ready\" (not set) from 0 to the end of the run (500 ms)"),
+            "{}",
+            stuck[0].message
+        );
+        // A timer is still armed: the sleeper could yet set the event.
+        assert!(run(true).is_empty());
     }
 
     #[test]

@@ -358,8 +358,8 @@ mod tests {
         assert_eq!(
             form.field_error(0),
             Some(Bilingual::new(
-                "form must be one of semaphore, buffer_unordered; got \"zzz\"",
-                "form 必须是以下之一：semaphore、buffer_unordered；收到 \"zzz\""
+                "form must be one of semaphore, buffer_unordered, none; got \"zzz\"",
+                "form 必须是以下之一：semaphore、buffer_unordered、none；收到 \"zzz\""
             ))
         );
         assert_eq!(form.values[4], "true", "a name in another case is that name");
