@@ -296,6 +296,10 @@ pub const ZH: &[(&str, &str)] = &[
     ("Ticks per timer", "每个定时器的 tick 次数"),
     ("Time limit (ms)", "时间限制（毫秒）"),
     ("When time runs out, the work is", "时间到了，工作会被"),
+    (
+        "arrow: a task woke another (all of them when few; else click a lane for its own)",
+        "箭头：一个任务唤醒了另一个（数量少时全部画出；否则点击泳道看它自己的）",
+    ),
     ("Wait for the next tick", "等待下一次的方式"),
     ("Each tick works (ms)", "每次工作耗时（毫秒）"),
     ("Clients retrying at once", "同时重试的客户端数"),

@@ -55,6 +55,76 @@ pub struct LaneVm {
     pub marks: Vec<MarkVm>,
 }
 
+/// An arrow from a task to a task it woke, at the instant of the wake:
+/// drawn in the woken task's lane, reaching `rows` lanes up (negative) or
+/// down (positive) to the waker's.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ArrowVm {
+    /// Position, 0–100.
+    pub left: f64,
+    /// The task that woke the other.
+    pub from: TaskId,
+    /// The task woken, in whose lane the arrow is drawn.
+    pub to: TaskId,
+    /// Lanes from the woken task's to the waker's: negative above.
+    pub rows: i64,
+    /// The tooltip: the wake in words.
+    pub title: String,
+    /// It leaves or reaches the selected task.
+    pub selected: bool,
+    /// Its place among the arrows of the same instant (0 for the first),
+    /// so that wakes at one instant stand side by side, not on one line.
+    pub nudge: u32,
+}
+
+/// A run with at most this many wakes of one task by another draws them
+/// all; a larger one only those of the selected task.
+pub const ARROWS_ALL: usize = 30;
+
+/// The wake arrows to draw within `scale`: every one if the run has at
+/// most [`ARROWS_ALL`], else those into and out of `selected` (marked
+/// [`ArrowVm::selected`] either way). Tooltips in Simplified Chinese when
+/// `zh`.
+pub fn wake_arrows(trace: &Trace, model: &RunModel, selected: Option<TaskId>, scale: &Scale, zh: bool) -> Vec<ArrowVm> {
+    let all = model.wakes.len() <= ARROWS_ALL;
+    if selected.is_none() && !all {
+        return Vec::new();
+    }
+    let row: std::collections::HashMap<TaskId, i64> = model
+        .spans
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.id, i64::try_from(i).unwrap_or(i64::MAX)))
+        .collect();
+    let mut last: Option<(Duration, u32)> = None;
+    model
+        .wakes
+        .iter()
+        .filter(|(at, from, to, _)| (all || selected == Some(*from) || selected == Some(*to)) && scale.shows(*at, *at))
+        .filter_map(|&(at, from, to, i)| {
+            let rows = row.get(&from)? - row.get(&to)?;
+            let nudge = match last {
+                Some((t, n)) if t == at => n + 1,
+                _ => 0,
+            };
+            last = Some((at, nudge));
+            Some(ArrowVm {
+                nudge,
+                left: scale.pct(at),
+                from,
+                to,
+                rows,
+                title: if zh {
+                    trace.describe_event_zh(i)
+                } else {
+                    trace.describe_event(i)
+                },
+                selected: selected == Some(from) || selected == Some(to),
+            })
+        })
+        .collect()
+}
+
 /// One phase of a request on its task's lane (Resource Timing).
 #[derive(Clone, Debug, PartialEq)]
 pub struct PhaseVm {
@@ -283,6 +353,74 @@ pub fn lanes(trace: &Trace, now: Duration, scale: &Scale) -> Vec<LaneVm> {
 mod tests {
     use super::*;
     use asyncscope_core::trace::{EventKind, WakeCause};
+
+    /// Three tasks: `holder` (row 0) releases a permit that wakes `waiter`
+    /// (row 2) at 1 s; `other` (row 1) only sleeps.
+    fn woken_by_another() -> Trace {
+        use asyncscope_core::trace::ResourceKind;
+        let ms = Duration::from_millis;
+        let mut t = Trace::new();
+        let sem = t.add_resource("semaphore", ResourceKind::Semaphore { permits: 1 });
+        let (holder, other, waiter) = (t.add_task("holder"), t.add_task("other"), t.add_task("waiter"));
+        for task in [holder, other, waiter] {
+            t.push(ms(0), task, EventKind::Created);
+        }
+        t.push(ms(0), waiter, EventKind::PollStart);
+        t.push(ms(0), waiter, EventKind::PermitWaiting { resource: sem });
+        t.push(ms(0), waiter, EventKind::pending(None));
+        t.push(ms(1000), holder, EventKind::PollStart);
+        t.push(
+            ms(1000),
+            holder,
+            EventKind::PermitReleased {
+                resource: sem,
+                available: 1,
+            },
+        );
+        t.push(
+            ms(1000),
+            waiter,
+            EventKind::Woken {
+                by: WakeCause::Resource(sem),
+                from: Some(holder),
+            },
+        );
+        t.push(ms(1000), holder, EventKind::ready());
+        t
+    }
+
+    #[test]
+    fn a_wake_by_another_task_is_an_arrow_from_its_lane_to_the_woken_lane() {
+        let t = woken_by_another();
+        let model = run_model(&t);
+        let scale = Scale::whole(Duration::from_secs(2));
+        let all = wake_arrows(&t, &model, None, &scale, false);
+        assert_eq!(all.len(), 1);
+        let a = &all[0];
+        assert_eq!(
+            (t.task_name(a.from), t.task_name(a.to), a.rows),
+            ("holder", "waiter", -2)
+        );
+        assert!((a.left - 50.0).abs() < 1e-9, "{}", a.left);
+        assert!(a.title.contains("holder"), "{}", a.title);
+        // Few wakes: all drawn, those of the selected task marked.
+        assert!(!a.selected);
+        let other = TaskId(1);
+        assert!(!wake_arrows(&t, &model, Some(other), &scale, false)[0].selected);
+        assert!(wake_arrows(&t, &model, Some(a.from), &scale, false)[0].selected);
+        // Many: only the selected task's.
+        let mut many = model.clone();
+        many.wakes = vec![many.wakes[0]; ARROWS_ALL + 1];
+        assert!(wake_arrows(&t, &many, None, &scale, false).is_empty());
+        assert!(wake_arrows(&t, &many, Some(other), &scale, false).is_empty());
+        assert_eq!(wake_arrows(&t, &many, Some(a.to), &scale, false).len(), ARROWS_ALL + 1);
+        // Out of view, no arrow.
+        let later = Scale {
+            from: Duration::from_millis(1500),
+            to: Duration::from_secs(2),
+        };
+        assert!(wake_arrows(&t, &model, None, &later, false).is_empty());
+    }
 
     #[test]
     fn a_run_on_a_day_clock_says_days_and_clock_times() {

@@ -24,7 +24,8 @@ pub mod tracks;
 
 pub use highlight::{Lang as CodeLang, Token, TokenKind, highlight};
 pub use lanes::{
-    LaneVm, MarkVm, NAME_MAX, PhaseVm, SegmentVm, lane, lane_in, lanes, name_column, phase_zh, short_name,
+    ARROWS_ALL, ArrowVm, LaneVm, MarkVm, NAME_MAX, PhaseVm, SegmentVm, lane, lane_in, lanes, name_column, phase_zh,
+    short_name, wake_arrows,
 };
 pub use legend::{Legend, legend};
 pub use model::{RunModel, Series, WAITS_MAX_TASKS, run_model, with_waits};

@@ -25,6 +25,9 @@ pub struct RunModel {
     pub max_in_flight: usize,
     /// When the last task ended, once all have.
     pub makespan: Option<Duration>,
+    /// Every wake of a task by another, as `(instant, waker, woken, event
+    /// index)`: the timeline's arrows.
+    pub wakes: Vec<(Duration, TaskId, TaskId, usize)>,
     /// What each task waited on at the start of each of its waiting
     /// segments, `[English, Chinese]`, by `(task, start)`: filled in by
     /// [`with_waits`] for a finished run, empty otherwise.
@@ -83,9 +86,15 @@ pub fn run_model(trace: &Trace) -> RunModel {
     let mut marks: HashMap<TaskId, Vec<(Duration, &'static str, usize)>> = HashMap::new();
     let mut deadlines = Vec::new();
     let mut attempts: Vec<(Duration, u32)> = Vec::new();
+    let mut wakes = Vec::new();
     for (i, ev) in trace.events().iter().enumerate() {
         let kind = match &ev.kind {
-            EventKind::Woken { .. } => "wake",
+            EventKind::Woken { from, .. } => {
+                if let Some(from) = from.filter(|f| *f != ev.task) {
+                    wakes.push((ev.at, from, ev.task, i));
+                }
+                "wake"
+            }
             EventKind::Attempt { number } => {
                 attempts.push((ev.at, *number));
                 if *number > 1 { "retry" } else { continue }
@@ -211,5 +220,6 @@ pub fn run_model(trace: &Trace) -> RunModel {
         waits: HashMap::new(),
         warnings: HashMap::new(),
         makespan: trace.makespan(),
+        wakes,
     }
 }

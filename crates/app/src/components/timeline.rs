@@ -12,7 +12,8 @@ use asyncscope_core::demos::is_harness_task;
 use asyncscope_core::trace::{Outcome, RequestSpan, SegmentState, TaskId, human, on_wire_peak};
 use asyncscope_view::state::{RunSnapshot, TaskRef, View};
 use asyncscope_view::{
-    LaneVm, RunModel, Scale, axis, deadlines, lane_in, legend, name_column, overview, run_model, tracks, with_waits,
+    ArrowVm, LaneVm, RunModel, Scale, axis, deadlines, lane_in, legend, name_column, overview, run_model, tracks,
+    wake_arrows, with_waits,
 };
 use yew::prelude::*;
 
@@ -184,6 +185,9 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                 { for MARKS.iter().filter(|(kind, _)| used.marks.contains(kind)).map(|(kind, text)| html! {
                     <li data-legend={format!("mark-{kind}")}><span class="mark-swatch" aria-hidden="true"><span class={classes!("mark", format!("mark-{kind}"))}></span></span>{ lang.t(text) }</li>
                 }) }
+                if models.iter().any(|m| !m.0.wakes.is_empty()) {
+                    <li data-legend="wake-arrow"><span class="arrow-swatch" aria-hidden="true"></span>{ lang.t("arrow: a task woke another (all of them when few; else click a lane for its own)") }</li>
+                }
                 { for PHASES.iter().filter(|(name, _)| used.phases.contains(name)).map(|(name, text)| html! {
                     <li data-legend={format!("phase-{name}")}><span class={classes!("swatch", "phase-swatch", format!("phase-{name}"))} aria-hidden="true"></span>{ lang.t(text) }</li>
                 }) }
@@ -302,7 +306,14 @@ struct RunViewProps {
     on_pick: Callback<(TaskRef, Duration)>,
 }
 
-fn lane_html(lane: &LaneVm, trace: &Trace, selected: bool, onclick: Callback<MouseEvent>, lang: Lang) -> Html {
+fn lane_html(
+    lane: &LaneVm,
+    arrows: &[ArrowVm],
+    trace: &Trace,
+    selected: bool,
+    onclick: Callback<MouseEvent>,
+    lang: Lang,
+) -> Html {
     let outcome = lane.outcome.map_or("running", Outcome::as_str);
     html! {
         <li class={classes!("lane", format!("outcome-{outcome}"), selected.then_some("selected"))}
@@ -324,6 +335,13 @@ fn lane_html(lane: &LaneVm, trace: &Trace, selected: bool, onclick: Callback<Mou
                 { for lane.marks.iter().map(|m| html! {
                     <span class={classes!("mark", format!("mark-{}", m.kind))} style={format!("left:{:.3}%", m.left)}
                           title={m.title.clone()} data-mark={m.kind}></span>
+                }) }
+                // Wake arrows end here, reaching up or down to the waker's lane.
+                { for arrows.iter().filter(|a| a.to == lane.task && a.rows != 0).map(|a| html! {
+                    <span class={classes!("wake-arrow", if a.rows < 0 { "from-above" } else { "from-below" }, a.selected.then_some("selected"))}
+                          style={format!("left:{:.3}%;height:{}px;--k:{}", a.left, a.rows.unsigned_abs() as f64 * ROW_PX, a.nudge)}
+                          title={a.title.clone()} data-from={trace.task_name(a.from).to_owned()}
+                          data-to={trace.task_name(a.to).to_owned()}></span>
                 }) }
             </span>
             <span class="lane-outcome">
@@ -354,6 +372,7 @@ fn RunView(props: &RunViewProps) -> Html {
     } else {
         (0, total)
     };
+    let arrows = wake_arrows(trace, model, props.selected, &props.scale, lang == Lang::Zh);
     // Lanes are placed only for the rows in view.
     let lanes: Vec<LaneVm> = (first..last)
         .filter_map(|i| lane_in(trace, model, i, props.now, &props.scale, lang == Lang::Zh))
@@ -456,7 +475,7 @@ fn RunView(props: &RunViewProps) -> Html {
                         <li class="spacer" aria-hidden="true" style={format!("height:{}px", first as f64 * ROW_PX)}></li>
                     }
                     { for lanes.iter().map(|lane| {
-                        lane_html(lane, trace, props.selected == Some(lane.task), pick(lane.task), lang)
+                        lane_html(lane, &arrows, trace, props.selected == Some(lane.task), pick(lane.task), lang)
                     }) }
                     if virtual_lanes {
                         <li class="spacer" aria-hidden="true" style={format!("height:{}px", (total - last) as f64 * ROW_PX)}></li>

@@ -5,7 +5,6 @@
 //! clients whose retries stay in step. Each is a pure function of the
 //! events, as the rules of [`super::warnings`] are.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::Duration;
 
 use super::model::{Blocker, EventKind, Outcome, ResourceId, ResourceKind, SiteId, TaskId, Trace};
@@ -57,13 +56,6 @@ impl Trace {
         waits
     }
 
-    fn is_lock(&self, r: ResourceId) -> bool {
-        matches!(
-            self.resources().get(r.0 as usize).map(|m| m.kind),
-            Some(ResourceKind::Lock)
-        )
-    }
-
     fn names(&self, tasks: impl IntoIterator<Item = TaskId>) -> String {
         tasks
             .into_iter()
@@ -76,53 +68,61 @@ impl Trace {
     /// [`HELD_ACROSS`] while another task waited for it; once per holder
     /// and lock.
     pub(super) fn lock_across_await(&self, out: &mut Vec<Warning>) {
-        #[derive(Default)]
+        #[derive(Default, Clone)]
         struct Lock {
             holder: Option<(TaskId, Duration)>,
-            waiting: HashSet<TaskId>,
-            /// Who waited during the current hold, and when the last wait ended.
+            waiting: Vec<TaskId>,
+            /// Who waited during the current hold, and when the last wait
+            /// given up during it ended.
             waited: Vec<TaskId>,
             wait_ended: Option<Duration>,
+            /// Holders already warned about.
+            warned: Vec<TaskId>,
         }
         let n = self.tasks().len();
-        let mut locks: HashMap<ResourceId, Lock> = HashMap::new();
+        let mut locks: Vec<Option<Lock>> = self
+            .resources()
+            .iter()
+            .map(|m| matches!(m.kind, ResourceKind::Lock).then(Lock::default))
+            .collect();
         let mut timers: Vec<Vec<Duration>> = vec![Vec::new(); n];
         let mut requests: Vec<Vec<Duration>> = vec![Vec::new(); n];
         let mut sites: Vec<Option<SiteId>> = vec![None; n];
-        let mut warned: HashSet<(TaskId, ResourceId)> = HashSet::new();
         for e in self.events() {
             let i = e.task.0 as usize;
             if i >= n {
                 continue;
             }
+            let lock = |r: &ResourceId| r.0 as usize;
             let ended = match &e.kind {
-                EventKind::PermitWaiting { resource } if self.is_lock(*resource) => {
-                    let l = locks.entry(*resource).or_default();
-                    l.waiting.insert(e.task);
-                    if !l.waited.contains(&e.task) {
-                        l.waited.push(e.task);
+                EventKind::PermitWaiting { resource } => {
+                    if let Some(Some(l)) = locks.get_mut(lock(resource)) {
+                        l.waiting.push(e.task);
+                        if !l.waited.contains(&e.task) {
+                            l.waited.push(e.task);
+                        }
                     }
                     None
                 }
-                EventKind::PermitAcquired { resource, .. } | EventKind::PermitGaveUp { resource }
-                    if self.is_lock(*resource) =>
-                {
-                    let l = locks.entry(*resource).or_default();
-                    l.waiting.remove(&e.task);
-                    if matches!(e.kind, EventKind::PermitAcquired { .. }) {
-                        // A new hold: who waits behind it from now on.
-                        l.holder = Some((e.task, e.at));
-                        l.waited = l.waiting.iter().copied().collect();
-                        l.waited.sort();
-                        l.wait_ended = None;
-                    } else {
-                        // Someone gave up waiting during the hold.
-                        l.wait_ended = Some(e.at);
+                EventKind::PermitAcquired { resource, .. } | EventKind::PermitGaveUp { resource } => {
+                    if let Some(Some(l)) = locks.get_mut(lock(resource)) {
+                        l.waiting.retain(|t| *t != e.task);
+                        if matches!(e.kind, EventKind::PermitAcquired { .. }) {
+                            // A new hold: who waits behind it from now on.
+                            l.holder = Some((e.task, e.at));
+                            l.waited.clone_from(&l.waiting);
+                            l.wait_ended = None;
+                        } else {
+                            // Someone gave up waiting during the hold.
+                            l.wait_ended = Some(e.at);
+                        }
                     }
                     None
                 }
-                EventKind::PermitReleased { resource, .. } if self.is_lock(*resource) => {
-                    locks.entry(*resource).or_default().holder = None;
+                EventKind::PermitReleased { resource, .. } => {
+                    if let Some(Some(l)) = locks.get_mut(lock(resource)) {
+                        l.holder = None;
+                    }
                     None
                 }
                 EventKind::PollEnd { site: Some(site), .. } => {
@@ -152,17 +152,15 @@ impl Trace {
             if len <= HELD_ACROSS {
                 continue;
             }
-            let mut held: Vec<(&ResourceId, &Lock)> = locks
-                .iter()
-                .filter(|(_, l)| l.holder.is_some_and(|(h, since)| h == e.task && since <= start))
-                .filter(|(_, l)| !l.waiting.is_empty() || l.wait_ended.is_some_and(|end| end >= start))
-                .collect();
-            held.sort_by_key(|(r, _)| **r);
-            for (r, l) in held {
-                if !warned.insert((e.task, *r)) {
+            for (r, l) in locks.iter_mut().enumerate() {
+                let Some(l) = l else { continue };
+                let held = l.holder.is_some_and(|(h, since)| h == e.task && since <= start);
+                let contended = !l.waiting.is_empty() || l.wait_ended.is_some_and(|end| end >= start);
+                if !held || !contended || l.warned.contains(&e.task) {
                     continue;
                 }
-                let (name, lock) = (self.task_name(e.task), &self.resources()[r.0 as usize].name);
+                l.warned.push(e.task);
+                let (name, lock) = (self.task_name(e.task), &self.resources()[r].name);
                 let others = self.names(l.waited.iter().copied().filter(|t| *t != e.task));
                 let (what, what_zh) = if request {
                     ("a request", "一个请求")
@@ -213,9 +211,14 @@ impl Trace {
         }
         let last = self.last_waits();
         let since = |t: TaskId| last.get(t.0 as usize).map_or(end, |w| w.1);
-        let by_task: HashMap<TaskId, &Wait> = waits.iter().map(|w| (w.task, w)).collect();
+        let mut by_task: Vec<Option<&Wait>> = vec![None; self.tasks().len()];
+        for w in &waits {
+            if let Some(slot) = by_task.get_mut(w.task.0 as usize) {
+                *slot = Some(w);
+            }
+        }
         let lock_of = |t: TaskId| {
-            by_task.get(&t).and_then(|w| {
+            by_task.get(t.0 as usize).copied().flatten().and_then(|w| {
                 w.on.iter().find_map(|o| match o {
                     WaitOn::Lock {
                         resource,
@@ -225,9 +228,9 @@ impl Trace {
                 })
             })
         };
-        let mut behind: HashSet<TaskId> = HashSet::new();
+        let mut behind = vec![false; self.tasks().len()];
         for w in &waits {
-            if behind.contains(&w.task) {
+            if behind[w.task.0 as usize] {
                 continue;
             }
             let mut path = vec![w.task];
@@ -241,7 +244,9 @@ impl Trace {
                 cur = h;
             };
             let Some(pos) = cycle else { continue };
-            behind.extend(path.iter().copied());
+            for t in &path {
+                behind[t.0 as usize] = true;
+            }
             let cycle = &path[pos..];
             let first = *cycle.iter().min().unwrap_or(&w.task);
             let links = |zh: bool| -> Vec<String> {
@@ -283,7 +288,7 @@ impl Trace {
         }
         for w in &waits {
             let leaves: Vec<&WaitOn> = w.on.iter().filter(|o| !matches!(o, WaitOn::Task(_))).collect();
-            if behind.contains(&w.task) || (leaves.is_empty() && !w.on.is_empty()) {
+            if behind[w.task.0 as usize] || (leaves.is_empty() && !w.on.is_empty()) {
                 continue;
             }
             let what = |zh: bool| -> String {
@@ -415,17 +420,21 @@ impl Trace {
             limited: bool,
         }
         let tasks = self.tasks();
-        let mut makers: HashMap<Option<TaskId>, Maker> = HashMap::new();
+        // Makers by index: 0 is the run's top, 1 + i task i.
+        let slot = |parent: Option<TaskId>| parent.map_or(0, |p| p.0 as usize + 1);
+        let mut makers = vec![Maker::default(); tasks.len() + 1];
         let mut counted = vec![false; tasks.len()];
         let mut polled = vec![false; tasks.len()];
         for e in self.events() {
             let i = e.task.0 as usize;
             let Some(meta) = tasks.get(i) else { continue };
+            let Some(m) = makers.get_mut(slot(meta.parent)) else {
+                continue;
+            };
             match e.kind {
                 EventKind::PollStart if !polled[i] => {
                     polled[i] = true;
                     counted[i] = true;
-                    let m = makers.entry(meta.parent).or_default();
                     m.live += 1;
                     if m.live > m.peak {
                         m.peak = m.live;
@@ -434,23 +443,20 @@ impl Trace {
                 }
                 EventKind::Completed { .. } if counted[i] => {
                     counted[i] = false;
-                    if let Some(m) = makers.get_mut(&meta.parent) {
-                        m.live = m.live.saturating_sub(1);
-                    }
+                    m.live = m.live.saturating_sub(1);
                 }
                 EventKind::PermitWaiting { .. } | EventKind::PermitAcquired { .. } => {
-                    makers.entry(meta.parent).or_default().limited = true;
-                    makers.entry(Some(e.task)).or_default().limited = true;
+                    m.limited = true;
+                    makers[i + 1].limited = true;
                 }
                 _ => {}
             }
         }
-        let mut flooded: Vec<(Option<TaskId>, Maker)> = makers
-            .into_iter()
-            .filter(|(_, m)| m.peak >= SPAWN_FLOOD && !m.limited)
-            .collect();
-        flooded.sort_by_key(|(p, _)| *p);
-        for (parent, m) in flooded {
+        for (k, m) in makers.into_iter().enumerate() {
+            if m.peak < SPAWN_FLOOD || m.limited {
+                continue;
+            }
+            let parent = k.checked_sub(1).map(|p| TaskId(p as u32));
             let (who, who_zh) = match parent {
                 Some(p) => (self.task_name(p).to_owned(), self.task_name(p).to_owned()),
                 None => ("the run".to_owned(), "这次运行".to_owned()),
@@ -554,18 +560,27 @@ impl Trace {
     /// Rule 12, its jitter half: at least [`IN_STEP`] tasks starting a
     /// retry at the same instant, at two instants or more. Once per run.
     pub(super) fn retry_in_step(&self, out: &mut Vec<Warning>) {
-        let mut at: BTreeMap<Duration, Vec<TaskId>> = BTreeMap::new();
-        for e in self.events() {
-            if let EventKind::Attempt { number } = e.kind
-                && number > 1
+        // Events come in time order: the retries of one instant are
+        // consecutive among the attempts.
+        fn close(group: Option<(Duration, Vec<TaskId>)>, together: &mut Vec<(Duration, Vec<TaskId>)>) {
+            if let Some((at, tasks)) = group
+                && tasks.len() >= IN_STEP
             {
-                let v = at.entry(e.at).or_default();
-                if !v.contains(&e.task) {
-                    v.push(e.task);
-                }
+                together.push((at, tasks));
             }
         }
-        let together: Vec<(&Duration, &Vec<TaskId>)> = at.iter().filter(|(_, v)| v.len() >= IN_STEP).collect();
+        let mut together = Vec::new();
+        let mut group: Option<(Duration, Vec<TaskId>)> = None;
+        for e in self.events() {
+            match (&e.kind, &mut group) {
+                (EventKind::Attempt { number }, _) if *number <= 1 => {}
+                (EventKind::Attempt { .. }, Some((at, tasks))) if *at == e.at && tasks.contains(&e.task) => {}
+                (EventKind::Attempt { .. }, Some((at, tasks))) if *at == e.at => tasks.push(e.task),
+                (EventKind::Attempt { .. }, _) => close(group.replace((e.at, vec![e.task])), &mut together),
+                _ => {}
+            }
+        }
+        close(group, &mut together);
         let [(first, _), (second, tasks), ..] = together.as_slice() else {
             return;
         };
@@ -573,19 +588,19 @@ impl Trace {
         out.push(Warning {
             rule: Rule::RetryInStep,
             task: tasks[0],
-            at: **second,
+            at: *second,
             site: self.tasks().get(tasks[0].0 as usize).and_then(|m| m.site),
             message: format!(
                 "{names} retried at the same instant again and again ({} times, first at {} and {}): a backoff without jitter keeps clients in step, so their retries hit the failing service together; add jitter (full or equal) to spread them",
                 together.len(),
-                ms(**first),
-                ms(**second)
+                ms(*first),
+                ms(*second)
             ),
             message_zh: format!(
                 "{names} 一次又一次在同一瞬间重试（共 {} 次，最早在 {} 和 {}）：没有抖动的退避让客户端步调一致，重试一齐冲向出错的服务；加上抖动（full 或 equal）把它们错开",
                 together.len(),
-                ms(**first),
-                ms(**second)
+                ms(*first),
+                ms(*second)
             ),
         });
     }
