@@ -421,6 +421,17 @@ mod table {
         let longest = numbers(&v["long"]).into_iter().fold(0.0, f64::max);
         sample("virtual10k_longest", "asyncscope", longest);
         sample("virtual10k_drawn", "asyncscope", num(&v, "ms")?);
+        // The page times its analyses of a finished run as a User Timing
+        // measure.
+        let took = js(
+            h,
+            "const e = performance.getEntriesByName('asyncscope:analyses'); return e.length ? e[e.length - 1].duration : null;",
+        )
+        .await?;
+        let took = took
+            .as_f64()
+            .ok_or("the page recorded no asyncscope:analyses measure")?;
+        sample("analyses_page", "asyncscope", took);
         Ok(())
     }
 

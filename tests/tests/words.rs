@@ -117,6 +117,8 @@ fn identifiers() -> BTreeSet<String> {
         // (`asyncio.sleep`, `create_task`).
         "sleep",
         "create_task",
+        // asyncio's `shield`, as the timeout's preset names it.
+        "shield",
         // asyncio's name for what `try_join_all` does, as a warning says.
         "TaskGroup",
     ]
@@ -158,14 +160,18 @@ const READ: &str = "const skip = arguments[0]; const out = []; \
       if (!el.closest(skip)) out.push(el.textContent); } \
     return out;";
 
-/// The names the demo `slug`'s code gives its resources (`queue`), from a
-/// run with its defaults on the virtual clock here.
-fn resource_words(slug: &str) -> BTreeSet<String> {
+/// The names the demo's code gives its resources (`queue`), from a run of
+/// `route` (a slug, with its parameters after `?` if any) on the virtual
+/// clock here.
+fn resource_words(route: &str) -> BTreeSet<String> {
+    let (slug, query) = route.split_once('?').unwrap_or((route, ""));
+    let pairs = asyncscope_core::params::pairs_from_query(query);
     let rt = VirtualRuntime::new();
-    let Ok(Some(started)) = demos::start(slug, rt.env(), &[]) else {
+    let Ok(Some(started)) = demos::start(slug, rt.env(), &pairs) else {
         return BTreeSet::new();
     };
-    rt.block_on(started.work).expect("runs");
+    // (The deadlock stalls; its resources are named all the same.)
+    let _ = rt.run_to_end(started.work, || false);
     started
         .runs
         .iter()
@@ -261,6 +267,21 @@ async fn every_demo_page_in_chinese_has_no_english_left() {
         if ["semaphore", "fetch", "periodic"].contains(&entry.slug) {
             h.screenshot(&format!("chinese-{}", entry.slug)).await;
         }
+    }
+    // The runs where the rules over whole runs fire: their warnings (the
+    // panel, the lanes' marks) read in Chinese too.
+    for route in [
+        "periodic?period_ms=1000&run_for_ms=10000&work_ms=20&sleeps=relative",
+        "retry?clients=5&outcomes=fail",
+        // (Above 500 tasks the log names a task in a field, not a menu.)
+        "semaphore?form=none&tasks=200",
+        "timeout?on_timeout=detach",
+        "sync-primitives?holders=3&hold_ms=2000",
+        "sync-primitives?pattern=crossed",
+    ] {
+        h.run_virtual(route).await;
+        assert!(h.number(".warnings [data-metric=warnings]").await >= 1, "{route}");
+        found.extend(english_left(&h, route, &ids, false).await);
     }
     assert!(
         found.is_empty(),
@@ -393,7 +414,7 @@ async fn a_refused_link_in_chinese_says_why_in_chinese_with_the_range() {
             "/#/semaphore?form=zzz",
             "semaphore",
             vec!["form"],
-            "form 必须是以下之一：semaphore、buffer_unordered；收到 \"zzz\"".into(),
+            "form 必须是以下之一：semaphore、buffer_unordered、none；收到 \"zzz\"".into(),
             false,
         ),
         (

@@ -366,6 +366,22 @@ fn parse_core_bench(out: &str) -> Option<(f64, f64, f64)> {
     Some((t, u, events))
 }
 
+/// The core bench's analyses of the 10,000-task trace: its warnings, one
+/// waits pass and its wake edges, summed (ms).
+fn parse_core_analyses(out: &str) -> Option<f64> {
+    let heads = [
+        "warnings of that trace",
+        "waits, one pass over that trace",
+        "wake edges of that trace",
+    ];
+    let mut sum = 0.0;
+    for head in heads {
+        let line = out.lines().find(|l| l.starts_with(head))?;
+        sum += debug_ms(line[head.len()..].split_whitespace().next()?)?;
+    }
+    Some(sum)
+}
+
 /// Runs the core's benchmark `reps` times: tracing on versus off (each run
 /// of it is already the median of 7), and the native time of the run the
 /// page makes in virtual time.
@@ -393,6 +409,10 @@ fn core_bench(table: &mut Table, reps: usize) {
         table.ours("trace_ns", (traced - untraced) * 1e6 / events.max(1.0));
         table.base("virtual10k_longest", traced);
         table.base("virtual10k_drawn", traced);
+        match out.as_deref().and_then(parse_core_analyses) {
+            Some(ms) => table.base("analyses_page", ms),
+            None => table.fail("analyses_page", "the core benchmark printed no analyses lines"),
+        }
     }
     table.note(
         "trace_traced",
@@ -516,6 +536,7 @@ const PAGE_ROWS: &[&str] = &[
     "idle_busy",
     "virtual10k_longest",
     "virtual10k_drawn",
+    "analyses_page",
 ];
 
 fn page_failed(table: &mut Table, why: &str) {
@@ -694,6 +715,17 @@ fn lab_load() -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reads_the_core_analyses() {
+        let out = "warnings of that trace          3.5ms  (149600 events, 0 warnings)\n\
+            waits, one pass over that trace  2.7ms  (0 pending at the end)\n\
+            waits at its middle, as chains   6.3ms  (9900 pending tasks)\n\
+            wake edges of that trace         18.5µs  (9900 wakes by another task)\n";
+        let ms = parse_core_analyses(out).expect("parsed");
+        assert!((ms - 6.2185).abs() < 1e-9, "{ms}");
+        assert_eq!(parse_core_analyses("warnings of that trace 1ms\n"), None);
+    }
 
     #[test]
     fn reads_the_core_bench() {

@@ -458,8 +458,13 @@ pub fn write_waits_json<W: std::io::Write>(
                                 "waiting": waiting,
                                 "held_by": holders.iter().map(|t| trace.task_name(*t)).collect::<Vec<_>>(),
                             }),
-                            WaitOn::Request { what, sent, queued } => {
-                                json!({"kind": "request", "what": what, "sent_ms": ms_value(*sent), "queued": queued})
+                            WaitOn::Request {
+                                what,
+                                sent,
+                                queued,
+                                ahead,
+                            } => {
+                                json!({"kind": "request", "what": what, "sent_ms": ms_value(*sent), "queued": queued, "behind": ahead})
                             }
                             WaitOn::Body { done, total } => json!({"kind": "body", "done": done, "total": total}),
                             WaitOn::Queue { resource, depth, capacity } => json!({

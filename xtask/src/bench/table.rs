@@ -93,6 +93,8 @@ const JS_TASKS: &str =
     "JavaScript in the app's page: async functions, a semaphore of 16, setTimeout(0) each, Promise.all";
 const NATIVE: &str = "the native core, the same run (the core bench's, traced)";
 const CPYTHON: &str = "CPython's asyncio on a virtual clock, the same scenario (benches/semaphore.py)";
+const NATIVE_ANALYSES: &str =
+    "the native core: the same trace's warnings, a waits pass and its wake edges (the core bench)";
 const UNTRACED: &str = "the same run untraced (the core bench)";
 
 pub const ROWS: &[RowDef] = &[
@@ -190,6 +192,13 @@ pub const ROWS: &[RowDef] = &[
         "no task > 50 ms",
     )),
     row("virtual10k_drawn", "  same: pressed → drawn", Unit::Ms, NATIVE, ""),
+    row(
+        "analyses_page",
+        "  same: its wake edges, waits and warnings, in the page",
+        Unit::Ms,
+        NATIVE_ANALYSES,
+        "≤ 100 ms",
+    ),
     row(
         "cli_json",
         "command line: 10,000 tasks, limit 100, 1 s each, --format json",

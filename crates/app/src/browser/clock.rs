@@ -14,6 +14,23 @@ pub fn now_ms() -> f64 {
     web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
 }
 
+/// Runs `f` between two User Timing marks, so that the browser's
+/// performance timeline (DevTools, and the benchmark through
+/// `performance.getEntriesByName(name)`) holds how long it took as the
+/// measure `name`.
+pub fn measured<T>(name: &str, f: impl FnOnce() -> T) -> T {
+    let perf = web_sys::window().and_then(|w| w.performance());
+    let start = format!("{name}:start");
+    if let Some(p) = &perf {
+        let _ = p.mark(&start);
+    }
+    let out = f();
+    if let Some(p) = &perf {
+        let _ = p.measure_with_start_mark(name, &start);
+    }
+    out
+}
+
 /// [`now_ms`] as a `Duration`.
 pub fn now() -> Duration {
     ms_to_duration(now_ms())

@@ -17,7 +17,7 @@ use asyncscope_view::{
 };
 use yew::prelude::*;
 
-use crate::browser::dom;
+use crate::browser::{clock, dom};
 use crate::components::common::use_lang;
 use crate::i18n::Lang;
 
@@ -156,8 +156,12 @@ pub fn Timeline(props: &TimelineProps) -> Html {
             traces
                 .iter()
                 .map(|t| {
-                    let model = run_model(t);
-                    ModelRef(Rc::new(if *finished { with_waits(model, t) } else { model }))
+                    if !*finished {
+                        return ModelRef(Rc::new(run_model(t)));
+                    }
+                    // Edges, every task's waits and the warnings: timed.
+                    let model = clock::measured("asyncscope:analyses", || with_waits(run_model(t), t));
+                    ModelRef(Rc::new(model))
                 })
                 .collect::<Vec<_>>()
         },

@@ -312,7 +312,7 @@ impl Trace {
                     ms(end)
                 ),
                 message_zh: format!(
-                    "从 {} 直到运行结束（{}），{name} 一直在等待{}，而已经没有什么能唤醒它：没有定时器、没有请求、也没有还能运行的任务。某次唤醒丢失了：该来的 set、notify、put 或释放始终没有来",
+                    "从 {} 直到运行结束（{}），{name} 一直在等待{}，而已经没有什么能唤醒它：没有定时器、没有请求、也没有还能运行的任务。某次唤醒丢失了：该来的设置事件、通知、放入或释放始终没有来",
                     ms(from),
                     ms(end),
                     what(true)
@@ -385,13 +385,13 @@ impl Trace {
                             at: e.at,
                             site: sites[i],
                             message: format!(
-                                "{name} sleeps {} at a time in a loop, and its lateness accumulates: by {} its wake-up is {} behind a schedule of one period per sleep, and later at every sleep. A relative sleep adds up every delay and every piece of work; sleep until absolute deadlines (next += period, then sleep until next)",
+                                "{name} sleeps {} at a time in a loop, and its lateness accumulates: by {} its wake-up is {} behind a schedule of one period per sleep, and later at every sleep. A relative sleep adds up every delay and every piece of work; sleep until absolute deadlines (`next += period`, then sleep until `next`)",
                                 ms(r.period),
                                 ms(e.at),
                                 ms(r.late)
                             ),
                             message_zh: format!(
-                                "{name} 在循环里每次睡 {}，延迟不断累积：到 {} 它的唤醒已比「每次一个周期」的时间表晚了 {}，而且每次都更晚。相对睡眠会把每次的延迟和工作时间都累加起来；请睡到绝对截止时间（next += period，再睡到 next）",
+                                "{name} 在循环里每次睡 {}，延迟不断累积：到 {} 它的唤醒已比「每次一个周期」的时间表晚了 {}，而且每次都更晚。相对睡眠会把每次的延迟和工作时间都累加起来；请睡到绝对截止时间（`next += period`，再睡到 `next`）",
                                 ms(r.period),
                                 ms(e.at),
                                 ms(r.late)
@@ -478,7 +478,7 @@ impl Trace {
                     ms(m.peak_at)
                 ),
                 message_zh: format!(
-                    "{who_zh} 启动的任务中有 {} 个同时在运行（{}），没有任何限制：每个都同时占着内存，发请求的还各占一个连接；请限制并发（信号量、buffer_unordered 或一组 worker）",
+                    "{who_zh} 启动的任务中有 {} 个同时在运行（{}），没有任何限制：每个都同时占着内存，发请求的还各占一个连接；请限制并发（信号量、buffer_unordered 或一组固定数量的工作任务）",
                     m.peak,
                     ms(m.peak_at)
                 ),
@@ -535,7 +535,7 @@ impl Trace {
                                 ms(at)
                             ),
                             message_zh: format!(
-                                "{by} 在 {} 放弃等待之后（{why_zh}），{name} 仍在运行：它被分离或被保护（shield）了，工作继续进行，却没有谁会用到结果。除非它必须完成，否则也取消它（丢弃或 abort）",
+                                "{by} 在 {} 放弃等待之后（{why_zh}），{name} 仍在运行：它被分离了，或被 `shield` 保护，工作继续进行，却没有谁会用到结果。除非它必须完成，否则也取消它（丢弃它，或对句柄调用 `abort`）",
                                 ms(at)
                             ),
                         });

@@ -483,3 +483,51 @@ fn times_read_in_human_units() {
         assert_eq!(human_ms(ms), want, "{ms}");
     }
 }
+
+/// Seven requests to one origin: six get a connection at once, the
+/// seventh waits for one until the first answer; meanwhile its wait says
+/// how many are on the wire ahead of it.
+#[test]
+fn a_queued_request_waits_behind_the_requests_on_the_wire() {
+    use std::time::Duration;
+    let ms = Duration::from_millis;
+    let mut t = Trace::new();
+    let tasks: Vec<TaskId> = (0..7).map(|i| t.add_task(format!("fetch{i}"))).collect();
+    for (i, &task) in tasks.iter().enumerate() {
+        t.push(ms(0), task, EventKind::PollStart);
+        t.push(
+            ms(0),
+            task,
+            EventKind::RequestSent {
+                what: format!("GET /api/delay/{}", 300 + i),
+            },
+        );
+        t.push(ms(0), task, EventKind::pending(None));
+    }
+    // Answered in order; the seventh got its connection at 300 ms.
+    for (i, &task) in tasks.iter().enumerate() {
+        let (start, end) = if i < 6 { (0, 300 + i as u64) } else { (300, 606) };
+        t.push(
+            ms(end),
+            task,
+            EventKind::RequestTiming {
+                request_start: ms(start),
+                queued: ms(start),
+                connecting: Duration::ZERO,
+                waiting: ms(end - start),
+                receiving: Duration::ZERO,
+            },
+        );
+        t.push(ms(end), task, EventKind::RequestAnswered { status: 200 });
+    }
+    let at = |ms_: u64| t.wait_text(tasks[6], ms(ms_), false).expect("pending");
+    assert_eq!(
+        at(100),
+        "fetch6 → GET /api/delay/306 (queued for a connection, behind 6 requests on the wire)"
+    );
+    assert_eq!(
+        t.wait_text(tasks[6], ms(100), true).expect("pending"),
+        "fetch6 → GET /api/delay/306（排队等连接，前面有 6 个请求占着连接）"
+    );
+    assert_eq!(at(400), "fetch6 → GET /api/delay/306 (waiting for the first byte)");
+}

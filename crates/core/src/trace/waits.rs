@@ -43,6 +43,9 @@ pub enum WaitOn {
         /// True while the browser still queues it for a connection (known
         /// from the request's timing, recorded when it was answered).
         queued: bool,
+        /// While it is queued, how many of the run's requests are on the
+        /// wire (they hold the connections it waits for).
+        ahead: usize,
     },
     /// The body of a response, arriving.
     Body {
@@ -131,6 +134,8 @@ pub struct WaitTracker<'a> {
     /// Per task, the tasks whose last poll ran inside one of its polls and
     /// which have not ended.
     children: HashMap<TaskId, BTreeSet<TaskId>>,
+    /// When each open request got (or will get) its connection, if known.
+    wire: Vec<Duration>,
 }
 
 impl std::fmt::Debug for WaitTracker<'_> {
@@ -246,6 +251,7 @@ impl<'a> WaitTracker<'a> {
             depths: HashMap::new(),
             started,
             children: HashMap::new(),
+            wire: Vec::new(),
         }
     }
 
@@ -355,11 +361,18 @@ impl<'a> WaitTracker<'a> {
             EventKind::RequestSent { what } => {
                 let start = self.started.get(&index).copied();
                 state.requests.push((what.clone(), e.at, start));
+                if let Some(start) = start {
+                    self.wire.push(start);
+                }
             }
             EventKind::RequestAnswered { .. } | EventKind::RequestFailed { .. } | EventKind::RequestAborted
                 if !state.requests.is_empty() =>
             {
-                state.requests.remove(0);
+                if let (_, _, Some(start)) = state.requests.remove(0)
+                    && let Some(i) = self.wire.iter().position(|w| *w == start)
+                {
+                    self.wire.swap_remove(i);
+                }
             }
             EventKind::Progress { done, total } => {
                 state.body = match total {
@@ -461,10 +474,17 @@ impl<'a> WaitTracker<'a> {
             });
         }
         for (what, sent, start) in &s.requests {
+            let queued = start.is_some_and(|st| now < st);
             on.push(WaitOn::Request {
                 what: what.clone(),
                 sent: *sent,
-                queued: start.is_some_and(|st| now < st),
+                queued,
+                // The open requests that already have their connection.
+                ahead: if queued {
+                    self.wire.iter().filter(|w| **w <= now).count()
+                } else {
+                    0
+                },
             });
         }
         if s.requests.is_empty()
@@ -700,15 +720,30 @@ impl Trace {
                 holders.len(),
                 names(holders)
             ),
-            (WaitOn::Request { what, queued, .. }, false) => {
-                if *queued {
+            (
+                WaitOn::Request {
+                    what, queued, ahead, ..
+                },
+                false,
+            ) => {
+                if *queued && *ahead > 0 {
+                    let s = if *ahead == 1 { "" } else { "s" };
+                    format!("{what} (queued for a connection, behind {ahead} request{s} on the wire)")
+                } else if *queued {
                     format!("{what} (queued for a connection)")
                 } else {
                     format!("{what} (waiting for the first byte)")
                 }
             }
-            (WaitOn::Request { what, queued, .. }, true) => {
-                if *queued {
+            (
+                WaitOn::Request {
+                    what, queued, ahead, ..
+                },
+                true,
+            ) => {
+                if *queued && *ahead > 0 {
+                    format!("{what}（排队等连接，前面有 {ahead} 个请求占着连接）")
+                } else if *queued {
                     format!("{what}（排队等连接）")
                 } else {
                     format!("{what}（等首字节）")
