@@ -63,6 +63,9 @@ pub enum Mode {
     Block,
     /// In slices, yielding between them.
     Yield,
+    /// In slices, "yielding" by waking itself between them: polled again
+    /// at once, ahead of every timer.
+    Spin,
 }
 
 declare_params! {
@@ -76,7 +79,7 @@ declare_params! {
         /// When it starts.
         pub at: Duration = ms("block_at_ms", "Work starts at (ms)", 0..=10_000, "150"),
         /// The slice, when yielding.
-        pub slice: Duration = ms("slice_ms", "Slice when yielding (ms)", 1..=100, "10").when("mode", &["yield"]),
+        pub slice: Duration = ms("slice_ms", "Slice when yielding (ms)", 1..=100, "10").when("mode", &["yield", "spin"]),
         /// How many timers tick meanwhile.
         pub timers: u32 = int("timers", "Timers", 1..=10, "3"),
         /// Their period.
@@ -94,6 +97,13 @@ pub const PRESETS: &[crate::params::Preset] = &[
         why_en: "the work yields every 10 ms: the timers stay on time",
         why_zh: "工作每 10 毫秒让出一次：定时器保持准时",
         pairs: &[("mode", "yield")],
+    },
+    crate::params::Preset {
+        name_en: "Waking itself",
+        name_zh: "自己唤醒自己",
+        why_en: "slices with a self-wake between them: polled again at once, before any timer, so the timers wait as if it blocked (the Warnings panel flags the busy-yield)",
+        why_zh: "每片之间自己唤醒自己：立刻又被轮询，排在所有定时器之前，定时器就像遇到阻塞一样等着（警告面板会指出这种忙等）",
+        pairs: &[("mode", "spin")],
     },
     crate::params::Preset {
         name_en: "A long block",
@@ -137,6 +147,34 @@ pub async fn sliced<E: Env>(env: E, at: Duration, work: Duration, slice: Duratio
     }
 }
 
+/// The same slices, but between them the task wakes itself instead of
+/// waiting on a timer: the executor polls it again at once, ahead of every
+/// timer, so the timers wait as long as if it had blocked.
+pub async fn spun<E: Env>(env: E, at: Duration, work: Duration, slice: Duration) {
+    env.sleep_until(at).await;
+    let mut left = work;
+    while !left.is_zero() {
+        let now = left.min(slice);
+        env.block_for(now);
+        left -= now;
+        wake_myself().await; // not a yield to the timers
+    }
+}
+
+/// Wakes its own task and is pending once: back in the ready queue, which
+/// runs before any timer does.
+fn wake_myself() -> impl Future<Output = ()> {
+    let mut woke = false;
+    std::future::poll_fn(move |cx| {
+        if woke {
+            return std::task::Poll::Ready(());
+        }
+        woke = true;
+        cx.waker().wake_by_ref();
+        std::task::Poll::Pending
+    })
+}
+
 // -------------------------------------------------------------------------
 
 /// Prepares the run on `env` and returns it with the future that performs
@@ -152,6 +190,10 @@ pub fn start<E: Env>(env: E, params: &Params) -> (Vec<(&'static str, Traced<E>)>
                     t.task("worker".to_string(), sliced(t.clone(), p.at, p.work, p.slice))
                         .await;
                 }
+                Mode::Spin => {
+                    t.task("worker".to_string(), spun(t.clone(), p.at, p.work, p.slice))
+                        .await;
+                }
                 Mode::Block => t.task("worker".to_string(), block(t.clone(), p.at, p.work)).await,
             }
         };
@@ -159,6 +201,7 @@ pub fn start<E: Env>(env: E, params: &Params) -> (Vec<(&'static str, Traced<E>)>
     };
     let label = match p.mode {
         Mode::Yield => "yielding",
+        Mode::Spin => "waking itself",
         Mode::Block => "blocking",
     };
     (vec![(label, traced)], work)

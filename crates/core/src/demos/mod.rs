@@ -341,6 +341,7 @@ pub const RUN_LABELS_ZH: &[(&str, &str)] = &[
     ("sequential", "逐个执行"),
     ("concurrent", "并发执行"),
     ("yielding", "让出"),
+    ("waking itself", "自己唤醒自己"),
     ("blocking", "阻塞"),
 ];
 

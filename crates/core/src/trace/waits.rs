@@ -613,6 +613,15 @@ impl Trace {
                 format!("{} … {n} tasks", tasks[..3].join(", "))
             }),
         }
+        if parts.is_empty() && w.woken {
+            // It woke itself (or was woken): its next poll is all it needs.
+            return (if zh {
+                "轮到它被轮询（已唤醒）"
+            } else {
+                "its turn to be polled (woken)"
+            })
+            .to_string();
+        }
         if parts.is_empty() {
             return (if zh { "未知" } else { "unknown" }).to_string();
         }
@@ -627,6 +636,9 @@ impl Trace {
             } else {
                 " (woken, waiting for its turn)"
             });
+        }
+        if w.on.is_empty() && w.woken {
+            return;
         }
         out.push_str(" → ");
         if w.on.is_empty() {

@@ -98,6 +98,7 @@ pub struct Warning {
 struct TaskState {
     polls: u32,
     self_wakes: u32,
+    first_self_wake: Option<Duration>,
     in_poll: Option<Duration>,
     woken: Option<Duration>,
     end: Option<(Duration, Outcome)>,
@@ -207,6 +208,7 @@ impl Trace {
                 EventKind::Woken { .. } => {
                     if s.in_poll.is_some() {
                         s.self_wakes += 1;
+                        s.first_self_wake.get_or_insert(e.at);
                     } else if s.woken.is_none() {
                         s.woken = Some(e.at);
                     }
@@ -240,7 +242,7 @@ impl Trace {
                 out.push(Warning {
                     rule: Rule::BusyYield,
                     task,
-                    at: self.events().iter().find(|e| e.task == task).map_or(Duration::ZERO, |e| e.at),
+                    at: s.first_self_wake.unwrap_or_default(),
                     site: s.last_site,
                     message: format!(
                         "{name} woke itself in {} of its {} polls: a busy-yield loop that keeps the thread; wait on a timer, an event or a channel instead",
