@@ -278,6 +278,8 @@ async fn every_demo_page_in_chinese_has_no_english_left() {
         "timeout?on_timeout=detach",
         "sync-primitives?holders=3&hold_ms=2000",
         "sync-primitives?pattern=crossed",
+        "sync-primitives?waiters=5&react_ms=30",
+        "blocking?mode=spin",
     ] {
         h.run_virtual(route).await;
         assert!(h.number(".warnings [data-metric=warnings]").await >= 1, "{route}");

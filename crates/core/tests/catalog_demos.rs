@@ -918,11 +918,13 @@ fn warning_cases() -> Vec<(String, Vec<(String, String)>)> {
 
 /// Runs that must stay quiet, each the fix of a row of [`FIRING`]: the
 /// same 20 ms of work on absolute deadlines; the five clients with full
-/// jitter; the slow work done with the lock released.
+/// jitter; the slow work done with the lock released; waiters whose work
+/// is short enough for the last to get its turn within 50 ms.
 const TWINS: &[&str] = &[
     "periodic?period_ms=1000&run_for_ms=10000&work_ms=20",
     "retry?clients=5&outcomes=fail&jitter=full",
     "sync-primitives?holders=3&hold_ms=2000&pattern=released",
+    "sync-primitives?waiters=5&react_ms=10",
 ];
 
 /// The warnings of one case, as `rule task` lines.
@@ -1004,6 +1006,12 @@ const FIRING: &[(&str, &[&str])] = &[
     (
         "sync-primitives?holders=3&hold_ms=2000",
         &["lock_across_await holder0", "lock_across_await holder1"],
+    ),
+    // One event wakes five waiters that each work 30 ms: the third waits
+    // 60 ms for its turn, the last 120 (10 ms each keeps them within 50).
+    (
+        "sync-primitives?waiters=5&react_ms=30",
+        &["starved waiter2", "starved waiter3", "starved waiter4"],
     ),
     // Two locks in opposite orders: the run stalls, the cycle is named.
     ("sync-primitives?pattern=crossed", &["stuck holder0"]),

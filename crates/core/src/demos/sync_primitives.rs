@@ -102,6 +102,8 @@ declare_params! {
         pub pattern: Pattern = choice("pattern", "The holders", "held"),
         /// Tasks waiting on the event, and on the condition.
         pub waiters: u32 = int("waiters", "Tasks waiting (event and condition)", 1..=20, "3"),
+        /// How long each waiter works once the event is set.
+        pub react: Duration = ms("react_ms", "Each waiter then works (ms of CPU)", 0..=1000, "0"),
         /// When the event is set.
         pub set_at: Duration = ms("set_at_ms", "The event is set at (ms)", 0..=600_000, "2000"),
         /// When the first notification comes.
@@ -138,11 +140,11 @@ pub const PRESETS: &[crate::params::Preset] = &[
         pairs: &[("pattern", "crossed")],
     },
     crate::params::Preset {
-        name_en: "Ten waiters",
-        name_zh: "十个等待者",
-        why_en: "one event wakes all ten waiters at once",
-        why_zh: "一个事件同时唤醒全部十个等待者",
-        pairs: &[("waiters", "10")],
+        name_en: "Busy waiters",
+        name_zh: "忙碌的等待者",
+        why_en: "five waiters each work 30 ms when the event wakes them all: the later ones wait their turn, the last 120 ms (the Warnings panel flags the starved)",
+        why_zh: "事件同时唤醒五个等待者，每个都要工作 30 毫秒：后面的只能等着轮到自己，最后一个等了 120 毫秒（警告面板会指出挨饿的任务）",
+        pairs: &[("waiters", "5"), ("react_ms", "30")],
     },
 ];
 
@@ -263,10 +265,13 @@ pub async fn crossed_holder<E: Env>(env: E, first: Rc<Mutex<()>>, second: Rc<Mut
     env.log("has both locks");
 }
 
-/// Waits for the event.
-pub async fn waiter<E: Env>(env: E, event: Rc<Event>) {
+/// Waits for the event, then works for `react` on the thread.
+pub async fn waiter<E: Env>(env: E, event: Rc<Event>, react: Duration) {
     event.wait().await;
     env.log("the event is set");
+    if !react.is_zero() {
+        env.block_for(react); // the waiters woken with it wait their turn
+    }
 }
 
 /// Waits until the stock has an item, then takes it.
@@ -311,7 +316,7 @@ pub async fn primitives<E: Env>(env: E, p: Params) {
 
     let event = Rc::new(Event::named(&env, "event"));
     let waiters: Vec<_> = (0..p.waiters)
-        .map(|i| env.task(format!("waiter{i}"), waiter(env.clone(), event.clone())))
+        .map(|i| env.task(format!("waiter{i}"), waiter(env.clone(), event.clone(), p.react)))
         .collect();
     let (e, ev) = (env.clone(), event.clone());
     let setter = env.task("setter".to_string(), async move {
