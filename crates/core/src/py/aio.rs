@@ -1603,7 +1603,7 @@ async fn wait_turn(
     rt: &Rc<Rt>,
     a: &Rc<AioObj>,
     list: &RefCell<VecDeque<Rc<Slot>>>,
-    blocked: impl Fn() -> bool,
+    blocked: &dyn Fn() -> bool,
     line: u32,
 ) -> Res<()> {
     while blocked() {
@@ -1630,13 +1630,13 @@ async fn wait_turn(
 
 async fn queue_get(rt: &Rc<Rt>, a: &Rc<AioObj>, line: u32) -> Res<Value> {
     let Some(q) = queue(a) else { return Ok(Value::None) };
-    wait_turn(rt, a, &q.getters, || q.items.borrow().is_empty(), line).await?;
+    wait_turn(rt, a, &q.getters, &|| q.items.borrow().is_empty(), line).await?;
     get_nowait(rt, a)
 }
 
 async fn queue_put(rt: &Rc<Rt>, a: &Rc<AioObj>, v: Value, line: u32) -> Res<()> {
     let Some(q) = queue(a) else { return Ok(()) };
-    wait_turn(rt, a, &q.putters, || qfull(q), line).await?;
+    wait_turn(rt, a, &q.putters, &|| qfull(q), line).await?;
     put_nowait(rt, a, v)
 }
 
