@@ -526,14 +526,16 @@ fn cancelled_error(t: &TaskObj) -> Rc<ExcObj> {
 
 /// Waits until `poll` is ready, in the current task at `line`: a cancel
 /// of the task drops the wait and raises `CancelledError` here. Every
-/// await that really waits goes through this.
-async fn suspend<T>(
+/// await that really waits goes through this. One function for every
+/// wait (`poll` behind `dyn`, its outcome kept by the caller), so that
+/// the machinery is compiled once.
+async fn suspend(
     rt: &Rc<Rt>,
     line: u32,
     waiting: Waiting,
     cause: WakeCause,
-    mut poll: impl FnMut(&mut Context<'_>) -> Poll<T>,
-) -> Res<T> {
+    poll: &mut dyn FnMut(&mut Context<'_>) -> Poll<()>,
+) -> Res<()> {
     let current = rt.current_task();
     let site = rt.host.recorder().script_site(&rt.file, line);
     let recorder = rt.host.recorder();
@@ -547,7 +549,7 @@ async fn suspend<T>(
         {
             return Poll::Ready(Err(Raise::Exc(cancelled_error(t))));
         }
-        match tag.poll_with(&recorder, cause, site, cx, &mut poll) {
+        match tag.poll_with(&recorder, cause, site, cx, &mut *poll) {
             Poll::Ready(v) => Poll::Ready(Ok(v)),
             Poll::Pending => {
                 if let Some(t) = t {
@@ -573,7 +575,7 @@ async fn suspend<T>(
 /// Yields once to every other ready task (`asyncio.sleep(0)`).
 async fn yield_now(rt: &Rc<Rt>, line: u32) -> Res<()> {
     let mut yielded = false;
-    suspend(rt, line, Waiting::Leaf, WakeCause::Unknown, |cx| {
+    suspend(rt, line, Waiting::Leaf, WakeCause::Unknown, &mut |cx| {
         if yielded {
             Poll::Ready(())
         } else {
@@ -591,7 +593,7 @@ async fn sleep(rt: &Rc<Rt>, secs: f64, line: u32) -> Res<()> {
         return yield_now(rt, line).await;
     }
     let mut timer = rt.host.sleep(secs_duration(secs));
-    suspend(rt, line, Waiting::Leaf, WakeCause::Unknown, |cx| {
+    suspend(rt, line, Waiting::Leaf, WakeCause::Unknown, &mut |cx| {
         timer.as_mut().poll(cx)
     })
     .await
@@ -793,7 +795,7 @@ async fn wait_done(rt: &Rc<Rt>, f: &Rc<AioObj>, line: u32, cancel_it: bool) -> R
     } else {
         Waiting::Leaf
     };
-    suspend(rt, line, waiting, WakeCause::Unknown, |cx| {
+    suspend(rt, line, waiting, WakeCause::Unknown, &mut |cx| {
         if fut_done(f) {
             Poll::Ready(())
         } else {
@@ -1166,7 +1168,7 @@ async fn wait_for(rt: &Rc<Rt>, aw: &Value, timeout: Option<f64>, line: u32) -> R
     }
     let mut timer = rt.host.sleep(secs_duration(timeout));
     let mut fired = false;
-    let waited = suspend(rt, line, Waiting::Leaf, WakeCause::Unknown, |cx| {
+    let waited = suspend(rt, line, Waiting::Leaf, WakeCause::Unknown, &mut |cx| {
         if fut_done(&fut) {
             return Poll::Ready(());
         }
@@ -1224,7 +1226,7 @@ async fn wait(rt: &Rc<Rt>, futs: &[Rc<AioObj>], timeout: Option<f64>, when: &str
     };
     if !futs.is_empty() && !ready() {
         let mut timer = timeout.map(|t| rt.host.sleep(secs_duration(t)));
-        suspend(rt, line, Waiting::Leaf, WakeCause::Unknown, |cx| {
+        suspend(rt, line, Waiting::Leaf, WakeCause::Unknown, &mut |cx| {
             if ready() {
                 return Poll::Ready(());
             }
@@ -1255,14 +1257,22 @@ async fn next_completed(rt: &Rc<Rt>, ac: &Rc<AioObj>, line: u32) -> Res<Value> {
     let next = match pick() {
         Some(c) => c,
         None => {
-            suspend(rt, line, Waiting::Leaf, WakeCause::Unknown, |cx| match pick() {
-                Some(c) => Poll::Ready(c),
+            let mut next = None;
+            suspend(rt, line, Waiting::Leaf, WakeCause::Unknown, &mut |cx| match pick() {
+                Some(c) => {
+                    next = Some(c);
+                    Poll::Ready(())
+                }
                 None => {
                     fut_add_waiter(ac, cx.waker());
                     Poll::Pending
                 }
             })
-            .await?
+            .await?;
+            match next {
+                Some(c) => c,
+                None => return Ok(Value::None),
+            }
         }
     };
     fut_result(&next)
@@ -1326,7 +1336,7 @@ impl Drop for SlotGuard<'_> {
 }
 
 async fn wait_slot(rt: &Rc<Rt>, slot: &Rc<Slot>, line: u32, cause: WakeCause) -> Res<()> {
-    suspend(rt, line, Waiting::Leaf, cause, |cx| {
+    suspend(rt, line, Waiting::Leaf, cause, &mut |cx| {
         if slot.done.get() {
             Poll::Ready(())
         } else {
@@ -1593,7 +1603,7 @@ async fn wait_turn(
     rt: &Rc<Rt>,
     a: &Rc<AioObj>,
     list: &RefCell<VecDeque<Rc<Slot>>>,
-    blocked: impl Fn() -> bool,
+    blocked: &dyn Fn() -> bool,
     line: u32,
 ) -> Res<()> {
     while blocked() {
@@ -1620,13 +1630,13 @@ async fn wait_turn(
 
 async fn queue_get(rt: &Rc<Rt>, a: &Rc<AioObj>, line: u32) -> Res<Value> {
     let Some(q) = queue(a) else { return Ok(Value::None) };
-    wait_turn(rt, a, &q.getters, || q.items.borrow().is_empty(), line).await?;
+    wait_turn(rt, a, &q.getters, &|| q.items.borrow().is_empty(), line).await?;
     get_nowait(rt, a)
 }
 
 async fn queue_put(rt: &Rc<Rt>, a: &Rc<AioObj>, v: Value, line: u32) -> Res<()> {
     let Some(q) = queue(a) else { return Ok(()) };
-    wait_turn(rt, a, &q.putters, || qfull(q), line).await?;
+    wait_turn(rt, a, &q.putters, &|| qfull(q), line).await?;
     put_nowait(rt, a, v)
 }
 
@@ -1687,18 +1697,14 @@ async fn send(rt: &Rc<Rt>, r: &Rc<AioObj>, line: u32) -> Res<Rc<AioObj>> {
     };
     let mut fetch = rt.host.fetch(request);
     let mut timer = req.timeout.map(|t| rt.host.sleep(secs_duration(t)));
-    let out = suspend(rt, line, Waiting::Leaf, WakeCause::Request, |cx| {
+    let mut out = None;
+    suspend(rt, line, Waiting::Leaf, WakeCause::Request, &mut |cx| {
         if let Poll::Ready(r) = fetch.as_mut().poll(cx) {
-            return Poll::Ready(Some(r));
+            out = Some(r);
+            return Poll::Ready(());
         }
         match timer.as_mut() {
-            Some(t) => {
-                if t.as_mut().poll(cx).is_ready() {
-                    Poll::Ready(None)
-                } else {
-                    Poll::Pending
-                }
-            }
+            Some(t) => t.as_mut().poll(cx),
             None => Poll::Pending,
         }
     })
@@ -2042,7 +2048,7 @@ async fn tg_exit(rt: &Rc<Rt>, a: &Rc<AioObj>, tg: &TgObj, exc: Option<Rc<ExcObj>
         }
     }
     while tg.pending.get() > 0 {
-        let out = suspend(rt, line, Waiting::Leaf, WakeCause::Unknown, |cx| {
+        let out = suspend(rt, line, Waiting::Leaf, WakeCause::Unknown, &mut |cx| {
             if tg.pending.get() == 0 {
                 Poll::Ready(())
             } else {

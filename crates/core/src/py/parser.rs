@@ -20,7 +20,6 @@
 //! instead. Nesting (brackets, blocks, operators, chains) is bounded by
 //! [`MAX_DEPTH`] so that no input overflows the stack.
 
-use std::collections::HashSet;
 use std::rc::Rc;
 
 use super::ast::{
@@ -1428,9 +1427,10 @@ impl Parser<'_> {
         let mut star_at: Option<Pos> = None;
         let mut seen_default = false;
         let mut slash = false;
-        let mut names: HashSet<Rc<str>> = HashSet::new();
+        let mut names: Vec<Rc<str>> = Vec::new();
         let mut add_name = |parser: &Self, name: &Rc<str>, pos: Pos| {
-            if names.insert(name.clone()) {
+            if !names.contains(name) {
+                names.push(name.clone());
                 Ok(())
             } else {
                 Err(parser.err_at(
@@ -1866,7 +1866,7 @@ impl Parser<'_> {
         let mut args = Vec::new();
         let mut seen_kw = false;
         let mut seen_starstar = false;
-        let mut kw_names: HashSet<Rc<str>> = HashSet::new();
+        let mut kw_names: Vec<Rc<str>> = Vec::new();
         loop {
             if self.at_op(")") {
                 break;
@@ -1887,13 +1887,14 @@ impl Parser<'_> {
             } else if matches!(self.peek(), Tok::Name(_)) && matches!(self.peek_at(1), Tok::Op("=")) {
                 let name = self.expect_name("a keyword", "关键字参数名")?;
                 self.i += 1;
-                if !kw_names.insert(name.clone()) {
+                if kw_names.contains(&name) {
                     return Err(self.err_at(
                         pos,
                         format!("keyword argument repeated: {name}"),
                         format!("关键字参数重复了：`{name}`"),
                     ));
                 }
+                kw_names.push(name.clone());
                 seen_kw = true;
                 args.push(Arg::Kw(name, self.expression()?));
             } else {
