@@ -322,6 +322,13 @@ impl Recorder {
         self.0.is_some()
     }
 
+    /// The task made last, if any: right after a spawn, the spawned task.
+    pub fn newest_task(&self) -> Option<TaskId> {
+        let s = self.0.as_ref()?;
+        let n = s.trace.borrow().tasks().len();
+        n.checked_sub(1).map(|i| TaskId(u32::try_from(i).unwrap_or(u32::MAX)))
+    }
+
     /// The task being polled now, if any.
     pub fn current_task(&self) -> Option<TaskId> {
         self.0.as_ref().and_then(|s| s.current.get())

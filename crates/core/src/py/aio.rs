@@ -18,7 +18,7 @@ use super::interp::{Frame, GenSlot, Raise, Res, Rt, Scope, call, raise, run_body
 use super::value::{Builtin, Closure, ExcClass, ExcObj, Value};
 use crate::net::{FetchError, Request};
 use crate::recorder::WakeTag;
-use crate::trace::{EventKind, Outcome, ResourceId, ResourceKind, WakeCause};
+use crate::trace::{Blocker, EventKind, Outcome, ResourceId, ResourceKind, TaskId, WakeCause};
 
 type Kwargs = Vec<(Rc<str>, Value)>;
 
@@ -147,6 +147,9 @@ pub(crate) struct TaskObj {
     cancel_msg: RefCell<Option<Value>>,
     num_cancels: Cell<i64>,
     waiting: RefCell<Waiting>,
+    /// Its lane in the trace, when traced: a task awaiting it is recorded
+    /// as waiting on it.
+    trace_id: Cell<Option<TaskId>>,
     waker: RefCell<Option<Waker>>,
     waiters: RefCell<Vec<Waker>>,
     callbacks: RefCell<Vec<Callback>>,
@@ -484,10 +487,12 @@ fn resource_of(rt: &Rt, a: &AioObj) -> Option<ResourceId> {
             &p.resource,
             &p.name,
             match p.kind {
-                PrimKind::Semaphore | PrimKind::Bounded | PrimKind::Lock => ResourceKind::Semaphore {
+                PrimKind::Semaphore | PrimKind::Bounded => ResourceKind::Semaphore {
                     permits: u32::try_from(p.initial).unwrap_or(u32::MAX),
                 },
-                _ => return None,
+                PrimKind::Lock => ResourceKind::Lock,
+                PrimKind::Event => ResourceKind::Event,
+                PrimKind::Condition => ResourceKind::Condition,
             },
         ),
         AioObj::Queue(q) => (
@@ -505,6 +510,8 @@ fn resource_of(rt: &Rt, a: &AioObj) -> Option<ResourceId> {
     let default = match a {
         AioObj::Queue(_) => "queue",
         AioObj::Prim(p) if p.kind == PrimKind::Lock => "lock",
+        AioObj::Prim(p) if p.kind == PrimKind::Event => "event",
+        AioObj::Prim(p) if p.kind == PrimKind::Condition => "condition",
         _ => "semaphore",
     };
     let label = name.borrow().as_deref().unwrap_or(default).to_owned();
@@ -534,6 +541,7 @@ async fn suspend(
     line: u32,
     waiting: Waiting,
     cause: WakeCause,
+    blocked: &[Blocker],
     poll: &mut dyn FnMut(&mut Context<'_>) -> Poll<()>,
 ) -> Res<()> {
     let current = rt.current_task();
@@ -541,6 +549,9 @@ async fn suspend(
     let recorder = rt.host.recorder();
     let mut tag = WakeTag::default();
     let mut first = true;
+    // What it waits on with no waiting event of its own (a task, an
+    // event, a queue), recorded from its first pending poll to its end.
+    let mut blocking = Vec::new();
     let out = poll_fn(|cx| {
         let t = current.as_deref().and_then(task);
         if !first
@@ -559,12 +570,16 @@ async fn suspend(
                     *t.waiting.borrow_mut() = waiting.clone();
                     *t.waker.borrow_mut() = Some(cx.waker().clone());
                 }
+                if first {
+                    blocking.extend(blocked.iter().map(|b| recorder.blocked_on(Some(*b))));
+                }
                 first = false;
                 Poll::Pending
             }
         }
     })
     .await;
+    drop(blocking);
     tag.disarm();
     if let Some(t) = current.as_deref().and_then(task) {
         *t.waiting.borrow_mut() = Waiting::Nothing;
@@ -575,7 +590,7 @@ async fn suspend(
 /// Yields once to every other ready task (`asyncio.sleep(0)`).
 async fn yield_now(rt: &Rc<Rt>, line: u32) -> Res<()> {
     let mut yielded = false;
-    suspend(rt, line, Waiting::Leaf, WakeCause::Unknown, &mut |cx| {
+    suspend(rt, line, Waiting::Leaf, WakeCause::Unknown, &[], &mut |cx| {
         if yielded {
             Poll::Ready(())
         } else {
@@ -593,7 +608,7 @@ async fn sleep(rt: &Rc<Rt>, secs: f64, line: u32) -> Res<()> {
         return yield_now(rt, line).await;
     }
     let mut timer = rt.host.sleep(secs_duration(secs));
-    suspend(rt, line, Waiting::Leaf, WakeCause::Unknown, &mut |cx| {
+    suspend(rt, line, Waiting::Leaf, WakeCause::Unknown, &[], &mut |cx| {
         timer.as_mut().poll(cx)
     })
     .await
@@ -782,6 +797,22 @@ fn gather_outcome(a: &AioObj) -> Option<Res<Value>> {
     Some(Ok(Value::list(out)))
 }
 
+/// The tasks a wait for `f` waits on, by their lanes: a task itself, the
+/// children of a gather, what a shield protects.
+fn blockers_of(f: &AioObj) -> Vec<Blocker> {
+    match f {
+        AioObj::Task(t) => t.trace_id.get().map(Blocker::Task).into_iter().collect(),
+        AioObj::Gather(g) => g
+            .children
+            .iter()
+            .filter(|c| !fut_done(c))
+            .flat_map(|c| blockers_of(c))
+            .collect(),
+        AioObj::Shield(s) => blockers_of(&s.inner),
+        _ => Vec::new(),
+    }
+}
+
 /// Waits for a future to be done, as the current task. `cancel_it`: a
 /// cancel of the waiting task is passed on to the future (as `await
 /// task` does); otherwise only the wait is cancelled (as `shield` and
@@ -795,7 +826,8 @@ async fn wait_done(rt: &Rc<Rt>, f: &Rc<AioObj>, line: u32, cancel_it: bool) -> R
     } else {
         Waiting::Leaf
     };
-    suspend(rt, line, waiting, WakeCause::Unknown, &mut |cx| {
+    let blocked = blockers_of(f);
+    suspend(rt, line, waiting, WakeCause::Unknown, &blocked, &mut |cx| {
         if fut_done(f) {
             Poll::Ready(())
         } else {
@@ -863,6 +895,7 @@ fn create_task(rt: &Rc<Rt>, aw: Rc<AioObj>, name: Option<String>, line: u32) -> 
         cancel_msg: RefCell::new(None),
         num_cancels: Cell::new(0),
         waiting: RefCell::new(Waiting::Nothing),
+        trace_id: Cell::new(None),
         waker: RefCell::new(None),
         waiters: RefCell::new(Vec::new()),
         callbacks: RefCell::new(Vec::new()),
@@ -892,6 +925,9 @@ fn create_task(rt: &Rc<Rt>, aw: Rc<AioObj>, name: Option<String>, line: u32) -> 
         fut: Box::pin(body),
     };
     rt.host.spawn_task(name.to_string(), site, Box::pin(fut));
+    if let Some(tobj) = task(&t) {
+        tobj.trace_id.set(rt.host.recorder().newest_task());
+    }
     Ok(t)
 }
 
@@ -1168,7 +1204,8 @@ async fn wait_for(rt: &Rc<Rt>, aw: &Value, timeout: Option<f64>, line: u32) -> R
     }
     let mut timer = rt.host.sleep(secs_duration(timeout));
     let mut fired = false;
-    let waited = suspend(rt, line, Waiting::Leaf, WakeCause::Unknown, &mut |cx| {
+    let blocked = blockers_of(&fut);
+    let waited = suspend(rt, line, Waiting::Leaf, WakeCause::Unknown, &blocked, &mut |cx| {
         if fut_done(&fut) {
             return Poll::Ready(());
         }
@@ -1226,7 +1263,8 @@ async fn wait(rt: &Rc<Rt>, futs: &[Rc<AioObj>], timeout: Option<f64>, when: &str
     };
     if !futs.is_empty() && !ready() {
         let mut timer = timeout.map(|t| rt.host.sleep(secs_duration(t)));
-        suspend(rt, line, Waiting::Leaf, WakeCause::Unknown, &mut |cx| {
+        let blocked: Vec<Blocker> = futs.iter().flat_map(|f| blockers_of(f)).collect();
+        suspend(rt, line, Waiting::Leaf, WakeCause::Unknown, &blocked, &mut |cx| {
             if ready() {
                 return Poll::Ready(());
             }
@@ -1258,16 +1296,24 @@ async fn next_completed(rt: &Rc<Rt>, ac: &Rc<AioObj>, line: u32) -> Res<Value> {
         Some(c) => c,
         None => {
             let mut next = None;
-            suspend(rt, line, Waiting::Leaf, WakeCause::Unknown, &mut |cx| match pick() {
-                Some(c) => {
-                    next = Some(c);
-                    Poll::Ready(())
-                }
-                None => {
-                    fut_add_waiter(ac, cx.waker());
-                    Poll::Pending
-                }
-            })
+            let blocked = blockers_of(ac);
+            suspend(
+                rt,
+                line,
+                Waiting::Leaf,
+                WakeCause::Unknown,
+                &blocked,
+                &mut |cx| match pick() {
+                    Some(c) => {
+                        next = Some(c);
+                        Poll::Ready(())
+                    }
+                    None => {
+                        fut_add_waiter(ac, cx.waker());
+                        Poll::Pending
+                    }
+                },
+            )
             .await?;
             match next {
                 Some(c) => c,
@@ -1335,8 +1381,8 @@ impl Drop for SlotGuard<'_> {
     }
 }
 
-async fn wait_slot(rt: &Rc<Rt>, slot: &Rc<Slot>, line: u32, cause: WakeCause) -> Res<()> {
-    suspend(rt, line, Waiting::Leaf, cause, &mut |cx| {
+async fn wait_slot(rt: &Rc<Rt>, slot: &Rc<Slot>, line: u32, cause: WakeCause, blocked: Option<Blocker>) -> Res<()> {
+    suspend(rt, line, Waiting::Leaf, cause, blocked.as_slice(), &mut |cx| {
         if slot.done.get() {
             Poll::Ready(())
         } else {
@@ -1374,7 +1420,7 @@ async fn acquire(rt: &Rc<Rt>, a: &Rc<AioObj>, line: u32) -> Res<()> {
         on_cancel: None,
     };
     let cause = res.map_or(WakeCause::Unknown, WakeCause::Resource);
-    let out = wait_slot(rt, &slot, line, cause).await;
+    let out = wait_slot(rt, &slot, line, cause, None).await;
     if out.is_err() {
         slot.cancelled.set(true);
         let s2 = Rc::clone(&slot);
@@ -1449,7 +1495,8 @@ async fn event_wait(rt: &Rc<Rt>, a: &Rc<AioObj>, line: u32) -> Res<()> {
         slot: Rc::clone(&slot),
         on_cancel: None,
     };
-    wait_slot(rt, &slot, line, WakeCause::Unknown).await
+    let on = resource_of(rt, a).map(Blocker::Resource);
+    wait_slot(rt, &slot, line, WakeCause::Unknown, on).await
 }
 
 fn event_set(a: &AioObj) {
@@ -1480,7 +1527,8 @@ async fn cond_wait(rt: &Rc<Rt>, c: &Rc<AioObj>, line: u32) -> Res<()> {
             slot: Rc::clone(&slot),
             on_cancel: None,
         };
-        wait_slot(rt, &slot, line, WakeCause::Unknown).await
+        let on = resource_of(rt, c).map(Blocker::Resource);
+        wait_slot(rt, &slot, line, WakeCause::Unknown, on).await
     };
     // The lock is taken back before anything propagates, as in CPython.
     let mut cancelled = None;
@@ -1614,8 +1662,9 @@ async fn wait_turn(
             slot: Rc::clone(&slot),
             on_cancel: None,
         };
-        let cause = resource_of(rt, a).map_or(WakeCause::Unknown, WakeCause::Resource);
-        let out = wait_slot(rt, &slot, line, cause).await;
+        let r = resource_of(rt, a);
+        let cause = r.map_or(WakeCause::Unknown, WakeCause::Resource);
+        let out = wait_slot(rt, &slot, line, cause, r.map(Blocker::Resource)).await;
         drop(guard);
         if let Err(e) = out {
             slot.cancelled.set(true);
@@ -1698,7 +1747,7 @@ async fn send(rt: &Rc<Rt>, r: &Rc<AioObj>, line: u32) -> Res<Rc<AioObj>> {
     let mut fetch = rt.host.fetch(request);
     let mut timer = req.timeout.map(|t| rt.host.sleep(secs_duration(t)));
     let mut out = None;
-    suspend(rt, line, Waiting::Leaf, WakeCause::Request, &mut |cx| {
+    suspend(rt, line, Waiting::Leaf, WakeCause::Request, &[], &mut |cx| {
         if let Poll::Ready(r) = fetch.as_mut().poll(cx) {
             out = Some(r);
             return Poll::Ready(());
@@ -2048,7 +2097,14 @@ async fn tg_exit(rt: &Rc<Rt>, a: &Rc<AioObj>, tg: &TgObj, exc: Option<Rc<ExcObj>
         }
     }
     while tg.pending.get() > 0 {
-        let out = suspend(rt, line, Waiting::Leaf, WakeCause::Unknown, &mut |cx| {
+        let blocked: Vec<Blocker> = tg
+            .tasks
+            .borrow()
+            .iter()
+            .filter(|t| !fut_done(t))
+            .flat_map(|t| blockers_of(t))
+            .collect();
+        let out = suspend(rt, line, Waiting::Leaf, WakeCause::Unknown, &blocked, &mut |cx| {
             if tg.pending.get() == 0 {
                 Poll::Ready(())
             } else {

@@ -309,6 +309,10 @@ pub fn run_virtual(
     let full = || traced.trace().dropped() > 0;
     let out = runtime.block_on_bounded(fut, || full() || clock.now() > bound);
     let mut finished = done.borrow_mut().take().unwrap_or_default();
+    // A run cut short is shown as it was: its tasks still waiting (so that
+    // a deadlock's warning names who waits on what), not cancelled by the
+    // runtime's end.
+    let cut = (!matches!(out, Ok(Some(())))).then(|| traced.snapshot());
     match out {
         Ok(Some(())) => {}
         Ok(None) => {
@@ -329,7 +333,7 @@ pub fn run_virtual(
         }
     }
     drop(runtime);
-    let trace = traced.snapshot();
+    let trace = cut.unwrap_or_else(|| traced.snapshot());
     Ok((trace, finished))
 }
 
