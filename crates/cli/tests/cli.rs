@@ -675,6 +675,29 @@ fn a_deadlock_prints_its_trace_names_the_cycle_and_exits_1() {
 }
 
 #[test]
+fn the_chrome_trace_says_what_each_waiting_slice_waits_on() {
+    let out = asyncscope(&["run", "semaphore", "--format", "chrome"]);
+    assert_eq!(out.status.code(), Some(0));
+    let v: Value = serde_json::from_str(&stdout(&out)).expect("JSON");
+    let events = v["traceEvents"].as_array().expect("events");
+    let tid = events
+        .iter()
+        .find(|e| e["name"] == "thread_name" && e["args"]["name"] == "task9")
+        .and_then(|e| e["tid"].as_u64())
+        .expect("task9's thread");
+    let waits: Vec<&str> = events
+        .iter()
+        .filter(|e| e["ph"] == "X" && e["tid"].as_u64() == Some(tid) && e["name"] == "permit")
+        .filter_map(|e| e["args"]["waiting_on"].as_str())
+        .collect();
+    assert_eq!(
+        waits.first().copied(),
+        Some("semaphore \"semaphore\" (permit, 7th of 7 in line, 3 held by task0, task1, task2)"),
+        "{waits:?}"
+    );
+}
+
+#[test]
 fn the_chrome_trace_marks_each_warning() {
     let out = asyncscope(&["run", "blocking", "--format", "chrome"]);
     assert_eq!(out.status.code(), Some(0));

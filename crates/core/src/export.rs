@@ -96,7 +96,24 @@ fn titled<'a>(titles: &'a [String], runs: &[(&str, &'a Trace)]) -> Vec<(&'a str,
 fn push_run<E>(emit: &mut dyn FnMut(Value) -> Result<(), E>, pid: u32, title: &str, trace: &Trace) -> Result<(), E> {
     emit(json!({"ph": "M", "name": "process_name", "pid": pid, "tid": 0, "args": {"name": title}}))?;
     let last = trace.events().last().map_or(0, |e| micros(e.at));
-    for span in trace.spans() {
+    let spans = trace.spans();
+    // What each waiting slice waits on, found in one pass.
+    let asked: Vec<(crate::trace::TaskId, std::time::Duration)> = spans
+        .iter()
+        .flat_map(|span| {
+            span.segments
+                .iter()
+                .filter(|s| !matches!(s.state.as_str(), "polled" | "created"))
+                .map(move |s| (span.id, s.start))
+        })
+        .collect();
+    let waits: std::collections::HashMap<_, _> = asked
+        .iter()
+        .copied()
+        .zip(trace.waits_at_each(&asked))
+        .filter_map(|(key, line)| Some((key, line?)))
+        .collect();
+    for span in spans {
         let tid = span.id.0 + 1;
         emit(json!({"ph": "M", "name": "thread_name", "pid": pid, "tid": tid, "args": {"name": span.name}}))?;
         emit(json!({"ph": "M", "name": "thread_sort_index", "pid": pid, "tid": tid, "args": {"sort_index": tid}}))?;
@@ -114,6 +131,9 @@ fn push_run<E>(emit: &mut dyn FnMut(Value) -> Result<(), E>, pid: u32, title: &s
             let mut slice = json!({"ph": "X", "cat": "state", "name": name, "pid": pid, "tid": tid, "ts": start, "dur": end.saturating_sub(start)});
             if let Some(site) = seg.site.and_then(|s| trace.site(s)) {
                 slice["args"] = json!({"await": format!("{}:{}", site.file, site.line)});
+            }
+            if let Some([en, _]) = waits.get(&(span.id, seg.start)) {
+                slice["args"]["waiting_on"] = json!(en);
             }
             emit(slice)?;
         }
