@@ -109,6 +109,11 @@ struct Module {
     random: Randomness,
     presets: &'static [Preset],
     check: Check,
+    /// The part of the module's file the page shows, and the file line it
+    /// starts on: cut out at compile time, so that only this part, not the
+    /// whole file, is in the app.
+    shown: (&'static str, u32),
+    #[cfg(test)]
     source: &'static str,
     about: &'static About,
 }
@@ -124,6 +129,16 @@ macro_rules! modules {
                 random: $m::RANDOM,
                 presets: $m::PRESETS,
                 check: |pairs| $m::Params::from_pairs(pairs).map(|_| ()),
+                shown: {
+                    const RANGE: (usize, usize, u32) = shown_range($m::SOURCE);
+                    const BYTES: [u8; RANGE.1 - RANGE.0] = copy_out::<{ RANGE.1 - RANGE.0 }>($m::SOURCE, RANGE.0);
+                    const TEXT: &str = match core::str::from_utf8(&BYTES) {
+                        Ok(text) => text,
+                        Err(_) => panic!("the shown code is not UTF-8"),
+                    };
+                    (TEXT, RANGE.2)
+                },
+                #[cfg(test)]
                 source: $m::SOURCE,
                 about: &$m::ABOUT,
             }, )*
@@ -247,14 +262,14 @@ pub const WORK: Param<Work> = choice("work", "Each job is", "timer");
 /// The demo's code as the page shows it: the part of its module between the
 /// markers, exactly as compiled.
 pub fn shown_source(slug: &str) -> Option<&'static str> {
-    shown(module(slug)?.source).map(|(text, _)| text)
+    module(slug).map(|m| m.shown.0)
 }
 
 /// The line of the module file on which [`shown_source`] starts (from 1):
 /// a trace's await sites name lines of the file, and the page lights
 /// `site.line - first_line + 1` of the shown text.
 pub fn shown_first_line(slug: &str) -> Option<u32> {
-    shown(module(slug)?.source).map(|(_, line)| line)
+    module(slug).map(|m| m.shown.1)
 }
 
 /// The line of [`shown_source`] (from 1) that a trace's await site names,
@@ -265,7 +280,7 @@ pub fn shown_line(slug: &str, file: &str, line: u32) -> Option<u32> {
     if !normalized.ends_with(m.file) {
         return None;
     }
-    let (text, first) = shown(m.source)?;
+    let (text, first) = m.shown;
     let n = u32::try_from(text.lines().count()).ok()?;
     (first..first + n).contains(&line).then(|| line - first + 1)
 }
@@ -274,7 +289,7 @@ pub fn shown_line(slug: &str, file: &str, line: u32) -> Option<u32> {
 /// [`shown_source`], if the demo's `About::twins` pair it with one.
 pub fn twin_line(slug: &str, rust_line: u32) -> Option<u32> {
     let m = module(slug)?;
-    let code: Vec<&str> = shown(m.source)?.0.lines().collect();
+    let code: Vec<&str> = m.shown.0.lines().collect();
     let index = usize::try_from(rust_line).ok()?.checked_sub(1)?;
     let line = *code.get(index)?;
     let twins = m.about.twins;
@@ -296,6 +311,67 @@ pub fn twin_line(slug: &str, rust_line: u32) -> Option<u32> {
     u32::try_from(found.0 + 1).ok()
 }
 
+/// Where the shown part of `source` lies, at compile time: its byte range
+/// between the markers (blank lines at both ends left out) and the file
+/// line it starts on. As [`shown`], which the tests hold it to.
+const fn shown_range(source: &str) -> (usize, usize, u32) {
+    let b = source.as_bytes();
+    let start = match find(b, SHOWN_START.as_bytes(), 0) {
+        Some(i) => i + SHOWN_START.len(),
+        None => panic!("a demo's file has no start marker"),
+    };
+    let end = match find(b, SHOWN_END.as_bytes(), start) {
+        Some(i) => i,
+        None => panic!("a demo's file has no end marker"),
+    };
+    let mut s = start;
+    while s < end && b[s] == b'\n' {
+        s += 1;
+    }
+    let mut e = end;
+    while e > s && b[e - 1] == b'\n' {
+        e -= 1;
+    }
+    let mut line = 1;
+    let mut i = 0;
+    while i < s {
+        if b[i] == b'\n' {
+            line += 1;
+        }
+        i += 1;
+    }
+    (s, e, line)
+}
+
+/// The first place of `needle` in `hay` at or after `from`.
+const fn find(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
+    let mut i = from;
+    while i + needle.len() <= hay.len() {
+        let mut j = 0;
+        while j < needle.len() && hay[i + j] == needle[j] {
+            j += 1;
+        }
+        if j == needle.len() {
+            return Some(i);
+        }
+        i += 1;
+    }
+    None
+}
+
+/// `N` bytes of `source` from `start`, as an array of their own.
+const fn copy_out<const N: usize>(source: &str, start: usize) -> [u8; N] {
+    let b = source.as_bytes();
+    let mut out = [0u8; N];
+    let mut i = 0;
+    while i < N {
+        out[i] = b[start + i];
+        i += 1;
+    }
+    out
+}
+
+#[cfg(test)]
 fn shown(source: &'static str) -> Option<(&'static str, u32)> {
     let start = source.find(SHOWN_START)? + SHOWN_START.len();
     let end = start + source[start..].find(SHOWN_END)?;
@@ -404,6 +480,7 @@ mod tests {
         assert_eq!(slugs, catalog);
         for m in MODULES {
             let (code, line) = shown(m.source).expect(m.slug);
+            assert_eq!(m.shown, (code, line), "{}: the compile-time cut", m.slug);
             assert!(!code.contains("// ---"), "{}", m.slug);
             assert!(code.contains(".await"), "{} shows no await", m.slug);
             let first = m.source.lines().nth(line as usize - 1).expect("line");
