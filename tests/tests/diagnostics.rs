@@ -196,3 +196,44 @@ async fn wake_arrows_run_from_the_waker_lane_to_the_woken_lane() {
     );
     h.finish().await;
 }
+
+/// A real run that deadlocks ends by itself: once its traces stop growing
+/// with nothing left to wake its tasks, the page says it stalled, shows
+/// the holders still waiting and names the cycle, as a virtual run does.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_real_run_that_deadlocks_ends_as_stalled_and_names_the_cycle() {
+    let h = Harness::start().await;
+    h.set_viewport(1400, 1000).await;
+    let route = "/#/sync-primitives?pattern=crossed&hold_ms=200&set_at_ms=100&notify_at_ms=100";
+    h.open(route).await;
+    // The link ran in virtual time as it opened; now run it for real.
+    h.wait_for(".runner[data-state=done]", WAIT).await;
+    h.click("#run:not([disabled])").await;
+    h.wait_for(".runner[data-state=running]", WAIT).await;
+    let started = std::time::Instant::now();
+    h.wait_for(".runner[data-state=done]", Duration::from_secs(20)).await;
+    // The last event is the notifier's, at 1.1 s; the watcher waits 0.5 s.
+    assert!(started.elapsed() < Duration::from_secs(10), "{:?}", started.elapsed());
+    let notice = h.text("[data-notice=page]").await;
+    assert!(notice.contains("stalled at"), "{notice}");
+    for holder in ["holder0", "holder1"] {
+        let lane = h.wait_for(&format!(".lane[data-task={holder}]"), WAIT).await;
+        assert_eq!(
+            lane.attr("data-outcome").await.ok().flatten().as_deref(),
+            Some("running")
+        );
+    }
+    assert_eq!(h.number(".warnings [data-metric=warnings]").await, 1);
+    let text = h
+        .wait_for(".warnings li[data-rule=stuck][data-task=holder0]", WAIT)
+        .await
+        .text()
+        .await
+        .unwrap_or_default();
+    assert!(
+        text.contains("holder0 waits for lock \"other\", held by holder1"),
+        "{text}"
+    );
+    h.screenshot("deadlock-real").await;
+    h.finish().await;
+}

@@ -7,6 +7,7 @@ use std::pin::pin;
 use std::rc::Rc;
 use std::time::Duration;
 
+use asyncscope_core::trace::Liveness;
 use asyncscope_core::virtual_time::Step;
 use asyncscope_core::{Bilingual, DynEnv, Env, Traced, VirtualRuntime};
 use asyncscope_view::state::{Action, Ending, Form, RunSnapshot, asks_first};
@@ -301,26 +302,53 @@ fn start_real(
         let on_notice = on_notice.clone();
         move || on_notice.emit(notes_notice(&notes))
     };
+    let on_stall = on_notice.clone();
     browser::spawn(async move {
-        watch(runs, generation, done_rx, dispatcher, abort).await;
-        on_end();
+        match watch(runs, generation, done_rx, dispatcher, abort).await {
+            Some(at) => on_stall.emit(Some(stalled_notice(at))),
+            None => on_end(),
+        }
     });
+}
+
+/// How long a real run's traces must stay the same before the watcher
+/// asks whether the run can still go on by itself.
+const QUIET_MS: f64 = 500.0;
+
+/// True when the runs' traces are stuck: tasks pending in one of them, and
+/// nothing in any that could wake one (a deadlock, a wait nobody ends).
+fn stalled(runs: &LiveRuns) -> bool {
+    let mut stuck = false;
+    for (_, traced) in runs.iter() {
+        match traced.trace().liveness() {
+            Liveness::Alive => return false,
+            Liveness::Stuck => stuck = true,
+            Liveness::Settled => {}
+        }
+    }
+    stuck
 }
 
 /// A real run's frames, then its ending: `Frame` at each animation frame
 /// until the work is done (`done` says whether it completed), then, once a
-/// cancelled run's tasks have recorded their ends, `Ended`.
+/// cancelled run's tasks have recorded their ends, `Ended`. A run whose
+/// traces stop growing for [`QUIET_MS`] with nothing left to wake its
+/// tasks has stalled: it ends there, its tasks shown still waiting (as a
+/// virtual run that stalls), and the work is dropped after; the instant
+/// it stalled comes back.
 async fn watch(
     runs: LiveRuns,
     generation: u32,
     mut done: oneshot::Receiver<bool>,
     dispatcher: UseReducerDispatcher<PageState>,
     abort: Rc<RefCell<Option<AbortHandle>>>,
-) {
+) -> Option<Duration> {
     // A frame whose traces did not grow shows the same snapshots (the same
     // `Rc`s: compared by pointer, their lanes and charts are not made
     // again); only the clock moves on, extending what is still open.
     let mut last: Option<(Sizes, Vec<RunSnapshot>)> = None;
+    // Since when the traces have not grown, and whether that was checked.
+    let mut quiet = (clock::now_ms(), false);
     let completed = loop {
         match select(&mut done, pin!(clock::next_frame())).await {
             Either::Left((completed, _)) => break completed.unwrap_or(false),
@@ -330,11 +358,32 @@ async fn watch(
                 let shown = match &last {
                     Some((seen, shown)) if *seen == sizes => shown.clone(),
                     _ => {
+                        quiet = (clock::now_ms(), false);
                         let fresh = snapshot(&runs);
                         last = Some((sizes, fresh.clone()));
                         fresh
                     }
                 };
+                if !quiet.1 && clock::now_ms() - quiet.0 >= QUIET_MS {
+                    quiet.1 = true;
+                    if stalled(&runs) {
+                        let at = runs
+                            .iter()
+                            .filter_map(|(_, t)| t.trace().events().last().map(|e| e.at))
+                            .max()
+                            .unwrap_or_default();
+                        // The runs as they stalled, then the work dropped.
+                        dispatcher.dispatch(Action::Ended {
+                            generation,
+                            runs: snapshot(&runs),
+                            how: Ending::Completed,
+                        });
+                        if let Some(handle) = abort.borrow_mut().take() {
+                            handle.abort();
+                        }
+                        return Some(at);
+                    }
+                }
                 dispatcher.dispatch(Action::Frame {
                     generation,
                     runs: shown,
@@ -363,6 +412,7 @@ async fn watch(
         runs: snapshot(&runs),
         how,
     });
+    None
 }
 
 /// Runs the demo with `form` (the page's, or a preset's not yet in the

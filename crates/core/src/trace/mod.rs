@@ -31,7 +31,7 @@ pub use model::{
     Blocker, DEFAULT_CAPACITY, Event, EventKind, FORMAT, FORMAT_VERSION, Kind, Outcome, ResourceId, ResourceKind,
     ResourceMeta, Site, SiteId, TaskId, TaskMeta, Trace, WakeCause,
 };
-pub use patterns::{DRIFT, DRIFT_SLEEPS, HELD_ACROSS, IN_STEP, SPAWN_FLOOD};
+pub use patterns::{DRIFT, DRIFT_SLEEPS, HELD_ACROSS, IN_STEP, Liveness, SPAWN_FLOOD};
 pub use requests::{RequestSpan, on_wire_peak};
 pub use resources::ResourceStats;
 pub use spans::{Segment, SegmentState, TaskSpan};

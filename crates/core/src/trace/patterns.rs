@@ -31,7 +31,35 @@ pub const SPAWN_FLOOD: usize = 100;
 /// Tasks retrying at the same instant, twice: [`Rule::RetryInStep`].
 pub const IN_STEP: usize = 3;
 
+/// Whether a trace, read to its last event, can still go on by itself.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Liveness {
+    /// No task is pending.
+    Settled,
+    /// Something can still wake a pending task: a timer, a request, a
+    /// body arriving, or a task already woken.
+    Alive,
+    /// Tasks are pending and nothing left can wake any of them.
+    Stuck,
+}
+
 impl Trace {
+    /// Whether this trace can still go on by itself ([`Liveness`]): what a
+    /// real run's watcher asks once its trace has stopped growing, to end a
+    /// run that stalled as a virtual run ends.
+    pub fn liveness(&self) -> Liveness {
+        let mut tracker = WaitTracker::new(self);
+        while tracker.step() {}
+        let waits = tracker.waits();
+        if waits.is_empty() {
+            Liveness::Settled
+        } else if waits.iter().any(alive) {
+            Liveness::Alive
+        } else {
+            Liveness::Stuck
+        }
+    }
+
     /// The last line each task waited at, and when its last wait began:
     /// the first poll that went pending after its last wake (a poll with
     /// no wake, as `join_all` gives its futures, waits on as before).
@@ -200,12 +228,6 @@ impl Trace {
         let mut tracker = WaitTracker::new(self);
         while tracker.step() {}
         let waits = tracker.waits();
-        let alive = |w: &Wait| {
-            w.woken
-                || w.on
-                    .iter()
-                    .any(|o| matches!(o, WaitOn::Timer { .. } | WaitOn::Request { .. } | WaitOn::Body { .. }))
-        };
         if waits.is_empty() || waits.iter().any(alive) {
             return;
         }
@@ -604,4 +626,12 @@ impl Trace {
             ),
         });
     }
+}
+
+/// Something can still wake this pending task by itself.
+fn alive(w: &Wait) -> bool {
+    w.woken
+        || w.on
+            .iter()
+            .any(|o| matches!(o, WaitOn::Timer { .. } | WaitOn::Request { .. } | WaitOn::Body { .. }))
 }

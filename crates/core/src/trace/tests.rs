@@ -531,3 +531,35 @@ fn a_queued_request_waits_behind_the_requests_on_the_wire() {
     );
     assert_eq!(at(400), "fetch6 → GET /api/delay/306 (waiting for the first byte)");
 }
+
+/// A trace read to its end: settled when nothing is pending, alive while a
+/// timer (or a request, or a wake) can still move it, stuck otherwise.
+#[test]
+fn liveness_says_whether_a_trace_can_go_on_by_itself() {
+    use std::time::Duration;
+    let ms = Duration::from_millis;
+    let mut t = Trace::new();
+    let event = t.add_resource("ready", ResourceKind::Event);
+    let (w, s) = (t.add_task("waiter"), t.add_task("sleeper"));
+    assert_eq!(t.liveness(), Liveness::Settled);
+    t.push(ms(0), w, EventKind::PollStart);
+    t.push(
+        ms(0),
+        w,
+        EventKind::Blocked {
+            on: Blocker::Resource(event),
+        },
+    );
+    t.push(ms(0), w, EventKind::pending(None));
+    t.push(ms(0), s, EventKind::PollStart);
+    t.push(ms(0), s, EventKind::TimerArmed { deadline: ms(500) });
+    t.push(ms(0), s, EventKind::pending(None));
+    assert_eq!(t.liveness(), Liveness::Alive, "the sleeper's timer could still set it");
+    t.push(ms(500), s, EventKind::TimerFired);
+    t.push(ms(500), s, EventKind::woken(WakeCause::Timer));
+    assert_eq!(t.liveness(), Liveness::Alive, "woken, not yet polled");
+    t.push(ms(500), s, EventKind::PollStart);
+    t.push(ms(500), s, EventKind::ready());
+    t.push(ms(500), s, EventKind::Completed { outcome: Outcome::Ok });
+    assert_eq!(t.liveness(), Liveness::Stuck, "nothing left to set the event");
+}
