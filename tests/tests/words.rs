@@ -280,6 +280,7 @@ async fn every_demo_page_in_chinese_has_no_english_left() {
         "sync-primitives?pattern=crossed",
         "sync-primitives?waiters=5&react_ms=30",
         "blocking?mode=spin",
+        "lazy-and-spawn?detached_fails=true",
     ] {
         h.run_virtual(route).await;
         assert!(h.number(".warnings [data-metric=warnings]").await >= 1, "{route}");

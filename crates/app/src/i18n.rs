@@ -304,6 +304,7 @@ pub const ZH: &[(&str, &str)] = &[
     ("Each tick works (ms)", "每次工作耗时（毫秒）"),
     ("Clients retrying at once", "同时重试的客户端数"),
     ("The holders", "持有者的用法"),
+    ("The detached task fails", "被分离的任务失败"),
     ("Each waiter then works (ms of CPU)", "每个等待者随后工作（毫秒 CPU）"),
     (
         "Time limit per job (ms, 0: none)",

@@ -60,6 +60,21 @@ pub trait Env: Clone + 'static {
         handle
     }
 
+    /// Like [`Env::spawn`], for a future whose `Err` output means the task
+    /// failed (as [`Env::try_task`]).
+    #[track_caller]
+    fn try_spawn<T, Er, F>(&self, name: impl Into<String>, fut: F) -> JoinHandle<Result<T, Er>>
+    where
+        F: Future<Output = Result<T, Er>> + 'static,
+        T: 'static,
+        Er: 'static,
+    {
+        let task = self.try_task(name.into(), fut);
+        let (boxed, handle) = spawn::wrap(task);
+        self.spawn_boxed(boxed);
+        handle
+    }
+
     /// Sends a request. Dropping the future aborts it.
     #[track_caller]
     fn fetch(&self, request: Request) -> impl Future<Output = Result<Response, FetchError>> + 'static + use<Self>;

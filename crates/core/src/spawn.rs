@@ -98,8 +98,10 @@ impl<T> Future for JoinHandle<T> {
                 let blocked = recorder.blocked_on(Some(Blocker::Task(*task)));
                 self.blocked = Some(blocked);
             }
-        } else {
-            self.blocked = None;
+        } else if let (None, Some((recorder, task))) = (self.blocked.take(), &self.watch) {
+            // Ready at the first look: joined all the same (its output,
+            // an error too, was taken), for no time.
+            drop(recorder.blocked_on(Some(Blocker::Task(*task))));
         }
         poll
     }

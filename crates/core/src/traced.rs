@@ -200,6 +200,29 @@ impl<E: Env> Env for Traced<E> {
         handle
     }
 
+    /// As [`Env::try_spawn`], and the handle knows its task (as
+    /// [`Traced::spawn`]'s).
+    #[track_caller]
+    fn try_spawn<T, Er, F>(&self, name: impl Into<String>, fut: F) -> crate::JoinHandle<Result<T, Er>>
+    where
+        F: Future<Output = Result<T, Er>> + 'static,
+        T: 'static,
+        Er: 'static,
+    {
+        let task = Instrumented::new(
+            Rc::clone(&self.shared),
+            name.into(),
+            Location::caller(),
+            fut,
+            outcome_of::<T, Er>,
+        );
+        let id = task.id;
+        let (boxed, mut handle) = crate::spawn::wrap(task);
+        handle.watch(self.recorder(), id);
+        self.spawn_boxed(boxed);
+        handle
+    }
+
     #[track_caller]
     fn task<F: Future>(&self, name: String, fut: F) -> impl Future<Output = F::Output> + use<E, F> {
         Instrumented::new(Rc::clone(&self.shared), name, Location::caller(), fut, |_| Outcome::Ok)

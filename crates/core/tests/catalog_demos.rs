@@ -952,6 +952,11 @@ fn warnings_of(slug: &str, pairs: &[(String, String)]) -> Vec<String> {
 /// are the fixed twins that must stay quiet.
 const FIRING: &[(&str, &[&str])] = &[
     ("lazy-and-spawn", &["never_awaited lazy", "detached detached"]),
+    // The detached task fails, and nobody holds its handle.
+    (
+        "lazy-and-spawn?detached_fails=true",
+        &["never_awaited lazy", "detached detached", "error_unseen detached"],
+    ),
     ("lazy-and-spawn?tasks=10", &["never_awaited lazy", "detached detached"]),
     (
         "lazy-and-spawn?duration_ms=5000",

@@ -116,3 +116,46 @@ asyncio.run(main())
         "{found:?}"
     );
 }
+
+/// Across the corpus, the tasks the `error_unseen` rule names are exactly
+/// those CPython reports as "Task exception was never retrieved": the
+/// trace's joins (an await while pending, or taking a done task's outcome)
+/// are the program's retrievals.
+#[test]
+fn errors_nobody_looked_at_are_the_ones_cpython_reports() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/composer/corpus");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("the corpus")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "py"))
+        .collect();
+    files.sort();
+    let mut wrong = Vec::new();
+    let mut flagged = 0;
+    for file in &files {
+        let source = std::fs::read_to_string(file).expect("readable");
+        let (trace, finished) = py::run_virtual(&source, 0, py::Limits::default(), py::DEFAULT_VIRTUAL_BOUND, 1 << 20)
+            .expect("the corpus parses");
+        let mut rule: Vec<String> = trace
+            .warnings()
+            .iter()
+            .filter(|w| w.rule.as_str() == "error_unseen")
+            .map(|w| trace.task_name(w.task).to_owned())
+            .collect();
+        let mut cpython: Vec<String> = finished
+            .warnings
+            .iter()
+            .filter_map(|w| w.strip_prefix("Task exception was never retrieved: task "))
+            .filter_map(|rest| rest.split(' ').next().map(str::to_owned))
+            .collect();
+        rule.sort();
+        cpython.sort();
+        flagged += rule.len();
+        if rule != cpython {
+            let name = file.file_name().unwrap_or_default().to_string_lossy().into_owned();
+            wrong.push(format!("{name}: the rule names {rule:?}, CPython {cpython:?}"));
+        }
+    }
+    assert!(flagged >= 1, "some program leaves an error unseen");
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}

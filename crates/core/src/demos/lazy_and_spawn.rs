@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use crate::demos::{About, single_run};
 use crate::env::Env;
-use crate::params::{declare_params, int, ms};
+use crate::params::{declare_params, flag, int, ms};
 use crate::traced::Traced;
 
 /// This file's text, exactly as compiled, for the page's code view.
@@ -49,6 +49,8 @@ declare_params! {
         pub tasks: u32 = int("tasks", "Spawned tasks", 1..=20, "3"),
         /// How long each waits.
         pub duration: Duration = ms("duration_ms", "Duration of each task (ms)", 1..=60_000, "1000"),
+        /// Whether the detached task fails at its end.
+        pub detached_fails: bool = flag("detached_fails", "The detached task fails", "false"),
     }
 }
 
@@ -60,6 +62,13 @@ pub const PRESETS: &[crate::params::Preset] = &[
         why_en: "ten spawned tasks all start at 0 and end together",
         why_zh: "十个生成的任务都在 0 开始，一起结束",
         pairs: &[("tasks", "10")],
+    },
+    crate::params::Preset {
+        name_en: "A failure nobody sees",
+        name_zh: "没人看见的失败",
+        why_en: "the detached task fails at its end, and nobody holds its handle to see the error (the Warnings panel flags it)",
+        why_zh: "被分离的任务在结束时失败了，却没有谁拿着它的句柄去看这个错误（警告面板会指出）",
+        pairs: &[("detached_fails", "true")],
     },
     crate::params::Preset {
         name_en: "Long tasks",
@@ -78,8 +87,8 @@ pub async fn job<E: Env>(env: E, duration: Duration) {
 }
 
 /// Builds one future and never polls it, spawns `tasks` others, and
-/// detaches one that takes twice as long.
-pub async fn caller<E: Env>(env: E, tasks: u32, duration: Duration) {
+/// detaches one that takes twice as long (and fails at its end if `fails`).
+pub async fn caller<E: Env>(env: E, tasks: u32, duration: Duration, fails: bool) {
     // Built, never awaited: nothing in it runs, not even its timer.
     let lazy = env.task("lazy".to_string(), job(env.clone(), duration));
 
@@ -88,8 +97,14 @@ pub async fn caller<E: Env>(env: E, tasks: u32, duration: Duration) {
         .map(|i| env.spawn(format!("task{i}"), job(env.clone(), duration)))
         .collect();
 
-    // Detached: nobody waits for it; it outlives this function.
-    env.spawn("detached", job(env.clone(), duration * 2)).detach();
+    // Detached: nobody waits for it; it outlives this function, and if it
+    // fails, nobody sees the error.
+    let e = env.clone();
+    let detached = async move {
+        job(e, duration * 2).await;
+        if fails { Err("the detached job failed") } else { Ok(()) }
+    };
+    env.try_spawn("detached", detached).detach();
 
     for handle in handles {
         let _ = handle.await;
@@ -105,7 +120,10 @@ pub async fn caller<E: Env>(env: E, tasks: u32, duration: Duration) {
 pub fn start<E: Env>(env: E, params: &Params) -> (Vec<(&'static str, Traced<E>)>, impl Future<Output = ()> + 'static) {
     let p = *params;
     single_run(env, "spawn", move |t| async move {
-        t.task("caller".to_string(), caller(t.clone(), p.tasks, p.duration))
-            .await;
+        t.task(
+            "caller".to_string(),
+            caller(t.clone(), p.tasks, p.duration, p.detached_fails),
+        )
+        .await;
     })
 }

@@ -798,18 +798,33 @@ fn gather_outcome(a: &AioObj) -> Option<Res<Value>> {
 }
 
 /// The tasks a wait for `f` waits on, by their lanes: a task itself, the
-/// children of a gather, what a shield protects.
+/// children of a gather not done yet, what a shield protects.
 fn blockers_of(f: &AioObj) -> Vec<Blocker> {
+    tasks_of(f, false)
+}
+
+/// The lanes of the tasks in `f` (with `done`, those already done too).
+fn tasks_of(f: &AioObj, done: bool) -> Vec<Blocker> {
     match f {
         AioObj::Task(t) => t.trace_id.get().map(Blocker::Task).into_iter().collect(),
         AioObj::Gather(g) => g
             .children
             .iter()
-            .filter(|c| !fut_done(c))
-            .flat_map(|c| blockers_of(c))
+            .filter(|c| done || !fut_done(c))
+            .flat_map(|c| tasks_of(c, done))
             .collect(),
-        AioObj::Shield(s) => blockers_of(&s.inner),
+        AioObj::Shield(s) => tasks_of(&s.inner, done),
         _ => Vec::new(),
+    }
+}
+
+/// Records that the current task joined `f`'s tasks, for no time: it
+/// took their outcomes (an error too) without waiting, as awaiting a done
+/// task does.
+fn joined_at_once(rt: &Rt, f: &AioObj) {
+    let recorder = rt.host.recorder();
+    for b in tasks_of(f, true) {
+        drop(recorder.blocked_on(Some(b)));
     }
 }
 
@@ -819,6 +834,7 @@ fn blockers_of(f: &AioObj) -> Vec<Blocker> {
 /// `wait` do).
 async fn wait_done(rt: &Rc<Rt>, f: &Rc<AioObj>, line: u32, cancel_it: bool) -> Res<()> {
     if fut_done(f) {
+        joined_at_once(rt, f);
         return Ok(());
     }
     let waiting = if cancel_it {
@@ -1321,6 +1337,7 @@ async fn next_completed(rt: &Rc<Rt>, ac: &Rc<AioObj>, line: u32) -> Res<Value> {
             }
         }
     };
+    joined_at_once(rt, &next);
     fut_result(&next)
 }
 
@@ -2096,6 +2113,10 @@ async fn tg_exit(rt: &Rc<Rt>, a: &Rc<AioObj>, tg: &TgObj, exc: Option<Rc<ExcObj>
             tg_abort(tg);
         }
     }
+    // Its tasks done already are joined here, for no time.
+    for t in tg.tasks.borrow().iter().filter(|t| fut_done(t)) {
+        joined_at_once(rt, t);
+    }
     while tg.pending.get() > 0 {
         let blocked: Vec<Blocker> = tg
             .tasks
@@ -2319,12 +2340,14 @@ pub(crate) fn call_method(
             if !fut_done(a) {
                 return raise(ExcClass::InvalidStateError, "Result is not set.");
             }
+            joined_at_once(rt, a);
             fut_result(a)
         }
         (AioObj::Task(_) | AioObj::Gather(_) | AioObj::Shield(_), "exception") => {
             if !fut_done(a) {
                 return raise(ExcClass::InvalidStateError, "Exception is not set.");
             }
+            joined_at_once(rt, a);
             match fut_result(a) {
                 Ok(_) => Ok(Value::None),
                 Err(Raise::Exc(e)) if e.class == ExcClass::CancelledError => Err(Raise::Exc(e)),

@@ -579,6 +579,70 @@ impl Trace {
         }
     }
 
+    /// Rule 7, its second half: a task that a task made, that ran on its
+    /// own (no poll of it inside another task's poll: spawned, not joined
+    /// inline), that failed, and that no task ever joined (waited on, or
+    /// took the outcome of once it was done): nobody looked at its error.
+    pub(super) fn error_unseen(&self, out: &mut Vec<Warning>) {
+        let tasks = self.tasks();
+        let n = tasks.len();
+        let mut polled = vec![false; n];
+        let mut inline = vec![false; n];
+        let mut joined = vec![false; n];
+        let mut failed: Vec<Option<Duration>> = vec![None; n];
+        let mut stack: Vec<TaskId> = Vec::new();
+        for e in self.events() {
+            let i = e.task.0 as usize;
+            if i >= n {
+                continue;
+            }
+            match e.kind {
+                EventKind::PollStart => {
+                    if !polled[i] {
+                        polled[i] = true;
+                        inline[i] = !stack.is_empty();
+                    }
+                    stack.push(e.task);
+                }
+                EventKind::PollEnd { .. } => {
+                    if let Some(p) = stack.iter().rposition(|t| *t == e.task) {
+                        stack.truncate(p);
+                    }
+                }
+                EventKind::Blocked { on: Blocker::Task(t) } => {
+                    if let Some(j) = joined.get_mut(t.0 as usize) {
+                        *j = true;
+                    }
+                }
+                EventKind::Completed {
+                    outcome: Outcome::Error,
+                } => failed[i] = Some(e.at),
+                _ => {}
+            }
+        }
+        for (i, meta) in tasks.iter().enumerate() {
+            let Some(at) = failed[i] else { continue };
+            if inline[i] || joined[i] || meta.parent.is_none() {
+                continue;
+            }
+            let name = &meta.name;
+            out.push(Warning {
+                rule: Rule::ErrorUnseen,
+                task: TaskId(i as u32),
+                at,
+                site: meta.site,
+                message: format!(
+                    "{name} failed at {}, and nobody looked at its error: it ran on its own and no task ever joined it; keep its handle and await it (asyncio: await the task), or handle the error inside it",
+                    ms(at)
+                ),
+                message_zh: format!(
+                    "{name} 在 {} 失败了，却没有谁看过它的错误：它独自运行，从没有任务等待过它；请保留句柄并 `await` 它（`asyncio` 中 `await` 这个任务），或在任务内部处理错误",
+                    ms(at)
+                ),
+            });
+        }
+    }
+
     /// Rule 12, its jitter half: at least [`IN_STEP`] tasks starting a
     /// retry at the same instant, at two instants or more. Once per run.
     pub(super) fn retry_in_step(&self, out: &mut Vec<Warning>) {

@@ -61,6 +61,9 @@ pub enum Rule {
     /// Several clients retrying at the same instants: a backoff without
     /// jitter.
     RetryInStep,
+    /// A task made by another that failed, ran on its own and was never
+    /// joined: nobody looked at its error.
+    ErrorUnseen,
 }
 
 /// How deep a queue must have grown, never shrinking between two pushes,
@@ -299,6 +302,7 @@ impl Trace {
         self.unbounded_spawn(&mut out);
         self.kept_running(&mut out);
         self.retry_in_step(&mut out);
+        self.error_unseen(&mut out);
         out.sort_by_key(|w| (w.at, w.task, w.rule));
         out
     }
