@@ -53,6 +53,28 @@ impl<E: Env> Traced<E> {
         }
     }
 
+    /// Spawns `fut` as a task made at `loc` whose output `classify` judges;
+    /// the handle knows its task, so that a task awaiting it is recorded as
+    /// waiting on that task. Under [`Env::spawn`] and [`Env::try_spawn`].
+    fn spawn_judged<F>(
+        &self,
+        name: String,
+        loc: &'static Location<'static>,
+        fut: F,
+        classify: fn(&F::Output) -> Outcome,
+    ) -> crate::JoinHandle<F::Output>
+    where
+        F: Future + 'static,
+        F::Output: 'static,
+    {
+        let task = Instrumented::new(Rc::clone(&self.shared), name, loc, fut, classify);
+        let id = task.id;
+        let (boxed, mut handle) = crate::spawn::wrap(task);
+        handle.watch(self.recorder(), id);
+        self.spawn_boxed(boxed);
+        handle
+    }
+
     /// The environment underneath.
     pub fn inner(&self) -> &E {
         &self.inner
@@ -190,14 +212,7 @@ impl<E: Env> Env for Traced<E> {
         F: Future + 'static,
         F::Output: 'static,
     {
-        let task = Instrumented::new(Rc::clone(&self.shared), name.into(), Location::caller(), fut, |_| {
-            Outcome::Ok
-        });
-        let id = task.id;
-        let (boxed, mut handle) = crate::spawn::wrap(task);
-        handle.watch(self.recorder(), id);
-        self.spawn_boxed(boxed);
-        handle
+        self.spawn_judged(name.into(), Location::caller(), fut, |_| Outcome::Ok)
     }
 
     /// As [`Env::try_spawn`], and the handle knows its task (as
@@ -209,18 +224,7 @@ impl<E: Env> Env for Traced<E> {
         T: 'static,
         Er: 'static,
     {
-        let task = Instrumented::new(
-            Rc::clone(&self.shared),
-            name.into(),
-            Location::caller(),
-            fut,
-            outcome_of::<T, Er>,
-        );
-        let id = task.id;
-        let (boxed, mut handle) = crate::spawn::wrap(task);
-        handle.watch(self.recorder(), id);
-        self.spawn_boxed(boxed);
-        handle
+        self.spawn_judged(name.into(), Location::caller(), fut, outcome_of::<T, Er>)
     }
 
     #[track_caller]

@@ -9,8 +9,8 @@ use std::path::PathBuf;
 use asyncscope_core::py;
 use asyncscope_core::trace::WaitTracker;
 
-#[test]
-fn every_pending_task_of_a_program_waits_on_something_named() {
+/// The corpus's programs, in order.
+fn corpus() -> Vec<PathBuf> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/composer/corpus");
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .expect("the corpus")
@@ -18,6 +18,12 @@ fn every_pending_task_of_a_program_waits_on_something_named() {
         .filter(|p| p.extension().is_some_and(|x| x == "py"))
         .collect();
     files.sort();
+    files
+}
+
+#[test]
+fn every_pending_task_of_a_program_waits_on_something_named() {
+    let files = corpus();
     assert!(files.len() >= 40, "{} programs", files.len());
     let mut unknown = Vec::new();
     let mut checked = 0usize;
@@ -123,13 +129,7 @@ asyncio.run(main())
 /// are the program's retrievals.
 #[test]
 fn errors_nobody_looked_at_are_the_ones_cpython_reports() {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/composer/corpus");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .expect("the corpus")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "py"))
-        .collect();
-    files.sort();
+    let files = corpus();
     let mut wrong = Vec::new();
     let mut flagged = 0;
     for file in &files {
