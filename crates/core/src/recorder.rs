@@ -5,6 +5,7 @@
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::future::Future;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::panic::Location;
 use std::pin::Pin;
 use std::rc::Rc;
@@ -70,7 +71,7 @@ thread_local! {
 /// `#[track_caller]` call this with `Location::caller()`, which for a
 /// future awaited in an `async fn` is the line of its `.await`.
 pub(crate) fn note_await(loc: &'static Location<'static>) {
-    if is_await_line(loc.file()) {
+    if file_kind(loc.file()).await_line {
         AWAITED_AT.with(|slot| {
             if slot.get().is_none() {
                 slot.set(Some(loc));
@@ -87,6 +88,42 @@ fn take_awaited() -> Option<&'static Location<'static>> {
 /// Puts `loc` back as the `.await` line noted so far.
 fn restore_awaited(loc: Option<&'static Location<'static>>) {
     AWAITED_AT.with(|slot| slot.set(loc));
+}
+
+/// What [`note_await`] and [`Shared::await_site`] need to know of a source
+/// file, worked out once per file.
+#[derive(Clone, Copy)]
+struct FileKind {
+    /// [`is_await_line`] of the file.
+    await_line: bool,
+    /// A file of the combinators or the composer, whose callers' lines (or
+    /// the program's) are the ones worth lighting.
+    internal: bool,
+}
+
+thread_local! {
+    /// [`FileKind`]s of the files seen so far, by the address of their
+    /// name (a `Location`'s file is a `&'static str`): a few dozen files at
+    /// most, so a list beats hashing on the hot path of every poll.
+    static FILE_KINDS: RefCell<Vec<(usize, usize, FileKind)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// [`FileKind`] of `file`, from the cache when seen before.
+fn file_kind(file: &'static str) -> FileKind {
+    let key = (file.as_ptr() as usize, file.len());
+    FILE_KINDS.with(|kinds| {
+        if let Some((_, _, kind)) = kinds.borrow().iter().find(|(p, l, _)| (*p, *l) == key) {
+            return *kind;
+        }
+        let kind = FileKind {
+            await_line: is_await_line(file),
+            internal: ["src/combinators/", "src\\combinators\\", "src/py/", "src\\py\\"]
+                .iter()
+                .any(|dir| file.contains(dir)),
+        };
+        kinds.borrow_mut().push((key.0, key.1, kind));
+        kind
+    })
 }
 
 /// The core's source directory as the compiler names its files.
@@ -120,6 +157,44 @@ pub(crate) struct PollSites {
     child: Option<SiteId>,
 }
 
+/// A hasher for small keys of addresses and numbers (a site's file and
+/// line): a multiply and a rotate per word, where the default hasher's
+/// resistance to chosen keys is not needed (the keys are the program's own
+/// source locations).
+#[derive(Default)]
+pub(crate) struct AddrHasher(u64);
+
+impl Hasher for AddrHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.write_u64(u64::from(*b));
+        }
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(u64::from(n));
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+/// A source line as [`Shared::site`] knows it: the address of its file's
+/// name, and the line.
+type SiteKey = (usize, u32);
+
+/// Slots of [`Shared::site`]'s cache of recent lines.
+const RECENT_SITES: usize = 8;
+
 /// Per task, between two polls: nothing recorded yet, woken recorded, or
 /// ended (no event may follow).
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -143,7 +218,9 @@ pub(crate) struct Shared {
     pub(crate) child_site: Cell<Option<SiteId>>,
     /// How tasks dropped right now end (`Timeout` inside a timeout).
     pub(crate) drop_as: Cell<Option<Outcome>>,
-    sites: RefCell<HashMap<(usize, u32), SiteId>>,
+    sites: RefCell<HashMap<SiteKey, SiteId, BuildHasherDefault<AddrHasher>>>,
+    /// The sites asked for last, a slot each (see [`Shared::site`]).
+    recent_sites: [Cell<Option<(SiteKey, SiteId)>>; RECENT_SITES],
     /// Sites of interpreted programs, by file and line.
     script_sites: RefCell<HashMap<(String, u32), SiteId>>,
     pub(crate) wakes: Arc<WakeLog>,
@@ -165,7 +242,8 @@ impl Shared {
             pending_site: Cell::new(None),
             child_site: Cell::new(None),
             drop_as: Cell::new(None),
-            sites: RefCell::new(HashMap::new()),
+            sites: RefCell::new(HashMap::default()),
+            recent_sites: Default::default(),
             script_sites: RefCell::new(HashMap::new()),
             wakes: Arc::new(WakeLog::default()),
             marks: RefCell::new(Vec::new()),
@@ -203,8 +281,11 @@ impl Shared {
         let mut trace = self.trace.borrow_mut();
         let mut marks = self.marks.borrow_mut();
         if self.wakes.any.swap(false, Ordering::Acquire) {
-            let entries = std::mem::take(&mut *self.wakes.lock());
-            for (woken, by, from) in entries {
+            // Drained in place, so the log keeps its room for the next
+            // wakes (nothing here wakes a task, so the lock is not taken
+            // again while held).
+            let mut entries = self.wakes.lock();
+            for (woken, by, from) in entries.drain(..) {
                 if let Some(mark) = marks.get_mut(woken.0 as usize)
                     && *mark == Mark::Clear
                 {
@@ -286,22 +367,28 @@ impl Shared {
     /// `None` for code inside the combinators, whose own callers' lines
     /// are the ones worth lighting.
     pub(crate) fn await_site(&self, loc: &'static Location<'static>) -> Option<SiteId> {
-        let file = loc.file();
         // The combinators' and the composer's own lines: their callers'
         // lines (or the program's) are the ones worth lighting.
-        let internal = ["src/combinators/", "src\\combinators\\", "src/py/", "src\\py\\"]
-            .iter()
-            .any(|dir| file.contains(dir));
-        (!internal).then(|| self.site(loc))
+        (!file_kind(loc.file()).internal).then(|| self.site(loc))
     }
 
     pub(crate) fn site(&self, loc: &'static Location<'static>) -> SiteId {
         let key = (loc.file().as_ptr() as usize, loc.line());
-        if let Some(id) = self.sites.borrow().get(&key) {
-            return *id;
+        // A task's polls ask for the same few lines again and again: a
+        // slot per recent line answers most of them without hashing.
+        let slot = (key.0 ^ key.1 as usize) % RECENT_SITES;
+        if let Some((k, id)) = self.recent_sites[slot].get()
+            && k == key
+        {
+            return id;
         }
-        let id = self.trace.borrow_mut().add_site(loc.file(), loc.line());
-        self.sites.borrow_mut().insert(key, id);
+        let known = self.sites.borrow().get(&key).copied();
+        let id = known.unwrap_or_else(|| {
+            let id = self.trace.borrow_mut().add_site(loc.file(), loc.line());
+            self.sites.borrow_mut().insert(key, id);
+            id
+        });
+        self.recent_sites[slot].set(Some((key, id)));
         id
     }
 }

@@ -16,7 +16,7 @@ use crate::awaits::At;
 use crate::env::{Env, outcome_of};
 use crate::net::{BodyStream, FetchError, Request, Response};
 use crate::recorder::{Recorder, Shared, TaskWake, WakeTag, note_await};
-use crate::trace::{DEFAULT_CAPACITY, EventKind, Outcome, SiteId, TaskId, Trace, WakeCause};
+use crate::trace::{DEFAULT_CAPACITY, EventKind, Outcome, RequestTimes, SiteId, TaskId, Trace, WakeCause};
 
 /// Wraps an environment and records what the futures that use it do.
 ///
@@ -357,13 +357,13 @@ impl<S: Future<Output = Result<Response, FetchError>>> Future for TracedFetch<S>
                 let (queued, connecting, waiting, receiving) = t.phases();
                 this.recorder.event_for(
                     task,
-                    EventKind::RequestTiming {
+                    EventKind::RequestTiming(Box::new(RequestTimes {
                         request_start: this.recorder.trace_time(t.request_start),
                         queued,
                         connecting,
                         waiting,
                         receiving,
-                    },
+                    })),
                 );
             }
             let kind = match result {

@@ -352,7 +352,7 @@ pub fn lanes(trace: &Trace, now: Duration, scale: &Scale) -> Vec<LaneVm> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use asyncscope_core::trace::{EventKind, WakeCause};
+    use asyncscope_core::trace::{EventKind, RequestTimes, WakeCause};
 
     /// Three tasks: `holder` (row 0) releases a permit that wakes `waiter`
     /// (row 2) at 1 s; `other` (row 1) only sleeps.
@@ -539,13 +539,13 @@ mod tests {
         t.push(
             d(600),
             a,
-            EventKind::RequestTiming {
+            EventKind::RequestTiming(Box::new(RequestTimes {
                 request_start: d(100),
                 queued: d(100),
                 connecting: Duration::ZERO,
                 waiting: d(450),
                 receiving: d(50),
-            },
+            })),
         );
         t.push(d(600), a, EventKind::RequestAnswered { status: 200 });
         let lanes = lanes(&t, d(600), &Scale::whole(d(1000)));

@@ -112,6 +112,28 @@ pub enum ResourceKind {
     Condition,
 }
 
+/// The browser's Resource Timing figures for one request, as
+/// [`EventKind::RequestTiming`] records them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestTimes {
+    /// When the request went out on its connection (`requestStart`),
+    /// on the trace's clock.
+    #[serde(with = "micros")]
+    pub request_start: Duration,
+    /// Before it had a connection (the browser's queue included).
+    #[serde(with = "micros")]
+    pub queued: Duration,
+    /// Opening a new connection (zero when one was reused).
+    #[serde(with = "micros")]
+    pub connecting: Duration,
+    /// From sending the request to the first byte of the response.
+    #[serde(with = "micros")]
+    pub waiting: Duration,
+    /// From the first byte to the last.
+    #[serde(with = "micros")]
+    pub receiving: Duration,
+}
+
 /// What happened, in one [`Event`].
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr, strum::EnumDiscriminants)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -217,25 +239,10 @@ pub enum EventKind {
     },
     /// The request was dropped before it ended (the browser aborts it).
     RequestAborted,
-    /// The browser's Resource Timing figures for the request just answered.
-    RequestTiming {
-        /// When the request went out on its connection (`requestStart`),
-        /// on the trace's clock.
-        #[serde(with = "micros")]
-        request_start: Duration,
-        /// Before it had a connection (the browser's queue included).
-        #[serde(with = "micros")]
-        queued: Duration,
-        /// Opening a new connection (zero when one was reused).
-        #[serde(with = "micros")]
-        connecting: Duration,
-        /// From sending the request to the first byte of the response.
-        #[serde(with = "micros")]
-        waiting: Duration,
-        /// From the first byte to the last.
-        #[serde(with = "micros")]
-        receiving: Duration,
-    },
+    /// The browser's Resource Timing figures for the request just answered
+    /// (boxed: they are rare, and every other event would carry their
+    /// size).
+    RequestTiming(Box<RequestTimes>),
     /// Part of a body has arrived: `done` bytes of `total`.
     Progress {
         /// Bytes so far.

@@ -53,16 +53,10 @@ impl Trace {
                         ..RequestSpan::default()
                     });
                 }
-                EventKind::RequestTiming {
-                    request_start,
-                    queued,
-                    connecting,
-                    waiting,
-                    receiving,
-                } => {
+                EventKind::RequestTiming(t) => {
                     if let Some(i) = oldest(&open) {
-                        out[i].phases = Some([*queued, *connecting, *waiting, *receiving]);
-                        out[i].on_wire = Some((*request_start, *request_start + *waiting + *receiving));
+                        out[i].phases = Some([t.queued, t.connecting, t.waiting, t.receiving]);
+                        out[i].on_wire = Some((t.request_start, t.request_start + t.waiting + t.receiving));
                     }
                 }
                 EventKind::Progress { done, total } => {

@@ -140,18 +140,12 @@ impl Trace {
             EventKind::RequestAnswered { status } => format!("响应 {status}"),
             EventKind::RequestFailed { error } => format!("请求失败：{error}"),
             EventKind::RequestAborted => "请求已中止".to_string(),
-            EventKind::RequestTiming {
-                queued,
-                connecting,
-                waiting,
-                receiving,
-                ..
-            } => format!(
+            EventKind::RequestTiming(t) => format!(
                 "时序：排队 {}，连接 {}，等待 {}，接收 {}",
-                human(*queued),
-                human(*connecting),
-                human(*waiting),
-                human(*receiving)
+                human(t.queued),
+                human(t.connecting),
+                human(t.waiting),
+                human(t.receiving)
             ),
             EventKind::Progress { done, total } => match total {
                 Some(total) => format!("已接收 {done} / {total} 字节"),
@@ -244,18 +238,12 @@ impl Trace {
             EventKind::RequestAnswered { status } => format!("response {status}"),
             EventKind::RequestFailed { error } => format!("request failed: {error}"),
             EventKind::RequestAborted => "request aborted".to_string(),
-            EventKind::RequestTiming {
-                queued,
-                connecting,
-                waiting,
-                receiving,
-                ..
-            } => format!(
+            EventKind::RequestTiming(t) => format!(
                 "timing: queued {}, connecting {}, waiting {}, receiving {}",
-                human(*queued),
-                human(*connecting),
-                human(*waiting),
-                human(*receiving)
+                human(t.queued),
+                human(t.connecting),
+                human(t.waiting),
+                human(t.receiving)
             ),
             EventKind::Progress { done, total } => match total {
                 Some(total) => format!("received {done} of {total} bytes"),

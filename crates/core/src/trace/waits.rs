@@ -227,12 +227,12 @@ impl<'a> WaitTracker<'a> {
             match &e.kind {
                 EventKind::PermitWaiting { resource } => lines.entry(*resource).or_default().size += 1,
                 EventKind::RequestSent { .. } => open.entry(e.task).or_default().push(i),
-                EventKind::RequestTiming { request_start, .. } => {
+                EventKind::RequestTiming(t) => {
                     if let Some(i) = open
                         .get_mut(&e.task)
                         .and_then(|v| if v.is_empty() { None } else { Some(v.remove(0)) })
                     {
-                        started.insert(i, *request_start);
+                        started.insert(i, t.request_start);
                     }
                 }
                 EventKind::RequestAnswered { .. } | EventKind::RequestFailed { .. } | EventKind::RequestAborted => {
