@@ -335,6 +335,21 @@ mod table {
                 .and_then(Value::as_f64)
                 .ok_or_else(|| format!("Performance.getMetrics gave no {name}: {v}"))
         };
+        // Where the busy time went, for whoever reads the output.
+        if std::env::var_os("ASYNCSCOPE_BENCH_DETAIL").is_some() {
+            let parts: Vec<String> = [
+                "ScriptDuration",
+                "LayoutDuration",
+                "RecalcStyleDuration",
+                "LayoutCount",
+                "RecalcStyleCount",
+                "Nodes",
+            ]
+            .iter()
+            .filter_map(|k| metric(k).ok().map(|v| format!("{k}={v:.4}")))
+            .collect();
+            println!("bench-detail\t{}", parts.join(" "));
+        }
         Ok((metric("TaskDuration")?, metric("Timestamp")?))
     }
 
@@ -446,6 +461,10 @@ mod table {
             .ok()
             .and_then(|r| r.parse().ok())
             .unwrap_or(5);
+        // ASYNCSCOPE_BENCH_ONLY=countdown,tasks (of startup, countdown, tasks,
+        // virtual) measures only those groups, to look at one figure.
+        let only = std::env::var("ASYNCSCOPE_BENCH_ONLY").ok();
+        let wanted = |group: &str| only.as_deref().is_none_or(|o| o.split(',').any(|g| g.trim() == group));
         let h = Harness::start().await;
         h.client
             .update_timeouts(TimeoutConfiguration::new(
@@ -469,6 +488,7 @@ mod table {
         };
         let startup_rows = ["nav_first_dom", "inst_first_dom"];
         match &hello {
+            Ok(_) if !wanted("startup") => {}
             Ok(hello) => {
                 h.cdp("Network.enable", json!({})).await;
                 h.cdp("Network.setCacheDisabled", json!({ "cacheDisabled": true }))
@@ -496,7 +516,7 @@ mod table {
             Err(e) => skip(&startup_rows, e),
         }
 
-        for rep in 0..reps {
+        for rep in (0..reps).filter(|_| wanted("countdown")) {
             if let Err(e) = countdown_rep(&h).await {
                 skip(&["tick_p95", "tick_worst", "idle_busy"], &e);
                 break;
@@ -504,7 +524,7 @@ mod table {
             println!("bench: countdown {}/{reps}", rep + 1);
         }
         for (n, row) in [(1_000, "tasks1k"), (10_000, "tasks10k")] {
-            for rep in 0..reps {
+            for rep in (0..reps).filter(|_| wanted("tasks")) {
                 if let Err(e) = tasks_rep(&h, n, row).await {
                     skip(
                         &[&format!("{row}_ms"), &format!("{row}_long"), &format!("{row}_fps")],
@@ -515,7 +535,7 @@ mod table {
                 println!("bench: {n} tasks {}/{reps}", rep + 1);
             }
         }
-        for rep in 0..reps {
+        for rep in (0..reps).filter(|_| wanted("virtual")) {
             if let Err(e) = virtual_rep(&h).await {
                 skip(&["virtual10k_longest", "virtual10k_drawn"], &e);
                 break;

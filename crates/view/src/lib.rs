@@ -30,7 +30,7 @@ pub use lanes::{
 pub use legend::{Legend, legend};
 pub use model::{RunModel, Series, WAITS_MAX_TASKS, run_model, with_waits};
 pub use overview::{Band, Overview, overview};
-pub use scale::{Axis, Scale, Tick, axis, format_ms};
+pub use scale::{Axis, Scale, Tick, axis, format_ms, live_span};
 pub use svg::{svg, svg_document};
 pub use times::{TaskTimes, await_site, task_times};
 pub use tracks::{TrackVm, deadlines, tracks};

@@ -107,6 +107,28 @@ pub fn axis(span: Duration) -> Axis {
     }
 }
 
+/// The axis of a live run, which ends at `span` (its last instant so far,
+/// or now): `expected` (how long the run should take) while the run is
+/// within it, so that the lanes hold still and fill in from the left; past
+/// it (or with no expectation), `span` rounded up to the next of 1, 1.25,
+/// 1.5, 2, 2.5, 3, 4, 5, 6 and 8 times a power of ten, so the axis grows
+/// in steps of a third at most rather than with every frame.
+pub fn live_span(span: Duration, expected: Option<Duration>) -> Duration {
+    if let Some(e) = expected
+        && span <= e
+    {
+        return e;
+    }
+    let ms = (span.as_secs_f64() * 1000.0).max(10.0);
+    let base = 10f64.powf(ms.log10().floor());
+    let end = [1.0, 1.25, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0]
+        .into_iter()
+        .map(|m| m * base)
+        .find(|end| *end >= ms - 1e-9)
+        .unwrap_or(10.0 * base);
+    Duration::from_secs_f64(end / 1000.0)
+}
+
 /// The axis' tick step: the smallest of 1, 2, 2.5 and 5 times a power of
 /// ten at or above `raw` (so seven steps or fewer, and at least three and a
 /// half, fit the axis).
@@ -141,6 +163,38 @@ pub(crate) fn ms(d: Duration) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_live_axis_holds_still_until_the_expected_end_then_grows_in_steps() {
+        let ms = Duration::from_millis;
+        let expected = Some(ms(6000));
+        // Within the expected time, the axis is that time.
+        for now in [0, 1, 2500, 5999, 6000] {
+            assert_eq!(live_span(ms(now), expected), ms(6000), "at {now} ms");
+        }
+        // Past it, or with no expectation: coarse steps.
+        assert_eq!(live_span(ms(6001), expected), ms(8000));
+        assert_eq!(live_span(ms(8001), expected), ms(10_000));
+        assert_eq!(live_span(ms(1100), None), ms(1250));
+        assert_eq!(live_span(ms(0), None), ms(10));
+        // Over a growing run of 0..20 s, the axis changes 29 times (ten a
+        // decade), not at each of 1,200 frames; past the first frames every
+        // change is by at most a third, and the axis always holds the run.
+        let mut ends = Vec::new();
+        for frame in 0..1200u64 {
+            let now = ms(frame * 1000 / 60);
+            let end = live_span(now, None);
+            assert!(end >= now);
+            if ends.last() != Some(&end) {
+                ends.push(end);
+            }
+        }
+        assert_eq!(ends.len(), 29, "{ends:?}");
+        for w in ends.windows(2).filter(|w| w[0] >= ms(100)) {
+            let growth = w[1].as_secs_f64() / w[0].as_secs_f64();
+            assert!(growth <= 4.0 / 3.0 + 1e-9, "{w:?}");
+        }
+    }
 
     #[test]
     fn the_axis_fits_the_run() {

@@ -65,6 +65,12 @@ pub async fn next_frame() {
     let _ = rx.await;
 }
 
+/// Resolves once the microtasks queued before it have run: after a state
+/// change, once Yew (which renders in a microtask) has drawn it.
+pub async fn after_microtasks() {
+    let _ = wasm_bindgen_futures::JsFuture::from(js_sys::Promise::resolve(&wasm_bindgen::JsValue::UNDEFINED)).await;
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,7 +10,7 @@ use std::time::Duration;
 use asyncscope_core::trace::Liveness;
 use asyncscope_core::virtual_time::Step;
 use asyncscope_core::{Bilingual, DynEnv, Env, Traced, VirtualRuntime};
-use asyncscope_view::state::{Action, Ending, Form, RunSnapshot, asks_first};
+use asyncscope_view::state::{Action, Ending, Form, Redraw, RunSnapshot, asks_first};
 use futures::channel::oneshot;
 use futures::future::{AbortHandle, Either, abortable, select};
 use yew::prelude::*;
@@ -128,15 +128,17 @@ pub fn use_run(
             subject.clone(),
         );
         move |sure: bool| {
-            if !sure
-                && let Some(estimate) = estimate(&state, &subject)
-                && asks_first(estimate)
-            {
-                asking.set(Some(estimate));
+            // Confirmed, the question's estimate stands; else it is made.
+            let expected = match (sure, *asking) {
+                (true, Some(asked)) => Some(asked),
+                _ => estimate(&state, &subject),
+            };
+            if !sure && expected.is_some_and(asks_first) {
+                asking.set(expected);
                 return;
             }
             asking.set(None);
-            start_real(&state, &subject, &abort, &scope, &on_notice);
+            start_real(&state, &subject, &abort, &scope, &on_notice, expected);
         }
     };
     let busy = use_state_eq(|| false);
@@ -254,14 +256,16 @@ fn notes_notice(notes: &RefCell<Vec<Bilingual>>) -> Option<Bilingual> {
 }
 
 /// Starts a run on the browser's clock: the demo's work as its own task,
-/// and a second task that snapshots the runs at each animation frame and
-/// reports the ending.
+/// and a second task that snapshots the runs for the page (see [`watch`])
+/// and reports the ending. `expected` is how long it should take, from a
+/// run of the same form in virtual time.
 fn start_real(
     state: &UseReducerHandle<PageState>,
     subject: &Subject,
     abort: &Rc<RefCell<Option<AbortHandle>>>,
     scope: &Rc<RefCell<Option<BrowserEnv>>>,
     on_notice: &Callback<Option<Bilingual>>,
+    expected: Option<Duration>,
 ) {
     if state.is_running() || !state.form.is_valid() {
         return;
@@ -283,7 +287,7 @@ fn start_real(
     replace_hash(&subject.hash(&state.form.query()));
     let notes = started.notes.clone();
     let generation = state.next_generation();
-    state.dispatch(Action::Started);
+    state.dispatch(Action::Started { expected });
     let (work, handle) = abortable(started.work);
     *abort.borrow_mut() = Some(handle);
     let runs: LiveRuns = Rc::new(started.runs);
@@ -311,6 +315,9 @@ fn start_real(
     });
 }
 
+/// How often a real run's traces are looked at for growth (a frame).
+const LOOK: Duration = Duration::from_millis(16);
+
 /// How long a real run's traces must stay the same before the watcher
 /// asks whether the run can still go on by itself.
 const QUIET_MS: f64 = 500.0;
@@ -329,8 +336,8 @@ fn stalled(runs: &LiveRuns) -> bool {
     stuck
 }
 
-/// A real run's frames, then its ending: `Frame` at each animation frame
-/// until the work is done (`done` says whether it completed), then, once a
+/// A real run's frames, then its ending: `Frame` at animation frames, as
+/// [`Redraw`] paces them, until the work is done (`done` says whether it completed), then, once a
 /// cancelled run's tasks have recorded their ends, `Ended`. A run whose
 /// traces stop growing for [`QUIET_MS`] with nothing left to wake its
 /// tasks has stalled: it ends there, its tasks shown still waiting (as a
@@ -343,28 +350,29 @@ async fn watch(
     dispatcher: UseReducerDispatcher<PageState>,
     abort: Rc<RefCell<Option<AbortHandle>>>,
 ) -> Option<Duration> {
-    // A frame whose traces did not grow shows the same snapshots (the same
-    // `Rc`s: compared by pointer, their lanes and charts are not made
-    // again); only the clock moves on, extending what is still open.
+    // The runs are drawn when their traces grew, paced by what drawing
+    // costs (see `Redraw`), and a few times a second when only the clock
+    // moved: a frame whose traces did not grow shows the same snapshots
+    // (the same `Rc`s: compared by pointer, their lanes and charts are not
+    // made again).
+    let mut redraw = Redraw::default();
     let mut last: Option<(Sizes, Vec<RunSnapshot>)> = None;
     // Since when the traces have not grown, and whether that was checked.
     let mut quiet = (clock::now_ms(), false);
     let completed = loop {
-        match select(&mut done, pin!(clock::next_frame())).await {
+        // The traces are looked at on a timer, not at every animation
+        // frame: a page that asks for every frame is drawn at every frame,
+        // which costs the browser work even when nothing changed.
+        match select(&mut done, pin!(clock::sleep(LOOK))).await {
             Either::Left((completed, _)) => break completed.unwrap_or(false),
             Either::Right(((), _)) => {
-                let elapsed = runs.first().map(|(_, t)| t.now()).unwrap_or_default();
-                let sizes = sizes(&runs);
-                let shown = match &last {
-                    Some((seen, shown)) if *seen == sizes => shown.clone(),
-                    _ => {
-                        quiet = (clock::now_ms(), false);
-                        let fresh = snapshot(&runs);
-                        last = Some((sizes, fresh.clone()));
-                        fresh
-                    }
-                };
-                if !quiet.1 && clock::now_ms() - quiet.0 >= QUIET_MS {
+                let now = clock::now_ms();
+                let grown = last.as_ref().is_none_or(|(seen, _)| *seen != sizes(&runs));
+                if grown {
+                    quiet = (now, false);
+                    redraw.grew();
+                }
+                if !quiet.1 && now - quiet.0 >= QUIET_MS {
                     quiet.1 = true;
                     if stalled(&runs) {
                         let at = runs
@@ -384,11 +392,33 @@ async fn watch(
                         return Some(at);
                     }
                 }
+                if !redraw.due(now) {
+                    continue;
+                }
+                // Drawn at the next frame, with what the traces hold then.
+                if let Either::Left((completed, _)) = select(&mut done, pin!(clock::next_frame())).await {
+                    break completed.unwrap_or(false);
+                }
+                let at = clock::now_ms();
+                let sizes = sizes(&runs);
+                let shown = match &last {
+                    Some((seen, shown)) if *seen == sizes => shown.clone(),
+                    _ => {
+                        let fresh = snapshot(&runs);
+                        last = Some((sizes, fresh.clone()));
+                        fresh
+                    }
+                };
+                let elapsed = runs.first().map(|(_, t)| t.now()).unwrap_or_default();
                 dispatcher.dispatch(Action::Frame {
                     generation,
                     runs: shown,
                     elapsed,
                 });
+                // Yew draws in a microtask: once it has, the drawing's cost
+                // paces the next.
+                clock::after_microtasks().await;
+                redraw.drawn(at, clock::now_ms() - at);
             }
         }
     };

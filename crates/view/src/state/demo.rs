@@ -50,7 +50,10 @@ pub enum Action {
     /// their defaults) and keeps its seed. Ignored while a run is going.
     Load(Vec<(String, String)>),
     /// A run started; it is the `started`-th.
-    Started,
+    Started {
+        /// How long it should take, if known (see [`RunState::Running`]).
+        expected: Option<Duration>,
+    },
     /// A frame of the run `generation`.
     Frame {
         /// Which run.
@@ -172,7 +175,7 @@ impl DemoState {
                     return None;
                 }
             }
-            Action::Started => {
+            Action::Started { expected } => {
                 if self.is_running() || !self.form.is_valid() {
                     return None;
                 }
@@ -181,6 +184,7 @@ impl DemoState {
                     generation: next.started,
                     runs: Vec::new(),
                     elapsed: Duration::ZERO,
+                    expected,
                     cancelling: false,
                 };
             }
@@ -346,10 +350,10 @@ mod tests {
     #[test]
     fn a_run_goes_idle_running_ended_and_ignores_stale_frames() {
         let s = DemoState::new(Form::from_query(SPECS, &[]));
-        let s = s.apply(Action::Started).expect("starts");
+        let s = s.apply(Action::Started { expected: None }).expect("starts");
         assert!(s.is_running());
         assert!(
-            s.apply(Action::Started).is_none(),
+            s.apply(Action::Started { expected: None }).is_none(),
             "a second start while running is ignored"
         );
         let frame = |generation| Action::Frame {
@@ -512,7 +516,7 @@ mod tests {
                 value: "500".into(),
             })
             .expect("edit");
-        assert!(s.apply(Action::Started).is_none());
+        assert!(s.apply(Action::Started { expected: None }).is_none());
         assert_eq!(s.form.query(), "mode=both&jobs=500&duration_ms=3000");
         let s = s.apply(Action::EditSeed("x".into())).expect("edit");
         assert_eq!(

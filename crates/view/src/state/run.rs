@@ -307,6 +307,10 @@ pub enum RunState {
         runs: Vec<RunSnapshot>,
         /// Time since it started.
         elapsed: Duration,
+        /// How long it should take (a run of the same form in virtual
+        /// time), if known: the live timeline's axis spans this from the
+        /// start, so its lanes hold still as they fill in.
+        expected: Option<Duration>,
         /// The user asked to cancel; the drop is under way.
         cancelling: bool,
     },

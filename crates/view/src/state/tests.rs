@@ -100,7 +100,7 @@ fn two_tasks_with_the_same_name_are_selected_separately() {
 #[test]
 fn playback_actions_without_a_finished_run_change_nothing() {
     let idle = DemoState::new(Form::from_query(countdown::SPECS, &[]));
-    let running = idle.apply(Action::Started).expect("a run starts");
+    let running = idle.apply(Action::Started { expected: None }).expect("a run starts");
     let at = Duration::from_millis(500);
     let task = TaskRef {
         run: 0,

@@ -6,8 +6,8 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use asyncscope_core::Bilingual;
-use asyncscope_view::await_site;
 use asyncscope_view::state::{Action, Clock, DemoState, EventRef, RunSnapshot, TaskRef};
+use asyncscope_view::{await_site, live_span};
 use yew::prelude::*;
 
 use super::playback::Playback;
@@ -26,7 +26,12 @@ use crate::subject::Subject;
 /// The runs the timeline draws and the length of its axis: `live` runs as
 /// they are at `now`, or the finished ones cut at the playhead, with any
 /// pinned runs on the same axis.
-pub(crate) fn drawn(state: &DemoState, live: Vec<RunSnapshot>, now: Duration) -> (Vec<RunSnapshot>, Duration) {
+pub(crate) fn drawn(
+    state: &DemoState,
+    live: Vec<RunSnapshot>,
+    now: Duration,
+    expected: Option<Duration>,
+) -> (Vec<RunSnapshot>, Duration) {
     let fin = state.finished();
     let mut drawn: Vec<RunSnapshot> = match fin {
         Some(f) => f
@@ -46,7 +51,8 @@ pub(crate) fn drawn(state: &DemoState, live: Vec<RunSnapshot>, now: Duration) ->
     let mut span = match fin {
         // A makespan never passes the last event: the end is the span.
         Some(f) => f.end,
-        None => span_of(&drawn, now),
+        // A live run's axis holds still (see `live_span`).
+        None => live_span(span_of(&drawn, now), expected),
     };
     if let Some(pinned) = &state.pinned {
         for r in &pinned.runs {
@@ -93,7 +99,7 @@ pub(crate) fn use_watch(state: &UseReducerHandle<PageState>, subject: &Subject, 
     let events: Rc<Vec<EventRef>> = use_log_events(state);
     let status = run_status(&state.run, lang);
     let fin = state.finished();
-    let (drawn, span) = drawn(state, status.live.clone(), status.now);
+    let (drawn, span) = drawn(state, status.live.clone(), status.now, status.expected);
     let current = fin.and_then(|f| events.get(f.current(&events)?).copied());
     let lit = current.and_then(|r| {
         let trace = &fin?.runs.get(r.run)?.trace;

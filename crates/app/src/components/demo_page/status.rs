@@ -18,6 +18,8 @@ pub(crate) struct RunStatus {
     pub live: Vec<RunSnapshot>,
     /// The instant drawn: the time run so far, or the playhead.
     pub now: Duration,
+    /// How long a live run should take, if known.
+    pub expected: Option<Duration>,
     /// True once the run is over.
     pub finished: bool,
 }
@@ -29,6 +31,10 @@ pub(crate) fn run_status(run: &RunState, lang: Lang) -> RunStatus {
         text: text.to_string(),
         live,
         now,
+        expected: match run {
+            RunState::Running { expected, .. } => *expected,
+            _ => None,
+        },
         finished,
     };
     match run {

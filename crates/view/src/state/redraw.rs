@@ -1,0 +1,116 @@
+//! When a live run's page is drawn again: [`Redraw`].
+
+/// How many times its own cost a drawing waits before the next one while
+/// the trace keeps growing: drawing then takes at most a fifth of the
+/// page's thread, and the run (and its timers) the rest.
+pub const COST_FACTOR: f64 = 4.0;
+
+/// How often a run whose trace has not grown is drawn again, in
+/// milliseconds: only its clock moved (the status line's time, the ends of
+/// what is still open), which needs no more than a few frames a second.
+pub const IDLE_MS: f64 = 250.0;
+
+/// The pacing of a live run's drawings: at each animation frame the page
+/// asks [`Redraw::due`], and after drawing tells [`Redraw::drawn`] how long
+/// the drawing took. A frame whose trace did not grow is not drawn (the
+/// page is the same but for its clock), and a drawing that cost `c`
+/// milliseconds is followed by at least `COST_FACTOR × c` of not drawing,
+/// so that a big run's drawings cannot starve the run itself.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Redraw {
+    /// When the last drawing began, and what it cost (ms).
+    last: Option<(f64, f64)>,
+    /// The trace grew since the last drawing.
+    unseen: bool,
+}
+
+impl Redraw {
+    /// Says that the trace grew (at a frame, before [`Redraw::due`]).
+    pub fn grew(&mut self) {
+        self.unseen = true;
+    }
+
+    /// Whether to draw at the frame of `now` (ms): the first frame always;
+    /// after that, growth once [`COST_FACTOR`] times the last drawing's cost
+    /// has passed since it began, or the clock alone every [`IDLE_MS`].
+    pub fn due(&self, now: f64) -> bool {
+        let Some((at, cost)) = self.last else { return true };
+        let since = now - at;
+        if self.unseen {
+            since >= cost * (1.0 + COST_FACTOR)
+        } else {
+            since >= IDLE_MS
+        }
+    }
+
+    /// Says that a drawing began at `at` and took `cost` ms: what grew
+    /// until then is seen.
+    pub fn drawn(&mut self, at: f64, cost: f64) {
+        self.last = Some((at, cost.max(0.0)));
+        self.unseen = false;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The frames (at 60 per second for `seconds`) that a run drawn at
+    /// `cost` ms a drawing, growing at the frames `grows` says, is drawn at.
+    fn drawn_frames(seconds: f64, cost: f64, grows: impl Fn(usize) -> bool) -> Vec<usize> {
+        let mut r = Redraw::default();
+        let mut out = Vec::new();
+        let frames = (seconds * 60.0) as usize;
+        for i in 0..frames {
+            let now = i as f64 * 1000.0 / 60.0;
+            if grows(i) {
+                r.grew();
+            }
+            if r.due(now) {
+                r.drawn(now, cost);
+                out.push(i);
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn an_idle_run_is_drawn_a_few_times_a_second() {
+        // Nothing grows after the first frame: the clock alone, every 250 ms.
+        let frames = drawn_frames(2.0, 1.0, |i| i == 0);
+        assert_eq!(frames, vec![0, 15, 30, 45, 60, 75, 90, 105]);
+    }
+
+    #[test]
+    fn a_countdown_is_drawn_at_its_ticks() {
+        // One event every 100 ms (every sixth frame), cheap to draw: drawn
+        // at each, and not between.
+        let frames = drawn_frames(1.0, 2.0, |i| i % 6 == 0);
+        assert_eq!(frames, vec![0, 6, 12, 18, 24, 30, 36, 42, 48, 54]);
+    }
+
+    #[test]
+    fn a_cheap_growing_run_is_drawn_every_frame() {
+        let frames = drawn_frames(0.5, 3.0, |_| true);
+        assert_eq!(frames.len(), 30);
+    }
+
+    #[test]
+    fn a_costly_drawing_is_followed_by_four_times_its_cost_of_rest() {
+        // 40 ms a drawing: one every 200 ms at most (a fifth of the time).
+        let frames = drawn_frames(1.0, 40.0, |_| true);
+        assert_eq!(frames, vec![0, 12, 24, 36, 48]);
+        let busy = frames.len() as f64 * 40.0 / 1000.0;
+        assert!(busy <= 0.2 + 1e-9, "drawing takes {busy} of the time");
+    }
+
+    #[test]
+    fn growth_held_back_is_drawn_once_due_even_if_nothing_grows_since() {
+        let mut r = Redraw::default();
+        r.drawn(0.0, 50.0);
+        r.grew();
+        assert!(!r.due(100.0));
+        // No growth at this frame, but what grew at 100 ms is still unseen.
+        assert!(r.due(250.0));
+    }
+}
