@@ -190,7 +190,10 @@ async fn the_language_switch_changes_the_labels_and_is_remembered() {
     // Home: the filter narrows the cards, and every card has its picture.
     h.open("/#/").await;
     h.wait_for("[data-view=home]", WAIT).await;
-    assert_eq!(h.all(".card .mini").await.len(), 19);
+    // The pictures come after the first paint: wait for the last.
+    h.wait_for(".card:last-child .mini:not(.pending) rect", WAIT).await;
+    assert_eq!(h.all(".card .mini:not(.pending)").await.len(), 19);
+    assert!(h.all(".card .mini rect").await.len() >= 19, "the pictures have bars");
     h.type_into("#filter", "retry").await;
     assert_eq!(h.all(".card").await.len(), 1);
     assert_eq!(h.number("[data-metric=cards_shown]").await, 1);
@@ -201,7 +204,7 @@ async fn the_language_switch_changes_the_labels_and_is_remembered() {
 async fn screenshots_of_the_pages() {
     let h = Harness::start().await;
     h.open("/#/").await;
-    h.wait_for(".card .mini", WAIT).await;
+    h.wait_for(".card:last-child .mini:not(.pending) rect", WAIT).await;
     assert_eq!(h.all(".card").await.len(), 19, "a card per demo");
     let (vw, _) = h.viewport().await;
     let (w, _) = h.screenshot_full("home").await;

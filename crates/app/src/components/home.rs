@@ -1,5 +1,8 @@
 //! Home: every demo of the catalog as a card with a small picture of its
-//! default run (run in virtual time when the page opens), and a filter.
+//! default run (run in virtual time after the page's first paint, a few
+//! demos a task), and a filter.
+
+use std::rc::Rc;
 
 use asyncscope_core::catalog::{ENTRIES, Entry};
 use asyncscope_core::trace::{SegmentState, Trace};
@@ -7,8 +10,11 @@ use asyncscope_core::{DynEnv, VirtualRuntime, demos};
 use asyncscope_view::{Scale, lanes};
 use yew::prelude::*;
 
-use crate::browser::dom;
+use crate::browser::{self, clock, dom};
 use crate::components::common::{rich, summary, title, use_lang};
+
+/// How many demos' pictures are made in one task after the first paint.
+const PICTURES_PER_TASK: usize = 4;
 
 /// The default run of `slug` in virtual time (its first run, if several).
 pub fn default_trace(slug: &str) -> Option<Trace> {
@@ -59,12 +65,27 @@ fn matches(entry: &Entry, needle: &str) -> bool {
 pub fn Home() -> Html {
     let lang = use_lang();
     let filter = use_state(String::new);
-    let pictures = use_memo((), |_| {
-        ENTRIES
-            .iter()
-            .map(|e| default_trace(e.slug).map(|t| mini(&t)).unwrap_or_default())
-            .collect::<Vec<Html>>()
-    });
+    // The cards come first; their pictures after the first paint, a few
+    // at a time, each slice a task of its own (so the page is drawn and
+    // answers at once, and no task is long).
+    let pictures = use_state(|| Rc::new(Vec::<Html>::new()));
+    {
+        let pictures = pictures.clone();
+        use_effect_with((), move |_| {
+            browser::spawn(async move {
+                let mut made = Vec::with_capacity(ENTRIES.len());
+                for slice in ENTRIES.chunks(PICTURES_PER_TASK) {
+                    clock::next_frame().await;
+                    made.extend(
+                        slice
+                            .iter()
+                            .map(|e| default_trace(e.slug).map(|t| mini(&t)).unwrap_or_default()),
+                    );
+                    pictures.set(Rc::new(made.clone()));
+                }
+            });
+        });
+    }
     let needle = filter.trim().to_lowercase();
     let shown: Vec<(usize, &Entry)> = ENTRIES
         .iter()
@@ -97,7 +118,9 @@ pub fn Home() -> Html {
                             <span class="card-num">{ format!("{:02}", e.number) }</span>
                             <h2>{ title(e, lang) }</h2>
                             <p>{ rich(&summary(e, lang)) }</p>
-                            { pictures.get(*i).cloned().unwrap_or_default() }
+                            { pictures.get(*i).cloned().unwrap_or_else(|| html! {
+                                <svg class="mini pending" aria-hidden="true"></svg>
+                            }) }
                         </a>
                     </li>
                 }) }
