@@ -47,7 +47,16 @@ async fn lane_names(h: &Harness) -> Vec<String> {
 async fn a_program_with_an_error_is_fixed_run_scrubbed_and_shared() {
     let h = Harness::start().await;
     h.set_viewport(1400, 1000).await;
-    h.open("/#/compose").await;
+    // The home page's build has no composer: it hands the address, hash
+    // and all, to the composer's page.
+    h.open("/#/compose?seed=7").await;
+    h.wait_for("#program", WAIT).await;
+    let at = h.client.current_url().await.expect("url");
+    assert_eq!(at.path(), "/compose.html", "{at}");
+    assert!(
+        at.fragment().is_some_and(|f| f.starts_with("/compose?seed=7")),
+        "the seed came along: {at}"
+    );
     // A syntax error: `(:` on line 9, column 16, marked in the gutter.
     paste(&h, &PROGRAM.replace("async def main():", "async def main(:")).await;
     let err = h.wait_for(".syntax-error[data-line='9']", WAIT).await;
@@ -84,10 +93,12 @@ async fn a_program_with_an_error_is_fixed_run_scrubbed_and_shared() {
     let link = h.value("#share-link").await;
     assert!(link.contains("#/compose?") && link.contains("code="), "{link}");
     assert!(link.len() < 2000, "{} characters", link.len());
+    // It is the composer's page (the home page's build goes without the
+    // composer).
     let path = link
-        .split_once("/#/")
-        .map(|(_, rest)| format!("/#/{rest}"))
-        .expect("a hash link");
+        .split_once("/compose.html#/")
+        .map(|(_, rest)| format!("/compose.html#/{rest}"))
+        .expect("a link to the composer's page");
     h.open("/#/").await;
     h.open_link(&path).await;
     h.wait_for(".runner[data-state=done]", WAIT).await;

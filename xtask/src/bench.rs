@@ -261,14 +261,15 @@ fn build_hello(tools: &Tools) -> Result<PathBuf, String> {
     }
 }
 
-/// The `.wasm` and `.js` files of a trunk `dist/`.
+/// The `.wasm` and `.js` files a first visit of a trunk `dist/` downloads:
+/// those its `index.html` loads (the composer's page, `compose.html`, loads
+/// its own, which a first visit does not).
 fn shipped(dist: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dist)
+    let html = std::fs::read_to_string(dist.join("index.html")).unwrap_or_default();
+    let mut files: Vec<PathBuf> = crate::test::loaded_by(&html)
         .into_iter()
-        .flatten()
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "wasm" || e == "js"))
+        .map(|name| dist.join(name))
+        .filter(|p| p.is_file())
         .collect();
     files.sort();
     files

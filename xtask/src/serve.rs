@@ -7,19 +7,52 @@ use std::process::Command;
 use crate::run::{cargo, root};
 use crate::tools::{self, Needs, Tools};
 
-/// Builds `dist/` with trunk in release mode (wasm-opt from npm binaryen),
-/// then [`precompress`]es it.
+/// Builds `dist/` with trunk in release mode (wasm-opt from npm binaryen):
+/// the home page's build (`index.html`, without the composer), then the
+/// composer's (`compose.html`, with it) beside it, then [`precompress`]es
+/// it. A visitor who never opens the composer never downloads it.
 pub fn build_release(tools: &Tools) -> Result<(), String> {
+    trunk(tools, &["build", "--release", "--offline"])?;
+    // Trunk empties the directory it builds into: the composer's page is
+    // built apart, then copied in (its hashed names are its own).
+    let staged = root().join("target").join("compose-dist");
+    let staged_arg = staged.to_string_lossy().into_owned();
+    trunk(
+        tools,
+        &[
+            "build",
+            "compose.html",
+            "--release",
+            "--offline",
+            "--dist",
+            &staged_arg,
+            "--html-output",
+            "compose.html",
+        ],
+    )?;
+    let dist = root().join("dist");
+    for entry in std::fs::read_dir(&staged).map_err(|e| format!("cannot read {}: {e}", staged.display()))? {
+        let entry = entry.map_err(|e| format!("cannot read {}: {e}", staged.display()))?;
+        if entry.path().is_file() {
+            std::fs::copy(entry.path(), dist.join(entry.file_name()))
+                .map_err(|e| format!("cannot copy {} into dist/: {e}", entry.path().display()))?;
+        }
+    }
+    precompress(tools)
+}
+
+fn trunk(tools: &Tools, args: &[&str]) -> Result<(), String> {
     let status = Command::new("trunk")
-        .args(["build", "--release", "--offline"])
+        .args(args)
         .current_dir(root())
         .env("PATH", &tools.path)
         .status()
         .map_err(|e| format!("cannot run trunk: {e}"))?;
-    if !status.success() {
-        return Err("`trunk build --release --offline` failed".into());
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("`trunk {}` failed", args.join(" ")))
     }
-    precompress(tools)
 }
 
 /// Writes `X.br` (brotli 11) and `X.gz` (gzip 9) beside each hashed file

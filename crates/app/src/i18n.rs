@@ -162,6 +162,7 @@ pub const ZH: &[(&str, &str)] = &[
         "在编写器中运行，这段程序与使用默认参数的 Rust 演示有相同的总时长和相同的任务结果。",
     ),
     ("Write your own", "自己编写"),
+    ("Opening the composer…", "正在打开编写器……"),
     ("Warnings", "警告"),
     ("Waiting on", "在等什么"),
     (

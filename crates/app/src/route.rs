@@ -1,6 +1,7 @@
 //! Hash routes: `#/` is home, `#/<slug>?<params>` a demo, anything else not
 //! found. Parsing is pure and tested natively.
 
+#[cfg(feature = "composer")]
 use asyncscope_core::Bilingual;
 use asyncscope_core::catalog::{self, Entry};
 use asyncscope_core::params::pairs_from_query;
@@ -20,6 +21,7 @@ pub enum Route {
         query: Vec<(String, String)>,
     },
     /// The composer, with the program and seed from the link.
+    #[cfg(feature = "composer")]
     Compose {
         /// The program the link carries (empty for none), or why it
         /// cannot be read (in English and in Chinese).
@@ -27,11 +29,45 @@ pub enum Route {
         /// The other `name=value` pairs (the seed).
         query: Vec<(String, String)>,
     },
+    /// The composer, which this build goes without: the page goes to
+    /// [`COMPOSER_PAGE`] with the same hash.
+    #[cfg(not(feature = "composer"))]
+    Compose {
+        /// The hash, as given (`#/compose?…`).
+        hash: String,
+    },
     /// No such page.
     NotFound {
         /// The path that was asked for.
         path: String,
     },
+}
+
+/// The page of the build with the composer (the home page's goes without
+/// it), beside `index.html`.
+pub const COMPOSER_PAGE: &str = "compose.html";
+
+/// [`Route::Compose`] of the query `query`: the program in `code`
+/// (deflated), or a demo's asyncio twin by its slug in `twin`; the other
+/// pairs (the seed) kept.
+#[cfg(feature = "composer")]
+fn compose_route(query: &str) -> Route {
+    let mut pairs = pairs_from_query(query);
+    let program = if let Some(i) = pairs.iter().position(|(k, _)| k == "code") {
+        asyncscope_core::py::link::decode(&pairs.remove(i).1)
+    } else if let Some(i) = pairs.iter().position(|(k, _)| k == "twin") {
+        let slug = pairs.remove(i).1;
+        match asyncscope_core::demos::about(&slug) {
+            Some(about) => Ok(asyncscope_core::py::program_from_twin(about.asyncio)),
+            None => Err(Bilingual::new(
+                format!("the link names no demo called {slug:?}, so it carries no program"),
+                format!("链接中没有名为 {slug:?} 的示例，因此不带程序"),
+            )),
+        }
+    } else {
+        Ok(String::new())
+    };
+    Route::Compose { program, query: pairs }
 }
 
 impl Route {
@@ -44,12 +80,12 @@ impl Route {
             return Route::Home;
         }
         if slug == "compose" {
-            let mut pairs = pairs_from_query(query);
-            let program = match pairs.iter().position(|(k, _)| k == "code") {
-                Some(i) => asyncscope_core::py::link::decode(&pairs.remove(i).1),
-                None => Ok(String::new()),
+            #[cfg(not(feature = "composer"))]
+            return Route::Compose {
+                hash: format!("#{hash}"),
             };
-            return Route::Compose { program, query: pairs };
+            #[cfg(feature = "composer")]
+            return compose_route(query);
         }
         match catalog::find(slug) {
             Some(entry) => Route::Demo {
@@ -62,8 +98,15 @@ impl Route {
         }
     }
 
+    /// The link to the composer with a demo's asyncio twin:
+    /// `compose.html#/compose?twin=slug`, which either build can follow.
+    pub fn twin_link(slug: &str) -> String {
+        format!("{COMPOSER_PAGE}#/compose?twin={slug}")
+    }
+
     /// The hash for the composer with `source` and the form's `query`
     /// (`#/compose?seed=7&code=…`).
+    #[cfg(feature = "composer")]
     pub fn compose_hash(source: &str, query: &str) -> String {
         let code = asyncscope_core::py::link::encode(source);
         if query.is_empty() {
@@ -107,6 +150,36 @@ mod tests {
             Route::from_hash("#/no-such-demo?x=1"),
             Route::NotFound {
                 path: "/no-such-demo".into()
+            }
+        );
+    }
+
+    #[cfg(feature = "composer")]
+    #[test]
+    fn a_twin_link_opens_that_demos_program_with_the_seed_kept() {
+        let link = Route::twin_link("gather");
+        assert_eq!(link, "compose.html#/compose?twin=gather");
+        let hash = link.split_once('#').map_or("", |(_, h)| h);
+        match Route::from_hash(&format!("{hash}&seed=7")) {
+            Route::Compose { program: Ok(p), query } => {
+                assert!(p.contains("asyncio.gather"), "{p}");
+                assert_eq!(query, vec![("seed".into(), "7".into())]);
+            }
+            other => panic!("not the composer with a program: {other:?}"),
+        }
+        match Route::from_hash("#/compose?twin=nope") {
+            Route::Compose { program: Err(why), .. } => assert!(why.en.contains("\"nope\""), "{why:?}"),
+            other => panic!("an unknown twin is not refused: {other:?}"),
+        }
+    }
+
+    #[cfg(not(feature = "composer"))]
+    #[test]
+    fn without_the_composer_its_links_keep_their_hash_for_the_composer_page() {
+        assert_eq!(
+            Route::from_hash("#/compose?seed=7&code=abc"),
+            Route::Compose {
+                hash: "#/compose?seed=7&code=abc".into()
             }
         );
     }

@@ -2,11 +2,14 @@
 //! composer. The run hook, the event log and the share link ask the
 //! subject, never a slug.
 
+#[cfg(feature = "composer")]
 use std::rc::Rc;
 use std::time::Duration;
 
 use asyncscope_core::demos::{self, Started};
-use asyncscope_core::{Bilingual, DynEnv, py};
+#[cfg(feature = "composer")]
+use asyncscope_core::py;
+use asyncscope_core::{Bilingual, DynEnv};
 
 use crate::route::Route;
 
@@ -16,6 +19,7 @@ pub enum Subject {
     /// A demo of the catalog.
     Demo(&'static str),
     /// A program of the composer.
+    #[cfg(feature = "composer")]
     Program(Rc<str>),
 }
 
@@ -24,6 +28,7 @@ impl Subject {
     pub fn name(&self) -> &str {
         match self {
             Subject::Demo(slug) => slug,
+            #[cfg(feature = "composer")]
             Subject::Program(_) => "program",
         }
     }
@@ -32,6 +37,7 @@ impl Subject {
     pub fn hash(&self, query: &str) -> String {
         match self {
             Subject::Demo(slug) => Route::demo_hash(slug, query),
+            #[cfg(feature = "composer")]
             Subject::Program(source) => Route::compose_hash(source, query),
         }
     }
@@ -46,6 +52,7 @@ impl Subject {
                 let said: Vec<Bilingual> = errors.iter().map(|e| e.said()).collect();
                 Bilingual::join(&said, "; ", "；")
             }),
+            #[cfg(feature = "composer")]
             Subject::Program(source) => py::start(env, source, py::Limits::default()).map(Some).map_err(|e| {
                 Bilingual::new(
                     e.to_string(),
@@ -59,6 +66,7 @@ impl Subject {
     pub fn estimate(&self, pairs: &[(String, String)], seed: u64) -> Option<Duration> {
         match self {
             Subject::Demo(slug) => demos::estimate(slug, pairs, seed),
+            #[cfg(feature = "composer")]
             Subject::Program(_) => None,
         }
     }
@@ -67,6 +75,7 @@ impl Subject {
     pub fn shown_line(&self, file: &str, line: u32) -> Option<u32> {
         match self {
             Subject::Demo(slug) => demos::shown_line(slug, file, line),
+            #[cfg(feature = "composer")]
             Subject::Program(_) => (file == py::FILE).then_some(line),
         }
     }

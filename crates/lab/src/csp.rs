@@ -1,15 +1,16 @@
-//! The Content-Security-Policy the app runs under. Trunk's `index.html`
-//! starts the app with an inline module script; rather than allow inline
-//! scripts, the policy names that script by its SHA-256 hash, computed from
-//! the `index.html` being served.
+//! The Content-Security-Policy the app runs under. Trunk's pages
+//! (`index.html`, and `compose.html` for the composer's build) start the
+//! app with an inline module script; rather than allow inline scripts, the
+//! policy names each such script by its SHA-256 hash, computed from the
+//! pages being served.
 
 use base64::Engine;
 use sha2::{Digest, Sha256};
 
-/// The policy for a page whose HTML is `index_html` (if there is one).
-pub fn policy(index_html: Option<&str>) -> String {
+/// The policy for pages whose HTML is `pages` (none, one or several).
+pub fn policy(pages: &[String]) -> String {
     let mut script = String::from("'self' 'wasm-unsafe-eval'");
-    for body in index_html.map(inline_scripts).unwrap_or_default() {
+    for body in pages.iter().flat_map(|html| inline_scripts(html)) {
         let digest = Sha256::digest(body.as_bytes());
         script.push_str(&format!(
             " 'sha256-{}'",
@@ -52,9 +53,13 @@ mod tests {
 import init from '/app.js';
 </script>"#;
         assert_eq!(inline_scripts(html), ["\nimport init from '/app.js';\n"]);
-        let p = policy(Some(html));
+        let p = policy(&[html.to_string()]);
         assert!(p.contains("script-src 'self' 'wasm-unsafe-eval' 'sha256-"), "{p}");
         assert_eq!(p.matches("'sha256-").count(), 1);
-        assert!(!policy(None).contains("sha256"));
+        assert!(!policy(&[]).contains("sha256"));
+        // Two pages: both their scripts are allowed.
+        let other = r#"<script type="module">import init from '/other.js';</script>"#;
+        let both = policy(&[html.to_string(), other.to_string()]);
+        assert_eq!(both.matches("'sha256-").count(), 2, "{both}");
     }
 }

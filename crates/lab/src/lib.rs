@@ -123,9 +123,16 @@ pub fn router(config: &Config) -> (Router, Arc<Stats>) {
                 .precompressed_br()
                 .precompressed_gzip(),
         );
-    let index = std::fs::read_to_string(config.dist.join("index.html")).ok();
-    let policy = HeaderValue::from_str(&csp::policy(index.as_deref()))
-        .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'"));
+    // Every page of the built app: the home page's build and the composer's.
+    let pages: Vec<String> = std::fs::read_dir(&config.dist)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "html"))
+        .filter_map(|e| std::fs::read_to_string(e.path()).ok())
+        .collect();
+    let policy =
+        HeaderValue::from_str(&csp::policy(&pages)).unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'"));
     let router = if config.api {
         Router::new().nest("/api", api)
     } else {

@@ -29,6 +29,14 @@ pub fn address_without_hash() -> String {
         .unwrap_or_default()
 }
 
+/// Goes to `url` (relative to the page), replacing the current entry of
+/// the history.
+pub fn go(url: &str) {
+    if let Some(w) = web_sys::window() {
+        let _ = w.location().replace(url);
+    }
+}
+
 /// Calls `changed` at every `hashchange` while the listener is kept.
 pub fn on_hash_change(mut changed: impl FnMut() + 'static) -> Option<Listener> {
     let window = web_sys::window()?;

@@ -7,12 +7,47 @@ use yew::prelude::*;
 
 use crate::browser::{dom, location};
 use crate::components::common::{LangCtx, title};
+#[cfg(feature = "composer")]
 use crate::components::composer::Composer;
 use crate::components::demo_page::DemoPage;
 use crate::components::home::Home;
 use crate::i18n::Lang;
 use crate::prefs::{self, Theme};
 use crate::route::Route;
+
+/// The link to the composer at `hash`: in this page with the composer, on
+/// the composer's page without.
+pub(crate) fn composer_link(hash: &str) -> String {
+    if cfg!(feature = "composer") {
+        hash.to_string()
+    } else {
+        format!("{}{hash}", crate::route::COMPOSER_PAGE)
+    }
+}
+
+/// Props of [`ToComposer`].
+#[cfg(not(feature = "composer"))]
+#[derive(Properties, PartialEq)]
+struct ToComposerProps {
+    hash: String,
+}
+
+/// The composer's address in the build without it: the page goes on to the
+/// composer's page, the hash (program, seed) kept, without a history entry.
+#[cfg(not(feature = "composer"))]
+#[component]
+fn ToComposer(props: &ToComposerProps) -> Html {
+    let l = crate::components::common::use_lang();
+    {
+        let to = format!("{}{}", crate::route::COMPOSER_PAGE, props.hash);
+        use_effect_with(to, |to| location::go(to));
+    }
+    html! {
+        <section class="not-found" data-view="to-composer">
+            <p>{ l.t("Opening the composer…") }</p>
+        </section>
+    }
+}
 
 fn current_route() -> Route {
     Route::from_hash(&location::hash())
@@ -60,9 +95,12 @@ pub fn App() -> Html {
             // Keyed by slug: another demo gets a fresh page and state.
             html! { <DemoPage key={entry.slug} entry={*entry} query={query.clone()} /> }
         }
+        #[cfg(feature = "composer")]
         Route::Compose { program, query } => html! {
             <Composer program={program.clone()} query={query.clone()} />
         },
+        #[cfg(not(feature = "composer"))]
+        Route::Compose { hash } => html! { <ToComposer hash={hash.clone()} /> },
         Route::NotFound { path } => html! {
             <section class="not-found" data-view="not-found">
                 <h1>{ l.t("Page not found") }</h1>
@@ -115,7 +153,7 @@ pub fn App() -> Html {
                 </header>
                 <nav class="demo-nav" aria-label={l.t("Demos")}>
                     <p class={classes!("compose-link", matches!(&*route, Route::Compose { .. }).then_some("current"))}>
-                        <a href="#/compose">{ "✎ " }{ l.t("Write your own") }</a>
+                        <a href={composer_link("#/compose")}>{ "✎ " }{ l.t("Write your own") }</a>
                     </p>
                     <ol>
                         { for ENTRIES.iter().map(|e| {

@@ -2,7 +2,7 @@
 //! of the current await point lit (and scrolled into the pane's view), and
 //! the same idea in Python's asyncio, with the twin of that line lit.
 
-use asyncscope_core::{demos, py};
+use asyncscope_core::demos;
 use asyncscope_view::{CodeLang, Token, highlight};
 use yew::prelude::*;
 
@@ -125,7 +125,7 @@ pub fn CodeView(props: &CodeViewProps) -> Html {
                         <p class="twin-agrees" data-twin="agrees">{ lang.t("Run in the composer, this program gives the same makespan and the same task outcomes as the Rust demo with its defaults.") }</p>
                     }
                     <p class="to-composer">
-                        <a id="open-in-composer" class="button" href={Route::compose_hash(&py::program_from_twin(about.map_or("", |a| a.asyncio)), "")}>
+                        <a id="open-in-composer" class="button" href={Route::twin_link(props.slug)}>
                             { "✎ " }{ lang.t("Open in the composer") }
                         </a>
                     </p>

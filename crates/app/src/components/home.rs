@@ -103,7 +103,7 @@ pub fn Home() -> Html {
                 { lang.t("Each demo is real Rust async code running on this page's event loop. Press Run and watch every task's lane: when it is polled, when it sleeps, when it ends.") }
             </p>
             <p class="compose-invite">
-                <a id="home-compose" href="#/compose">{ "✎ " }{ lang.t("Write your own") }</a>
+                <a id="home-compose" href={crate::components::app::composer_link("#/compose")}>{ "✎ " }{ lang.t("Write your own") }</a>
                 { " — " }{ lang.t("paste asyncio code and watch it run as real Rust futures.") }
             </p>
             <p class="filter">

@@ -10,6 +10,7 @@
 pub mod app;
 pub mod code_view;
 pub mod common;
+#[cfg(feature = "composer")]
 pub mod composer;
 pub mod demo_page;
 pub mod event_log;

@@ -53,6 +53,7 @@ pub struct RunControls {
 /// The most virtual time a program's run in the page may take: a program
 /// that would go on (a loop that sleeps forever) stops there, with what it
 /// recorded. A demo's parameters bound its own time.
+#[cfg(feature = "composer")]
 const VIRTUAL_BOUND: Duration = asyncscope_core::py::DEFAULT_VIRTUAL_BOUND;
 
 /// The longest a slice of a virtual run keeps the page's thread, in
@@ -472,7 +473,10 @@ fn run_virtual(
     };
     replace_hash(&subject.hash(&form.query()));
     let (runs, work, notes) = (started.runs, started.work, started.notes);
+    #[cfg(feature = "composer")]
     let time_bound = matches!(subject, Subject::Program(_)).then_some(VIRTUAL_BOUND);
+    #[cfg(not(feature = "composer"))]
+    let time_bound: Option<Duration> = None;
     let done = Rc::new(Cell::new(false));
     {
         let done = done.clone();
