@@ -94,6 +94,8 @@
         return {
           ms: t1 - t0,
           long: long.filter(([s, d]) => s < t1 && s + d > t0).map(([, d]) => d),
+          // When each began, in ms from the start (to tell where they are).
+          longAt: long.filter(([s, d]) => s < t1 && s + d > t0).map(([s, d]) => [s - t0, d]),
           frames: inRun.length,
           // Frames per second between the first and the last frame seen.
           fps: span > 0 ? ((inRun.length - 1) * 1000) / span : 0,

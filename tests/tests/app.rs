@@ -287,3 +287,43 @@ async fn semaphore_jobs_can_be_real_requests() {
     h.screenshot("semaphore-requests").await;
     h.finish().await;
 }
+
+/// A live run's axis spans the run's expected length from its start: its
+/// ticks and its lanes' bars hold still while the run fills them in, and
+/// the finished run keeps that axis.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_live_runs_lanes_hold_still_as_they_fill_in() {
+    let h = Harness::start().await;
+    // Three counts a second apart: 3 s, expected as the virtual run says.
+    // A link with parameters runs in virtual time as it opens; then Run.
+    h.open("/#/countdown?counts=3&tick_ms=1000").await;
+    h.wait_for(".runner[data-state=done]", WAIT).await;
+    h.click("#run:not([disabled])").await;
+    h.wait_for(".runner[data-state=running] .lane .seg", WAIT).await;
+    let look = || async {
+        let last_tick = h.text(".runner .stage .axis .tick:last-child").await;
+        let first_bar = h
+            .js_number(
+                "const s = document.querySelector('.runner .stage .lane .seg'); \
+                 return s ? s.getBoundingClientRect().left : NaN;",
+            )
+            .await;
+        (last_tick, first_bar)
+    };
+    let early = look().await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(
+        h.all(".runner[data-state=running]").await.len(),
+        1,
+        "the run is still going 1.5 s in"
+    );
+    let later = look().await;
+    assert_eq!(early.0.trim(), "3 s", "the axis spans the expected 3 s from the start");
+    assert_eq!(
+        early, later,
+        "the axis and the first bar did not move while the run went on"
+    );
+    h.wait_for(".runner[data-state=done]", WAIT).await;
+    assert_eq!(h.text(".runner .stage .axis .tick:last-child").await.trim(), "3 s");
+    h.finish().await;
+}

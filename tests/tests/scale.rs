@@ -422,6 +422,12 @@ mod table {
         let app = awaited(h, "window.__bench.appRun('#run')").await?;
         open_demo(h, &route).await?;
         let js_run = awaited(h, &format!("window.__bench.tasks({n}, {LIMIT})")).await?;
+        if std::env::var_os("ASYNCSCOPE_BENCH_DETAIL").is_some() {
+            println!(
+                "bench-detail\t{row} long tasks [start ms, duration ms]: {}",
+                app["longAt"]
+            );
+        }
         for (side, v) in [("asyncscope", &app), ("baseline", &js_run)] {
             sample(&format!("{row}_ms"), side, num(v, "ms")?);
             sample(&format!("{row}_long"), side, numbers(&v["long"]).len() as f64);

@@ -438,11 +438,11 @@ async fn watch(
     } else {
         Ending::Cancelled
     };
-    dispatcher.dispatch(Action::Ended {
-        generation,
-        runs: snapshot(&runs),
-        how,
-    });
+    // The snapshot, then the drawing of the finished run, each in a task
+    // of its own (a big run's would make one long task together).
+    let runs = snapshot(&runs);
+    clock::sleep(Duration::ZERO).await;
+    dispatcher.dispatch(Action::Ended { generation, runs, how });
     None
 }
 
