@@ -214,6 +214,10 @@ pub const ZH: &[(&str, &str)] = &[
     ),
     ("Running on the browser's clock:", "正在浏览器时钟上运行："),
     (
+        " (too big to draw as it goes: its lanes are drawn when it ends)",
+        "（太大，无法边运行边绘制：结束时再画出各条泳道）",
+    ),
+    (
         "Requests go to the simulated lab instead: the same API, with its delays on this page's real clock. To send real requests, serve the page with",
         "请求改由模拟实验室应答：同样的 API，延迟发生在本页的真实时钟上。要发送真实请求，请用",
     ),

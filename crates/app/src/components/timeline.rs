@@ -17,7 +17,7 @@ use asyncscope_view::{
 };
 use yew::prelude::*;
 
-use crate::browser::{clock, dom};
+use crate::browser::{self, clock, dom};
 use crate::components::common::use_lang;
 use crate::i18n::Lang;
 
@@ -83,6 +83,17 @@ const MARKS: [(&str, &str); 7] = [
     ("warning", "warning: a rule of the Warnings panel fired here"),
 ];
 
+/// Above this many events, a finished trace's analyses (waits, wake edges,
+/// warnings) are made in a task after its first drawing.
+const ANALYSE_LATER_ABOVE: usize = 20_000;
+
+/// A finished trace's model with its analyses (edges, every task's waits
+/// and the warnings), timed as the User Timing measure
+/// `asyncscope:analyses`.
+fn analysed(trace: &Trace) -> RunModel {
+    clock::measured("asyncscope:analyses", || with_waits(run_model(trace), trace))
+}
+
 /// Rows and columns of a large run's overview.
 const OVERVIEW_ROWS: usize = 24;
 const OVERVIEW_COLUMNS: usize = 120;
@@ -146,26 +157,53 @@ pub fn Timeline(props: &TimelineProps) -> Html {
     };
     // Everything that does not depend on the view, once per trace; the
     // legend lists what these runs use.
-    // A finished run's segments also say what their task waited on.
-    let models = use_memo(
-        (
-            props.runs.iter().map(|r| r.trace.clone()).collect::<Vec<_>>(),
-            props.finished,
-        ),
-        |(traces, finished)| {
-            traces
-                .iter()
-                .map(|t| {
-                    if !*finished {
-                        return ModelRef(Rc::new(run_model(t)));
+    // A finished run's segments also say what their task waited on: those
+    // analyses are made at once for a small trace, and for a big one in a
+    // task of their own after the run is drawn (together they would make
+    // one long task).
+    let traces: Vec<Rc<Trace>> = props.runs.iter().map(|r| r.trace.clone()).collect();
+    let models = use_memo((traces.clone(), props.finished), |(traces, finished)| {
+        traces
+            .iter()
+            .map(|t| {
+                if !*finished || t.events().len() > ANALYSE_LATER_ABOVE {
+                    return ModelRef(Rc::new(run_model(t)));
+                }
+                ModelRef(Rc::new(analysed(t)))
+            })
+            .collect::<Vec<_>>()
+    });
+    let later = use_state(|| None::<(Vec<Rc<Trace>>, Vec<ModelRef>)>);
+    // The traces the deferred analyses are for: a newer set (scrubbing)
+    // makes an older one's task give up before it starts.
+    let asked = use_mut_ref(|| 0u64);
+    {
+        let (later, asked) = (later.clone(), asked.clone());
+        use_effect_with((traces.clone(), props.finished), move |(traces, finished)| {
+            *asked.borrow_mut() += 1;
+            if *finished && traces.iter().any(|t| t.events().len() > ANALYSE_LATER_ABOVE) {
+                let (traces, mine) = (traces.clone(), *asked.borrow());
+                browser::spawn(async move {
+                    clock::sleep(std::time::Duration::ZERO).await;
+                    if *asked.borrow() != mine {
+                        return;
                     }
-                    // Edges, every task's waits and the warnings: timed.
-                    let model = clock::measured("asyncscope:analyses", || with_waits(run_model(t), t));
-                    ModelRef(Rc::new(model))
-                })
-                .collect::<Vec<_>>()
-        },
-    );
+                    let models = traces.iter().map(|t| ModelRef(Rc::new(analysed(t)))).collect();
+                    later.set(Some((traces, models)));
+                });
+            }
+        });
+    }
+    let models: Rc<Vec<ModelRef>> = match &*later {
+        Some((for_traces, analysed))
+            if props.finished
+                && for_traces.len() == traces.len()
+                && for_traces.iter().zip(&traces).all(|(a, b)| Rc::ptr_eq(a, b)) =>
+        {
+            Rc::new(analysed.clone())
+        }
+        _ => models,
+    };
     let used = use_memo(models.clone(), |models| {
         let refs: Vec<&RunModel> = models.iter().map(|m| m.0.as_ref()).collect();
         legend(&refs)

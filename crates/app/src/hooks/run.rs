@@ -119,20 +119,33 @@ pub fn use_run(
         let asking = asking.clone();
         use_effect_with(state.form.query(), move |_| asking.set(None));
     }
+    // The length of the last run in virtual time that ended by itself, by
+    // the address it ran at (subject and form, seed included): a real run
+    // of the same form is expected to take as long, without running it
+    // again (at 10,000 tasks, that estimate would be a long task at Run).
+    let known = use_mut_ref(|| None::<(String, Duration)>);
     let start_with = {
-        let (state, abort, scope, asking, on_notice, subject) = (
+        let (state, abort, scope, asking, on_notice, subject, known) = (
             state.clone(),
             abort.clone(),
             scope.clone(),
             asking.clone(),
             on_notice.clone(),
             subject.clone(),
+            known.clone(),
         );
         move |sure: bool| {
-            // Confirmed, the question's estimate stands; else it is made.
+            // Confirmed, the question's estimate stands; else the length of
+            // a virtual run of this very form, or one is made.
+            let address = subject.hash(&state.form.query());
+            let seen = known
+                .borrow()
+                .as_ref()
+                .filter(|(at, _)| *at == address)
+                .map(|(_, d)| *d);
             let expected = match (sure, *asking) {
                 (true, Some(asked)) => Some(asked),
-                _ => estimate(&state, &subject),
+                _ => seen.or_else(|| estimate(&state, &subject)),
             };
             if !sure && expected.is_some_and(asks_first) {
                 asking.set(expected);
@@ -149,20 +162,21 @@ pub fn use_run(
     };
     let confirm = Callback::from(move |()| start_with(true));
     let start_virtual = {
-        let (state, asking, on_notice, abort, busy, subject) = (
+        let (state, asking, on_notice, abort, busy, subject, known) = (
             state.clone(),
             asking.clone(),
             on_notice.clone(),
             abort.clone(),
             busy.clone(),
             subject.clone(),
+            known.clone(),
         );
         Callback::from(move |()| {
             if *busy {
                 return;
             }
             asking.set(None);
-            run_virtual(&state, &state.form, &subject, &on_notice, &abort, &busy);
+            run_virtual(&state, &state.form, &subject, &on_notice, &abort, &busy, &known);
         })
     };
     let preset = {
@@ -180,7 +194,7 @@ pub fn use_run(
             asking.set(None);
             let form = state.form.load(&pairs);
             state.dispatch(Action::Load(pairs));
-            run_virtual(&state, &form, &subject, &on_notice, &abort, &busy);
+            run_virtual(&state, &form, &subject, &on_notice, &abort, &busy, &known);
         })
     };
     let cancel = {
@@ -403,7 +417,7 @@ async fn watch(
                 let at = clock::now_ms();
                 let sizes = sizes(&runs);
                 let shown = match &last {
-                    Some((seen, shown)) if *seen == sizes => shown.clone(),
+                    Some((seen, shown)) if *seen == sizes || !redraw.fresh() => shown.clone(),
                     _ => {
                         let fresh = snapshot(&runs);
                         last = Some((sizes, fresh.clone()));
@@ -415,6 +429,7 @@ async fn watch(
                     generation,
                     runs: shown,
                     elapsed,
+                    held: redraw.capped(),
                 });
                 // Yew draws in a microtask: once it has, the drawing's cost
                 // paces the next.
@@ -460,6 +475,7 @@ fn run_virtual(
     on_notice: &Callback<Option<Bilingual>>,
     abort: &Rc<RefCell<Option<AbortHandle>>>,
     busy: &UseStateHandle<bool>,
+    known: &Rc<RefCell<Option<(String, Duration)>>>,
 ) {
     if state.is_running() || !form.is_valid() {
         return;
@@ -471,7 +487,9 @@ fn run_virtual(
         Ok(None) => return,
         Err(why) => return on_notice.emit(Some(refused(&why))),
     };
-    replace_hash(&subject.hash(&form.query()));
+    let address = subject.hash(&form.query());
+    replace_hash(&address);
+    let known = known.clone();
     let (runs, work, notes) = (started.runs, started.work, started.notes);
     #[cfg(feature = "composer")]
     let time_bound = matches!(subject, Subject::Program(_)).then_some(VIRTUAL_BOUND);
@@ -528,7 +546,10 @@ fn run_virtual(
         clock::sleep(Duration::ZERO).await;
         match stalled {
             None if bounded => on_notice.emit(Some(bounded_notice(rt.now()))),
-            None => on_notice.emit(notes_notice(&notes)),
+            None => {
+                *known.borrow_mut() = Some((address, rt.now()));
+                on_notice.emit(notes_notice(&notes))
+            }
             Some(at) => on_notice.emit(Some(stalled_notice(at))),
         }
         let runs = snapshot(&runs);

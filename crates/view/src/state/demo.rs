@@ -62,6 +62,9 @@ pub enum Action {
         runs: Vec<RunSnapshot>,
         /// Time since it started.
         elapsed: Duration,
+        /// The runs are too big to draw as they grow: `runs` stays as it
+        /// was drawn last until the run ends.
+        held: bool,
     },
     /// The user asked to cancel the current run.
     Cancel,
@@ -185,6 +188,7 @@ impl DemoState {
                     runs: Vec::new(),
                     elapsed: Duration::ZERO,
                     expected,
+                    held: false,
                     cancelling: false,
                 };
             }
@@ -192,15 +196,18 @@ impl DemoState {
                 generation,
                 runs,
                 elapsed,
+                held,
             } => match &mut next.run {
                 RunState::Running {
                     generation: g,
                     runs: r,
                     elapsed: e,
+                    held: h,
                     ..
                 } if *g == generation => {
                     *r = runs;
                     *e = elapsed;
+                    *h = held;
                 }
                 _ => return None,
             },
@@ -360,6 +367,7 @@ mod tests {
             generation,
             runs: Vec::new(),
             elapsed: Duration::from_millis(5),
+            held: false,
         };
         assert!(s.apply(frame(7)).is_none(), "a frame of another run is ignored");
         let s = s.apply(frame(1)).expect("own frame");

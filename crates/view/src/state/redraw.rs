@@ -10,6 +10,11 @@ pub const COST_FACTOR: f64 = 4.0;
 /// what is still open), which needs no more than a few frames a second.
 pub const IDLE_MS: f64 = 250.0;
 
+/// A drawing that took longer than this (ms) was of a run too big to draw
+/// live without a long task (over 50 ms) soon: from then on the run's
+/// growth is not drawn until it ends, only its clock.
+pub const GROWTH_CAP_MS: f64 = 30.0;
+
 /// The pacing of a live run's drawings: at each animation frame the page
 /// asks [`Redraw::due`], and after drawing tells [`Redraw::drawn`] how long
 /// the drawing took. A frame whose trace did not grow is not drawn (the
@@ -22,6 +27,8 @@ pub struct Redraw {
     last: Option<(f64, f64)>,
     /// The trace grew since the last drawing.
     unseen: bool,
+    /// A drawing cost over [`GROWTH_CAP_MS`]: growth is no longer drawn.
+    capped: bool,
 }
 
 impl Redraw {
@@ -36,18 +43,33 @@ impl Redraw {
     pub fn due(&self, now: f64) -> bool {
         let Some((at, cost)) = self.last else { return true };
         let since = now - at;
-        if self.unseen {
+        if self.fresh() {
             since >= cost * (1.0 + COST_FACTOR)
         } else {
             since >= IDLE_MS
         }
     }
 
+    /// Whether the drawing due shows the traces as they are now (else the
+    /// last ones again, with the clock moved on): there is growth to show
+    /// and drawing it has not been capped.
+    pub fn fresh(&self) -> bool {
+        self.unseen && !self.capped
+    }
+
+    /// True once a drawing cost over [`GROWTH_CAP_MS`].
+    pub fn capped(&self) -> bool {
+        self.capped
+    }
+
     /// Says that a drawing began at `at` and took `cost` ms: what grew
-    /// until then is seen.
+    /// until then is seen (unless the growth was not drawn).
     pub fn drawn(&mut self, at: f64, cost: f64) {
         self.last = Some((at, cost.max(0.0)));
-        self.unseen = false;
+        if !self.capped {
+            self.unseen = false;
+        }
+        self.capped |= cost > GROWTH_CAP_MS;
     }
 }
 
@@ -97,11 +119,27 @@ mod tests {
 
     #[test]
     fn a_costly_drawing_is_followed_by_four_times_its_cost_of_rest() {
-        // 40 ms a drawing: one every 200 ms at most (a fifth of the time).
-        let frames = drawn_frames(1.0, 40.0, |_| true);
-        assert_eq!(frames, vec![0, 12, 24, 36, 48]);
-        let busy = frames.len() as f64 * 40.0 / 1000.0;
+        // 25 ms a drawing: one every 125 ms at most (a fifth of the time).
+        let frames = drawn_frames(1.0, 25.0, |_| true);
+        assert_eq!(frames, vec![0, 8, 16, 24, 32, 40, 48, 56]);
+        let busy = frames.len() as f64 * 25.0 / 1000.0;
         assert!(busy <= 0.2 + 1e-9, "drawing takes {busy} of the time");
+    }
+
+    #[test]
+    fn a_drawing_over_the_cap_stops_drawing_growth_but_not_the_clock() {
+        let mut r = Redraw::default();
+        r.grew();
+        assert!(r.fresh());
+        r.drawn(0.0, 35.0);
+        assert!(r.capped());
+        r.grew();
+        assert!(!r.fresh(), "growth is no longer drawn");
+        // The clock alone, every 250 ms.
+        assert!(!r.due(200.0));
+        assert!(r.due(250.0));
+        r.drawn(250.0, 5.0);
+        assert!(r.capped(), "the cap stays for the run");
     }
 
     #[test]

@@ -311,6 +311,8 @@ pub enum RunState {
         /// time), if known: the live timeline's axis spans this from the
         /// start, so its lanes hold still as they fill in.
         expected: Option<Duration>,
+        /// Too big to draw as it grows: the lanes wait for the end.
+        held: bool,
         /// The user asked to cancel; the drop is under way.
         cancelling: bool,
     },

@@ -57,12 +57,17 @@ pub(crate) fn run_status(run: &RunState, lang: Lang) -> RunStatus {
             *elapsed,
             false,
         ),
-        RunState::Running { runs, elapsed, .. } => {
-            let text = format!(
+        RunState::Running {
+            runs, elapsed, held, ..
+        } => {
+            let mut text = format!(
                 "{} {} ms",
                 lang.t("Running on the browser's clock:"),
                 elapsed.as_millis()
             );
+            if *held {
+                text.push_str(lang.t(" (too big to draw as it goes: its lanes are drawn when it ends)"));
+            }
             status("running", &text, runs.clone(), *elapsed, false)
         }
         RunState::Ended { finished, .. } => {
