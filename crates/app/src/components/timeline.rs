@@ -178,17 +178,26 @@ pub fn Timeline(props: &TimelineProps) -> Html {
     // makes an older one's task give up before it starts.
     let asked = use_mut_ref(|| 0u64);
     {
-        let (later, asked) = (later.clone(), asked.clone());
+        let (later, asked, plain) = (later.clone(), asked.clone(), models.clone());
         use_effect_with((traces.clone(), props.finished), move |(traces, finished)| {
             *asked.borrow_mut() += 1;
             if *finished && traces.iter().any(|t| t.events().len() > ANALYSE_LATER_ABOVE) {
-                let (traces, mine) = (traces.clone(), *asked.borrow());
+                let (traces, plain, mine) = (traces.clone(), plain.clone(), *asked.borrow());
                 browser::spawn(async move {
                     clock::sleep(std::time::Duration::ZERO).await;
                     if *asked.borrow() != mine {
                         return;
                     }
-                    let models = traces.iter().map(|t| ModelRef(Rc::new(analysed(t)))).collect();
+                    // The models drawn first, with the analyses added (not
+                    // made again from the trace).
+                    let models = traces
+                        .iter()
+                        .zip(plain.iter())
+                        .map(|(t, m)| {
+                            let model = clock::measured("asyncscope:analyses", || with_waits((*m.0).clone(), t));
+                            ModelRef(Rc::new(model))
+                        })
+                        .collect();
                     later.set(Some((traces, models)));
                 });
             }

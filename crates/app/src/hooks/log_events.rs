@@ -1,23 +1,60 @@
 //! The event log's rows.
 
 use std::rc::Rc;
+use std::time::Duration;
 
 use asyncscope_view::state::{EventRef, RunState};
 use yew::prelude::*;
 
+use crate::browser::{self, clock};
 use crate::state::PageState;
+
+/// Above this many events in all, a finished run's panels (its waits,
+/// warnings, times and log) are drawn in a task after its timeline: drawn
+/// together, a big run's would make one long task.
+pub const PANELS_LATER_ABOVE: usize = 20_000;
+
+/// Whether the finished run's panels may be drawn: at once for a small
+/// run, a task after the run is first drawn for a big one.
+#[hook]
+pub fn use_panels_ready(state: &UseReducerHandle<PageState>) -> bool {
+    let generation = ended_generation(&state.run);
+    let big = state
+        .finished()
+        .is_some_and(|f| f.runs.iter().map(|r| r.trace.events().len()).sum::<usize>() > PANELS_LATER_ABOVE);
+    let ready_for = use_state_eq(|| 0u32);
+    {
+        let ready_for = ready_for.clone();
+        use_effect_with((generation, big), move |(generation, big)| {
+            if *big {
+                let generation = *generation;
+                browser::spawn(async move {
+                    clock::sleep(Duration::ZERO).await;
+                    ready_for.set(generation);
+                });
+            }
+        });
+    }
+    !big || *ready_for == generation
+}
 
 /// The events of the finished run that pass the log's filter, in time
 /// order: sorted once per run (its generation) and filter, not per frame.
-/// Empty while nothing is finished.
+/// Empty while nothing is finished, or while its panels wait (`ready`).
 #[hook]
-pub fn use_log_events(state: &UseReducerHandle<PageState>) -> Rc<Vec<EventRef>> {
+pub fn use_log_events(state: &UseReducerHandle<PageState>, ready: bool) -> Rc<Vec<EventRef>> {
     let generation = ended_generation(&state.run);
     let events = {
         let state = state.clone();
-        use_memo((generation, state.filter.clone()), move |(_, filter)| {
-            Rc::new(state.finished().map(|f| f.events(filter)).unwrap_or_default())
-        })
+        use_memo(
+            (ready.then_some(generation), state.filter.clone()),
+            move |(ready, filter)| {
+                Rc::new(match ready {
+                    Some(_) => state.finished().map(|f| f.events(filter)).unwrap_or_default(),
+                    None => Vec::new(),
+                })
+            },
+        )
     };
     (*events).clone()
 }

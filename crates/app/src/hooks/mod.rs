@@ -10,7 +10,7 @@
 //! - [`use_lab_health`]: whether the lab server answers (asked once).
 //! - [`use_form_in_address`]: the form mirrored in the address.
 //! - [`use_log_events`]: the event log's rows, sorted once per run and
-//!   filter.
+//!   filter; [`use_panels_ready`]: a big finished run's panels wait a task.
 
 mod address;
 mod lab_health;
@@ -21,7 +21,7 @@ mod shortcuts;
 
 pub use address::use_form_in_address;
 pub use lab_health::{Lab, use_lab_health};
-pub use log_events::{ended_generation, use_log_events};
+pub use log_events::{PANELS_LATER_ABOVE, ended_generation, use_log_events, use_panels_ready};
 pub use replay_clock::use_replay_clock;
 pub use run::{RunControls, use_run};
 pub use shortcuts::{shortcut, use_shortcuts};

@@ -18,7 +18,7 @@ use crate::components::event_log::EventLog;
 use crate::components::timeline::{Timeline, span_of};
 use crate::components::waits::WaitsPanel;
 use crate::components::warnings::WarningsPanel;
-use crate::hooks::{ended_generation, use_log_events, use_replay_clock, use_shortcuts};
+use crate::hooks::{ended_generation, use_log_events, use_panels_ready, use_replay_clock, use_shortcuts};
 use crate::i18n::Lang;
 use crate::state::PageState;
 use crate::subject::Subject;
@@ -89,6 +89,9 @@ pub(crate) struct Watch {
     pub selected: Option<TaskRef>,
     /// The line of the shown code the current event's task waits at.
     pub lit: Option<u32>,
+    /// The finished run's panels (waits, warnings, times, log) may be
+    /// drawn (a big run's come a task after its timeline).
+    pub panels: bool,
 }
 
 /// [`Watch`] of `state`'s runs of `subject`.
@@ -96,7 +99,8 @@ pub(crate) struct Watch {
 pub(crate) fn use_watch(state: &UseReducerHandle<PageState>, subject: &Subject, lang: Lang) -> Watch {
     use_replay_clock(state.finished().is_some_and(|f| f.playing), state.dispatcher());
     use_shortcuts(state);
-    let events: Rc<Vec<EventRef>> = use_log_events(state);
+    let panels = use_panels_ready(state);
+    let events: Rc<Vec<EventRef>> = use_log_events(state, panels);
     let status = run_status(&state.run, lang);
     let fin = state.finished();
     let (drawn, span) = drawn(state, status.live.clone(), status.now, status.expected);
@@ -127,6 +131,7 @@ pub(crate) fn use_watch(state: &UseReducerHandle<PageState>, subject: &Subject, 
         drawn,
         span,
         lit,
+        panels,
     }
 }
 
@@ -198,7 +203,7 @@ pub(crate) fn stage_view(
                           on_pick={on_action.reform(|(task, at): (TaskRef, _)| Action::Pick { task, at })}
                           on_pan={on_action.reform(Action::Pan)} on_zoom={on_action.reform(Action::Zoom)} />
             }
-            if let Some(f) = fin {
+            if let Some(f) = fin.filter(|_| w.panels) {
                 <WaitsPanel finished={f.clone()} selected={w.selected} />
                 <WarningsPanel finished={f.clone()} generation={w.generation} on_action={on_action.clone()} subject={subject.clone()} />
                 <TimesTable finished={f.clone()} />
@@ -209,7 +214,7 @@ pub(crate) fn stage_view(
 
 /// The event log of the finished run, if there is one.
 pub(crate) fn log_view(state: &DemoState, subject: &Subject, w: &Watch, on_action: &Callback<Action>) -> Html {
-    match state.finished() {
+    match state.finished().filter(|_| w.panels) {
         Some(f) => html! {
             <EventLog subject={subject.clone()} finished={f.clone()} generation={w.generation} events={w.events.clone()}
                       filter={state.filter.clone()} on_filter={on_action.reform(Action::Filter)}
