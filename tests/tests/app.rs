@@ -318,6 +318,7 @@ async fn a_live_runs_lanes_hold_still_as_they_fill_in() {
         "the run is still going 1.5 s in"
     );
     let later = look().await;
+    h.screenshot("live-countdown").await;
     assert_eq!(early.0.trim(), "3 s", "the axis spans the expected 3 s from the start");
     assert_eq!(
         early, later,
