@@ -367,9 +367,27 @@ mod table {
         )
         .await?;
         tokio::time::sleep(BUSY_FROM).await;
+        // ASYNCSCOPE_BENCH_PROFILE=FILE: a CPU profile of the window, for
+        // DevTools (a build that keeps its names shows Rust functions).
+        let profile = std::env::var_os("ASYNCSCOPE_BENCH_PROFILE");
+        if profile.is_some() {
+            h.cdp("Profiler.enable", json!({})).await;
+            h.cdp("Profiler.setSamplingInterval", json!({ "interval": 200 })).await;
+            h.cdp("Profiler.start", json!({})).await;
+        }
         let (task0, at0) = busy_clock(h).await?;
         tokio::time::sleep(BUSY_FOR).await;
         let (task1, at1) = busy_clock(h).await?;
+        if let Some(path) = profile {
+            // One file per window: FILE.1, FILE.2, … (the app's, then
+            // JavaScript's, in each repetition).
+            static WINDOWS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+            let n = WINDOWS.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+            let mut path = path;
+            path.push(format!(".{n}"));
+            let p = h.cdp("Profiler.stop", json!({})).await;
+            let _ = std::fs::write(&path, p.get("profile").map(Value::to_string).unwrap_or_default());
+        }
         let busy = if at1 > at0 {
             100.0 * (task1 - task0) / (at1 - at0)
         } else {
