@@ -8,10 +8,16 @@ use std::time::Duration;
 use futures::channel::oneshot;
 use gloo_timers::future::TimeoutFuture;
 
+thread_local! {
+    /// The page's `performance`, looked up once (a live run reads the
+    /// clock many times a second).
+    static PERFORMANCE: Option<web_sys::Performance> = web_sys::window().and_then(|w| w.performance());
+}
+
 /// `performance.now()`: milliseconds since the page's time origin (0 where
 /// there is no window or no `performance`).
 pub fn now_ms() -> f64 {
-    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
+    PERFORMANCE.with(|p| p.as_ref().map_or(0.0, web_sys::Performance::now))
 }
 
 /// Runs `f` between two User Timing marks, so that the browser's
