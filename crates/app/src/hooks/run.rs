@@ -10,7 +10,7 @@ use std::time::Duration;
 use asyncscope_core::trace::Liveness;
 use asyncscope_core::virtual_time::Step;
 use asyncscope_core::{Bilingual, DynEnv, Env, Traced, VirtualRuntime};
-use asyncscope_view::state::{Action, Ending, Form, Redraw, RunSnapshot, asks_first};
+use asyncscope_view::state::{Action, Ending, Form, Pacer, RunSnapshot, Sizes, asks_first};
 use futures::channel::oneshot;
 use futures::future::{AbortHandle, Either, abortable, select};
 use yew::prelude::*;
@@ -61,9 +61,6 @@ const VIRTUAL_BOUND: Duration = asyncscope_core::py::DEFAULT_VIRTUAL_BOUND;
 const SLICE_MS: f64 = 30.0;
 
 type LiveRuns = Rc<Vec<(&'static str, Traced<DynEnv>)>>;
-
-/// Per run, its trace's events kept and dropped.
-type Sizes = Vec<(usize, u64)>;
 
 /// How far each run's trace has grown: its events kept and dropped. A
 /// trace is append-only, so the same sizes mean the same trace.
@@ -333,10 +330,6 @@ fn start_real(
 /// How often a real run's traces are looked at for growth (a frame).
 const LOOK: Duration = Duration::from_millis(16);
 
-/// How long a real run's traces must stay the same before the watcher
-/// asks whether the run can still go on by itself.
-const QUIET_MS: f64 = 500.0;
-
 /// True when the runs' traces are stuck: tasks pending in one of them, and
 /// nothing in any that could wake one (a deadlock, a wait nobody ends).
 fn stalled(runs: &LiveRuns) -> bool {
@@ -352,9 +345,9 @@ fn stalled(runs: &LiveRuns) -> bool {
 }
 
 /// A real run's frames, then its ending: `Frame` at animation frames, as
-/// [`Redraw`] paces them, until the work is done (`done` says whether it completed), then, once a
+/// [`Pacer`] paces them, until the work is done (`done` says whether it completed), then, once a
 /// cancelled run's tasks have recorded their ends, `Ended`. A run whose
-/// traces stop growing for [`QUIET_MS`] with nothing left to wake its
+/// traces stop growing for [`asyncscope_view::state::QUIET_MS`] with nothing left to wake its
 /// tasks has stalled: it ends there, its tasks shown still waiting (as a
 /// virtual run that stalls), and the work is dropped after; the instant
 /// it stalled comes back.
@@ -370,10 +363,10 @@ async fn watch(
     // moved: a frame whose traces did not grow shows the same snapshots
     // (the same `Rc`s: compared by pointer, their lanes and charts are not
     // made again).
-    let mut redraw = Redraw::default();
+    // Growth, quiet spells and drawings: `Pacer` (tested natively).
+    let mut pacer = Pacer::new(clock::now_ms());
+    // The snapshots drawn last, and the sizes they were taken at.
     let mut last: Option<(Sizes, Vec<RunSnapshot>)> = None;
-    // Since when the traces have not grown, and whether that was checked.
-    let mut quiet = (clock::now_ms(), false);
     let completed = loop {
         // The traces are looked at on a timer, not at every animation
         // frame: a page that asks for every frame is drawn at every frame,
@@ -381,33 +374,25 @@ async fn watch(
         match select(&mut done, pin!(clock::sleep(LOOK))).await {
             Either::Left((completed, _)) => break completed.unwrap_or(false),
             Either::Right(((), _)) => {
-                let now = clock::now_ms();
-                let grown = last.as_ref().is_none_or(|(seen, _)| *seen != sizes(&runs));
-                if grown {
-                    quiet = (now, false);
-                    redraw.grew();
-                }
-                if !quiet.1 && now - quiet.0 >= QUIET_MS {
-                    quiet.1 = true;
-                    if stalled(&runs) {
-                        let at = runs
-                            .iter()
-                            .filter_map(|(_, t)| t.trace().events().last().map(|e| e.at))
-                            .max()
-                            .unwrap_or_default();
-                        // The runs as they stalled, then the work dropped.
-                        dispatcher.dispatch(Action::Ended {
-                            generation,
-                            runs: snapshot(&runs),
-                            how: Ending::Completed,
-                        });
-                        if let Some(handle) = abort.borrow_mut().take() {
-                            handle.abort();
-                        }
-                        return Some(at);
+                let look = pacer.look(clock::now_ms(), sizes(&runs));
+                if look.ask_stalled && stalled(&runs) {
+                    let at = runs
+                        .iter()
+                        .filter_map(|(_, t)| t.trace().events().last().map(|e| e.at))
+                        .max()
+                        .unwrap_or_default();
+                    // The runs as they stalled, then the work dropped.
+                    dispatcher.dispatch(Action::Ended {
+                        generation,
+                        runs: snapshot(&runs),
+                        how: Ending::Completed,
+                    });
+                    if let Some(handle) = abort.borrow_mut().take() {
+                        handle.abort();
                     }
+                    return Some(at);
                 }
-                if !redraw.due(now) {
+                if !look.draw {
                     continue;
                 }
                 // Drawn at the next frame, with what the traces hold then.
@@ -417,7 +402,7 @@ async fn watch(
                 let at = clock::now_ms();
                 let sizes = sizes(&runs);
                 let shown = match &last {
-                    Some((seen, shown)) if *seen == sizes || !redraw.fresh() => shown.clone(),
+                    Some((seen, shown)) if *seen == sizes || !pacer.redraw.fresh() => shown.clone(),
                     _ => {
                         let fresh = snapshot(&runs);
                         last = Some((sizes, fresh.clone()));
@@ -429,12 +414,12 @@ async fn watch(
                     generation,
                     runs: shown,
                     elapsed,
-                    held: redraw.capped(),
+                    held: pacer.redraw.capped(),
                 });
                 // Yew draws in a microtask: once it has, the drawing's cost
                 // paces the next.
                 clock::after_microtasks().await;
-                redraw.drawn(at, clock::now_ms() - at);
+                pacer.redraw.drawn(at, clock::now_ms() - at);
             }
         }
     };

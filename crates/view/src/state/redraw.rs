@@ -1,4 +1,5 @@
-//! When a live run's page is drawn again: [`Redraw`].
+//! When a live run's page is drawn again ([`Redraw`]), and when its
+//! watcher asks whether it stalled ([`Pacer`]).
 
 /// How many times its own cost a drawing waits before the next one while
 /// the trace keeps growing: drawing then takes at most a fifth of the
@@ -73,9 +74,93 @@ impl Redraw {
     }
 }
 
+/// How long (ms) a live run's traces must stay the same before the watcher
+/// asks whether the run can still go on by itself.
+pub const QUIET_MS: f64 = 500.0;
+
+/// How far a live run's traces have grown: per run, its events kept and
+/// dropped. A trace is append-only, so the same sizes mean the same trace.
+pub type Sizes = Vec<(usize, u64)>;
+
+/// What a live run's watcher does after a look at its traces.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Look {
+    /// The traces have not grown for [`QUIET_MS`]: ask (once per quiet
+    /// spell) whether anything can still wake a pending task.
+    pub ask_stalled: bool,
+    /// Draw at the next frame ([`Redraw::due`]).
+    pub draw: bool,
+}
+
+/// A live run's watcher, at each look: whether the traces grew since the
+/// last look (not since the last drawing, which a capped [`Redraw`] stops
+/// making), since when they have been quiet, and whether a drawing is due.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Pacer {
+    /// The drawings' pacing.
+    pub redraw: Redraw,
+    /// The sizes at the last look.
+    looked: Option<Sizes>,
+    /// When the traces last grew, and whether that quiet spell was asked
+    /// about.
+    quiet: (f64, bool),
+}
+
+impl Pacer {
+    /// A watcher from `now` (ms).
+    pub fn new(now: f64) -> Self {
+        Self {
+            quiet: (now, false),
+            ..Self::default()
+        }
+    }
+
+    /// A look at `now` (ms) at traces of these `sizes`.
+    pub fn look(&mut self, now: f64, sizes: Sizes) -> Look {
+        if self.looked.as_ref() != Some(&sizes) {
+            self.looked = Some(sizes);
+            self.quiet = (now, false);
+            self.redraw.grew();
+        }
+        let ask_stalled = !self.quiet.1 && now - self.quiet.0 >= QUIET_MS;
+        if ask_stalled {
+            self.quiet.1 = true;
+        }
+        Look {
+            ask_stalled,
+            draw: self.redraw.due(now),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_quiet_run_is_asked_about_once_even_when_its_drawing_is_capped() {
+        let mut p = Pacer::new(0.0);
+        let grown = |n: usize| vec![(n, 0)];
+        assert!(p.look(0.0, grown(10)).draw);
+        // A costly drawing caps the run: its growth is no longer drawn.
+        p.redraw.drawn(0.0, 40.0);
+        assert!(p.redraw.capped());
+        let mut asked = Vec::new();
+        for (i, now) in (16..=1500).step_by(16).enumerate() {
+            // It grows until 400 ms, then nothing moves.
+            let size = if now <= 400 { 11 + i } else { 35 };
+            let look = p.look(now as f64, grown(size));
+            if look.ask_stalled {
+                asked.push(now);
+            }
+            if look.draw {
+                p.redraw.drawn(now as f64, 1.0);
+            }
+        }
+        // Quiet from the last growth (400 ms) on: asked once, 500 ms later.
+        assert_eq!(asked.len(), 1, "{asked:?}");
+        assert!((900..=920).contains(&asked[0]), "{asked:?}");
+    }
 
     /// The frames (at 60 per second for `seconds`) that a run drawn at
     /// `cost` ms a drawing, growing at the frames `grows` says, is drawn at.
