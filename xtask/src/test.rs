@@ -514,6 +514,38 @@ pub fn test(args: &[String]) -> Result<(), String> {
 mod tests {
     use super::*;
 
+    /// `compose.html` is `index.html` with the composer: the two may differ
+    /// only in their words (title, description, a comment) and in the
+    /// cargo features of the app they build, so a stylesheet or a tag added
+    /// to one page is added to both.
+    #[test]
+    fn the_two_pages_differ_only_in_their_words_and_features() {
+        let read = |name: &str| std::fs::read_to_string(root().join(name)).expect(name);
+        let (home, composer) = (read("index.html"), read("compose.html"));
+        let kept = |html: &str| -> Vec<String> {
+            let mut out = Vec::new();
+            let mut in_comment = false;
+            for line in html.lines().map(str::trim) {
+                if line.starts_with("<!--") {
+                    in_comment = !line.ends_with("-->");
+                    continue;
+                }
+                if in_comment {
+                    in_comment = !line.ends_with("-->");
+                    continue;
+                }
+                if line.starts_with("<title>") || line.starts_with("<meta name=\"description\"") {
+                    continue;
+                }
+                out.push(line.replace(" data-cargo-no-default-features", ""));
+            }
+            out
+        };
+        assert_eq!(kept(&home), kept(&composer));
+        assert!(home.contains("data-cargo-no-default-features"), "index.html builds without the composer");
+        assert!(!composer.contains("no-default-features"), "compose.html builds with it");
+    }
+
     #[test]
     fn a_page_loads_the_files_its_html_names() {
         let html = r#"<link rel="icon" href="/favicon-a2.svg"/>

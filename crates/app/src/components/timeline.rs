@@ -19,6 +19,7 @@ use yew::prelude::*;
 
 use crate::browser::{self, clock, dom};
 use crate::components::common::use_lang;
+use crate::hooks::IN_STEPS_ABOVE;
 use crate::i18n::Lang;
 
 /// Props of [`Timeline`].
@@ -83,15 +84,11 @@ const MARKS: [(&str, &str); 7] = [
     ("warning", "warning: a rule of the Warnings panel fired here"),
 ];
 
-/// Above this many events, a finished trace's analyses (waits, wake edges,
-/// warnings) are made in a task after its first drawing.
-const ANALYSE_LATER_ABOVE: usize = 20_000;
-
-/// A finished trace's model with its analyses (edges, every task's waits
-/// and the warnings), timed as the User Timing measure
+/// A finished trace's `model` with its analyses (edges, every task's waits
+/// and the warnings) added, timed as the User Timing measure
 /// `asyncscope:analyses`.
-fn analysed(trace: &Trace) -> RunModel {
-    clock::measured("asyncscope:analyses", || with_waits(run_model(trace), trace))
+fn analysed(model: RunModel, trace: &Trace) -> RunModel {
+    clock::measured("asyncscope:analyses", || with_waits(model, trace))
 }
 
 /// Rows and columns of a large run's overview.
@@ -166,10 +163,10 @@ pub fn Timeline(props: &TimelineProps) -> Html {
         traces
             .iter()
             .map(|t| {
-                if !*finished || t.events().len() > ANALYSE_LATER_ABOVE {
+                if !*finished || t.events().len() > IN_STEPS_ABOVE {
                     return ModelRef(Rc::new(run_model(t)));
                 }
-                ModelRef(Rc::new(analysed(t)))
+                ModelRef(Rc::new(analysed(run_model(t), t)))
             })
             .collect::<Vec<_>>()
     });
@@ -181,7 +178,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
         let (later, asked, plain) = (later.clone(), asked.clone(), models.clone());
         use_effect_with((traces.clone(), props.finished), move |(traces, finished)| {
             *asked.borrow_mut() += 1;
-            if *finished && traces.iter().any(|t| t.events().len() > ANALYSE_LATER_ABOVE) {
+            if *finished && traces.iter().any(|t| t.events().len() > IN_STEPS_ABOVE) {
                 let (traces, plain, mine) = (traces.clone(), plain.clone(), *asked.borrow());
                 browser::spawn(async move {
                     clock::sleep(std::time::Duration::ZERO).await;
@@ -193,10 +190,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                     let models = traces
                         .iter()
                         .zip(plain.iter())
-                        .map(|(t, m)| {
-                            let model = clock::measured("asyncscope:analyses", || with_waits((*m.0).clone(), t));
-                            ModelRef(Rc::new(model))
-                        })
+                        .map(|(t, m)| ModelRef(Rc::new(analysed((*m.0).clone(), t))))
                         .collect();
                     later.set(Some((traces, models)));
                 });

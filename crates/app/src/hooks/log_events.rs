@@ -9,10 +9,11 @@ use yew::prelude::*;
 use crate::browser::{self, clock};
 use crate::state::PageState;
 
-/// Above this many events in all, a finished run's panels (its waits,
-/// warnings, times and log) are drawn in a task after its timeline: drawn
-/// together, a big run's would make one long task.
-pub const PANELS_LATER_ABOVE: usize = 20_000;
+/// Above this many events in all, a finished run is drawn in steps: its
+/// timeline first, then (each in a task of its own) its panels (waits,
+/// warnings, times, log) and its timeline's analyses; drawn together, a
+/// big run's would make one long task.
+pub const IN_STEPS_ABOVE: usize = 20_000;
 
 /// Whether the finished run's panels may be drawn: at once for a small
 /// run, a task after the run is first drawn for a big one.
@@ -21,7 +22,7 @@ pub fn use_panels_ready(state: &UseReducerHandle<PageState>) -> bool {
     let generation = ended_generation(&state.run);
     let big = state
         .finished()
-        .is_some_and(|f| f.runs.iter().map(|r| r.trace.events().len()).sum::<usize>() > PANELS_LATER_ABOVE);
+        .is_some_and(|f| f.runs.iter().map(|r| r.trace.events().len()).sum::<usize>() > IN_STEPS_ABOVE);
     let ready_for = use_state_eq(|| 0u32);
     {
         let ready_for = ready_for.clone();
