@@ -542,7 +542,10 @@ mod tests {
             out
         };
         assert_eq!(kept(&home), kept(&composer));
-        assert!(home.contains("data-cargo-no-default-features"), "index.html builds without the composer");
+        assert!(
+            home.contains("data-cargo-no-default-features"),
+            "index.html builds without the composer"
+        );
         assert!(!composer.contains("no-default-features"), "compose.html builds with it");
     }
 
