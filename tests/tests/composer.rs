@@ -186,6 +186,41 @@ async fn deep_recursion_in_the_page_is_a_recursion_error() {
         log.contains("caught: maximum recursion depth exceeded (the composer allows 100 nested calls)"),
         "{log}"
     );
+    // Calls that await inside a loop and a try block, as deep as they go:
+    // the error climbs out through every `finally`, in the page's own
+    // stack, with no panic.
+    paste(
+        &h,
+        "import asyncio
+async def main():
+    for x in range(4):
+        try:
+            v = await main()
+        except ValueError as e:
+            print('except', e)
+        else:
+            print('else', v)
+        finally:
+            print('finally', x)
+asyncio.run(main())
+",
+    )
+    .await;
+    h.click("#run-virtual:not([disabled])").await;
+    h.wait_for(".runner[data-state=done]", WAIT).await;
+    assert!(h.all("#panic-banner").await.is_empty(), "no panic");
+    let notes = h.text(".run-notes").await;
+    assert!(
+        notes.contains("RecursionError: maximum recursion depth exceeded"),
+        "{notes}"
+    );
+    // Every level printed its `finally` once, for its first pass of the
+    // loop, and nothing else (the count per level is pinned natively).
+    let log = h.text(".event-log").await;
+    assert!(log.contains("log: finally 0"), "{log}");
+    for never in ["finally 1", "log: else", "log: except"] {
+        assert!(!log.contains(never), "{never}: {log}");
+    }
     h.finish().await;
 }
 

@@ -133,13 +133,31 @@ fn mutated_programs_never_panic_or_hang() {
             failure_persistence: None,
             ..Config::default()
         },
-        TestRng::deterministic_rng(RngAlgorithm::ChaCha),
+        match std::env::var("ASYNCSCOPE_FUZZ_SEED")
+            .ok()
+            .and_then(|s| s.parse::<u64>().ok())
+        {
+            // Another draw, to hunt for more: each program is written to
+            // `target/fuzz-last.py` before it runs, so that one which
+            // aborts the process is kept.
+            Some(seed) => {
+                let mut bytes = [0u8; 32];
+                bytes[..8].copy_from_slice(&seed.to_le_bytes());
+                TestRng::from_seed(RngAlgorithm::ChaCha, &bytes)
+            }
+            None => TestRng::deterministic_rng(RngAlgorithm::ChaCha),
+        },
     );
+    let keep = std::env::var_os("ASYNCSCOPE_FUZZ_SEED")
+        .map(|_| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/fuzz-last.py"));
     let (tried, ran, slowest) = (Cell::new(0u32), Cell::new(0u32), Cell::new(Duration::ZERO));
     let strategy = (0..programs.len(), prop::collection::vec(mutation(), 1..4));
     runner
         .run(&strategy, |(k, muts)| {
             let source = apply(&programs[k], &muts);
+            if let Some(keep) = &keep {
+                std::fs::write(keep, &source).expect("target/ is writable");
+            }
             let started = Instant::now();
             let out = std::thread::Builder::new()
                 .stack_size(8 << 20)

@@ -868,6 +868,7 @@ impl<F: Future> Future for AsTask<F> {
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
         let this = &mut *self;
+        let _base = super::interp::StackBase::mark();
         let previous = this.rt.current.replace(Some(Rc::clone(&this.task)));
         this.rt.steps.set(0);
         let out = this.fut.as_mut().poll(cx);

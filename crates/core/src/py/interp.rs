@@ -209,7 +209,10 @@ impl Rt {
         }
     }
 
-    /// Enters a call: a RecursionError beyond the limit.
+    /// Enters a call: a RecursionError beyond the limit of nested calls,
+    /// or when the calls nested so far use more than [`STACK_BUDGET`]
+    /// below the poll that began them (a call that awaits inside loops and
+    /// `try` blocks takes far more stack than a plain one).
     pub fn enter_call(&self) -> Res<DepthGuard> {
         let cell = self.depth_cell();
         if cell.get() >= self.limits.max_depth {
@@ -221,8 +224,74 @@ impl Rt {
                 ),
             );
         }
+        if stack_used() > STACK_BUDGET {
+            return raise(
+                ExcClass::RecursionError,
+                format!(
+                    "maximum recursion depth exceeded ({} nested calls use all the {} MB of stack the composer allows)",
+                    cell.get(),
+                    STACK_BUDGET >> 20
+                ),
+            );
+        }
         cell.set(cell.get() + 1);
         Ok(DepthGuard(cell))
+    }
+}
+
+/// The most stack the calls nested in one poll of the interpreter may
+/// use. Every stack it runs on has more: a test thread's and the command
+/// line's 8 MB, and the 8 MB the wasm build links with.
+pub(crate) const STACK_BUDGET: usize = 5 << 20;
+
+thread_local! {
+    /// Where the outermost poll of the interpreter on this thread began
+    /// (0: none is under way).
+    static STACK_BASE: Cell<usize> = const { Cell::new(0) };
+}
+
+/// The address of a local of the caller's frame: how deep the stack is.
+#[inline(never)]
+fn stack_here() -> usize {
+    let marker = 0u8;
+    std::hint::black_box(&marker) as *const u8 as usize
+}
+
+/// The stack used since the outermost poll of the interpreter began
+/// (stacks grow down on every target we build for).
+fn stack_used() -> usize {
+    match STACK_BASE.with(Cell::get) {
+        0 => 0,
+        base => base.saturating_sub(stack_here()),
+    }
+}
+
+/// Marks where a poll of the interpreter begins, unless an outer one is
+/// under way; [`Rt::enter_call`] measures the stack from there.
+pub(crate) struct StackBase(usize);
+
+impl StackBase {
+    pub fn mark() -> Self {
+        let previous = STACK_BASE.with(Cell::get);
+        if previous == 0 {
+            STACK_BASE.with(|b| b.set(stack_here()));
+        }
+        StackBase(previous)
+    }
+}
+
+/// `fut`, each poll of it marked as a [`StackBase`].
+pub(crate) fn with_stack_base<F: Future>(fut: F) -> impl Future<Output = F::Output> {
+    let mut fut = Box::pin(fut);
+    futures::future::poll_fn(move |cx| {
+        let _base = StackBase::mark();
+        fut.as_mut().poll(cx)
+    })
+}
+
+impl Drop for StackBase {
+    fn drop(&mut self) {
+        STACK_BASE.with(|b| b.set(self.0));
     }
 }
 

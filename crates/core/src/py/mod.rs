@@ -46,7 +46,7 @@ pub const DIFFERENCES: &[&str] = &[
     "Generator expressions, zip, map, filter, enumerate and reversed build lists at once rather than lazily.",
     "Lines printed at the same instant by different tasks may come in another order than CPython's: a timer that fires lets its task run before the next timer due at that instant fires.",
     "random draws from the run's seed with another generator than CPython's, so the numbers differ.",
-    "Recursion stops at 100 nested calls (CPython: 1000).",
+    "Recursion stops at 100 nested calls (CPython: 1000), or sooner when the calls nested use 5 MB of stack (a call that awaits inside loops and try blocks takes more than a plain one).",
     "Warnings (never awaited, never retrieved) are listed when the run ends, not when the object is collected.",
     "HTTP goes to the lab server only; URLs are paths such as /api/delay/300.",
     "as_completed starts its awaitables as tasks in the order given; CPython 3.11 starts them in the order of a set, which follows memory addresses, so which Task-N is which may differ.",
@@ -60,7 +60,7 @@ pub const DIFFERENCES_ZH: &[&str] = &[
     "生成器表达式、zip、map、filter、enumerate 和 reversed 会立即构建列表，而不是惰性求值。",
     "不同任务在同一时刻打印的行，顺序可能与 CPython 不同：一个定时器触发后，它的任务会先运行，然后同一时刻到期的下一个定时器才触发。",
     "random 用本次运行的种子，但生成器与 CPython 不同，所以数值不同。",
-    "递归在 100 层嵌套调用处停止（CPython 为 1000）。",
+    "递归在 100 层嵌套调用处停止（CPython 为 1000）；若嵌套的调用用掉 5 MB 栈则更早停止（在循环和 try 块里 await 的调用比普通调用占用更多栈）。",
     "警告（从未 await、异常从未被取回）在运行结束时列出，而不是在对象被回收时。",
     "HTTP 只访问实验室服务器；URL 是 /api/delay/300 这样的路径。",
     "as_completed 按给定顺序把可等待对象作为任务启动；CPython 3.11 按集合的顺序启动（取决于内存地址），因此哪个是 Task-N 可能不同。",
@@ -232,7 +232,11 @@ pub async fn run<E: Env>(env: E, program: Rc<ast::Program>, source: Rc<str>, lim
             }
         })
     };
-    let out = host::until(interp::exec_block(&rt, &frame, &program.body), fatal).await;
+    let out = host::until(
+        interp::with_stack_base(interp::exec_block(&rt, &frame, &program.body)),
+        fatal,
+    )
+    .await;
     let mut finished = Finished::default();
     match out {
         Some(Ok(_)) => {}

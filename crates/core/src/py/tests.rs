@@ -388,3 +388,29 @@ fn the_composers_run_has_a_chinese_title() {
         );
     }
 }
+
+#[test]
+fn a_recursion_error_leaves_nested_try_finally_once_per_level() {
+    // Each level awaits itself inside a loop with except, else and
+    // finally: the RecursionError at the limit must climb out through
+    // every `finally` once, not restart the loops below it.
+    let (_, f) = run("import asyncio\n\
+         async def main():\n    for x in range(4):\n        try:\n            v = await main()\n        except ValueError as e:\n            print('except', e)\n        except (KeyError, IndexError):\n            print('not this one')\n        else:\n            print('else', v)\n        finally:\n            print('finally', x)\n\
+         asyncio.run(main())\n");
+    let tb = f.error.clone().expect("a traceback");
+    let levels = tb.matches("v = await main()").count();
+    // A debug build's frames are several times a release build's: the
+    // stack runs out before the count of calls does.
+    let last = tb.lines().last().unwrap_or_default();
+    assert!(
+        last == "RecursionError: maximum recursion depth exceeded (the composer allows 100 nested calls)"
+            || last
+                == format!(
+                    "RecursionError: maximum recursion depth exceeded ({levels} nested calls use all the 5 MB of stack the composer allows)"
+                ),
+        "{tb}"
+    );
+    assert!((10..=100).contains(&levels), "{levels} levels");
+    assert!(f.printed.iter().all(|p| p.text == "finally 0"), "{:?}", printed(&f));
+    assert_eq!(f.printed.len(), levels, "one `finally` per level");
+}
