@@ -167,12 +167,29 @@ impl Harness {
         el.prop("value").await.ok().flatten().unwrap_or_default()
     }
 
-    /// Opens `path` (such as `/#/gather`) on the lab server.
+    /// Opens `path` (such as `/#/gather`) on the lab server, and waits
+    /// until the app shows a view there: a demo's address on the home
+    /// page's build goes on to `demo.html`, and the composer's to
+    /// `compose.html` (`ToPage`), so the page that answers may be another.
     pub async fn open(&self, path: &str) {
         self.client
             .goto(&format!("{}{path}", self.server.url()))
             .await
             .expect("page loads");
+        let settled = "const v = document.querySelector('[data-view]');                        return document.readyState === 'complete' && v !== null && v.dataset.view !== 'to-page';";
+        let started = std::time::Instant::now();
+        loop {
+            // A script run while the page goes on to another is aborted:
+            // that is not settled either.
+            if let Ok(serde_json::Value::Bool(true)) = self.client.execute(settled, vec![]).await {
+                return;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "{path} shows no view within 20 s"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
     }
 
     /// Waits up to `timeout` for an element matching `css`.
@@ -208,6 +225,31 @@ impl Harness {
             .text()
             .await
             .expect("text")
+    }
+
+    /// The markup inside the first element matching `css`.
+    pub async fn inner_html(&self, css: &str) -> String {
+        self.client
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no element {css}: {e}"))
+            .prop("innerHTML")
+            .await
+            .ok()
+            .flatten()
+            .unwrap_or_default()
+    }
+
+    /// The attribute `name` of the first element matching `css`, as
+    /// written (`None` if it has none).
+    pub async fn attr(&self, css: &str, name: &str) -> Option<String> {
+        self.client
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no element {css}: {e}"))
+            .attr(name)
+            .await
+            .expect("an attribute read")
     }
 
     /// The number in the element matching `css` (its text content, so a

@@ -194,9 +194,40 @@ async fn the_language_switch_changes_the_labels_and_is_remembered() {
     h.wait_for(".card:last-child .mini:not(.pending) rect", WAIT).await;
     assert_eq!(h.all(".card .mini:not(.pending)").await.len(), 19);
     assert!(h.all(".card .mini rect").await.len() >= 19, "the pictures have bars");
+    // The home page's build has no demo to run: its pictures were drawn
+    // at build time. The demo pages' build draws them itself, and the two
+    // are the same pictures.
+    let prebuilt = h.inner_html(".card[data-slug=semaphore] .mini").await;
+    assert!(prebuilt.contains("seg-permit"), "{prebuilt}");
     h.type_into("#filter", "retry").await;
     assert_eq!(h.all(".card").await.len(), 1);
     assert_eq!(h.number("[data-metric=cards_shown]").await, 1);
+    // A card goes to the demo's page, which is the demo pages' build.
+    assert_eq!(
+        h.attr(".card[data-slug=retry] a", "href").await.as_deref(),
+        Some("demo.html#/retry")
+    );
+    h.click(".card[data-slug=retry] a").await;
+    h.wait_for("[data-view=demo] #run", WAIT).await;
+    assert!(
+        h.client
+            .current_url()
+            .await
+            .expect("url")
+            .as_str()
+            .contains("/demo.html#/retry"),
+        "the demo opens on demo.html: {}",
+        h.client.current_url().await.expect("url")
+    );
+    h.open("/demo.html#/").await;
+    h.wait_for(".card:last-child .mini:not(.pending) rect", WAIT).await;
+    assert_eq!(h.all(".card .mini:not(.pending)").await.len(), 19);
+    assert_eq!(h.inner_html(".card[data-slug=semaphore] .mini").await, prebuilt);
+    assert_eq!(
+        h.attr(".card[data-slug=retry] a", "href").await.as_deref(),
+        Some("#/retry"),
+        "within the demos' build a card stays on its page"
+    );
     h.finish().await;
 }
 

@@ -74,7 +74,8 @@ async fn page_scale_figures() {
 
     // 1,000 tasks live, on real timers: 10 waves of 100, 300 ms each.
     // (The link runs in virtual time as it opens; then Run runs it live.)
-    h.open_link("/#/semaphore?tasks=1000&limit=100&duration_ms=300").await;
+    h.open_link("/demo.html#/semaphore?tasks=1000&limit=100&duration_ms=300")
+        .await;
     h.client.execute(OBSERVE, vec![]).await.expect("observe");
     let started = Instant::now();
     h.click("#run:not([disabled])").await;
@@ -101,7 +102,8 @@ async fn page_scale_figures() {
     // 10,000 tasks in virtual time (the link runs as it opens), then pan
     // and scroll.
     let started = Instant::now();
-    h.open("/#/semaphore?tasks=10000&limit=100&duration_ms=1000").await;
+    h.open("/demo.html#/semaphore?tasks=10000&limit=100&duration_ms=1000")
+        .await;
     h.wait_for(".runner[data-state=done] .lane", WAIT).await;
     let lanes = h
         .client
@@ -202,7 +204,7 @@ mod table {
     const BENCH_JS: &str = include_str!("../../benches/page/bench.js");
 
     /// The countdown of the table: 60 ticks of 100 ms, one countdown.
-    const COUNTDOWN: &str = "/#/countdown?counts=60&tick_ms=100";
+    const COUNTDOWN: &str = "/demo.html#/countdown?counts=60&tick_ms=100";
     const TICKS: usize = 60;
     const PERIOD_MS: f64 = 100.0;
     /// Where the main thread's busy share is taken during a countdown:
@@ -435,7 +437,7 @@ mod table {
     }
 
     async fn tasks_rep(h: &Harness, n: u32, row: &str) -> Result<(), String> {
-        let route = format!("/#/semaphore?tasks={n}&limit={LIMIT}&duration_ms=0");
+        let route = format!("/demo.html#/semaphore?tasks={n}&limit={LIMIT}&duration_ms=0");
         open_demo(h, &route).await?;
         let app = awaited(h, "window.__bench.appRun('#run')").await?;
         open_demo(h, &route).await?;
@@ -455,7 +457,7 @@ mod table {
     }
 
     async fn virtual_rep(h: &Harness) -> Result<(), String> {
-        open_demo(h, "/#/semaphore?tasks=10000&limit=100&duration_ms=1000").await?;
+        open_demo(h, "/demo.html#/semaphore?tasks=10000&limit=100&duration_ms=1000").await?;
         let v = awaited(h, "window.__bench.appRun('#run-virtual')").await?;
         let longest = numbers(&v["long"]).into_iter().fold(0.0, f64::max);
         sample("virtual10k_longest", "asyncscope", longest);

@@ -7,38 +7,75 @@ use std::process::Command;
 use crate::run::{cargo, root};
 use crate::tools::{self, Needs, Tools};
 
+/// The pages besides `index.html` (the home page's build, without the
+/// demos and the composer), each built apart and copied into `dist/`:
+/// `demo.html` (the demos) and `compose.html` (the demos and the composer).
+pub const OTHER_PAGES: &[&str] = &["demo.html", "compose.html"];
+
 /// Builds `dist/` with trunk in release mode (wasm-opt from npm binaryen):
-/// the home page's build (`index.html`, without the composer), then the
-/// composer's (`compose.html`, with it) beside it, then [`precompress`]es
-/// it. A visitor who never opens the composer never downloads it.
+/// the home page's build (`index.html`), then each of [`OTHER_PAGES`]
+/// beside it, then the home page's pictures ([`pictures`]), then
+/// [`precompress`]es it. A first visit downloads only the home page's
+/// build; a visitor who never opens the composer never downloads it.
 pub fn build_release(tools: &Tools) -> Result<(), String> {
     trunk(tools, &["build", "--release", "--offline"])?;
-    // Trunk empties the directory it builds into: the composer's page is
-    // built apart, then copied in (its hashed names are its own).
-    let staged = root().join("target").join("compose-dist");
-    let staged_arg = staged.to_string_lossy().into_owned();
-    trunk(
-        tools,
-        &[
-            "build",
-            "compose.html",
-            "--release",
-            "--offline",
-            "--dist",
-            &staged_arg,
-            "--html-output",
-            "compose.html",
-        ],
-    )?;
     let dist = root().join("dist");
-    for entry in std::fs::read_dir(&staged).map_err(|e| format!("cannot read {}: {e}", staged.display()))? {
-        let entry = entry.map_err(|e| format!("cannot read {}: {e}", staged.display()))?;
-        if entry.path().is_file() {
-            std::fs::copy(entry.path(), dist.join(entry.file_name()))
-                .map_err(|e| format!("cannot copy {} into dist/: {e}", entry.path().display()))?;
+    for page in OTHER_PAGES {
+        // Trunk empties the directory it builds into: each page is built
+        // apart, then copied in (its hashed names are its own).
+        let stem = page.trim_end_matches(".html");
+        let staged = root().join("target").join(format!("{stem}-dist"));
+        let staged_arg = staged.to_string_lossy().into_owned();
+        trunk(
+            tools,
+            &[
+                "build",
+                page,
+                "--release",
+                "--offline",
+                "--dist",
+                &staged_arg,
+                "--html-output",
+                page,
+            ],
+        )?;
+        for entry in std::fs::read_dir(&staged).map_err(|e| format!("cannot read {}: {e}", staged.display()))? {
+            let entry = entry.map_err(|e| format!("cannot read {}: {e}", staged.display()))?;
+            if entry.path().is_file() {
+                std::fs::copy(entry.path(), dist.join(entry.file_name()))
+                    .map_err(|e| format!("cannot copy {} into dist/: {e}", entry.path().display()))?;
+            }
         }
     }
+    pictures(tools)?;
     precompress(tools)
+}
+
+/// Writes `dist/pictures.txt`, the home page's pictures of every demo's
+/// default run (`asyncscope pictures`, natively: the home page's build has
+/// no demo to run).
+pub fn pictures(tools: &Tools) -> Result<(), String> {
+    let status = cargo()
+        .args([
+            "run",
+            "--quiet",
+            "--profile",
+            "native",
+            "-p",
+            "asyncscope",
+            "--",
+            "pictures",
+            "--out",
+        ])
+        .arg(root().join("dist").join("pictures.txt"))
+        .env("PATH", &tools.path)
+        .status()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("drawing the home page's pictures failed ({status})"))
+    }
 }
 
 fn trunk(tools: &Tools, args: &[&str]) -> Result<(), String> {

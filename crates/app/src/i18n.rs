@@ -163,6 +163,7 @@ pub const ZH: &[(&str, &str)] = &[
     ),
     ("Write your own", "自己编写"),
     ("Opening the composer…", "正在打开编写器……"),
+    ("Opening the demo…", "正在打开示例……"),
     ("Warnings", "警告"),
     ("Waiting on", "在等什么"),
     (

@@ -43,9 +43,13 @@ pub enum Route {
     },
 }
 
-/// The page of the build with the composer (the home page's goes without
-/// it), beside `index.html`.
+/// The page of the build with the composer (the others go without it),
+/// beside `index.html`.
 pub const COMPOSER_PAGE: &str = "compose.html";
+
+/// The page of the build with the demos but not the composer (the home
+/// page's goes without both), beside `index.html`.
+pub const DEMO_PAGE: &str = "demo.html";
 
 /// [`Route::Compose`] of the query `query`: the program in `code`
 /// (deflated), or a demo's asyncio twin by its slug in `twin`; the other
@@ -116,6 +120,16 @@ impl Route {
         }
     }
 
+    /// The link to a demo's page: its hash in a build with the demos,
+    /// [`DEMO_PAGE`] with the hash in the home page's.
+    pub fn demo_link(slug: &str) -> String {
+        if cfg!(feature = "demos") {
+            format!("#/{slug}")
+        } else {
+            format!("{DEMO_PAGE}#/{slug}")
+        }
+    }
+
     /// The hash for a demo with these parameters (`#/slug?a=1`).
     pub fn demo_hash(slug: &str, query: &str) -> String {
         if query.is_empty() {
@@ -182,6 +196,16 @@ mod tests {
                 hash: "#/compose?seed=7&code=abc".into()
             }
         );
+    }
+
+    #[test]
+    fn a_demo_link_stays_in_a_build_with_the_demos_and_goes_to_their_page_without() {
+        let expected = if cfg!(feature = "demos") {
+            "#/gather"
+        } else {
+            "demo.html#/gather"
+        };
+        assert_eq!(Route::demo_link("gather"), expected);
     }
 
     #[test]

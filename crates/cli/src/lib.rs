@@ -46,6 +46,17 @@ enum Command {
     /// virtual time.
     #[command(name = "run-py")]
     RunPy(RunPyArgs),
+    /// Writes the home page's small pictures: every demo's default run in
+    /// virtual time, a line each (slug, tab, SVG); the release build puts
+    /// them in `dist/pictures.txt`.
+    Pictures(PicturesArgs),
+}
+
+#[derive(Debug, Args)]
+struct PicturesArgs {
+    /// Write the pictures to FILE instead of standard output.
+    #[arg(long, value_name = "FILE", value_parser = clap::builder::NonEmptyStringValueParser::new())]
+    out: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -333,6 +344,9 @@ pub fn run_to(args: &[String], out: &mut dyn io::Write) -> io::Result<Outcome> {
         Ok(Cli {
             command: Command::RunPy(run),
         }) => return run_py(&run, out),
+        Ok(Cli {
+            command: Command::Pictures(args),
+        }) => pictures(&args),
         Err(e) => Outcome::from_clap(&e),
     };
     out.write_all(outcome.stdout.as_bytes())?;
@@ -340,6 +354,34 @@ pub fn run_to(args: &[String], out: &mut dyn io::Write) -> io::Result<Outcome> {
         stdout: String::new(),
         ..outcome
     })
+}
+
+fn pictures(args: &PicturesArgs) -> Outcome {
+    let mut made = Vec::with_capacity(ENTRIES.len());
+    for e in ENTRIES {
+        match demos::default_trace(e.slug) {
+            Some(trace) => made.push((e.slug, asyncscope_view::mini_svg(&trace))),
+            None => {
+                return Outcome {
+                    stdout: String::new(),
+                    stderr: format!("error: the default run of {} did not end\n", e.slug),
+                    status: 1,
+                };
+            }
+        }
+    }
+    let file = asyncscope_view::pictures_file(made);
+    match &args.out {
+        None => Outcome::ok(file),
+        Some(path) => match std::fs::write(path, file) {
+            Ok(()) => Outcome::ok(String::new()),
+            Err(e) => Outcome {
+                stdout: String::new(),
+                stderr: format!("error: cannot write {path}: {e}\n"),
+                status: 1,
+            },
+        },
+    }
 }
 
 fn list() -> String {

@@ -765,3 +765,34 @@ fn at_prints_what_every_pending_task_waits_on() {
         assert!(stderr(&out).contains(says), "{args:?}: {}", stderr(&out));
     }
 }
+
+#[test]
+fn pictures_draw_every_demos_default_run_a_line_each() {
+    let out = asyncscope(&["pictures"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    let pictures = asyncscope_view::parse_pictures(&text);
+    let slugs: Vec<&str> = pictures.iter().map(|(s, _)| *s).collect();
+    assert_eq!(slugs, SLUGS, "every demo, in the catalog's order");
+    assert_eq!(text.lines().count(), SLUGS.len(), "no other line");
+    let picture = |slug: &str| pictures.iter().find(|(s, _)| *s == slug).map_or("", |(_, p)| p);
+    // The semaphore demo's tasks wait for permits; the countdown's sleep.
+    assert!(picture("semaphore").contains("seg-permit"), "{}", picture("semaphore"));
+    assert!(
+        picture("countdown").contains("seg-sleeping"),
+        "{}",
+        picture("countdown")
+    );
+    let dir = tempfile::tempdir().expect("a directory");
+    let file = dir.path().join("pictures.txt");
+    let out = asyncscope(&["pictures", "--out", &file.to_string_lossy()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(&file).expect("written"), text);
+    let out = asyncscope(&["pictures", "--out", "/nonexistent/dir/pictures.txt"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("cannot write /nonexistent/dir/pictures.txt"),
+        "{}",
+        stderr(&out)
+    );
+}

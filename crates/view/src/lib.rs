@@ -16,6 +16,7 @@ pub mod lanes;
 pub mod legend;
 pub mod model;
 pub mod overview;
+pub mod pictures;
 pub mod scale;
 pub mod state;
 pub mod svg;
@@ -30,6 +31,7 @@ pub use lanes::{
 pub use legend::{Legend, legend};
 pub use model::{RunModel, Series, WAITS_MAX_TASKS, run_model, with_waits};
 pub use overview::{Band, Overview, overview};
+pub use pictures::{mini_svg, parse_pictures, pictures_file};
 pub use scale::{Axis, Scale, Tick, axis, format_ms, live_span};
 pub use svg::{svg, svg_document};
 pub use times::{TaskTimes, await_site, task_times};

@@ -186,3 +186,18 @@ pub async fn lab_reachable(limit_ms: u32) -> bool {
         futures::future::Either::Right(_) => false,
     }
 }
+
+/// The text of the file at `url` (relative to the page), or `None` if it
+/// cannot be fetched or is not a success. `window.fetch` itself, with no
+/// more code than the home page's build needs.
+pub async fn fetch_text(url: &str) -> Option<String> {
+    let response: web_sys::Response = JsFuture::from(window()?.fetch_with_str(url))
+        .await
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    if !response.ok() {
+        return None;
+    }
+    JsFuture::from(response.text().ok()?).await.ok()?.as_string()
+}

@@ -9,6 +9,7 @@ use crate::browser::{dom, location};
 use crate::components::common::{LangCtx, title};
 #[cfg(feature = "composer")]
 use crate::components::composer::Composer;
+#[cfg(feature = "demos")]
 use crate::components::demo_page::DemoPage;
 use crate::components::home::Home;
 use crate::i18n::Lang;
@@ -25,26 +26,27 @@ pub(crate) fn composer_link(hash: &str) -> String {
     }
 }
 
-/// Props of [`ToComposer`].
+/// Props of [`ToPage`].
 #[cfg(not(feature = "composer"))]
 #[derive(Properties, PartialEq)]
-struct ToComposerProps {
-    hash: String,
+struct ToPageProps {
+    /// Where to: the other page, with the hash.
+    to: String,
+    /// What the visitor reads meanwhile (English, translated).
+    what: &'static str,
 }
 
-/// The composer's address in the build without it: the page goes on to the
-/// composer's page, the hash (program, seed) kept, without a history entry.
+/// An address of a page this build goes without (the composer, or a
+/// demo): the page goes on to the build that has it, the hash (program,
+/// seed, parameters) kept, without a history entry.
 #[cfg(not(feature = "composer"))]
 #[component]
-fn ToComposer(props: &ToComposerProps) -> Html {
+fn ToPage(props: &ToPageProps) -> Html {
     let l = crate::components::common::use_lang();
-    {
-        let to = format!("{}{}", crate::route::COMPOSER_PAGE, props.hash);
-        use_effect_with(to, |to| location::go(to));
-    }
+    use_effect_with(props.to.clone(), |to| location::go(to));
     html! {
-        <section class="not-found" data-view="to-composer">
-            <p>{ l.t("Opening the composer…") }</p>
+        <section class="not-found" data-view="to-page">
+            <p>{ l.t(props.what) }</p>
         </section>
     }
 }
@@ -91,16 +93,23 @@ pub fn App() -> Html {
     };
     let main = match &*route {
         Route::Home => html! { <Home /> },
+        #[cfg(feature = "demos")]
         Route::Demo { entry, query } => {
             // Keyed by slug: another demo gets a fresh page and state.
             html! { <DemoPage key={entry.slug} entry={*entry} query={query.clone()} /> }
         }
+        #[cfg(not(feature = "demos"))]
+        Route::Demo { .. } => html! {
+            <ToPage to={format!("{}{}", crate::route::DEMO_PAGE, location::hash())} what="Opening the demo…" />
+        },
         #[cfg(feature = "composer")]
         Route::Compose { program, query } => html! {
             <Composer program={program.clone()} query={query.clone()} />
         },
         #[cfg(not(feature = "composer"))]
-        Route::Compose { hash } => html! { <ToComposer hash={hash.clone()} /> },
+        Route::Compose { hash } => html! {
+            <ToPage to={format!("{}{hash}", crate::route::COMPOSER_PAGE)} what="Opening the composer…" />
+        },
         Route::NotFound { path } => html! {
             <section class="not-found" data-view="not-found">
                 <h1>{ l.t("Page not found") }</h1>
@@ -160,7 +169,7 @@ pub fn App() -> Html {
                             let current = current_slug == Some(e.slug);
                             html! {
                                 <li class={classes!(current.then_some("current"))}>
-                                    <a href={format!("#/{}", e.slug)} aria-current={current.then_some("page")}>
+                                    <a href={Route::demo_link(e.slug)} aria-current={current.then_some("page")}>
                                         <span class="num">{ e.number }</span>{ title(e, l) }
                                     </a>
                                 </li>

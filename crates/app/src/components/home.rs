@@ -1,48 +1,74 @@
 //! Home: every demo of the catalog as a card with a small picture of its
-//! default run (run in virtual time after the page's first paint, a few
-//! demos a task), and a filter.
+//! default run, and a filter. The pictures come after the page's first
+//! paint: in a build with the demos, drawn from their runs in virtual time
+//! (a few demos a task); in the home page's build, which has no demo, read
+//! from `pictures.txt`, which the release build makes natively
+//! (`asyncscope pictures`).
 
 use std::rc::Rc;
 
 use asyncscope_core::catalog::{ENTRIES, Entry};
-use asyncscope_core::trace::{SegmentState, Trace};
-use asyncscope_core::{DynEnv, VirtualRuntime, demos};
-use asyncscope_view::{Scale, lanes};
+use asyncscope_core::demos;
 use yew::prelude::*;
 
 use crate::browser::{self, clock, dom};
 use crate::components::common::{rich, summary, title, use_lang};
+use crate::route::Route;
 
 /// How many demos' pictures are made in one task after the first paint.
+#[cfg(feature = "demos")]
 const PICTURES_PER_TASK: usize = 4;
 
-/// The default run of `slug` in virtual time (its first run, if several).
-pub fn default_trace(slug: &str) -> Option<Trace> {
-    let rt = VirtualRuntime::new();
-    let started = demos::start(slug, DynEnv::new(rt.env()), &[]).ok()??;
-    rt.block_on(started.work).ok()?;
-    started.runs.last().map(|(_, t)| t.snapshot())
+/// The prebuilt pictures, beside the page.
+#[cfg(not(feature = "demos"))]
+const PICTURES_FILE: &str = "pictures.txt";
+
+/// A picture's SVG markup (from `asyncscope_view::mini_svg`) as a node.
+fn picture(svg: &str) -> Html {
+    Html::from_html_unchecked(AttrValue::from(svg.to_string()))
 }
 
-/// A small picture of a trace: at most 8 lanes, each a bar per state.
-fn mini(trace: &Trace) -> Html {
-    let end = trace.makespan().unwrap_or_default();
-    let scale = Scale::whole(end.max(std::time::Duration::from_millis(1)));
-    let lanes = lanes(trace, end, &scale);
-    let shown = lanes.len().min(8);
-    let h = shown as f64 * 6.0;
-    html! {
-        <svg class="mini" viewBox={format!("0 0 100 {h}")} preserveAspectRatio="none" aria-hidden="true" role="img">
-            { for lanes.iter().take(shown).enumerate().map(|(i, lane)| html! {
-                <g>
-                    { for lane.segments.iter().filter(|s| s.state != SegmentState::Polled && s.width > 0.0).map(|s| html! {
-                        <rect class={format!("seg-{}", s.state.as_str())} x={format!("{:.2}", s.left)} y={format!("{:.1}", i as f64 * 6.0 + 1.0)}
-                              width={format!("{:.2}", s.width)} height="4" />
-                    }) }
-                </g>
-            }) }
-        </svg>
+/// Makes the cards' pictures, in [`ENTRIES`]' order, handing each batch
+/// to `show` as it is made.
+#[cfg(feature = "demos")]
+async fn make_pictures(show: impl Fn(Vec<Html>)) {
+    let mut made = Vec::with_capacity(ENTRIES.len());
+    for slice in ENTRIES.chunks(PICTURES_PER_TASK) {
+        clock::next_frame().await;
+        made.extend(slice.iter().map(|e| {
+            demos::default_trace(e.slug)
+                .map(|t| picture(&asyncscope_view::mini_svg(&t)))
+                .unwrap_or_default()
+        }));
+        show(made.clone());
     }
+}
+
+/// Reads the cards' pictures from [`PICTURES_FILE`]; a card whose picture
+/// is missing keeps its placeholder.
+#[cfg(not(feature = "demos"))]
+async fn make_pictures(show: impl Fn(Vec<Html>)) {
+    clock::next_frame().await;
+    let Some(text) = browser::net::fetch_text(PICTURES_FILE).await else {
+        return;
+    };
+    let found = asyncscope_view::parse_pictures(&text);
+    show(
+        ENTRIES
+            .iter()
+            .map(|e| {
+                found
+                    .iter()
+                    .find(|(slug, _)| *slug == e.slug)
+                    .map_or_else(pending, |(_, svg)| picture(svg))
+            })
+            .collect(),
+    );
+}
+
+/// A card's picture before it is made.
+fn pending() -> Html {
+    html! { <svg class="mini pending" aria-hidden="true"></svg> }
 }
 
 fn matches(entry: &Entry, needle: &str) -> bool {
@@ -72,18 +98,7 @@ pub fn Home() -> Html {
     {
         let pictures = pictures.clone();
         use_effect_with((), move |_| {
-            browser::spawn(async move {
-                let mut made = Vec::with_capacity(ENTRIES.len());
-                for slice in ENTRIES.chunks(PICTURES_PER_TASK) {
-                    clock::next_frame().await;
-                    made.extend(
-                        slice
-                            .iter()
-                            .map(|e| default_trace(e.slug).map(|t| mini(&t)).unwrap_or_default()),
-                    );
-                    pictures.set(Rc::new(made.clone()));
-                }
-            });
+            browser::spawn(make_pictures(move |made| pictures.set(Rc::new(made))));
         });
     }
     let needle = filter.trim().to_lowercase();
@@ -114,13 +129,11 @@ pub fn Home() -> Html {
             <ul class="cards">
                 { for shown.iter().map(|(i, e)| html! {
                     <li class="card" data-slug={e.slug}>
-                        <a href={format!("#/{}", e.slug)}>
+                        <a href={Route::demo_link(e.slug)}>
                             <span class="card-num">{ format!("{:02}", e.number) }</span>
                             <h2>{ title(e, lang) }</h2>
                             <p>{ rich(&summary(e, lang)) }</p>
-                            { pictures.get(*i).cloned().unwrap_or_else(|| html! {
-                                <svg class="mini pending" aria-hidden="true"></svg>
-                            }) }
+                            { pictures.get(*i).cloned().unwrap_or_else(pending) }
                         </a>
                     </li>
                 }) }

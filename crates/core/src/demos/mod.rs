@@ -228,6 +228,16 @@ pub fn estimate(slug: &str, pairs: &[(String, String)], seed: u64) -> Option<std
     Some(rt.now())
 }
 
+/// The trace of `slug`'s default run in virtual time (its last run, if it
+/// makes several): what the home page draws small. `None` for an unknown
+/// slug or a run that stalls.
+pub fn default_trace(slug: &str) -> Option<crate::Trace> {
+    let rt = crate::VirtualRuntime::new();
+    let started = start(slug, crate::DynEnv::new(rt.env()), &[]).ok()??;
+    rt.block_on(started.work).ok()?;
+    started.runs.last().map(|(_, t)| t.snapshot())
+}
+
 /// The words around a demo; `None` for an unknown slug.
 pub fn about(slug: &str) -> Option<&'static About> {
     module(slug).map(|m| m.about)
