@@ -11,6 +11,7 @@ use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
 use futures::future::LocalBoxFuture;
+use pin_project_lite::pin_project;
 
 use crate::awaits::At;
 use crate::env::{Env, outcome_of};
@@ -114,7 +115,7 @@ impl<E: Env> Env for Traced<E> {
         let site = self.shared.await_site(Location::caller());
         TracedSleep {
             recorder: self.recorder(),
-            inner: Box::pin(self.inner.sleep(duration)),
+            inner: self.inner.sleep(duration),
             deadline: self.now().saturating_add(duration),
             site,
             armed: None,
@@ -261,21 +262,32 @@ impl<E: Env> Env for Traced<E> {
     }
 }
 
-/// A timer of a [`Traced`] environment: records armed, fired and cancelled
-/// for the task that polls it.
-#[must_use = "futures do nothing unless you .await or poll them"]
-struct TracedSleep<S> {
-    recorder: Recorder,
-    inner: Pin<Box<S>>,
-    deadline: Duration,
-    site: Option<SiteId>,
-    /// The task that armed it, while it is armed and has not fired.
-    armed: Option<TaskId>,
-    tag: WakeTag,
-}
+pin_project! {
+    /// A timer of a [`Traced`] environment: records armed, fired and
+    /// cancelled for the task that polls it. The environment's timer is
+    /// kept in place, not boxed.
+    #[must_use = "futures do nothing unless you .await or poll them"]
+    struct TracedSleep<S> {
+        recorder: Recorder,
+        #[pin]
+        inner: S,
+        deadline: Duration,
+        site: Option<SiteId>,
+        // The task that armed it, while it is armed and has not fired.
+        armed: Option<TaskId>,
+        tag: WakeTag,
+    }
 
-// The inner future is boxed, so no field is structurally pinned.
-impl<S> Unpin for TracedSleep<S> {}
+    impl<S> PinnedDrop for TracedSleep<S> {
+        fn drop(this: Pin<&mut Self>) {
+            let this = this.project();
+            this.tag.disarm();
+            if let Some(task) = this.armed.take() {
+                this.recorder.event_for(task, EventKind::TimerCancelled);
+            }
+        }
+    }
+}
 
 impl<S: Future<Output = ()>> Future for TracedSleep<S> {
     type Output = ();
@@ -283,36 +295,27 @@ impl<S: Future<Output = ()>> Future for TracedSleep<S> {
     #[track_caller]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let caller = Location::caller();
-        let this = self.get_mut();
+        let this = self.project();
         if this.armed.is_none()
             && let Some(task) = this.recorder.current_task()
         {
             this.recorder.event_for(
                 task,
                 EventKind::TimerArmed {
-                    deadline: this.deadline,
+                    deadline: *this.deadline,
                 },
             );
-            this.armed = Some(task);
+            *this.armed = Some(task);
         }
         let poll = this
             .tag
-            .poll(&this.recorder, WakeCause::Timer, this.site, this.inner.as_mut(), cx);
+            .poll(this.recorder, WakeCause::Timer, *this.site, this.inner, cx);
         if poll.is_pending() {
             note_await(caller);
         } else if let Some(task) = this.armed.take() {
             this.recorder.event_for(task, EventKind::TimerFired);
         }
         poll
-    }
-}
-
-impl<S> Drop for TracedSleep<S> {
-    fn drop(&mut self) {
-        self.tag.disarm();
-        if let Some(task) = self.armed.take() {
-            self.recorder.event_for(task, EventKind::TimerCancelled);
-        }
     }
 }
 
@@ -478,19 +481,41 @@ impl Drop for TracedChunks {
     }
 }
 
-/// A named future whose every poll and wake is recorded; dropping it before
-/// it completes records it as cancelled.
-#[must_use = "futures do nothing unless you .await or poll them"]
-pub struct Instrumented<F: Future> {
-    shared: Rc<Shared>,
-    id: TaskId,
-    /// The line that made it, as the caller's await point while the caller
-    /// awaits it (`None` inside the combinators, like every await point).
-    awaited_at: Option<SiteId>,
-    fut: Option<Pin<Box<F>>>,
-    wake: Arc<TaskWake>,
-    waker: Waker,
-    classify: fn(&F::Output) -> Outcome,
+pin_project! {
+    /// A named future whose every poll and wake is recorded; dropping it
+    /// before it completes records it as cancelled. The future is kept in
+    /// place (pinned through the wrapper), not boxed.
+    #[must_use = "futures do nothing unless you .await or poll them"]
+    pub struct Instrumented<F: Future> {
+        shared: Rc<Shared>,
+        id: TaskId,
+        // The line that made it, as the caller's await point while the
+        // caller awaits it (`None` inside the combinators, like every
+        // await point).
+        awaited_at: Option<SiteId>,
+        // The work, until it completes or is dropped.
+        #[pin]
+        fut: Option<F>,
+        wake: Arc<TaskWake>,
+        waker: Waker,
+        classify: fn(&F::Output) -> Outcome,
+    }
+
+    impl<F: Future> PinnedDrop for Instrumented<F> {
+        fn drop(this: Pin<&mut Self>) {
+            let mut this = this.project();
+            if this.fut.is_some() {
+                this.wake.dead.store(true, Ordering::Release);
+                // Drop the work as this task, so that what it held (timers,
+                // requests, permits, child tasks) is recorded before its end.
+                let previous = this.shared.set_current(Some(*this.id));
+                this.fut.set(None);
+                this.shared.set_current(previous);
+                let outcome = this.shared.drop_as.get().unwrap_or(Outcome::Cancelled);
+                this.shared.record(*this.id, EventKind::Completed { outcome });
+            }
+        }
+    }
 }
 
 impl<F: Future> Instrumented<F> {
@@ -530,7 +555,7 @@ impl<F: Future> Instrumented<F> {
             shared,
             id,
             awaited_at,
-            fut: Some(Box::pin(fut)),
+            fut: Some(fut),
             wake,
             waker,
             classify,
@@ -538,17 +563,14 @@ impl<F: Future> Instrumented<F> {
     }
 }
 
-// The inner future is boxed, so no field is structurally pinned.
-impl<F: Future> Unpin for Instrumented<F> {}
-
 impl<F: Future> Future for Instrumented<F> {
     type Output = F::Output;
 
     #[track_caller]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
         let caller = Location::caller();
-        let this = self.get_mut();
-        let Some(fut) = this.fut.as_mut() else {
+        let mut this = self.project();
+        let Some(fut) = this.fut.as_mut().as_pin_mut() else {
             // Polled after completion: a caller's bug; stay pending rather than
             // re-poll a finished future.
             return Poll::Pending;
@@ -560,44 +582,30 @@ impl<F: Future> Future for Instrumented<F> {
             }
         }
         this.wake.woken.store(false, Ordering::Release);
-        let shared = &this.shared;
-        let previous = shared.set_current(Some(this.id));
+        let shared = &*this.shared;
+        let id = *this.id;
+        let previous = shared.set_current(Some(id));
         let outer = shared.start_poll();
-        shared.record(this.id, EventKind::PollStart);
-        let poll = fut.as_mut().poll(&mut Context::from_waker(&this.waker));
+        shared.record(id, EventKind::PollStart);
+        let poll = fut.poll(&mut Context::from_waker(this.waker));
         let site = shared.end_poll(outer);
         match &poll {
             Poll::Pending => {
-                shared.record(this.id, EventKind::PollEnd { ready: false, site });
+                shared.record(id, EventKind::PollEnd { ready: false, site });
                 shared.set_current(previous);
                 // The caller is waiting for this task: at its `.await`, or
                 // failing that at the line that made it.
-                shared.pending_on_child(caller, this.awaited_at);
+                shared.pending_on_child(caller, *this.awaited_at);
             }
             Poll::Ready(out) => {
-                shared.record(this.id, EventKind::ready());
+                shared.record(id, EventKind::ready());
                 let outcome = (this.classify)(out);
-                this.fut = None;
-                shared.record(this.id, EventKind::Completed { outcome });
+                this.fut.set(None);
+                shared.record(id, EventKind::Completed { outcome });
                 shared.set_current(previous);
             }
         }
         poll
-    }
-}
-
-impl<F: Future> Drop for Instrumented<F> {
-    fn drop(&mut self) {
-        if let Some(fut) = self.fut.take() {
-            self.wake.dead.store(true, Ordering::Release);
-            // Drop the work as this task, so that what it held (timers,
-            // requests, permits, child tasks) is recorded before its end.
-            let previous = self.shared.set_current(Some(self.id));
-            drop(fut);
-            self.shared.set_current(previous);
-            let outcome = self.shared.drop_as.get().unwrap_or(Outcome::Cancelled);
-            self.shared.record(self.id, EventKind::Completed { outcome });
-        }
     }
 }
 
