@@ -6,7 +6,7 @@ use asyncscope_core::catalog::ENTRIES;
 use yew::prelude::*;
 
 use crate::browser::{dom, location};
-use crate::components::common::{LangCtx, title};
+use crate::components::common::{LangCtx, escape_html, title};
 #[cfg(feature = "composer")]
 use crate::components::composer::Composer;
 #[cfg(feature = "demos")]
@@ -49,6 +49,30 @@ fn ToPage(props: &ToPageProps) -> Html {
             <p>{ l.t(props.what) }</p>
         </section>
     }
+}
+
+/// The list of demos in the side bar, the current one marked, as one
+/// piece of markup (parsed by the browser at once, like the home page's
+/// cards).
+fn nav_markup(current: Option<&str>, lang: Lang) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::from("<ol>");
+    for e in ENTRIES {
+        let (class, aria) = if current == Some(e.slug) {
+            (r#" class="current""#, r#" aria-current="page""#)
+        } else {
+            ("", "")
+        };
+        let _ = write!(
+            out,
+            r#"<li{class}><a href="{href}"{aria}><span class="num">{num}</span>{title}</a></li>"#,
+            href = escape_html(&Route::demo_link(e.slug)),
+            num = e.number,
+            title = escape_html(title(e, lang)),
+        );
+    }
+    out.push_str("</ol>");
+    out
 }
 
 fn current_route() -> Route {
@@ -164,18 +188,7 @@ pub fn App() -> Html {
                     <p class={classes!("compose-link", matches!(&*route, Route::Compose { .. }).then_some("current"))}>
                         <a href={composer_link("#/compose")}>{ "✎ " }{ l.t("Write your own") }</a>
                     </p>
-                    <ol>
-                        { for ENTRIES.iter().map(|e| {
-                            let current = current_slug == Some(e.slug);
-                            html! {
-                                <li class={classes!(current.then_some("current"))}>
-                                    <a href={Route::demo_link(e.slug)} aria-current={current.then_some("page")}>
-                                        <span class="num">{ e.number }</span>{ title(e, l) }
-                                    </a>
-                                </li>
-                            }
-                        }) }
-                    </ol>
+                    { Html::from_html_unchecked(AttrValue::from(nav_markup(current_slug, l))) }
                 </nav>
                 <main id="main" tabindex="-1">{ main }</main>
             </div>

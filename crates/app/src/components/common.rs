@@ -49,6 +49,37 @@ pub fn summary(entry: &Entry, lang: Lang) -> String {
     }
 }
 
+/// `text` with `&`, `<`, `>` and `"` written as HTML entities.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// [`rich`] as markup: for a part of the page written as one string (the
+/// home page's cards), which the browser parses at once.
+pub fn rich_markup(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    for (i, part) in text.split('`').enumerate() {
+        if i % 2 == 1 {
+            out.push_str("<code>");
+            out.push_str(&escape_html(part));
+            out.push_str("</code>");
+        } else {
+            out.push_str(&escape_html(part));
+        }
+    }
+    out
+}
+
 /// Prose with `code` in backticks, as HTML with `<code>` spans.
 pub fn rich(text: &str) -> Html {
     html! {
@@ -57,5 +88,19 @@ pub fn rich(text: &str) -> Html {
                 if i % 2 == 1 { html! { <code>{ part.to_string() }</code> } } else { html! { { part.to_string() } } }
             }) }
         </>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rich_markup_codes_the_backticks_and_escapes_the_rest() {
+        assert_eq!(
+            rich_markup("a `Vec<u8>` & \"b\" `x`"),
+            "a <code>Vec&lt;u8&gt;</code> &amp; &quot;b&quot; <code>x</code>"
+        );
+        assert_eq!(rich_markup("plain"), "plain");
     }
 }

@@ -5,6 +5,7 @@
 //! from `pictures.txt`, which the release build makes natively
 //! (`asyncscope pictures`).
 
+use std::fmt::Write as _;
 use std::rc::Rc;
 
 use asyncscope_core::catalog::{ENTRIES, Entry};
@@ -12,7 +13,8 @@ use asyncscope_core::demos;
 use yew::prelude::*;
 
 use crate::browser::{self, clock, dom};
-use crate::components::common::{rich, summary, title, use_lang};
+use crate::components::common::{escape_html, rich_markup, summary, title, use_lang};
+use crate::i18n::Lang;
 use crate::route::Route;
 
 /// How many demos' pictures are made in one task after the first paint.
@@ -23,23 +25,18 @@ const PICTURES_PER_TASK: usize = 4;
 #[cfg(not(feature = "demos"))]
 const PICTURES_FILE: &str = "pictures.txt";
 
-/// A picture's SVG markup (from `asyncscope_view::mini_svg`) as a node.
-fn picture(svg: &str) -> Html {
-    Html::from_html_unchecked(AttrValue::from(svg.to_string()))
-}
-
 /// Makes the cards' pictures, in [`ENTRIES`]' order, handing each batch
 /// to `show` as it is made.
 #[cfg(feature = "demos")]
-async fn make_pictures(show: impl Fn(Vec<Html>)) {
+async fn make_pictures(show: impl Fn(Vec<Option<String>>)) {
     let mut made = Vec::with_capacity(ENTRIES.len());
     for slice in ENTRIES.chunks(PICTURES_PER_TASK) {
         clock::next_frame().await;
-        made.extend(slice.iter().map(|e| {
-            demos::default_trace(e.slug)
-                .map(|t| picture(&asyncscope_view::mini_svg(&t)))
-                .unwrap_or_default()
-        }));
+        made.extend(
+            slice
+                .iter()
+                .map(|e| demos::default_trace(e.slug).map(|t| asyncscope_view::mini_svg(&t))),
+        );
         show(made.clone());
     }
 }
@@ -47,7 +44,7 @@ async fn make_pictures(show: impl Fn(Vec<Html>)) {
 /// Reads the cards' pictures from [`PICTURES_FILE`]; a card whose picture
 /// is missing keeps its placeholder.
 #[cfg(not(feature = "demos"))]
-async fn make_pictures(show: impl Fn(Vec<Html>)) {
+async fn make_pictures(show: impl Fn(Vec<Option<String>>)) {
     clock::next_frame().await;
     let Some(text) = browser::net::fetch_text(PICTURES_FILE).await else {
         return;
@@ -60,15 +57,35 @@ async fn make_pictures(show: impl Fn(Vec<Html>)) {
                 found
                     .iter()
                     .find(|(slug, _)| *slug == e.slug)
-                    .map_or_else(pending, |(_, svg)| picture(svg))
+                    .map(|(_, svg)| (*svg).to_string())
             })
             .collect(),
     );
 }
 
 /// A card's picture before it is made.
-fn pending() -> Html {
-    html! { <svg class="mini pending" aria-hidden="true"></svg> }
+const PENDING: &str = r#"<svg class="mini pending" aria-hidden="true"></svg>"#;
+
+/// The list of cards, `shown` (by their index in [`ENTRIES`]) with their
+/// pictures, as one piece of markup: the browser parses it at once, where
+/// building its few hundred elements one by one from wasm would delay the
+/// page's first drawing.
+fn cards_markup(shown: &[(usize, &Entry)], pictures: &[Option<String>], lang: Lang) -> String {
+    let mut out = String::from(r#"<ul class="cards">"#);
+    for (i, e) in shown {
+        let picture = pictures.get(*i).and_then(Option::as_deref).unwrap_or(PENDING);
+        let _ = write!(
+            out,
+            r#"<li class="card" data-slug="{slug}"><a href="{href}"><span class="card-num">{num:02}</span><h2>{title}</h2><p>{summary}</p>{picture}</a></li>"#,
+            slug = escape_html(e.slug),
+            href = escape_html(&Route::demo_link(e.slug)),
+            num = e.number,
+            title = escape_html(title(e, lang)),
+            summary = rich_markup(&summary(e, lang)),
+        );
+    }
+    out.push_str("</ul>");
+    out
 }
 
 fn matches(entry: &Entry, needle: &str) -> bool {
@@ -94,7 +111,7 @@ pub fn Home() -> Html {
     // The cards come first; their pictures after the first paint, a few
     // at a time, each slice a task of its own (so the page is drawn and
     // answers at once, and no task is long).
-    let pictures = use_state(|| Rc::new(Vec::<Html>::new()));
+    let pictures = use_state(|| Rc::new(Vec::<Option<String>>::new()));
     {
         let pictures = pictures.clone();
         use_effect_with((), move |_| {
@@ -126,18 +143,7 @@ pub fn Home() -> Html {
                 <input id="filter" type="search" value={(*filter).clone()} oninput={oninput} placeholder="semaphore, retry, timeout…" />
                 <span class="count" aria-live="polite"><span data-metric="cards_shown">{ shown.len() }</span>{ format!(" / {} ", ENTRIES.len()) }{ lang.t("demos shown") }</span>
             </p>
-            <ul class="cards">
-                { for shown.iter().map(|(i, e)| html! {
-                    <li class="card" data-slug={e.slug}>
-                        <a href={Route::demo_link(e.slug)}>
-                            <span class="card-num">{ format!("{:02}", e.number) }</span>
-                            <h2>{ title(e, lang) }</h2>
-                            <p>{ rich(&summary(e, lang)) }</p>
-                            { pictures.get(*i).cloned().unwrap_or_else(pending) }
-                        </a>
-                    </li>
-                }) }
-            </ul>
+            { Html::from_html_unchecked(AttrValue::from(cards_markup(&shown, &pictures, lang))) }
         </section>
     }
 }
