@@ -328,3 +328,63 @@ async fn a_live_runs_lanes_hold_still_as_they_fill_in() {
     assert_eq!(h.text(".runner .stage .axis .tick:last-child").await.trim(), "3 s");
     h.finish().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_live_drawing_touches_only_the_ends_of_the_lanes() {
+    let h = Harness::start().await;
+    // Twenty counts of 100 ms, on an axis fixed at the expected 2 s.
+    h.open("/#/countdown?counts=20&tick_ms=100").await;
+    h.wait_for(".runner[data-state=done]", WAIT).await;
+    h.click("#run:not([disabled])").await;
+    h.wait_for(".runner[data-state=running] .lane .seg", WAIT).await;
+    // From now on, at each drawing (a batch of mutations), each segment
+    // written behind the last of its lane: how many drawings touched it.
+    h.client
+        .execute(
+            "window.__segWrites = { last: 0, behind: 0, most: 0 }; \
+             const touched = new WeakMap(); \
+             new MutationObserver((records) => { \
+               const seen = new Set(); \
+               for (const r of records) { \
+                 const seg = r.target; \
+                 if (seg.classList && seg.classList.contains('seg') && seg.isConnected) seen.add(seg); \
+               } \
+               for (const seg of seen) { \
+                 const all = [...seg.parentElement.querySelectorAll(':scope > .seg')]; \
+                 if (all.indexOf(seg) === all.length - 1) { window.__segWrites.last++; continue; } \
+                 window.__segWrites.behind++; \
+                 const n = (touched.get(seg) || 0) + 1; \
+                 touched.set(seg, n); \
+                 window.__segWrites.most = Math.max(window.__segWrites.most, n); \
+               } \
+             }).observe(document.querySelector('.runner .stage'), { attributes: true, subtree: true });",
+            vec![],
+        )
+        .await
+        .expect("an observer");
+    // Counted while the run goes on (the finished run's drawing adds what
+    // each segment waited on to every one of them).
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    let count = |k: &str| format!("return window.__segWrites.{k};");
+    let (last, behind, most) = (
+        h.js_number(&count("last")).await,
+        h.js_number(&count("behind")).await,
+        h.js_number(&count("most")).await,
+    );
+    assert_eq!(
+        h.all(".runner[data-state=running]").await.len(),
+        1,
+        "the run was still going when counted"
+    );
+    // A lane grows at its end: a drawing extends its last segment, and
+    // closes the one before when a new one begins. Each segment behind the
+    // last is written by one drawing at most, so a drawing costs the same
+    // at a lane's 40th segment as at its 2nd (an unkeyed list rewrote every
+    // segment at every drawing).
+    assert!(last + behind > 0.0, "the lanes were drawn as they grew");
+    assert!(
+        most <= 1.0,
+        "a segment behind the end was rewritten by {most} drawings ({behind} writes behind, {last} at the ends)"
+    );
+    h.finish().await;
+}

@@ -241,7 +241,7 @@ pub fn EventLog(props: &EventLogProps) -> Html {
                                     Callback::from(move |_: MouseEvent| on_select.emit(r))
                                 };
                                 Some(html! {
-                                    <tr class={classes!(is_current.then_some("current"))} aria-selected={is_current.to_string()}
+                                    <tr key={format!("{}:{}", r.run, r.index)} class={classes!(is_current.then_some("current"))} aria-selected={is_current.to_string()}
                                         data-event={format!("{}:{}", r.run, r.index)} data-kind={ev.kind.name()} onclick={onclick}>
                                         <td class="t"><button type="button" class="row-button">
                                             { run.trace.at_label(ev.at, lang == Lang::Zh) }

@@ -361,24 +361,28 @@ fn lane_html(
 ) -> Html {
     let outcome = lane.outcome.map_or("running", Outcome::as_str);
     html! {
-        <li class={classes!("lane", format!("outcome-{outcome}"), selected.then_some("selected"))}
+        <li key={lane.task.0} class={classes!("lane", format!("outcome-{outcome}"), selected.then_some("selected"))}
             data-task={lane.name.clone()} data-outcome={outcome}>
             <span class="lane-name" title={lane.name.clone()}>{ lane.short_name.clone() }</span>
             <span class="lane-track" onclick={onclick}>
-                { for lane.segments.iter().map(|s| html! {
-                    <span class={classes!("seg", format!("seg-{}", s.state.as_str()))}
+                // Keyed by place: a live lane only grows at its end, so a
+                // drawing changes its last segments and adds new ones, where
+                // an unkeyed list (which Yew matches from its end) would
+                // rewrite every segment it has.
+                { for lane.segments.iter().enumerate().map(|(i, s)| html! {
+                    <span key={i} class={classes!("seg", format!("seg-{}", s.state.as_str()))}
                           style={format!("left:{:.3}%;width:{:.3}%", s.left, s.width)}
                           title={s.title.clone()} data-state={s.state.as_str()}>
                         if s.width > 2.0 { <span class="seg-label">{ if lang == Lang::Zh { s.state.zh() } else { s.state.as_str() } }</span> }
                     </span>
                 }) }
-                { for lane.phases.iter().map(|p| html! {
-                    <span class={classes!("phase", format!("phase-{}", p.name))}
+                { for lane.phases.iter().enumerate().map(|(i, p)| html! {
+                    <span key={i} class={classes!("phase", format!("phase-{}", p.name))}
                           style={format!("left:{:.3}%;width:{:.3}%", p.left, p.width)}
                           title={p.title.clone()}></span>
                 }) }
-                { for lane.marks.iter().map(|m| html! {
-                    <span class={classes!("mark", format!("mark-{}", m.kind))} style={format!("left:{:.3}%", m.left)}
+                { for lane.marks.iter().enumerate().map(|(i, m)| html! {
+                    <span key={i} class={classes!("mark", format!("mark-{}", m.kind))} style={format!("left:{:.3}%", m.left)}
                           title={m.title.clone()} data-mark={m.kind}></span>
                 }) }
                 // Wake arrows end here, reaching up or down to the waker's lane.
