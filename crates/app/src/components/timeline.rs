@@ -365,29 +365,30 @@ fn lane_html(
             data-task={lane.name.clone()} data-outcome={outcome}>
             <span class="lane-name" title={lane.name.clone()}>{ lane.short_name.clone() }</span>
             <span class="lane-track" onclick={onclick}>
-                // Keyed by place: a live lane only grows at its end, so a
-                // drawing changes its last segments and adds new ones, where
-                // an unkeyed list (which Yew matches from its end) would
-                // rewrite every segment it has.
+                // Keyed by kind and place (one list to Yew, so the keys of
+                // segments, phases, marks and arrows must differ): a live
+                // lane only grows at its end, so a drawing changes its last
+                // segments and adds new ones, where an unkeyed list (which
+                // Yew matches from its end) would rewrite every one it has.
                 { for lane.segments.iter().enumerate().map(|(i, s)| html! {
-                    <span key={i} class={classes!("seg", format!("seg-{}", s.state.as_str()))}
+                    <span key={format!("s{i}")} class={classes!("seg", format!("seg-{}", s.state.as_str()))}
                           style={format!("left:{:.3}%;width:{:.3}%", s.left, s.width)}
                           title={s.title.clone()} data-state={s.state.as_str()}>
                         if s.width > 2.0 { <span class="seg-label">{ if lang == Lang::Zh { s.state.zh() } else { s.state.as_str() } }</span> }
                     </span>
                 }) }
                 { for lane.phases.iter().enumerate().map(|(i, p)| html! {
-                    <span key={i} class={classes!("phase", format!("phase-{}", p.name))}
+                    <span key={format!("p{i}")} class={classes!("phase", format!("phase-{}", p.name))}
                           style={format!("left:{:.3}%;width:{:.3}%", p.left, p.width)}
                           title={p.title.clone()}></span>
                 }) }
                 { for lane.marks.iter().enumerate().map(|(i, m)| html! {
-                    <span key={i} class={classes!("mark", format!("mark-{}", m.kind))} style={format!("left:{:.3}%", m.left)}
+                    <span key={format!("m{i}")} class={classes!("mark", format!("mark-{}", m.kind))} style={format!("left:{:.3}%", m.left)}
                           title={m.title.clone()} data-mark={m.kind}></span>
                 }) }
                 // Wake arrows end here, reaching up or down to the waker's lane.
-                { for arrows.iter().filter(|a| a.to == lane.task && a.rows != 0).map(|a| html! {
-                    <span class={classes!("wake-arrow", if a.rows < 0 { "from-above" } else { "from-below" }, a.selected.then_some("selected"))}
+                { for arrows.iter().filter(|a| a.to == lane.task && a.rows != 0).enumerate().map(|(i, a)| html! {
+                    <span key={format!("a{i}")} class={classes!("wake-arrow", if a.rows < 0 { "from-above" } else { "from-below" }, a.selected.then_some("selected"))}
                           style={format!("left:{:.3}%;height:{}px;--k:{}", a.left, a.rows.unsigned_abs() as f64 * ROW_PX, a.nudge)}
                           title={a.title.clone()} data-from={trace.task_name(a.from).to_owned()}
                           data-to={trace.task_name(a.to).to_owned()}></span>
@@ -521,13 +522,13 @@ fn RunView(props: &RunViewProps) -> Html {
                 <ol class={classes!("lanes", virtual_lanes.then_some("scroll"))} onscroll={onscroll} ref={lanes_ref}
                     aria-label={format!("{total} lanes")} data-lanes={total.to_string()}>
                     if virtual_lanes {
-                        <li class="spacer" aria-hidden="true" style={format!("height:{}px", first as f64 * ROW_PX)}></li>
+                        <li key="top" class="spacer" aria-hidden="true" style={format!("height:{}px", first as f64 * ROW_PX)}></li>
                     }
                     { for lanes.iter().map(|lane| {
                         lane_html(lane, &arrows, trace, props.selected == Some(lane.task), pick(lane.task), lang)
                     }) }
                     if virtual_lanes {
-                        <li class="spacer" aria-hidden="true" style={format!("height:{}px", (total - last) as f64 * ROW_PX)}></li>
+                        <li key="bottom" class="spacer" aria-hidden="true" style={format!("height:{}px", (total - last) as f64 * ROW_PX)}></li>
                     }
                 </ol>
                 <div class="tracks">
