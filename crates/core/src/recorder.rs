@@ -229,6 +229,8 @@ pub(crate) struct Shared {
     ended: Cell<usize>,
     /// Woken whenever the last live task ends (see [`Shared::settled`]).
     settle_wakers: RefCell<Vec<Waker>>,
+    /// Woken at the next event recorded (see [`Shared::poll_grown`]).
+    grown: RefCell<Option<Waker>>,
 }
 
 impl Shared {
@@ -249,6 +251,7 @@ impl Shared {
             marks: RefCell::new(Vec::new()),
             ended: Cell::new(0),
             settle_wakers: RefCell::new(Vec::new()),
+            grown: RefCell::new(None),
         }
     }
 
@@ -316,6 +319,23 @@ impl Shared {
             _ => {}
         }
         trace.push(at, task, kind);
+        drop((trace, marks));
+        let watcher = self.grown.borrow_mut().take();
+        if let Some(waker) = watcher {
+            waker.wake();
+        }
+    }
+
+    /// Ready once the trace's events, kept and dropped, are no longer
+    /// `seen` in number; otherwise remembers the waker (one: the last to
+    /// ask), to be woken at the next event recorded.
+    pub(crate) fn poll_grown(&self, seen: u64, cx: &mut Context<'_>) -> Poll<()> {
+        let trace = self.trace.borrow();
+        if trace.events().len() as u64 + trace.dropped() != seen {
+            return Poll::Ready(());
+        }
+        *self.grown.borrow_mut() = Some(cx.waker().clone());
+        Poll::Pending
     }
 
     /// Ready once every task made so far has ended; otherwise remembers the

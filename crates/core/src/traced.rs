@@ -103,6 +103,21 @@ impl<E: Env> Traced<E> {
         let shared = Rc::clone(&self.shared);
         futures::future::poll_fn(move |cx| shared.settled(cx))
     }
+
+    /// The trace's events, kept and dropped: how far it has grown (it only
+    /// grows).
+    pub fn size(&self) -> u64 {
+        let trace = self.shared.trace.borrow();
+        trace.events().len() as u64 + trace.dropped()
+    }
+
+    /// Ready once the trace's [`Traced::size`] is no longer `seen`;
+    /// otherwise the waker is woken at the next event recorded. One waker
+    /// is kept per trace, the last to ask's: for the one watcher of a live
+    /// run, which then need not look at the trace on a timer.
+    pub fn poll_grown(&self, seen: u64, cx: &mut Context<'_>) -> Poll<()> {
+        self.shared.poll_grown(seen, cx)
+    }
 }
 
 impl<E: Env> Env for Traced<E> {

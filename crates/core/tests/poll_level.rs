@@ -115,3 +115,47 @@ fn an_event_for_an_ended_task_is_refused_and_counted() {
     assert_eq!(after.events(), before.events(), "nothing follows a task's end");
     assert_eq!((before.refused(), after.refused()), (0, 1));
 }
+
+#[test]
+fn a_watcher_is_woken_by_the_next_event_and_not_before() {
+    let rt = VirtualRuntime::new();
+    let env = Traced::new(rt.env());
+    let e = env.clone();
+    let mut task = pin!(env.task(
+        "sleeper".into(),
+        async move { e.sleep(Duration::from_millis(40)).await }
+    ));
+    let (task_count, task_waker) = counting();
+    assert!(task.as_mut().poll(&mut Context::from_waker(&task_waker)).is_pending());
+    let seen = env.size();
+    assert!(seen > 0, "the task's start is recorded");
+    let (count, waker) = counting();
+    let mut cx = Context::from_waker(&waker);
+    assert_eq!(env.poll_grown(seen, &mut cx), Poll::Pending, "nothing new yet");
+    assert_eq!(
+        env.poll_grown(seen - 1, &mut cx),
+        Poll::Ready(()),
+        "a size behind is grown past"
+    );
+    assert_eq!(env.poll_grown(seen, &mut cx), Poll::Pending);
+    rt.run_until(Duration::from_millis(39));
+    assert_eq!(count.0.load(Ordering::SeqCst), 0, "no event, no wake");
+    rt.run_until(Duration::from_millis(40));
+    assert_eq!(task_count.0.load(Ordering::SeqCst), 1);
+    assert_eq!(
+        count.0.load(Ordering::SeqCst),
+        0,
+        "the timer fired; nothing is recorded until its task runs"
+    );
+    assert_eq!(
+        task.as_mut().poll(&mut Context::from_waker(&task_waker)),
+        Poll::Ready(())
+    );
+    assert_eq!(
+        count.0.load(Ordering::SeqCst),
+        1,
+        "woken once, by the first of the task's events"
+    );
+    assert!(env.size() > seen);
+    assert_eq!(env.poll_grown(seen, &mut cx), Poll::Ready(()));
+}

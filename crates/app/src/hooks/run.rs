@@ -367,14 +367,42 @@ async fn watch(
     let mut pacer = Pacer::new(clock::now_ms());
     // The snapshots drawn last, and the sizes they were taken at.
     let mut last: Option<(Sizes, Vec<RunSnapshot>)> = None;
+    // Whether the last look saw the traces grow.
+    let mut growing = true;
     let completed = loop {
         // The traces are looked at on a timer, not at every animation
         // frame: a page that asks for every frame is drawn at every frame,
-        // which costs the browser work even when nothing changed.
-        match select(&mut done, pin!(clock::sleep(LOOK))).await {
+        // which costs the browser work even when nothing changed. While
+        // they grow, every `LOOK`; once a look saw them still, the next
+        // waits for their next event or for what is due (a drawing, the
+        // quiet spell's question), whichever comes first: a run with an
+        // event every 100 ms is not looked at sixty times a second.
+        let next: futures::future::LocalBoxFuture<'static, ()> = if growing {
+            Box::pin(clock::sleep(LOOK))
+        } else {
+            let watched = Rc::clone(&runs);
+            let seen: Vec<u64> = runs.iter().map(|(_, t)| t.size()).collect();
+            let grown = futures::future::poll_fn(move |cx| {
+                if watched
+                    .iter()
+                    .zip(&seen)
+                    .any(|((_, t), s)| t.poll_grown(*s, cx).is_ready())
+                {
+                    std::task::Poll::Ready(())
+                } else {
+                    std::task::Poll::Pending
+                }
+            });
+            let due = clock::sleep(Duration::from_secs_f64(pacer.until_due(clock::now_ms()) / 1000.0));
+            Box::pin(async move {
+                let _ = select(pin!(grown), pin!(due)).await;
+            })
+        };
+        match select(&mut done, next).await {
             Either::Left((completed, _)) => break completed.unwrap_or(false),
             Either::Right(((), _)) => {
                 let look = pacer.look(clock::now_ms(), sizes(&runs));
+                growing = look.grew;
                 if look.ask_stalled && stalled(&runs) {
                     let at = runs
                         .iter()

@@ -58,6 +58,17 @@ impl Redraw {
         self.unseen && !self.capped
     }
 
+    /// When (ms) a drawing is next due if the traces do not grow: at once
+    /// before the first; then growth waiting for its turn once its cost
+    /// has been rested, or the clock every [`IDLE_MS`].
+    pub fn due_at(&self) -> f64 {
+        match self.last {
+            None => f64::NEG_INFINITY,
+            Some((at, cost)) if self.fresh() => at + cost * (1.0 + COST_FACTOR),
+            Some((at, _)) => at + IDLE_MS,
+        }
+    }
+
     /// True once a drawing cost over [`GROWTH_CAP_MS`].
     pub fn capped(&self) -> bool {
         self.capped
@@ -90,6 +101,8 @@ pub struct Look {
     pub ask_stalled: bool,
     /// Draw at the next frame ([`Redraw::due`]).
     pub draw: bool,
+    /// The traces grew since the last look.
+    pub grew: bool,
 }
 
 /// A live run's watcher, at each look: whether the traces grew since the
@@ -117,7 +130,8 @@ impl Pacer {
 
     /// A look at `now` (ms) at traces of these `sizes`.
     pub fn look(&mut self, now: f64, sizes: Sizes) -> Look {
-        if self.looked.as_ref() != Some(&sizes) {
+        let grew = self.looked.as_ref() != Some(&sizes);
+        if grew {
             self.looked = Some(sizes);
             self.quiet = (now, false);
             self.redraw.grew();
@@ -129,7 +143,21 @@ impl Pacer {
         Look {
             ask_stalled,
             draw: self.redraw.due(now),
+            grew,
         }
+    }
+
+    /// How long (ms, 0 at least) from `now` until a look has something to
+    /// do though the traces do not grow: a drawing due ([`Redraw::due_at`])
+    /// or the quiet spell's question. Until then, a watcher whose last look
+    /// saw no growth need only wait for the traces to grow.
+    pub fn until_due(&self, now: f64) -> f64 {
+        let ask = if self.quiet.1 {
+            f64::INFINITY
+        } else {
+            self.quiet.0 + QUIET_MS
+        };
+        (self.redraw.due_at().min(ask) - now).max(0.0)
     }
 }
 
@@ -160,6 +188,33 @@ mod tests {
         // Quiet from the last growth (400 ms) on: asked once, 500 ms later.
         assert_eq!(asked.len(), 1, "{asked:?}");
         assert!((900..=920).contains(&asked[0]), "{asked:?}");
+    }
+
+    #[test]
+    fn a_still_run_is_looked_at_again_when_a_drawing_or_the_question_is_due() {
+        let mut p = Pacer::new(0.0);
+        let look = p.look(0.0, vec![(10, 0)]);
+        assert!(look.grew && look.draw);
+        assert_eq!(p.until_due(0.0), 0.0, "the first drawing is due at once");
+        p.redraw.drawn(0.0, 2.0);
+        // Nothing grows: the clock's drawing at 250 ms comes first.
+        let look = p.look(16.0, vec![(10, 0)]);
+        assert!(!look.grew && !look.draw);
+        assert_eq!(p.until_due(16.0), 234.0);
+        p.redraw.drawn(250.0, 2.0);
+        // Growth waits for its turn: the drawing's cost, rested.
+        let look = p.look(251.0, vec![(11, 0)]);
+        assert!(look.grew && !look.draw);
+        assert_eq!(p.until_due(251.0), 9.0);
+        p.redraw.drawn(260.0, 2.0);
+        // Still from 251 ms on: the clock's drawing at 510 ms comes first,
+        // then the question at 751 ms, once.
+        assert_eq!(p.until_due(300.0), 210.0);
+        p.redraw.drawn(510.0, 2.0);
+        assert_eq!(p.until_due(600.0), 151.0);
+        assert!(p.look(751.0, vec![(11, 0)]).ask_stalled);
+        assert_eq!(p.until_due(751.0), 9.0, "asked once: then only the clock's drawings");
+        assert_eq!(p.until_due(900.0), 0.0, "a drawing overdue is due at once");
     }
 
     /// The frames (at 60 per second for `seconds`) that a run drawn at
