@@ -231,6 +231,9 @@ pub(crate) struct Shared {
     settle_wakers: RefCell<Vec<Waker>>,
     /// Woken at the next event recorded (see [`Shared::poll_grown`]).
     grown: RefCell<Option<Waker>>,
+    /// True while [`Shared::grown`] holds a waker (checked at each event,
+    /// cheaper than the cell).
+    watched: Cell<bool>,
 }
 
 impl Shared {
@@ -252,6 +255,7 @@ impl Shared {
             ended: Cell::new(0),
             settle_wakers: RefCell::new(Vec::new()),
             grown: RefCell::new(None),
+            watched: Cell::new(false),
         }
     }
 
@@ -319,10 +323,12 @@ impl Shared {
             _ => {}
         }
         trace.push(at, task, kind);
-        drop((trace, marks));
-        let watcher = self.grown.borrow_mut().take();
-        if let Some(waker) = watcher {
-            waker.wake();
+        if self.watched.replace(false) {
+            drop((trace, marks));
+            let watcher = self.grown.borrow_mut().take();
+            if let Some(waker) = watcher {
+                waker.wake();
+            }
         }
     }
 
@@ -335,6 +341,7 @@ impl Shared {
             return Poll::Ready(());
         }
         *self.grown.borrow_mut() = Some(cx.waker().clone());
+        self.watched.set(true);
         Poll::Pending
     }
 
