@@ -31,7 +31,7 @@ pub mod virtual_time;
 
 pub use bilingual::Bilingual;
 pub use env::{DynEnv, Env};
-pub use recorder::Recorder;
+pub use recorder::{Recorder, WakeTag};
 pub use spawn::{JoinError, JoinHandle};
 pub use trace::{Outcome, TaskId, Trace};
 pub use traced::Traced;

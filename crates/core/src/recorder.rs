@@ -108,9 +108,29 @@ thread_local! {
     static FILE_KINDS: RefCell<Vec<(usize, usize, FileKind)>> = const { RefCell::new(Vec::new()) };
 }
 
+thread_local! {
+    /// The file asked for last and its [`FileKind`]: a task's polls ask
+    /// for the same file again and again.
+    static LAST_FILE_KIND: Cell<(usize, usize, FileKind)> = const {
+        Cell::new((0, 0, FileKind { await_line: false, internal: false }))
+    };
+}
+
 /// [`FileKind`] of `file`, from the cache when seen before.
 fn file_kind(file: &'static str) -> FileKind {
     let key = (file.as_ptr() as usize, file.len());
+    let (p, l, kind) = LAST_FILE_KIND.get();
+    if (p, l) == key {
+        return kind;
+    }
+    let kind = file_kind_listed(file, key);
+    LAST_FILE_KIND.set((key.0, key.1, kind));
+    kind
+}
+
+/// [`FileKind`] of `file` (whose key is `key`), from the list of files
+/// seen so far or worked out and listed.
+fn file_kind_listed(file: &'static str, key: (usize, usize)) -> FileKind {
     FILE_KINDS.with(|kinds| {
         if let Some((_, _, kind)) = kinds.borrow().iter().find(|(p, l, _)| (*p, *l) == key) {
             return *kind;
@@ -287,7 +307,7 @@ impl Shared {
         let at = self.now();
         let mut trace = self.trace.borrow_mut();
         let mut marks = self.marks.borrow_mut();
-        if self.wakes.any.swap(false, Ordering::Acquire) {
+        if self.wakes.any.load(Ordering::Relaxed) && self.wakes.any.swap(false, Ordering::Acquire) {
             // Drained in place, so the log keeps its room for the next
             // wakes (nothing here wakes a task, so the lock is not taken
             // again while held).
@@ -560,17 +580,50 @@ impl std::fmt::Debug for Blocking {
     }
 }
 
+thread_local! {
+    /// While a leaf's tagged waker passes its wake on (see
+    /// [`CauseWake`]): the address of its trace's wake log, its task and
+    /// the cause. The task's own waker, reached through it, logs its wake
+    /// with that cause.
+    static WAKING: Cell<Option<(usize, TaskId, WakeCause)>> = const { Cell::new(None) };
+}
+
+/// What identifies a waker for [`Waker::will_wake`]: its data and its
+/// vtable. Kept instead of a clone where a clone of that waker is held
+/// anyway (which keeps the address from being reused), so that checking
+/// whether the waker changed costs no reference count.
+pub(crate) type WakerId = (usize, usize);
+
+pub(crate) fn waker_id(waker: &Waker) -> WakerId {
+    (waker.data() as usize, std::ptr::from_ref(waker.vtable()) as usize)
+}
+
 /// A waker wrapper for leaf futures (timers, permits, requests): when it is
 /// called, the task it belongs to is recorded as woken by `cause`.
 #[derive(Default)]
 pub struct WakeTag {
-    slot: Option<(Arc<CauseWake>, Waker)>,
+    slot: Option<TagSlot>,
 }
 
+/// What an armed [`WakeTag`] holds.
+struct TagSlot {
+    state: Arc<CauseWake>,
+    /// The waker made of `state`.
+    waker: Waker,
+    /// Which waker `state` passes wakes on to (the one it holds a clone
+    /// of).
+    held: WakerId,
+}
+
+/// The state behind a tagged waker. It holds no reference to its trace's
+/// log: when called it names its task and cause ([`WAKING`]) and wakes the
+/// waker it wraps, and the task's own waker ([`TaskWake`]), reached
+/// through it, logs the wake with that cause.
 struct CauseWake {
     task: TaskId,
     cause: WakeCause,
-    log: Arc<WakeLog>,
+    /// The address of the trace's wake log (compared, never followed).
+    log: usize,
     inner: Mutex<Waker>,
     /// Set while the leaf is being dropped: wakes then are for nobody.
     dead: AtomicBool,
@@ -585,8 +638,9 @@ impl Wake for CauseWake {
         if self.dead.load(Ordering::Acquire) {
             return;
         }
-        self.log.push(self.task, self.cause);
+        let before = WAKING.replace(Some((self.log, self.task, self.cause)));
         self.inner.lock().unwrap_or_else(|e| e.into_inner()).wake_by_ref();
+        WAKING.set(before);
     }
 }
 
@@ -615,8 +669,7 @@ impl WakeTag {
         cx: &mut Context<'_>,
         poll: impl FnOnce(&mut Context<'_>) -> Poll<T>,
     ) -> Poll<T> {
-        let waker = self.waker(recorder, cause, cx.waker());
-        let out = poll(&mut Context::from_waker(&waker));
+        let out = poll(&mut Context::from_waker(self.tagged(recorder, cause, cx.waker())));
         if out.is_pending() {
             recorder.pending_at(site);
         }
@@ -627,8 +680,8 @@ impl WakeTag {
     /// is torn down (a dropped channel waking its receiver, for example)
     /// reach nobody and are not recorded.
     pub fn disarm(&self) {
-        if let Some((state, _)) = &self.slot {
-            state.dead.store(true, Ordering::Release);
+        if let Some(slot) = &self.slot {
+            slot.state.dead.store(true, Ordering::Release);
         }
     }
 
@@ -636,35 +689,45 @@ impl WakeTag {
     /// off or no task is being polled, else a wrapper that records the
     /// cause before waking `outer`.
     pub fn waker(&mut self, recorder: &Recorder, cause: WakeCause, outer: &Waker) -> Waker {
+        self.tagged(recorder, cause, outer).clone()
+    }
+
+    /// [`WakeTag::waker`], borrowed: made once per task, and only told of
+    /// a new `outer` when it changed.
+    fn tagged<'a>(&'a mut self, recorder: &Recorder, cause: WakeCause, outer: &'a Waker) -> &'a Waker {
         let (Some(shared), Some(task)) = (&recorder.0, recorder.current_task()) else {
-            return outer.clone();
+            return outer;
         };
-        match &self.slot {
-            Some((state, waker)) if state.task == task => {
-                let mut inner = state.inner.lock().unwrap_or_else(|e| e.into_inner());
-                if !inner.will_wake(outer) {
-                    *inner = outer.clone();
+        let id = waker_id(outer);
+        match &mut self.slot {
+            Some(slot) if slot.state.task == task => {
+                if slot.held != id {
+                    *slot.state.inner.lock().unwrap_or_else(|e| e.into_inner()) = outer.clone();
+                    slot.held = id;
                 }
-                waker.clone()
             }
             _ => {
                 let state = Arc::new(CauseWake {
                     task,
                     cause,
-                    log: Arc::clone(&shared.wakes),
+                    log: Arc::as_ptr(&shared.wakes) as usize,
                     inner: Mutex::new(outer.clone()),
                     dead: AtomicBool::new(false),
                 });
                 let waker = Waker::from(Arc::clone(&state));
-                self.slot = Some((state, waker.clone()));
-                waker
+                self.slot = Some(TagSlot { state, waker, held: id });
             }
+        }
+        match &self.slot {
+            Some(slot) => &slot.waker,
+            None => outer,
         }
     }
 }
 
 /// The waker an instrumented task gives its future: records the task as
-/// woken (once between two polls) and wakes the executor's waker.
+/// woken (once between two polls), with the cause a leaf's tagged waker
+/// names if the wake came through one, and wakes the executor's waker.
 pub(crate) struct TaskWake {
     pub(crate) task: TaskId,
     pub(crate) log: Arc<WakeLog>,
@@ -683,11 +746,22 @@ impl Wake for TaskWake {
         if self.dead.load(Ordering::Acquire) {
             return;
         }
-        if !self.woken.swap(true, Ordering::AcqRel) {
-            self.log.push(self.task, WakeCause::Unknown);
+        // Loads and stores rather than read-modify-writes: these flags only
+        // mean something on the thread that polls, where nothing races
+        // them, and a wake from elsewhere at worst logs a wake twice, which
+        // the trace records once.
+        if !self.woken.load(Ordering::Acquire) {
+            self.woken.store(true, Ordering::Release);
+            let log = Arc::as_ptr(&self.log) as usize;
+            let cause = match WAKING.get() {
+                Some((l, task, cause)) if l == log && task == self.task => cause,
+                _ => WakeCause::Unknown,
+            };
+            self.log.push(self.task, cause);
         }
         // A parent polling this task is woken through it.
-        let before = self.log.relay.swap(self.task.0.saturating_add(1), Ordering::AcqRel);
+        let before = self.log.relay.load(Ordering::Acquire);
+        self.log.relay.store(self.task.0.saturating_add(1), Ordering::Release);
         self.inner.lock().unwrap_or_else(|e| e.into_inner()).wake_by_ref();
         self.log.relay.store(before, Ordering::Release);
     }

@@ -16,7 +16,7 @@ use pin_project_lite::pin_project;
 use crate::awaits::At;
 use crate::env::{Env, outcome_of};
 use crate::net::{BodyStream, FetchError, Request, Response};
-use crate::recorder::{Recorder, Shared, TaskWake, WakeTag, note_await};
+use crate::recorder::{Recorder, Shared, TaskWake, WakeTag, WakerId, note_await, waker_id};
 use crate::trace::{DEFAULT_CAPACITY, EventKind, Outcome, RequestTimes, SiteId, TaskId, Trace, WakeCause};
 
 /// Wraps an environment and records what the futures that use it do.
@@ -513,6 +513,9 @@ pin_project! {
         fut: Option<F>,
         wake: Arc<TaskWake>,
         waker: Waker,
+        // Which waker `wake` wakes (the executor's, as of the last poll):
+        // compared at each poll without taking `wake`'s lock.
+        outer: WakerId,
         classify: fn(&F::Output) -> Outcome,
     }
 
@@ -573,6 +576,7 @@ impl<F: Future> Instrumented<F> {
             fut: Some(fut),
             wake,
             waker,
+            outer: (0, 0),
             classify,
         }
     }
@@ -590,11 +594,10 @@ impl<F: Future> Future for Instrumented<F> {
             // re-poll a finished future.
             return Poll::Pending;
         };
-        {
-            let mut inner = this.wake.inner.lock().unwrap_or_else(|e| e.into_inner());
-            if !inner.will_wake(cx.waker()) {
-                *inner = cx.waker().clone();
-            }
+        let outer = waker_id(cx.waker());
+        if *this.outer != outer {
+            *this.wake.inner.lock().unwrap_or_else(|e| e.into_inner()) = cx.waker().clone();
+            *this.outer = outer;
         }
         this.wake.woken.store(false, Ordering::Release);
         let shared = &*this.shared;

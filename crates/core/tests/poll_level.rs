@@ -159,3 +159,67 @@ fn a_watcher_is_woken_by_the_next_event_and_not_before() {
     assert!(env.size() > seen);
     assert_eq!(env.poll_grown(seen, &mut cx), Poll::Ready(()));
 }
+
+/// A leaf whose waker someone else keeps: it is ready once `fired` is set.
+struct Handoff {
+    recorder: asyncscope_core::Recorder,
+    tag: asyncscope_core::WakeTag,
+    fired: Arc<std::sync::atomic::AtomicBool>,
+    waker: Arc<std::sync::Mutex<Option<Waker>>>,
+}
+
+impl std::future::Future for Handoff {
+    type Output = ();
+
+    fn poll(self: std::pin::Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let this = self.get_mut();
+        let (fired, slot) = (Arc::clone(&this.fired), Arc::clone(&this.waker));
+        this.tag.poll_with(&this.recorder, WakeCause::Request, None, cx, |cx| {
+            if fired.load(Ordering::SeqCst) {
+                return Poll::Ready(());
+            }
+            *slot.lock().expect("not poisoned") = Some(cx.waker().clone());
+            Poll::Pending
+        })
+    }
+}
+
+// Not on wasm: it needs a second thread.
+#[cfg(not(target_arch = "wasm32"))]
+#[test]
+fn a_tagged_wake_from_another_thread_is_recorded_once_with_its_cause() {
+    let rt = VirtualRuntime::new();
+    let env = Traced::new(rt.env());
+    let fired = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let slot = Arc::new(std::sync::Mutex::new(None::<Waker>));
+    let leaf = Handoff {
+        recorder: env.recorder(),
+        tag: asyncscope_core::WakeTag::default(),
+        fired: Arc::clone(&fired),
+        waker: Arc::clone(&slot),
+    };
+    let mut task = pin!(env.task("waiter".into(), leaf));
+    let (count, waker) = counting();
+    let mut cx = Context::from_waker(&waker);
+    assert!(task.as_mut().poll(&mut cx).is_pending());
+    let theirs = slot.lock().expect("not poisoned").take().expect("the leaf kept its waker");
+    std::thread::spawn(move || {
+        fired.store(true, Ordering::SeqCst);
+        theirs.wake_by_ref();
+        theirs.wake();
+    })
+    .join()
+    .expect("the other thread ran");
+    assert_eq!(count.0.load(Ordering::SeqCst), 2, "each wake reaches the executor");
+    assert_eq!(task.as_mut().poll(&mut cx), Poll::Ready(()));
+    let trace = env.snapshot();
+    let wakes: Vec<_> = trace
+        .events()
+        .iter()
+        .filter_map(|e| match e.kind {
+            EventKind::Woken { by, from } => Some((by, from)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(wakes, [(WakeCause::Request, None)], "one wake, with the leaf's cause");
+}
