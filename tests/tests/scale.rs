@@ -340,9 +340,13 @@ mod table {
         // Where the busy time went, for whoever reads the output.
         if std::env::var_os("ASYNCSCOPE_BENCH_DETAIL").is_some() {
             let parts: Vec<String> = [
+                "TaskDuration",
                 "ScriptDuration",
                 "LayoutDuration",
                 "RecalcStyleDuration",
+                "TaskOtherDuration",
+                "DevToolsCommandDuration",
+                "V8CompileDuration",
                 "LayoutCount",
                 "RecalcStyleCount",
                 "Nodes",
@@ -439,7 +443,20 @@ mod table {
     async fn tasks_rep(h: &Harness, n: u32, row: &str) -> Result<(), String> {
         let route = format!("/demo.html#/semaphore?tasks={n}&limit={LIMIT}&duration_ms=0");
         open_demo(h, &route).await?;
+        // ASYNCSCOPE_BENCH_PROFILE=FILE: a CPU profile of the app's run as
+        // well, in FILE.tasks1000, FILE.tasks10000 (the last repetition's).
+        let profile = std::env::var_os("ASYNCSCOPE_BENCH_PROFILE");
+        if profile.is_some() {
+            h.cdp("Profiler.enable", json!({})).await;
+            h.cdp("Profiler.setSamplingInterval", json!({ "interval": 500 })).await;
+            h.cdp("Profiler.start", json!({})).await;
+        }
         let app = awaited(h, "window.__bench.appRun('#run')").await?;
+        if let Some(mut path) = profile {
+            path.push(format!(".tasks{n}"));
+            let p = h.cdp("Profiler.stop", json!({})).await;
+            let _ = std::fs::write(&path, p.get("profile").map(Value::to_string).unwrap_or_default());
+        }
         open_demo(h, &route).await?;
         let js_run = awaited(h, &format!("window.__bench.tasks({n}, {LIMIT})")).await?;
         if std::env::var_os("ASYNCSCOPE_BENCH_DETAIL").is_some() {

@@ -202,7 +202,11 @@ fn a_tagged_wake_from_another_thread_is_recorded_once_with_its_cause() {
     let (count, waker) = counting();
     let mut cx = Context::from_waker(&waker);
     assert!(task.as_mut().poll(&mut cx).is_pending());
-    let theirs = slot.lock().expect("not poisoned").take().expect("the leaf kept its waker");
+    let theirs = slot
+        .lock()
+        .expect("not poisoned")
+        .take()
+        .expect("the leaf kept its waker");
     std::thread::spawn(move || {
         fired.store(true, Ordering::SeqCst);
         theirs.wake_by_ref();

@@ -35,4 +35,4 @@ pub use pictures::{mini_svg, parse_pictures, pictures_file};
 pub use scale::{Axis, Scale, Tick, axis, format_ms, live_span};
 pub use svg::{svg, svg_document};
 pub use times::{TaskTimes, await_site, task_times};
-pub use tracks::{TrackVm, deadlines, tracks};
+pub use tracks::{TRACK_COLUMNS, TrackVm, deadlines, track_column, tracks};

@@ -17,8 +17,10 @@ pub struct TrackVm {
     pub kind: &'static str,
     /// The top of its scale.
     pub max: u32,
-    /// `(x, value)` steps, from the left edge of the view.
-    pub points: Vec<(f64, u32)>,
+    /// `(column, value)` steps, from the left edge of the view: a column
+    /// of [`TRACK_COLUMNS`] across it, and at most three steps in one (see
+    /// [`TRACK_COLUMNS`]).
+    pub points: Vec<(u32, u32)>,
     /// The highest value it reached over the whole run.
     pub peak: u32,
     /// What the chart's name adds in brackets: its peak (` (peak 3)`); for
@@ -45,19 +47,60 @@ fn caption(kind: &str, changes: &[(Duration, u32)]) -> [String; 2] {
     }
 }
 
-/// Turns `(instant, value)` changes into steps within `scale`, up to `now`.
-fn steps(changes: &[(Duration, u32)], scale: &Scale, now: Duration) -> Vec<(f64, u32)> {
-    let mut out = Vec::new();
+/// The columns a step chart is drawn in, across the view: the changes that
+/// fall in one column are kept as at most three steps (the highest value
+/// there, the lowest, and the last), so that a chart wider than this many
+/// pixels would look no different, and a run of 10,000 tasks draws a few
+/// thousand steps rather than one per change (20,000), each at a whole
+/// column.
+pub const TRACK_COLUMNS: u32 = 1000;
+
+/// The column of [`TRACK_COLUMNS`] that `pct` (0–100) falls in.
+pub fn track_column(pct: f64) -> u32 {
+    ((pct / 100.0 * f64::from(TRACK_COLUMNS)).floor().max(0.0) as u32).min(TRACK_COLUMNS)
+}
+
+/// Turns `(instant, value)` changes into steps within `scale`, up to `now`,
+/// at most three per column ([`TRACK_COLUMNS`]).
+fn steps(changes: &[(Duration, u32)], scale: &Scale, now: Duration) -> Vec<(u32, u32)> {
     let before = changes
         .iter()
         .take_while(|(t, _)| *t <= scale.from)
         .last()
         .map_or(0, |(_, v)| *v);
-    out.push((0.0, before));
+    let mut out = vec![(0, before)];
+    // The column being gathered: its changes' highest, lowest and last.
+    let mut open: Option<(u32, u32, u32, u32)> = None;
+    let close = |out: &mut Vec<(u32, u32)>, (c, high, low, last): (u32, u32, u32, u32)| {
+        let from = out.last().map_or(0, |p| p.1);
+        // Up to the highest and down to the lowest, in the order that
+        // draws the fewest lines from where the chart was, then the last.
+        let (a, b) = if from.abs_diff(high) <= from.abs_diff(low) {
+            (high, low)
+        } else {
+            (low, high)
+        };
+        for v in [a, b, last] {
+            if out.last() != Some(&(c, v)) {
+                out.push((c, v));
+            }
+        }
+    };
     for (t, v) in changes {
         if *t > scale.from && *t <= scale.to.min(now) {
-            out.push((scale.pct(*t), *v));
+            let c = track_column(scale.pct(*t));
+            open = match open {
+                Some((oc, high, low, _)) if oc == c => Some((c, high.max(*v), low.min(*v), *v)),
+                Some(done) => {
+                    close(&mut out, done);
+                    Some((c, *v, *v, *v))
+                }
+                None => Some((c, *v, *v, *v)),
+            };
         }
+    }
+    if let Some(done) = open {
+        close(&mut out, done);
     }
     out
 }
@@ -126,6 +169,54 @@ mod tests {
         assert_eq!(left.first(), Some(&0), "both taken at once at 0");
         assert!(left.contains(&1), "one left between a release and the next acquire");
         assert_eq!(left.last(), Some(&3), "all given back, and one more");
+    }
+
+    #[test]
+    fn a_busy_chart_keeps_per_column_its_highest_lowest_and_last_value() {
+        // 20,000 changes over 2 s: 20 a column, zig-zagging with a trend.
+        let changes: Vec<(Duration, u32)> = (1..=20_000u32)
+            .map(|i| (Duration::from_micros(u64::from(i) * 100), (i * 7919) % 50 + i / 400))
+            .collect();
+        let end = Duration::from_secs(2);
+        let scale = Scale::whole(end);
+        let out = steps(&changes, &scale, end);
+        assert!(
+            out.len() <= 3 * TRACK_COLUMNS as usize + 1,
+            "{} steps for {} columns",
+            out.len(),
+            TRACK_COLUMNS
+        );
+        assert!(out.windows(2).all(|w| w[0].0 <= w[1].0), "columns in order");
+        for c in 0..=TRACK_COLUMNS {
+            let raw: Vec<u32> = changes
+                .iter()
+                .filter(|(t, _)| track_column(scale.pct(*t)) == c)
+                .map(|(_, v)| *v)
+                .collect();
+            let drawn: Vec<u32> = out.iter().skip(1).filter(|p| p.0 == c).map(|p| p.1).collect();
+            assert_eq!(raw.is_empty(), drawn.is_empty(), "column {c}");
+            if let (Some(last), Some(drawn_last)) = (raw.last(), drawn.last()) {
+                assert_eq!(drawn_last, last, "column {c} ends at its last value");
+                assert_eq!(drawn.iter().max(), raw.iter().max(), "column {c}'s highest");
+                assert_eq!(drawn.iter().min(), raw.iter().min(), "column {c}'s lowest");
+            }
+        }
+    }
+
+    #[test]
+    fn a_sparse_chart_keeps_every_change() {
+        let ms = Duration::from_millis;
+        let changes = [(ms(0), 1), (ms(250), 2), (ms(500), 0), (ms(750), 3)];
+        let scale = Scale::whole(ms(1000));
+        assert_eq!(
+            steps(&changes, &scale, ms(1000)),
+            [(0, 1), (250, 2), (500, 0), (750, 3)]
+        );
+        assert_eq!(
+            steps(&changes, &scale, ms(600)),
+            [(0, 1), (250, 2), (500, 0)],
+            "only up to now"
+        );
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! playhead. Long runs draw only the lanes in view (virtualized); the axis
 //! zooms and pans with the wheel, a drag, touch, or the keyboard.
 
+use std::fmt::Write as _;
 use std::rc::Rc;
 use std::time::Duration;
 
@@ -12,8 +13,8 @@ use asyncscope_core::demos::is_harness_task;
 use asyncscope_core::trace::{Outcome, RequestSpan, SegmentState, TaskId, human, on_wire_peak};
 use asyncscope_view::state::{RunSnapshot, TaskRef, View};
 use asyncscope_view::{
-    ArrowVm, LaneVm, RunModel, Scale, axis, deadlines, lane_in, legend, name_column, overview, run_model, tracks,
-    wake_arrows, with_waits,
+    ArrowVm, LaneVm, RunModel, Scale, TRACK_COLUMNS, axis, deadlines, lane_in, legend, name_column, overview,
+    run_model, track_column, tracks, wake_arrows, with_waits,
 };
 use yew::prelude::*;
 
@@ -533,24 +534,27 @@ fn RunView(props: &RunViewProps) -> Html {
                 </ol>
                 <div class="tracks">
                     { for tracks.iter().map(|t| {
-                        let y = |v: u32| 100.0 - f64::from(v) / f64::from(t.max) * 100.0;
-                        let end_x = props.scale.pct(props.now);
-                        let mut path = String::from("M0,100 ");
+                        // Whole numbers in a 1000 × 1000 box: a column
+                        // across, a thousandth of the top value up.
+                        let y = |v: u32| 1000 - (u64::from(v) * 1000 / u64::from(t.max.max(1))).min(1000);
+                        let end_x = track_column(props.scale.pct(props.now));
+                        let mut path = String::with_capacity(16 * t.points.len() + 32);
+                        path.push_str("M0,1000 ");
                         let mut prev: Option<u32> = None;
-                        for (x, v) in &t.points {
+                        for &(x, v) in &t.points {
                             if let Some(p) = prev {
-                                path.push_str(&format!("L{x:.3},{:.2} ", y(p)));
+                                let _ = write!(path, "L{x},{} ", y(p));
                             }
-                            path.push_str(&format!("L{x:.3},{:.2} ", y(*v)));
-                            prev = Some(*v);
+                            let _ = write!(path, "L{x},{} ", y(v));
+                            prev = Some(v);
                         }
                         if let Some(p) = prev {
-                            path.push_str(&format!("L{end_x:.3},{:.2} L{end_x:.3},100 Z", y(p)));
+                            let _ = write!(path, "L{end_x},{} L{end_x},1000 Z", y(p));
                         }
                         html! {
                             <div class={classes!("track", format!("track-{}", t.kind))} data-track={t.kind}>
                                 <span class="track-name">{ if lang == Lang::Zh { t.label_zh.clone() } else { t.label.clone() } }<span class="track-peak">{ if lang == Lang::Zh { t.caption_zh.clone() } else { t.caption.clone() } }</span></span>
-                                <svg class="track-plot" viewBox="0 0 100 100" preserveAspectRatio="none" role="img"
+                                <svg class="track-plot" viewBox={format!("0 0 {TRACK_COLUMNS} 1000")} preserveAspectRatio="none" role="img"
                                      aria-label={format!("{}: peak {}", t.label, t.peak)}>
                                     <path d={path} vector-effect="non-scaling-stroke" />
                                 </svg>

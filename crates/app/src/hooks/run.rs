@@ -10,7 +10,7 @@ use std::time::Duration;
 use asyncscope_core::trace::Liveness;
 use asyncscope_core::virtual_time::Step;
 use asyncscope_core::{Bilingual, DynEnv, Env, Traced, VirtualRuntime};
-use asyncscope_view::state::{Action, Ending, Form, Pacer, RunSnapshot, Sizes, asks_first};
+use asyncscope_view::state::{Action, Ending, Form, LOOK_MS, Pacer, RunSnapshot, Sizes, asks_first};
 use futures::channel::oneshot;
 use futures::future::{AbortHandle, Either, abortable, select};
 use yew::prelude::*;
@@ -327,8 +327,9 @@ fn start_real(
     });
 }
 
-/// How often a real run's traces are looked at for growth (a frame).
-const LOOK: Duration = Duration::from_millis(16);
+/// How often a real run's traces are looked at while they grow faster
+/// than that (`Pacer::polls`).
+const LOOK: Duration = Duration::from_millis(LOOK_MS as u64);
 
 /// True when the runs' traces are stuck: tasks pending in one of them, and
 /// nothing in any that could wake one (a deadlock, a wait nobody ends).
@@ -367,17 +368,17 @@ async fn watch(
     let mut pacer = Pacer::new(clock::now_ms());
     // The snapshots drawn last, and the sizes they were taken at.
     let mut last: Option<(Sizes, Vec<RunSnapshot>)> = None;
-    // Whether the last look saw the traces grow.
-    let mut growing = true;
     let completed = loop {
         // The traces are looked at on a timer, not at every animation
         // frame: a page that asks for every frame is drawn at every frame,
         // which costs the browser work even when nothing changed. While
-        // they grow, every `LOOK`; once a look saw them still, the next
-        // waits for their next event or for what is due (a drawing, the
-        // quiet spell's question), whichever comes first: a run with an
-        // event every 100 ms is not looked at sixty times a second.
-        let next: futures::future::LocalBoxFuture<'static, ()> = if growing {
+        // they grow faster than a frame, every `LOOK`; else (`Pacer::polls`)
+        // the next look waits for their next event or for what is due (a
+        // drawing, the quiet spell's question), whichever comes first: a
+        // run with an event every 100 ms is looked at when it grows, and
+        // not sixty times a second.
+        pacer.waits(clock::now_ms());
+        let next: futures::future::LocalBoxFuture<'static, ()> = if pacer.polls() {
             Box::pin(clock::sleep(LOOK))
         } else {
             let watched = Rc::clone(&runs);
@@ -402,7 +403,6 @@ async fn watch(
             Either::Left((completed, _)) => break completed.unwrap_or(false),
             Either::Right(((), _)) => {
                 let look = pacer.look(clock::now_ms(), sizes(&runs));
-                growing = look.grew;
                 if look.ask_stalled && stalled(&runs) {
                     let at = runs
                         .iter()

@@ -89,6 +89,13 @@ impl Redraw {
 /// asks whether the run can still go on by itself.
 pub const QUIET_MS: f64 = 500.0;
 
+/// How soon (ms) after its watcher began to wait for growth a run must
+/// grow again to be looked at on a timer (every `LOOK_MS`, while it keeps
+/// growing) rather than woken at each growth: a run that grows faster than
+/// a frame is looked at once a frame; one with an event every 100 ms is
+/// looked at when it grows, and at no other time.
+pub const LOOK_MS: f64 = 16.0;
+
 /// How far a live run's traces have grown: per run, its events kept and
 /// dropped. A trace is append-only, so the same sizes mean the same trace.
 pub type Sizes = Vec<(usize, u64)>;
@@ -117,6 +124,11 @@ pub struct Pacer {
     /// When the traces last grew, and whether that quiet spell was asked
     /// about.
     quiet: (f64, bool),
+    /// The traces are looked at every [`LOOK_MS`] (they grow faster than
+    /// that), not when they grow.
+    polling: bool,
+    /// When the watcher last began to wait for a look.
+    waited_from: f64,
 }
 
 impl Pacer {
@@ -124,13 +136,28 @@ impl Pacer {
     pub fn new(now: f64) -> Self {
         Self {
             quiet: (now, false),
+            polling: true,
+            waited_from: now,
             ..Self::default()
         }
+    }
+
+    /// Whether the next look is on a timer, every [`LOOK_MS`] (the traces
+    /// grew at every look since they grew within `LOOK_MS` of a wait), or
+    /// when the traces grow or something is due ([`Pacer::until_due`]).
+    pub fn polls(&self) -> bool {
+        self.polling
+    }
+
+    /// Says that the watcher begins to wait for its next look at `now`.
+    pub fn waits(&mut self, now: f64) {
+        self.waited_from = now;
     }
 
     /// A look at `now` (ms) at traces of these `sizes`.
     pub fn look(&mut self, now: f64, sizes: Sizes) -> Look {
         let grew = self.looked.as_ref() != Some(&sizes);
+        self.polling = grew && (self.polling || now - self.waited_from < LOOK_MS);
         if grew {
             self.looked = Some(sizes);
             self.quiet = (now, false);
@@ -164,6 +191,32 @@ impl Pacer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_run_growing_within_a_frame_of_a_wait_is_polled_until_a_look_sees_it_still() {
+        let mut p = Pacer::new(0.0);
+        assert!(p.polls(), "a run starting is looked at on a timer");
+        p.waits(0.0);
+        assert!(p.look(16.0, vec![(5, 0)]).grew);
+        assert!(p.polls(), "it grew: polled still");
+        p.waits(16.0);
+        assert!(!p.look(32.0, vec![(5, 0)]).grew);
+        assert!(!p.polls(), "a look saw it still: woken by growth from now on");
+        // A countdown: growth every 100 ms, long after each wait began.
+        p.waits(32.0);
+        assert!(p.look(116.0, vec![(9, 0)]).grew);
+        assert!(!p.polls(), "growth 84 ms into a wait is a slow run");
+        p.waits(117.0);
+        assert!(p.look(216.0, vec![(13, 0)]).grew);
+        assert!(!p.polls());
+        // A burst: growth 3 ms into the wait.
+        p.waits(220.0);
+        assert!(p.look(223.0, vec![(40, 0)]).grew);
+        assert!(p.polls(), "growth within a frame of the wait: polled");
+        p.waits(223.0);
+        assert!(p.look(240.0, vec![(90, 0)]).grew);
+        assert!(p.polls(), "polled while it keeps growing, however far apart the looks");
+    }
 
     #[test]
     fn a_quiet_run_is_asked_about_once_even_when_its_drawing_is_capped() {
