@@ -388,3 +388,57 @@ async fn a_live_drawing_touches_only_the_ends_of_the_lanes() {
     );
     h.finish().await;
 }
+
+/// The numbers of an SVG path's `d`, and whether each was a whole number.
+fn path_numbers(d: &str) -> Vec<(f64, bool)> {
+    d.split(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-'))
+        .filter(|s| !s.is_empty())
+        .map(|s| (s.parse().unwrap_or(f64::NAN), !s.contains('.')))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_big_runs_step_chart_is_whole_columns_reaching_its_peak() {
+    let h = Harness::start().await;
+    // 4,000 tasks through 16 permits: 8,000 changes of the tasks in flight.
+    h.run_virtual("semaphore?tasks=4000&limit=16&duration_ms=10").await;
+    let chart = ".runner .track-in-flight";
+    h.wait_for(&format!("{chart} path"), WAIT).await;
+    let d = h
+        .attr(&format!("{chart} path"), "d")
+        .await
+        .expect("the chart has a path");
+    let numbers = path_numbers(&d);
+    assert!(numbers.len() > 100, "a chart of {} numbers: {d:.200}", numbers.len());
+    assert!(
+        numbers.iter().all(|&(n, whole)| whole && (0.0..=1000.0).contains(&n)),
+        "every coordinate a whole number within the 1000 × 1000 box: {d:.300}"
+    );
+    // At most three steps a column of 1,000, each drawn as two lines.
+    let lines = d.matches('L').count();
+    assert!(lines <= 2 * 3 * 1001 + 2, "{lines} lines for 1,000 columns");
+    // The in-flight chart's scale is its peak: its highest point is the
+    // box's top, and the caption says that peak is the limit.
+    let ys: Vec<f64> = numbers.iter().skip(1).step_by(2).map(|(n, _)| *n).collect();
+    assert_eq!(
+        ys.iter().copied().fold(f64::MAX, f64::min),
+        0.0,
+        "the chart reaches its top"
+    );
+    assert_eq!(h.text(&format!("{chart} .track-peak")).await.trim(), "(peak 16)");
+    // What a visitor sees: the chart is as wide as the lanes, inside the window.
+    let plot = h.rect(&format!("{chart} .track-plot")).await;
+    let lanes = h.rect(".runner .lanes").await;
+    let (width, _) = h.viewport().await;
+    // Boxes are [left, top, right, bottom].
+    assert!(
+        plot[2] - plot[0] > 0.5 * (lanes[2] - lanes[0]),
+        "the chart {plot:?} spans the lanes {lanes:?}"
+    );
+    assert!(
+        plot[0] >= 0.0 && plot[2] <= width,
+        "the chart {plot:?} is inside the window ({width} px)"
+    );
+    h.screenshot("big-run-step-chart").await;
+    h.finish().await;
+}

@@ -55,26 +55,28 @@ pub fn build_release(tools: &Tools) -> Result<(), String> {
 /// default run (`asyncscope pictures`, natively: the home page's build has
 /// no demo to run).
 pub fn pictures(tools: &Tools) -> Result<(), String> {
+    let out = root().join("dist").join("pictures.txt");
+    run_native(
+        tools,
+        "asyncscope",
+        &["pictures".as_ref(), "--out".as_ref(), out.as_os_str()],
+    )
+    .map_err(|e| format!("drawing the home page's pictures failed ({e})"))
+}
+
+/// Runs the workspace's binary `package` with `args`, built with the
+/// optimized `native` profile, and says how it failed if it did.
+fn run_native(tools: &Tools, package: &str, args: &[&std::ffi::OsStr]) -> Result<(), String> {
     let status = cargo()
-        .args([
-            "run",
-            "--quiet",
-            "--profile",
-            "native",
-            "-p",
-            "asyncscope",
-            "--",
-            "pictures",
-            "--out",
-        ])
-        .arg(root().join("dist").join("pictures.txt"))
+        .args(["run", "--quiet", "--profile", "native", "-p", package, "--"])
+        .args(args)
         .env("PATH", &tools.path)
         .status()
         .map_err(|e| format!("cannot run cargo: {e}"))?;
     if status.success() {
         Ok(())
     } else {
-        Err(format!("drawing the home page's pictures failed ({status})"))
+        Err(status.to_string())
     }
 }
 
@@ -97,18 +99,13 @@ fn trunk(tools: &Tools, args: &[&str]) -> Result<(), String> {
 /// accepts them: `asyncscope-lab --precompress`, built with the `native`
 /// profile as the server is.
 pub fn precompress(tools: &Tools) -> Result<(), String> {
-    let status = cargo()
-        .args(["run", "--quiet", "--profile", "native", "-p", "asyncscope-lab", "--"])
-        .args(["--precompress", "--dist"])
-        .arg(root().join("dist"))
-        .env("PATH", &tools.path)
-        .status()
-        .map_err(|e| format!("cannot run cargo: {e}"))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!("precompressing dist/ failed ({status})"))
-    }
+    let dist = root().join("dist");
+    run_native(
+        tools,
+        "asyncscope-lab",
+        &["--precompress".as_ref(), "--dist".as_ref(), dist.as_os_str()],
+    )
+    .map_err(|e| format!("precompressing dist/ failed ({e})"))
 }
 
 fn parse(args: &[String]) -> Result<(IpAddr, u16), String> {
@@ -147,18 +144,16 @@ pub fn serve(args: &[String]) -> Result<(), String> {
     build_release(&tools)?;
     let dist = root().join("dist");
     println!("\nxtask: starting the lab server; the app will be at http://{addr}:{port}/");
-    let status = cargo()
-        .args(["run", "--quiet", "--profile", "native", "-p", "asyncscope-lab", "--"])
-        .args(["--addr", &addr.to_string(), "--port", &port.to_string(), "--dist"])
-        .arg(&dist)
-        .env("PATH", &tools.path)
-        .status()
-        .map_err(|e| format!("cannot run cargo: {e}"))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!("the lab server exited with {status}"))
-    }
+    let (addr, port) = (addr.to_string(), port.to_string());
+    let args: [&std::ffi::OsStr; 5] = [
+        "--addr".as_ref(),
+        addr.as_ref(),
+        "--port".as_ref(),
+        port.as_ref(),
+        "--dist".as_ref(),
+    ];
+    let args: Vec<&std::ffi::OsStr> = args.into_iter().chain([dist.as_os_str()]).collect();
+    run_native(&tools, "asyncscope-lab", &args).map_err(|e| format!("the lab server exited with {e}"))
 }
 
 #[cfg(test)]

@@ -6,14 +6,16 @@
 //! million events a second; 10,000 tasks through a semaphore of 100 in
 //! under 100 ms; one virtual hour of a one-second interval in under 50 ms.
 
+mod scenarios;
+
 use std::time::{Duration, Instant};
 
-use asyncscope_core::combinators::{MissedTicks, Semaphore, interval};
+use asyncscope_core::combinators::{MissedTicks, interval};
 use asyncscope_core::trace::{EventKind, Trace};
 use asyncscope_core::virtual_time::VirtualEnv;
 use asyncscope_core::{Env, Traced, VirtualRuntime};
 use futures::StreamExt;
-use futures::future::join_all;
+use scenarios::through_semaphore;
 
 const RUNS: usize = 7;
 
@@ -29,20 +31,6 @@ fn measure<T>(mut f: impl FnMut() -> T) -> (Duration, T) {
     }
     times.sort();
     (times[RUNS / 2], last.expect("RUNS > 0"))
-}
-
-async fn through_semaphore<E: Env>(env: E, tasks: u32, permits: u32) {
-    let sem = Semaphore::new(&env, "sem", permits);
-    let all: Vec<_> = (0..tasks)
-        .map(|i| {
-            let (env, sem) = (env.clone(), sem.clone());
-            env.clone().spawn(format!("t{i}"), async move {
-                let _p = sem.acquire().await;
-                env.sleep(Duration::from_secs(1)).await;
-            })
-        })
-        .collect();
-    join_all(all).await;
 }
 
 async fn periodic<E: Env>(env: E, ticks: usize) {

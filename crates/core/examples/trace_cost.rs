@@ -12,25 +12,10 @@
 //! (traced − untraced instructions) / the events printed = instructions
 //! per recorded event.
 
-use std::time::Duration;
+mod scenarios;
 
-use asyncscope_core::combinators::Semaphore;
-use asyncscope_core::{Env, Traced, VirtualRuntime};
-use futures::future::join_all;
-
-async fn through_semaphore<E: Env>(env: E, tasks: u32, permits: u32) {
-    let sem = Semaphore::new(&env, "sem", permits);
-    let all: Vec<_> = (0..tasks)
-        .map(|i| {
-            let (env, sem) = (env.clone(), sem.clone());
-            env.clone().spawn(format!("t{i}"), async move {
-                let _p = sem.acquire().await;
-                env.sleep(Duration::from_secs(1)).await;
-            })
-        })
-        .collect();
-    join_all(all).await;
-}
+use asyncscope_core::{Traced, VirtualRuntime};
+use scenarios::through_semaphore;
 
 fn main() {
     let rt = VirtualRuntime::new();
