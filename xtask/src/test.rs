@@ -340,7 +340,9 @@ pub const DEMO_PAGE_BUDGET: u64 = 385_000;
 
 /// The same budget for the composer's page (`compose.html`, the build with
 /// the composer), which only a visitor who opens the composer downloads.
-pub const COMPOSER_PAGE_BUDGET: u64 = 520_000;
+/// (Step charts kept by column, and wakes tagged without a log of their
+/// own, weighed 1.4 KB and took it past 520 KB.)
+pub const COMPOSER_PAGE_BUDGET: u64 = 525_000;
 
 /// The wasm and JS files a page's HTML loads (`/name` in `href`, `src`,
 /// `import … from` or `module_or_path`), by name.
