@@ -161,6 +161,8 @@ fn a_watcher_is_woken_by_the_next_event_and_not_before() {
 }
 
 /// A leaf whose waker someone else keeps: it is ready once `fired` is set.
+/// (Not on wasm, where no other thread can wake it.)
+#[cfg(not(target_arch = "wasm32"))]
 struct Handoff {
     recorder: asyncscope_core::Recorder,
     tag: asyncscope_core::WakeTag,
@@ -168,6 +170,7 @@ struct Handoff {
     waker: Arc<std::sync::Mutex<Option<Waker>>>,
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 impl std::future::Future for Handoff {
     type Output = ();
 
