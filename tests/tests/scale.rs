@@ -475,7 +475,20 @@ mod table {
 
     async fn virtual_rep(h: &Harness) -> Result<(), String> {
         open_demo(h, "/demo.html#/semaphore?tasks=10000&limit=100&duration_ms=1000").await?;
+        // ASYNCSCOPE_BENCH_PROFILE=FILE: a CPU profile of the run and its
+        // drawing as well, in FILE.virtual (the last repetition's).
+        let profile = std::env::var_os("ASYNCSCOPE_BENCH_PROFILE");
+        if profile.is_some() {
+            h.cdp("Profiler.enable", json!({})).await;
+            h.cdp("Profiler.setSamplingInterval", json!({ "interval": 500 })).await;
+            h.cdp("Profiler.start", json!({})).await;
+        }
         let v = awaited(h, "window.__bench.appRun('#run-virtual')").await?;
+        if let Some(mut path) = profile {
+            path.push(".virtual");
+            let p = h.cdp("Profiler.stop", json!({})).await;
+            let _ = std::fs::write(&path, p.get("profile").map(Value::to_string).unwrap_or_default());
+        }
         let longest = numbers(&v["long"]).into_iter().fold(0.0, f64::max);
         sample("virtual10k_longest", "asyncscope", longest);
         sample("virtual10k_drawn", "asyncscope", num(&v, "ms")?);

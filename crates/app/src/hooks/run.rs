@@ -10,7 +10,7 @@ use std::time::Duration;
 use asyncscope_core::trace::Liveness;
 use asyncscope_core::virtual_time::Step;
 use asyncscope_core::{Bilingual, DynEnv, Env, Traced, VirtualRuntime};
-use asyncscope_view::state::{Action, Ending, Form, LOOK_MS, Pacer, RunSnapshot, Sizes, asks_first};
+use asyncscope_view::state::{Action, Ending, FinalRuns, Form, LOOK_MS, Pacer, RunSnapshot, Sizes, asks_first};
 use futures::channel::oneshot;
 use futures::future::{AbortHandle, Either, abortable, select};
 use yew::prelude::*;
@@ -412,7 +412,7 @@ async fn watch(
                     // The runs as they stalled, then the work dropped.
                     dispatcher.dispatch(Action::Ended {
                         generation,
-                        runs: snapshot(&runs),
+                        runs: FinalRuns::new(snapshot(&runs)),
                         how: Ending::Completed,
                     });
                     if let Some(handle) = abort.borrow_mut().take() {
@@ -466,9 +466,12 @@ async fn watch(
     } else {
         Ending::Cancelled
     };
-    // The snapshot, then the drawing of the finished run, each in a task
-    // of its own (a big run's would make one long task together).
+    // The snapshot, its hash, then the drawing of the finished run, each
+    // in a task of its own (a big run's would make one long task
+    // together).
     let runs = snapshot(&runs);
+    clock::sleep(Duration::ZERO).await;
+    let runs = FinalRuns::new(runs);
     clock::sleep(Duration::ZERO).await;
     dispatcher.dispatch(Action::Ended { generation, runs, how });
     None
@@ -566,6 +569,8 @@ fn run_virtual(
             Some(at) => on_notice.emit(Some(stalled_notice(at))),
         }
         let runs = snapshot(&runs);
+        clock::sleep(Duration::ZERO).await;
+        let runs = FinalRuns::new(runs);
         clock::sleep(Duration::ZERO).await;
         dispatcher.dispatch(Action::RanVirtual { runs });
     };

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use super::{Clock, Ending, EventRef, Finished, Form, LogFilter, RunSnapshot, RunState, TaskRef, View};
+use super::{Clock, Ending, EventRef, FinalRuns, Finished, Form, LogFilter, RunSnapshot, RunState, TaskRef, View};
 
 /// Playback speeds, for replaying a finished run.
 pub const SPEEDS: [f64; 6] = [0.25, 0.5, 1.0, 2.0, 4.0, 8.0];
@@ -73,14 +73,14 @@ pub enum Action {
         /// Which run.
         generation: u32,
         /// Its final traces.
-        runs: Vec<RunSnapshot>,
+        runs: FinalRuns,
         /// How it ended.
         how: Ending,
     },
     /// A run in virtual time finished (it runs to the end at once).
     RanVirtual {
         /// Its traces.
-        runs: Vec<RunSnapshot>,
+        runs: FinalRuns,
     },
     /// The user typed a seed.
     EditSeed(String),
@@ -376,7 +376,7 @@ mod tests {
         let s = s
             .apply(Action::Ended {
                 generation: 1,
-                runs: Vec::new(),
+                runs: FinalRuns::new(Vec::new()),
                 how: Ending::Cancelled,
             })
             .expect("ends");
@@ -406,7 +406,9 @@ mod tests {
             trace: Rc::new(t),
         }];
         DemoState::new(Form::from_query(SPECS, &[]))
-            .apply(Action::RanVirtual { runs })
+            .apply(Action::RanVirtual {
+                runs: FinalRuns::new(runs),
+            })
             .expect("finished")
     }
 

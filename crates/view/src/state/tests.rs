@@ -8,7 +8,7 @@ use asyncscope_core::VirtualRuntime;
 use asyncscope_core::demos::countdown;
 use asyncscope_core::trace::TaskId;
 
-use super::{Action, DemoState, Form, Kind, LogFilter, RunSnapshot, TaskRef, task_menu};
+use super::{Action, DemoState, FinalRuns, Form, Kind, LogFilter, RunSnapshot, TaskRef, task_menu};
 use crate::{Scale, lanes};
 
 /// The runs of demo `slug` with `pairs`, run to the end in virtual time.
@@ -50,7 +50,9 @@ fn two_tasks_with_the_same_name_are_selected_separately() {
 
     // Picking the second lane selects an event of the second task only.
     let s = DemoState::new(Form::from_query(countdown::SPECS, &[]))
-        .apply(Action::RanVirtual { runs })
+        .apply(Action::RanVirtual {
+            runs: FinalRuns::new(runs),
+        })
         .expect("finished");
     let at = Duration::from_millis(1000);
     for task in [first, second] {
@@ -131,7 +133,9 @@ fn playback_actions_without_a_finished_run_change_nothing() {
 fn a_finished_run_counts_its_outcomes() {
     let runs = virtual_runs("first-completed", &[]);
     let s = DemoState::new(Form::from_query(countdown::SPECS, &[]))
-        .apply(Action::RanVirtual { runs })
+        .apply(Action::RanVirtual {
+            runs: FinalRuns::new(runs),
+        })
         .expect("finished");
     let outcomes = s.finished().expect("finished").outcomes();
     assert_eq!((outcomes.cancelled, outcomes.failed, outcomes.running), (2, 1, 0));
@@ -152,7 +156,9 @@ fn a_finished_run_carries_the_hash_of_all_its_runs() {
     let want = asyncscope_core::trace::runs_hash(runs.iter().map(|r| &*r.trace));
     assert_ne!(want, runs[0].trace.hash(), "both runs count");
     let s = DemoState::new(Form::from_query(countdown::SPECS, &[]))
-        .apply(Action::RanVirtual { runs })
+        .apply(Action::RanVirtual {
+            runs: FinalRuns::new(runs),
+        })
         .expect("finished");
     assert_eq!(s.finished().expect("finished").trace_hash, want);
 }
