@@ -145,14 +145,14 @@ pub fn serve(args: &[String]) -> Result<(), String> {
     let dist = root().join("dist");
     println!("\nxtask: starting the lab server; the app will be at http://{addr}:{port}/");
     let (addr, port) = (addr.to_string(), port.to_string());
-    let args: [&std::ffi::OsStr; 5] = [
+    let args = [
         "--addr".as_ref(),
         addr.as_ref(),
         "--port".as_ref(),
         port.as_ref(),
         "--dist".as_ref(),
+        dist.as_os_str(),
     ];
-    let args: Vec<&std::ffi::OsStr> = args.into_iter().chain([dist.as_os_str()]).collect();
     run_native(&tools, "asyncscope-lab", &args).map_err(|e| format!("the lab server exited with {e}"))
 }
 

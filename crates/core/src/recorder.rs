@@ -699,29 +699,25 @@ impl WakeTag {
             return outer;
         };
         let id = waker_id(outer);
-        match &mut self.slot {
-            Some(slot) if slot.state.task == task => {
-                if slot.held != id {
-                    *slot.state.inner.lock().unwrap_or_else(|e| e.into_inner()) = outer.clone();
-                    slot.held = id;
-                }
-            }
-            _ => {
-                let state = Arc::new(CauseWake {
-                    task,
-                    cause,
-                    log: Arc::as_ptr(&shared.wakes) as usize,
-                    inner: Mutex::new(outer.clone()),
-                    dead: AtomicBool::new(false),
-                });
-                let waker = Waker::from(Arc::clone(&state));
-                self.slot = Some(TagSlot { state, waker, held: id });
-            }
+        if self.slot.as_ref().is_some_and(|slot| slot.state.task != task) {
+            self.slot = None;
         }
-        match &self.slot {
-            Some(slot) => &slot.waker,
-            None => outer,
+        let slot = self.slot.get_or_insert_with(|| {
+            let state = Arc::new(CauseWake {
+                task,
+                cause,
+                log: Arc::as_ptr(&shared.wakes) as usize,
+                inner: Mutex::new(outer.clone()),
+                dead: AtomicBool::new(false),
+            });
+            let waker = Waker::from(Arc::clone(&state));
+            TagSlot { state, waker, held: id }
+        });
+        if slot.held != id {
+            *slot.state.inner.lock().unwrap_or_else(|e| e.into_inner()) = outer.clone();
+            slot.held = id;
         }
+        &slot.waker
     }
 }
 

@@ -6,6 +6,7 @@ use wasm_bindgen_test::wasm_bindgen_test as test;
 #[cfg(target_arch = "wasm32")]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
+use std::future::Future;
 use std::pin::pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -14,6 +15,7 @@ use std::time::Duration;
 
 use asyncscope_core::combinators::Semaphore;
 use asyncscope_core::trace::{EventKind, WakeCause};
+use asyncscope_core::virtual_time::VirtualEnv;
 use asyncscope_core::{Env, Traced, VirtualRuntime};
 
 #[derive(Default)]
@@ -30,15 +32,17 @@ fn counting() -> (Arc<Counter>, Waker) {
     (Arc::clone(&counter), Waker::from(counter))
 }
 
+/// A task of `env` named `name` that sleeps `ms` milliseconds.
+fn sleeper(env: &Traced<VirtualEnv>, name: &str, ms: u64) -> impl Future<Output = ()> + use<> {
+    let e = env.clone();
+    env.task(name.into(), async move { e.sleep(Duration::from_millis(ms)).await })
+}
+
 #[test]
 fn a_traced_timer_wakes_its_task_once_and_says_so() {
     let rt = VirtualRuntime::new();
     let env = Traced::new(rt.env());
-    let e = env.clone();
-    let mut task = pin!(env.task(
-        "sleeper".into(),
-        async move { e.sleep(Duration::from_millis(40)).await }
-    ));
+    let mut task = pin!(sleeper(&env, "sleeper", 40));
     let (count, waker) = counting();
     let mut cx = Context::from_waker(&waker);
     assert!(task.as_mut().poll(&mut cx).is_pending());
@@ -88,8 +92,7 @@ fn a_freed_permit_wakes_the_waiter_once() {
 fn a_dropped_task_records_its_cancellation_and_disarms_its_timer() {
     let rt = VirtualRuntime::new();
     let env = Traced::new(rt.env());
-    let e = env.clone();
-    let mut task = Box::pin(env.task("doomed".into(), async move { e.sleep(Duration::from_millis(5)).await }));
+    let mut task = Box::pin(sleeper(&env, "doomed", 5));
     let (count, waker) = counting();
     assert!(task.as_mut().poll(&mut Context::from_waker(&waker)).is_pending());
     drop(task);
@@ -120,11 +123,7 @@ fn an_event_for_an_ended_task_is_refused_and_counted() {
 fn a_watcher_is_woken_by_the_next_event_and_not_before() {
     let rt = VirtualRuntime::new();
     let env = Traced::new(rt.env());
-    let e = env.clone();
-    let mut task = pin!(env.task(
-        "sleeper".into(),
-        async move { e.sleep(Duration::from_millis(40)).await }
-    ));
+    let mut task = pin!(sleeper(&env, "sleeper", 40));
     let (task_count, task_waker) = counting();
     assert!(task.as_mut().poll(&mut Context::from_waker(&task_waker)).is_pending());
     let seen = env.size();
