@@ -13,8 +13,13 @@ pub fn hash() -> String {
 }
 
 /// Replaces the address's hash with `hash` (`#/slug?a=1`) without a new
-/// history entry and without a `hashchange`.
+/// history entry and without a `hashchange`. An address that already
+/// reads so is left alone (`replaceState` costs the browser milliseconds,
+/// and a run's button calls this with the same address again).
 pub fn replace_hash(hash: &str) {
+    if self::hash() == hash {
+        return;
+    }
     if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
         let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(hash));
     }

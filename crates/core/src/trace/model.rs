@@ -322,6 +322,11 @@ impl EventKind {
 }
 
 impl Kind {
+    /// Every kind, in declaration order.
+    pub fn all() -> &'static [Kind] {
+        <Kind as strum::VariantArray>::VARIANTS
+    }
+
     /// Its name, as in the trace's JSON (`poll_start`, ...).
     pub fn name(self) -> &'static str {
         self.into()

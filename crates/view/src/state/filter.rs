@@ -88,12 +88,20 @@ pub fn task_menu(runs: &[RunSnapshot]) -> Vec<TaskChoice> {
 
 /// The log's kind menu: the kinds of event `runs` have, by name.
 pub fn kind_menu(runs: &[RunSnapshot]) -> Vec<Kind> {
-    let mut kinds: Vec<Kind> = runs
+    // One bit per kind: a big run has hundreds of thousands of events and
+    // a few dozen kinds, so they are marked, not gathered and sorted.
+    let mut seen: u64 = 0;
+    for r in runs {
+        for e in r.trace.events() {
+            seen |= 1 << (e.kind.kind() as u32 % 64);
+        }
+    }
+    let mut kinds: Vec<Kind> = Kind::all()
         .iter()
-        .flat_map(|r| r.trace.events().iter().map(|e| e.kind.kind()))
+        .copied()
+        .filter(|k| seen & (1 << (*k as u32 % 64)) != 0)
         .collect();
     kinds.sort_unstable_by_key(|k| k.name());
-    kinds.dedup();
     kinds
 }
 
@@ -131,5 +139,30 @@ mod tests {
                 ("main".to_string(), 0, 1),
             ]
         );
+    }
+
+    #[test]
+    fn the_kind_menu_lists_each_kind_the_runs_have_once_by_name() {
+        use asyncscope_core::trace::{EventKind, Outcome};
+        use std::rc::Rc;
+        use std::time::Duration;
+        let run = |kinds: &[EventKind]| {
+            let mut t = Trace::new();
+            let a = t.add_task("a");
+            for (i, k) in kinds.iter().enumerate() {
+                t.push(Duration::from_millis(i as u64), a, k.clone());
+            }
+            RunSnapshot {
+                label: String::new(),
+                trace: Rc::new(t),
+            }
+        };
+        let runs = [
+            run(&[EventKind::PollStart, EventKind::pending(None), EventKind::PollStart]),
+            run(&[EventKind::TimerFired, EventKind::Completed { outcome: Outcome::Ok }]),
+        ];
+        let names: Vec<&str> = kind_menu(&runs).into_iter().map(Kind::name).collect();
+        assert_eq!(names, ["completed", "poll_end", "poll_start", "timer_fired"]);
+        assert!(kind_menu(&[]).is_empty());
     }
 }
