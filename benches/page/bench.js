@@ -11,15 +11,18 @@
 // - `startup`: when the wasm module was instantiated and when the page
 //   first put an element of its own into <body> (ms since navigation; also
 //   as the performance marks `bench:wasm-instantiated` and `bench:first-dom`);
-// - `watch()`: long tasks (over 50 ms) and animation frames from now until
-//   its `end()`;
+// - `watch({ frames })`: long tasks (over 50 ms) and, unless `frames` is
+//   false, animation frames from now until its `end()`;
 // - `countdown(ticks, period)`: a setTimeout chain on absolute deadlines,
 //   each tick writing its count into the page; resolves to every tick's
 //   lateness (ms);
 // - `tasks(n, limit)`: n async functions through a semaphore of `limit`,
 //   each awaiting setTimeout(0), all awaited with Promise.all;
-// - `appRun(button)`: presses one of the app's run buttons and resolves
-//   when the run is done and drawn, with what `watch` saw;
+// - `appRun(button, { frames })`: presses one of the app's run buttons and
+//   resolves when the run is done and drawn, with what `watch` saw. With
+//   `frames: false` it asks for no animation frame and sets no timer of
+//   its own: counting frames takes one at every vsync, which would be
+//   charged to the app where its main thread's busy share is measured;
 // - `appTrace()`: the app's "Download trace" file as text, without saving it;
 // - `logTimes(text)`: the times (ms) of the "log:" events in such a file.
 (() => {
@@ -66,7 +69,7 @@
   firstDom.observe(document, { childList: true, subtree: true });
 
   // --- watching the main thread -------------------------------------------
-  B.watch = () => {
+  B.watch = ({ frames: countFrames = true } = {}) => {
     const long = [];
     const observer = new PerformanceObserver((list) => {
       for (const e of list.getEntries()) long.push([e.startTime, e.duration]);
@@ -79,7 +82,7 @@
       frames.push(t);
       requestAnimationFrame(frame);
     };
-    requestAnimationFrame(frame);
+    if (countFrames) requestAnimationFrame(frame);
     const t0 = performance.now();
     return {
       // Long task entries arrive after their task; give them a moment.
@@ -158,7 +161,7 @@
   };
 
   // --- the app's side -------------------------------------------------------
-  B.appRun = (button) =>
+  B.appRun = (button, { frames = true } = {}) =>
     new Promise((resolve, reject) => {
       const runner = () => document.querySelector('.runner');
       if (!runner()) {
@@ -184,7 +187,9 @@
       // page time during the very run being measured.
       const seen = new MutationObserver(look);
       seen.observe(document.body, { attributes: true, attributeFilter: ['data-state', 'data-clock'], subtree: true });
-      const poll = setInterval(look, 250);
+      // A second look now and then, in case an attribute change was missed
+      // (not where the run's busy share is measured: it is the page's time).
+      const poll = frames ? setInterval(look, 250) : null;
       const b = document.querySelector(button);
       if (!b || b.disabled) {
         seen.disconnect();
@@ -192,7 +197,7 @@
         reject(new Error(`${button} is missing or disabled`));
         return;
       }
-      w = B.watch();
+      w = B.watch({ frames });
       b.click();
       look();
     });

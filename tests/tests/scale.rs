@@ -420,7 +420,9 @@ mod table {
         // The app: its real run, then its own record of when each count was
         // logged (the trace it offers for download), against start + k × 100 ms.
         open_demo(h, COUNTDOWN).await?;
-        let (_, busy) = with_busy(h, "window.__bench.appRun('#run')").await?;
+        // No frame counting here: its animation frame at every vsync would
+        // be charged to the app's busy share (JavaScript's side has none).
+        let (_, busy) = with_busy(h, "window.__bench.appRun('#run', { frames: false })").await?;
         let times = numbers(&awaited(h, "window.__bench.appTrace().then(t => window.__bench.logTimes(t))").await?);
         let Some((&first, rest)) = times.split_first() else {
             return Err("the app's trace has no log events".into());

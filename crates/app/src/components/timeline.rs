@@ -13,8 +13,8 @@ use asyncscope_core::demos::is_harness_task;
 use asyncscope_core::trace::{Outcome, RequestSpan, SegmentState, TaskId, human, on_wire_peak};
 use asyncscope_view::state::{RunSnapshot, TaskRef, View};
 use asyncscope_view::{
-    ArrowVm, LaneVm, RunModel, Scale, TRACK_COLUMNS, axis, deadlines, lane_in, legend, name_column, overview,
-    run_model, track_column, tracks, wake_arrows, with_waits,
+    ArrowVm, LaneVm, MarkVm, RunModel, Scale, SegmentVm, TRACK_COLUMNS, axis, deadlines, lane_in, legend, name_column,
+    overview, run_model, track_column, tracks, wake_arrows, with_waits,
 };
 use yew::prelude::*;
 
@@ -352,6 +352,78 @@ struct RunViewProps {
     on_pick: Callback<(TaskRef, Duration)>,
 }
 
+/// How many of a lane's segments (or marks) one component draws, once
+/// the lane has more than that. A live lane only grows at its end and its
+/// axis holds still, so every run of `CHUNK` but the last is the same from
+/// one drawing to the next: Yew compares its props and leaves its
+/// elements alone, where a flat list was gone through element by element
+/// at every drawing (a countdown of 60 has 120 segments and 60 marks by
+/// its end). A lane with `CHUNK` or fewer is drawn element by element.
+const CHUNK: usize = 32;
+
+/// A lane's items: one by one, or in runs of [`CHUNK`].
+#[derive(Debug, PartialEq)]
+enum Part<'a, T> {
+    /// A run of [`CHUNK`] (the last one may be shorter).
+    Run(&'a [T]),
+    /// One item of a short lane.
+    One(&'a T),
+}
+
+/// `items` as [`Part`]s, each with the index of its first item: one by
+/// one up to [`CHUNK`] items, else all in runs (a run keeps its index, so
+/// its component, as the lane grows).
+fn chunked<T>(items: &[T]) -> Box<dyn Iterator<Item = (usize, Part<'_, T>)> + '_> {
+    if items.len() <= CHUNK {
+        Box::new(items.iter().enumerate().map(|(i, one)| (i, Part::One(one))))
+    } else {
+        Box::new(
+            items
+                .chunks(CHUNK)
+                .enumerate()
+                .map(|(k, run)| (k * CHUNK, Part::Run(run))),
+        )
+    }
+}
+
+fn segment_html(i: usize, s: &SegmentVm, lang: Lang) -> Html {
+    html! {
+        <span key={format!("s{i}")} class={classes!("seg", format!("seg-{}", s.state.as_str()))}
+              style={format!("left:{:.3}%;width:{:.3}%", s.left, s.width)}
+              title={s.title.clone()} data-state={s.state.as_str()}>
+            if s.width > 2.0 { <span class="seg-label">{ if lang == Lang::Zh { s.state.zh() } else { s.state.as_str() } }</span> }
+        </span>
+    }
+}
+
+fn mark_html(i: usize, m: &MarkVm) -> Html {
+    html! {
+        <span key={format!("m{i}")} class={classes!("mark", format!("mark-{}", m.kind))} style={format!("left:{:.3}%", m.left)}
+              title={m.title.clone()} data-mark={m.kind}></span>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct LaneRunProps {
+    /// Segments (and no marks), or marks (and no segments).
+    #[prop_or_default]
+    segs: Vec<SegmentVm>,
+    #[prop_or_default]
+    marks: Vec<MarkVm>,
+    lang: Lang,
+}
+
+/// [`CHUNK`] segments or marks of a lane.
+#[component]
+fn LaneRun(props: &LaneRunProps) -> Html {
+    html! {
+        <>
+            { for props.segs.iter().enumerate().map(|(i, s)| segment_html(i, s, props.lang)) }
+            { for props.marks.iter().enumerate().map(|(i, m)| mark_html(i, m)) }
+        </>
+    }
+}
+
 fn lane_html(
     lane: &LaneVm,
     arrows: &[ArrowVm],
@@ -371,21 +443,20 @@ fn lane_html(
                 // lane only grows at its end, so a drawing changes its last
                 // segments and adds new ones, where an unkeyed list (which
                 // Yew matches from its end) would rewrite every one it has.
-                { for lane.segments.iter().enumerate().map(|(i, s)| html! {
-                    <span key={format!("s{i}")} class={classes!("seg", format!("seg-{}", s.state.as_str()))}
-                          style={format!("left:{:.3}%;width:{:.3}%", s.left, s.width)}
-                          title={s.title.clone()} data-state={s.state.as_str()}>
-                        if s.width > 2.0 { <span class="seg-label">{ if lang == Lang::Zh { s.state.zh() } else { s.state.as_str() } }</span> }
-                    </span>
+                // Whole runs of CHUNK segments are components of their
+                // own (see `CHUNK`); the rest are drawn one by one.
+                { for chunked(&lane.segments).map(|(i, part)| match part {
+                    Part::Run(segs) => html! { <LaneRun key={format!("S{i}")} segs={segs.to_vec()} {lang} /> },
+                    Part::One(s) => segment_html(i, s, lang),
                 }) }
                 { for lane.phases.iter().enumerate().map(|(i, p)| html! {
                     <span key={format!("p{i}")} class={classes!("phase", format!("phase-{}", p.name))}
                           style={format!("left:{:.3}%;width:{:.3}%", p.left, p.width)}
                           title={p.title.clone()}></span>
                 }) }
-                { for lane.marks.iter().enumerate().map(|(i, m)| html! {
-                    <span key={format!("m{i}")} class={classes!("mark", format!("mark-{}", m.kind))} style={format!("left:{:.3}%", m.left)}
-                          title={m.title.clone()} data-mark={m.kind}></span>
+                { for chunked(&lane.marks).map(|(i, part)| match part {
+                    Part::Run(marks) => html! { <LaneRun key={format!("M{i}")} marks={marks.to_vec()} {lang} /> },
+                    Part::One(m) => mark_html(i, m),
                 }) }
                 // Wake arrows end here, reaching up or down to the waker's lane.
                 { for arrows.iter().filter(|a| a.to == lane.task && a.rows != 0).enumerate().map(|(i, a)| html! {
@@ -572,5 +643,34 @@ fn RunView(props: &RunViewProps) -> Html {
                 </div>
             </div>
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_lane_is_drawn_in_runs_that_keep_their_place_as_it_grows() {
+        let short: Vec<u32> = (0..CHUNK as u32).collect();
+        assert!(
+            chunked(&short)
+                .enumerate()
+                .all(|(k, (i, part))| i == k && part == Part::One(&short[k]))
+        );
+        let firsts = |n: u32| -> Vec<(usize, usize)> {
+            let items: Vec<u32> = (0..n).collect();
+            chunked(&items)
+                .map(|(i, part)| match part {
+                    Part::Run(run) => (i, run.len()),
+                    Part::One(_) => panic!("item {i} of {n} drawn alone"),
+                })
+                .collect()
+        };
+        let n = 2 * CHUNK as u32 + 3;
+        assert_eq!(firsts(n), [(0, CHUNK), (CHUNK, CHUNK), (2 * CHUNK, 3)]);
+        // One more item extends the last run; the runs before stay as they were.
+        assert_eq!(firsts(n + 1)[..2], firsts(n)[..2]);
+        assert_eq!(firsts(CHUNK as u32 + 1), [(0, CHUNK), (CHUNK, 1)]);
     }
 }
