@@ -329,8 +329,9 @@ fn variant_kb(path: &std::path::Path, suffix: &str) -> String {
 /// page (`index.html`, the build without the demos and the composer). A
 /// ratchet (issue 15's goal is 200 KB, then 120): set a little above what
 /// the page weighs now, so that it can only shrink; lower it as the page
-/// does.
-pub const FIRST_VISIT_BUDGET: u64 = 130_000;
+/// does. (88 KB since the home page lists the demos from their words
+/// alone, `demos::words_zh`, not from the table that holds their code.)
+pub const FIRST_VISIT_BUDGET: u64 = 95_000;
 
 /// The same budget for the demo pages (`demo.html`, the build with the
 /// demos and without the composer), which a visitor downloads on opening
@@ -397,6 +398,12 @@ const INTERPRETER_MARK: &[u8] = b"maximum recursion depth exceeded";
 /// A message only a build that runs the demos has (a warning rule's).
 const DEMOS_MARK: &[u8] = b"was made but never polled, and dropped at";
 
+/// A line only the demos' shown code has (the countdown's), and one only
+/// their asyncio twins have: the pages that show a demo hold them, the
+/// home page, which only lists the demos, does not.
+const SHOWN_MARK: &[u8] = b"pub async fn countdown<E: Env>";
+const TWIN_MARK: &[u8] = b"async def countdown";
+
 /// Whether the wasm `page` loads holds `mark`.
 fn wasm_holds(dist: &std::path::Path, page: &str, mark: &[u8]) -> Result<bool, String> {
     let html = std::fs::read_to_string(dist.join(page)).map_err(|e| format!("dist/{page}: {e}"))?;
@@ -421,8 +428,9 @@ fn release_build(tools: &Tools) -> Report {
         }
     }
     // Each build holds what its pages show and no more: the home page's
-    // neither the demos nor the interpreter, the demo pages' the demos
-    // only, the composer's both.
+    // neither the demos (nor their shown code and twins, which a list of
+    // the demos does not show) nor the interpreter, the demo pages' the
+    // demos only, the composer's both.
     for (page, demos, interpreter) in [
         ("index.html", false, false),
         ("demo.html", true, false),
@@ -430,6 +438,8 @@ fn release_build(tools: &Tools) -> Report {
     ] {
         for (mark, wanted, what) in [
             (DEMOS_MARK, demos, "the demos"),
+            (SHOWN_MARK, demos, "the demos' shown code"),
+            (TWIN_MARK, demos, "the demos' asyncio twins"),
             (INTERPRETER_MARK, interpreter, "the composer's interpreter"),
         ] {
             match wasm_holds(&dist, page, mark) {

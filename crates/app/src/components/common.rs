@@ -28,8 +28,8 @@ pub fn use_lang() -> Lang {
 
 /// A demo's title in `lang`.
 pub fn title(entry: &Entry, lang: Lang) -> &'static str {
-    match (lang, demos::about(entry.slug)) {
-        (Lang::Zh, Some(about)) => about.title_zh,
+    match (lang, demos::words_zh(entry.slug)) {
+        (Lang::Zh, Some((title, _))) => title,
         _ => entry.title,
     }
 }
@@ -37,14 +37,11 @@ pub fn title(entry: &Entry, lang: Lang) -> &'static str {
 /// A demo's one line in `lang` (in Chinese: the first sentence of its
 /// explanation).
 pub fn summary(entry: &Entry, lang: Lang) -> String {
-    match (lang, demos::about(entry.slug)) {
-        (Lang::Zh, Some(about)) => {
-            let text = about.explain_zh;
-            match text.find('。') {
-                Some(i) => text[..i + '。'.len_utf8()].to_string(),
-                None => text.to_string(),
-            }
-        }
+    match (lang, demos::words_zh(entry.slug)) {
+        (Lang::Zh, Some((_, text))) => match text.find('。') {
+            Some(i) => text[..i + '。'.len_utf8()].to_string(),
+            None => text.to_string(),
+        },
         _ => entry.summary.to_string(),
     }
 }

@@ -92,14 +92,8 @@ fn matches(entry: &Entry, needle: &str) -> bool {
     if needle.is_empty() {
         return true;
     }
-    let about = demos::about(entry.slug);
-    let hay = [
-        entry.slug,
-        entry.title,
-        entry.summary,
-        about.map_or("", |a| a.title_zh),
-        about.map_or("", |a| a.explain_zh),
-    ];
+    let (title_zh, explain_zh) = demos::words_zh(entry.slug).unwrap_or_default();
+    let hay = [entry.slug, entry.title, entry.summary, title_zh, explain_zh];
     hay.iter().any(|h| h.to_lowercase().contains(needle))
 }
 

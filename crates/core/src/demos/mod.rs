@@ -144,6 +144,14 @@ macro_rules! modules {
             }, )*
         ];
 
+        /// Each demo's slug, Chinese title and Chinese explanation: a table
+        /// apart from [`MODULES`], so that a build that only lists the demos
+        /// (the home page's) keeps these words, not the demos' code, shown
+        /// sources and asyncio twins, which [`MODULES`] holds.
+        const WORDS_ZH: &[(&str, &str, &str)] = &[
+            $( ($m::SLUG, $m::ABOUT.title_zh, $m::ABOUT.explain_zh), )*
+        ];
+
         /// Validates `pairs` for the demo `slug` and prepares it on `env`.
         /// `Ok(None)` for a slug that is not a demo.
         pub fn start<E: Env>(
@@ -241,6 +249,16 @@ pub fn default_trace(slug: &str) -> Option<crate::Trace> {
 /// The words around a demo; `None` for an unknown slug.
 pub fn about(slug: &str) -> Option<&'static About> {
     module(slug).map(|m| m.about)
+}
+
+/// A demo's title and explanation in Simplified Chinese (its [`About`]'s),
+/// without the rest of the demo: what a list of the demos needs. `None`
+/// for an unknown slug.
+pub fn words_zh(slug: &str) -> Option<(&'static str, &'static str)> {
+    WORDS_ZH
+        .iter()
+        .find(|(s, _, _)| *s == slug)
+        .map(|&(_, title, explain)| (title, explain))
 }
 
 /// True for demos that can send requests (they take the `network`
@@ -699,5 +717,19 @@ mod tests {
         assert!(!sends_requests("gather", &[]));
         assert!(sends_requests("gather", &pairs("request")));
         assert!(!sends_requests("gather", &pairs("timer")));
+    }
+
+    #[test]
+    fn a_demos_chinese_words_are_its_abouts() {
+        for entry in crate::catalog::ENTRIES {
+            let about = about(entry.slug).expect("every entry has words");
+            assert_eq!(
+                words_zh(entry.slug),
+                Some((about.title_zh, about.explain_zh)),
+                "{}",
+                entry.slug
+            );
+        }
+        assert_eq!(words_zh("no-such-demo"), None);
     }
 }
