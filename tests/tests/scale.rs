@@ -326,8 +326,9 @@ mod table {
         }
     }
 
-    /// The renderer's main thread: seconds busy with tasks, and the clock.
-    async fn busy_clock(h: &Harness) -> Result<(f64, f64), String> {
+    /// The renderer's main thread: seconds busy with tasks, seconds of CPU
+    /// time, and the clock.
+    async fn busy_clock(h: &Harness) -> Result<(f64, f64, f64), String> {
         let v = h.cdp("Performance.getMetrics", json!({})).await;
         let metric = |name: &str| {
             v.get("metrics")
@@ -356,13 +357,18 @@ mod table {
             .collect();
             println!("bench-detail\t{}", parts.join(" "));
         }
-        Ok((metric("TaskDuration")?, metric("Timestamp")?))
+        // CPU time: NaN (its row then left out) where the browser keeps none.
+        let cpu = metric("ThreadTime").unwrap_or(f64::NAN);
+        Ok((metric("TaskDuration")?, cpu, metric("Timestamp")?))
     }
 
     /// Starts `start` (an expression of a promise) in the page, measures the
     /// main thread's busy share over [`BUSY_FROM`]..+[`BUSY_FOR`], then
-    /// waits for the promise. Returns its value and the busy percentage.
-    async fn with_busy(h: &Harness, start: &str) -> Result<(Value, f64), String> {
+    /// waits for the promise. Returns its value and the percentages of the
+    /// window the main thread was busy with tasks (wall time, which on a
+    /// loaded machine counts the time others had the core too) and used
+    /// the CPU.
+    async fn with_busy(h: &Harness, start: &str) -> Result<(Value, f64, f64), String> {
         h.cdp("Performance.enable", json!({})).await;
         js(
             h,
@@ -381,9 +387,9 @@ mod table {
             h.cdp("Profiler.setSamplingInterval", json!({ "interval": 200 })).await;
             h.cdp("Profiler.start", json!({})).await;
         }
-        let (task0, at0) = busy_clock(h).await?;
+        let (task0, cpu0, at0) = busy_clock(h).await?;
         tokio::time::sleep(BUSY_FOR).await;
-        let (task1, at1) = busy_clock(h).await?;
+        let (task1, cpu1, at1) = busy_clock(h).await?;
         if let Some(path) = profile {
             // One file per window: FILE.1, FILE.2, … (the app's, then
             // JavaScript's, in each repetition).
@@ -394,14 +400,17 @@ mod table {
             let p = h.cdp("Profiler.stop", json!({})).await;
             let _ = std::fs::write(&path, p.get("profile").map(Value::to_string).unwrap_or_default());
         }
-        let busy = if at1 > at0 {
-            100.0 * (task1 - task0) / (at1 - at0)
+        let (busy, cpu) = if at1 > at0 {
+            (
+                100.0 * (task1 - task0) / (at1 - at0),
+                100.0 * (cpu1 - cpu0) / (at1 - at0),
+            )
         } else {
             return Err("the metrics' clock did not advance".into());
         };
         let v = awaited(h, "window.__benchPending").await?;
         match (v.get("ok"), v.get("err")) {
-            (Some(ok), _) => Ok((ok.clone(), busy)),
+            (Some(ok), _) => Ok((ok.clone(), busy, cpu)),
             (_, Some(err)) => Err(err.as_str().unwrap_or("the run failed").to_string()),
             _ => Err(format!("the run answered {v}")),
         }
@@ -422,7 +431,7 @@ mod table {
         open_demo(h, COUNTDOWN).await?;
         // No frame counting here: its animation frame at every vsync would
         // be charged to the app's busy share (JavaScript's side has none).
-        let (_, busy) = with_busy(h, "window.__bench.appRun('#run', { frames: false })").await?;
+        let (_, busy, cpu) = with_busy(h, "window.__bench.appRun('#run', { frames: false })").await?;
         let times = numbers(&awaited(h, "window.__bench.appTrace().then(t => window.__bench.logTimes(t))").await?);
         let Some((&first, rest)) = times.split_first() else {
             return Err("the app's trace has no log events".into());
@@ -434,11 +443,17 @@ mod table {
             .collect();
         lateness_figures("asyncscope", &late)?;
         sample("idle_busy", "asyncscope", busy);
+        if cpu.is_finite() {
+            sample("idle_cpu", "asyncscope", cpu);
+        }
         // JavaScript in the same page, freshly opened the same way.
         open_demo(h, COUNTDOWN).await?;
-        let (late, busy) = with_busy(h, &format!("window.__bench.countdown({TICKS}, {PERIOD_MS})")).await?;
+        let (late, busy, cpu) = with_busy(h, &format!("window.__bench.countdown({TICKS}, {PERIOD_MS})")).await?;
         lateness_figures("baseline", &numbers(&late))?;
         sample("idle_busy", "baseline", busy);
+        if cpu.is_finite() {
+            sample("idle_cpu", "baseline", cpu);
+        }
         Ok(())
     }
 
@@ -576,7 +591,7 @@ mod table {
 
         for rep in (0..reps).filter(|_| wanted("countdown")) {
             if let Err(e) = countdown_rep(&h).await {
-                skip(&["tick_p95", "tick_worst", "idle_busy"], &e);
+                skip(&["tick_p95", "tick_worst", "idle_busy", "idle_cpu"], &e);
                 break;
             }
             println!("bench: countdown {}/{reps}", rep + 1);

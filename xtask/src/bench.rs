@@ -535,6 +535,7 @@ const PAGE_ROWS: &[&str] = &[
     "tasks1k_fps",
     "scaling",
     "idle_busy",
+    "idle_cpu",
     "virtual10k_longest",
     "virtual10k_drawn",
     "analyses_page",
@@ -659,6 +660,10 @@ fn page(table: &mut Table, tools: &Tools, reps: usize, hello: Option<&Path>) {
     table.note(
         "idle_busy",
         "renderer main thread's task time / wall time, 1 s to 5 s into the countdown (DevTools Performance metrics)",
+    );
+    table.note(
+        "idle_cpu",
+        "the same window's CPU time of that thread (ThreadTime): what the page cost, without the time other processes had the core",
     );
 }
 

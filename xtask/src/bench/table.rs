@@ -136,6 +136,13 @@ pub const ROWS: &[RowDef] = &[
         "≤ 5%",
     ),
     row(
+        "idle_cpu",
+        "  same, main thread CPU time (idle countdown)",
+        Unit::Percent,
+        JS_COUNTDOWN,
+        "",
+    ),
+    row(
         "tasks10k_ms",
         "10,000 tasks, limit 16, 0 ms work, real: time",
         Unit::Seconds,
