@@ -332,16 +332,23 @@ async fn a_live_runs_lanes_hold_still_as_they_fill_in() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_live_drawing_touches_only_the_ends_of_the_lanes() {
     let h = Harness::start().await;
-    // Twenty counts of 100 ms, on an axis fixed at the expected 2 s.
-    h.open("/#/countdown?counts=20&tick_ms=100").await;
+    // Forty counts of 100 ms, on an axis fixed at the expected 4 s: past
+    // 32 segments (about 1.7 s in) the lane is drawn in runs of 32, each a
+    // component of its own; counted from then on.
+    h.open("/#/countdown?counts=40&tick_ms=100").await;
     h.wait_for(".runner[data-state=done]", WAIT).await;
     h.click("#run:not([disabled])").await;
-    h.wait_for(".runner[data-state=running] .lane .seg", WAIT).await;
+    h.wait_for(
+        ".runner[data-state=running] .lane .lane-track > .seg:nth-child(34)",
+        WAIT,
+    )
+    .await;
     // From now on, at each drawing (a batch of mutations), each segment
     // written behind the last of its lane: how many drawings touched it.
     h.client
         .execute(
             "window.__segWrites = { last: 0, behind: 0, most: 0 }; \
+             window.__firstSegs = [...document.querySelectorAll('.runner .lane-track > .seg')].slice(0, 32); \
              const touched = new WeakMap(); \
              new MutationObserver((records) => { \
                const seen = new Set(); \
@@ -382,6 +389,18 @@ async fn a_live_drawing_touches_only_the_ends_of_the_lanes() {
     // at a lane's 40th segment as at its 2nd (an unkeyed list rewrote every
     // segment at every drawing).
     assert!(last + behind > 0.0, "the lanes were drawn as they grew");
+    // The first run of 32 is the same elements, in the lane, in order.
+    let kept = h
+        .js_number(
+            "const now = [...document.querySelectorAll('.runner .lane-track > .seg')]; \
+             return window.__firstSegs.length === 32 && window.__firstSegs.every((s, i) => now[i] === s) ? 1 : 0;",
+        )
+        .await;
+    assert_eq!(kept, 1.0, "the lane's first 32 segments were made again");
+    assert!(
+        h.all(".runner .lane-track > .seg").await.len() > 40,
+        "the lane had grown on when counted"
+    );
     assert!(
         most <= 1.0,
         "a segment behind the end was rewritten by {most} drawings ({behind} writes behind, {last} at the ends)"

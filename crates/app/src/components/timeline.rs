@@ -653,10 +653,13 @@ mod tests {
     #[test]
     fn a_long_lane_is_drawn_in_runs_that_keep_their_place_as_it_grows() {
         let short: Vec<u32> = (0..CHUNK as u32).collect();
+        let parts: Vec<(usize, Part<'_, u32>)> = chunked(&short).collect();
+        assert_eq!(parts.len(), CHUNK, "a short lane is drawn item by item");
         assert!(
-            chunked(&short)
+            parts
+                .iter()
                 .enumerate()
-                .all(|(k, (i, part))| i == k && part == Part::One(&short[k]))
+                .all(|(k, (i, part))| *i == k && *part == Part::One(&short[k]))
         );
         let firsts = |n: u32| -> Vec<(usize, usize)> {
             let items: Vec<u32> = (0..n).collect();

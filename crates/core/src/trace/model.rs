@@ -321,8 +321,11 @@ impl EventKind {
     }
 }
 
+/// The kinds fit in a `u64`, a bit each (the log's kind menu marks them so).
+const _: () = assert!(<Kind as strum::VariantArray>::VARIANTS.len() <= 64);
+
 impl Kind {
-    /// Every kind, in declaration order.
+    /// Every kind, in declaration order (fewer than 64).
     pub fn all() -> &'static [Kind] {
         <Kind as strum::VariantArray>::VARIANTS
     }

@@ -93,13 +93,13 @@ pub fn kind_menu(runs: &[RunSnapshot]) -> Vec<Kind> {
     let mut seen: u64 = 0;
     for r in runs {
         for e in r.trace.events() {
-            seen |= 1 << (e.kind.kind() as u32 % 64);
+            seen |= 1 << (e.kind.kind() as u32);
         }
     }
     let mut kinds: Vec<Kind> = Kind::all()
         .iter()
         .copied()
-        .filter(|k| seen & (1 << (*k as u32 % 64)) != 0)
+        .filter(|k| seen & (1 << (*k as u32)) != 0)
         .collect();
     kinds.sort_unstable_by_key(|k| k.name());
     kinds

@@ -7,8 +7,8 @@
 /// changes its timing (a timer due during a drawing fires after it), so
 /// the page looks as little as keeps it live: at 6, a run of 1,000 tasks
 /// through 16 permits ends about 3% sooner than at 4, and one of 10,000
-/// about 6% (`cargo xtask bench`), with a drawing still at least every
-/// few frames.
+/// about 6% (`cargo xtask bench`); a drawing at the 30 ms cap
+/// ([`GROWTH_CAP_MS`]) is followed by the next one 210 ms after it began.
 pub const COST_FACTOR: f64 = 6.0;
 
 /// How often a run whose trace has not grown is drawn again, in
@@ -45,7 +45,8 @@ impl Redraw {
 
     /// Whether to draw at the frame of `now` (ms): the first frame always;
     /// after that, growth once [`COST_FACTOR`] times the last drawing's cost
-    /// has passed since it began, or the clock alone every [`IDLE_MS`].
+    /// has passed since it ended (`1 + COST_FACTOR` times since it began),
+    /// or the clock alone every [`IDLE_MS`].
     pub fn due(&self, now: f64) -> bool {
         let Some((at, cost)) = self.last else { return true };
         let since = now - at;
