@@ -326,6 +326,28 @@ mod table {
         }
     }
 
+    /// `ASYNCSCOPE_BENCH_PROFILE=FILE`: starts a CPU profile of the page,
+    /// sampled every `interval_us`, for DevTools (a build that keeps its
+    /// names shows Rust functions); `None` when the variable is not set.
+    async fn profile_start(h: &Harness, interval_us: u32) -> Option<std::ffi::OsString> {
+        let path = std::env::var_os("ASYNCSCOPE_BENCH_PROFILE")?;
+        h.cdp("Profiler.enable", json!({})).await;
+        h.cdp("Profiler.setSamplingInterval", json!({ "interval": interval_us }))
+            .await;
+        h.cdp("Profiler.start", json!({})).await;
+        Some(path)
+    }
+
+    /// Stops the profile [`profile_start`] started and writes it to its
+    /// FILE with `suffix` added.
+    async fn profile_stop(h: &Harness, path: Option<std::ffi::OsString>, suffix: &str) {
+        if let Some(mut path) = path {
+            path.push(suffix);
+            let p = h.cdp("Profiler.stop", json!({})).await;
+            let _ = std::fs::write(&path, p.get("profile").map(Value::to_string).unwrap_or_default());
+        }
+    }
+
     /// The renderer's main thread: seconds busy with tasks, seconds of CPU
     /// time, and the clock.
     async fn busy_clock(h: &Harness) -> Result<(f64, f64, f64), String> {
@@ -379,27 +401,15 @@ mod table {
         )
         .await?;
         tokio::time::sleep(BUSY_FROM).await;
-        // ASYNCSCOPE_BENCH_PROFILE=FILE: a CPU profile of the window, for
-        // DevTools (a build that keeps its names shows Rust functions).
-        let profile = std::env::var_os("ASYNCSCOPE_BENCH_PROFILE");
-        if profile.is_some() {
-            h.cdp("Profiler.enable", json!({})).await;
-            h.cdp("Profiler.setSamplingInterval", json!({ "interval": 200 })).await;
-            h.cdp("Profiler.start", json!({})).await;
-        }
+        let profile = profile_start(h, 200).await;
         let (task0, cpu0, at0) = busy_clock(h).await?;
         tokio::time::sleep(BUSY_FOR).await;
         let (task1, cpu1, at1) = busy_clock(h).await?;
-        if let Some(path) = profile {
-            // One file per window: FILE.1, FILE.2, … (the app's, then
-            // JavaScript's, in each repetition).
-            static WINDOWS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-            let n = WINDOWS.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-            let mut path = path;
-            path.push(format!(".{n}"));
-            let p = h.cdp("Profiler.stop", json!({})).await;
-            let _ = std::fs::write(&path, p.get("profile").map(Value::to_string).unwrap_or_default());
-        }
+        // One file per window: FILE.1, FILE.2, … (the app's, then
+        // JavaScript's, in each repetition).
+        static WINDOWS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = WINDOWS.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        profile_stop(h, profile, &format!(".{n}")).await;
         let (busy, cpu) = if at1 > at0 {
             (
                 100.0 * (task1 - task0) / (at1 - at0),
@@ -460,20 +470,11 @@ mod table {
     async fn tasks_rep(h: &Harness, n: u32, row: &str) -> Result<(), String> {
         let route = format!("/demo.html#/semaphore?tasks={n}&limit={LIMIT}&duration_ms=0");
         open_demo(h, &route).await?;
-        // ASYNCSCOPE_BENCH_PROFILE=FILE: a CPU profile of the app's run as
-        // well, in FILE.tasks1000, FILE.tasks10000 (the last repetition's).
-        let profile = std::env::var_os("ASYNCSCOPE_BENCH_PROFILE");
-        if profile.is_some() {
-            h.cdp("Profiler.enable", json!({})).await;
-            h.cdp("Profiler.setSamplingInterval", json!({ "interval": 500 })).await;
-            h.cdp("Profiler.start", json!({})).await;
-        }
+        // A profile of the app's run as well, in FILE.tasks1000 and
+        // FILE.tasks10000 (the last repetition's).
+        let profile = profile_start(h, 500).await;
         let app = awaited(h, "window.__bench.appRun('#run')").await?;
-        if let Some(mut path) = profile {
-            path.push(format!(".tasks{n}"));
-            let p = h.cdp("Profiler.stop", json!({})).await;
-            let _ = std::fs::write(&path, p.get("profile").map(Value::to_string).unwrap_or_default());
-        }
+        profile_stop(h, profile, &format!(".tasks{n}")).await;
         open_demo(h, &route).await?;
         let js_run = awaited(h, &format!("window.__bench.tasks({n}, {LIMIT})")).await?;
         if std::env::var_os("ASYNCSCOPE_BENCH_DETAIL").is_some() {
@@ -492,20 +493,11 @@ mod table {
 
     async fn virtual_rep(h: &Harness) -> Result<(), String> {
         open_demo(h, "/demo.html#/semaphore?tasks=10000&limit=100&duration_ms=1000").await?;
-        // ASYNCSCOPE_BENCH_PROFILE=FILE: a CPU profile of the run and its
-        // drawing as well, in FILE.virtual (the last repetition's).
-        let profile = std::env::var_os("ASYNCSCOPE_BENCH_PROFILE");
-        if profile.is_some() {
-            h.cdp("Profiler.enable", json!({})).await;
-            h.cdp("Profiler.setSamplingInterval", json!({ "interval": 500 })).await;
-            h.cdp("Profiler.start", json!({})).await;
-        }
+        // A profile of the run and its drawing as well, in FILE.virtual
+        // (the last repetition's).
+        let profile = profile_start(h, 500).await;
         let v = awaited(h, "window.__bench.appRun('#run-virtual')").await?;
-        if let Some(mut path) = profile {
-            path.push(".virtual");
-            let p = h.cdp("Profiler.stop", json!({})).await;
-            let _ = std::fs::write(&path, p.get("profile").map(Value::to_string).unwrap_or_default());
-        }
+        profile_stop(h, profile, ".virtual").await;
         let longest = numbers(&v["long"]).into_iter().fold(0.0, f64::max);
         sample("virtual10k_longest", "asyncscope", longest);
         sample("virtual10k_drawn", "asyncscope", num(&v, "ms")?);

@@ -363,26 +363,33 @@ const CHUNK: usize = 32;
 
 /// A lane's items: one by one, or in runs of [`CHUNK`].
 #[derive(Debug, PartialEq)]
-enum Part<'a, T> {
+enum Part<T> {
     /// A run of [`CHUNK`] (the last one may be shorter).
-    Run(&'a [T]),
+    Run(Vec<T>),
     /// One item of a short lane.
-    One(&'a T),
+    One(T),
 }
 
 /// `items` as [`Part`]s, each with the index of its first item: one by
 /// one up to [`CHUNK`] items, else all in runs (a run keeps its index, so
-/// its component, as the lane grows).
-fn chunked<T>(items: &[T]) -> Box<dyn Iterator<Item = (usize, Part<'_, T>)> + '_> {
+/// its component, as the lane grows). The items are moved, not copied: a
+/// drawing makes them anew anyway.
+fn chunked<T>(items: Vec<T>) -> Vec<(usize, Part<T>)> {
     if items.len() <= CHUNK {
-        Box::new(items.iter().enumerate().map(|(i, one)| (i, Part::One(one))))
-    } else {
-        Box::new(
-            items
-                .chunks(CHUNK)
-                .enumerate()
-                .map(|(k, run)| (k * CHUNK, Part::Run(run))),
-        )
+        return items
+            .into_iter()
+            .enumerate()
+            .map(|(i, one)| (i, Part::One(one)))
+            .collect();
+    }
+    let mut parts = Vec::with_capacity(items.len().div_ceil(CHUNK));
+    let mut rest = items.into_iter();
+    loop {
+        let run: Vec<T> = rest.by_ref().take(CHUNK).collect();
+        if run.is_empty() {
+            return parts;
+        }
+        parts.push((parts.len() * CHUNK, Part::Run(run)));
     }
 }
 
@@ -425,7 +432,7 @@ fn LaneRun(props: &LaneRunProps) -> Html {
 }
 
 fn lane_html(
-    lane: &LaneVm,
+    lane: LaneVm,
     arrows: &[ArrowVm],
     trace: &Trace,
     selected: bool,
@@ -443,20 +450,20 @@ fn lane_html(
                 // lane only grows at its end, so a drawing changes its last
                 // segments and adds new ones, where an unkeyed list (which
                 // Yew matches from its end) would rewrite every one it has.
-                // Whole runs of CHUNK segments are components of their
-                // own (see `CHUNK`); the rest are drawn one by one.
-                { for chunked(&lane.segments).map(|(i, part)| match part {
-                    Part::Run(segs) => html! { <LaneRun key={format!("S{i}")} segs={segs.to_vec()} {lang} /> },
-                    Part::One(s) => segment_html(i, s, lang),
+                // A long lane's segments and marks come in runs of CHUNK,
+                // each a component of its own (see `CHUNK`).
+                { for chunked(lane.segments).into_iter().map(|(i, part)| match part {
+                    Part::Run(segs) => html! { <LaneRun key={format!("S{i}")} {segs} {lang} /> },
+                    Part::One(s) => segment_html(i, &s, lang),
                 }) }
                 { for lane.phases.iter().enumerate().map(|(i, p)| html! {
                     <span key={format!("p{i}")} class={classes!("phase", format!("phase-{}", p.name))}
                           style={format!("left:{:.3}%;width:{:.3}%", p.left, p.width)}
                           title={p.title.clone()}></span>
                 }) }
-                { for chunked(&lane.marks).map(|(i, part)| match part {
-                    Part::Run(marks) => html! { <LaneRun key={format!("M{i}")} marks={marks.to_vec()} {lang} /> },
-                    Part::One(m) => mark_html(i, m),
+                { for chunked(lane.marks).into_iter().map(|(i, part)| match part {
+                    Part::Run(marks) => html! { <LaneRun key={format!("M{i}")} {marks} {lang} /> },
+                    Part::One(m) => mark_html(i, &m),
                 }) }
                 // Wake arrows end here, reaching up or down to the waker's lane.
                 { for arrows.iter().filter(|a| a.to == lane.task && a.rows != 0).enumerate().map(|(i, a)| html! {
@@ -596,8 +603,9 @@ fn RunView(props: &RunViewProps) -> Html {
                     if virtual_lanes {
                         <li key="top" class="spacer" aria-hidden="true" style={format!("height:{}px", first as f64 * ROW_PX)}></li>
                     }
-                    { for lanes.iter().map(|lane| {
-                        lane_html(lane, &arrows, trace, props.selected == Some(lane.task), pick(lane.task), lang)
+                    { for lanes.into_iter().map(|lane| {
+                        let (selected, onclick) = (props.selected == Some(lane.task), pick(lane.task));
+                        lane_html(lane, &arrows, trace, selected, onclick, lang)
                     }) }
                     if virtual_lanes {
                         <li key="bottom" class="spacer" aria-hidden="true" style={format!("height:{}px", (total - last) as f64 * ROW_PX)}></li>
@@ -653,17 +661,18 @@ mod tests {
     #[test]
     fn a_long_lane_is_drawn_in_runs_that_keep_their_place_as_it_grows() {
         let short: Vec<u32> = (0..CHUNK as u32).collect();
-        let parts: Vec<(usize, Part<'_, u32>)> = chunked(&short).collect();
+        let parts = chunked(short.clone());
         assert_eq!(parts.len(), CHUNK, "a short lane is drawn item by item");
         assert!(
             parts
                 .iter()
                 .enumerate()
-                .all(|(k, (i, part))| *i == k && *part == Part::One(&short[k]))
+                .all(|(k, (i, part))| *i == k && *part == Part::One(short[k]))
         );
         let firsts = |n: u32| -> Vec<(usize, usize)> {
             let items: Vec<u32> = (0..n).collect();
-            chunked(&items)
+            chunked(items)
+                .into_iter()
                 .map(|(i, part)| match part {
                     Part::Run(run) => (i, run.len()),
                     Part::One(_) => panic!("item {i} of {n} drawn alone"),
