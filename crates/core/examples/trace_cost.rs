@@ -10,7 +10,8 @@
 //! ```
 //!
 //! (traced − untraced instructions) / the events printed = instructions
-//! per recorded event.
+//! per recorded event. A count after the mode repeats the run that many
+//! times in one process (`trace_cost traced 40`), for a sampling profiler.
 
 mod scenarios;
 
@@ -18,8 +19,15 @@ use asyncscope_core::{Traced, VirtualRuntime};
 use scenarios::through_semaphore;
 
 fn main() {
+    let times: usize = std::env::args().nth(2).and_then(|n| n.parse().ok()).unwrap_or(1);
+    for _ in 0..times {
+        once(std::env::args().nth(1).as_deref());
+    }
+}
+
+fn once(mode: Option<&str>) {
     let rt = VirtualRuntime::new();
-    match std::env::args().nth(1).as_deref() {
+    match mode {
         Some("traced") => {
             let env = Traced::new(rt.env());
             rt.block_on(through_semaphore(env.clone(), 10_000, 100)).expect("runs");

@@ -624,7 +624,10 @@ struct CauseWake {
     cause: WakeCause,
     /// The address of the trace's wake log (compared, never followed).
     log: usize,
-    inner: Mutex<Waker>,
+    /// The waker it passes wakes on to. Fixed: a leaf polled with another
+    /// waker gets a new `CauseWake` (see [`WakeTag::tagged`]), so a wake
+    /// takes no lock.
+    inner: Waker,
     /// Set while the leaf is being dropped: wakes then are for nobody.
     dead: AtomicBool,
 }
@@ -639,7 +642,7 @@ impl Wake for CauseWake {
             return;
         }
         let before = WAKING.replace(Some((self.log, self.task, self.cause)));
-        self.inner.lock().unwrap_or_else(|e| e.into_inner()).wake_by_ref();
+        self.inner.wake_by_ref();
         WAKING.set(before);
     }
 }
@@ -692,14 +695,18 @@ impl WakeTag {
         self.tagged(recorder, cause, outer).clone()
     }
 
-    /// [`WakeTag::waker`], borrowed: made once per task, and only told of
-    /// a new `outer` when it changed.
+    /// [`WakeTag::waker`], borrowed: made once per task, and made again
+    /// only when `outer` changed (the executor's waker seldom does).
     fn tagged<'a>(&'a mut self, recorder: &Recorder, cause: WakeCause, outer: &'a Waker) -> &'a Waker {
         let (Some(shared), Some(task)) = (&recorder.0, recorder.current_task()) else {
             return outer;
         };
         let id = waker_id(outer);
-        if self.slot.as_ref().is_some_and(|slot| slot.state.task != task) {
+        if self
+            .slot
+            .as_ref()
+            .is_some_and(|slot| slot.state.task != task || slot.held != id)
+        {
             self.slot = None;
         }
         let slot = self.slot.get_or_insert_with(|| {
@@ -707,16 +714,12 @@ impl WakeTag {
                 task,
                 cause,
                 log: Arc::as_ptr(&shared.wakes) as usize,
-                inner: Mutex::new(outer.clone()),
+                inner: outer.clone(),
                 dead: AtomicBool::new(false),
             });
             let waker = Waker::from(Arc::clone(&state));
             TagSlot { state, waker, held: id }
         });
-        if slot.held != id {
-            *slot.state.inner.lock().unwrap_or_else(|e| e.into_inner()) = outer.clone();
-            slot.held = id;
-        }
         &slot.waker
     }
 }
@@ -727,10 +730,27 @@ impl WakeTag {
 pub(crate) struct TaskWake {
     pub(crate) task: TaskId,
     pub(crate) log: Arc<WakeLog>,
-    pub(crate) inner: Mutex<Waker>,
+    /// The executor's waker. Fixed: a task polled with another waker gets
+    /// a new `TaskWake`, so a wake takes no lock.
+    pub(crate) inner: Waker,
     pub(crate) woken: AtomicBool,
     /// Set once the task's future is being dropped.
     pub(crate) dead: AtomicBool,
+}
+
+impl TaskWake {
+    /// The waker of `task`, passing wakes on to `outer`, and its state.
+    pub(crate) fn waker(task: TaskId, log: &Arc<WakeLog>, outer: &Waker) -> (Arc<TaskWake>, Waker) {
+        let state = Arc::new(TaskWake {
+            task,
+            log: Arc::clone(log),
+            inner: outer.clone(),
+            woken: AtomicBool::new(false),
+            dead: AtomicBool::new(false),
+        });
+        let waker = Waker::from(Arc::clone(&state));
+        (state, waker)
+    }
 }
 
 impl Wake for TaskWake {
@@ -758,7 +778,7 @@ impl Wake for TaskWake {
         // A parent polling this task is woken through it.
         let before = self.log.relay.load(Ordering::Acquire);
         self.log.relay.store(self.task.0.saturating_add(1), Ordering::Release);
-        self.inner.lock().unwrap_or_else(|e| e.into_inner()).wake_by_ref();
+        self.inner.wake_by_ref();
         self.log.relay.store(before, Ordering::Release);
     }
 }

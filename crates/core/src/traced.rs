@@ -5,8 +5,8 @@ use std::future::Future;
 use std::panic::Location;
 use std::pin::Pin;
 use std::rc::Rc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
@@ -511,10 +511,10 @@ pin_project! {
         // The work, until it completes or is dropped.
         #[pin]
         fut: Option<F>,
-        wake: Arc<TaskWake>,
-        waker: Waker,
-        // Which waker `wake` wakes (the executor's, as of the last poll):
-        // compared at each poll without taking `wake`'s lock.
+        // Its waker and the waker's state, made at the first poll and made
+        // again if the executor's waker changes.
+        wake: Option<(Arc<TaskWake>, Waker)>,
+        // Which waker `wake` wakes (the executor's, as of the last poll).
         outer: WakerId,
         classify: fn(&F::Output) -> Outcome,
     }
@@ -523,7 +523,9 @@ pin_project! {
         fn drop(this: Pin<&mut Self>) {
             let mut this = this.project();
             if this.fut.is_some() {
-                this.wake.dead.store(true, Ordering::Release);
+                if let Some((state, _)) = this.wake {
+                    state.dead.store(true, Ordering::Release);
+                }
                 // Drop the work as this task, so that what it held (timers,
                 // requests, permits, child tasks) is recorded before its end.
                 let previous = this.shared.set_current(Some(*this.id));
@@ -561,21 +563,12 @@ impl<F: Future> Instrumented<F> {
     ) -> Self {
         let id = shared.add_task(name, site);
         shared.record(id, EventKind::Created);
-        let wake = Arc::new(TaskWake {
-            task: id,
-            log: Arc::clone(&shared.wakes),
-            inner: Mutex::new(Waker::noop().clone()),
-            woken: AtomicBool::new(false),
-            dead: AtomicBool::new(false),
-        });
-        let waker = Waker::from(Arc::clone(&wake));
         Self {
             shared,
             id,
             awaited_at,
             fut: Some(fut),
-            wake,
-            waker,
+            wake: None,
             outer: (0, 0),
             classify,
         }
@@ -594,18 +587,21 @@ impl<F: Future> Future for Instrumented<F> {
             // re-poll a finished future.
             return Poll::Pending;
         };
-        let outer = waker_id(cx.waker());
-        if *this.outer != outer {
-            *this.wake.inner.lock().unwrap_or_else(|e| e.into_inner()) = cx.waker().clone();
-            *this.outer = outer;
-        }
-        this.wake.woken.store(false, Ordering::Release);
         let shared = &*this.shared;
         let id = *this.id;
+        let outer = waker_id(cx.waker());
+        if *this.outer != outer {
+            *this.wake = None;
+            *this.outer = outer;
+        }
+        let (state, waker) = &*this
+            .wake
+            .get_or_insert_with(|| TaskWake::waker(id, &shared.wakes, cx.waker()));
+        state.woken.store(false, Ordering::Release);
         let previous = shared.set_current(Some(id));
         let outer = shared.start_poll();
         shared.record(id, EventKind::PollStart);
-        let poll = fut.poll(&mut Context::from_waker(this.waker));
+        let poll = fut.poll(&mut Context::from_waker(waker));
         let site = shared.end_poll(outer);
         match &poll {
             Poll::Pending => {

@@ -89,6 +89,60 @@ fn a_freed_permit_wakes_the_waiter_once() {
 }
 
 #[test]
+fn a_task_polled_with_a_new_waker_wakes_that_one_only() {
+    // The executor's waker can change between polls (a task moved to
+    // another executor, a combinator that re-wraps it): a wake must reach
+    // the waker of the latest poll, through the task's and the leaf's
+    // tagged wakers, and be recorded once, with its cause.
+    let rt = VirtualRuntime::new();
+    let env = Traced::new(rt.env());
+    let sem = Semaphore::new(&env, "one", 1);
+    let held = sem.try_acquire().expect("free");
+    let (s, e) = (sem.clone(), env.clone());
+    let mut task = pin!(env.task("mover".into(), async move {
+        e.sleep(Duration::from_millis(10)).await;
+        s.acquire().await.forget();
+    }));
+    let (first, first_waker) = counting();
+    let (second, second_waker) = counting();
+    assert!(task.as_mut().poll(&mut Context::from_waker(&first_waker)).is_pending());
+    assert!(task.as_mut().poll(&mut Context::from_waker(&second_waker)).is_pending());
+    rt.run_until(Duration::from_millis(10));
+    assert_eq!(first.0.load(Ordering::SeqCst), 0, "the old waker is not woken");
+    assert_eq!(second.0.load(Ordering::SeqCst), 1, "the timer wakes the new one");
+    // Now waiting for the permit, with the first waker again.
+    assert!(task.as_mut().poll(&mut Context::from_waker(&first_waker)).is_pending());
+    drop(held);
+    assert_eq!(first.0.load(Ordering::SeqCst), 1, "the permit wakes the latest waker");
+    assert_eq!(second.0.load(Ordering::SeqCst), 1);
+    assert_eq!(
+        task.as_mut().poll(&mut Context::from_waker(&first_waker)),
+        Poll::Ready(())
+    );
+    let trace = env.snapshot();
+    let wakes: Vec<_> = trace
+        .events()
+        .iter()
+        .filter_map(|e| match e.kind {
+            EventKind::Woken { by, .. } => Some((e.at.as_millis(), by)),
+            _ => None,
+        })
+        .collect();
+    let one = trace
+        .resources()
+        .iter()
+        .position(|r| r.name == "one")
+        .expect("registered");
+    assert_eq!(
+        wakes,
+        [
+            (10, WakeCause::Timer),
+            (10, WakeCause::Resource(asyncscope_core::trace::ResourceId(one as u32)))
+        ]
+    );
+}
+
+#[test]
 fn a_dropped_task_records_its_cancellation_and_disarms_its_timer() {
     let rt = VirtualRuntime::new();
     let env = Traced::new(rt.env());
