@@ -50,7 +50,13 @@ fn known_trace() -> Trace {
     let b = t.add_task("b");
     t.push(ms(0), a, EventKind::Created);
     t.push(ms(0), a, EventKind::PollStart);
-    t.push(ms(0), a, EventKind::TimerArmed { deadline: ms(300) });
+    t.push(
+        ms(0),
+        a,
+        EventKind::TimerArmed {
+            deadline: ms(300).into(),
+        },
+    );
     t.push(ms(0), a, EventKind::pending(None));
     t.push(ms(100), b, EventKind::Created);
     t.push(ms(100), b, EventKind::PollStart);

@@ -133,8 +133,9 @@ pub trait Env: Clone + 'static {
     /// Records a line of text for the task being polled (a tracing
     /// environment shows it on the task's lane; others drop it).
     fn log(&self, text: impl Into<String>) {
-        self.recorder()
-            .event(crate::trace::EventKind::Log { text: text.into() });
+        self.recorder().event(crate::trace::EventKind::Log {
+            text: Into::<String>::into(text).into(),
+        });
     }
 
     /// Where instrumented combinators record resource events. Untraced

@@ -95,7 +95,7 @@ fn titled<'a>(titles: &'a [String], runs: &[(&str, &'a Trace)]) -> Vec<(&'a str,
 
 fn push_run<E>(emit: &mut dyn FnMut(Value) -> Result<(), E>, pid: u32, title: &str, trace: &Trace) -> Result<(), E> {
     emit(json!({"ph": "M", "name": "process_name", "pid": pid, "tid": 0, "args": {"name": title}}))?;
-    let last = trace.events().last().map_or(0, |e| micros(e.at));
+    let last = trace.events().last().map_or(0, |e| micros(e.at()));
     let spans = trace.spans();
     // What each waiting slice waits on, found in one pass.
     let asked: Vec<(crate::trace::TaskId, std::time::Duration)> = spans
@@ -154,7 +154,7 @@ fn push_run<E>(emit: &mut dyn FnMut(Value) -> Result<(), E>, pid: u32, title: &s
         };
         if let Some(name) = instant {
             emit(
-                json!({"ph": "i", "s": "t", "cat": "event", "name": name, "pid": pid, "tid": ev.task.0 + 1, "ts": micros(ev.at)}),
+                json!({"ph": "i", "s": "t", "cat": "event", "name": name, "pid": pid, "tid": ev.task.0 + 1, "ts": micros(ev.at())}),
             )?;
         }
     }
@@ -166,7 +166,7 @@ fn push_run<E>(emit: &mut dyn FnMut(Value) -> Result<(), E>, pid: u32, title: &s
         match &ev.kind {
             EventKind::PollStart => {
                 if let Some(slot) = next_poll.get_mut(ev.task.0 as usize) {
-                    *slot = Some(micros(ev.at));
+                    *slot = Some(micros(ev.at()));
                 }
             }
             EventKind::Woken { from: Some(from), .. } if *from != ev.task => {
@@ -174,8 +174,8 @@ fn push_run<E>(emit: &mut dyn FnMut(Value) -> Result<(), E>, pid: u32, title: &s
                     .get(ev.task.0 as usize)
                     .copied()
                     .flatten()
-                    .unwrap_or(micros(ev.at));
-                flows.push((i, *from, ev.task, micros(ev.at), to));
+                    .unwrap_or(micros(ev.at()));
+                flows.push((i, *from, ev.task, micros(ev.at()), to));
             }
             _ => {}
         }

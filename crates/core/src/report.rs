@@ -60,9 +60,9 @@ pub fn log_rows(trace: &Trace) -> Vec<LogRow> {
         .iter()
         .filter_map(|e| match &e.kind {
             EventKind::Log { text } => Some(LogRow {
-                at: e.at,
+                at: e.at(),
                 task: trace.task_name(e.task).to_string(),
-                text: text.clone(),
+                text: text.to_string(),
             }),
             _ => None,
         })

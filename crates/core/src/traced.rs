@@ -17,7 +17,9 @@ use crate::awaits::At;
 use crate::env::{Env, outcome_of};
 use crate::net::{BodyStream, FetchError, Request, Response};
 use crate::recorder::{Recorder, Shared, TaskWake, WakeTag, WakerId, note_await, waker_id};
-use crate::trace::{DEFAULT_CAPACITY, EventKind, Outcome, RequestTimes, SiteId, TaskId, Trace, WakeCause};
+use crate::trace::{
+    BodyProgress, DEFAULT_CAPACITY, EventKind, Outcome, RequestTimes, SiteId, TaskId, Trace, WakeCause,
+};
 
 /// Wraps an environment and records what the futures that use it do.
 ///
@@ -171,7 +173,7 @@ impl<E: Env> Env for Traced<E> {
                 task: None,
             };
             if let Some(task) = recorder.current_task() {
-                recorder.event_for(task, EventKind::RequestSent { what });
+                recorder.event_for(task, EventKind::RequestSent { what: what.into() });
                 sent.task = Some(task);
             }
             let head = Tagged {
@@ -183,7 +185,9 @@ impl<E: Env> Env for Traced<E> {
             .await;
             match head {
                 Err(e) => {
-                    sent.end(EventKind::RequestFailed { error: e.to_string() });
+                    sent.end(EventKind::RequestFailed {
+                        error: e.to_string().into(),
+                    });
                     Err(e)
                 }
                 Ok(body) => {
@@ -211,7 +215,7 @@ impl<E: Env> Env for Traced<E> {
 
     fn block_for(&self, duration: Duration) {
         self.recorder().event(EventKind::Log {
-            text: format!("blocks the thread for {} ms", duration.as_millis()),
+            text: format!("blocks the thread for {} ms", duration.as_millis()).into(),
         });
         self.inner.block_for(duration);
     }
@@ -317,7 +321,7 @@ impl<S: Future<Output = ()>> Future for TracedSleep<S> {
             this.recorder.event_for(
                 task,
                 EventKind::TimerArmed {
-                    deadline: *this.deadline,
+                    deadline: (*this.deadline).into(),
                 },
             );
             *this.armed = Some(task);
@@ -359,7 +363,8 @@ impl<S: Future<Output = Result<Response, FetchError>>> Future for TracedFetch<S>
         if let Some(task) = this.recorder.current_task()
             && let Some(what) = this.what.take()
         {
-            this.recorder.event_for(task, EventKind::RequestSent { what });
+            this.recorder
+                .event_for(task, EventKind::RequestSent { what: what.into() });
             this.sent = Some(task);
         }
         let poll = this
@@ -387,7 +392,9 @@ impl<S: Future<Output = Result<Response, FetchError>>> Future for TracedFetch<S>
             let kind = match result {
                 Ok(r) => EventKind::RequestAnswered { status: r.status },
                 Err(FetchError::Status(status)) => EventKind::RequestAnswered { status: *status },
-                Err(e) => EventKind::RequestFailed { error: e.to_string() },
+                Err(e) => EventKind::RequestFailed {
+                    error: e.to_string().into(),
+                },
             };
             this.recorder.event_for(task, kind);
         }
@@ -477,10 +484,14 @@ impl futures::Stream for TracedChunks {
                 this.done += n;
                 if let Some(task) = this.sent.task {
                     let (done, total) = (this.done, this.total);
-                    this.sent.recorder.event_for(task, EventKind::Progress { done, total });
+                    this.sent
+                        .recorder
+                        .event_for(task, EventKind::Progress(Box::new(BodyProgress { done, total })));
                 }
             }
-            Poll::Ready(Some(Err(e))) => this.sent.end(EventKind::RequestFailed { error: e.to_string() }),
+            Poll::Ready(Some(Err(e))) => this.sent.end(EventKind::RequestFailed {
+                error: e.to_string().into(),
+            }),
             // The last chunk: the request is over (its answer was logged
             // with the head), so dropping the stream now aborts nothing.
             Poll::Ready(None) => this.sent.task = None,

@@ -26,7 +26,7 @@ fn run(slug: &str) -> Vec<(&'static str, Trace)> {
 /// with the site of its last pending poll.
 fn pending(trace: &Trace, at: Duration) -> BTreeMap<TaskId, Option<SiteId>> {
     let mut pending = BTreeMap::new();
-    for ev in trace.events().iter().take_while(|e| e.at <= at) {
+    for ev in trace.events().iter().take_while(|e| e.at() <= at) {
         match ev.kind {
             EventKind::PollEnd { ready: false, site } => {
                 pending.insert(ev.task, site);

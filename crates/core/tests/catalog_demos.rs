@@ -240,13 +240,13 @@ fn timeout_drops_the_operation_at_the_deadline() {
     let after: Vec<_> = trace
         .events()
         .iter()
-        .filter(|e| e.task == operation.id && matches!(e.kind, EventKind::PollStart) && e.at > end)
+        .filter(|e| e.task == operation.id && matches!(e.kind, EventKind::PollStart) && e.at() > end)
         .collect();
     assert!(after.is_empty(), "never polled after the deadline");
     let cancelled_timer = trace
         .events()
         .iter()
-        .any(|e| e.task == operation.id && e.at == end && matches!(e.kind, EventKind::TimerCancelled));
+        .any(|e| e.task == operation.id && e.at() == end && matches!(e.kind, EventKind::TimerCancelled));
     assert!(cancelled_timer, "its pending timer is cleared");
 
     let trace = single("timeout", &[("operation_ms", "2500")]);
@@ -422,7 +422,7 @@ fn a_semaphore_lets_three_in_at_a_time() {
         .events()
         .iter()
         .filter(|e| matches!(e.kind, EventKind::PermitAcquired { .. }))
-        .map(|e| e.at.as_millis())
+        .map(|e| e.at().as_millis())
         .collect();
     assert_eq!(
         acquired,
@@ -460,7 +460,7 @@ fn a_semaphore_hands_each_permit_to_the_next_waiter_in_order() {
         .events()
         .iter()
         .filter(|e| matches!(e.kind, EventKind::PermitAcquired { .. }))
-        .map(|e| (trace.task_name(e.task).to_string(), e.at.as_millis()))
+        .map(|e| (trace.task_name(e.task).to_string(), e.at().as_millis()))
         .collect();
     let expected: Vec<(String, u128)> = (0..10_000u128).map(|i| (format!("task{i}"), i / 100 * 1000)).collect();
     assert_eq!(acquired.len(), expected.len());
@@ -1082,7 +1082,7 @@ fn every_pending_task_waits_on_something_named() {
                 if let Some(p) = tracker.poller(task) {
                     changed.push(tracker.wait(p));
                 }
-                if events.get(i).is_none_or(|e| e.at != events[i - 1].at) {
+                if events.get(i).is_none_or(|e| e.at() != events[i - 1].at()) {
                     changed.extend(tracker.waits().into_iter().map(Some));
                 }
                 for w in changed.into_iter().flatten() {
@@ -1091,7 +1091,7 @@ fn every_pending_task_waits_on_something_named() {
                     // waits for its turn in the ready queue, a named wait.
                     if w.on.is_empty() && !w.woken && seen < 3 {
                         seen += 1;
-                        let at = events[i - 1].at;
+                        let at = events[i - 1].at();
                         unknown.push(format!(
                             "{case}: {} at {} ms: {}",
                             trace.task_name(w.task),

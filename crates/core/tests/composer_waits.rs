@@ -38,14 +38,14 @@ fn every_pending_task_of_a_program_waits_on_something_named() {
             let i = tracker.position();
             let events = trace.events();
             // At the end of each instant, every pending task.
-            if events.get(i).is_some_and(|e| e.at == events[i - 1].at) {
+            if events.get(i).is_some_and(|e| e.at() == events[i - 1].at()) {
                 continue;
             }
             for w in tracker.waits() {
                 checked += 1;
                 if w.on.is_empty() && !w.woken && seen < 3 {
                     seen += 1;
-                    let at = events[i - 1].at;
+                    let at = events[i - 1].at();
                     unknown.push(format!("{name}: {} at {} ms", trace.task_name(w.task), at.as_millis()));
                 }
             }

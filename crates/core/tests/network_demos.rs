@@ -34,7 +34,11 @@ fn logs(trace: &Trace) -> Vec<(u128, String, String)> {
         .events()
         .iter()
         .filter_map(|e| match &e.kind {
-            EventKind::Log { text } => Some((e.at.as_millis(), trace.task_name(e.task).to_string(), text.clone())),
+            EventKind::Log { text } => Some((
+                e.at().as_millis(),
+                trace.task_name(e.task).to_string(),
+                text.to_string(),
+            )),
             _ => None,
         })
         .collect()

@@ -61,7 +61,7 @@ fn a_traced_timer_wakes_its_task_once_and_says_so() {
         .events()
         .iter()
         .filter_map(|e| match e.kind {
-            EventKind::Woken { by, .. } => Some((e.at.as_millis(), by)),
+            EventKind::Woken { by, .. } => Some((e.at().as_millis(), by)),
             _ => None,
         })
         .collect();
@@ -124,7 +124,7 @@ fn a_task_polled_with_a_new_waker_wakes_that_one_only() {
         .events()
         .iter()
         .filter_map(|e| match e.kind {
-            EventKind::Woken { by, .. } => Some((e.at.as_millis(), by)),
+            EventKind::Woken { by, .. } => Some((e.at().as_millis(), by)),
             _ => None,
         })
         .collect();

@@ -430,7 +430,7 @@ mod tests {
         let a = t.add_task("daily");
         t.push(h(0), a, EventKind::Created);
         t.push(h(0), a, EventKind::PollStart);
-        t.push(h(0), a, EventKind::TimerArmed { deadline: h(33) });
+        t.push(h(0), a, EventKind::TimerArmed { deadline: h(33).into() });
         t.push(h(0), a, EventKind::pending(None));
         t.push(h(33), a, EventKind::woken(WakeCause::Timer));
         let model = run_model(&t);
@@ -458,7 +458,13 @@ mod tests {
         let a = t.add_task("job0");
         t.push(ms(0), a, EventKind::Created);
         t.push(ms(0), a, EventKind::PollStart);
-        t.push(ms(0), a, EventKind::TimerArmed { deadline: ms(300) });
+        t.push(
+            ms(0),
+            a,
+            EventKind::TimerArmed {
+                deadline: ms(300).into(),
+            },
+        );
         t.push(ms(0), a, EventKind::pending(None));
         let live = lanes(&t, ms(100), &Scale::whole(ms(400)));
         assert_eq!(live.len(), 1);
@@ -480,7 +486,13 @@ mod tests {
         let a = t.add_task("a");
         t.push(ms(0), a, EventKind::Created);
         t.push(ms(0), a, EventKind::PollStart);
-        t.push(ms(0), a, EventKind::TimerArmed { deadline: ms(1000) });
+        t.push(
+            ms(0),
+            a,
+            EventKind::TimerArmed {
+                deadline: ms(1000).into(),
+            },
+        );
         t.push(ms(0), a, EventKind::pending(None));
         t.push(ms(1000), a, EventKind::woken(WakeCause::Timer));
         t.push(ms(1000), a, EventKind::PollStart);
@@ -533,7 +545,7 @@ mod tests {
             d(0),
             a,
             EventKind::RequestSent {
-                what: "GET /api/delay/500".to_string(),
+                what: "GET /api/delay/500".into(),
             },
         );
         t.push(

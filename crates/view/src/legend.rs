@@ -87,7 +87,13 @@ mod tests {
         let a = t.add_task("a");
         t.push(ms(0), a, EventKind::Created);
         t.push(ms(0), a, EventKind::PollStart);
-        t.push(ms(0), a, EventKind::TimerArmed { deadline: ms(100) });
+        t.push(
+            ms(0),
+            a,
+            EventKind::TimerArmed {
+                deadline: ms(100).into(),
+            },
+        );
         t.push(ms(0), a, EventKind::pending(None));
         t.push(
             ms(50),

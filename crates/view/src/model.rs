@@ -91,16 +91,16 @@ pub fn run_model(trace: &Trace) -> RunModel {
         let kind = match &ev.kind {
             EventKind::Woken { from, .. } => {
                 if let Some(from) = from.filter(|f| *f != ev.task) {
-                    wakes.push((ev.at, from, ev.task, i));
+                    wakes.push((ev.at(), from, ev.task, i));
                 }
                 "wake"
             }
             EventKind::Attempt { number } => {
-                attempts.push((ev.at, *number));
+                attempts.push((ev.at(), *number));
                 if *number > 1 { "retry" } else { continue }
             }
             EventKind::DeadlinePassed => {
-                deadlines.push(ev.at);
+                deadlines.push(ev.at());
                 "deadline"
             }
             EventKind::Completed {
@@ -114,7 +114,7 @@ pub fn run_model(trace: &Trace) -> RunModel {
             } => "error",
             _ => continue,
         };
-        marks.entry(ev.task).or_default().push((ev.at, kind, i));
+        marks.entry(ev.task).or_default().push((ev.at(), kind, i));
     }
     let flight = trace.in_flight();
     let peak = flight.iter().map(|(_, n)| *n).max().unwrap_or(0);
@@ -189,7 +189,7 @@ pub fn run_model(trace: &Trace) -> RunModel {
                 }
                 _ => continue,
             };
-            changes.push((ev.at, value));
+            changes.push((ev.at(), value));
         }
         let peak = changes.iter().map(|(_, v)| *v).max().unwrap_or(0);
         series.push((label, kind, cap.max(peak).max(1), changes));

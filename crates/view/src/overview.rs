@@ -122,7 +122,13 @@ mod tests {
             let a = t.add_task(format!("task{i}"));
             t.push(ms(0), a, EventKind::Created);
             t.push(ms(i), a, EventKind::PollStart);
-            t.push(ms(i), a, EventKind::TimerArmed { deadline: ms(i + 100) });
+            t.push(
+                ms(i),
+                a,
+                EventKind::TimerArmed {
+                    deadline: ms(i + 100).into(),
+                },
+            );
             t.push(ms(i), a, EventKind::pending(None));
         }
         // The events must be in time order: end them all afterwards.

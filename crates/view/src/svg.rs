@@ -15,7 +15,7 @@ use crate::state::View;
 pub fn svg_document(runs: &[(&str, &Trace)], view: View) -> String {
     let end = runs
         .iter()
-        .filter_map(|(_, t)| t.events().last().map(|e| e.at))
+        .filter_map(|(_, t)| t.events().last().map(|e| e.at()))
         .max()
         .unwrap_or_default();
     svg(runs, &Scale::of(axis(end).end, view))
@@ -49,7 +49,7 @@ pub fn svg(runs: &[(&str, &Trace)], scale: &Scale) -> String {
         );
     }
     for (label, trace) in runs {
-        let now = trace.events().last().map_or(Duration::ZERO, |e| e.at);
+        let now = trace.events().last().map_or(Duration::ZERO, |e| e.at());
         let _ = write!(
             body,
             r##"<text x="4" y="{:.1}" font-size="12" font-weight="bold" fill="#1d2027">{}</text>"##,

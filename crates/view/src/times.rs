@@ -92,7 +92,13 @@ pub(crate) mod tests {
         let site = t.add_site("src/demo.rs", 7);
         t.push(ms(0), a, EventKind::Created);
         t.push(ms(0), a, EventKind::PollStart);
-        t.push(ms(0), a, EventKind::TimerArmed { deadline: ms(1000) });
+        t.push(
+            ms(0),
+            a,
+            EventKind::TimerArmed {
+                deadline: ms(1000).into(),
+            },
+        );
         t.push(ms(0), a, EventKind::pending(Some(site)));
         t.push(ms(1000), a, EventKind::woken(WakeCause::Timer));
         t.push(ms(1000), a, EventKind::PollStart);

@@ -244,13 +244,13 @@ pub fn EventLog(props: &EventLogProps) -> Html {
                                     <tr key={format!("{}:{}", r.run, r.index)} class={classes!(is_current.then_some("current"))} aria-selected={is_current.to_string()}
                                         data-event={format!("{}:{}", r.run, r.index)} data-kind={ev.kind.name()} onclick={onclick}>
                                         <td class="t"><button type="button" class="row-button">
-                                            { run.trace.at_label(ev.at, lang == Lang::Zh) }
+                                            { run.trace.at_label(ev.at(), lang == Lang::Zh) }
                                         </button></td>
                                         if several { <td>{ run.title(lang == Lang::Zh) }</td> }
                                         <td class="task">{ run.trace.task_name(ev.task).to_string() }</td>
                                         if let EventKind::Log { text } = &ev.kind {
                                             // What the demo's code logs is its own text, as in the code pane.
-                                            <td>{ lang.t("log:") }{ if lang == Lang::Zh { "" } else { " " } }<code class="logged">{ text.clone() }</code></td>
+                                            <td>{ lang.t("log:") }{ if lang == Lang::Zh { "" } else { " " } }<code class="logged">{ text.as_str() }</code></td>
                                         } else {
                                             <td>{ describe(&props.subject, &run.trace, r.index, lang) }</td>
                                         }

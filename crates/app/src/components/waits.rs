@@ -42,7 +42,7 @@ pub fn waits_panel(props: &WaitsPanelProps) -> Html {
             .iter()
             .enumerate()
             .rev()
-            .filter(|(_, e)| e.at <= at && e.task == sel.task)
+            .filter(|(_, e)| e.at() <= at && e.task == sel.task)
             .find(|(_, e)| matches!(e.kind, EventKind::Woken { .. }))
             .map(|(i, e)| {
                 let what = if zh {
@@ -50,7 +50,7 @@ pub fn waits_panel(props: &WaitsPanelProps) -> Html {
                 } else {
                     trace.describe_event(i)
                 };
-                let when = trace.at_label(e.at, zh);
+                let when = trace.at_label(e.at(), zh);
                 if zh {
                     format!("上次唤醒（{when}）：{what}")
                 } else {

@@ -406,7 +406,7 @@ async fn watch(
                 if look.ask_stalled && stalled(&runs) {
                     let at = runs
                         .iter()
-                        .filter_map(|(_, t)| t.trace().events().last().map(|e| e.at))
+                        .filter_map(|(_, t)| t.trace().events().last().map(|e| e.at()))
                         .max()
                         .unwrap_or_default();
                     // The runs as they stalled, then the work dropped.

@@ -44,7 +44,7 @@ impl<F, C: FnOnce()> AbortableWithCleanup<F, C> {
     fn clean_up(&mut self) {
         if let Some(cleanup) = self.cleanup.take() {
             self.recorder.event(EventKind::Log {
-                text: "cleanup ran".to_string(),
+                text: "cleanup ran".into(),
             });
             cleanup();
         }

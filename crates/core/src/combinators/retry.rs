@@ -105,7 +105,7 @@ where
                 Err(error) if number >= attempts || !retry_if(&error) => return Err(error),
                 Err(_) => {
                     let delay = policy.delay(number, env.random());
-                    rec.event(EventKind::Backoff { delay });
+                    rec.event(EventKind::Backoff { delay: delay.into() });
                     let deadline = env.now() + delay;
                     env.sleep_until(deadline).await;
                     number += 1;

@@ -983,7 +983,7 @@ fn finish_task(rt: &Rc<Rt>, t: &Rc<AioObj>, out: Res<Value>) -> Outcome {
         ),
         Err(Raise::Exc(e)) => {
             let tb = traceback(rt, &e);
-            record(rt, EventKind::Log { text: tb });
+            record(rt, EventKind::Log { text: tb.into() });
             (TaskState::Failed(e), Outcome::Error)
         }
         Err(Raise::Fatal(msg)) => (

@@ -1256,9 +1256,9 @@ async fn min_max(rt: &Rc<Rt>, name: &str, args: Vec<Value>, kw: &Kwargs, line: u
 /// Prints `text` for the task being run.
 pub(crate) fn print_line(rt: &Rt, text: String) {
     let task = rt.current_task().and_then(|t| aio::task_name(&t));
-    rt.host
-        .recorder()
-        .event(crate::trace::EventKind::Log { text: text.clone() });
+    rt.host.recorder().event(crate::trace::EventKind::Log {
+        text: text.clone().into(),
+    });
     rt.printed.borrow_mut().push(Printed {
         at: rt.host.now(),
         task,

@@ -110,7 +110,7 @@ fn a_semaphore_is_a_resource_named_after_its_variable() {
         .events()
         .iter()
         .filter(|e| matches!(e.kind, EventKind::PermitAcquired { .. }))
-        .map(|e| e.at.as_millis() as u64)
+        .map(|e| e.at().as_millis() as u64)
         .collect();
     assert_eq!(acquired, [0, 0, 1000, 1000]);
     let waited = t

@@ -28,7 +28,7 @@ impl Trace {
                 continue;
             };
             let (next, delta): (Life, i32) = match (&ev.kind, *state) {
-                (EventKind::PollStart, Life::New) => (Life::FirstPoll(ev.at), 1),
+                (EventKind::PollStart, Life::New) => (Life::FirstPoll(ev.at()), 1),
                 (EventKind::PollEnd { .. }, Life::FirstPoll(_)) => (Life::Running, 0),
                 // Queued in its very first poll: it was never let in, so its
                 // count is taken back from the instant that poll began (on a
@@ -53,8 +53,8 @@ impl Trace {
             }
             now = now.saturating_add_signed(delta);
             match out.last_mut() {
-                Some(last) if last.0 == ev.at => last.1 = now,
-                _ => out.push((ev.at, now)),
+                Some(last) if last.0 == ev.at() => last.1 = now,
+                _ => out.push((ev.at(), now)),
             }
         }
         out

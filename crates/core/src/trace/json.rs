@@ -149,10 +149,10 @@ impl Trace {
         let mut ended = vec![false; file.tasks.len()];
         let mut last = Duration::ZERO;
         for (i, ev) in file.events.iter().enumerate() {
-            if ev.at < last {
+            if ev.at() < last {
                 return Err(JsonError(format!("event {i} goes back in time")));
             }
-            last = ev.at;
+            last = ev.at();
             let Some(done) = ended.get_mut(ev.task.0 as usize) else {
                 return Err(JsonError(format!("event {i} names unknown task {}", ev.task.0)));
             };

@@ -28,8 +28,8 @@ mod warnings;
 pub use hash::{Fnv1a64, hash_hex, runs_hash};
 pub use json::JsonError;
 pub use model::{
-    Blocker, DEFAULT_CAPACITY, Event, EventKind, FORMAT, FORMAT_VERSION, Kind, Outcome, RequestTimes, ResourceId,
-    ResourceKind, ResourceMeta, Site, SiteId, TaskId, TaskMeta, Trace, WakeCause,
+    Blocker, BodyProgress, DEFAULT_CAPACITY, Event, EventKind, FORMAT, FORMAT_VERSION, Kind, Nanos, Outcome,
+    RequestTimes, ResourceId, ResourceKind, ResourceMeta, Site, SiteId, TaskId, TaskMeta, Text, Trace, WakeCause,
 };
 pub use patterns::{DRIFT, DRIFT_SLEEPS, HELD_ACROSS, IN_STEP, Liveness, SPAWN_FLOOD};
 pub use requests::{RequestSpan, on_wire_peak};

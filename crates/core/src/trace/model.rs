@@ -134,6 +134,103 @@ pub struct RequestTimes {
     pub receiving: Duration,
 }
 
+/// A time or a duration of a trace in whole nanoseconds: 8 bytes where a
+/// `Duration` takes 16, so that an [`Event`] fits in 32. Longer than 584
+/// years saturates.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Nanos(u64);
+
+impl Nanos {
+    /// As a `Duration`.
+    pub fn get(self) -> Duration {
+        Duration::from_nanos(self.0)
+    }
+}
+
+impl From<Duration> for Nanos {
+    fn from(d: Duration) -> Self {
+        Nanos(u64::try_from(d.as_nanos()).unwrap_or(u64::MAX))
+    }
+}
+
+impl From<Nanos> for Duration {
+    fn from(n: Nanos) -> Self {
+        n.get()
+    }
+}
+
+/// The text of an event (a request's method and URL, an error, a log
+/// line), behind one thin pointer, so that an [`Event`] fits in 32
+/// bytes. Reads as a `&str`.
+#[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+#[expect(
+    clippy::box_collection,
+    reason = "one pointer, not a String's three words: an event stays 32 bytes"
+)]
+pub struct Text(Box<String>);
+
+impl Text {
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for Text {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Text {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl std::fmt::Display for Text {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self)
+    }
+}
+
+impl From<String> for Text {
+    fn from(s: String) -> Self {
+        Text(Box::new(s))
+    }
+}
+
+impl From<&str> for Text {
+    fn from(s: &str) -> Self {
+        Text(Box::new(s.to_owned()))
+    }
+}
+
+impl PartialEq<str> for Text {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for Text {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+/// How much of a body has arrived (see [`EventKind::Progress`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BodyProgress {
+    /// Bytes so far.
+    pub done: u64,
+    /// Bytes in all, if known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total: Option<u64>,
+}
+
 /// What happened, in one [`Event`].
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr, strum::EnumDiscriminants)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -171,8 +268,8 @@ pub enum EventKind {
     /// The task armed a timer due at `deadline` (trace time).
     TimerArmed {
         /// When the timer is due, on the trace's clock.
-        #[serde(with = "micros")]
-        deadline: Duration,
+        #[serde(with = "micros::nanos")]
+        deadline: Nanos,
     },
     /// A timer of the task fired.
     TimerFired,
@@ -225,7 +322,7 @@ pub enum EventKind {
     /// The task sent a request.
     RequestSent {
         /// The method and URL, as `GET /api/delay/100`.
-        what: String,
+        what: Text,
     },
     /// The request got a response with this HTTP status.
     RequestAnswered {
@@ -235,7 +332,7 @@ pub enum EventKind {
     /// The request failed without a response.
     RequestFailed {
         /// Why, in words.
-        error: String,
+        error: Text,
     },
     /// The request was dropped before it ended (the browser aborts it).
     RequestAborted,
@@ -243,14 +340,9 @@ pub enum EventKind {
     /// (boxed: they are rare, and every other event would carry their
     /// size).
     RequestTiming(Box<RequestTimes>),
-    /// Part of a body has arrived: `done` bytes of `total`.
-    Progress {
-        /// Bytes so far.
-        done: u64,
-        /// Bytes in all, if known.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        total: Option<u64>,
-    },
+    /// Part of a body has arrived (boxed, as [`EventKind::RequestTiming`]
+    /// is).
+    Progress(Box<BodyProgress>),
     /// A retry loop starts attempt `number` (1 is the first try).
     Attempt {
         /// The attempt's number, from 1.
@@ -259,8 +351,8 @@ pub enum EventKind {
     /// A retry loop waits `delay` before the next attempt.
     Backoff {
         /// The delay, jitter included.
-        #[serde(with = "micros")]
-        delay: Duration,
+        #[serde(with = "micros::nanos")]
+        delay: Nanos,
     },
     /// A timeout's deadline passed; the work it guarded is dropped.
     DeadlinePassed,
@@ -284,7 +376,7 @@ pub enum EventKind {
     /// A line of text the task logged.
     Log {
         /// The text.
-        text: String,
+        text: Text,
     },
     /// The trace reached its capacity: the events after this one were not
     /// kept (their number is [`Trace::dropped`]).
@@ -341,17 +433,35 @@ impl Kind {
     }
 }
 
-/// One entry of the log: at `at` (since the trace's origin), `task` did `kind`.
+/// One entry of the log: at [`Event::at`] (since the trace's origin),
+/// `task` did `kind`. 32 bytes (`an_event_stays_small`): a trace holds up
+/// to a million of them, and recording one is mostly writing it out.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Event {
     /// Time since the trace's origin.
-    #[serde(rename = "at_us", with = "micros")]
-    pub at: Duration,
+    #[serde(rename = "at_us", with = "micros::nanos")]
+    at: Nanos,
     /// The task it concerns.
     pub task: TaskId,
     /// What happened.
     #[serde(flatten)]
     pub kind: EventKind,
+}
+
+impl Event {
+    /// `task` did `kind` at `at`.
+    pub fn new(at: Duration, task: TaskId, kind: EventKind) -> Self {
+        Event {
+            at: at.into(),
+            task,
+            kind,
+        }
+    }
+
+    /// Time since the trace's origin.
+    pub fn at(&self) -> Duration {
+        self.at.get()
+    }
 }
 
 /// What is known of a task besides its events.
@@ -516,7 +626,9 @@ impl Trace {
     /// clock that went back is reported, not hidden. Past the capacity, the
     /// first extra event becomes the overflow marker and the rest are
     /// counted in [`Trace::dropped`].
+    #[inline]
     pub fn push(&mut self, at: Duration, task: TaskId, kind: EventKind) {
+        let at = Nanos::from(at);
         let at = match self.events.last() {
             Some(last) if at < last.at => {
                 self.clamped += 1;
@@ -600,6 +712,7 @@ impl Trace {
     /// The trace cut at `at`: the events up to and including that instant,
     /// as the run looked then.
     pub fn until(&self, at: Duration) -> Trace {
+        let at = Nanos::from(at);
         let end = self.events.partition_point(|e| e.at <= at);
         Trace {
             tasks: self.tasks.clone(),

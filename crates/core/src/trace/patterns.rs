@@ -76,7 +76,7 @@ impl Trace {
                 EventKind::Woken { .. } => woken[i] = true,
                 EventKind::PollEnd { site, ready: false } if woken[i] => {
                     woken[i] = false;
-                    waits[i] = (site.or(waits[i].0), e.at);
+                    waits[i] = (site.or(waits[i].0), e.at());
                 }
                 _ => {}
             }
@@ -137,12 +137,12 @@ impl Trace {
                         l.waiting.retain(|t| *t != e.task);
                         if matches!(e.kind, EventKind::PermitAcquired { .. }) {
                             // A new hold: who waits behind it from now on.
-                            l.holder = Some((e.task, e.at));
+                            l.holder = Some((e.task, e.at()));
                             l.waited.clone_from(&l.waiting);
                             l.wait_ended = None;
                         } else {
                             // Someone gave up waiting during the hold.
-                            l.wait_ended = Some(e.at);
+                            l.wait_ended = Some(e.at());
                         }
                     }
                     None
@@ -158,11 +158,11 @@ impl Trace {
                     None
                 }
                 EventKind::TimerArmed { .. } => {
-                    timers[i].push(e.at);
+                    timers[i].push(e.at());
                     None
                 }
                 EventKind::RequestSent { .. } => {
-                    requests[i].push(e.at);
+                    requests[i].push(e.at());
                     None
                 }
                 EventKind::TimerFired | EventKind::TimerCancelled if !timers[i].is_empty() => {
@@ -176,7 +176,7 @@ impl Trace {
                 _ => None,
             };
             let Some((start, request)) = ended else { continue };
-            let len = e.at.saturating_sub(start);
+            let len = e.at().saturating_sub(start);
             if len <= HELD_ACROSS {
                 continue;
             }
@@ -222,7 +222,7 @@ impl Trace {
     /// nothing known (a lost wake-up). A task stuck behind a deadlock, or
     /// only joining a stuck task, is not named again.
     pub(super) fn stuck(&self, out: &mut Vec<Warning>) {
-        let Some(end) = self.events().last().map(|e| e.at) else {
+        let Some(end) = self.events().last().map(|e| e.at()) else {
             return;
         };
         let mut tracker = WaitTracker::new(self);
@@ -371,7 +371,8 @@ impl Trace {
             match e.kind {
                 EventKind::PollEnd { site: Some(site), .. } => sites[i] = Some(site),
                 EventKind::TimerArmed { deadline } => {
-                    let sleep = deadline.saturating_sub(e.at);
+                    let deadline = deadline.get();
+                    let sleep = deadline.saturating_sub(e.at());
                     let fresh = Run {
                         first: deadline,
                         period: sleep,
@@ -404,18 +405,18 @@ impl Trace {
                         out.push(Warning {
                             rule: Rule::Drift,
                             task: e.task,
-                            at: e.at,
+                            at: e.at(),
                             site: sites[i],
                             message: format!(
                                 "{name} sleeps {} at a time in a loop, and its lateness accumulates: by {} its wake-up is {} behind a schedule of one period per sleep, and later at every sleep. A relative sleep adds up every delay and every piece of work; sleep until absolute deadlines (`next += period`, then sleep until `next`)",
                                 ms(r.period),
-                                ms(e.at),
+                                ms(e.at()),
                                 ms(r.late)
                             ),
                             message_zh: format!(
                                 "{name} 在循环里每次睡 {}，延迟不断累积：到 {} 它的唤醒已比「每次一个周期」的时间表晚了 {}，而且每次都更晚。相对睡眠会把每次的延迟和工作时间都累加起来；请睡到绝对截止时间（`next += period`，再睡到 `next`）",
                                 ms(r.period),
-                                ms(e.at),
+                                ms(e.at()),
                                 ms(r.late)
                             ),
                         });
@@ -460,7 +461,7 @@ impl Trace {
                     m.live += 1;
                     if m.live > m.peak {
                         m.peak = m.live;
-                        m.peak_at = e.at;
+                        m.peak_at = e.at();
                     }
                 }
                 EventKind::Completed { .. } if counted[i] => {
@@ -550,7 +551,7 @@ impl Trace {
                         out.push(Warning {
                             rule: Rule::KeptRunning,
                             task: e.task,
-                            at: e.at,
+                            at: e.at(),
                             site: self.tasks()[i].site,
                             message: format!(
                                 "{name} kept running after {by} gave up on it at {} ({why}): it was detached or shielded, so its work goes on with nobody to use the result. Cancel it as well (drop or abort it), unless it must finish",
@@ -572,7 +573,7 @@ impl Trace {
                         && !ended[t.0 as usize]
                         && slot.is_none()
                     {
-                        *slot = Some((e.at, e.task, timed_out));
+                        *slot = Some((e.at(), e.task, timed_out));
                     }
                 }
             }
@@ -616,7 +617,7 @@ impl Trace {
                 }
                 EventKind::Completed {
                     outcome: Outcome::Error,
-                } => failed[i] = Some(e.at),
+                } => failed[i] = Some(e.at()),
                 _ => {}
             }
         }
@@ -660,9 +661,9 @@ impl Trace {
         for e in self.events() {
             match (&e.kind, &mut group) {
                 (EventKind::Attempt { number }, _) if *number <= 1 => {}
-                (EventKind::Attempt { .. }, Some((at, tasks))) if *at == e.at && tasks.contains(&e.task) => {}
-                (EventKind::Attempt { .. }, Some((at, tasks))) if *at == e.at => tasks.push(e.task),
-                (EventKind::Attempt { .. }, _) => close(group.replace((e.at, vec![e.task])), &mut together),
+                (EventKind::Attempt { .. }, Some((at, tasks))) if *at == e.at() && tasks.contains(&e.task) => {}
+                (EventKind::Attempt { .. }, Some((at, tasks))) if *at == e.at() => tasks.push(e.task),
+                (EventKind::Attempt { .. }, _) => close(group.replace((e.at(), vec![e.task])), &mut together),
                 _ => {}
             }
         }

@@ -48,8 +48,8 @@ impl Trace {
                     open.entry(ev.task).or_default().push(out.len());
                     out.push(RequestSpan {
                         task: ev.task,
-                        what: what.clone(),
-                        sent: ev.at,
+                        what: what.to_string(),
+                        sent: ev.at(),
                         ..RequestSpan::default()
                     });
                 }
@@ -59,12 +59,12 @@ impl Trace {
                         out[i].on_wire = Some((t.request_start, t.request_start + t.waiting + t.receiving));
                     }
                 }
-                EventKind::Progress { done, total } => {
+                EventKind::Progress(p) => {
                     if let Some(i) = oldest(&open) {
-                        out[i].progress = Some((*done, *total));
+                        out[i].progress = Some((p.done, p.total));
                     } else if let Some(&i) = receiving.get(&ev.task) {
-                        out[i].progress = Some((*done, *total));
-                        out[i].end = Some(ev.at);
+                        out[i].progress = Some((p.done, p.total));
+                        out[i].end = Some(ev.at());
                     }
                 }
                 EventKind::RequestAnswered { .. } | EventKind::RequestFailed { .. } | EventKind::RequestAborted => {
@@ -75,13 +75,13 @@ impl Trace {
                         _ => None,
                     };
                     if let Some(i) = target {
-                        out[i].end = Some(ev.at);
+                        out[i].end = Some(ev.at());
                         match &ev.kind {
                             EventKind::RequestAnswered { status } => {
                                 out[i].status = Some(*status);
                                 receiving.insert(ev.task, i);
                             }
-                            EventKind::RequestFailed { error } => out[i].failed = Some(error.clone()),
+                            EventKind::RequestFailed { error } => out[i].failed = Some(error.to_string()),
                             _ => out[i].aborted = true,
                         }
                     }

@@ -50,7 +50,7 @@ impl Trace {
                         let w = &mut waiting[resource.0 as usize];
                         *w += 1;
                         s.max_waiting = s.max_waiting.max(*w);
-                        waits.insert((ev.task, resource), ev.at);
+                        waits.insert((ev.task, resource), ev.at());
                     }
                 }
                 EventKind::PermitAcquired { resource, .. } => {
@@ -61,7 +61,7 @@ impl Trace {
                         s.max_in_use = s.max_in_use.max(*u);
                         if let Some(since) = waits.remove(&(ev.task, resource)) {
                             waiting[resource.0 as usize] = waiting[resource.0 as usize].saturating_sub(1);
-                            let waited = ev.at.saturating_sub(since);
+                            let waited = ev.at().saturating_sub(since);
                             s.max_wait = s.max_wait.max(waited);
                             s.total_wait += waited;
                         }

@@ -118,13 +118,13 @@ impl Trace {
             };
             match &ev.kind {
                 EventKind::Created => {
-                    span.created = ev.at;
-                    open(span, ev.at, SegmentState::Created, None);
+                    span.created = ev.at();
+                    open(span, ev.at(), SegmentState::Created, None);
                 }
                 EventKind::PollStart => {
-                    span.first_poll.get_or_insert(ev.at);
+                    span.first_poll.get_or_insert(ev.at());
                     span.polls += 1;
-                    open(span, ev.at, SegmentState::Polled, None);
+                    open(span, ev.at(), SegmentState::Polled, None);
                 }
                 EventKind::PollEnd { ready: false, site } => {
                     let state = if p.permits > 0 {
@@ -136,9 +136,9 @@ impl Trace {
                     } else {
                         SegmentState::Waiting
                     };
-                    open(span, ev.at, state, *site);
+                    open(span, ev.at(), state, *site);
                 }
-                EventKind::PollEnd { ready: true, .. } => close(span, ev.at),
+                EventKind::PollEnd { ready: true, .. } => close(span, ev.at()),
                 EventKind::Woken { .. } => span.wakes += 1,
                 EventKind::TimerArmed { .. } => p.timers = p.timers.saturating_add(1),
                 EventKind::TimerFired | EventKind::TimerCancelled => p.timers = p.timers.saturating_sub(1),
@@ -151,8 +151,8 @@ impl Trace {
                     p.requests = p.requests.saturating_sub(1);
                 }
                 EventKind::Completed { outcome } => {
-                    close(span, ev.at);
-                    span.end = Some(ev.at);
+                    close(span, ev.at());
+                    span.end = Some(ev.at());
                     span.outcome = Some(*outcome);
                     *p = Pending::default();
                 }
@@ -187,7 +187,7 @@ impl Trace {
                 && let Some(e) = ended.get_mut(ev.task.0 as usize)
             {
                 *e = true;
-                last = last.max(ev.at);
+                last = last.max(ev.at());
             }
         }
         ended.iter().all(|e| *e).then_some(last)

@@ -45,15 +45,15 @@ impl Trace {
             match e.kind {
                 EventKind::PollStart => {
                     s.polls += 1;
-                    a.first_poll.get_or_insert(e.at);
-                    a.in_poll = Some(e.at);
+                    a.first_poll.get_or_insert(e.at());
+                    a.in_poll = Some(e.at());
                     if let Some(w) = a.woken.take() {
-                        s.scheduled += e.at.saturating_sub(w);
+                        s.scheduled += e.at().saturating_sub(w);
                     }
                 }
                 EventKind::PollEnd { .. } => {
                     if let Some(start) = a.in_poll.take() {
-                        s.busy += e.at.saturating_sub(start);
+                        s.busy += e.at().saturating_sub(start);
                     }
                 }
                 EventKind::Woken { .. } => {
@@ -61,14 +61,14 @@ impl Trace {
                     if a.in_poll.is_some() {
                         s.self_wakes += 1;
                     } else if a.woken.is_none() {
-                        a.woken = Some(e.at);
+                        a.woken = Some(e.at());
                     }
                 }
-                EventKind::Completed { .. } => a.end = Some(e.at),
+                EventKind::Completed { .. } => a.end = Some(e.at()),
                 _ => {}
             }
         }
-        let last = self.events().last().map_or(Duration::ZERO, |e| e.at);
+        let last = self.events().last().map_or(Duration::ZERO, |e| e.at());
         for (s, a) in out.iter_mut().zip(&at) {
             if let Some(first) = a.first_poll {
                 let life = a.end.unwrap_or(last).saturating_sub(first);

@@ -25,7 +25,7 @@ impl Trace {
             let _ = writeln!(
                 out,
                 "{:>7}ms {} {}",
-                ev.at.as_millis(),
+                ev.at().as_millis(),
                 self.task_name(ev.task),
                 self.describe_at(ev, again)
             );
@@ -80,7 +80,8 @@ impl Trace {
         let zh = words == Words::Chinese;
         match &ev.kind {
             EventKind::TimerArmed { deadline } => {
-                let (at, wait) = (self.at_label(*deadline, zh), human(deadline.saturating_sub(ev.at)));
+                let deadline = deadline.get();
+                let (at, wait) = (self.at_label(deadline, zh), human(deadline.saturating_sub(ev.at())));
                 if zh {
                     format!("定时器已设置：{at} 时触发（{wait} 后）")
                 } else {
@@ -105,7 +106,9 @@ impl Trace {
     fn describe_zh(&self, kind: &EventKind) -> String {
         let name = |r| self.resource_name(r);
         match kind {
-            EventKind::TimerArmed { deadline } => format!("定时器已设置：{} 时触发", self.at_label(*deadline, true)),
+            EventKind::TimerArmed { deadline } => {
+                format!("定时器已设置：{} 时触发", self.at_label(deadline.get(), true))
+            }
             EventKind::Created => "已创建".to_string(),
             EventKind::PollStart => "轮询".to_string(),
             EventKind::PollEnd { ready: true, .. } => "轮询结束：就绪".to_string(),
@@ -147,12 +150,12 @@ impl Trace {
                 human(t.waiting),
                 human(t.receiving)
             ),
-            EventKind::Progress { done, total } => match total {
-                Some(total) => format!("已接收 {done} / {total} 字节"),
-                None => format!("已接收 {done} 字节"),
+            EventKind::Progress(p) => match (p.done, p.total) {
+                (done, Some(total)) => format!("已接收 {done} / {total} 字节"),
+                (done, None) => format!("已接收 {done} 字节"),
             },
             EventKind::Attempt { number } => format!("第 {number} 次尝试"),
-            EventKind::Backoff { delay } => format!("退避 {}", human(*delay)),
+            EventKind::Backoff { delay } => format!("退避 {}", human(delay.get())),
             EventKind::DeadlinePassed => "已过截止时间".to_string(),
             EventKind::Completed { outcome } => format!(
                 "完成：{}",
@@ -212,7 +215,9 @@ impl Trace {
                 (WakeCause::Unknown, Some(t)) => format!("woken by {}", self.task_name(*t)),
                 (WakeCause::Unknown, None) => "woken".to_string(),
             },
-            EventKind::TimerArmed { deadline } => format!("timer armed: fires at {}", self.at_label(*deadline, false)),
+            EventKind::TimerArmed { deadline } => {
+                format!("timer armed: fires at {}", self.at_label(deadline.get(), false))
+            }
             EventKind::TimerFired => "timer fired".to_string(),
             EventKind::TimerCancelled => "timer cancelled".to_string(),
             EventKind::PermitWaiting { resource } => format!("waits for {}", self.resource_name(*resource)),
@@ -245,12 +250,12 @@ impl Trace {
                 human(t.waiting),
                 human(t.receiving)
             ),
-            EventKind::Progress { done, total } => match total {
-                Some(total) => format!("received {done} of {total} bytes"),
-                None => format!("received {done} bytes"),
+            EventKind::Progress(p) => match (p.done, p.total) {
+                (done, Some(total)) => format!("received {done} of {total} bytes"),
+                (done, None) => format!("received {done} bytes"),
             },
             EventKind::Attempt { number } => format!("attempt {number}"),
-            EventKind::Backoff { delay } => format!("backoff {}", human(*delay)),
+            EventKind::Backoff { delay } => format!("backoff {}", human(delay.get())),
             EventKind::DeadlinePassed => "deadline passed".to_string(),
             EventKind::Completed { outcome } => format!("completed: {}", outcome.as_str()),
             EventKind::Log { text } => format!("log: {text}"),

@@ -262,7 +262,7 @@ impl<'a> WaitTracker<'a> {
 
     /// Reads events up to and including the last one at or before `at`.
     pub fn advance_to(&mut self, at: Duration) {
-        while self.trace.events().get(self.next).is_some_and(|e| e.at <= at) {
+        while self.trace.events().get(self.next).is_some_and(|e| e.at() <= at) {
             self.step();
         }
     }
@@ -318,7 +318,7 @@ impl<'a> WaitTracker<'a> {
                 }
             }
             EventKind::Woken { .. } => state.woken = true,
-            EventKind::TimerArmed { deadline } => state.timers.push(*deadline),
+            EventKind::TimerArmed { deadline } => state.timers.push(deadline.get()),
             EventKind::TimerFired => {
                 if let Some(i) = (0..state.timers.len()).min_by_key(|&i| state.timers[i]) {
                     state.timers.remove(i);
@@ -360,7 +360,7 @@ impl<'a> WaitTracker<'a> {
             }
             EventKind::RequestSent { what } => {
                 let start = self.started.get(&index).copied();
-                state.requests.push((what.clone(), e.at, start));
+                state.requests.push((what.to_string(), e.at(), start));
                 if let Some(start) = start {
                     self.wire.push(start);
                 }
@@ -374,10 +374,10 @@ impl<'a> WaitTracker<'a> {
                     self.wire.swap_remove(i);
                 }
             }
-            EventKind::Progress { done, total } => {
-                state.body = match total {
-                    Some(total) if done >= total => None,
-                    _ => Some((*done, *total)),
+            EventKind::Progress(p) => {
+                state.body = match p.total {
+                    Some(total) if p.done >= total => None,
+                    _ => Some((p.done, p.total)),
                 };
             }
             EventKind::Blocked { on } => state.blocked.push(*on),
@@ -449,7 +449,7 @@ impl<'a> WaitTracker<'a> {
             .trace
             .events()
             .get(self.next.saturating_sub(1))
-            .map_or(Duration::ZERO, |e| e.at);
+            .map_or(Duration::ZERO, |e| e.at());
         let mut on = Vec::new();
         if let Some(&deadline) = s.timers.iter().min() {
             on.push(WaitOn::Timer { deadline });

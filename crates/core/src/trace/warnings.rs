@@ -131,9 +131,9 @@ impl Trace {
             match &e.kind {
                 EventKind::PollStart => {
                     s.polls += 1;
-                    s.in_poll = Some(e.at);
+                    s.in_poll = Some(e.at());
                     if let Some(woken) = s.woken.take()
-                        && e.at.saturating_sub(woken) > STARVED
+                        && e.at().saturating_sub(woken) > STARVED
                     {
                         out.push(Warning {
                             rule: Rule::Starved,
@@ -143,19 +143,19 @@ impl Trace {
                             message: format!(
                                 "{name} was woken at {} but not polled until {} ({} later): something else held the thread",
                                 ms(woken),
-                                ms(e.at),
-                                ms(e.at - woken)
+                                ms(e.at()),
+                                ms(e.at() - woken)
                             ),
                             message_zh: format!(
                                 "{name} 在 {} 被唤醒，却直到 {} 才被轮询（晚了 {}）：别的代码占住了线程",
                                 ms(woken),
-                                ms(e.at),
-                                ms(e.at - woken)
+                                ms(e.at()),
+                                ms(e.at() - woken)
                             ),
                         });
                     }
                 }
-                EventKind::Backoff { delay } => s.waited = !delay.is_zero(),
+                EventKind::Backoff { delay } => s.waited = !delay.get().is_zero(),
                 EventKind::Attempt { number } => {
                     if *number > 1 && s.attempted && !s.waited {
                         s.at_once += 1;
@@ -168,15 +168,15 @@ impl Trace {
                         out.push(Warning {
                             rule: Rule::RetryNoBackoff,
                             task: e.task,
-                            at: e.at,
+                            at: e.at(),
                             site: s.last_site,
                             message: format!(
                                 "{name} started attempt {number} at once after another failure, at {}: retries without a backoff hammer what is failing; wait longer after each failure (exponential backoff), with jitter when many clients retry",
-                                ms(e.at)
+                                ms(e.at())
                             ),
                             message_zh: format!(
                                 "{name} 在 {} 又一次失败后立刻开始第 {number} 次尝试：没有退避的重试会不停冲击正在出错的服务；每次失败后等得更久（指数退避），多个客户端同时重试时再加上抖动",
-                                ms(e.at)
+                                ms(e.at())
                             ),
                         });
                     }
@@ -185,7 +185,7 @@ impl Trace {
                 }
                 EventKind::PollEnd { site, .. } => {
                     if let Some(start) = s.in_poll.take()
-                        && e.at.saturating_sub(start) > LONG_POLL
+                        && e.at().saturating_sub(start) > LONG_POLL
                     {
                         out.push(Warning {
                             rule: Rule::LongPoll,
@@ -194,13 +194,13 @@ impl Trace {
                             site: site.or(s.last_site),
                             message: format!(
                                 "{name} ran for {} without yielding (from {}): every other task and timer waited; await inside the work, or move it off this thread",
-                                ms(e.at - start),
+                                ms(e.at() - start),
                                 ms(start)
                             ),
                             message_zh: format!(
                                 "{name} 从 {} 起连续运行了 {} 没有让出：其他任务和定时器都在等；在工作中 `await`，或把它移出这个线程",
                                 ms(start),
-                                ms(e.at - start)
+                                ms(e.at() - start)
                             ),
                         });
                     }
@@ -211,12 +211,12 @@ impl Trace {
                 EventKind::Woken { .. } => {
                     if s.in_poll.is_some() {
                         s.self_wakes += 1;
-                        s.first_self_wake.get_or_insert(e.at);
+                        s.first_self_wake.get_or_insert(e.at());
                     } else if s.woken.is_none() {
-                        s.woken = Some(e.at);
+                        s.woken = Some(e.at());
                     }
                 }
-                EventKind::Completed { outcome } => s.end = Some((e.at, *outcome)),
+                EventKind::Completed { outcome } => s.end = Some((e.at(), *outcome)),
                 _ => {}
             }
         }
@@ -327,15 +327,15 @@ impl Trace {
             out.push(Warning {
                 rule: Rule::QueueGrows,
                 task: e.task,
-                at: e.at,
+                at: e.at(),
                 site: None,
                 message: format!(
                     "queue \"{name}\" only grew: {last} items were waiting at its last push ({}); its consumers fall behind its producers. Bound it, so that producers wait (backpressure), or add consumers",
-                    ms(e.at)
+                    ms(e.at())
                 ),
                 message_zh: format!(
                     "队列「{name}」只增不减：最后一次放入时（{}）有 {last} 项在等；消费者跟不上生产者。给它设上限，让生产者等待（背压），或增加消费者",
-                    ms(e.at)
+                    ms(e.at())
                 ),
             });
         }
@@ -351,7 +351,7 @@ impl Trace {
                 if matches!(e.kind, EventKind::Created)
                     && let Some(slot) = c.get_mut(e.task.0 as usize)
                 {
-                    *slot = (*slot).min(e.at);
+                    *slot = (*slot).min(e.at());
                 }
             }
             c
@@ -500,7 +500,13 @@ mod tests {
             );
             t.push(ms(0), w, EventKind::pending(None));
             t.push(ms(0), s, EventKind::PollStart);
-            t.push(ms(0), s, EventKind::TimerArmed { deadline: ms(500) });
+            t.push(
+                ms(0),
+                s,
+                EventKind::TimerArmed {
+                    deadline: ms(500).into(),
+                },
+            );
             t.push(ms(0), s, EventKind::pending(None));
             if !timer_left {
                 t.push(ms(500), s, EventKind::TimerFired);

@@ -231,7 +231,7 @@ impl Finished {
         let FinalRuns { runs, hash: trace_hash } = runs;
         let end = runs
             .iter()
-            .filter_map(|r| r.trace.events().last().map(|e| e.at))
+            .filter_map(|r| r.trace.events().last().map(|e| e.at()))
             .max()
             .unwrap_or_default();
         let outcomes = Outcomes::of(&runs);
@@ -257,7 +257,7 @@ impl Finished {
         for (run, snap) in self.runs.iter().enumerate() {
             for (index, ev) in snap.trace.events().iter().enumerate() {
                 if filter.passes(run, &snap.trace, index) {
-                    all.push((ev.at, EventRef { run, index }));
+                    all.push((ev.at(), EventRef { run, index }));
                 }
             }
         }
@@ -267,7 +267,7 @@ impl Finished {
 
     /// The time of an event.
     pub fn at(&self, r: EventRef) -> Option<Duration> {
-        self.runs.get(r.run)?.trace.events().get(r.index).map(|e| e.at)
+        self.runs.get(r.run)?.trace.events().get(r.index).map(|e| e.at())
     }
 
     /// The task an event concerns.
@@ -290,7 +290,7 @@ impl Finished {
             .iter()
             .enumerate()
             .filter(|(_, e)| e.task == task.task)
-            .min_by_key(|(_, e)| e.at.abs_diff(at))
+            .min_by_key(|(_, e)| e.at().abs_diff(at))
             .map(|(i, _)| i)?;
         Some(EventRef { run: task.run, index })
     }
