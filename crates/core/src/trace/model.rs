@@ -626,7 +626,7 @@ impl Trace {
     /// clock that went back is reported, not hidden. Past the capacity, the
     /// first extra event becomes the overflow marker and the rest are
     /// counted in [`Trace::dropped`].
-    #[inline]
+    #[inline(always)]
     pub fn push(&mut self, at: Duration, task: TaskId, kind: EventKind) {
         let at = Nanos::from(at);
         let at = match self.events.last() {
