@@ -517,6 +517,20 @@ impl Recorder {
         Some(id)
     }
 
+    /// Wakes `waker`, which `task` registered with a leaf that keeps and
+    /// wakes it itself (the semaphore's queue), so that the wake is
+    /// recorded with `cause`, as a [`WakeTag`]'s would be.
+    pub fn wake_as(&self, task: Option<TaskId>, cause: WakeCause, waker: Waker) {
+        match (&self.0, task) {
+            (Some(shared), Some(task)) => {
+                let before = WAKING.replace(Some((Arc::as_ptr(&shared.wakes) as usize, task, cause)));
+                waker.wake();
+                WAKING.set(before);
+            }
+            _ => waker.wake(),
+        }
+    }
+
     /// Says that the current poll is pending at `site`, unless another
     /// await point of this poll said so first.
     pub fn pending_at(&self, site: Option<SiteId>) {

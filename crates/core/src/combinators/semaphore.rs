@@ -17,7 +17,7 @@ use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 
 use crate::env::Env;
-use crate::recorder::{Recorder, WakeTag};
+use crate::recorder::Recorder;
 use crate::trace::{EventKind, ResourceId, ResourceKind, SiteId, TaskId, WakeCause};
 
 /// A task in the queue: whether a permit was handed to it, and how to wake
@@ -26,6 +26,9 @@ use crate::trace::{EventKind, ResourceId, ResourceKind, SiteId, TaskId, WakeCaus
 struct Waiter {
     granted: Cell<bool>,
     waker: RefCell<Option<Waker>>,
+    /// The traced task that registered `waker`: its wake is recorded as
+    /// this semaphore's (see [`Recorder::wake_as`]).
+    task: Cell<Option<TaskId>>,
 }
 
 struct State {
@@ -71,7 +74,8 @@ impl State {
             n -= 1;
             let waker = waiter.waker.borrow_mut().take();
             if let Some(waker) = waker {
-                waker.wake();
+                let cause = self.resource.map_or(WakeCause::Unknown, WakeCause::Resource);
+                self.recorder.wake_as(waiter.task.get(), cause, waker);
             }
         }
         self.available.set(self.available.get().saturating_add(n));
@@ -136,7 +140,6 @@ impl Semaphore {
             site: self.state.recorder.site(Location::caller()),
             queued: None,
             waiting: None,
-            tag: WakeTag::default(),
         }
     }
 
@@ -187,45 +190,46 @@ pub struct Acquire {
     queued: Option<Rc<Waiter>>,
     /// The task that is waiting, once it had to.
     waiting: Option<TaskId>,
-    tag: WakeTag,
 }
 
 impl Future for Acquire {
     type Output = Permit;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Permit> {
+        // The waker is kept in the queue and woken only by `give`, which
+        // names the cause itself: no tagged waker is needed.
         let this = self.get_mut();
-        let state = Rc::clone(&this.state);
-        let cause = state.resource.map_or(WakeCause::Unknown, WakeCause::Resource);
-        let queued = &mut this.queued;
-        let polled = this
-            .tag
-            .poll_with(&state.recorder, cause, this.site, cx, |cx| match queued {
-                Some(waiter) if waiter.granted.get() => {
-                    *queued = None;
-                    Poll::Ready(())
-                }
-                Some(waiter) => {
-                    *waiter.waker.borrow_mut() = Some(cx.waker().clone());
-                    Poll::Pending
-                }
-                None if state.take_now() => Poll::Ready(()),
-                None => {
-                    let waiter = Rc::new(Waiter::default());
-                    *waiter.waker.borrow_mut() = Some(cx.waker().clone());
-                    state.waiters.borrow_mut().push_back(Rc::clone(&waiter));
-                    *queued = Some(waiter);
-                    Poll::Pending
-                }
-            });
+        let state = &this.state;
+        let task = state.recorder.current_task();
+        let polled = match &this.queued {
+            Some(waiter) if waiter.granted.get() => {
+                this.queued = None;
+                Poll::Ready(())
+            }
+            Some(waiter) => {
+                *waiter.waker.borrow_mut() = Some(cx.waker().clone());
+                waiter.task.set(task);
+                Poll::Pending
+            }
+            None if state.take_now() => Poll::Ready(()),
+            None => {
+                let waiter = Rc::new(Waiter::default());
+                *waiter.waker.borrow_mut() = Some(cx.waker().clone());
+                waiter.task.set(task);
+                state.waiters.borrow_mut().push_back(Rc::clone(&waiter));
+                this.queued = Some(waiter);
+                Poll::Pending
+            }
+        };
         match polled {
             Poll::Ready(()) => {
                 this.waiting = None;
-                Poll::Ready(Permit::granted(&state))
+                Poll::Ready(Permit::granted(state))
             }
             Poll::Pending => {
+                state.recorder.pending_at(this.site);
                 if this.waiting.is_none()
-                    && let (Some(task), Some(resource)) = (state.recorder.current_task(), state.resource)
+                    && let (Some(task), Some(resource)) = (task, state.resource)
                 {
                     state.recorder.event_for(task, EventKind::PermitWaiting { resource });
                     this.waiting = Some(task);
@@ -238,7 +242,6 @@ impl Future for Acquire {
 
 impl Drop for Acquire {
     fn drop(&mut self) {
-        self.tag.disarm();
         if let Some(waiter) = self.queued.take() {
             if waiter.granted.get() {
                 // Handed a permit it never took: it goes to the next waiter.
