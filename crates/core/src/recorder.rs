@@ -595,10 +595,10 @@ impl std::fmt::Debug for Blocking {
 }
 
 thread_local! {
-    /// While a leaf's tagged waker passes its wake on (see
-    /// [`CauseWake`]): the address of its trace's wake log, its task and
-    /// the cause. The task's own waker, reached through it, logs its wake
-    /// with that cause.
+    /// While a leaf's tagged waker passes its wake on (see [`CauseWake`]),
+    /// or a leaf wakes a task through [`Recorder::wake_as`]: the address of
+    /// its trace's wake log, its task and the cause. The task's own waker,
+    /// reached through it, logs its wake with that cause.
     static WAKING: Cell<Option<(usize, TaskId, WakeCause)>> = const { Cell::new(None) };
 }
 
@@ -612,8 +612,10 @@ pub(crate) fn waker_id(waker: &Waker) -> WakerId {
     (waker.data() as usize, std::ptr::from_ref(waker.vtable()) as usize)
 }
 
-/// A waker wrapper for leaf futures (timers, permits, requests): when it is
-/// called, the task it belongs to is recorded as woken by `cause`.
+/// A waker wrapper for leaf futures (timers, requests, queue operations):
+/// when it is called, the task it belongs to is recorded as woken by
+/// `cause`. (The semaphore, which keeps its waiters' wakers itself, wakes
+/// them through [`Recorder::wake_as`] instead.)
 #[derive(Default)]
 pub struct WakeTag {
     slot: Option<TagSlot>,
@@ -663,8 +665,8 @@ impl Wake for CauseWake {
 
 impl WakeTag {
     /// Polls a leaf future `fut` with a waker tagged `cause`, and names
-    /// `site` as the await point if it is pending: what every instrumented
-    /// leaf (timer, request, permit, queue operation) does in its `poll`.
+    /// `site` as the await point if it is pending: what an instrumented
+    /// leaf (timer, request, queue operation) does in its `poll`.
     pub fn poll<F: Future + ?Sized>(
         &mut self,
         recorder: &Recorder,

@@ -135,15 +135,20 @@ pub struct RequestTimes {
 }
 
 /// A time or a duration of a trace in whole nanoseconds: 8 bytes where a
-/// `Duration` takes 16, so that an [`Event`] fits in 32. Longer than 584
-/// years saturates.
+/// `Duration` takes 16, so that an [`Event`] fits in 32. Anything longer
+/// than 584 years saturates, and reads back as `Duration::MAX` (a sleep
+/// for ever), so that it is written to JSON as it was before.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Nanos(u64);
 
 impl Nanos {
-    /// As a `Duration`.
+    /// As a `Duration` (`Duration::MAX` once saturated).
     pub fn get(self) -> Duration {
-        Duration::from_nanos(self.0)
+        if self.0 == u64::MAX {
+            Duration::MAX
+        } else {
+            Duration::from_nanos(self.0)
+        }
     }
 }
 

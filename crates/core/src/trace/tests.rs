@@ -277,6 +277,32 @@ fn overflow_is_marked_and_counted() {
 }
 
 #[test]
+fn a_sleep_for_ever_is_written_and_read_back_as_before() {
+    // A deadline of `Duration::MAX` (a sleep for ever) saturates in the
+    // event's 8 bytes, reads back as `Duration::MAX`, and is written as the
+    // largest number of microseconds, as when events held a `Duration`; a
+    // file read and written again is the same file.
+    let mut t = Trace::new();
+    let a = t.add_task("a");
+    t.push(
+        ms(1),
+        a,
+        EventKind::TimerArmed {
+            deadline: Duration::MAX.into(),
+        },
+    );
+    let EventKind::TimerArmed { deadline } = t.events()[0].kind else {
+        panic!("a timer");
+    };
+    assert_eq!(deadline.get(), Duration::MAX);
+    let json = t.to_json().expect("serialises");
+    assert!(json.contains(&format!("\"deadline\":{}", u64::MAX)), "{json}");
+    let back = Trace::from_json(&json).expect("parses");
+    assert_eq!(back, t);
+    assert_eq!(back.to_json().expect("serialises"), json);
+}
+
+#[test]
 fn json_round_trips_and_refuses_other_versions() {
     let mut t = Trace::new();
     let a = t.add_task("a");
