@@ -522,11 +522,7 @@ impl Recorder {
     /// recorded with `cause`, as a [`WakeTag`]'s would be.
     pub fn wake_as(&self, task: Option<TaskId>, cause: WakeCause, waker: Waker) {
         match (&self.0, task) {
-            (Some(shared), Some(task)) => {
-                let before = WAKING.replace(Some((Arc::as_ptr(&shared.wakes) as usize, task, cause)));
-                waker.wake();
-                WAKING.set(before);
-            }
+            (Some(shared), Some(task)) => waking(Arc::as_ptr(&shared.wakes) as usize, task, cause, || waker.wake()),
             _ => waker.wake(),
         }
     }
@@ -602,6 +598,14 @@ thread_local! {
     static WAKING: Cell<Option<(usize, TaskId, WakeCause)>> = const { Cell::new(None) };
 }
 
+/// Runs `wake` with [`WAKING`] naming `task` of the wake log at `log` and
+/// `cause`, as it was before afterwards.
+fn waking(log: usize, task: TaskId, cause: WakeCause, wake: impl FnOnce()) {
+    let before = WAKING.replace(Some((log, task, cause)));
+    wake();
+    WAKING.set(before);
+}
+
 /// What identifies a waker for [`Waker::will_wake`]: its data and its
 /// vtable. Kept instead of a clone where a clone of that waker is held
 /// anyway (which keeps the address from being reused), so that checking
@@ -657,9 +661,7 @@ impl Wake for CauseWake {
         if self.dead.load(Ordering::Acquire) {
             return;
         }
-        let before = WAKING.replace(Some((self.log, self.task, self.cause)));
-        self.inner.wake_by_ref();
-        WAKING.set(before);
+        waking(self.log, self.task, self.cause, || self.inner.wake_by_ref());
     }
 }
 

@@ -14,7 +14,7 @@ use std::task::{Context, Poll, Wake, Waker};
 use std::time::Duration;
 
 use asyncscope_core::combinators::Semaphore;
-use asyncscope_core::trace::{EventKind, WakeCause};
+use asyncscope_core::trace::{EventKind, ResourceId, Trace, WakeCause};
 use asyncscope_core::virtual_time::VirtualEnv;
 use asyncscope_core::{Env, Traced, VirtualRuntime};
 
@@ -30,6 +30,18 @@ impl Wake for Counter {
 fn counting() -> (Arc<Counter>, Waker) {
     let counter = Arc::new(Counter::default());
     (Arc::clone(&counter), Waker::from(counter))
+}
+
+/// Each `Woken` event of `trace`: when (in milliseconds) and by what.
+fn wakes(trace: &Trace) -> Vec<(u128, WakeCause)> {
+    trace
+        .events()
+        .iter()
+        .filter_map(|e| match e.kind {
+            EventKind::Woken { by, .. } => Some((e.at().as_millis(), by)),
+            _ => None,
+        })
+        .collect()
 }
 
 /// A task of `env` named `name` that sleeps `ms` milliseconds.
@@ -57,14 +69,7 @@ fn a_traced_timer_wakes_its_task_once_and_says_so() {
     assert_eq!(count.0.load(Ordering::SeqCst), 1);
     assert_eq!(task.as_mut().poll(&mut cx), Poll::Ready(()));
     let trace = env.snapshot();
-    let wakes: Vec<_> = trace
-        .events()
-        .iter()
-        .filter_map(|e| match e.kind {
-            EventKind::Woken { by, .. } => Some((e.at().as_millis(), by)),
-            _ => None,
-        })
-        .collect();
+    let wakes = wakes(&trace);
     assert_eq!(wakes, [(40, WakeCause::Timer)]);
     assert_eq!(trace.spans()[0].polls, 3);
 }
@@ -120,14 +125,7 @@ fn a_task_polled_with_a_new_waker_wakes_that_one_only() {
         Poll::Ready(())
     );
     let trace = env.snapshot();
-    let wakes: Vec<_> = trace
-        .events()
-        .iter()
-        .filter_map(|e| match e.kind {
-            EventKind::Woken { by, .. } => Some((e.at().as_millis(), by)),
-            _ => None,
-        })
-        .collect();
+    let wakes = wakes(&trace);
     let one = trace
         .resources()
         .iter()
@@ -137,7 +135,7 @@ fn a_task_polled_with_a_new_waker_wakes_that_one_only() {
         wakes,
         [
             (10, WakeCause::Timer),
-            (10, WakeCause::Resource(asyncscope_core::trace::ResourceId(one as u32)))
+            (10, WakeCause::Resource(ResourceId(one as u32)))
         ]
     );
 }

@@ -158,12 +158,6 @@ impl From<Duration> for Nanos {
     }
 }
 
-impl From<Nanos> for Duration {
-    fn from(n: Nanos) -> Self {
-        n.get()
-    }
-}
-
 /// The text of an event (a request's method and URL, an error, a log
 /// line), behind one thin pointer, so that an [`Event`] fits in 32
 /// bytes. Reads as a `&str`.
@@ -211,18 +205,6 @@ impl From<String> for Text {
 impl From<&str> for Text {
     fn from(s: &str) -> Self {
         Text(Box::new(s.to_owned()))
-    }
-}
-
-impl PartialEq<str> for Text {
-    fn eq(&self, other: &str) -> bool {
-        self.as_str() == other
-    }
-}
-
-impl PartialEq<&str> for Text {
-    fn eq(&self, other: &&str) -> bool {
-        self.as_str() == *other
     }
 }
 
