@@ -4,7 +4,12 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use asyncscope_core::trace::{EventKind, Outcome, RequestSpan, ResourceKind, SegmentState, TaskId, TaskSpan, Trace};
+use std::rc::Rc;
+
+use asyncscope_core::trace::{
+    EventKind, InFlightFold, Lineage, Outcome, RequestFold, RequestSpan, ResourceId, ResourceKind, SegmentState,
+    SpanFold, TaskId, TaskSpan, Trace,
+};
 
 /// What drawing a run needs that does not depend on the view or the
 /// instant: computed once per trace (the page memoizes it), so that
@@ -83,143 +88,353 @@ pub type Series = ([String; 2], &'static str, u32, Vec<(Duration, u32)>);
 
 /// The [`RunModel`] of `trace`.
 pub fn run_model(trace: &Trace) -> RunModel {
-    let mut marks: HashMap<TaskId, Vec<(Duration, &'static str, usize)>> = HashMap::new();
-    let mut deadlines = Vec::new();
-    let mut attempts: Vec<(Duration, u32)> = Vec::new();
-    let mut wakes = Vec::new();
-    for (i, ev) in trace.events().iter().enumerate() {
-        let kind = match &ev.kind {
-            EventKind::Woken { from, .. } => {
-                if let Some(from) = from.filter(|f| *f != ev.task) {
-                    wakes.push((ev.at(), from, ev.task, i));
-                }
-                "wake"
-            }
-            EventKind::Attempt { number } => {
-                attempts.push((ev.at(), *number));
-                if *number > 1 { "retry" } else { continue }
-            }
-            EventKind::DeadlinePassed => {
-                deadlines.push(ev.at());
-                "deadline"
-            }
-            EventKind::Completed {
-                outcome: Outcome::Cancelled,
-            } => "cancel",
-            EventKind::Completed {
-                outcome: Outcome::Timeout,
-            } => "timeout",
-            EventKind::Completed {
-                outcome: Outcome::Error,
-            } => "error",
-            _ => continue,
-        };
-        marks.entry(ev.task).or_default().push((ev.at(), kind, i));
+    let mut fold = ModelFold::default();
+    fold.feed(trace);
+    fold.into_model()
+}
+
+/// A [`RunModel`] kept up to date as its trace grows: fed a trace, then
+/// the same trace grown (the same [`Lineage`], longer), it takes in only
+/// what is new; fed any other trace, it starts again. Either way its model
+/// is [`run_model`] of the trace fed last. The model is shared ([`Rc`]):
+/// while a copy is held elsewhere, the next feed copies it first.
+#[derive(Clone, Debug, Default)]
+pub struct ModelFold {
+    /// The trace fed last: its lineage, and how far it went.
+    seen: Option<Seen>,
+    spans: SpanFold,
+    flight: InFlightFold,
+    requests: RequestFold,
+    /// Per resource id: where its step chart is in the model's series
+    /// (none for kinds without a level).
+    charts: Vec<Option<usize>>,
+    /// The attempts' step chart, kept apart until something is retried.
+    attempts: Vec<(Duration, u32)>,
+    /// Per task id: whether it has ended; how many have, and the last end.
+    ended: Vec<bool>,
+    ends: (usize, Duration),
+    model: Rc<RunModel>,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Seen {
+    lineage: Lineage,
+    events: usize,
+    tasks: usize,
+    resources: usize,
+}
+
+impl Default for RunModel {
+    fn default() -> Self {
+        RunModel {
+            spans: Vec::new(),
+            marks: HashMap::new(),
+            requests: Vec::new(),
+            series: vec![(
+                ["tasks in flight".to_string(), "并发任务数".to_string()],
+                "in-flight",
+                1,
+                Vec::new(),
+            )],
+            deadlines: Vec::new(),
+            max_in_flight: 0,
+            makespan: None,
+            wakes: Vec::new(),
+            waits: HashMap::new(),
+            warnings: HashMap::new(),
+        }
     }
-    let flight = trace.in_flight();
-    let peak = flight.iter().map(|(_, n)| *n).max().unwrap_or(0);
-    let mut series = vec![(
-        ["tasks in flight".to_string(), "并发任务数".to_string()],
-        "in-flight",
-        peak.max(1),
-        flight,
-    )];
-    for (i, meta) in trace.resources().iter().enumerate() {
-        let id = asyncscope_core::trace::ResourceId(u32::try_from(i).unwrap_or(u32::MAX));
-        // Semaphores and limits: permits left (from each event's count of
-        // what is free); queues: depth.
-        let (label, kind, cap, start) = match meta.kind {
-            ResourceKind::Semaphore { permits } => (
-                [
-                    format!("{}: permits left, of {permits}", meta.name),
-                    format!("{}：剩余许可，共 {permits}", meta.name),
-                ],
-                "permits",
-                permits,
-                permits,
-            ),
-            ResourceKind::Limit { limit } => (
-                [
-                    format!("{}: slots left, of {limit}", meta.name),
-                    format!("{}：剩余名额，共 {limit}", meta.name),
-                ],
-                "permits",
-                limit,
-                limit,
-            ),
-            ResourceKind::Queue { capacity } => (
-                match capacity {
-                    Some(c) => [
-                        format!("{}: depth, capacity {c}", meta.name),
-                        format!("{}：深度，容量 {c}", meta.name),
-                    ],
-                    None => [format!("{}: depth", meta.name), format!("{}：深度", meta.name)],
-                },
-                "queue",
-                capacity.unwrap_or(0),
-                0,
-            ),
-            // A lock is a semaphore of one: 1 while free, 0 while held.
-            ResourceKind::Lock => (
-                [
-                    format!("{}: free (1) or held (0)", meta.name),
-                    format!("{}：空闲 1，被持有 0", meta.name),
-                ],
-                "permits",
-                1,
-                1,
-            ),
-            // Events and conditions have no level to chart: their waits
-            // show on the lanes.
-            ResourceKind::Event | ResourceKind::Condition => continue,
-        };
-        let mut changes: Vec<(Duration, u32)> = vec![(Duration::ZERO, start)];
-        for ev in trace.events() {
-            let value = match &ev.kind {
-                EventKind::PermitAcquired { resource, available }
-                | EventKind::PermitReleased { resource, available }
-                    if *resource == id =>
-                {
-                    *available
+}
+
+impl ModelFold {
+    /// The model of the trace fed last.
+    pub fn model(&self) -> &Rc<RunModel> {
+        &self.model
+    }
+
+    /// How many events of the trace fed last it has taken in.
+    pub fn events_seen(&self) -> usize {
+        self.seen.map_or(0, |s| s.events)
+    }
+
+    /// The model of the trace fed last, for keeps.
+    pub fn into_model(self) -> RunModel {
+        Rc::unwrap_or_clone(self.model)
+    }
+
+    /// Brings the model up to date with `trace`: by taking in what is new
+    /// when `trace` is the trace fed last grown, else from the start.
+    pub fn feed(&mut self, trace: &Trace) {
+        let grown = self.seen.is_some_and(|seen| {
+            seen.lineage.is(trace.lineage())
+                && seen.events <= trace.events().len()
+                && seen.tasks <= trace.tasks().len()
+                && seen.resources <= trace.resources().len()
+        });
+        if !grown {
+            *self = ModelFold::default();
+        }
+        let from = self.seen.map_or(0, |s| s.events);
+        let Self {
+            spans,
+            flight,
+            requests,
+            charts,
+            attempts,
+            ended,
+            ends,
+            model,
+            ..
+        } = self;
+        let model = Rc::make_mut(model);
+        let (tasks, events) = (trace.tasks(), &trace.events()[from..]);
+        spans.feed(&mut model.spans, tasks, events);
+        requests.feed(&mut model.requests, events);
+        flight.feed(&mut model.series[0].3, tasks.len(), events);
+        // A scan of the steps (a step taken back, for a task queued in its
+        // first poll, can lower an earlier one).
+        let peak = model.series[0].3.iter().map(|(_, n)| *n).max().unwrap_or(0);
+        for meta in trace.resources().iter().skip(charts.len()) {
+            let chart = chart_of(&meta.name, meta.kind).map(|(label, kind, cap, start)| {
+                // Before the attempts' chart, if it is there already.
+                let at = model.series.len() - usize::from(attempts.iter().any(|(_, n)| *n > 1));
+                model
+                    .series
+                    .insert(at, (label, kind, cap.max(start).max(1), vec![(Duration::ZERO, start)]));
+                at
+            });
+            charts.push(chart);
+        }
+        if ended.len() < tasks.len() {
+            ended.resize(tasks.len(), false);
+        }
+        let retried_before = attempts.iter().any(|(_, n)| *n > 1);
+        for (i, ev) in events.iter().enumerate() {
+            let i = from + i;
+            let kind = match &ev.kind {
+                EventKind::Woken { from, .. } => {
+                    if let Some(from) = from.filter(|f| *f != ev.task) {
+                        model.wakes.push((ev.at(), from, ev.task, i));
+                    }
+                    "wake"
                 }
-                EventKind::QueuePush { resource, depth } | EventKind::QueuePop { resource, depth }
-                    if *resource == id =>
-                {
-                    *depth
+                EventKind::Attempt { number } => {
+                    attempts.push((ev.at(), *number));
+                    if *number > 1 { "retry" } else { continue }
+                }
+                EventKind::DeadlinePassed => {
+                    model.deadlines.push(ev.at());
+                    "deadline"
+                }
+                EventKind::Completed { outcome } => {
+                    if let Some(e) = ended.get_mut(ev.task.0 as usize)
+                        && !*e
+                    {
+                        *e = true;
+                        ends.0 += 1;
+                        ends.1 = ends.1.max(ev.at());
+                    }
+                    match outcome {
+                        Outcome::Cancelled => "cancel",
+                        Outcome::Timeout => "timeout",
+                        Outcome::Error => "error",
+                        _ => continue,
+                    }
+                }
+                EventKind::PermitAcquired { resource, available }
+                | EventKind::PermitReleased { resource, available } => {
+                    step(model, charts, *resource, ev.at(), *available);
+                    continue;
+                }
+                EventKind::QueuePush { resource, depth } | EventKind::QueuePop { resource, depth } => {
+                    step(model, charts, *resource, ev.at(), *depth);
+                    continue;
                 }
                 _ => continue,
             };
-            changes.push((ev.at(), value));
+            model.marks.entry(ev.task).or_default().push((ev.at(), kind, i));
         }
-        let peak = changes.iter().map(|(_, v)| *v).max().unwrap_or(0);
-        series.push((label, kind, cap.max(peak).max(1), changes));
+        // The attempt number is worth a chart only once something was
+        // retried.
+        let retried = attempts.iter().any(|(_, n)| *n > 1);
+        if retried {
+            let top = attempts.iter().map(|(_, n)| *n).max().unwrap_or(1).max(1);
+            let chart = (
+                ["retry: attempt number".to_string(), "重试：第几次尝试".to_string()],
+                "attempt",
+                top,
+                attempts.clone(),
+            );
+            if retried_before {
+                if let Some(last) = model.series.last_mut() {
+                    *last = chart;
+                }
+            } else {
+                model.series.push(chart);
+            }
+        }
+        model.series[0].2 = peak.max(1);
+        model.max_in_flight = usize::try_from(peak).unwrap_or(usize::MAX);
+        model.makespan = (!tasks.is_empty() && ends.0 == tasks.len()).then_some(ends.1);
+        self.seen = Some(Seen {
+            lineage: trace.lineage(),
+            events: trace.events().len(),
+            tasks: tasks.len(),
+            resources: trace.resources().len(),
+        });
     }
-    // The attempt number is worth a chart only once something was retried.
-    if attempts.iter().any(|(_, n)| *n > 1) {
-        let peak = attempts.iter().map(|(_, n)| *n).max().unwrap_or(1);
-        series.push((
-            ["retry: attempt number".to_string(), "重试：第几次尝试".to_string()],
-            "attempt",
-            peak.max(1),
-            attempts,
-        ));
+}
+
+/// A new value of the step chart of `resource`, if it has one.
+fn step(model: &mut RunModel, charts: &[Option<usize>], resource: ResourceId, at: Duration, value: u32) {
+    if let Some(Some(i)) = charts.get(resource.0 as usize)
+        && let Some(chart) = model.series.get_mut(*i)
+    {
+        chart.3.push((at, value));
+        chart.2 = chart.2.max(value);
     }
-    RunModel {
-        spans: trace
-            .spans()
-            .into_iter()
-            // A task the trace knows of but that was not made yet (a trace
-            // cut at a playhead) has no lane yet.
-            .filter(|span| !span.segments.is_empty() || span.outcome.is_some())
-            .collect(),
-        marks,
-        requests: trace.requests(),
-        series,
-        deadlines,
-        max_in_flight: usize::try_from(peak).unwrap_or(usize::MAX),
-        waits: HashMap::new(),
-        warnings: HashMap::new(),
-        makespan: trace.makespan(),
-        wakes,
+}
+
+/// The step chart of a resource named `name` of `kind`: `(labels, kind,
+/// top, value at the start)`, if it has a level to chart.
+fn chart_of(name: &str, kind: ResourceKind) -> Option<([String; 2], &'static str, u32, u32)> {
+    Some(match kind {
+        // Semaphores and limits: permits left (from each event's count of
+        // what is free); queues: depth.
+        ResourceKind::Semaphore { permits } => (
+            [
+                format!("{name}: permits left, of {permits}"),
+                format!("{name}：剩余许可，共 {permits}"),
+            ],
+            "permits",
+            permits,
+            permits,
+        ),
+        ResourceKind::Limit { limit } => (
+            [
+                format!("{name}: slots left, of {limit}"),
+                format!("{name}：剩余名额，共 {limit}"),
+            ],
+            "permits",
+            limit,
+            limit,
+        ),
+        ResourceKind::Queue { capacity } => (
+            match capacity {
+                Some(c) => [
+                    format!("{name}: depth, capacity {c}"),
+                    format!("{name}：深度，容量 {c}"),
+                ],
+                None => [format!("{name}: depth"), format!("{name}：深度")],
+            },
+            "queue",
+            capacity.unwrap_or(0),
+            0,
+        ),
+        // A lock is a semaphore of one: 1 while free, 0 while held.
+        ResourceKind::Lock => (
+            [
+                format!("{name}: free (1) or held (0)"),
+                format!("{name}：空闲 1，被持有 0"),
+            ],
+            "permits",
+            1,
+            1,
+        ),
+        // Events and conditions have no level to chart: their waits show
+        // on the lanes.
+        ResourceKind::Event | ResourceKind::Condition => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use asyncscope_core::catalog::ENTRIES;
+    use asyncscope_core::{VirtualRuntime, demos};
+
+    use super::*;
+
+    /// Every run of every demo, to the end in virtual time.
+    fn every_run() -> Vec<(String, Trace)> {
+        let mut out = Vec::new();
+        for entry in ENTRIES {
+            let rt = VirtualRuntime::new();
+            let started = demos::start(entry.slug, rt.env(), &[]).expect("valid").expect("a demo");
+            rt.block_on(started.work).expect("does not stall");
+            for (label, traced) in started.runs.iter() {
+                out.push((format!("{} {label}", entry.slug), traced.snapshot()));
+            }
+        }
+        out
+    }
+
+    /// A model kept up as the trace grows, a stretch of events at a time
+    /// (one event at a time for the smaller runs, so that a stretch ends
+    /// between any two events: inside a poll, between a first poll and its
+    /// queueing at a semaphore), is at each step the model of the trace
+    /// as it was then, made at once.
+    #[test]
+    fn a_model_fed_as_its_trace_grows_is_the_model_made_at_once() {
+        for (name, trace) in every_run() {
+            let len = trace.events().len();
+            let strides = if len <= 1500 {
+                vec![1, 7, len / 3 + 1]
+            } else {
+                vec![97, len / 3 + 1]
+            };
+            for stride in strides {
+                let mut fold = ModelFold::default();
+                let mut n = 0;
+                loop {
+                    n = (n + stride).min(len);
+                    let seen = trace.prefix(n);
+                    fold.feed(&seen);
+                    assert_eq!(
+                        **fold.model(),
+                        run_model(&seen),
+                        "{name}: {n} of {len} events, by {stride}"
+                    );
+                    if n == len {
+                        break;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Fed a trace of another run, or the same run cut earlier, a model
+    /// starts again: it is that trace's model, not a mix.
+    #[test]
+    fn a_model_fed_another_trace_starts_again() {
+        let runs = every_run();
+        let (_, a) = &runs[0];
+        let (_, b) = runs.iter().find(|(_, t)| t.events().len() > 40).expect("a run");
+        let mut fold = ModelFold::default();
+        fold.feed(a);
+        fold.feed(b);
+        assert_eq!(**fold.model(), run_model(b));
+        let earlier = b.prefix(b.events().len() / 2);
+        fold.feed(&earlier);
+        assert_eq!(**fold.model(), run_model(&earlier));
+        // A copy made from JSON is of another lineage, with the same
+        // events: its model is the same.
+        let read = Trace::from_json(&b.to_json().expect("writes")).expect("reads");
+        fold.feed(&read);
+        assert_eq!(**fold.model(), run_model(b));
+    }
+
+    /// A model held elsewhere (drawn by the page) is not changed by the
+    /// next feed: that feed works on a copy.
+    #[test]
+    fn a_model_held_elsewhere_is_left_as_it_was() {
+        let runs = every_run();
+        let (_, t) = runs.iter().find(|(_, t)| t.events().len() > 40).expect("a run");
+        let half = t.prefix(t.events().len() / 2);
+        let mut fold = ModelFold::default();
+        fold.feed(&half);
+        let drawn = Rc::clone(fold.model());
+        fold.feed(t);
+        assert_eq!(*drawn, run_model(&half));
+        assert_eq!(**fold.model(), run_model(t));
     }
 }

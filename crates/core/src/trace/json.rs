@@ -186,6 +186,7 @@ impl Trace {
             file.events.len()
         };
         Ok(Trace {
+            lineage: super::model::Lineage::fresh(),
             day_clock: false,
             capacity: if marked {
                 kept.max(1)

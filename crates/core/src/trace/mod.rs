@@ -25,16 +25,17 @@ mod text;
 mod waits;
 mod warnings;
 
+pub use flight::InFlightFold;
 pub use hash::{Fnv1a64, hash_hex, runs_hash};
 pub use json::JsonError;
 pub use model::{
-    Blocker, BodyProgress, DEFAULT_CAPACITY, Event, EventKind, FORMAT, FORMAT_VERSION, Kind, Nanos, Outcome,
+    Blocker, BodyProgress, DEFAULT_CAPACITY, Event, EventKind, FORMAT, FORMAT_VERSION, Kind, Lineage, Nanos, Outcome,
     RequestTimes, ResourceId, ResourceKind, ResourceMeta, Site, SiteId, TaskId, TaskMeta, Text, Trace, WakeCause,
 };
 pub use patterns::{DRIFT, DRIFT_SLEEPS, HELD_ACROSS, IN_STEP, Liveness, SPAWN_FLOOD};
-pub use requests::{RequestSpan, on_wire_peak};
+pub use requests::{RequestFold, RequestSpan, on_wire_peak};
 pub use resources::ResourceStats;
-pub use spans::{Segment, SegmentState, TaskSpan};
+pub use spans::{Segment, SegmentState, SpanFold, TaskSpan};
 pub use stats::TaskStats;
 pub use text::{human, human_ms};
 pub use waits::{Wait, WaitOn, WaitTracker};

@@ -489,22 +489,60 @@ pub struct Site {
 /// task in `tasks`; a task has at most one `Completed` event, and none after
 /// it; at most `capacity` events are kept, and if more came, the last kept
 /// event is an [`EventKind::Overflow`] marker and `dropped` counts the rest.
+///
+/// Two traces compare equal when their contents are (their lineages
+/// aside); the fields are compared counts first, then events, so that two
+/// copies of one run taken at different lengths differ at once.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Trace {
-    pub(super) tasks: Vec<TaskMeta>,
-    pub(super) resources: Vec<ResourceMeta>,
-    pub(super) sites: Vec<Site>,
-    pub(super) events: Vec<Event>,
-    pub(super) capacity: usize,
+    /// Which recording it is a copy of: not part of its value.
+    pub(super) lineage: Lineage,
     pub(super) dropped: u64,
     pub(super) refused: u64,
     pub(super) clamped: u64,
+    pub(super) capacity: usize,
+    pub(super) events: Vec<Event>,
+    pub(super) tasks: Vec<TaskMeta>,
+    pub(super) resources: Vec<ResourceMeta>,
+    pub(super) sites: Vec<Site>,
     /// Its instants read as a day and a clock time (the run starts at
     /// midnight of day 1), not as time since the start: the periodic
     /// demo's daily schedule. Kept in memory for the views; the JSON keeps
     /// plain times.
     pub(super) day_clock: bool,
 }
+
+/// Which recording a [`Trace`] is a copy of. A new trace (made, read from
+/// JSON) starts a lineage of its own; its copies and its cuts
+/// ([`Trace::until`]) share it, so a trace of a lineage holds, as a
+/// prefix, the events of every shorter trace of that lineage (a trace
+/// only grows). Not part of a trace's value: two traces with the same
+/// contents are equal whatever their lineages.
+#[derive(Clone, Copy, Debug)]
+pub struct Lineage(u64);
+
+impl Lineage {
+    /// A lineage no other trace has.
+    pub(super) fn fresh() -> Self {
+        use std::sync::atomic::{AtomicU64, Ordering};
+        static NEXT: AtomicU64 = AtomicU64::new(0);
+        Self(NEXT.fetch_add(1, Ordering::Relaxed))
+    }
+
+    /// Whether `self` and `other` are the same lineage.
+    pub fn is(self, other: Lineage) -> bool {
+        self.0 == other.0
+    }
+}
+
+impl PartialEq for Lineage {
+    /// Always: a trace's lineage is not part of its value.
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for Lineage {}
 
 impl Default for Trace {
     fn default() -> Self {
@@ -526,6 +564,7 @@ impl Trace {
     /// plus the overflow marker.
     pub fn with_capacity(capacity: usize) -> Self {
         Self {
+            lineage: Lineage::fresh(),
             tasks: Vec::new(),
             resources: Vec::new(),
             sites: Vec::new(),
@@ -696,12 +735,53 @@ impl Trace {
         self.sites.get(id.0 as usize)
     }
 
+    /// Which recording it is a copy of (see [`Lineage`]).
+    pub fn lineage(&self) -> Lineage {
+        self.lineage
+    }
+
+    /// Makes this trace a copy of `source` by appending what `source`
+    /// recorded since, when `source` is this trace grown (the same
+    /// [`Lineage`], at least as long); otherwise by copying `source`
+    /// whole. Either way `self == *source` after. For a live view that
+    /// keeps its copy of a run up to date at the cost of what is new.
+    pub fn catch_up(&mut self, source: &Trace) {
+        let grown = self.lineage.is(source.lineage)
+            && self.events.len() <= source.events.len()
+            && self.tasks.len() <= source.tasks.len()
+            && self.resources.len() <= source.resources.len()
+            && self.sites.len() <= source.sites.len()
+            && (self.dropped == 0 || self.events.len() == source.events.len());
+        if !grown {
+            self.clone_from(source);
+            return;
+        }
+        self.tasks.extend_from_slice(&source.tasks[self.tasks.len()..]);
+        self.resources
+            .extend_from_slice(&source.resources[self.resources.len()..]);
+        self.sites.extend_from_slice(&source.sites[self.sites.len()..]);
+        self.events.extend_from_slice(&source.events[self.events.len()..]);
+        self.capacity = source.capacity;
+        self.dropped = source.dropped;
+        self.refused = source.refused;
+        self.clamped = source.clamped;
+        self.day_clock = source.day_clock;
+    }
+
     /// The trace cut at `at`: the events up to and including that instant,
     /// as the run looked then.
     pub fn until(&self, at: Duration) -> Trace {
         let at = Nanos::from(at);
-        let end = self.events.partition_point(|e| e.at <= at);
+        self.prefix(self.events.partition_point(|e| e.at <= at))
+    }
+
+    /// The trace after its first `n` events (all of them if it has fewer):
+    /// what a live copy of the run held then, tasks and resources
+    /// registered later aside.
+    pub fn prefix(&self, n: usize) -> Trace {
+        let end = n.min(self.events.len());
         Trace {
+            lineage: self.lineage,
             tasks: self.tasks.clone(),
             resources: self.resources.clone(),
             sites: self.sites.clone(),

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use super::model::{EventKind, Outcome, SiteId, TaskId, Trace, index_u32};
+use super::model::{Event, EventKind, Outcome, SiteId, TaskId, TaskMeta, Trace, index_u32};
 
 /// The state a task is in during a [`Segment`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, strum::IntoStaticStr, strum::VariantArray)]
@@ -85,37 +85,94 @@ pub struct TaskSpan {
 }
 
 impl Trace {
-    /// Each task's span, in the order the tasks were registered.
+    /// Each task's span, in the order the tasks were registered (a task
+    /// with no event yet has an empty one).
     pub fn spans(&self) -> Vec<TaskSpan> {
-        #[derive(Default, Clone, Copy)]
-        struct Pending {
-            timers: u32,
-            permits: u32,
-            requests: u32,
-        }
-        let mut spans: Vec<TaskSpan> = self
-            .tasks
+        let mut touched = Vec::new();
+        SpanFold::default().feed(&mut touched, &self.tasks, &self.events);
+        let mut touched = touched.into_iter().peekable();
+        self.tasks
             .iter()
             .enumerate()
-            .map(|(i, meta)| TaskSpan {
-                id: TaskId(index_u32(i)),
-                name: meta.name.clone(),
-                parent: meta.parent,
-                created: Duration::ZERO,
-                first_poll: None,
-                end: None,
-                outcome: None,
-                polls: 0,
-                wakes: 0,
-                segments: Vec::new(),
+            .map(|(i, meta)| match touched.next_if(|s| s.id.0 as usize == i) {
+                Some(span) => span,
+                None => blank(TaskId(index_u32(i)), meta),
             })
-            .collect();
-        let mut pending = vec![Pending::default(); spans.len()];
+            .collect()
+    }
+
+    /// The time the last task ended, measured from the origin; `None` until
+    /// every task has ended.
+    pub fn makespan(&self) -> Option<Duration> {
+        if self.tasks.is_empty() {
+            return None;
+        }
+        let mut ended = vec![false; self.tasks.len()];
+        let mut last = Duration::ZERO;
         for ev in &self.events {
+            if let EventKind::Completed { .. } = ev.kind
+                && let Some(e) = ended.get_mut(ev.task.0 as usize)
+            {
+                *e = true;
+                last = last.max(ev.at());
+            }
+        }
+        ended.iter().all(|e| *e).then_some(last)
+    }
+}
+
+/// [`Trace::spans`] made as a trace grows: fed the trace's events a
+/// stretch at a time, it keeps the spans of the tasks that have had an
+/// event, in the order of their ids, up to date (an event of a task never
+/// seen before adds its span). Fed a whole trace at once or in stretches,
+/// it makes the same spans.
+#[derive(Clone, Debug, Default)]
+pub struct SpanFold {
+    /// Per task id: what it waits on, from the events seen.
+    pending: Vec<Pending>,
+    /// Per task id: where its span is in the spans, if it has one.
+    at: Vec<Option<u32>>,
+}
+
+#[derive(Default, Clone, Copy, Debug)]
+struct Pending {
+    timers: u32,
+    permits: u32,
+    requests: u32,
+}
+
+impl SpanFold {
+    /// Takes `events` into `spans`, which holds what this fold made from
+    /// the events before them (and nothing else); `tasks` are the trace's
+    /// tasks, every one the events name among them.
+    pub fn feed(&mut self, spans: &mut Vec<TaskSpan>, tasks: &[TaskMeta], events: &[Event]) {
+        if self.pending.len() < tasks.len() {
+            self.pending.resize(tasks.len(), Pending::default());
+            self.at.resize(tasks.len(), None);
+        }
+        for ev in events {
             let idx = ev.task.0 as usize;
-            let (Some(span), Some(p)) = (spans.get_mut(idx), pending.get_mut(idx)) else {
+            let (Some(meta), Some(p)) = (tasks.get(idx), self.pending.get_mut(idx)) else {
                 continue;
             };
+            let place = match self.at[idx] {
+                Some(place) => place as usize,
+                None => {
+                    // Tasks are met in the order of their ids but for a
+                    // few: one met out of order moves those after it.
+                    let place = spans.partition_point(|s| s.id < ev.task);
+                    spans.insert(place, blank(ev.task, meta));
+                    if place + 1 == spans.len() {
+                        self.at[idx] = Some(index_u32(place));
+                    } else {
+                        for (i, s) in spans.iter().enumerate().skip(place) {
+                            self.at[s.id.0 as usize] = Some(index_u32(i));
+                        }
+                    }
+                    place
+                }
+            };
+            let span = &mut spans[place];
             match &ev.kind {
                 EventKind::Created => {
                     span.created = ev.at();
@@ -171,26 +228,22 @@ impl Trace {
                 | EventKind::Overflow => {}
             }
         }
-        spans
     }
+}
 
-    /// The time the last task ended, measured from the origin; `None` until
-    /// every task has ended.
-    pub fn makespan(&self) -> Option<Duration> {
-        if self.tasks.is_empty() {
-            return None;
-        }
-        let mut ended = vec![false; self.tasks.len()];
-        let mut last = Duration::ZERO;
-        for ev in &self.events {
-            if let EventKind::Completed { .. } = ev.kind
-                && let Some(e) = ended.get_mut(ev.task.0 as usize)
-            {
-                *e = true;
-                last = last.max(ev.at());
-            }
-        }
-        ended.iter().all(|e| *e).then_some(last)
+/// The span of a task before any of its events.
+fn blank(id: TaskId, meta: &TaskMeta) -> TaskSpan {
+    TaskSpan {
+        id,
+        name: meta.name.clone(),
+        parent: meta.parent,
+        created: Duration::ZERO,
+        first_poll: None,
+        end: None,
+        outcome: None,
+        polls: 0,
+        wakes: 0,
+        segments: Vec::new(),
     }
 }
 

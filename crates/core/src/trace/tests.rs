@@ -607,3 +607,56 @@ fn an_event_stays_small() {
         std::mem::size_of::<Event>()
     );
 }
+
+/// A copy kept up to date with `catch_up` equals its source after each
+/// step: whether the source grew (events, tasks, resources, sites, past
+/// its capacity), or is another recording, or the same one cut earlier.
+#[test]
+fn a_copy_caught_up_equals_its_source() {
+    let mut live = Trace::with_capacity(6);
+    let a = live.add_task("a");
+    live.push(ms(0), a, EventKind::Created);
+    let mut copy = live.clone();
+    assert!(copy.lineage().is(live.lineage()));
+    let sem = live.add_resource("s", ResourceKind::Semaphore { permits: 1 });
+    let b = live.add_task("b");
+    let site = live.add_site("x.rs", 3);
+    live.push(ms(1), b, EventKind::Created);
+    live.push(ms(2), a, EventKind::PollStart);
+    live.push(ms(3), a, EventKind::PermitWaiting { resource: sem });
+    live.push(ms(4), a, EventKind::pending(Some(site)));
+    copy.catch_up(&live);
+    assert_eq!(copy, live);
+    for i in 5..12 {
+        live.push(ms(i), b, EventKind::PollStart);
+    }
+    live.refuse();
+    assert!(live.dropped() > 0);
+    copy.catch_up(&live);
+    assert_eq!(copy, live);
+    assert_eq!((copy.dropped(), copy.refused()), (live.dropped(), live.refused()));
+    // Another recording with fewer events, then one cut earlier: copied
+    // whole, not appended to.
+    let mut other = Trace::new();
+    let c = other.add_task("c");
+    other.push(ms(0), c, EventKind::Created);
+    copy.catch_up(&other);
+    assert_eq!(copy, other);
+    assert!(copy.lineage().is(other.lineage()));
+    let mut copy = live.clone();
+    let earlier = live.prefix(3);
+    copy.catch_up(&earlier);
+    assert_eq!(copy, earlier);
+}
+
+/// Two traces with the same contents are equal whatever their lineage:
+/// a trace read back from JSON equals the one written.
+#[test]
+fn a_lineage_is_not_part_of_a_trace() {
+    let mut t = Trace::new();
+    let a = t.add_task("a");
+    t.push(ms(0), a, EventKind::Created);
+    let read = Trace::from_json(&t.to_json().expect("writes")).expect("reads");
+    assert!(!read.lineage().is(t.lineage()));
+    assert_eq!(read, t);
+}

@@ -1,0 +1,86 @@
+//! What keeping a live run's drawing up to date costs per frame, the way
+//! the page did it before (a whole copy of the trace and its model made
+//! again) and the way it does now (the copy caught up and the model fed
+//! what is new), over a run of 10,000 tasks through a semaphore of 100
+//! cut into `frames` growing stretches.
+//!
+//! ```sh
+//! cargo run --profile native -p asyncscope-view --example frame_cost [frames] [repetitions]
+//! ```
+
+use std::rc::Rc;
+use std::time::{Duration, Instant};
+
+use asyncscope_core::combinators::Semaphore;
+use asyncscope_core::{Env, Trace, Traced, VirtualRuntime};
+use asyncscope_view::{ModelFold, run_model};
+use futures::future::join_all;
+
+fn main() {
+    let mut args = std::env::args().skip(1).map(|a| a.parse::<usize>().ok());
+    let frames = args.next().flatten().unwrap_or(60).max(1);
+    let reps = args.next().flatten().unwrap_or(5).max(1);
+    let rt = VirtualRuntime::new();
+    let env = Traced::new(rt.env());
+    let work = {
+        let env = env.clone();
+        async move {
+            let sem = Semaphore::new(&env, "sem", 100);
+            let all: Vec<_> = (0..10_000)
+                .map(|i| {
+                    let (env, sem) = (env.clone(), sem.clone());
+                    env.clone().spawn(format!("t{i}"), async move {
+                        let _p = sem.acquire().await;
+                        env.sleep(Duration::from_secs(1)).await;
+                    })
+                })
+                .collect();
+            join_all(all).await;
+        }
+    };
+    rt.block_on(work).expect("runs");
+    let whole = env.snapshot();
+    let len = whole.events().len();
+    // The live trace as each frame saw it.
+    let seen: Vec<Trace> = (1..=frames).map(|f| whole.prefix(len * f / frames)).collect();
+    println!("{len} events, {frames} frames, {reps} repetitions (ms per frame: min / median)");
+    let mut before = Vec::new();
+    let mut after = Vec::new();
+    for _ in 0..reps {
+        // Before: each frame copies the trace and makes its model again.
+        let start = Instant::now();
+        let mut drawn = Vec::new();
+        for t in &seen {
+            let copy = Rc::new(t.clone());
+            let model = Rc::new(run_model(&copy));
+            drawn.push((copy, model));
+            if drawn.len() > 1 {
+                drawn.remove(0);
+            }
+        }
+        before.push(start.elapsed().as_secs_f64() * 1e3 / frames as f64);
+        // Now: two copies and two models kept up to date in turn, one
+        // drawn while the other is fed.
+        let start = Instant::now();
+        let mut copies: [Rc<Trace>; 2] = Default::default();
+        let mut folds: [ModelFold; 2] = Default::default();
+        let mut drawn = Vec::new();
+        for (f, t) in seen.iter().enumerate() {
+            let copy = &mut copies[f % 2];
+            Rc::get_mut(copy).expect("not drawn").catch_up(t);
+            let fold = &mut folds[f % 2];
+            fold.feed(copy);
+            drawn = vec![(Rc::clone(copy), Rc::clone(fold.model()))];
+        }
+        drop(drawn);
+        after.push(start.elapsed().as_secs_f64() * 1e3 / frames as f64);
+    }
+    let stats = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        (v[0], v[v.len() / 2])
+    };
+    let (b, a) = (stats(&mut before), stats(&mut after));
+    println!("copy + model made again: {:.3} / {:.3}", b.0, b.1);
+    println!("caught up + fed:         {:.3} / {:.3}", a.0, a.1);
+    println!("ratio (median): {:.1}x less", b.1 / a.1);
+}
