@@ -13,8 +13,8 @@ use asyncscope_core::demos::is_harness_task;
 use asyncscope_core::trace::{Outcome, RequestSpan, SegmentState, TaskId, human, on_wire_peak};
 use asyncscope_view::state::{RunSnapshot, TaskRef, View};
 use asyncscope_view::{
-    ArrowVm, LaneVm, MarkVm, RunModel, Scale, SegmentVm, TRACK_COLUMNS, axis, deadlines, lane_in, legend, name_column,
-    overview, run_model, track_column, tracks, wake_arrows, with_waits,
+    ArrowVm, LaneVm, MarkVm, ModelFold, RunModel, Scale, SegmentVm, TRACK_COLUMNS, axis, deadlines, lane_in, legend,
+    name_column, overview, run_model, track_column, tracks, wake_arrows, with_waits,
 };
 use yew::prelude::*;
 
@@ -88,6 +88,20 @@ const MARKS: [(&str, &str); 7] = [
 /// A finished trace's `model` with its analyses (edges, every task's waits
 /// and the warnings) added, timed as the User Timing measure
 /// `asyncscope:analyses`.
+/// The model of `trace` from the one of `pair` not held elsewhere (the
+/// further on, if both are free), brought up to date.
+fn fed<'a>(pair: &'a mut [ModelFold; 2], trace: &Trace) -> &'a Rc<RunModel> {
+    let free = |f: &ModelFold| Rc::strong_count(f.model()) == 1;
+    let [a, b] = pair;
+    let fold = match (free(a), free(b)) {
+        (true, true) if b.events_seen() > a.events_seen() => b,
+        (true, _) | (false, false) => a,
+        (false, true) => b,
+    };
+    fold.feed(trace);
+    fold.model()
+}
+
 fn analysed(model: RunModel, trace: &Trace) -> RunModel {
     clock::measured("asyncscope:analyses", || with_waits(model, trace))
 }
@@ -160,14 +174,22 @@ pub fn Timeline(props: &TimelineProps) -> Html {
     // task of their own after the run is drawn (together they would make
     // one long task).
     let traces: Vec<Rc<Trace>> = props.runs.iter().map(|r| r.trace.clone()).collect();
-    let models = use_memo((traces.clone(), props.finished), |(traces, finished)| {
+    // Per run, two models kept up to date as its trace grows, fed in turn:
+    // the one fed is not the one drawn (not held elsewhere), so taking in
+    // a frame's new events does not copy the rest.
+    let folds = use_mut_ref(Vec::<[ModelFold; 2]>::new);
+    let models = use_memo((traces.clone(), props.finished), move |(traces, finished)| {
+        let mut folds = folds.borrow_mut();
+        folds.resize_with(traces.len(), Default::default);
         traces
             .iter()
-            .map(|t| {
+            .zip(folds.iter_mut())
+            .map(|(t, pair)| {
+                let model = Rc::clone(fed(pair, t));
                 if !*finished || t.events().len() > IN_STEPS_ABOVE {
-                    return ModelRef(Rc::new(run_model(t)));
+                    return ModelRef(model);
                 }
-                ModelRef(Rc::new(analysed(run_model(t), t)))
+                ModelRef(Rc::new(analysed(Rc::unwrap_or_clone(model), t)))
             })
             .collect::<Vec<_>>()
     });

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use asyncscope_core::trace::Liveness;
 use asyncscope_core::virtual_time::Step;
-use asyncscope_core::{Bilingual, DynEnv, Env, Traced, VirtualRuntime};
+use asyncscope_core::{Bilingual, DynEnv, Env, Trace, Traced, VirtualRuntime};
 use asyncscope_view::state::{Action, Ending, FinalRuns, Form, LOOK_MS, Pacer, RunSnapshot, Sizes, asks_first};
 use futures::channel::oneshot;
 use futures::future::{AbortHandle, Either, abortable, select};
@@ -71,6 +71,34 @@ fn sizes<E: Env>(runs: &[(&'static str, Traced<E>)]) -> Sizes {
             (trace.events().len(), trace.dropped())
         })
         .collect()
+}
+
+/// Per live run, two copies of its trace, kept up to date in turn: the
+/// copy brought up to date is one the page no longer holds (it holds the
+/// other, drawn last), so a frame copies only the events recorded since
+/// that copy was last brought up to date, not the whole trace.
+#[derive(Default)]
+struct Copies(Vec<[Rc<Trace>; 2]>);
+
+impl Copies {
+    /// The runs' traces as they are now.
+    fn take<E: Env>(&mut self, runs: &[(&'static str, Traced<E>)]) -> Vec<RunSnapshot> {
+        self.0.resize_with(runs.len(), Default::default);
+        runs.iter()
+            .zip(self.0.iter_mut())
+            .map(|((label, traced), [a, b])| {
+                let copy = if Rc::get_mut(a).is_some() { a } else { b };
+                match Rc::get_mut(copy) {
+                    Some(trace) => trace.catch_up(&traced.trace()),
+                    None => *copy = Rc::new(traced.snapshot()),
+                }
+                RunSnapshot {
+                    label: label.to_string(),
+                    trace: Rc::clone(copy),
+                }
+            })
+            .collect()
+    }
 }
 
 fn snapshot<E: Env>(runs: &[(&'static str, Traced<E>)]) -> Vec<RunSnapshot> {
@@ -368,6 +396,7 @@ async fn watch(
     let mut pacer = Pacer::new(clock::now_ms());
     // The snapshots drawn last, and the sizes they were taken at.
     let mut last: Option<(Sizes, Vec<RunSnapshot>)> = None;
+    let mut copies = Copies::default();
     let completed = loop {
         // The traces are looked at on a timer, not at every animation
         // frame: a page that asks for every frame is drawn at every frame,
@@ -432,7 +461,7 @@ async fn watch(
                 let shown = match &last {
                     Some((seen, shown)) if *seen == sizes || !pacer.redraw.fresh() => shown.clone(),
                     _ => {
-                        let fresh = snapshot(&runs);
+                        let fresh = copies.take(&runs);
                         last = Some((sizes, fresh.clone()));
                         fresh
                     }
