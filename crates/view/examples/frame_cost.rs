@@ -2,7 +2,8 @@
 //! the page did it before (a whole copy of the trace and its model made
 //! again) and the way it does now (the copy caught up and the model fed
 //! what is new), over a run of 10,000 tasks through a semaphore of 100
-//! cut into `frames` growing stretches.
+//! cut into `frames` growing stretches; then the same for a replay
+//! playing that run forward.
 //!
 //! ```sh
 //! cargo run --profile native -p asyncscope-view --example frame_cost [frames] [repetitions]
@@ -75,6 +76,29 @@ fn main() {
         drop(drawn);
         after.push(start.elapsed().as_secs_f64() * 1e3 / frames as f64);
     }
+    // A replay playing forward: the whole run cut at a playhead that
+    // moves on each frame, the way the page did it before (a new cut and
+    // its model made again) and now (a cut caught up, its model fed).
+    let cuts: Vec<usize> = (1..=frames).map(|f| len * f / frames).collect();
+    let mut replay_before = Vec::new();
+    let mut replay_after = Vec::new();
+    for _ in 0..reps {
+        let start = Instant::now();
+        for &n in &cuts {
+            let cut = Rc::new(whole.prefix(n));
+            std::hint::black_box(run_model(&cut));
+        }
+        replay_before.push(start.elapsed().as_secs_f64() * 1e3 / frames as f64);
+        let start = Instant::now();
+        let mut pair: [Rc<Trace>; 2] = Default::default();
+        let mut folds: [ModelFold; 2] = Default::default();
+        for (f, &n) in cuts.iter().enumerate() {
+            Rc::get_mut(&mut pair[f % 2]).expect("not drawn").catch_up_to(&whole, n);
+            folds[f % 2].feed(&pair[f % 2]);
+            std::hint::black_box(folds[f % 2].model());
+        }
+        replay_after.push(start.elapsed().as_secs_f64() * 1e3 / frames as f64);
+    }
     let stats = |v: &mut Vec<f64>| {
         v.sort_by(f64::total_cmp);
         (v[0], v[v.len() / 2])
@@ -82,5 +106,9 @@ fn main() {
     let (b, a) = (stats(&mut before), stats(&mut after));
     println!("copy + model made again: {:.3} / {:.3}", b.0, b.1);
     println!("caught up + fed:         {:.3} / {:.3}", a.0, a.1);
-    println!("ratio (median): {:.1}x less", b.1 / a.1);
+    println!("live, ratio (median): {:.1}x less", b.1 / a.1);
+    let (b, a) = (stats(&mut replay_before), stats(&mut replay_after));
+    println!("replay, cut + model made again: {:.3} / {:.3}", b.0, b.1);
+    println!("replay, caught up + fed:        {:.3} / {:.3}", a.0, a.1);
+    println!("replay, ratio (median): {:.1}x less", b.1 / a.1);
 }

@@ -746,23 +746,35 @@ impl Trace {
     /// whole. Either way `self == *source` after. For a live view that
     /// keeps its copy of a run up to date at the cost of what is new.
     pub fn catch_up(&mut self, source: &Trace) {
-        let grown = self.lineage.is(source.lineage)
-            && self.events.len() <= source.events.len()
+        self.catch_up_to(source, source.events.len());
+    }
+
+    /// Makes this trace `source.prefix(n)`: when both are copies of one
+    /// recording, by appending the events it lacks or dropping those past
+    /// `n`, at the cost of the difference; otherwise by copying. For a
+    /// replay's playhead, which mostly moves a little at a time.
+    pub fn catch_up_to(&mut self, source: &Trace, n: usize) {
+        let n = n.min(source.events.len());
+        let related = self.lineage.is(source.lineage)
             && self.tasks.len() <= source.tasks.len()
             && self.resources.len() <= source.resources.len()
             && self.sites.len() <= source.sites.len()
             && (self.dropped == 0 || self.events.len() == source.events.len());
-        if !grown {
-            self.clone_from(source);
+        if !related {
+            *self = source.prefix(n);
             return;
+        }
+        if self.events.len() > n {
+            self.events.truncate(n);
+        } else {
+            self.events.extend_from_slice(&source.events[self.events.len()..n]);
         }
         self.tasks.extend_from_slice(&source.tasks[self.tasks.len()..]);
         self.resources
             .extend_from_slice(&source.resources[self.resources.len()..]);
         self.sites.extend_from_slice(&source.sites[self.sites.len()..]);
-        self.events.extend_from_slice(&source.events[self.events.len()..]);
         self.capacity = source.capacity;
-        self.dropped = source.dropped;
+        self.dropped = if n == source.events.len() { source.dropped } else { 0 };
         self.refused = source.refused;
         self.clamped = source.clamped;
         self.day_clock = source.day_clock;

@@ -660,3 +660,20 @@ fn a_lineage_is_not_part_of_a_trace() {
     assert!(!read.lineage().is(t.lineage()));
     assert_eq!(read, t);
 }
+
+/// A cut kept up to date with `catch_up_to` is the source's prefix at
+/// each step, the playhead moving on, back, to the end and past it.
+#[test]
+fn a_cut_caught_up_is_the_prefix() {
+    let mut t = Trace::with_capacity(8);
+    let a = t.add_task("a");
+    for i in 0..12 {
+        t.push(ms(i), a, EventKind::PollStart);
+    }
+    let mut cut = Trace::new();
+    for n in [0, 3, 5, 2, 9, 20, 4, 9] {
+        cut.catch_up_to(&t, n);
+        assert_eq!(cut, t.prefix(n), "at {n}");
+        assert!(cut.lineage().is(t.lineage()));
+    }
+}

@@ -5,7 +5,7 @@
 use std::rc::Rc;
 use std::time::Duration;
 
-use asyncscope_core::Bilingual;
+use asyncscope_core::{Bilingual, Trace};
 use asyncscope_view::state::{Action, Clock, DemoState, EventRef, RunSnapshot, TaskRef};
 use asyncscope_view::{await_site, live_span};
 use yew::prelude::*;
@@ -31,18 +31,20 @@ pub(crate) fn drawn(
     live: Vec<RunSnapshot>,
     now: Duration,
     expected: Option<Duration>,
+    cuts: &mut Cuts,
 ) -> (Vec<RunSnapshot>, Duration) {
     let fin = state.finished();
     let mut drawn: Vec<RunSnapshot> = match fin {
         Some(f) => f
             .runs
             .iter()
-            .map(|r| RunSnapshot {
+            .enumerate()
+            .map(|(i, r)| RunSnapshot {
                 label: r.label.clone(),
                 trace: if f.playhead >= f.end {
                     r.trace.clone()
                 } else {
-                    Rc::new(r.trace.until(f.playhead))
+                    cuts.cut(i, &r.trace, f.playhead)
                 },
             })
             .collect(),
@@ -55,20 +57,54 @@ pub(crate) fn drawn(
         None => live_span(span_of(&drawn, now), expected),
     };
     if let Some(pinned) = &state.pinned {
-        for r in &pinned.runs {
+        let first = fin.map_or(0, |f| f.runs.len());
+        for (i, r) in pinned.runs.iter().enumerate() {
             span = span.max(r.trace.makespan().unwrap_or_default());
             drawn.push(RunSnapshot {
                 label: r.label.clone(),
                 // Scrubbing cuts the pinned runs at the same instant; at
                 // the end of the current run they are shown whole.
                 trace: match fin {
-                    Some(f) if f.playhead < f.end => Rc::new(r.trace.until(f.playhead)),
+                    Some(f) if f.playhead < f.end => cuts.cut(first + i, &r.trace, f.playhead),
                     _ => r.trace.clone(),
                 },
             });
         }
     }
     (drawn, span)
+}
+
+/// Per run drawn at a playhead, two cuts of its trace, kept up to date in
+/// turn (`Trace::catch_up_to`): the one changed is one the page no longer
+/// holds, so a replay's frame copies only the events the playhead passed
+/// since, not the run up to it.
+#[derive(Default)]
+pub(crate) struct Cuts(Vec<(usize, [Rc<Trace>; 2])>);
+
+impl Cuts {
+    /// Run `i`'s `trace` cut at `at`: the cut drawn last if it is that
+    /// already, else the other brought to it.
+    fn cut(&mut self, i: usize, trace: &Trace, at: Duration) -> Rc<Trace> {
+        if self.0.len() <= i {
+            self.0.resize_with(i + 1, Default::default);
+        }
+        let n = trace.events().partition_point(|e| e.at() <= at);
+        let (last, pair) = &mut self.0[i];
+        let shown = &pair[*last];
+        if shown.lineage().is(trace.lineage())
+            && shown.events().len() == n
+            && shown.tasks().len() == trace.tasks().len()
+        {
+            return Rc::clone(shown);
+        }
+        *last = 1 - *last;
+        let copy = &mut pair[*last];
+        match Rc::get_mut(copy) {
+            Some(cut) => cut.catch_up_to(trace, n),
+            None => *copy = Rc::new(trace.prefix(n)),
+        }
+        Rc::clone(copy)
+    }
 }
 
 /// What every page that runs a subject watches, from its state: the
@@ -103,7 +139,14 @@ pub(crate) fn use_watch(state: &UseReducerHandle<PageState>, subject: &Subject, 
     let events: Rc<Vec<EventRef>> = use_log_events(state, panels);
     let status = run_status(&state.run, lang);
     let fin = state.finished();
-    let (drawn, span) = drawn(state, status.live.clone(), status.now, status.expected);
+    let cuts = use_mut_ref(Cuts::default);
+    let (drawn, span) = drawn(
+        state,
+        status.live.clone(),
+        status.now,
+        status.expected,
+        &mut cuts.borrow_mut(),
+    );
     let current = fin.and_then(|f| events.get(f.current(&events)?).copied());
     let lit = current.and_then(|r| {
         let trace = &fin?.runs.get(r.run)?.trace;
