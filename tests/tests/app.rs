@@ -329,6 +329,43 @@ async fn a_live_runs_lanes_hold_still_as_they_fill_in() {
     h.finish().await;
 }
 
+/// A live frame takes in only what the run recorded since the last: past
+/// the first use of each of its two copies of the trace and two models,
+/// they are caught up and fed in place, never copied whole or made again
+/// (the timeline counts them as `data-copies` and `data-models`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_live_frame_takes_in_only_what_is_new() {
+    let h = Harness::start().await;
+    // Twenty counts 100 ms apart: a frame for each.
+    h.open("/#/countdown?counts=20&tick_ms=100").await;
+    h.wait_for(".runner[data-state=done]", WAIT).await;
+    let page = &h;
+    let counts = move |attr: &'static str| async move {
+        let text = page.attr(".runner .stage .timeline", attr).await.unwrap_or_default();
+        text.split(' ')
+            .map(|n| n.parse::<u32>().unwrap_or(u32::MAX))
+            .collect::<Vec<u32>>()
+    };
+    let (models_before, copies_before) = (counts("data-models").await, counts("data-copies").await);
+    h.click("#run:not([disabled])").await;
+    h.wait_for(".runner[data-state=done][data-clock=real]", WAIT).await;
+    let (models, copies) = (counts("data-models").await, counts("data-copies").await);
+    let diff = |after: &[u32], before: &[u32]| -> Vec<u32> {
+        after.iter().zip(before).map(|(a, b)| a.saturating_sub(*b)).collect()
+    };
+    let (models, copies) = (diff(&models, &models_before), diff(&copies, &copies_before));
+    eprintln!("trace copies (caught up, whole) {copies:?}; models (fed in place, copied, made again) {models:?}");
+    assert!(
+        copies.len() == 2 && copies[0] >= 5 && copies[1] <= 2,
+        "trace copies (caught up, whole) in the live run: {copies:?}"
+    );
+    assert!(
+        models.len() == 3 && models[0] >= 5 && models[1] == 0 && models[2] <= 2,
+        "models (fed in place, copied, made again) in the live run: {models:?}"
+    );
+    h.finish().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_live_drawing_touches_only_the_ends_of_the_lanes() {
     let h = Harness::start().await;

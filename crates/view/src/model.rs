@@ -163,17 +163,23 @@ impl ModelFold {
     }
 
     /// Brings the model up to date with `trace`: by taking in what is new
-    /// when `trace` is the trace fed last grown, else from the start.
-    pub fn feed(&mut self, trace: &Trace) {
+    /// when `trace` is the trace fed last grown, else from the start; says
+    /// which it did.
+    pub fn feed(&mut self, trace: &Trace) -> Fed {
         let grown = self.seen.is_some_and(|seen| {
             seen.lineage.is(trace.lineage())
                 && seen.events <= trace.events().len()
                 && seen.tasks <= trace.tasks().len()
                 && seen.resources <= trace.resources().len()
         });
-        if !grown {
+        let fed = if !grown {
             *self = ModelFold::default();
-        }
+            Fed::Again
+        } else if Rc::strong_count(&self.model) > 1 {
+            Fed::Copied
+        } else {
+            Fed::Grown
+        };
         let from = self.seen.map_or(0, |s| s.events);
         let Self {
             spans,
@@ -282,7 +288,20 @@ impl ModelFold {
             tasks: tasks.len(),
             resources: trace.resources().len(),
         });
+        fed
     }
+}
+
+/// What [`ModelFold::feed`] did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fed {
+    /// It took in what was new, in place.
+    Grown,
+    /// It took in what was new, into a copy of its model (the model was
+    /// held elsewhere).
+    Copied,
+    /// It made the model from the start (another trace, or the first).
+    Again,
 }
 
 /// A new value of the step chart of `resource`, if it has one.
@@ -388,7 +407,8 @@ mod tests {
                 loop {
                     n = (n + stride).min(len);
                     let seen = trace.prefix(n);
-                    fold.feed(&seen);
+                    let fed = fold.feed(&seen);
+                    assert_eq!(fed, if n == stride.min(len) { Fed::Again } else { Fed::Grown });
                     assert_eq!(
                         **fold.model(),
                         run_model(&seen),
@@ -411,10 +431,10 @@ mod tests {
         let (_, b) = runs.iter().find(|(_, t)| t.events().len() > 40).expect("a run");
         let mut fold = ModelFold::default();
         fold.feed(a);
-        fold.feed(b);
+        assert_eq!(fold.feed(b), Fed::Again);
         assert_eq!(**fold.model(), run_model(b));
         let earlier = b.prefix(b.events().len() / 2);
-        fold.feed(&earlier);
+        assert_eq!(fold.feed(&earlier), Fed::Again);
         assert_eq!(**fold.model(), run_model(&earlier));
         // A copy made from JSON is of another lineage, with the same
         // events: its model is the same.
@@ -431,9 +451,9 @@ mod tests {
         let (_, t) = runs.iter().find(|(_, t)| t.events().len() > 40).expect("a run");
         let half = t.prefix(t.events().len() / 2);
         let mut fold = ModelFold::default();
-        fold.feed(&half);
+        assert_eq!(fold.feed(&half), Fed::Again);
         let drawn = Rc::clone(fold.model());
-        fold.feed(t);
+        assert_eq!(fold.feed(t), Fed::Copied);
         assert_eq!(*drawn, run_model(&half));
         assert_eq!(**fold.model(), run_model(t));
     }

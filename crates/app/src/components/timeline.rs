@@ -13,14 +13,14 @@ use asyncscope_core::demos::is_harness_task;
 use asyncscope_core::trace::{Outcome, RequestSpan, SegmentState, TaskId, human, on_wire_peak};
 use asyncscope_view::state::{RunSnapshot, TaskRef, View};
 use asyncscope_view::{
-    ArrowVm, LaneVm, MarkVm, ModelFold, RunModel, Scale, SegmentVm, TRACK_COLUMNS, axis, deadlines, lane_in, legend,
-    name_column, overview, run_model, track_column, tracks, wake_arrows, with_waits,
+    ArrowVm, Fed, LaneVm, MarkVm, ModelFold, RunModel, Scale, SegmentVm, TRACK_COLUMNS, axis, deadlines, lane_in,
+    legend, name_column, overview, run_model, track_column, tracks, wake_arrows, with_waits,
 };
 use yew::prelude::*;
 
 use crate::browser::{self, clock, dom};
 use crate::components::common::use_lang;
-use crate::hooks::IN_STEPS_ABOVE;
+use crate::hooks::{self, IN_STEPS_ABOVE};
 use crate::i18n::Lang;
 
 /// Props of [`Timeline`].
@@ -85,12 +85,17 @@ const MARKS: [(&str, &str); 7] = [
     ("warning", "warning: a rule of the Warnings panel fired here"),
 ];
 
-/// A finished trace's `model` with its analyses (edges, every task's waits
-/// and the warnings) added, timed as the User Timing measure
-/// `asyncscope:analyses`.
+thread_local! {
+    /// How the timelines' models were fed since the page loaded, by
+    /// [`Fed`] (grown, copied, again): shown as `data-models`, so that a
+    /// test in the browser sees that a live frame takes in only what is
+    /// new.
+    static FEEDS: std::cell::Cell<[u32; 3]> = const { std::cell::Cell::new([0; 3]) };
+}
+
 /// The model of `trace` from the one of `pair` not held elsewhere (the
 /// further on, if both are free), brought up to date.
-fn fed<'a>(pair: &'a mut [ModelFold; 2], trace: &Trace) -> &'a Rc<RunModel> {
+fn fed<'a>(pair: &'a mut [ModelFold; 2], trace: &Trace) -> (Fed, &'a Rc<RunModel>) {
     let free = |f: &ModelFold| Rc::strong_count(f.model()) == 1;
     let [a, b] = pair;
     let fold = match (free(a), free(b)) {
@@ -98,10 +103,13 @@ fn fed<'a>(pair: &'a mut [ModelFold; 2], trace: &Trace) -> &'a Rc<RunModel> {
         (true, _) | (false, false) => a,
         (false, true) => b,
     };
-    fold.feed(trace);
-    fold.model()
+    let how = fold.feed(trace);
+    (how, fold.model())
 }
 
+/// A finished trace's `model` with its analyses (edges, every task's waits
+/// and the warnings) added, timed as the User Timing measure
+/// `asyncscope:analyses`.
 fn analysed(model: RunModel, trace: &Trace) -> RunModel {
     clock::measured("asyncscope:analyses", || with_waits(model, trace))
 }
@@ -185,7 +193,13 @@ pub fn Timeline(props: &TimelineProps) -> Html {
             .iter()
             .zip(folds.iter_mut())
             .map(|(t, pair)| {
-                let model = Rc::clone(fed(pair, t));
+                let (how, model) = fed(pair, t);
+                let model = Rc::clone(model);
+                FEEDS.with(|f| {
+                    let mut counts = f.get();
+                    counts[how as usize] += 1;
+                    f.set(counts);
+                });
                 if !*finished || t.events().len() > IN_STEPS_ABOVE {
                     return ModelRef(model);
                 }
@@ -230,12 +244,20 @@ pub fn Timeline(props: &TimelineProps) -> Html {
         }
         _ => models,
     };
+    let models_fed = {
+        let [grown, copied, again] = FEEDS.with(std::cell::Cell::get);
+        format!("{grown} {copied} {again}")
+    };
+    let copies = {
+        let (up, whole) = hooks::live_copies();
+        format!("{up} {whole}")
+    };
     let used = use_memo(models.clone(), |models| {
         let refs: Vec<&RunModel> = models.iter().map(|m| m.0.as_ref()).collect();
         legend(&refs)
     });
     html! {
-        <div class="timeline" onwheel={onwheel} onpointerdown={onpointerdown} onpointermove={onpointermove}
+        <div class="timeline" data-models={models_fed} data-copies={copies} onwheel={onwheel} onpointerdown={onpointerdown} onpointermove={onpointermove}
              onpointerup={onpointerup.clone()} onpointerleave={onpointerup}>
             { for props.runs.iter().enumerate().map(|(i, run)| html! {
                 <RunView run={run.clone()} model={models.get(i).cloned().unwrap_or_else(|| ModelRef(Rc::new(run_model(&run.trace))))} index={i} scale={scale} axis_end={axis.end} now={props.now} finished={props.finished}

@@ -73,6 +73,19 @@ fn sizes<E: Env>(runs: &[(&'static str, Traced<E>)]) -> Sizes {
         .collect()
 }
 
+thread_local! {
+    /// Live frames' copies of a trace since the page loaded: `(caught up,
+    /// copied whole)`. The timeline shows them (`data-copies`), so that
+    /// a test in the browser sees that frames copy only what is new.
+    static COPIES: std::cell::Cell<(u32, u32)> = const { std::cell::Cell::new((0, 0)) };
+}
+
+/// Live frames' copies of a trace since the page loaded: `(caught up,
+/// copied whole)`.
+pub fn live_copies() -> (u32, u32) {
+    COPIES.with(std::cell::Cell::get)
+}
+
 /// Per live run, two copies of its trace, kept up to date in turn: the
 /// copy brought up to date is one the page no longer holds (it holds the
 /// other, drawn last), so a frame copies only the events recorded since
@@ -88,10 +101,22 @@ impl Copies {
             .zip(self.0.iter_mut())
             .map(|((label, traced), [a, b])| {
                 let copy = if Rc::get_mut(a).is_some() { a } else { b };
-                match Rc::get_mut(copy) {
-                    Some(trace) => trace.catch_up(&traced.trace()),
-                    None => *copy = Rc::new(traced.snapshot()),
-                }
+                let source = traced.trace();
+                let caught_up = match Rc::get_mut(copy) {
+                    Some(trace) => {
+                        let related = trace.lineage().is(source.lineage());
+                        trace.catch_up(&source);
+                        related
+                    }
+                    None => {
+                        *copy = Rc::new(source.clone());
+                        false
+                    }
+                };
+                COPIES.with(|c| {
+                    let (up, whole) = c.get();
+                    c.set(if caught_up { (up + 1, whole) } else { (up, whole + 1) });
+                });
                 RunSnapshot {
                     label: label.to_string(),
                     trace: Rc::clone(copy),
