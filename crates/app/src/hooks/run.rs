@@ -126,6 +126,23 @@ impl Copies {
     }
 }
 
+/// Events hashed per task when a run ends (about 15 ms in the page): a big
+/// run's hash is worked out over several tasks, none of them long.
+const HASH_SLICE: usize = 40_000;
+
+/// `runs` with their hash, worked out `HASH_SLICE` events at a time with
+/// the browser let in between.
+async fn hashed(runs: Vec<RunSnapshot>) -> FinalRuns {
+    let mut hashing = FinalRuns::hashing(runs);
+    loop {
+        match hashing.step(HASH_SLICE) {
+            Ok(done) => return done,
+            Err(more) => hashing = more,
+        }
+        clock::sleep(Duration::ZERO).await;
+    }
+}
+
 fn snapshot<E: Env>(runs: &[(&'static str, Traced<E>)]) -> Vec<RunSnapshot> {
     runs.iter()
         .map(|(label, traced)| RunSnapshot {
@@ -466,7 +483,7 @@ async fn watch(
                     // The runs as they stalled, then the work dropped.
                     dispatcher.dispatch(Action::Ended {
                         generation,
-                        runs: FinalRuns::new(snapshot(&runs)),
+                        runs: hashed(snapshot(&runs)).await,
                         how: Ending::Completed,
                     });
                     if let Some(handle) = abort.borrow_mut().take() {
@@ -520,12 +537,12 @@ async fn watch(
     } else {
         Ending::Cancelled
     };
-    // The snapshot, its hash, then the drawing of the finished run, each
-    // in a task of its own (a big run's would make one long task
+    // The snapshot, its hash (`HASH_SLICE` events per task), then the
+    // drawing of the finished run, each in a task of its own (a big run's would make one long task
     // together).
     let runs = snapshot(&runs);
     clock::sleep(Duration::ZERO).await;
-    let runs = FinalRuns::new(runs);
+    let runs = hashed(runs).await;
     clock::sleep(Duration::ZERO).await;
     dispatcher.dispatch(Action::Ended { generation, runs, how });
     None
@@ -624,7 +641,7 @@ fn run_virtual(
         }
         let runs = snapshot(&runs);
         clock::sleep(Duration::ZERO).await;
-        let runs = FinalRuns::new(runs);
+        let runs = hashed(runs).await;
         clock::sleep(Duration::ZERO).await;
         dispatcher.dispatch(Action::RanVirtual { runs });
     };

@@ -73,6 +73,65 @@ pub fn runs_hash<'a>(traces: impl IntoIterator<Item = &'a Trace>) -> u64 {
     h.finish()
 }
 
+/// [`runs_hash`] worked out a stretch at a time, for a page that must not
+/// hold its main thread for the whole of a big run's hash: each
+/// [`RunsHash::step`] hashes at most a given number of events, and the
+/// last step gives the same hash as [`runs_hash`].
+#[derive(Debug, Default)]
+pub struct RunsHash {
+    h: Fnv1a64,
+    /// The run being hashed.
+    run: usize,
+    /// Within it, once begun: the next event, and the JSON form's bytes
+    /// that follow the events.
+    within: Option<(usize, Vec<u8>)>,
+}
+
+impl RunsHash {
+    /// Hashes at most `events` more events of `traces` (the same traces
+    /// at every step); once all are hashed, their hash.
+    pub fn step(&mut self, traces: &[&Trace], events: usize) -> Option<u64> {
+        let Self { h, run, within } = self;
+        let mut budget = events.max(1);
+        loop {
+            let Some(trace) = traces.get(*run) else {
+                return Some(h.finish());
+            };
+            let (next, tail) = match within {
+                Some(w) => w,
+                None => {
+                    if *run > 0 {
+                        h.update(b"\n");
+                    }
+                    let Ok((form, at)) = trace.json_around_events() else {
+                        h.update(b"\0unserialisable");
+                        *run += 1;
+                        continue;
+                    };
+                    h.update(&form[..at]);
+                    within.insert((0, form[at..].to_vec()))
+                }
+            };
+            while *next < trace.events().len() && budget > 0 {
+                if *next > 0 {
+                    h.update(b",");
+                }
+                if serde_json::to_writer(&mut *h, &trace.events()[*next]).is_err() {
+                    h.update(b"\0unserialisable");
+                }
+                *next += 1;
+                budget -= 1;
+            }
+            if *next < trace.events().len() {
+                return None;
+            }
+            h.update(tail);
+            *within = None;
+            *run += 1;
+        }
+    }
+}
+
 /// A hash as the page and the command line show it: 16 lowercase hex
 /// digits.
 pub fn hash_hex(hash: u64) -> String {
@@ -102,6 +161,37 @@ mod tests {
         assert_eq!(of(b""), 0xcbf2_9ce4_8422_2325);
         assert_eq!(of(b"a"), 0xaf63_dc4c_8601_ec8c);
         assert_eq!(of(b"foobar"), 0x8594_4171_f739_67e8);
+    }
+
+    /// Hashed a stretch at a time, runs hash as they do at once: at every
+    /// stretch length, for runs with events, without, and with names that
+    /// hold the events' key.
+    #[test]
+    fn runs_hashed_in_steps_hash_as_at_once() {
+        use std::time::Duration;
+
+        use crate::trace::EventKind;
+        let mut a = Trace::new();
+        let t = a.add_task("\"events\":[] x");
+        for i in 0..25 {
+            a.push(Duration::from_millis(i), t, EventKind::PollStart);
+        }
+        a.refuse();
+        let empty = Trace::new();
+        let runs = [&a, &empty, &a];
+        for stretch in [0, 1, 2, 7, 24, 25, 26, 1000] {
+            let mut hash = RunsHash::default();
+            let mut steps = 0;
+            let got = loop {
+                steps += 1;
+                if let Some(h) = hash.step(&runs, stretch) {
+                    break h;
+                }
+            };
+            assert_eq!(got, runs_hash(runs), "by {stretch}");
+            assert!(steps >= 50 / stretch.max(1), "by {stretch}: {steps} steps");
+        }
+        assert_eq!(RunsHash::default().step(&[], 5), Some(runs_hash([])));
     }
 
     #[test]

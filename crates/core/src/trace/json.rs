@@ -114,6 +114,26 @@ impl Trace {
         }
     }
 
+    /// The JSON form without its events, and where they go: the bytes
+    /// before the index are the form up to its events' opening `[`, and
+    /// those from it on, the `]` that closes them and the rest. Written out
+    /// with the events between, comma-separated, it is the JSON form.
+    pub(super) fn json_around_events(&self) -> serde_json::Result<(Vec<u8>, usize)> {
+        let out = serde_json::to_vec(&TraceFileRef {
+            events: &[],
+            ..self.file()
+        })?;
+        // The events come after every name (tasks, resources, sites) and
+        // before numbers only: their key is the last of its kind.
+        const KEY: &[u8] = b"\"events\":[]";
+        let at = out
+            .windows(KEY.len())
+            .rposition(|w| w == KEY)
+            .map(|i| i + KEY.len() - 1)
+            .ok_or_else(|| serde::ser::Error::custom("no events key"))?;
+        Ok((out, at))
+    }
+
     /// Writes the versioned JSON form (see `ARCHITECTURE.md`, "Trace JSON")
     /// to `out` as it goes, without building it in memory first. An error
     /// of `out` (or of serialisation) is returned, never written as JSON.

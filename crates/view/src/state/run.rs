@@ -9,9 +9,10 @@ use asyncscope_core::Trace;
 use super::{LogFilter, TaskRef};
 
 /// A finished run's traces and their hash ([`Finished::trace_hash`]),
-/// worked out as this is made: the page makes it in a task of its own,
-/// before the task that draws the finished run, since hashing a trace
-/// writes it out (about 30 ms in the page at 150,000 events).
+/// worked out as this is made: the page hashes a stretch of events per
+/// task ([`FinalRuns::hashing`]), before the task that draws the finished
+/// run, since hashing a trace writes it out (about 60 ms in the page at
+/// 150,000 events).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FinalRuns {
     runs: Vec<RunSnapshot>,
@@ -25,9 +26,39 @@ impl FinalRuns {
         Self { runs, hash }
     }
 
+    /// `runs`, to be hashed a stretch at a time ([`Hashing::step`]), for a
+    /// page that must not hold its main thread for the whole hash of a big
+    /// run (about 60 ms at 150,000 events).
+    pub fn hashing(runs: Vec<RunSnapshot>) -> Hashing {
+        Hashing {
+            runs,
+            hash: asyncscope_core::trace::RunsHash::default(),
+        }
+    }
+
     /// The traces.
     pub fn runs(&self) -> &[RunSnapshot] {
         &self.runs
+    }
+}
+
+/// [`FinalRuns`] being hashed (see [`FinalRuns::hashing`]).
+#[derive(Debug)]
+pub struct Hashing {
+    runs: Vec<RunSnapshot>,
+    hash: asyncscope_core::trace::RunsHash,
+}
+
+impl Hashing {
+    /// Hashes at most `events` more events: the runs with their hash once
+    /// all are hashed (the same as [`FinalRuns::new`] gives), else what is
+    /// left to do.
+    pub fn step(mut self, events: usize) -> Result<FinalRuns, Hashing> {
+        let traces: Vec<&asyncscope_core::Trace> = self.runs.iter().map(|r| &*r.trace).collect();
+        match self.hash.step(&traces, events) {
+            Some(hash) => Ok(FinalRuns { runs: self.runs, hash }),
+            None => Err(self),
+        }
     }
 }
 

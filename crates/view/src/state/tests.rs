@@ -163,6 +163,25 @@ fn a_finished_run_carries_the_hash_of_all_its_runs() {
     assert_eq!(s.finished().expect("finished").trace_hash, want);
 }
 
+/// Runs hashed a few events at a time, as the page hashes a finished run,
+/// carry the hash they would have hashed at once.
+#[test]
+fn runs_hashed_in_steps_carry_the_same_hash() {
+    let runs = virtual_runs("sequential-vs-concurrent", &[]);
+    let want = FinalRuns::new(runs.clone());
+    let mut hashing = FinalRuns::hashing(runs);
+    let mut steps = 0;
+    let got = loop {
+        steps += 1;
+        match hashing.step(3) {
+            Ok(done) => break done,
+            Err(more) => hashing = more,
+        }
+    };
+    assert!(steps > 2, "{steps} steps");
+    assert_eq!(got, want);
+}
+
 /// A finished run counts what it left open: nothing, for a run to the end
 /// (and the soak checks the same after each cancel in the page).
 #[test]
