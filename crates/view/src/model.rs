@@ -373,6 +373,205 @@ mod tests {
 
     use super::*;
 
+    /// The model as it was made before folds, in one pass per part over
+    /// the whole trace: the reference the folds are held to.
+    fn batch_model(trace: &Trace) -> RunModel {
+        let mut marks: HashMap<TaskId, Vec<(Duration, &'static str, usize)>> = HashMap::new();
+        let mut deadlines = Vec::new();
+        let mut attempts: Vec<(Duration, u32)> = Vec::new();
+        let mut wakes = Vec::new();
+        for (i, ev) in trace.events().iter().enumerate() {
+            let kind = match &ev.kind {
+                EventKind::Woken { from, .. } => {
+                    if let Some(from) = from.filter(|f| *f != ev.task) {
+                        wakes.push((ev.at(), from, ev.task, i));
+                    }
+                    "wake"
+                }
+                EventKind::Attempt { number } => {
+                    attempts.push((ev.at(), *number));
+                    if *number > 1 { "retry" } else { continue }
+                }
+                EventKind::DeadlinePassed => {
+                    deadlines.push(ev.at());
+                    "deadline"
+                }
+                EventKind::Completed {
+                    outcome: Outcome::Cancelled,
+                } => "cancel",
+                EventKind::Completed {
+                    outcome: Outcome::Timeout,
+                } => "timeout",
+                EventKind::Completed {
+                    outcome: Outcome::Error,
+                } => "error",
+                _ => continue,
+            };
+            marks.entry(ev.task).or_default().push((ev.at(), kind, i));
+        }
+        let flight = trace.in_flight();
+        let peak = flight.iter().map(|(_, n)| *n).max().unwrap_or(0);
+        let mut series = vec![(
+            ["tasks in flight".to_string(), "并发任务数".to_string()],
+            "in-flight",
+            peak.max(1),
+            flight,
+        )];
+        for (i, meta) in trace.resources().iter().enumerate() {
+            let id = asyncscope_core::trace::ResourceId(u32::try_from(i).unwrap_or(u32::MAX));
+            // Semaphores and limits: permits left (from each event's count of
+            // what is free); queues: depth.
+            let (label, kind, cap, start) = match meta.kind {
+                ResourceKind::Semaphore { permits } => (
+                    [
+                        format!("{}: permits left, of {permits}", meta.name),
+                        format!("{}：剩余许可，共 {permits}", meta.name),
+                    ],
+                    "permits",
+                    permits,
+                    permits,
+                ),
+                ResourceKind::Limit { limit } => (
+                    [
+                        format!("{}: slots left, of {limit}", meta.name),
+                        format!("{}：剩余名额，共 {limit}", meta.name),
+                    ],
+                    "permits",
+                    limit,
+                    limit,
+                ),
+                ResourceKind::Queue { capacity } => (
+                    match capacity {
+                        Some(c) => [
+                            format!("{}: depth, capacity {c}", meta.name),
+                            format!("{}：深度，容量 {c}", meta.name),
+                        ],
+                        None => [format!("{}: depth", meta.name), format!("{}：深度", meta.name)],
+                    },
+                    "queue",
+                    capacity.unwrap_or(0),
+                    0,
+                ),
+                // A lock is a semaphore of one: 1 while free, 0 while held.
+                ResourceKind::Lock => (
+                    [
+                        format!("{}: free (1) or held (0)", meta.name),
+                        format!("{}：空闲 1，被持有 0", meta.name),
+                    ],
+                    "permits",
+                    1,
+                    1,
+                ),
+                // Events and conditions have no level to chart: their waits
+                // show on the lanes.
+                ResourceKind::Event | ResourceKind::Condition => continue,
+            };
+            let mut changes: Vec<(Duration, u32)> = vec![(Duration::ZERO, start)];
+            for ev in trace.events() {
+                let value = match &ev.kind {
+                    EventKind::PermitAcquired { resource, available }
+                    | EventKind::PermitReleased { resource, available }
+                        if *resource == id =>
+                    {
+                        *available
+                    }
+                    EventKind::QueuePush { resource, depth } | EventKind::QueuePop { resource, depth }
+                        if *resource == id =>
+                    {
+                        *depth
+                    }
+                    _ => continue,
+                };
+                changes.push((ev.at(), value));
+            }
+            let peak = changes.iter().map(|(_, v)| *v).max().unwrap_or(0);
+            series.push((label, kind, cap.max(peak).max(1), changes));
+        }
+        // The attempt number is worth a chart only once something was retried.
+        if attempts.iter().any(|(_, n)| *n > 1) {
+            let peak = attempts.iter().map(|(_, n)| *n).max().unwrap_or(1);
+            series.push((
+                ["retry: attempt number".to_string(), "重试：第几次尝试".to_string()],
+                "attempt",
+                peak.max(1),
+                attempts,
+            ));
+        }
+        RunModel {
+            spans: trace
+                .spans()
+                .into_iter()
+                // A task the trace knows of but that was not made yet (a trace
+                // cut at a playhead) has no lane yet.
+                .filter(|span| !span.segments.is_empty() || span.outcome.is_some())
+                .collect(),
+            marks,
+            requests: trace.requests(),
+            series,
+            deadlines,
+            max_in_flight: usize::try_from(peak).unwrap_or(usize::MAX),
+            waits: HashMap::new(),
+            warnings: HashMap::new(),
+            makespan: trace.makespan(),
+            wakes,
+        }
+    }
+
+    /// Traces made by hand for what the catalog's runs do not hold: a
+    /// trace past its capacity (a task whose first event was the overflow
+    /// marker), tasks whose first events open no segment (a log, a wake, a
+    /// timer), a task made but not yet polled, a resource registered
+    /// late, and retries.
+    fn odd_traces() -> Vec<(String, Trace)> {
+        use asyncscope_core::trace::ResourceKind;
+        let ms = Duration::from_millis;
+        let mut full = Trace::with_capacity(3);
+        let a = full.add_task("a");
+        full.push(ms(0), a, EventKind::Created);
+        full.push(ms(1), a, EventKind::PollStart);
+        full.push(ms(2), a, EventKind::pending(None));
+        let b = full.add_task("b");
+        full.push(ms(3), b, EventKind::Created);
+        full.push(ms(4), b, EventKind::PollStart);
+        let mut odd = Trace::new();
+        let (a, b, c) = (odd.add_task("a"), odd.add_task("b"), odd.add_task("c"));
+        odd.push(ms(0), b, EventKind::Log { text: "first".into() });
+        odd.push(
+            ms(0),
+            c,
+            EventKind::Woken {
+                by: asyncscope_core::trace::WakeCause::Unknown,
+                from: Some(a),
+            },
+        );
+        odd.push(ms(1), a, EventKind::Created);
+        odd.push(ms(1), a, EventKind::PollStart);
+        odd.push(ms(1), a, EventKind::Attempt { number: 1 });
+        odd.push(ms(2), a, EventKind::pending(None));
+        let sem = odd.add_resource("late", ResourceKind::Semaphore { permits: 2 });
+        odd.push(ms(3), c, EventKind::Created);
+        odd.push(ms(3), a, EventKind::PollStart);
+        odd.push(
+            ms(3),
+            a,
+            EventKind::PermitAcquired {
+                resource: sem,
+                available: 1,
+            },
+        );
+        odd.push(ms(4), a, EventKind::Attempt { number: 2 });
+        odd.push(
+            ms(5),
+            a,
+            EventKind::Completed {
+                outcome: Outcome::Error,
+            },
+        );
+        odd.push(ms(6), c, EventKind::PollStart);
+        odd.push(ms(7), c, EventKind::Completed { outcome: Outcome::Ok });
+        vec![("overflowed".to_string(), full), ("odd".to_string(), odd)]
+    }
+
     /// Every run of every demo, to the end in virtual time.
     fn every_run() -> Vec<(String, Trace)> {
         let mut out = Vec::new();
@@ -384,7 +583,22 @@ mod tests {
                 out.push((format!("{} {label}", entry.slug), traced.snapshot()));
             }
         }
+        out.extend(odd_traces());
         out
+    }
+
+    /// The model made by folds is the model made in one pass over the
+    /// whole trace, for every run of every demo and the odd traces, cut at
+    /// every ninth of the run (a cut holds tasks not yet made).
+    #[test]
+    fn the_folded_model_is_the_batch_model() {
+        for (name, trace) in every_run() {
+            let len = trace.events().len();
+            for k in 0..=9 {
+                let cut = trace.prefix(len * k / 9);
+                assert_eq!(run_model(&cut), batch_model(&cut), "{name}, {k} ninths");
+            }
+        }
     }
 
     /// A model kept up as the trace grows, a stretch of events at a time

@@ -103,11 +103,7 @@ impl Copies {
                 let copy = if Rc::get_mut(a).is_some() { a } else { b };
                 let source = traced.trace();
                 let caught_up = match Rc::get_mut(copy) {
-                    Some(trace) => {
-                        let related = trace.lineage().is(source.lineage());
-                        trace.catch_up(&source);
-                        related
-                    }
+                    Some(trace) => trace.catch_up(&source),
                     None => {
                         *copy = Rc::new(source.clone());
                         false

@@ -740,29 +740,37 @@ impl Trace {
         self.lineage
     }
 
-    /// Makes this trace a copy of `source` by appending what `source`
-    /// recorded since, when `source` is this trace grown (the same
-    /// [`Lineage`], at least as long); otherwise by copying `source`
-    /// whole. Either way `self == *source` after. For a live view that
-    /// keeps its copy of a run up to date at the cost of what is new.
-    pub fn catch_up(&mut self, source: &Trace) {
-        self.catch_up_to(source, source.events.len());
+    /// Makes this trace equal to `source`: by appending what `source`
+    /// recorded since, when `source` is this trace grown (see
+    /// [`Trace::catch_up_to`]); otherwise by copying it. For a live view
+    /// that keeps its copy of a run up to date at the cost of what is new.
+    /// True when it took in only the difference.
+    pub fn catch_up(&mut self, source: &Trace) -> bool {
+        self.catch_up_to(source, source.events.len())
     }
 
     /// Makes this trace `source.prefix(n)`: when both are copies of one
-    /// recording, by appending the events it lacks or dropping those past
-    /// `n`, at the cost of the difference; otherwise by copying. For a
-    /// replay's playhead, which mostly moves a little at a time.
-    pub fn catch_up_to(&mut self, source: &Trace, n: usize) {
+    /// recording (the same [`Lineage`], this one's tables no longer, its
+    /// last event where `source` has it), by appending the events it lacks
+    /// or dropping those past `n`, at the cost of the difference; otherwise
+    /// by copying. For a replay's playhead, which mostly moves a little at
+    /// a time. True when it took in only the difference.
+    ///
+    /// A lineage assumes its copies are only read or caught up, never
+    /// pushed to: two copies each pushed a different event would pass
+    /// for one recording but for the check of the last event.
+    pub fn catch_up_to(&mut self, source: &Trace, n: usize) -> bool {
         let n = n.min(source.events.len());
+        let last = self.events.len().checked_sub(1);
         let related = self.lineage.is(source.lineage)
             && self.tasks.len() <= source.tasks.len()
             && self.resources.len() <= source.resources.len()
             && self.sites.len() <= source.sites.len()
-            && (self.dropped == 0 || self.events.len() == source.events.len());
+            && (self.dropped == 0 || self.events.len() == source.events.len())
+            && last.is_none_or(|i| source.events.get(i) == self.events.get(i));
         if !related {
             *self = source.prefix(n);
-            return;
+            return false;
         }
         if self.events.len() > n {
             self.events.truncate(n);
@@ -778,6 +786,7 @@ impl Trace {
         self.refused = source.refused;
         self.clamped = source.clamped;
         self.day_clock = source.day_clock;
+        true
     }
 
     /// The trace cut at `at`: the events up to and including that instant,

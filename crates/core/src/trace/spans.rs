@@ -88,15 +88,19 @@ impl Trace {
     /// Each task's span, in the order the tasks were registered (a task
     /// with no event yet has an empty one).
     pub fn spans(&self) -> Vec<TaskSpan> {
-        let mut touched = Vec::new();
-        SpanFold::default().feed(&mut touched, &self.tasks, &self.events);
-        let mut touched = touched.into_iter().peekable();
+        let mut shown = Vec::new();
+        let mut fold = SpanFold::default();
+        fold.feed(&mut shown, &self.tasks, &self.events);
+        let mut shown = shown.into_iter().peekable();
         self.tasks
             .iter()
             .enumerate()
-            .map(|(i, meta)| match touched.next_if(|s| s.id.0 as usize == i) {
+            .map(|(i, meta)| match shown.next_if(|s| s.id.0 as usize == i) {
                 Some(span) => span,
-                None => blank(TaskId(index_u32(i)), meta),
+                None => TaskSpan {
+                    wakes: fold.early_wakes.get(i).copied().unwrap_or(0),
+                    ..blank(TaskId(index_u32(i)), meta)
+                },
             })
             .collect()
     }
@@ -122,16 +126,19 @@ impl Trace {
 }
 
 /// [`Trace::spans`] made as a trace grows: fed the trace's events a
-/// stretch at a time, it keeps the spans of the tasks that have had an
-/// event, in the order of their ids, up to date (an event of a task never
-/// seen before adds its span). Fed a whole trace at once or in stretches,
-/// it makes the same spans.
+/// stretch at a time, it keeps up to date, in the order of their ids, the
+/// spans of the tasks that have a lane: a segment or an end (a task's
+/// span comes with the first event that opens a segment or ends it; a
+/// wake before that is counted in it then). Fed a whole trace at once or
+/// in stretches, it makes the same spans.
 #[derive(Clone, Debug, Default)]
 pub struct SpanFold {
     /// Per task id: what it waits on, from the events seen.
     pending: Vec<Pending>,
     /// Per task id: where its span is in the spans, if it has one.
     at: Vec<Option<u32>>,
+    /// Per task id: its wakes before it had a span.
+    early_wakes: Vec<u32>,
 }
 
 #[derive(Default, Clone, Copy, Debug)]
@@ -149,6 +156,7 @@ impl SpanFold {
         if self.pending.len() < tasks.len() {
             self.pending.resize(tasks.len(), Pending::default());
             self.at.resize(tasks.len(), None);
+            self.early_wakes.resize(tasks.len(), 0);
         }
         for ev in events {
             let idx = ev.task.0 as usize;
@@ -157,11 +165,33 @@ impl SpanFold {
             };
             let place = match self.at[idx] {
                 Some(place) => place as usize,
+                // Only an event that opens a segment or ends the task gives
+                // it a span (a lane); the others only count.
+                None if !matches!(
+                    ev.kind,
+                    EventKind::Created
+                        | EventKind::PollStart
+                        | EventKind::PollEnd { ready: false, .. }
+                        | EventKind::Completed { .. }
+                ) =>
+                {
+                    match &ev.kind {
+                        EventKind::Woken { .. } => self.early_wakes[idx] += 1,
+                        kind => p.count(kind),
+                    }
+                    continue;
+                }
                 None => {
                     // Tasks are met in the order of their ids but for a
                     // few: one met out of order moves those after it.
                     let place = spans.partition_point(|s| s.id < ev.task);
-                    spans.insert(place, blank(ev.task, meta));
+                    spans.insert(
+                        place,
+                        TaskSpan {
+                            wakes: self.early_wakes[idx],
+                            ..blank(ev.task, meta)
+                        },
+                    );
                     if place + 1 == spans.len() {
                         self.at[idx] = Some(index_u32(place));
                     } else {
@@ -197,36 +227,50 @@ impl SpanFold {
                 }
                 EventKind::PollEnd { ready: true, .. } => close(span, ev.at()),
                 EventKind::Woken { .. } => span.wakes += 1,
-                EventKind::TimerArmed { .. } => p.timers = p.timers.saturating_add(1),
-                EventKind::TimerFired | EventKind::TimerCancelled => p.timers = p.timers.saturating_sub(1),
-                EventKind::PermitWaiting { .. } => p.permits = p.permits.saturating_add(1),
-                EventKind::PermitAcquired { .. } | EventKind::PermitGaveUp { .. } => {
-                    p.permits = p.permits.saturating_sub(1);
-                }
-                EventKind::RequestSent { .. } => p.requests = p.requests.saturating_add(1),
-                EventKind::RequestAnswered { .. } | EventKind::RequestFailed { .. } | EventKind::RequestAborted => {
-                    p.requests = p.requests.saturating_sub(1);
-                }
                 EventKind::Completed { outcome } => {
                     close(span, ev.at());
                     span.end = Some(ev.at());
                     span.outcome = Some(*outcome);
                     *p = Pending::default();
                 }
-                EventKind::PermitReleased { .. }
-                | EventKind::RequestTiming { .. }
-                | EventKind::Progress { .. }
-                | EventKind::PermitRefused { .. }
-                | EventKind::QueuePush { .. }
-                | EventKind::QueuePop { .. }
-                | EventKind::Attempt { .. }
-                | EventKind::Backoff { .. }
-                | EventKind::DeadlinePassed
-                | EventKind::Blocked { .. }
-                | EventKind::Unblocked { .. }
-                | EventKind::Log { .. }
-                | EventKind::Overflow => {}
+                kind => p.count(kind),
             }
+        }
+    }
+}
+
+impl Pending {
+    /// Counts what `kind` starts or ends waiting on.
+    fn count(&mut self, kind: &EventKind) {
+        match kind {
+            EventKind::TimerArmed { .. } => self.timers = self.timers.saturating_add(1),
+            EventKind::TimerFired | EventKind::TimerCancelled => self.timers = self.timers.saturating_sub(1),
+            EventKind::PermitWaiting { .. } => self.permits = self.permits.saturating_add(1),
+            EventKind::PermitAcquired { .. } | EventKind::PermitGaveUp { .. } => {
+                self.permits = self.permits.saturating_sub(1);
+            }
+            EventKind::RequestSent { .. } => self.requests = self.requests.saturating_add(1),
+            EventKind::RequestAnswered { .. } | EventKind::RequestFailed { .. } | EventKind::RequestAborted => {
+                self.requests = self.requests.saturating_sub(1);
+            }
+            EventKind::Created
+            | EventKind::PollStart
+            | EventKind::PollEnd { .. }
+            | EventKind::Woken { .. }
+            | EventKind::Completed { .. }
+            | EventKind::PermitReleased { .. }
+            | EventKind::RequestTiming { .. }
+            | EventKind::Progress { .. }
+            | EventKind::PermitRefused { .. }
+            | EventKind::QueuePush { .. }
+            | EventKind::QueuePop { .. }
+            | EventKind::Attempt { .. }
+            | EventKind::Backoff { .. }
+            | EventKind::DeadlinePassed
+            | EventKind::Blocked { .. }
+            | EventKind::Unblocked { .. }
+            | EventKind::Log { .. }
+            | EventKind::Overflow => {}
         }
     }
 }

@@ -635,18 +635,29 @@ fn a_copy_caught_up_equals_its_source() {
     copy.catch_up(&live);
     assert_eq!(copy, live);
     assert_eq!((copy.dropped(), copy.refused()), (live.dropped(), live.refused()));
-    // Another recording with fewer events, then one cut earlier: copied
-    // whole, not appended to.
+    // Another recording: copied whole. The same one cut earlier (here
+    // from a copy past its capacity, which is copied).
     let mut other = Trace::new();
     let c = other.add_task("c");
     other.push(ms(0), c, EventKind::Created);
-    copy.catch_up(&other);
+    assert!(!copy.catch_up(&other));
     assert_eq!(copy, other);
     assert!(copy.lineage().is(other.lineage()));
     let mut copy = live.clone();
     let earlier = live.prefix(3);
     copy.catch_up(&earlier);
     assert_eq!(copy, earlier);
+    // Two copies of one recording each pushed a different event (a fork,
+    // which a lineage does not expect): copied whole, not mixed.
+    let mut base = Trace::new();
+    let a = base.add_task("a");
+    base.push(ms(0), a, EventKind::Created);
+    let (mut x, mut y) = (base.clone(), base.clone());
+    x.push(ms(1), a, EventKind::PollStart);
+    y.push(ms(2), a, EventKind::PollStart);
+    y.push(ms(3), a, EventKind::pending(None));
+    assert!(!x.catch_up(&y));
+    assert_eq!(x, y);
 }
 
 /// Two traces with the same contents are equal whatever their lineage:
@@ -671,8 +682,9 @@ fn a_cut_caught_up_is_the_prefix() {
         t.push(ms(i), a, EventKind::PollStart);
     }
     let mut cut = Trace::new();
+    assert!(!cut.catch_up_to(&t, 0), "another recording at first");
     for n in [0, 3, 5, 2, 9, 20, 4, 9] {
-        cut.catch_up_to(&t, n);
+        assert!(cut.catch_up_to(&t, n), "by the difference, to {n}");
         assert_eq!(cut, t.prefix(n), "at {n}");
         assert!(cut.lineage().is(t.lineage()));
     }

@@ -100,7 +100,9 @@ impl Cuts {
         *last = 1 - *last;
         let copy = &mut pair[*last];
         match Rc::get_mut(copy) {
-            Some(cut) => cut.catch_up_to(trace, n),
+            Some(cut) => {
+                cut.catch_up_to(trace, n);
+            }
             None => *copy = Rc::new(trace.prefix(n)),
         }
         Rc::clone(copy)
