@@ -9,13 +9,15 @@
 //! cargo run --profile native -p asyncscope-view --example frame_cost [frames] [repetitions]
 //! ```
 
-use std::rc::Rc;
-use std::time::{Duration, Instant};
+#[path = "../../core/examples/scenarios/mod.rs"]
+mod scenarios;
 
-use asyncscope_core::combinators::Semaphore;
-use asyncscope_core::{Env, Trace, Traced, VirtualRuntime};
+use std::rc::Rc;
+use std::time::Instant;
+
+use asyncscope_core::{Trace, Traced, VirtualRuntime};
 use asyncscope_view::{ModelFold, run_model};
-use futures::future::join_all;
+use scenarios::through_semaphore;
 
 fn main() {
     let mut args = std::env::args().skip(1).map(|a| a.parse::<usize>().ok());
@@ -23,23 +25,7 @@ fn main() {
     let reps = args.next().flatten().unwrap_or(5).max(1);
     let rt = VirtualRuntime::new();
     let env = Traced::new(rt.env());
-    let work = {
-        let env = env.clone();
-        async move {
-            let sem = Semaphore::new(&env, "sem", 100);
-            let all: Vec<_> = (0..10_000)
-                .map(|i| {
-                    let (env, sem) = (env.clone(), sem.clone());
-                    env.clone().spawn(format!("t{i}"), async move {
-                        let _p = sem.acquire().await;
-                        env.sleep(Duration::from_secs(1)).await;
-                    })
-                })
-                .collect();
-            join_all(all).await;
-        }
-    };
-    rt.block_on(work).expect("runs");
+    rt.block_on(through_semaphore(env.clone(), 10_000, 100)).expect("runs");
     let whole = env.snapshot();
     let len = whole.events().len();
     // The live trace as each frame saw it.

@@ -304,6 +304,50 @@ pub enum Fed {
     Again,
 }
 
+/// Two copies of a recording's trace, brought up to date in turn, for a
+/// page that draws one while the recording goes on: the copy changed is
+/// never the one handed out last, and only when nothing else holds it
+/// (`Rc::get_mut`; else it is copied whole), so a drawn copy never changes.
+/// The live loop keeps one per run, and so does a replay's playhead.
+#[derive(Debug, Default)]
+pub struct TraceCopies {
+    /// Which of `pair` was handed out last.
+    last: usize,
+    pair: [Rc<Trace>; 2],
+}
+
+impl TraceCopies {
+    /// `source.prefix(n)` as a copy to hold: the one handed out last if it
+    /// is that already, else the other brought to it. True when only the
+    /// difference was copied (see [`Trace::catch_up_to`]).
+    pub fn to(&mut self, source: &Trace, n: usize) -> (Rc<Trace>, bool) {
+        let n = n.min(source.events().len());
+        let shown = &self.pair[self.last];
+        if shown.lineage().is(source.lineage())
+            && shown.events().len() == n
+            && shown.tasks().len() == source.tasks().len()
+            && shown.dropped()
+                == if n == source.events().len() {
+                    source.dropped()
+                } else {
+                    0
+                }
+        {
+            return (Rc::clone(shown), true);
+        }
+        self.last = 1 - self.last;
+        let copy = &mut self.pair[self.last];
+        let caught_up = match Rc::get_mut(copy) {
+            Some(trace) => trace.catch_up_to(source, n),
+            None => {
+                *copy = Rc::new(source.prefix(n));
+                false
+            }
+        };
+        (Rc::clone(copy), caught_up)
+    }
+}
+
 /// A new value of the step chart of `resource`, if it has one.
 fn step(model: &mut RunModel, charts: &[Option<usize>], resource: ResourceId, at: Duration, value: u32) {
     if let Some(Some(i)) = charts.get(resource.0 as usize)
@@ -421,50 +465,8 @@ mod tests {
             let id = asyncscope_core::trace::ResourceId(u32::try_from(i).unwrap_or(u32::MAX));
             // Semaphores and limits: permits left (from each event's count of
             // what is free); queues: depth.
-            let (label, kind, cap, start) = match meta.kind {
-                ResourceKind::Semaphore { permits } => (
-                    [
-                        format!("{}: permits left, of {permits}", meta.name),
-                        format!("{}：剩余许可，共 {permits}", meta.name),
-                    ],
-                    "permits",
-                    permits,
-                    permits,
-                ),
-                ResourceKind::Limit { limit } => (
-                    [
-                        format!("{}: slots left, of {limit}", meta.name),
-                        format!("{}：剩余名额，共 {limit}", meta.name),
-                    ],
-                    "permits",
-                    limit,
-                    limit,
-                ),
-                ResourceKind::Queue { capacity } => (
-                    match capacity {
-                        Some(c) => [
-                            format!("{}: depth, capacity {c}", meta.name),
-                            format!("{}：深度，容量 {c}", meta.name),
-                        ],
-                        None => [format!("{}: depth", meta.name), format!("{}：深度", meta.name)],
-                    },
-                    "queue",
-                    capacity.unwrap_or(0),
-                    0,
-                ),
-                // A lock is a semaphore of one: 1 while free, 0 while held.
-                ResourceKind::Lock => (
-                    [
-                        format!("{}: free (1) or held (0)", meta.name),
-                        format!("{}：空闲 1，被持有 0", meta.name),
-                    ],
-                    "permits",
-                    1,
-                    1,
-                ),
-                // Events and conditions have no level to chart: their waits
-                // show on the lanes.
-                ResourceKind::Event | ResourceKind::Condition => continue,
+            let Some((label, kind, cap, start)) = chart_of(&meta.name, meta.kind) else {
+                continue;
             };
             let mut changes: Vec<(Duration, u32)> = vec![(Duration::ZERO, start)];
             for ev in trace.events() {
@@ -655,6 +657,34 @@ mod tests {
         let read = Trace::from_json(&b.to_json().expect("writes")).expect("reads");
         fold.feed(&read);
         assert_eq!(**fold.model(), run_model(b));
+    }
+
+    /// Copies kept up to date in turn are the source's prefix each time,
+    /// by the difference once both are in use, and one handed out and
+    /// still held never changes.
+    #[test]
+    fn trace_copies_follow_their_source_and_leave_a_held_one_alone() {
+        let runs = every_run();
+        let (_, t) = runs.iter().find(|(_, t)| t.events().len() > 40).expect("a run");
+        let len = t.events().len();
+        let mut copies = TraceCopies::default();
+        let mut held = Vec::new();
+        for (step, n) in [3, 10, 10, 20, 5, len].into_iter().enumerate() {
+            let (copy, caught_up) = copies.to(t, n);
+            assert_eq!(*copy, t.prefix(n), "to {n}");
+            assert_eq!(caught_up, step >= 2, "to {n}, step {step}");
+            held.push((n, Rc::clone(&copy)));
+            // The page drops all but the last copy it was handed.
+            held.retain(|(_, c)| Rc::ptr_eq(c, &copy));
+        }
+        // One held elsewhere is copied, not changed.
+        let (kept, _) = copies.to(t, 7);
+        let other = Rc::clone(&copies.pair[1 - copies.last]);
+        let (next, caught_up) = copies.to(t, 9);
+        assert!(!caught_up, "the other copy was held");
+        assert_eq!((*kept).clone(), t.prefix(7));
+        assert_eq!(*other, t.prefix(len));
+        assert_eq!(*next, t.prefix(9));
     }
 
     /// A model held elsewhere (drawn by the page) is not changed by the

@@ -9,7 +9,8 @@ use std::time::Duration;
 
 use asyncscope_core::trace::Liveness;
 use asyncscope_core::virtual_time::Step;
-use asyncscope_core::{Bilingual, DynEnv, Env, Trace, Traced, VirtualRuntime};
+use asyncscope_core::{Bilingual, DynEnv, Env, Traced, VirtualRuntime};
+use asyncscope_view::TraceCopies;
 use asyncscope_view::state::{Action, Ending, FinalRuns, Form, LOOK_MS, Pacer, RunSnapshot, Sizes, asks_first};
 use futures::channel::oneshot;
 use futures::future::{AbortHandle, Either, abortable, select};
@@ -86,12 +87,12 @@ pub fn live_copies() -> (u32, u32) {
     COPIES.with(std::cell::Cell::get)
 }
 
-/// Per live run, two copies of its trace, kept up to date in turn: the
-/// copy brought up to date is one the page no longer holds (it holds the
-/// other, drawn last), so a frame copies only the events recorded since
-/// that copy was last brought up to date, not the whole trace.
+/// Per live run, two copies of its trace kept up to date in turn
+/// ([`TraceCopies`]): the copy brought up to date is one the page no
+/// longer holds (it holds the other, drawn last), so a frame copies only
+/// the events recorded since that copy was last brought up to date.
 #[derive(Default)]
-struct Copies(Vec<[Rc<Trace>; 2]>);
+struct Copies(Vec<TraceCopies>);
 
 impl Copies {
     /// The runs' traces as they are now.
@@ -99,23 +100,16 @@ impl Copies {
         self.0.resize_with(runs.len(), Default::default);
         runs.iter()
             .zip(self.0.iter_mut())
-            .map(|((label, traced), [a, b])| {
-                let copy = if Rc::get_mut(a).is_some() { a } else { b };
+            .map(|((label, traced), copies)| {
                 let source = traced.trace();
-                let caught_up = match Rc::get_mut(copy) {
-                    Some(trace) => trace.catch_up(&source),
-                    None => {
-                        *copy = Rc::new(source.clone());
-                        false
-                    }
-                };
+                let (trace, caught_up) = copies.to(&source, source.events().len());
                 COPIES.with(|c| {
                     let (up, whole) = c.get();
                     c.set(if caught_up { (up + 1, whole) } else { (up, whole + 1) });
                 });
                 RunSnapshot {
                     label: label.to_string(),
-                    trace: Rc::clone(copy),
+                    trace,
                 }
             })
             .collect()

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use asyncscope_core::{Bilingual, Trace};
 use asyncscope_view::state::{Action, Clock, DemoState, EventRef, RunSnapshot, TaskRef};
-use asyncscope_view::{await_site, live_span};
+use asyncscope_view::{TraceCopies, await_site, live_span};
 use yew::prelude::*;
 
 use super::playback::Playback;
@@ -74,38 +74,20 @@ pub(crate) fn drawn(
     (drawn, span)
 }
 
-/// Per run drawn at a playhead, two cuts of its trace, kept up to date in
-/// turn (`Trace::catch_up_to`): the one changed is one the page no longer
-/// holds, so a replay's frame copies only the events the playhead passed
-/// since, not the run up to it.
+/// Per run drawn at a playhead, two cuts of its trace kept up to date in
+/// turn ([`TraceCopies`]): a replay's frame copies only the events the
+/// playhead passed since, not the run up to it.
 #[derive(Default)]
-pub(crate) struct Cuts(Vec<(usize, [Rc<Trace>; 2])>);
+pub(crate) struct Cuts(Vec<TraceCopies>);
 
 impl Cuts {
-    /// Run `i`'s `trace` cut at `at`: the cut drawn last if it is that
-    /// already, else the other brought to it.
+    /// Run `i`'s `trace` cut at `at`.
     fn cut(&mut self, i: usize, trace: &Trace, at: Duration) -> Rc<Trace> {
         if self.0.len() <= i {
             self.0.resize_with(i + 1, Default::default);
         }
         let n = trace.events().partition_point(|e| e.at() <= at);
-        let (last, pair) = &mut self.0[i];
-        let shown = &pair[*last];
-        if shown.lineage().is(trace.lineage())
-            && shown.events().len() == n
-            && shown.tasks().len() == trace.tasks().len()
-        {
-            return Rc::clone(shown);
-        }
-        *last = 1 - *last;
-        let copy = &mut pair[*last];
-        match Rc::get_mut(copy) {
-            Some(cut) => {
-                cut.catch_up_to(trace, n);
-            }
-            None => *copy = Rc::new(trace.prefix(n)),
-        }
-        Rc::clone(copy)
+        self.0[i].to(trace, n).0
     }
 }
 
