@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::task::{Context, Poll, Wake, Waker};
 use std::time::Duration;
 
-use crate::trace::{Blocker, EventKind, Outcome, ResourceId, ResourceKind, SiteId, TaskId, Trace, WakeCause};
+use crate::trace::{Blocker, EventKind, Nanos, Outcome, ResourceId, ResourceKind, SiteId, TaskId, Trace, WakeCause};
 
 /// Wakes that happened since the last recorded event. Wakers may be called
 /// from anywhere, so they only append here; the next recorded event first
@@ -228,6 +228,8 @@ enum Mark {
 pub(crate) struct Shared {
     clock: Box<dyn Fn() -> Duration>,
     origin: Duration,
+    /// `origin` in nanoseconds.
+    origin_nanos: Nanos,
     pub(crate) trace: RefCell<Trace>,
     /// The task being polled right now.
     pub(crate) current: Cell<Option<TaskId>>,
@@ -262,6 +264,7 @@ impl Shared {
         Self {
             clock,
             origin,
+            origin_nanos: Nanos::from(origin),
             trace: RefCell::new(Trace::with_capacity(capacity)),
             current: Cell::new(None),
             pending_site: Cell::new(None),
@@ -293,6 +296,11 @@ impl Shared {
         (self.clock)().saturating_sub(self.origin)
     }
 
+    /// [`Shared::now`] in whole nanoseconds, as an event's time.
+    fn now_nanos(&self) -> Nanos {
+        Nanos::from((self.clock)()).saturating_sub(self.origin_nanos)
+    }
+
     pub(crate) fn add_task(&self, name: String, site: Option<SiteId>) -> TaskId {
         let id = self.trace.borrow_mut().add_task_with(name, self.current.get(), site);
         self.marks.borrow_mut().push(Mark::Clear);
@@ -303,52 +311,85 @@ impl Shared {
     /// Events for a task that has ended are not recorded (the trace's
     /// invariant: nothing follows a task's end) but counted
     /// ([`Trace::refused`]).
+    ///
+    /// The path of every event: the wakes, an end and a watcher are each
+    /// worked out away from it, since most events have none of them.
     pub(crate) fn record(&self, task: TaskId, kind: EventKind) {
-        let at = self.now();
-        let mut trace = self.trace.borrow_mut();
-        let mut marks = self.marks.borrow_mut();
-        if self.wakes.any.load(Ordering::Relaxed) && self.wakes.any.swap(false, Ordering::Acquire) {
-            // Drained in place, so the log keeps its room for the next
-            // wakes (nothing here wakes a task, so the lock is not taken
-            // again while held).
-            let mut entries = self.wakes.lock();
-            for (woken, by, from) in entries.drain(..) {
-                if let Some(mark) = marks.get_mut(woken.0 as usize)
-                    && *mark == Mark::Clear
-                {
-                    *mark = Mark::Woken;
-                    trace.push(at, woken, EventKind::Woken { by, from });
-                }
-            }
+        let at = self.now_nanos();
+        if self.wakes.any.load(Ordering::Relaxed) {
+            self.record_wakes(at);
         }
-        let Some(mark) = marks.get_mut(task.0 as usize) else {
-            trace.refuse();
-            return;
-        };
-        match (&kind, *mark) {
-            (_, Mark::Ended) => {
-                trace.refuse();
+        let mut marks = self.marks.borrow_mut();
+        let mark = match marks.get_mut(task.0 as usize) {
+            Some(mark) if *mark != Mark::Ended => mark,
+            _ => {
+                drop(marks);
+                self.trace.borrow_mut().refuse();
                 return;
             }
-            (EventKind::Completed { .. }, _) => {
+        };
+        match kind {
+            EventKind::PollStart => *mark = Mark::Clear,
+            EventKind::Completed { .. } => {
                 *mark = Mark::Ended;
-                self.ended.set(self.ended.get() + 1);
-                if self.ended.get() == marks.len() {
-                    for waker in self.settle_wakers.borrow_mut().drain(..) {
-                        waker.wake();
-                    }
-                }
+                let tasks = marks.len();
+                drop(marks);
+                self.task_ended(tasks);
             }
-            (EventKind::PollStart, _) => *mark = Mark::Clear,
             _ => {}
         }
-        trace.push(at, task, kind);
-        if self.watched.replace(false) {
-            drop((trace, marks));
-            let watcher = self.grown.borrow_mut().take();
-            if let Some(waker) = watcher {
+        self.trace.borrow_mut().push_at(at, task, kind);
+        if self.watched.get() {
+            self.wake_watcher();
+        }
+    }
+
+    /// Turns the wakes logged since the last event into `Woken` events at
+    /// `at`, once per task between two polls.
+    #[cold]
+    #[inline(never)]
+    fn record_wakes(&self, at: Nanos) {
+        if !self.wakes.any.swap(false, Ordering::Acquire) {
+            return;
+        }
+        let mut trace = self.trace.borrow_mut();
+        let mut marks = self.marks.borrow_mut();
+        // Drained in place, so the log keeps its room for the next wakes
+        // (nothing here wakes a task, so the lock is not taken again while
+        // held).
+        let mut entries = self.wakes.lock();
+        for (woken, by, from) in entries.drain(..) {
+            if let Some(mark) = marks.get_mut(woken.0 as usize)
+                && *mark == Mark::Clear
+            {
+                *mark = Mark::Woken;
+                trace.push_at(at, woken, EventKind::Woken { by, from });
+            }
+        }
+    }
+
+    /// Counts a task's end; when it was the last of `tasks`, wakes those
+    /// waiting for the run to settle.
+    #[cold]
+    #[inline(never)]
+    fn task_ended(&self, tasks: usize) {
+        self.ended.set(self.ended.get() + 1);
+        if self.ended.get() == tasks {
+            for waker in self.settle_wakers.borrow_mut().drain(..) {
                 waker.wake();
             }
+        }
+    }
+
+    /// Wakes the one watching for the trace to grow (see
+    /// [`Shared::poll_grown`]).
+    #[cold]
+    #[inline(never)]
+    fn wake_watcher(&self) {
+        self.watched.set(false);
+        let watcher = self.grown.borrow_mut().take();
+        if let Some(waker) = watcher {
+            waker.wake();
         }
     }
 

@@ -142,6 +142,12 @@ pub struct RequestTimes {
 pub struct Nanos(u64);
 
 impl Nanos {
+    /// `self - earlier`, or zero if `earlier` is later.
+    #[inline]
+    pub(crate) fn saturating_sub(self, earlier: Nanos) -> Nanos {
+        Nanos(self.0.saturating_sub(earlier.0))
+    }
+
     /// As a `Duration` (`Duration::MAX` once saturated).
     pub fn get(self) -> Duration {
         if self.0 == u64::MAX {
@@ -153,8 +159,17 @@ impl Nanos {
 }
 
 impl From<Duration> for Nanos {
+    #[inline]
     fn from(d: Duration) -> Self {
-        Nanos(u64::try_from(d.as_nanos()).unwrap_or(u64::MAX))
+        // Seconds and nanoseconds in 64 bits: the same as `as_nanos` made
+        // to fit, without its 128-bit arithmetic (a trace asks at every
+        // event).
+        Nanos(
+            d.as_secs()
+                .checked_mul(1_000_000_000)
+                .and_then(|n| n.checked_add(u64::from(d.subsec_nanos())))
+                .unwrap_or(u64::MAX),
+        )
     }
 }
 
@@ -654,7 +669,12 @@ impl Trace {
     /// counted in [`Trace::dropped`].
     #[inline(always)]
     pub fn push(&mut self, at: Duration, task: TaskId, kind: EventKind) {
-        let at = Nanos::from(at);
+        self.push_at(Nanos::from(at), task, kind);
+    }
+
+    /// [`Trace::push`] at a time already in nanoseconds.
+    #[inline(always)]
+    pub(crate) fn push_at(&mut self, at: Nanos, task: TaskId, kind: EventKind) {
         let at = match self.events.last() {
             Some(last) if at < last.at => {
                 self.clamped += 1;

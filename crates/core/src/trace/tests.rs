@@ -689,3 +689,33 @@ fn a_cut_caught_up_is_the_prefix() {
         assert!(cut.lineage().is(t.lineage()));
     }
 }
+
+#[test]
+fn nanos_are_a_duration_made_to_fit() {
+    // Worked out in 64 bits, the same as the 128-bit `as_nanos` saturated
+    // to u64: exact up to u64::MAX nanoseconds, saturated past it.
+    let edge = Duration::from_nanos(u64::MAX);
+    for d in [
+        Duration::ZERO,
+        Duration::from_nanos(1),
+        Duration::new(1, 999_999_999),
+        Duration::from_secs(100),
+        edge - Duration::from_nanos(1),
+        edge,
+        edge + Duration::from_nanos(1),
+        Duration::new(u64::MAX / 1_000_000_000 + 1, 0),
+        Duration::MAX,
+    ] {
+        let expected = u64::try_from(d.as_nanos()).unwrap_or(u64::MAX);
+        assert_eq!(
+            Nanos::from(d).get(),
+            Nanos::from(Duration::from_nanos(expected)).get(),
+            "{d:?}"
+        );
+        assert_eq!(Nanos::from(d) == Nanos::from(edge), expected == u64::MAX, "{d:?}");
+    }
+    assert_eq!(
+        Nanos::from(Duration::from_secs(3)).saturating_sub(Nanos::from(Duration::from_secs(5))),
+        Nanos::default()
+    );
+}
