@@ -475,6 +475,16 @@ mod table {
         let profile = profile_start(h, 500).await;
         let app = awaited(h, "window.__bench.appRun('#run')").await?;
         profile_stop(h, profile, &format!(".tasks{n}")).await;
+        if std::env::var_os("ASYNCSCOPE_BENCH_DETAIL").is_some() {
+            // How often the run was drawn as it grew: the timeline's models
+            // fed in place, copied and made again (`data-models`).
+            let models = js(
+                h,
+                "const t = document.querySelector('.timeline'); return t && t.dataset.models;",
+            )
+            .await?;
+            println!("bench-detail\t{row} models fed (grown copied again): {models}");
+        }
         open_demo(h, &route).await?;
         let js_run = awaited(h, &format!("window.__bench.tasks({n}, {LIMIT})")).await?;
         if std::env::var_os("ASYNCSCOPE_BENCH_DETAIL").is_some() {
@@ -559,7 +569,11 @@ mod table {
                 h.cdp("Network.setCacheDisabled", json!({ "cacheDisabled": true }))
                     .await;
                 for rep in 0..reps {
+                    // A profile of the app's load as well, in FILE.startupN
+                    // (sampled finely: the load takes tens of ms).
+                    let profile = profile_start(&h, 50).await;
                     let app = startup(&h, &format!("{}/", h.server.url())).await;
+                    profile_stop(&h, profile, &format!(".startup{rep}")).await;
                     let base = startup(&h, &format!("{}/", hello.url())).await;
                     match (app, base) {
                         (Ok((ai, ad)), Ok((bi, bd))) => {

@@ -181,100 +181,145 @@ pub fn use_run(
     // of the same form is expected to take as long, without running it
     // again (at 10,000 tasks, that estimate would be a long task at Run).
     let known = use_mut_ref(|| None::<(String, Duration)>);
-    let start_with = {
-        let (state, abort, scope, asking, on_notice, subject, known) = (
-            state.clone(),
-            abort.clone(),
-            scope.clone(),
-            asking.clone(),
-            on_notice.clone(),
-            subject.clone(),
-            known.clone(),
-        );
-        move |sure: bool| {
-            // Confirmed, the question's estimate stands; else the length of
-            // a virtual run of this very form, or one is made.
-            let address = subject.hash(&state.form.query());
-            let seen = known
-                .borrow()
-                .as_ref()
-                .filter(|(at, _)| *at == address)
-                .map(|(_, d)| *d);
-            let expected = match (sure, *asking) {
-                (true, Some(asked)) => Some(asked),
-                _ => seen.or_else(|| estimate(&state, &subject)),
-            };
-            if !sure && expected.is_some_and(asks_first) {
-                asking.set(expected);
-                return;
-            }
-            asking.set(None);
-            start_real(&state, &subject, &abort, &scope, &on_notice, expected);
-        }
-    };
     let busy = use_state_eq(|| false);
-    let start = {
-        let start_with = start_with.clone();
-        Callback::from(move |()| start_with(false))
-    };
-    let confirm = Callback::from(move |()| start_with(true));
-    let start_virtual = {
-        let (state, asking, on_notice, abort, busy, subject, known) = (
-            state.clone(),
-            asking.clone(),
-            on_notice.clone(),
-            abort.clone(),
-            busy.clone(),
-            subject.clone(),
-            known.clone(),
-        );
-        Callback::from(move |()| {
-            if *busy {
-                return;
-            }
-            asking.set(None);
-            run_virtual(&state, &state.form, &subject, &on_notice, &abort, &busy, &known);
-        })
-    };
-    let preset = {
-        let (state, asking, abort, busy, subject) = (
-            state.clone(),
-            asking.clone(),
-            abort.clone(),
-            busy.clone(),
-            subject.clone(),
-        );
-        Callback::from(move |pairs: Vec<(String, String)>| {
-            if state.is_running() || *busy {
-                return;
-            }
-            asking.set(None);
-            let form = state.form.load(&pairs);
-            state.dispatch(Action::Load(pairs));
-            run_virtual(&state, &form, &subject, &on_notice, &abort, &busy, &known);
-        })
-    };
-    let cancel = {
-        let (state, busy) = (state.clone(), busy.clone());
-        Callback::from(move |()| {
-            if let Some(handle) = abort.borrow().as_ref() {
-                handle.abort();
-            }
-            busy.set(false);
-            if let Some(env) = scope.borrow().as_ref() {
-                env.cancel_all();
-            }
-            state.dispatch(Action::Cancel);
-        })
-    };
+    // The buttons' callbacks are made once, and read the page as it was
+    // last drawn: the same callbacks at every drawing, so that the form
+    // (whose props they are) is not drawn again at each frame of a run.
+    let latest = use_mut_ref(|| None::<Latest>);
+    *latest.borrow_mut() = Some(Latest {
+        state: state.clone(),
+        asking: asking.clone(),
+        busy: busy.clone(),
+        on_notice,
+        subject: subject.clone(),
+    });
+    let buttons = use_memo((), move |()| Buttons::new(&latest, &abort, &scope, &known));
     RunControls {
-        start,
-        start_virtual,
-        cancel,
-        preset,
-        confirm,
+        start: buttons.start.clone(),
+        start_virtual: buttons.start_virtual.clone(),
+        cancel: buttons.cancel.clone(),
+        preset: buttons.preset.clone(),
+        confirm: buttons.confirm.clone(),
         asking: *asking,
         busy: *busy,
+    }
+}
+
+/// What the run's buttons read when pressed: the page as it was last
+/// drawn (set at every drawing of the component that uses [`use_run`]).
+#[derive(Clone)]
+struct Latest {
+    state: UseReducerHandle<PageState>,
+    asking: UseStateHandle<Option<Duration>>,
+    busy: UseStateHandle<bool>,
+    on_notice: Callback<Option<Bilingual>>,
+    subject: Subject,
+}
+
+/// The run's buttons, made once per page ([`use_run`]).
+struct Buttons {
+    start: Callback<()>,
+    start_virtual: Callback<()>,
+    cancel: Callback<()>,
+    preset: Callback<Vec<(String, String)>>,
+    confirm: Callback<()>,
+}
+
+type Shared<T> = Rc<RefCell<T>>;
+
+impl Buttons {
+    fn new(
+        latest: &Shared<Option<Latest>>,
+        abort: &Shared<Option<AbortHandle>>,
+        scope: &Shared<Option<BrowserEnv>>,
+        known: &Shared<Option<(String, Duration)>>,
+    ) -> Self {
+        let now = {
+            let latest = latest.clone();
+            move || latest.borrow().clone()
+        };
+        let start_with = {
+            let (now, abort, scope, known) = (now.clone(), abort.clone(), scope.clone(), known.clone());
+            move |sure: bool| {
+                let Some(l) = now() else { return };
+                // Confirmed, the question's estimate stands; else the length
+                // of a virtual run of this very form, or one is made.
+                let address = l.subject.hash(&l.state.form.query());
+                let seen = known
+                    .borrow()
+                    .as_ref()
+                    .filter(|(at, _)| *at == address)
+                    .map(|(_, d)| *d);
+                let expected = match (sure, *l.asking) {
+                    (true, Some(asked)) => Some(asked),
+                    _ => seen.or_else(|| estimate(&l.state, &l.subject)),
+                };
+                if !sure && expected.is_some_and(asks_first) {
+                    l.asking.set(expected);
+                    return;
+                }
+                l.asking.set(None);
+                start_real(&l.state, &l.subject, &abort, &scope, &l.on_notice, expected);
+            }
+        };
+        let start = {
+            let start_with = start_with.clone();
+            Callback::from(move |()| start_with(false))
+        };
+        let confirm = Callback::from(move |()| start_with(true));
+        let start_virtual = {
+            let (now, abort, known) = (now.clone(), abort.clone(), known.clone());
+            Callback::from(move |()| {
+                let Some(l) = now() else { return };
+                if *l.busy {
+                    return;
+                }
+                l.asking.set(None);
+                run_virtual(
+                    &l.state,
+                    &l.state.form,
+                    &l.subject,
+                    &l.on_notice,
+                    &abort,
+                    &l.busy,
+                    &known,
+                );
+            })
+        };
+        let preset = {
+            let (now, abort, known) = (now.clone(), abort.clone(), known.clone());
+            Callback::from(move |pairs: Vec<(String, String)>| {
+                let Some(l) = now() else { return };
+                if l.state.is_running() || *l.busy {
+                    return;
+                }
+                l.asking.set(None);
+                let form = l.state.form.load(&pairs);
+                l.state.dispatch(Action::Load(pairs));
+                run_virtual(&l.state, &form, &l.subject, &l.on_notice, &abort, &l.busy, &known);
+            })
+        };
+        let cancel = {
+            let (abort, scope) = (abort.clone(), scope.clone());
+            Callback::from(move |()| {
+                let Some(l) = now() else { return };
+                if let Some(handle) = abort.borrow().as_ref() {
+                    handle.abort();
+                }
+                l.busy.set(false);
+                if let Some(env) = scope.borrow().as_ref() {
+                    env.cancel_all();
+                }
+                l.state.dispatch(Action::Cancel);
+            })
+        };
+        Self {
+            start,
+            start_virtual,
+            cancel,
+            preset,
+            confirm,
+        }
     }
 }
 

@@ -58,9 +58,10 @@ pub(super) fn Runner(props: &RunnerProps) -> Html {
     // runs in virtual time as the page opens (until then the page says it
     // is running, never idle).
     let auto = use_run_on_open(&run.start_virtual, from_link && state.form.is_valid());
+    // The same callback at every drawing (a dispatcher needs no state).
     let on_action = {
-        let state = state.clone();
-        Callback::from(move |action: Action| state.dispatch(action))
+        let dispatcher = state.dispatcher();
+        use_callback((), move |action: Action, ()| dispatcher.dispatch(action))
     };
     let running = state.is_running();
     let fin = state.finished();
