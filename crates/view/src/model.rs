@@ -411,7 +411,7 @@ fn chart_of(name: &str, kind: ResourceKind) -> Option<([String; 2], &'static str
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use asyncscope_core::catalog::ENTRIES;
     use asyncscope_core::{VirtualRuntime, demos};
 
@@ -575,7 +575,8 @@ mod tests {
     }
 
     /// Every run of every demo, to the end in virtual time.
-    fn every_run() -> Vec<(String, Trace)> {
+    /// Every run of every demo of the catalog, and the odd traces.
+    pub(crate) fn every_run() -> Vec<(String, Trace)> {
         let mut out = Vec::new();
         for entry in ENTRIES {
             let rt = VirtualRuntime::new();

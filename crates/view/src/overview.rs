@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use asyncscope_core::trace::{SegmentState, TaskSpan};
+use asyncscope_core::trace::SegmentState;
 
 use crate::model::RunModel;
 
@@ -46,33 +46,56 @@ pub fn overview(model: &RunModel, end: Duration, rows: usize, columns: usize) ->
         .filter(|b| b.end > b.first)
         .collect();
     let states = SegmentState::ALL;
+    let k = states.len();
     let end_ms = (end.as_secs_f64() * 1000.0).max(1e-9);
     let col_ms = end_ms / columns as f64;
-    // Time spent in each state, per cell.
-    let mut cells = vec![vec![0.0f64; states.len()]; bands.len() * columns];
-    let mut add = |row: usize, span: &TaskSpan| {
-        let stop = span.end.unwrap_or(end);
-        for seg in &span.segments {
-            let from = seg.start.as_secs_f64() * 1000.0;
-            let to = (seg.end.unwrap_or(stop).as_secs_f64() * 1000.0).max(from);
-            let Some(s) = states.iter().position(|x| *x == seg.state) else {
-                continue;
-            };
-            let first = ((from / col_ms) as usize).min(columns - 1);
-            let last = ((to / col_ms) as usize).min(columns - 1);
-            for c in first..=last {
-                let (a, b) = (c as f64 * col_ms, (c + 1) as f64 * col_ms);
-                // A poll takes no virtual time: it still counts, a little.
-                let overlap = (to.min(b) - from.max(a))
-                    .max(0.0)
-                    .max(if to == from { 1e-6 } else { 0.0 });
-                cells[row * columns + c][s] += overlap;
-            }
-        }
+    // Time spent in each state, per cell (row, column, state). A segment
+    // adds its share of its first and last columns here; the columns it
+    // covers wholly in between are counted in `whole` (a difference array
+    // along each row, summed once at the end), so that a long segment
+    // costs as little as a short one: a live run's overview is made again
+    // at each drawing, and 10,000 tasks waiting since the start each
+    // cover every column.
+    let mut cells = vec![0.0f64; bands.len() * columns * k];
+    let mut whole = vec![0i64; bands.len() * (columns + 1) * k];
+    let part = |c: usize, from: f64, to: f64| {
+        let (a, b) = (c as f64 * col_ms, (c + 1) as f64 * col_ms);
+        // A poll takes no virtual time: it still counts, a little.
+        (to.min(b) - from.max(a))
+            .max(0.0)
+            .max(if to == from { 1e-6 } else { 0.0 })
     };
     for (row, band) in bands.iter().enumerate() {
         for span in &model.spans[band.first..band.end] {
-            add(row, span);
+            let stop = span.end.unwrap_or(end);
+            for seg in &span.segments {
+                let from = seg.start.as_secs_f64() * 1000.0;
+                let to = (seg.end.unwrap_or(stop).as_secs_f64() * 1000.0).max(from);
+                let Some(s) = states.iter().position(|x| *x == seg.state) else {
+                    continue;
+                };
+                let first = ((from / col_ms) as usize).min(columns - 1);
+                let last = ((to / col_ms) as usize).min(columns - 1);
+                cells[(row * columns + first) * k + s] += part(first, from, to);
+                if last > first {
+                    cells[(row * columns + last) * k + s] += part(last, from, to);
+                }
+                if last > first + 1 {
+                    whole[(row * (columns + 1) + first + 1) * k + s] += 1;
+                    whole[(row * (columns + 1) + last) * k + s] -= 1;
+                }
+            }
+        }
+    }
+    for row in 0..bands.len() {
+        for s in 0..k {
+            let mut covering = 0i64;
+            for c in 0..columns {
+                covering += whole[(row * (columns + 1) + c) * k + s];
+                if covering > 0 {
+                    cells[(row * columns + c) * k + s] += covering as f64 * part(c, f64::MIN, f64::MAX);
+                }
+            }
         }
     }
     let mut paths: Vec<(SegmentState, String)> = states.iter().map(|s| (*s, String::new())).collect();
@@ -81,7 +104,7 @@ pub fn overview(model: &RunModel, end: Duration, rows: usize, columns: usize) ->
         for c in 0..=columns {
             let top = (c < columns)
                 .then(|| {
-                    let cell = &cells[row * columns + c];
+                    let cell = &cells[(row * columns + c) * k..(row * columns + c + 1) * k];
                     cell.iter()
                         .enumerate()
                         .filter(|(_, v)| **v > 0.0)
@@ -112,7 +135,106 @@ pub fn overview(model: &RunModel, end: Duration, rows: usize, columns: usize) ->
 mod tests {
     use super::*;
     use crate::model::run_model;
-    use asyncscope_core::trace::{EventKind, Outcome, Trace};
+    use asyncscope_core::trace::{EventKind, Outcome, TaskSpan, Trace};
+
+    /// The overview as it was made before, cell by cell: every column a
+    /// segment covers is visited. The reference the faster one is held to.
+    fn overview_cell_by_cell(model: &RunModel, end: Duration, rows: usize, columns: usize) -> Overview {
+        let n = model.spans.len();
+        let rows = rows.clamp(1, n.max(1));
+        let columns = columns.max(1);
+        let bands: Vec<Band> = (0..rows)
+            .map(|b| Band {
+                first: b * n / rows,
+                end: (b + 1) * n / rows,
+            })
+            .filter(|b| b.end > b.first)
+            .collect();
+        let states = SegmentState::ALL;
+        let end_ms = (end.as_secs_f64() * 1000.0).max(1e-9);
+        let col_ms = end_ms / columns as f64;
+        let mut cells = vec![vec![0.0f64; states.len()]; bands.len() * columns];
+        let mut add = |row: usize, span: &TaskSpan| {
+            let stop = span.end.unwrap_or(end);
+            for seg in &span.segments {
+                let from = seg.start.as_secs_f64() * 1000.0;
+                let to = (seg.end.unwrap_or(stop).as_secs_f64() * 1000.0).max(from);
+                let Some(s) = states.iter().position(|x| *x == seg.state) else {
+                    continue;
+                };
+                let first = ((from / col_ms) as usize).min(columns - 1);
+                let last = ((to / col_ms) as usize).min(columns - 1);
+                for c in first..=last {
+                    let (a, b) = (c as f64 * col_ms, (c + 1) as f64 * col_ms);
+                    let overlap = (to.min(b) - from.max(a))
+                        .max(0.0)
+                        .max(if to == from { 1e-6 } else { 0.0 });
+                    cells[row * columns + c][s] += overlap;
+                }
+            }
+        };
+        for (row, band) in bands.iter().enumerate() {
+            for span in &model.spans[band.first..band.end] {
+                add(row, span);
+            }
+        }
+        let mut paths: Vec<(SegmentState, String)> = states.iter().map(|s| (*s, String::new())).collect();
+        for row in 0..bands.len() {
+            let mut run: Option<(usize, usize)> = None;
+            for c in 0..=columns {
+                let top = (c < columns)
+                    .then(|| {
+                        cells[row * columns + c]
+                            .iter()
+                            .enumerate()
+                            .filter(|(_, v)| **v > 0.0)
+                            .max_by(|a, b| a.1.total_cmp(b.1))
+                            .map(|(i, _)| i)
+                    })
+                    .flatten();
+                if let Some((s, from)) = run
+                    && top != Some(s)
+                {
+                    paths[s]
+                        .1
+                        .push_str(&format!("M{from},{row}h{}v1h-{}z", c - from, c - from));
+                    run = None;
+                }
+                if run.is_none()
+                    && let Some(s) = top
+                {
+                    run = Some((s, c));
+                }
+            }
+        }
+        paths.retain(|(_, p)| !p.is_empty());
+        Overview { columns, bands, paths }
+    }
+
+    /// Counting the columns a segment covers wholly, rather than visiting
+    /// them, draws the same overview: every run of the catalog and the
+    /// odd traces, cut at every fifth, live (the axis a little past the
+    /// cut) and finished, in the page's grid and in odd ones.
+    #[test]
+    fn the_overview_is_the_overview_made_cell_by_cell() {
+        for (name, trace) in crate::model::tests::every_run() {
+            let len = trace.events().len();
+            for k in 0..=5 {
+                let cut = trace.prefix(len * k / 5);
+                let model = run_model(&cut);
+                let last = cut.events().last().map_or(Duration::ZERO, |e| e.at());
+                for end in [last, last + last / 3 + Duration::from_millis(1)] {
+                    for (rows, columns) in [(24, 120), (5, 7), (1, 1), (300, 33)] {
+                        assert_eq!(
+                            overview(&model, end, rows, columns),
+                            overview_cell_by_cell(&model, end, rows, columns),
+                            "{name}, {k} fifths, to {end:?}, {rows} × {columns}"
+                        );
+                    }
+                }
+            }
+        }
+    }
 
     #[test]
     fn the_overview_has_few_bands_and_one_path_per_state() {
