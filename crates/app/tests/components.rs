@@ -1,17 +1,21 @@
 //! Components rendered in a real headless browser from known traces: the
-//! timeline's lanes, segments, labels, marks and metrics, and the code
-//! view's lit line.
+//! timeline's lanes, segments, labels, marks and metrics, the code
+//! view's lit line, and the run's buttons from `use_run`.
 #![cfg(target_arch = "wasm32")]
 
 use std::time::Duration;
 
 use asyncscope_app::components::code_view::{CodeView, CodeViewProps};
 use asyncscope_app::components::timeline::{Timeline, TimelineProps};
+use asyncscope_app::hooks::{RunControls, use_run};
+use asyncscope_app::state::PageState;
+use asyncscope_app::subject::Subject;
 use asyncscope_core::trace::{EventKind, Outcome, TaskId, Trace, WakeCause};
 use asyncscope_core::{VirtualRuntime, demos};
-use asyncscope_view::state::{RunSnapshot, TaskRef, View};
+use asyncscope_view::state::{Action, DemoState, Form, RunSnapshot, TaskRef, View};
 use common::{has, until};
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+use yew::UseReducerHandle;
 
 mod common;
 
@@ -202,4 +206,77 @@ async fn the_code_view_lights_a_line_and_offers_asyncio() {
     assert_eq!(texts(&root, ".differs").len(), 1);
     app.destroy();
     root.remove();
+}
+
+thread_local! {
+    /// What each drawing of [`RunProbe`] got from `use_run`, and its state.
+    static PROBED: std::cell::RefCell<Vec<(RunControls, UseReducerHandle<PageState>)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// A page with `use_run` for the sequential-vs-concurrent demo and nothing
+/// else: each drawing records the run's buttons and the state.
+#[yew::component]
+fn RunProbe() -> yew::Html {
+    let slug = "sequential-vs-concurrent";
+    let state = yew::use_reducer(move || {
+        let specs = demos::specs(slug).expect("a demo");
+        PageState(DemoState::new(
+            Form::from_query(specs, &[]).with_rules(demos::rules(slug), demos::randomness(slug)),
+        ))
+    });
+    let run = use_run(&state, &Subject::Demo(slug), yew::Callback::noop());
+    PROBED.with(|p| p.borrow_mut().push((run, state.clone())));
+    yew::html! { <p>{ state.form.query().len() }</p> }
+}
+
+/// The run's buttons are the same callbacks at every drawing (so that the
+/// form, whose props they are, is not drawn again at each frame of a live
+/// run), and a button taken from an earlier drawing still runs the form
+/// as it is now: it reads the page as last drawn, not as it was when the
+/// button was made.
+#[wasm_bindgen_test]
+async fn the_run_buttons_stay_the_same_and_run_the_form_as_it_is_now() {
+    PROBED.with(|p| p.borrow_mut().clear());
+    let root = root();
+    let app = yew::Renderer::<RunProbe>::with_root(root.clone()).render();
+    until("the probe drawn", || PROBED.with(|p| !p.borrow().is_empty())).await;
+    let (first, state) = PROBED.with(|p| p.borrow()[0].clone());
+    let jobs = state
+        .form
+        .specs
+        .iter()
+        .position(|s| s.name == "jobs")
+        .expect("a jobs field");
+    state.dispatch(Action::Edit {
+        index: jobs,
+        value: "4".into(),
+    });
+    until("drawn again after the edit", || PROBED.with(|p| p.borrow().len() >= 2)).await;
+    let (second, _) = PROBED.with(|p| p.borrow().last().cloned().expect("drawn"));
+    assert!(
+        first.start == second.start
+            && first.start_virtual == second.start_virtual
+            && first.cancel == second.cancel
+            && first.preset == second.preset
+            && first.confirm == second.confirm,
+        "the run's buttons were made again at a drawing"
+    );
+    // The button of the first drawing, pressed after the edit.
+    first.start_virtual.emit(());
+    let lanes = || {
+        PROBED.with(|p| {
+            let (_, state) = p.borrow().last().cloned().expect("drawn");
+            state
+                .finished()
+                .map(|f| f.runs.iter().map(|r| r.trace.tasks().len()).collect::<Vec<_>>())
+        })
+    };
+    until("the run in virtual time finished", || lanes().is_some()).await;
+    assert_eq!(
+        lanes(),
+        Some(vec![4, 4]),
+        "each run has the four jobs typed after the button was made (the default is 2)"
+    );
+    app.destroy();
 }
