@@ -23,30 +23,44 @@ pub struct Legend {
 /// Mark kinds in legend order.
 pub const MARK_KINDS: [&str; 7] = ["wake", "retry", "deadline", "cancel", "timeout", "error", "warning"];
 
-/// The [`Legend`] of the runs `models`.
+/// The [`Legend`] of the runs `models`: one pass over their segments and
+/// one over their marks (a live run's legend is made again at each
+/// drawing, and a state no segment is in would otherwise cost a pass of
+/// its own over every task).
 pub fn legend(models: &[&RunModel]) -> Legend {
-    let states = SegmentState::ALL
-        .iter()
-        .copied()
-        .filter(|state| {
-            models.iter().any(|m| {
-                m.spans.iter().any(|s| {
-                    s.segments.iter().any(|seg| {
-                        seg.state == *state
-                            && (*state == SegmentState::Polled || seg.end.is_none_or(|end| end > seg.start))
-                    })
-                })
-            })
-        })
-        .collect();
+    let all = SegmentState::ALL;
+    let mut in_use = vec![false; all.len()];
+    'spans: for m in models {
+        for s in &m.spans {
+            for seg in &s.segments {
+                if seg.state == SegmentState::Polled || seg.end.is_none_or(|end| end > seg.start) {
+                    if let Some(i) = all.iter().position(|x| *x == seg.state) {
+                        in_use[i] = true;
+                    }
+                    if in_use.iter().all(|u| *u) {
+                        break 'spans;
+                    }
+                }
+            }
+        }
+    }
+    let states = all.iter().zip(&in_use).filter(|(_, u)| **u).map(|(s, _)| *s).collect();
+    let mut marked = [false; MARK_KINDS.len()];
+    for m in models {
+        for (_, kind, _) in m.marks.values().flatten() {
+            if let Some(i) = MARK_KINDS.iter().position(|k| k == kind) {
+                marked[i] = true;
+            }
+        }
+        if m.warnings.values().any(|w| !w.is_empty()) {
+            marked[MARK_KINDS.len() - 1] = true;
+        }
+    }
     let marks = MARK_KINDS
         .into_iter()
-        .filter(|kind| {
-            models.iter().any(|m| {
-                m.marks.values().flatten().any(|(_, k, _)| k == kind)
-                    || (*kind == "warning" && m.warnings.values().any(|w| !w.is_empty()))
-            })
-        })
+        .zip(marked)
+        .filter(|(_, m)| *m)
+        .map(|(kind, _)| kind)
         .collect();
     let cancelled = models
         .iter()
@@ -79,6 +93,58 @@ mod tests {
 
     use super::*;
     use crate::model::run_model;
+
+    /// The states and marks of the legend as they were found before: a
+    /// pass over every task per state and per kind of mark. The
+    /// reference the one-pass legend is held to.
+    fn states_and_marks_kind_by_kind(models: &[&RunModel]) -> (Vec<SegmentState>, Vec<&'static str>) {
+        let states = SegmentState::ALL
+            .iter()
+            .copied()
+            .filter(|state| {
+                models.iter().any(|m| {
+                    m.spans.iter().any(|s| {
+                        s.segments.iter().any(|seg| {
+                            seg.state == *state
+                                && (*state == SegmentState::Polled || seg.end.is_none_or(|end| end > seg.start))
+                        })
+                    })
+                })
+            })
+            .collect();
+        let marks = MARK_KINDS
+            .into_iter()
+            .filter(|kind| {
+                models.iter().any(|m| {
+                    m.marks.values().flatten().any(|(_, k, _)| k == kind)
+                        || (*kind == "warning" && m.warnings.values().any(|w| !w.is_empty()))
+                })
+            })
+            .collect();
+        (states, marks)
+    }
+
+    /// Every run of the catalog and the odd traces, cut at every fifth,
+    /// alone and beside the run before it: the one-pass legend lists what
+    /// the pass per state and per mark listed.
+    #[test]
+    fn the_legend_in_one_pass_is_the_legend_kind_by_kind() {
+        let models: Vec<RunModel> = crate::model::tests::every_run()
+            .iter()
+            .flat_map(|(_, trace)| {
+                let len = trace.events().len();
+                (0..=5).map(move |k| crate::model::with_waits(run_model(&trace.prefix(len * k / 5)), trace))
+            })
+            .collect();
+        for (i, m) in models.iter().enumerate() {
+            let runs: Vec<&RunModel> = match i.checked_sub(1) {
+                Some(before) => vec![&models[before], m],
+                None => vec![m],
+            };
+            let l = legend(&runs);
+            assert_eq!((l.states, l.marks), states_and_marks_kind_by_kind(&runs), "model {i}");
+        }
+    }
 
     #[test]
     fn the_legend_lists_only_what_the_run_uses() {

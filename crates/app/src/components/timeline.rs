@@ -316,20 +316,51 @@ fn requests_metrics(requests: &[RequestSpan], lang: Lang) -> Html {
     }
 }
 
-/// How many tasks ended with `outcome`: the demo's own tasks, and apart
-/// from them the harness's (`main`, semaphore's `release`) by name. The
-/// whole count stays in `data-metric` for scripts.
-fn outcome_metric(model: &RunModel, outcome: Outcome, metric: &'static str, word: &'static str, lang: Lang) -> Html {
-    let ended: Vec<&str> = model
-        .spans
-        .iter()
-        .filter(|s| s.outcome == Some(outcome))
-        .map(|s| s.name.as_str())
-        .collect();
-    let mut harness: Vec<&str> = ended.iter().copied().filter(|n| is_harness_task(n)).collect();
-    let total = ended.len();
-    let demo = total - harness.len();
-    harness.dedup();
+/// The outcomes [`outcome_metric`] shows, in the header's order.
+const OUTCOMES: [(Outcome, &str, &str); 4] = [
+    (Outcome::Ok, "tasks_ok", "ok"),
+    (Outcome::Error, "tasks_failed", "failed"),
+    (Outcome::Cancelled, "tasks_cancelled", "cancelled"),
+    (Outcome::Timeout, "tasks_timeout", "timed out"),
+];
+
+/// How many tasks ended with one outcome: all of them, and the harness's
+/// among them (`main`, semaphore's `release`) with their names (a name
+/// repeated in a row said once).
+#[derive(Default)]
+struct Tally<'a> {
+    total: usize,
+    harness: usize,
+    names: Vec<&'a str>,
+}
+
+/// Per outcome of [`OUTCOMES`], its [`Tally`]: one pass over the spans
+/// that keeps no list of them (a live run of 10,000 tasks is counted at
+/// each drawing).
+fn outcome_tally(model: &RunModel) -> [Tally<'_>; 4] {
+    let mut tally: [Tally<'_>; 4] = Default::default();
+    for span in &model.spans {
+        let Some(i) = span.outcome.and_then(|o| OUTCOMES.iter().position(|(x, _, _)| *x == o)) else {
+            continue;
+        };
+        let t = &mut tally[i];
+        t.total += 1;
+        if is_harness_task(&span.name) {
+            t.harness += 1;
+            if t.names.last() != Some(&span.name.as_str()) {
+                t.names.push(&span.name);
+            }
+        }
+    }
+    tally
+}
+
+/// How many tasks ended with an outcome: the demo's own tasks, and apart
+/// from them the harness's, by name. The whole count stays in
+/// `data-metric` for scripts.
+fn outcome_metric(tally: &Tally<'_>, metric: &'static str, word: &'static str, lang: Lang) -> Html {
+    let (total, harness) = (tally.total, &tally.names);
+    let demo = total - tally.harness;
     let (plus, title) = match lang {
         Lang::En => (
             format!("+ {}", harness.join(" and ")),
@@ -627,10 +658,7 @@ fn RunView(props: &RunViewProps) -> Html {
                         </dd>
                     </div>
                     <div><dt>{ lang.t("max in flight") }</dt><dd><span data-metric="max_in_flight">{ model.max_in_flight }</span></dd></div>
-                    { outcome_metric(model, Outcome::Ok, "tasks_ok", "ok", lang) }
-                    { outcome_metric(model, Outcome::Error, "tasks_failed", "failed", lang) }
-                    { outcome_metric(model, Outcome::Cancelled, "tasks_cancelled", "cancelled", lang) }
-                    { outcome_metric(model, Outcome::Timeout, "tasks_timeout", "timed out", lang) }
+                    { for outcome_tally(model).iter().zip(OUTCOMES).map(|(tally, (_, metric, word))| outcome_metric(tally, metric, word, lang)) }
                     { requests_metrics(requests, lang) }
                 </dl>
             </header>
