@@ -10,12 +10,13 @@ use asyncscope_app::components::timeline::{Timeline, TimelineProps};
 use asyncscope_app::hooks::{RunControls, use_run};
 use asyncscope_app::state::PageState;
 use asyncscope_app::subject::Subject;
+use asyncscope_core::params::Randomness;
 use asyncscope_core::trace::{EventKind, Outcome, TaskId, Trace, WakeCause};
 use asyncscope_core::{VirtualRuntime, demos};
 use asyncscope_view::state::{Action, DemoState, Form, RunSnapshot, TaskRef, View};
 use common::{has, until};
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
-use yew::UseReducerHandle;
+use yew::{UseReducerHandle, UseStateHandle};
 
 mod common;
 
@@ -210,12 +211,14 @@ async fn the_code_view_lights_a_line_and_offers_asyncio() {
 
 thread_local! {
     /// What each drawing of [`RunProbe`] got from `use_run`, and its state.
-    static PROBED: std::cell::RefCell<Vec<(RunControls, UseReducerHandle<PageState>)>> =
+    #[allow(clippy::type_complexity)]
+    static PROBED: std::cell::RefCell<Vec<(RunControls, UseReducerHandle<PageState>, String)>> =
         const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// A page with `use_run` for the sequential-vs-concurrent demo and nothing
-/// else: each drawing records the run's buttons and the state.
+/// else: each drawing records the run's buttons, the state (a handle that
+/// reads the state as it is now) and the form's query as drawn.
 #[yew::component]
 fn RunProbe() -> yew::Html {
     let slug = "sequential-vs-concurrent";
@@ -226,7 +229,7 @@ fn RunProbe() -> yew::Html {
         ))
     });
     let run = use_run(&state, &Subject::Demo(slug), yew::Callback::noop());
-    PROBED.with(|p| p.borrow_mut().push((run, state.clone())));
+    PROBED.with(|p| p.borrow_mut().push((run, state.clone(), state.form.query())));
     yew::html! { <p>{ state.form.query().len() }</p> }
 }
 
@@ -241,7 +244,7 @@ async fn the_run_buttons_stay_the_same_and_run_the_form_as_it_is_now() {
     let root = root();
     let app = yew::Renderer::<RunProbe>::with_root(root.clone()).render();
     until("the probe drawn", || PROBED.with(|p| !p.borrow().is_empty())).await;
-    let (first, state) = PROBED.with(|p| p.borrow()[0].clone());
+    let (first, state, drawn) = PROBED.with(|p| p.borrow()[0].clone());
     let jobs = state
         .form
         .specs
@@ -252,8 +255,11 @@ async fn the_run_buttons_stay_the_same_and_run_the_form_as_it_is_now() {
         index: jobs,
         value: "4".into(),
     });
-    until("drawn again after the edit", || PROBED.with(|p| p.borrow().len() >= 2)).await;
-    let (second, _) = PROBED.with(|p| p.borrow().last().cloned().expect("drawn"));
+    until("drawn again after the edit", || {
+        PROBED.with(|p| p.borrow().last().is_some_and(|(_, _, q)| *q != drawn))
+    })
+    .await;
+    let (second, _, _) = PROBED.with(|p| p.borrow().last().cloned().expect("drawn"));
     assert!(
         first.start == second.start
             && first.start_virtual == second.start_virtual
@@ -266,7 +272,7 @@ async fn the_run_buttons_stay_the_same_and_run_the_form_as_it_is_now() {
     first.start_virtual.emit(());
     let lanes = || {
         PROBED.with(|p| {
-            let (_, state) = p.borrow().last().cloned().expect("drawn");
+            let (_, state, _) = p.borrow().last().cloned().expect("drawn");
             state
                 .finished()
                 .map(|f| f.runs.iter().map(|r| r.trace.tasks().len()).collect::<Vec<_>>())
@@ -279,4 +285,75 @@ async fn the_run_buttons_stay_the_same_and_run_the_form_as_it_is_now() {
         "each run has the four jobs typed after the button was made (the default is 2)"
     );
     app.destroy();
+    root.remove();
+}
+
+thread_local! {
+    /// What each drawing of [`ProgramProbe`] got from `use_run`, its
+    /// state, its program's text (a handle, which reads the text as it is
+    /// now) and the text as drawn.
+    #[allow(clippy::type_complexity)]
+    static PROGRAM_PROBED: std::cell::RefCell<Vec<(RunControls, UseReducerHandle<PageState>, UseStateHandle<String>, String)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// A program of the composer whose one task is named `name`.
+fn program(name: &str) -> String {
+    format!(
+        "import asyncio\n\nasync def work():\n    await asyncio.sleep(0.1)\n\nasync def main():\n    await asyncio.create_task(work(), name=\"{name}\")\n\nasyncio.run(main())\n"
+    )
+}
+
+/// The composer's page reduced to `use_run` over a program's text (what
+/// the editor changes), recording each drawing.
+#[yew::component]
+fn ProgramProbe() -> yew::Html {
+    let text = yew::use_state(|| program("alpha"));
+    let state = yew::use_reducer(|| {
+        PageState(DemoState::new(
+            Form::from_query(&[], &[]).with_rules(&[], Randomness::Always),
+        ))
+    });
+    let subject = Subject::Program(std::rc::Rc::from(text.as_str()));
+    let run = use_run(&state, &subject, yew::Callback::noop());
+    PROGRAM_PROBED.with(|p| p.borrow_mut().push((run, state.clone(), text.clone(), (*text).clone())));
+    yew::html! { <p>{ text.len() }</p> }
+}
+
+/// On the composer's page the subject itself changes as the program is
+/// edited: a Run button made before an edit runs the program as it is
+/// now (its buttons read the subject of the last drawing, not the one
+/// they were made with).
+#[wasm_bindgen_test]
+async fn a_run_button_runs_the_program_as_it_is_now() {
+    PROGRAM_PROBED.with(|p| p.borrow_mut().clear());
+    let root = root();
+    let app = yew::Renderer::<ProgramProbe>::with_root(root.clone()).render();
+    until("the probe drawn", || PROGRAM_PROBED.with(|p| !p.borrow().is_empty())).await;
+    let (first, _, text, _) = PROGRAM_PROBED.with(|p| p.borrow()[0].clone());
+    text.set(program("beta"));
+    until("drawn again with the edited program", || {
+        PROGRAM_PROBED.with(|p| p.borrow().last().is_some_and(|(_, _, _, t)| t.contains("beta")))
+    })
+    .await;
+    first.start_virtual.emit(());
+    let names = || {
+        PROGRAM_PROBED.with(|p| {
+            let (_, state, _, _) = p.borrow().last().cloned().expect("drawn");
+            state.finished().map(|f| {
+                f.runs
+                    .iter()
+                    .flat_map(|r| r.trace.tasks().iter().map(|t| t.name.clone()))
+                    .collect::<Vec<_>>()
+            })
+        })
+    };
+    until("the program's run finished", || names().is_some()).await;
+    let names = names().unwrap_or_default();
+    assert!(
+        names.iter().any(|n| n == "beta") && !names.iter().any(|n| n == "alpha"),
+        "the run ran the program as it was when the button was made: tasks {names:?}"
+    );
+    app.destroy();
+    root.remove();
 }

@@ -574,8 +574,8 @@ pub(crate) mod tests {
         vec![("overflowed".to_string(), full), ("odd".to_string(), odd)]
     }
 
-    /// Every run of every demo, to the end in virtual time.
-    /// Every run of every demo of the catalog, and the odd traces.
+    /// Every run of every demo of the catalog, to the end in virtual time,
+    /// and the odd traces.
     pub(crate) fn every_run() -> Vec<(String, Trace)> {
         let mut out = Vec::new();
         for entry in ENTRIES {

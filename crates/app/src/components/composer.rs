@@ -62,9 +62,10 @@ pub fn Composer(props: &ComposerProps) -> Html {
     let w = use_watch(&state, &subject, lang);
     // A shared link shows its run at once, in virtual time.
     let auto = use_run_on_open(&run.start_virtual, from_link);
+    // The same callback at every drawing (a dispatcher needs no state).
     let on_action = {
-        let state = state.clone();
-        Callback::from(move |a: Action| state.dispatch(a))
+        let dispatcher = state.dispatcher();
+        use_callback((), move |a: Action, ()| dispatcher.dispatch(a))
     };
     let running = state.is_running();
     let busy = run.busy || auto;

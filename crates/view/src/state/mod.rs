@@ -18,7 +18,7 @@ pub use demo::{Action, DemoState, Pinned, SPEEDS};
 pub use estimate::{LONG_RUN, asks_first, in_words};
 pub use filter::{Kind, LogFilter, TaskChoice, TaskRef, kind_menu, task_menu};
 pub use form::{Form, SEED};
-pub use redraw::{COST_FACTOR, GROWTH_CAP_MS, IDLE_MS, LOOK_MS, Look, Pacer, QUIET_MS, Redraw, Sizes};
+pub use redraw::{COST_FACTOR, GROWTH_CAP_MS, IDLE_MS, LONG_TASK_MS, LOOK_MS, Look, Pacer, QUIET_MS, Redraw, Sizes};
 pub use run::{
     Clock, Ending, EventRef, FinalRuns, Finished, Hashing, Leftovers, Outcomes, RunSnapshot, RunState, run_title,
 };

@@ -23,8 +23,14 @@ pub const IDLE_MS: f64 = 250.0;
 /// takes in everything recorded before it, which says little of what the
 /// next drawings cost (a run of 10,000 tasks was capped by its first
 /// drawing on a busy machine, and drawn 40 times as it grew on a quiet
-/// one).
+/// one). The first drawing caps the run only if it was itself a long task
+/// ([`LONG_TASK_MS`]).
 pub const GROWTH_CAP_MS: f64 = 30.0;
+
+/// A main-thread task longer than this (ms) is a long task: the page
+/// answers late while it runs. A live run's first drawing over it caps the
+/// run at once ([`GROWTH_CAP_MS`]).
+pub const LONG_TASK_MS: f64 = 50.0;
 
 /// The pacing of a live run's drawings: at each animation frame the page
 /// asks [`Redraw::due`], and after drawing tells [`Redraw::drawn`] how long
@@ -38,7 +44,8 @@ pub struct Redraw {
     last: Option<(f64, f64)>,
     /// The trace grew since the last drawing.
     unseen: bool,
-    /// A drawing cost over [`GROWTH_CAP_MS`]: growth is no longer drawn.
+    /// A drawing after the first cost over [`GROWTH_CAP_MS`] (or the first
+    /// over [`LONG_TASK_MS`]): growth is no longer drawn.
     capped: bool,
 }
 
@@ -80,21 +87,27 @@ impl Redraw {
         }
     }
 
-    /// True once a drawing cost over [`GROWTH_CAP_MS`].
+    /// True once a drawing after the first cost over [`GROWTH_CAP_MS`], or
+    /// the first over [`LONG_TASK_MS`].
     pub fn capped(&self) -> bool {
         self.capped
     }
 
     /// Says that a drawing began at `at` and took `cost` ms: what grew
     /// until then is seen (unless the growth was not drawn). A drawing
-    /// after the first that cost over [`GROWTH_CAP_MS`] caps the run.
+    /// after the first that cost over [`GROWTH_CAP_MS`] caps the run, and
+    /// so does a first one over [`LONG_TASK_MS`].
     pub fn drawn(&mut self, at: f64, cost: f64) {
-        let first = self.last.is_none();
+        let cap = if self.last.is_none() {
+            LONG_TASK_MS
+        } else {
+            GROWTH_CAP_MS
+        };
         self.last = Some((at, cost.max(0.0)));
         if !self.capped {
             self.unseen = false;
         }
-        self.capped |= !first && cost > GROWTH_CAP_MS;
+        self.capped |= cost > cap;
     }
 }
 
@@ -375,6 +388,15 @@ mod tests {
         assert!(!r.capped(), "a cheap second drawing: still live");
         r.drawn(400.0, 31.0);
         assert!(r.capped(), "a costly later one caps it");
+        // A first drawing that was a long task caps the run at once.
+        let mut r = Redraw::default();
+        r.grew();
+        r.drawn(0.0, LONG_TASK_MS);
+        assert!(!r.capped(), "at the limit: not a long task");
+        let mut r = Redraw::default();
+        r.grew();
+        r.drawn(0.0, LONG_TASK_MS + 1.0);
+        assert!(r.capped(), "a long first drawing");
     }
 
     #[test]
