@@ -10,13 +10,12 @@ use asyncscope_app::components::timeline::{Timeline, TimelineProps};
 use asyncscope_app::hooks::{RunControls, use_run};
 use asyncscope_app::state::PageState;
 use asyncscope_app::subject::Subject;
-use asyncscope_core::params::Randomness;
 use asyncscope_core::trace::{EventKind, Outcome, TaskId, Trace, WakeCause};
 use asyncscope_core::{VirtualRuntime, demos};
 use asyncscope_view::state::{Action, DemoState, Form, RunSnapshot, TaskRef, View};
 use common::{has, until};
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
-use yew::{UseReducerHandle, UseStateHandle};
+use yew::UseReducerHandle;
 
 mod common;
 
@@ -288,16 +287,18 @@ async fn the_run_buttons_stay_the_same_and_run_the_form_as_it_is_now() {
     root.remove();
 }
 
+#[cfg(feature = "composer")]
 thread_local! {
     /// What each drawing of [`ProgramProbe`] got from `use_run`, its
     /// state, its program's text (a handle, which reads the text as it is
     /// now) and the text as drawn.
     #[allow(clippy::type_complexity)]
-    static PROGRAM_PROBED: std::cell::RefCell<Vec<(RunControls, UseReducerHandle<PageState>, UseStateHandle<String>, String)>> =
+    static PROGRAM_PROBED: std::cell::RefCell<Vec<(RunControls, UseReducerHandle<PageState>, yew::UseStateHandle<String>, String)>> =
         const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// A program of the composer whose one task is named `name`.
+#[cfg(feature = "composer")]
 fn program(name: &str) -> String {
     format!(
         "import asyncio\n\nasync def work():\n    await asyncio.sleep(0.1)\n\nasync def main():\n    await asyncio.create_task(work(), name=\"{name}\")\n\nasyncio.run(main())\n"
@@ -306,12 +307,13 @@ fn program(name: &str) -> String {
 
 /// The composer's page reduced to `use_run` over a program's text (what
 /// the editor changes), recording each drawing.
+#[cfg(feature = "composer")]
 #[yew::component]
 fn ProgramProbe() -> yew::Html {
     let text = yew::use_state(|| program("alpha"));
     let state = yew::use_reducer(|| {
         PageState(DemoState::new(
-            Form::from_query(&[], &[]).with_rules(&[], Randomness::Always),
+            Form::from_query(&[], &[]).with_rules(&[], asyncscope_core::params::Randomness::Always),
         ))
     });
     let subject = Subject::Program(std::rc::Rc::from(text.as_str()));
@@ -324,6 +326,7 @@ fn ProgramProbe() -> yew::Html {
 /// edited: a Run button made before an edit runs the program as it is
 /// now (its buttons read the subject of the last drawing, not the one
 /// they were made with).
+#[cfg(feature = "composer")]
 #[wasm_bindgen_test]
 async fn a_run_button_runs_the_program_as_it_is_now() {
     PROGRAM_PROBED.with(|p| p.borrow_mut().clear());
