@@ -30,14 +30,17 @@ pub const MARK_KINDS: [&str; 7] = ["wake", "retry", "deadline", "cancel", "timeo
 pub fn legend(models: &[&RunModel]) -> Legend {
     let all = SegmentState::ALL;
     let mut in_use = vec![false; all.len()];
+    let mut found = 0;
     'spans: for m in models {
         for s in &m.spans {
             for seg in &s.segments {
-                if seg.state == SegmentState::Polled || seg.end.is_none_or(|end| end > seg.start) {
-                    if let Some(i) = all.iter().position(|x| *x == seg.state) {
-                        in_use[i] = true;
-                    }
-                    if in_use.iter().all(|u| *u) {
+                if (seg.state == SegmentState::Polled || seg.end.is_none_or(|end| end > seg.start))
+                    && let Some(i) = all.iter().position(|x| *x == seg.state)
+                    && !in_use[i]
+                {
+                    in_use[i] = true;
+                    found += 1;
+                    if found == all.len() {
                         break 'spans;
                     }
                 }

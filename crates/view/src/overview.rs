@@ -35,16 +35,8 @@ pub struct Overview {
 /// The overview of `model`'s lanes on an axis ending at `end`, in at most
 /// `rows` bands and `columns` columns of time.
 pub fn overview(model: &RunModel, end: Duration, rows: usize, columns: usize) -> Overview {
-    let n = model.spans.len();
-    let rows = rows.clamp(1, n.max(1));
     let columns = columns.max(1);
-    let bands: Vec<Band> = (0..rows)
-        .map(|b| Band {
-            first: b * n / rows,
-            end: (b + 1) * n / rows,
-        })
-        .filter(|b| b.end > b.first)
-        .collect();
+    let bands = bands(model.spans.len(), rows);
     let states = SegmentState::ALL;
     let k = states.len();
     let end_ms = (end.as_secs_f64() * 1000.0).max(1e-9);
@@ -98,8 +90,30 @@ pub fn overview(model: &RunModel, end: Duration, rows: usize, columns: usize) ->
             }
         }
     }
+    let paths = paths(&cells, bands.len(), columns);
+    Overview { columns, bands, paths }
+}
+
+/// `n` lanes in at most `rows` bands (at least one), none empty.
+fn bands(n: usize, rows: usize) -> Vec<Band> {
+    let rows = rows.clamp(1, n.max(1));
+    (0..rows)
+        .map(|b| Band {
+            first: b * n / rows,
+            end: (b + 1) * n / rows,
+        })
+        .filter(|b| b.end > b.first)
+        .collect()
+}
+
+/// The overview's paths from its cells' time per state (`rows` ×
+/// `columns` cells of [`SegmentState::ALL`]'s length each): per state, a
+/// rectangle for each run of cells along a row whose most time is in it.
+fn paths(cells: &[f64], rows: usize, columns: usize) -> Vec<(SegmentState, String)> {
+    let states = SegmentState::ALL;
+    let k = states.len();
     let mut paths: Vec<(SegmentState, String)> = states.iter().map(|s| (*s, String::new())).collect();
-    for row in 0..bands.len() {
+    for row in 0..rows {
         let mut run: Option<(usize, usize)> = None; // (state, first column)
         for c in 0..=columns {
             let top = (c < columns)
@@ -128,7 +142,7 @@ pub fn overview(model: &RunModel, end: Duration, rows: usize, columns: usize) ->
         }
     }
     paths.retain(|(_, p)| !p.is_empty());
-    Overview { columns, bands, paths }
+    paths
 }
 
 #[cfg(test)]
@@ -137,23 +151,17 @@ mod tests {
     use crate::model::run_model;
     use asyncscope_core::trace::{EventKind, Outcome, TaskSpan, Trace};
 
-    /// The overview as it was made before, cell by cell: every column a
-    /// segment covers is visited. The reference the faster one is held to.
+    /// The overview's cells as they were made before, cell by cell: every
+    /// column a segment covers is visited. The reference the counting of
+    /// whole columns is held to (both draw their paths with [`paths`]).
     fn overview_cell_by_cell(model: &RunModel, end: Duration, rows: usize, columns: usize) -> Overview {
-        let n = model.spans.len();
-        let rows = rows.clamp(1, n.max(1));
         let columns = columns.max(1);
-        let bands: Vec<Band> = (0..rows)
-            .map(|b| Band {
-                first: b * n / rows,
-                end: (b + 1) * n / rows,
-            })
-            .filter(|b| b.end > b.first)
-            .collect();
+        let bands = bands(model.spans.len(), rows);
         let states = SegmentState::ALL;
+        let k = states.len();
         let end_ms = (end.as_secs_f64() * 1000.0).max(1e-9);
         let col_ms = end_ms / columns as f64;
-        let mut cells = vec![vec![0.0f64; states.len()]; bands.len() * columns];
+        let mut cells = vec![0.0f64; bands.len() * columns * k];
         let mut add = |row: usize, span: &TaskSpan| {
             let stop = span.end.unwrap_or(end);
             for seg in &span.segments {
@@ -169,7 +177,7 @@ mod tests {
                     let overlap = (to.min(b) - from.max(a))
                         .max(0.0)
                         .max(if to == from { 1e-6 } else { 0.0 });
-                    cells[row * columns + c][s] += overlap;
+                    cells[(row * columns + c) * k + s] += overlap;
                 }
             }
         };
@@ -178,36 +186,7 @@ mod tests {
                 add(row, span);
             }
         }
-        let mut paths: Vec<(SegmentState, String)> = states.iter().map(|s| (*s, String::new())).collect();
-        for row in 0..bands.len() {
-            let mut run: Option<(usize, usize)> = None;
-            for c in 0..=columns {
-                let top = (c < columns)
-                    .then(|| {
-                        cells[row * columns + c]
-                            .iter()
-                            .enumerate()
-                            .filter(|(_, v)| **v > 0.0)
-                            .max_by(|a, b| a.1.total_cmp(b.1))
-                            .map(|(i, _)| i)
-                    })
-                    .flatten();
-                if let Some((s, from)) = run
-                    && top != Some(s)
-                {
-                    paths[s]
-                        .1
-                        .push_str(&format!("M{from},{row}h{}v1h-{}z", c - from, c - from));
-                    run = None;
-                }
-                if run.is_none()
-                    && let Some(s) = top
-                {
-                    run = Some((s, c));
-                }
-            }
-        }
-        paths.retain(|(_, p)| !p.is_empty());
+        let paths = paths(&cells, bands.len(), columns);
         Overview { columns, bands, paths }
     }
 
