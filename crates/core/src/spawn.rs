@@ -8,7 +8,8 @@ use std::task::{Context, Poll};
 
 use futures::FutureExt;
 use futures::channel::oneshot;
-use futures::future::{AbortHandle, LocalBoxFuture, abortable};
+use futures::future::{AbortHandle, Abortable, Aborted, LocalBoxFuture, abortable};
+use pin_project_lite::pin_project;
 
 use crate::recorder::{Blocking, Recorder};
 use crate::trace::{Blocker, TaskId};
@@ -45,12 +46,7 @@ where
 {
     let (tx, rx) = oneshot::channel();
     let (fut, abort) = abortable(fut);
-    let boxed = async move {
-        if let Ok(out) = fut.await {
-            let _ = tx.send(out);
-        }
-    }
-    .boxed_local();
+    let boxed = Box::pin(Deliver { fut, tx: Some(tx) });
     (
         boxed,
         JoinHandle {
@@ -60,6 +56,39 @@ where
             blocked: None,
         },
     )
+}
+
+pin_project! {
+    /// A spawned task as its executor holds it: runs `fut` and sends its
+    /// output to the handle. Written out rather than an `async` block,
+    /// which would keep `fut` twice (as captured and as awaited) and copy
+    /// it from one to the other at the first poll: a task is polled
+    /// thousands of times in a big run, and its size is what the
+    /// executor's cache holds.
+    #[must_use = "futures do nothing unless polled"]
+    struct Deliver<F: Future> {
+        #[pin]
+        fut: Abortable<F>,
+        tx: Option<oneshot::Sender<F::Output>>,
+    }
+}
+
+impl<F: Future> Future for Deliver<F> {
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let this = self.project();
+        match this.fut.poll(cx) {
+            Poll::Ready(Ok(out)) => {
+                if let Some(tx) = this.tx.take() {
+                    let _ = tx.send(out);
+                }
+                Poll::Ready(())
+            }
+            Poll::Ready(Err(Aborted)) => Poll::Ready(()),
+            Poll::Pending => Poll::Pending,
+        }
+    }
 }
 
 impl<T> JoinHandle<T> {
@@ -118,5 +147,35 @@ impl<T> Drop for JoinHandle<T> {
 impl<T> std::fmt::Debug for JoinHandle<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("JoinHandle").finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A task's future as its executor keeps it holds the work once: not
+    /// as captured and again as awaited, which an `async` block around
+    /// the work would (twice the size, and a copy at the first poll).
+    #[test]
+    fn a_spawned_task_holds_its_work_once() {
+        let work = async {
+            let block = [7u8; 4096];
+            futures::future::ready(()).await;
+            block.iter().map(|b| u32::from(*b)).sum::<u32>()
+        };
+        let work_size = std::mem::size_of_val(&work);
+        assert!(work_size >= 4096, "the work holds its block: {work_size}");
+        let (boxed, handle) = wrap(work);
+        let task_size = std::mem::size_of_val(&*boxed);
+        assert!(
+            task_size < work_size + 256,
+            "the task is {task_size} bytes for {work_size} bytes of work"
+        );
+        // And it still runs the work and hands its output over.
+        let (mut boxed, mut handle) = (boxed, handle);
+        let mut cx = Context::from_waker(std::task::Waker::noop());
+        assert_eq!(boxed.as_mut().poll(&mut cx), Poll::Ready(()));
+        assert_eq!(Pin::new(&mut handle).poll(&mut cx), Poll::Ready(Ok(7 * 4096)));
     }
 }
