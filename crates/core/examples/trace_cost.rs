@@ -4,9 +4,9 @@
 //! instructions rather than timed on a shared machine.
 //!
 //! ```sh
-//! cargo build --profile native -p asyncscope-core --example trace_cost
-//! valgrind --tool=callgrind target/native/examples/trace_cost traced
-//! valgrind --tool=callgrind target/native/examples/trace_cost untraced
+//! cargo build --profile native-lto -p asyncscope-core --example trace_cost
+//! valgrind --tool=callgrind target/native-lto/examples/trace_cost traced
+//! valgrind --tool=callgrind target/native-lto/examples/trace_cost untraced
 //! ```
 //!
 //! (traced − untraced instructions) / the events printed = instructions
