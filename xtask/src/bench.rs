@@ -390,6 +390,15 @@ fn parse_core_analyses(out: &str) -> Option<f64> {
     Some(sum)
 }
 
+/// glibc's heap kept as the wasm app's memory is, for the core's
+/// benchmark: never given back to the system (no trimming), and its big
+/// buffers taken from the heap rather than mapped afresh. Otherwise a
+/// run's time depends on whether the run before happened to give its pages
+/// back (the next then faults them in again): with the trace's buffer
+/// freed at the top of the heap or not, the same code measured 30 or
+/// 80 ns per event.
+const STEADY_HEAP: &str = "glibc.malloc.trim_threshold=4000000000:glibc.malloc.mmap_threshold=33554432";
+
 /// The profile the core's benchmark is built with: the native one with
 /// whole-program LTO and one codegen unit, as the wasm app is built.
 const CORE_PROFILE: &str = "native-lto";
@@ -400,7 +409,7 @@ const CORE_PROFILE: &str = "native-lto";
 fn core_bench(table: &mut Table, reps: usize) {
     let bin = target_dir().join(CORE_PROFILE).join("examples/bench");
     for rep in 0..reps {
-        let out = capture(&mut Command::new(&bin));
+        let out = capture(Command::new(&bin).env("GLIBC_TUNABLES", STEADY_HEAP));
         let Some((traced, untraced, events)) = out.as_deref().and_then(parse_core_bench) else {
             let why = if out.is_none() {
                 "the core benchmark failed"
@@ -428,7 +437,7 @@ fn core_bench(table: &mut Table, reps: usize) {
     }
     table.note(
         "trace_traced",
-        "each run of the core bench is itself the median of 7; per event = (traced − untraced) / events; built with whole-program LTO, as the app is (profile native-lto)",
+        "each run of the core bench is itself the median of 7; per event = (traced − untraced) / events; built with whole-program LTO, as the app is (profile native-lto), glibc's heap never trimmed, as wasm memory is never given back",
     );
 }
 

@@ -16,12 +16,29 @@ use std::time::Duration;
 
 use crate::trace::{Blocker, EventKind, Nanos, Outcome, ResourceId, ResourceKind, SiteId, TaskId, Trace, WakeCause};
 
+/// A wake as the log keeps it: the task woken, what woke it, and the task
+/// being polled when its waker was called (see [`EventKind::Woken`]).
+type LoggedWake = (TaskId, WakeCause, Option<TaskId>);
+
+thread_local! {
+    /// Wakes made on the thread that records them (with the executors
+    /// here, every wake): appended without a lock, each with the address
+    /// of the [`WakeLog`] it is for. The thread's own list: its address is
+    /// how a log knows its thread ([`WakeLog::owner`]).
+    static LOCAL_WAKES: RefCell<Vec<(usize, LoggedWake)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The address of this thread's [`LOCAL_WAKES`] (0 once the thread is
+/// being torn down).
+fn this_thread() -> usize {
+    LOCAL_WAKES.try_with(|l| std::ptr::from_ref(l) as usize).unwrap_or(0)
+}
+
 /// Wakes that happened since the last recorded event. Wakers may be called
 /// from anywhere, so they only append here; the next recorded event first
-/// turns these into `Woken` events.
-/// Each entry also names the task being polled when the waker was called
-/// (see [`EventKind::Woken`]'s `from`).
-#[derive(Default)]
+/// turns these into `Woken` events. A wake on the recording thread (all of
+/// them, with a single-threaded executor) takes no lock: it goes to that
+/// thread's list; one from another thread goes to `remote`, under a lock.
 pub(crate) struct WakeLog {
     any: AtomicBool,
     /// The task being polled now, as its id plus one (0: none): kept here
@@ -30,12 +47,34 @@ pub(crate) struct WakeLog {
     /// While a child task's waker passes its wake on to its parent's: the
     /// child, as its id plus one (0: none). The parent was woken by it.
     relay: AtomicU32,
-    entries: Mutex<Vec<(TaskId, WakeCause, Option<TaskId>)>>,
+    /// The recording thread, as [`this_thread`] there.
+    owner: usize,
+    /// True while `remote` may hold wakes.
+    any_remote: AtomicBool,
+    /// Wakes from other threads.
+    remote: Mutex<Vec<LoggedWake>>,
 }
 
 impl WakeLog {
-    fn lock(&self) -> MutexGuard<'_, Vec<(TaskId, WakeCause, Option<TaskId>)>> {
-        self.entries.lock().unwrap_or_else(|e| e.into_inner())
+    /// The log of the thread calling this.
+    fn new() -> Self {
+        WakeLog {
+            any: AtomicBool::new(false),
+            polling: AtomicU32::new(0),
+            relay: AtomicU32::new(0),
+            owner: this_thread(),
+            any_remote: AtomicBool::new(false),
+            remote: Mutex::new(Vec::new()),
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Vec<LoggedWake>> {
+        self.remote.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// This log's address, which tags its wakes in [`LOCAL_WAKES`].
+    fn addr(&self) -> usize {
+        std::ptr::from_ref(self) as usize
     }
 
     pub(crate) fn push(&self, task: TaskId, cause: WakeCause) {
@@ -52,8 +91,55 @@ impl WakeLog {
             WakeCause::Timer | WakeCause::Request => None,
             _ => from,
         };
-        self.lock().push((task, cause, from));
+        let wake = (task, cause, from);
+        let local = LOCAL_WAKES
+            .try_with(|l| {
+                std::ptr::from_ref(l) as usize == self.owner
+                    && l.try_borrow_mut().map(|mut l| l.push((self.addr(), wake))).is_ok()
+            })
+            .unwrap_or(false);
+        if !local {
+            self.lock().push(wake);
+            self.any_remote.store(true, Ordering::Release);
+        }
         self.any.store(true, Ordering::Release);
+    }
+
+    /// Calls `each` on the wakes logged since the last call, in the order
+    /// they came (those from other threads last).
+    fn drain(&self, mut each: impl FnMut(LoggedWake)) {
+        self.any.store(false, Ordering::Relaxed);
+        let addr = self.addr();
+        // Nothing `each` does wakes a task, so the list is not asked for
+        // again while it is borrowed.
+        let _ = LOCAL_WAKES.try_with(|l| {
+            if let Ok(mut l) = l.try_borrow_mut() {
+                l.retain(|&(log, wake)| {
+                    if log == addr {
+                        each(wake);
+                    }
+                    log != addr
+                });
+            }
+        });
+        if self.any_remote.load(Ordering::Relaxed) && self.any_remote.swap(false, Ordering::Acquire) {
+            // Drained in place, so the list keeps its room.
+            for wake in self.lock().drain(..) {
+                each(wake);
+            }
+        }
+    }
+
+    /// Forgets the wakes this thread's list holds for this log: before it
+    /// is used (a log that ended may have had the same address) and once it
+    /// is done with.
+    fn forget_local(&self) {
+        let addr = self.addr();
+        let _ = LOCAL_WAKES.try_with(|l| {
+            if let Ok(mut l) = l.try_borrow_mut() {
+                l.retain(|&(log, _)| log != addr);
+            }
+        });
     }
 }
 
@@ -258,9 +344,18 @@ pub(crate) struct Shared {
     watched: Cell<bool>,
 }
 
+impl Drop for Shared {
+    /// Its wakes not yet recorded leave this thread's list with it.
+    fn drop(&mut self) {
+        self.wakes.forget_local();
+    }
+}
+
 impl Shared {
     pub(crate) fn new(clock: Box<dyn Fn() -> Duration>, capacity: usize) -> Self {
         let origin = clock();
+        let wakes = Arc::new(WakeLog::new());
+        wakes.forget_local();
         Self {
             clock,
             origin,
@@ -273,7 +368,7 @@ impl Shared {
             sites: RefCell::new(HashMap::default()),
             recent_sites: Default::default(),
             script_sites: RefCell::new(HashMap::new()),
-            wakes: Arc::new(WakeLog::default()),
+            wakes,
             marks: RefCell::new(Vec::new()),
             ended: Cell::new(0),
             settle_wakers: RefCell::new(Vec::new()),
@@ -349,23 +444,16 @@ impl Shared {
     #[cold]
     #[inline(never)]
     fn record_wakes(&self, at: Nanos) {
-        if !self.wakes.any.swap(false, Ordering::Acquire) {
-            return;
-        }
         let mut trace = self.trace.borrow_mut();
         let mut marks = self.marks.borrow_mut();
-        // Drained in place, so the log keeps its room for the next wakes
-        // (nothing here wakes a task, so the lock is not taken again while
-        // held).
-        let mut entries = self.wakes.lock();
-        for (woken, by, from) in entries.drain(..) {
+        self.wakes.drain(|(woken, by, from)| {
             if let Some(mark) = marks.get_mut(woken.0 as usize)
                 && *mark == Mark::Clear
             {
                 *mark = Mark::Woken;
                 trace.push_at(at, woken, EventKind::Woken { by, from });
             }
-        }
+        });
     }
 
     /// Counts a task's end; when it was the last of `tasks`, wakes those
@@ -855,5 +943,78 @@ impl std::fmt::Debug for WakeTag {
         f.debug_struct("WakeTag")
             .field("armed", &self.slot.is_some())
             .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// This thread's wakes not yet recorded, for the log at `addr`.
+    fn local_for(addr: usize) -> Vec<LoggedWake> {
+        LOCAL_WAKES.with(|l| {
+            l.borrow()
+                .iter()
+                .filter(|(log, _)| *log == addr)
+                .map(|(_, w)| *w)
+                .collect()
+        })
+    }
+
+    fn drained(log: &WakeLog) -> Vec<LoggedWake> {
+        let mut out = Vec::new();
+        log.drain(|w| out.push(w));
+        out
+    }
+
+    /// A wake on the recording thread goes to that thread's list, without
+    /// the lock; one from another thread goes under the lock. Both come
+    /// out of the drain, once, this thread's first.
+    // Not on wasm: it needs a second thread.
+    #[cfg(not(target_arch = "wasm32"))]
+    #[test]
+    fn wakes_on_the_recording_thread_take_no_lock() {
+        let log = Arc::new(WakeLog::new());
+        log.push(TaskId(3), WakeCause::Timer);
+        assert_eq!(local_for(log.addr()), [(TaskId(3), WakeCause::Timer, None)]);
+        assert!(log.lock().is_empty(), "nothing under the lock");
+        assert!(!log.any_remote.load(Ordering::Acquire));
+        let theirs = Arc::clone(&log);
+        std::thread::spawn(move || theirs.push(TaskId(5), WakeCause::Unknown))
+            .join()
+            .expect("the other thread ran");
+        log.push(TaskId(4), WakeCause::Request);
+        assert!(log.any.load(Ordering::Acquire));
+        assert_eq!(
+            drained(&log),
+            [
+                (TaskId(3), WakeCause::Timer, None),
+                (TaskId(4), WakeCause::Request, None),
+                (TaskId(5), WakeCause::Unknown, None),
+            ]
+        );
+        assert!(!log.any.load(Ordering::Acquire));
+        assert_eq!(drained(&log), [], "each wake comes out once");
+        assert!(local_for(log.addr()).is_empty());
+    }
+
+    /// A recording dropped with wakes not yet recorded takes them out of
+    /// the thread's list: they would grow it, and a later log at the same
+    /// address would take them for its own.
+    #[test]
+    fn a_recording_dropped_leaves_no_wakes_behind() {
+        let shared = Shared::new(Box::new(|| Duration::ZERO), 16);
+        let other = WakeLog::new();
+        shared.wakes.push(TaskId(0), WakeCause::Timer);
+        other.push(TaskId(1), WakeCause::Timer);
+        let addr = shared.wakes.addr();
+        assert_eq!(local_for(addr).len(), 1);
+        drop(shared);
+        assert!(local_for(addr).is_empty(), "its wakes left with it");
+        assert_eq!(
+            drained(&other),
+            [(TaskId(1), WakeCause::Timer, None)],
+            "another log's stay"
+        );
     }
 }
