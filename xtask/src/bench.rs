@@ -142,7 +142,7 @@ pub fn bench(args: &[String]) -> Result<(), String> {
     let mut extras = Ok(());
     if !opts.table_only {
         println!("\nxtask bench: figures already at goal (not in the table)");
-        let out = stream(cargo().current_dir(root()).args([
+        let out = stream(cargo().current_dir(root()).env("GLIBC_TUNABLES", STEADY_HEAP).args([
             "run",
             "--quiet",
             "--profile",
@@ -437,7 +437,7 @@ fn core_bench(table: &mut Table, reps: usize) {
     }
     table.note(
         "trace_traced",
-        "each run of the core bench is itself the median of 7; per event = (traced − untraced) / events; built with whole-program LTO, as the app is (profile native-lto), glibc's heap never trimmed, as wasm memory is never given back",
+        "each run of the core bench is itself the median of 7; per event = (traced − untraced) / events; built with the app's whole-program LTO (profile native-lto), glibc's heap never trimmed, as wasm memory is never given back",
     );
 }
 

@@ -51,6 +51,9 @@ pub(crate) struct WakeLog {
     owner: usize,
     /// True while `remote` may hold wakes.
     any_remote: AtomicBool,
+    /// Set when its recording is dropped: a waker that outlives it (a copy
+    /// a leaf still holds) then logs nothing.
+    closed: AtomicBool,
     /// Wakes from other threads.
     remote: Mutex<Vec<LoggedWake>>,
 }
@@ -64,6 +67,7 @@ impl WakeLog {
             relay: AtomicU32::new(0),
             owner: this_thread(),
             any_remote: AtomicBool::new(false),
+            closed: AtomicBool::new(false),
             remote: Mutex::new(Vec::new()),
         }
     }
@@ -78,6 +82,9 @@ impl WakeLog {
     }
 
     pub(crate) fn push(&self, task: TaskId, cause: WakeCause) {
+        if self.closed.load(Ordering::Acquire) {
+            return;
+        }
         let relay = self.relay.load(Ordering::Acquire);
         let id = if relay > 0 {
             relay
@@ -108,20 +115,31 @@ impl WakeLog {
     /// Calls `each` on the wakes logged since the last call, in the order
     /// they came (those from other threads last).
     fn drain(&self, mut each: impl FnMut(LoggedWake)) {
-        self.any.store(false, Ordering::Relaxed);
+        // A read-modify-write: a wake from another thread either set `any`
+        // before it (and its `any_remote`, set first, is seen below) or
+        // sets it after (and the next event drains it).
+        self.any.swap(false, Ordering::AcqRel);
         let addr = self.addr();
         // Nothing `each` does wakes a task, so the list is not asked for
-        // again while it is borrowed.
-        let _ = LOCAL_WAKES.try_with(|l| {
-            if let Ok(mut l) = l.try_borrow_mut() {
-                l.retain(|&(log, wake)| {
-                    if log == addr {
-                        each(wake);
-                    }
-                    log != addr
-                });
-            }
-        });
+        // again while it is borrowed; were it borrowed, the next event
+        // would drain it.
+        let drained = LOCAL_WAKES
+            .try_with(|l| {
+                l.try_borrow_mut()
+                    .map(|mut l| {
+                        l.retain(|&(log, wake)| {
+                            if log == addr {
+                                each(wake);
+                            }
+                            log != addr
+                        });
+                    })
+                    .is_ok()
+            })
+            .unwrap_or(true);
+        if !drained {
+            self.any.store(true, Ordering::Release);
+        }
         if self.any_remote.load(Ordering::Relaxed) && self.any_remote.swap(false, Ordering::Acquire) {
             // Drained in place, so the list keeps its room.
             for wake in self.lock().drain(..) {
@@ -345,8 +363,10 @@ pub(crate) struct Shared {
 }
 
 impl Drop for Shared {
-    /// Its wakes not yet recorded leave this thread's list with it.
+    /// Its wakes not yet recorded leave this thread's list with it, and
+    /// its wakers log no more.
     fn drop(&mut self) {
+        self.wakes.closed.store(true, Ordering::Release);
         self.wakes.forget_local();
     }
 }
@@ -1016,5 +1036,17 @@ mod tests {
             [(TaskId(1), WakeCause::Timer, None)],
             "another log's stay"
         );
+    }
+
+    /// A waker that outlives its recording (a copy a leaf still holds)
+    /// logs nothing once the recording is dropped.
+    #[test]
+    fn a_waker_of_a_dropped_recording_logs_nothing() {
+        let shared = Shared::new(Box::new(|| Duration::ZERO), 16);
+        let log = Arc::clone(&shared.wakes);
+        drop(shared);
+        log.push(TaskId(0), WakeCause::Timer);
+        assert!(local_for(log.addr()).is_empty(), "nothing appended");
+        assert!(!log.any.load(Ordering::Acquire));
     }
 }

@@ -78,15 +78,21 @@ impl<F: Future> Future for Deliver<F> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let this = self.project();
+        // Done (its sender is gone): the work is not polled again.
+        let Some(tx) = this.tx.take() else {
+            return Poll::Ready(());
+        };
         match this.fut.poll(cx) {
             Poll::Ready(Ok(out)) => {
-                if let Some(tx) = this.tx.take() {
-                    let _ = tx.send(out);
-                }
+                let _ = tx.send(out);
                 Poll::Ready(())
             }
+            // The sender is dropped: the handle says the task was cancelled.
             Poll::Ready(Err(Aborted)) => Poll::Ready(()),
-            Poll::Pending => Poll::Pending,
+            Poll::Pending => {
+                *this.tx = Some(tx);
+                Poll::Pending
+            }
         }
     }
 }
@@ -175,6 +181,9 @@ mod tests {
         // And it still runs the work and hands its output over.
         let (mut boxed, mut handle) = (boxed, handle);
         let mut cx = Context::from_waker(std::task::Waker::noop());
+        assert_eq!(boxed.as_mut().poll(&mut cx), Poll::Ready(()));
+        // Polled again after it ended, it stays ended and leaves the work
+        // alone (an `async` block would panic: resumed after completion).
         assert_eq!(boxed.as_mut().poll(&mut cx), Poll::Ready(()));
         assert_eq!(Pin::new(&mut handle).poll(&mut cx), Poll::Ready(Ok(7 * 4096)));
     }
