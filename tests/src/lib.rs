@@ -383,20 +383,35 @@ impl Harness {
         self.client.set_window_size(width, height).await.expect("window size");
         let (w, h) = self.viewport().await;
         let (dw, dh) = (f64::from(width) - w, f64::from(height) - h);
+        let mut asked = (width, height);
         if dw.abs() >= 1.0 || dh.abs() >= 1.0 {
             let grow = |base: u32, by: f64| u32::try_from((f64::from(base) + by).round() as i64).unwrap_or(base);
+            asked = (grow(width, dw), grow(height, dh));
             self.client
-                .set_window_size(grow(width, dw), grow(height, dh))
+                .set_window_size(asked.0, asked.1)
                 .await
                 .expect("window size");
         }
-        for _ in 0..40 {
+        // On a loaded machine a resize can take seconds to reach the page; a
+        // test that went on at another size would measure the wrong page,
+        // so this waits up to 10 s (asking again every 2 s), then stops the
+        // test, saying so.
+        let mut seen = (w, h);
+        for attempt in 1..=200 {
             let (w, h) = self.viewport().await;
+            seen = (w, h);
             if (w - f64::from(width)).abs() < 1.0 && (h - f64::from(height)).abs() < 1.0 {
                 return;
             }
+            if attempt % 40 == 0 {
+                self.client
+                    .set_window_size(asked.0, asked.1)
+                    .await
+                    .expect("window size");
+            }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
+        panic!("the viewport is {}×{} after 10 s, not {width}×{height}", seen.0, seen.1);
     }
 
     /// A number a script returns (NaN if it returns none).

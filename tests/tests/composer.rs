@@ -250,7 +250,11 @@ async fn the_composer_looks_right_at_every_size() {
         h.click("#run-virtual:not([disabled])").await;
         h.wait_for(".runner[data-state=done]", WAIT).await;
         let overflow = h.js_number("return document.documentElement.scrollWidth").await;
-        assert!(overflow <= f64::from(w) + 1.0, "{name}: the page is {overflow} px wide");
+        let inner = h.js_number("return window.innerWidth").await;
+        assert!(
+            overflow <= f64::from(w) + 1.0,
+            "{name}: the page is {overflow} px wide in a viewport of {inner} px"
+        );
         let [left, _, right, _] = h.rect("#program").await;
         assert!(right - left > 250.0, "{name}: the editor is {} px wide", right - left);
         h.screenshot(name).await;
