@@ -8,7 +8,7 @@ use std::task::{Context, Poll};
 
 use futures::FutureExt;
 use futures::channel::oneshot;
-use futures::future::{AbortHandle, Abortable, Aborted, LocalBoxFuture, abortable};
+use futures::future::{AbortHandle, Abortable, LocalBoxFuture, abortable};
 use pin_project_lite::pin_project;
 
 use crate::recorder::{Blocking, Recorder};
@@ -79,21 +79,20 @@ impl<F: Future> Future for Deliver<F> {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let this = self.project();
         // Done (its sender is gone): the work is not polled again.
-        let Some(tx) = this.tx.take() else {
+        if this.tx.is_none() {
             return Poll::Ready(());
-        };
-        match this.fut.poll(cx) {
-            Poll::Ready(Ok(out)) => {
-                let _ = tx.send(out);
-                Poll::Ready(())
-            }
-            // The sender is dropped: the handle says the task was cancelled.
-            Poll::Ready(Err(Aborted)) => Poll::Ready(()),
-            Poll::Pending => {
-                *this.tx = Some(tx);
-                Poll::Pending
-            }
         }
+        let Poll::Ready(result) = this.fut.poll(cx) else {
+            return Poll::Pending;
+        };
+        // The sender is taken either way: aborted, it is dropped, and the
+        // handle says the task was cancelled. (One instance of this per
+        // spawned future's type: kept short, it is most of the task's code
+        // in the WebAssembly.)
+        if let (Ok(out), Some(tx)) = (result, this.tx.take()) {
+            let _ = tx.send(out);
+        }
+        Poll::Ready(())
     }
 }
 
