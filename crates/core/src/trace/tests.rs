@@ -509,6 +509,39 @@ fn times_read_in_human_units() {
     }
 }
 
+/// `human_ms` writes whole numbers as integers: the same text as writing
+/// the rounded floats, as it once did, for every time below a minute at a
+/// fine step, at the units' edges, and past them.
+#[test]
+fn human_times_are_the_floats_written_as_before() {
+    fn as_floats(ms: f64) -> String {
+        if ms <= 0.0 {
+            return "0".to_string();
+        }
+        if ms < 1000.0 {
+            return format!("{} ms", ms.round());
+        }
+        let s = ms / 1000.0;
+        if s < 60.0 {
+            let tenths = (s * 10.0).round() / 10.0;
+            return if tenths.fract() == 0.0 {
+                format!("{tenths} s")
+            } else {
+                format!("{tenths:.1} s")
+            };
+        }
+        human_ms(ms)
+    }
+    let edges = [
+        -1.0, 0.0, 1e-9, 0.49, 0.5, 0.51, 1.0, 999.49, 999.5, 999.99, 1000.0, 1049.99, 1050.0, 1949.9, 1950.0, 9_950.0,
+        59_949.9, 59_950.0, 59_999.9, 60_000.0,
+    ];
+    let sweep = (0..1_300_000).map(|i| f64::from(i) * 0.047 + 0.003);
+    for ms in edges.into_iter().chain(sweep) {
+        assert_eq!(human_ms(ms), as_floats(ms), "{ms} ms");
+    }
+}
+
 /// Seven requests to one origin: six get a connection at once, the
 /// seventh waits for one until the first answer; meanwhile its wait says
 /// how many are on the wire ahead of it.

@@ -278,16 +278,19 @@ pub fn human_ms(ms: f64) -> String {
     if ms <= 0.0 {
         return "0".to_string();
     }
+    // Whole numbers, written as integers: a live timeline writes two of
+    // these into every segment's tooltip at each drawing, and formatting a
+    // float costs several times as much.
     if ms < 1000.0 {
-        return format!("{} ms", ms.round());
+        return format!("{} ms", ms.round() as u64);
     }
     let s = ms / 1000.0;
     if s < 60.0 {
-        let tenths = (s * 10.0).round() / 10.0;
-        return if tenths.fract() == 0.0 {
-            format!("{tenths} s")
+        let tenths = (s * 10.0).round() as u64;
+        return if tenths.is_multiple_of(10) {
+            format!("{} s", tenths / 10)
         } else {
-            format!("{tenths:.1} s")
+            format!("{}.{} s", tenths / 10, tenths % 10)
         };
     }
     let whole = s.round() as u64;
