@@ -257,6 +257,16 @@ async fn the_composer_looks_right_at_every_size() {
         );
         let [left, _, right, _] = h.rect("#program").await;
         assert!(right - left > 250.0, "{name}: the editor is {} px wide", right - left);
+        // The event log writes each task's name on one line (`Task-1` was
+        // broken at its hyphen).
+        let broken = h
+            .js_number(
+                "return [...document.querySelectorAll('.event-log td.task')].filter(td => { \
+                 const r = document.createRange(); r.selectNodeContents(td); \
+                 return r.getClientRects().length > 1; }).length;",
+            )
+            .await;
+        assert_eq!(broken, 0.0, "{name}: task names broken across lines in the event log");
         h.screenshot(name).await;
     }
     // In Chinese: the page's own words change, the program does not.
