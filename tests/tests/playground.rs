@@ -159,8 +159,14 @@ async fn the_language_switch_changes_the_labels_and_is_remembered() {
     h.open("/#/gather").await;
     h.wait_for(".runner[data-state=idle]", WAIT).await;
     assert_eq!(h.text("#run").await, "Run");
+    // Nothing is remembered before the visitor chooses: one who never
+    // chose keeps following the browser's language and the system's theme.
+    let stored = |key: &str| format!("return localStorage.getItem('asyncscope.{key}') === null ? 0 : 1;");
+    assert_eq!(h.js_number(&stored("lang")).await, 0.0, "a language stored unasked");
+    assert_eq!(h.js_number(&stored("theme")).await, 0.0, "a theme stored unasked");
     h.choose("#lang", "zh").await;
     h.wait_for("html[lang=zh-Hans]", WAIT).await;
+    assert_eq!(h.js_number(&stored("lang")).await, 1.0, "the choice is remembered");
     assert_eq!(h.text("#run").await, "运行");
     assert!(h.text("h1").await.contains("聚合"), "the title is translated");
     h.open("/#/semaphore").await;

@@ -17,9 +17,15 @@ pub fn lang() -> Lang {
     Lang::from_tag(&dom::language())
 }
 
-/// Remembers the language and sets `<html lang>`.
+/// Remembers the language the visitor chose and applies it.
 pub fn set_lang(lang: Lang) {
     storage::set(LANG_KEY, lang.tag());
+    apply_lang(lang);
+}
+
+/// Sets `<html lang>`, remembering nothing: at start-up, where a visitor
+/// who never chose keeps following the browser's language.
+pub fn apply_lang(lang: Lang) {
     dom::set_root_attribute("lang", Some(lang.tag()));
 }
 
@@ -63,9 +69,15 @@ pub fn theme() -> Theme {
     storage::get(THEME_KEY).map_or(Theme::System, |t| Theme::parse(&t))
 }
 
-/// Remembers the theme and applies it (`<html data-theme>`).
+/// Remembers the theme the visitor chose and applies it.
 pub fn set_theme(theme: Theme) {
     storage::set(THEME_KEY, theme.as_str());
+    apply_theme(theme);
+}
+
+/// Applies the theme (`<html data-theme>`), remembering nothing: at
+/// start-up, where a visitor who never chose keeps the system's.
+pub fn apply_theme(theme: Theme) {
     let value = match theme {
         Theme::System => None,
         other => Some(other.as_str()),

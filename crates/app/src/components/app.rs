@@ -85,12 +85,12 @@ pub fn App() -> Html {
     let route = use_state(current_route);
     let lang = use_state(|| {
         let lang = prefs::lang();
-        prefs::set_lang(lang);
+        prefs::apply_lang(lang);
         lang
     });
     let theme = use_state(|| {
         let theme = prefs::theme();
-        prefs::set_theme(theme);
+        prefs::apply_theme(theme);
         theme
     });
     {
