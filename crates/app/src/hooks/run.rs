@@ -554,6 +554,11 @@ async fn watch(
                 // paces the next.
                 clock::after_microtasks().await;
                 pacer.redraw.drawn(at, clock::now_ms() - at);
+                // The browser lays the page out and paints it after this
+                // frame's callbacks: the first task after them sees what
+                // the whole drawing cost, which paces the next one.
+                clock::sleep(Duration::ZERO).await;
+                pacer.redraw.rendered(clock::now_ms() - at);
             }
         }
     };

@@ -2,7 +2,8 @@
 //! watcher asks whether it stalled ([`Pacer`]).
 
 /// How many times its own cost a drawing waits before the next one while
-/// the trace keeps growing: drawing then takes at most a seventh of the
+/// the trace keeps growing: drawing (the browser's layout and paint
+/// included, [`Redraw::rendered`]) then takes at most a seventh of the
 /// page's thread, and the run (and its timers) the rest. Watching a run
 /// changes its timing (a timer due during a drawing fires after it), so
 /// the page looks as little as keeps it live: at 6, a run of 1,000 tasks
@@ -108,6 +109,17 @@ impl Redraw {
             self.unseen = false;
         }
         self.capped |= cost > cap;
+    }
+
+    /// Says that the last drawing, with the browser's work after it (its
+    /// layout and paint, which the page's own code does not see), took
+    /// `total` ms from its start: the next one is paced on that, where it
+    /// is more than the drawing's own cost. Whether the run is capped
+    /// still depends on the drawing's own cost alone ([`Redraw::drawn`]).
+    pub fn rendered(&mut self, total: f64) {
+        if let Some((_, cost)) = &mut self.last {
+            *cost = cost.max(total);
+        }
     }
 }
 
@@ -397,6 +409,32 @@ mod tests {
         r.grew();
         r.drawn(0.0, LONG_TASK_MS + 1.0);
         assert!(r.capped(), "a long first drawing");
+    }
+
+    #[test]
+    fn the_browsers_layout_and_paint_pace_the_next_drawing_but_do_not_cap_the_run() {
+        let mut r = Redraw::default();
+        r.grew();
+        r.drawn(-300.0, 5.0);
+        r.grew();
+        // 12 ms of the page's own code, then the browser's layout and
+        // paint: 40 ms from the drawing's start to the first task after it.
+        r.drawn(0.0, 12.0);
+        r.rendered(40.0);
+        assert!(!r.capped(), "the browser's share does not cap the run");
+        r.grew();
+        assert!(!r.due(40.0 * (1.0 + COST_FACTOR) - 1.0), "paced on the whole 40 ms");
+        assert!(r.due(40.0 * (1.0 + COST_FACTOR)));
+        assert_eq!(r.due_at(), 40.0 * (1.0 + COST_FACTOR));
+        // A measure below the drawing's own cost changes nothing.
+        r.drawn(300.0, 20.0);
+        r.rendered(3.0);
+        r.grew();
+        assert_eq!(r.due_at(), 300.0 + 20.0 * (1.0 + COST_FACTOR));
+        // Before any drawing there is nothing to pace.
+        let mut r = Redraw::default();
+        r.rendered(99.0);
+        assert!(r.due(0.0));
     }
 
     #[test]
