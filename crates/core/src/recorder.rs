@@ -196,7 +196,7 @@ fn restore_awaited(loc: Option<&'static Location<'static>>) {
 
 /// What [`note_await`] and [`Shared::await_site`] need to know of a source
 /// file, worked out once per file.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct FileKind {
     /// [`is_await_line`] of the file.
     await_line: bool,
@@ -212,23 +212,41 @@ thread_local! {
     static FILE_KINDS: RefCell<Vec<(usize, usize, FileKind)>> = const { RefCell::new(Vec::new()) };
 }
 
+/// How many files [`RECENT_FILE_KINDS`] keeps.
+const RECENT_FILES: usize = 4;
+
 thread_local! {
-    /// The file asked for last and its [`FileKind`]: a task's polls ask
-    /// for the same file again and again.
-    static LAST_FILE_KIND: Cell<(usize, usize, FileKind)> = const {
-        Cell::new((0, 0, FileKind { await_line: false, internal: false }))
+    /// Files asked for lately and their [`FileKind`]s, a slot per file (by
+    /// its key): a task's polls ask for the same few files again and
+    /// again, taking turns (the code that awaits, the combinators').
+    static RECENT_FILE_KINDS: [Cell<(usize, usize, FileKind)>; RECENT_FILES] = const {
+        [const { Cell::new((0, 0, FileKind { await_line: false, internal: false })) }; RECENT_FILES]
     };
 }
 
-/// [`FileKind`] of `file`, from the cache when seen before.
+/// [`FileKind`] of `file`, from the cache when seen lately. Inlined: the
+/// path of every pending poll.
+#[inline]
 fn file_kind(file: &'static str) -> FileKind {
     let key = (file.as_ptr() as usize, file.len());
-    let (p, l, kind) = LAST_FILE_KIND.get();
-    if (p, l) == key {
-        return kind;
-    }
+    let slot = (key.0 ^ key.1) % RECENT_FILES;
+    RECENT_FILE_KINDS.with(|recent| {
+        let (p, l, kind) = recent[slot].get();
+        if (p, l) == key {
+            kind
+        } else {
+            file_kind_missed(file, key, &recent[slot])
+        }
+    })
+}
+
+/// [`file_kind`] of a file not seen lately: kept in `slot` for the next
+/// time.
+#[cold]
+#[inline(never)]
+fn file_kind_missed(file: &'static str, key: (usize, usize), slot: &Cell<(usize, usize, FileKind)>) -> FileKind {
     let kind = file_kind_listed(file, key);
-    LAST_FILE_KIND.set((key.0, key.1, kind));
+    slot.set((key.0, key.1, kind));
     kind
 }
 
@@ -573,11 +591,18 @@ impl Shared {
         // A task's polls ask for the same few lines again and again: a
         // slot per recent line answers most of them without hashing.
         let slot = (key.0 ^ key.1 as usize) % RECENT_SITES;
-        if let Some((k, id)) = self.recent_sites[slot].get()
-            && k == key
-        {
-            return id;
+        match self.recent_sites[slot].get() {
+            Some((k, id)) if k == key => id,
+            _ => self.site_missed(loc, key, slot),
         }
+    }
+
+    /// [`Shared::site`] of a line not asked for lately: found or listed,
+    /// and kept in `slot` for the next time. Out of line, so that the
+    /// common path is short.
+    #[cold]
+    #[inline(never)]
+    fn site_missed(&self, loc: &'static Location<'static>, key: SiteKey, slot: usize) -> SiteId {
         let known = self.sites.borrow().get(&key).copied();
         let id = known.unwrap_or_else(|| {
             let id = self.trace.borrow_mut().add_site(loc.file(), loc.line());
@@ -969,6 +994,60 @@ impl std::fmt::Debug for WakeTag {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_files_kind_from_the_cache_is_its_kind_whatever_the_order_asked() {
+        // More files than the cache has slots, so that some share one:
+        // the core's demos, its shared job, the combinators, the composer's
+        // interpreter, code outside the core, a dependency.
+        let core = core_src();
+        let files: Vec<&'static str> = [
+            format!("{core}demos/semaphore.rs"),
+            format!("{core}demos/work.rs"),
+            format!("{core}combinators/semaphore.rs"),
+            format!("{core}py/interp.rs"),
+            "crates/app/src/lib.rs".to_string(),
+            "/root/.cargo/registry/src/futures-util/src/lib.rs".to_string(),
+            format!("{core}demos/race.rs"),
+            format!("{core}combinators/queue.rs"),
+            "examples/scenarios/mod.rs".to_string(),
+        ]
+        .into_iter()
+        .map(|f| &*Box::leak(f.into_boxed_str()))
+        .collect();
+        let kinds: Vec<FileKind> = files
+            .iter()
+            .map(|f| file_kind_listed(f, (f.as_ptr() as usize, f.len())))
+            .collect();
+        assert_eq!(
+            kinds.iter().map(|k| (k.await_line, k.internal)).collect::<Vec<_>>(),
+            [
+                (true, false),
+                (false, false),
+                (false, true),
+                (false, true),
+                (true, false),
+                (false, false),
+                (true, false),
+                (false, true),
+                (true, false),
+            ],
+            "the kinds as worked out"
+        );
+        // Asked in turns, in runs and at random: always the kind worked out.
+        let mut seed = 7_u64;
+        for round in 0..2_000 {
+            let i = match round % 3 {
+                0 => round % files.len(),
+                1 => (round / 5) % files.len(),
+                _ => {
+                    seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                    (seed >> 33) as usize % files.len()
+                }
+            };
+            assert_eq!(file_kind(files[i]), kinds[i], "{} at round {round}", files[i]);
+        }
+    }
 
     /// This thread's wakes not yet recorded, for the log at `addr`.
     fn local_for(addr: usize) -> Vec<LoggedWake> {
