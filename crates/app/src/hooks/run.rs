@@ -556,9 +556,14 @@ async fn watch(
                 pacer.redraw.drawn(at, clock::now_ms() - at);
                 // The browser lays the page out and paints it after this
                 // frame's callbacks: the first task after them sees what
-                // the whole drawing cost, which paces the next one.
-                clock::sleep(Duration::ZERO).await;
-                pacer.redraw.rendered(clock::now_ms() - at);
+                // the whole drawing cost, which paces the next one. Only
+                // for a run that grows faster than a frame, whose drawings
+                // hold it back: one that grows now and then (a countdown)
+                // is spared the extra task.
+                if pacer.polls() {
+                    clock::sleep(Duration::ZERO).await;
+                    pacer.redraw.rendered(clock::now_ms() - at);
+                }
             }
         }
     };
