@@ -560,7 +560,7 @@ async fn watch(
                 // for a run that grows faster than a frame, whose drawings
                 // hold it back: one that grows now and then (a countdown)
                 // is spared the extra task.
-                if pacer.polls() {
+                if pacer.measures_rendering() {
                     clock::sleep(Duration::ZERO).await;
                     pacer.redraw.rendered(clock::now_ms() - at);
                 }

@@ -187,6 +187,14 @@ impl Pacer {
         self.polling
     }
 
+    /// Whether a drawing's whole cost, the browser's layout and paint
+    /// included ([`Redraw::rendered`]), is worth a task to measure: for a
+    /// run that grows faster than a frame (it is looked at on a timer),
+    /// whose drawings hold it back; not for one that grows now and then.
+    pub fn measures_rendering(&self) -> bool {
+        self.polling
+    }
+
     /// Says that the watcher begins to wait for its next look at `now`.
     pub fn waits(&mut self, now: f64) {
         self.waited_from = now;
@@ -254,6 +262,31 @@ mod tests {
         p.waits(223.0);
         assert!(p.look(240.0, vec![(90, 0)]).grew);
         assert!(p.polls(), "polled while it keeps growing, however far apart the looks");
+    }
+
+    #[test]
+    fn only_a_run_growing_faster_than_a_frame_has_its_drawings_whole_cost_measured() {
+        let mut p = Pacer::new(0.0);
+        p.waits(0.0);
+        assert!(p.look(16.0, vec![(5, 0)]).grew);
+        assert!(p.measures_rendering(), "a burst: its drawings hold the run back");
+        // A look (every 16 ms while polled) sees it still.
+        p.waits(16.0);
+        assert!(!p.look(32.0, vec![(5, 0)]).grew);
+        // A countdown: one event per 100 ms, long after each wait began.
+        for k in 1..=5 {
+            let now = 16.0 + 100.0 * f64::from(k);
+            p.waits(now - 99.0);
+            assert!(p.look(now, vec![(5 + 4 * k as usize, 0)]).grew);
+            assert!(
+                !p.measures_rendering(),
+                "a slow run at {now} ms is spared the extra task"
+            );
+        }
+        // It bursts again: growth 2 ms into the wait.
+        p.waits(600.0);
+        assert!(p.look(602.0, vec![(99, 0)]).grew);
+        assert!(p.measures_rendering());
     }
 
     #[test]
@@ -366,12 +399,19 @@ mod tests {
         }
     }
 
-    #[test]
-    fn a_drawing_over_the_cap_stops_drawing_growth_but_not_the_clock() {
+    /// A run drawn once (a cheap first drawing 300 ms ago) that has grown
+    /// since: its next drawings are the ones that can cap it.
+    fn past_its_first_drawing() -> Redraw {
         let mut r = Redraw::default();
         r.grew();
         r.drawn(-300.0, 5.0);
         r.grew();
+        r
+    }
+
+    #[test]
+    fn a_drawing_over_the_cap_stops_drawing_growth_but_not_the_clock() {
+        let mut r = past_its_first_drawing();
         assert!(r.fresh());
         r.drawn(0.0, 35.0);
         assert!(r.capped());
@@ -413,10 +453,7 @@ mod tests {
 
     #[test]
     fn the_browsers_layout_and_paint_pace_the_next_drawing_but_do_not_cap_the_run() {
-        let mut r = Redraw::default();
-        r.grew();
-        r.drawn(-300.0, 5.0);
-        r.grew();
+        let mut r = past_its_first_drawing();
         // 12 ms of the page's own code, then the browser's layout and
         // paint: 40 ms from the drawing's start to the first task after it.
         r.drawn(0.0, 12.0);
