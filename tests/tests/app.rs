@@ -376,7 +376,8 @@ async fn a_live_drawing_touches_only_the_ends_of_the_lanes() {
     h.wait_for(".runner[data-state=done]", WAIT).await;
     h.click("#run:not([disabled])").await;
     h.wait_for(
-        ".runner[data-state=running] .lane .lane-track > .seg:nth-child(34)",
+        // The 34th segment: the second of the second run.
+        ".runner[data-state=running] .lane .lane-track > .chunk:nth-child(2) > .seg:nth-child(2)",
         WAIT,
     )
     .await;
@@ -385,7 +386,7 @@ async fn a_live_drawing_touches_only_the_ends_of_the_lanes() {
     h.client
         .execute(
             "window.__segWrites = { last: 0, behind: 0, most: 0 }; \
-             window.__firstSegs = [...document.querySelectorAll('.runner .lane-track > .seg')].slice(0, 32); \
+             window.__firstSegs = [...document.querySelectorAll('.runner .lane-track .seg')].slice(0, 32); \
              const touched = new WeakMap(); \
              new MutationObserver((records) => { \
                const seen = new Set(); \
@@ -394,7 +395,7 @@ async fn a_live_drawing_touches_only_the_ends_of_the_lanes() {
                  if (seg.classList && seg.classList.contains('seg') && seg.isConnected) seen.add(seg); \
                } \
                for (const seg of seen) { \
-                 const all = [...seg.parentElement.querySelectorAll(':scope > .seg')]; \
+                 const all = [...seg.closest('.lane-track').querySelectorAll('.seg')]; \
                  if (all.indexOf(seg) === all.length - 1) { window.__segWrites.last++; continue; } \
                  window.__segWrites.behind++; \
                  const n = (touched.get(seg) || 0) + 1; \
@@ -429,18 +430,62 @@ async fn a_live_drawing_touches_only_the_ends_of_the_lanes() {
     // The first run of 32 is the same elements, in the lane, in order.
     let kept = h
         .js_number(
-            "const now = [...document.querySelectorAll('.runner .lane-track > .seg')]; \
+            "const now = [...document.querySelectorAll('.runner .lane-track .seg')]; \
              return window.__firstSegs.length === 32 && window.__firstSegs.every((s, i) => now[i] === s) ? 1 : 0;",
         )
         .await;
     assert_eq!(kept, 1.0, "the lane's first 32 segments were made again");
     assert!(
-        h.all(".runner .lane-track > .seg").await.len() > 40,
+        h.all(".runner .lane-track .seg").await.len() > 40,
         "the lane had grown on when counted"
     );
     assert!(
         most <= 1.0,
         "a segment behind the end was rewritten by {most} drawings ({behind} writes behind, {last} at the ends)"
+    );
+    h.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_long_lanes_segments_and_marks_answer_the_pointer_through_their_runs() {
+    let h = Harness::start().await;
+    // Forty counts: 80 segments and 40 wake marks, drawn in runs of 32,
+    // each run a box over the whole track.
+    h.open("/#/countdown?counts=40&tick_ms=100").await;
+    h.wait_for(".runner[data-state=done] .lane .chunk-marks", WAIT).await;
+    // What the pointer finds at the middle of each segment of the first
+    // run and at each wake mark of the first run (boxes of later runs lie
+    // over them): the element itself, or what it finds instead.
+    let missed = h
+        .client
+        .execute(
+            "const lane = document.querySelector('.runner .lane'); \
+             const runs = lane.querySelectorAll('.lane-track > .chunk'); \
+             const segs = [...runs[0].querySelectorAll(':scope > .seg')]; \
+             const marks = [...lane.querySelectorAll('.chunk-marks')[0].querySelectorAll(':scope > .mark-wake')]; \
+             const at = (el, x) => { const r = el.getBoundingClientRect(); \
+               const hit = document.elementFromPoint(x(r), r.top + r.height / 2); \
+               return hit === el ? null : `${el.className} at ${Math.round(x(r))}: ${hit ? hit.className : 'nothing'}`; }; \
+             const wide = segs.filter(s => s.getBoundingClientRect().width >= 3); \
+             return { runs: runs.length, segs: wide.length, marks: marks.length, \
+               missed: [...wide.map(s => at(s, r => r.left + r.width / 2)), \
+                        ...marks.map(m => at(m, r => r.left + 0.5))].filter(x => x) };",
+            vec![],
+        )
+        .await
+        .expect("the pointer's finds");
+    assert!(
+        missed["runs"].as_u64().unwrap_or(0) >= 3,
+        "the segments and marks came in runs: {missed}"
+    );
+    assert!(
+        missed["segs"].as_u64().unwrap_or(0) >= 10 && missed["marks"].as_u64().unwrap_or(0) >= 10,
+        "enough segments and marks to point at: {missed}"
+    );
+    assert_eq!(
+        missed["missed"].as_array().map(Vec::len),
+        Some(0),
+        "the pointer did not reach every segment and mark of the first runs: {missed}"
     );
     h.finish().await;
 }

@@ -433,7 +433,9 @@ struct RunViewProps {
 /// one drawing to the next: Yew compares its props and leaves its
 /// elements alone, where a flat list was gone through element by element
 /// at every drawing (a countdown of 60 has 120 segments and 60 marks by
-/// its end). A lane with `CHUNK` or fewer is drawn element by element.
+/// its end). Each run is also a box the browser lays out apart (`.chunk`),
+/// so that a drawing lays out the run it adds to, not the whole lane. A
+/// lane with `CHUNK` or fewer is drawn element by element.
 const CHUNK: usize = 32;
 
 /// A lane's items: one by one, or in runs of [`CHUNK`].
@@ -495,14 +497,18 @@ struct LaneRunProps {
     lang: Lang,
 }
 
-/// [`CHUNK`] segments or marks of a lane.
+/// [`CHUNK`] segments or marks of a lane, in a box of their own over the
+/// whole track (`.chunk`): a box the browser lays out on its own, so that
+/// a segment added to the last run lays out that run, not every segment
+/// of the lane. The box lets the pointer through to what it holds.
 #[component]
 fn LaneRun(props: &LaneRunProps) -> Html {
+    let marks = !props.marks.is_empty();
     html! {
-        <>
+        <span class={classes!("chunk", marks.then_some("chunk-marks"))}>
             { for props.segs.iter().enumerate().map(|(i, s)| segment_html(i, s, props.lang)) }
             { for props.marks.iter().enumerate().map(|(i, m)| mark_html(i, m)) }
-        </>
+        </span>
     }
 }
 
