@@ -312,3 +312,46 @@ async fn a_program_runs_on_real_browser_timers() {
     let end = trace.makespan().expect("ended").as_secs_f64();
     assert!((0.045..1.0).contains(&end), "a 50 ms run took {end} s");
 }
+
+/// `clock::next_task` is a task of its own (a message posted before it is
+/// handled first), and is not held back as a nested `setTimeout(0)` is
+/// (at least 4 ms each, five deep or more: 50 would take 200 ms or more).
+#[wasm_bindgen_test]
+async fn a_yield_to_the_next_task_lets_earlier_tasks_in_and_is_never_clamped() {
+    use asyncscope_app::browser::clock;
+    use std::cell::Cell;
+    use std::rc::Rc;
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen::closure::Closure;
+
+    // A message posted on another channel first: its task comes first.
+    let seen = Rc::new(Cell::new(false));
+    let channel = web_sys::MessageChannel::new().expect("a channel");
+    let on_message = {
+        let seen = Rc::clone(&seen);
+        Closure::<dyn FnMut()>::new(move || seen.set(true))
+    };
+    channel.port1().set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    channel
+        .port2()
+        .post_message(&wasm_bindgen::JsValue::NULL)
+        .expect("posted");
+    assert!(!seen.get(), "the message waits for its task");
+    clock::next_task().await;
+    assert!(seen.get(), "the task queued before the yield ran before it resumed");
+
+    // Nested timers first (a live run's callbacks are), then 50 yields.
+    for _ in 0..6 {
+        clock::sleep(Duration::ZERO).await;
+    }
+    let began = clock::now_ms();
+    for _ in 0..50 {
+        clock::next_task().await;
+    }
+    let took = clock::now_ms() - began;
+    assert!(
+        took < 100.0,
+        "50 yields took {took:.1} ms: held back like nested timers"
+    );
+    drop(on_message);
+}

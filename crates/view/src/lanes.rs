@@ -225,7 +225,7 @@ pub fn lane_in(
             }
             let (left, right) = (pct(seg.start), pct(stop));
             let (from, to) = (trace.at_label(seg.start, zh), trace.at_label(stop, zh));
-            let on = model.waits.get(&(span.id, seg.start)).map(|w| &w[usize::from(zh)]);
+            let on = model.waits.get(&(span.id, seg.start)).map(|w| trace.wait_line(w, zh));
             let title = if zh {
                 let so_far = if seg.end.is_none() { "（至今）" } else { "" };
                 let on = on.map_or(String::new(), |w| format!("：在等 {w}"));

@@ -8,7 +8,7 @@ use std::rc::Rc;
 
 use asyncscope_core::trace::{
     EventKind, InFlightFold, Lineage, Outcome, RequestFold, RequestSpan, ResourceId, ResourceKind, SegmentState,
-    SpanFold, TaskId, TaskSpan, Trace,
+    SpanFold, TaskId, TaskSpan, Trace, Wait,
 };
 
 /// What drawing a run needs that does not depend on the view or the
@@ -34,9 +34,10 @@ pub struct RunModel {
     /// index)`: the timeline's arrows.
     pub wakes: Vec<(Duration, TaskId, TaskId, usize)>,
     /// What each task waited on at the start of each of its waiting
-    /// segments, `[English, Chinese]`, by `(task, start)`: filled in by
-    /// [`with_waits`] for a finished run, empty otherwise.
-    pub waits: HashMap<(TaskId, Duration), [String; 2]>,
+    /// segments, by `(task, start)`: filled in by [`with_waits`] for a
+    /// finished run, empty otherwise. Put in words only for the segments
+    /// drawn ([`Trace::wait_line`]), not for every segment of the run.
+    pub waits: HashMap<(TaskId, Duration), Wait>,
     /// Per task, what the trace's rules found, as `(instant, rule,
     /// [English, Chinese])`: filled in by [`with_waits`] for a finished
     /// run (the lanes mark them), empty otherwise.
@@ -73,11 +74,11 @@ pub fn with_waits(mut model: RunModel, trace: &Trace) -> RunModel {
                 .map(move |s| (span.id, s.start))
         })
         .collect();
-    let lines = trace.waits_at_each(&asked);
+    let waits = trace.waits_of_each(&asked);
     model.waits = asked
         .into_iter()
-        .zip(lines)
-        .filter_map(|(key, line)| Some((key, line?)))
+        .zip(waits)
+        .filter_map(|(key, wait)| Some((key, wait?)))
         .collect();
     model
 }

@@ -1,12 +1,18 @@
 //! The page's clocks and timers: `performance.now()`, `setTimeout` (through
-//! gloo-timers) and `requestAnimationFrame` (through gloo-render), and the
-//! conversions between their milliseconds and `Duration`. The floor under
+//! gloo-timers), `requestAnimationFrame` (through gloo-render) and a yield
+//! to the next task (a message to the page itself), and the conversions
+//! between their milliseconds and `Duration`. The floor under
 //! [`super::env`] and [`super::net`]: it imports neither.
 
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::rc::Rc;
 use std::time::Duration;
 
 use futures::channel::oneshot;
 use gloo_timers::future::TimeoutFuture;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
 
 thread_local! {
     /// The page's `performance`, looked up once (a live run reads the
@@ -69,6 +75,64 @@ pub async fn next_frame() {
         let _ = tx.send(());
     });
     let _ = rx.await;
+}
+
+/// Resolves in a task of its own, once the browser has run what was due
+/// before it: a message the page posts to itself. Where the page yields to
+/// the browser between slices of work. `setTimeout(0)` would do the same
+/// but, nested five deep (a timer's callback setting a timer, as a live
+/// run's does), waits at least 4 ms each time.
+pub async fn next_task() {
+    let (tx, rx) = oneshot::channel();
+    if TASKS.with(|t| t.as_ref().and_then(|t| t.post(tx))).is_none() {
+        // No channel (no window), or it refused the message: a timer.
+        return sleep(Duration::ZERO).await;
+    }
+    let _ = rx.await;
+}
+
+/// The channel [`next_task`] posts to: each message answers the oldest
+/// waiter (a waiter gone, its future dropped, is skipped by its message).
+struct Tasks {
+    port: web_sys::MessagePort,
+    waiting: Rc<RefCell<VecDeque<oneshot::Sender<()>>>>,
+    _channel: web_sys::MessageChannel,
+    _on_message: Closure<dyn FnMut()>,
+}
+
+impl Tasks {
+    fn new() -> Option<Tasks> {
+        let channel = web_sys::MessageChannel::new().ok()?;
+        let waiting: Rc<RefCell<VecDeque<oneshot::Sender<()>>>> = Rc::default();
+        let on_message = {
+            let waiting = Rc::clone(&waiting);
+            Closure::<dyn FnMut()>::new(move || {
+                if let Some(tx) = waiting.borrow_mut().pop_front() {
+                    let _ = tx.send(());
+                }
+            })
+        };
+        channel.port1().set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        Some(Tasks {
+            port: channel.port2(),
+            waiting,
+            _channel: channel,
+            _on_message: on_message,
+        })
+    }
+
+    fn post(&self, tx: oneshot::Sender<()>) -> Option<()> {
+        self.waiting.borrow_mut().push_back(tx);
+        if self.port.post_message(&wasm_bindgen::JsValue::NULL).is_err() {
+            self.waiting.borrow_mut().pop_back();
+            return None;
+        }
+        Some(())
+    }
+}
+
+thread_local! {
+    static TASKS: Option<Tasks> = Tasks::new();
 }
 
 /// Resolves once the microtasks queued before it have run: after a state

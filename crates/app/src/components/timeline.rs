@@ -218,7 +218,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
             if *finished && traces.iter().any(|t| t.events().len() > IN_STEPS_ABOVE) {
                 let (traces, plain, mine) = (traces.clone(), plain.clone(), *asked.borrow());
                 browser::spawn(async move {
-                    clock::sleep(std::time::Duration::ZERO).await;
+                    clock::next_task().await;
                     if *asked.borrow() != mine {
                         return;
                     }

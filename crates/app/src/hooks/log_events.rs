@@ -1,7 +1,6 @@
 //! The event log's rows.
 
 use std::rc::Rc;
-use std::time::Duration;
 
 use asyncscope_view::state::{EventRef, RunState};
 use yew::prelude::*;
@@ -30,7 +29,7 @@ pub fn use_panels_ready(state: &UseReducerHandle<PageState>) -> bool {
             if *big {
                 let generation = *generation;
                 browser::spawn(async move {
-                    clock::sleep(Duration::ZERO).await;
+                    clock::next_task().await;
                     ready_for.set(generation);
                 });
             }

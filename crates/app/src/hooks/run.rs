@@ -129,7 +129,7 @@ async fn hashed(runs: Vec<RunSnapshot>) -> FinalRuns {
             Ok(done) => return done,
             Err(more) => hashing = more,
         }
-        clock::sleep(Duration::ZERO).await;
+        clock::next_task().await;
     }
 }
 
@@ -561,7 +561,7 @@ async fn watch(
                 // hold it back: one that grows now and then (a countdown)
                 // is spared the extra task.
                 if pacer.measures_rendering() {
-                    clock::sleep(Duration::ZERO).await;
+                    clock::next_task().await;
                     pacer.redraw.rendered(clock::now_ms() - at);
                 }
             }
@@ -586,9 +586,9 @@ async fn watch(
     // drawing of the finished run, each in a task of its own (a big run's would make one long task
     // together).
     let runs = snapshot(&runs);
-    clock::sleep(Duration::ZERO).await;
+    clock::next_task().await;
     let runs = hashed(runs).await;
-    clock::sleep(Duration::ZERO).await;
+    clock::next_task().await;
     dispatcher.dispatch(Action::Ended { generation, runs, how });
     None
 }
@@ -639,7 +639,7 @@ fn run_virtual(
     let slices = async move {
         // The first slice in a task of its own, after the page has drawn
         // itself busy (a task over 50 ms is a long task).
-        clock::sleep(Duration::ZERO).await;
+        clock::next_task().await;
         let mut bounded = false;
         let stalled = loop {
             let began = clock::now_ms();
@@ -671,11 +671,11 @@ fn run_virtual(
             if done.get() || stalled.is_some() || bounded {
                 break stalled;
             }
-            clock::sleep(Duration::ZERO).await;
+            clock::next_task().await;
         };
         // The snapshot, then the drawing of the result, each in a task of
         // its own, not after the last slice.
-        clock::sleep(Duration::ZERO).await;
+        clock::next_task().await;
         match stalled {
             None if bounded => on_notice.emit(Some(bounded_notice(rt.now()))),
             None => {
@@ -685,9 +685,9 @@ fn run_virtual(
             Some(at) => on_notice.emit(Some(stalled_notice(at))),
         }
         let runs = snapshot(&runs);
-        clock::sleep(Duration::ZERO).await;
+        clock::next_task().await;
         let runs = hashed(runs).await;
-        clock::sleep(Duration::ZERO).await;
+        clock::next_task().await;
         dispatcher.dispatch(Action::RanVirtual { runs });
     };
     let (slices, handle) = abortable(slices);

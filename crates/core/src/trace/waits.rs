@@ -573,6 +573,17 @@ impl Trace {
     /// pending. One pass over the events: the timeline's tooltip of each
     /// waiting segment.
     pub fn waits_at_each(&self, asked: &[(TaskId, Duration)]) -> Vec<Option<[String; 2]>> {
+        self.waits_of_each(asked)
+            .into_iter()
+            .map(|w| w.map(|w| [self.wait_line(&w, false), self.wait_line(&w, true)]))
+            .collect()
+    }
+
+    /// For each `(task, instant)` asked, what the task waits on then
+    /// (`None` where it is not pending), in one pass over the events: the
+    /// [`Wait`]s behind [`Trace::waits_at_each`]'s lines, for a caller that
+    /// words only the few it shows ([`Trace::wait_line`]).
+    pub fn waits_of_each(&self, asked: &[(TaskId, Duration)]) -> Vec<Option<Wait>> {
         let mut order: Vec<usize> = (0..asked.len()).collect();
         order.sort_by_key(|&i| asked[i].1);
         let mut out = vec![None; asked.len()];
@@ -580,15 +591,14 @@ impl Trace {
         for i in order {
             let (task, at) = asked[i];
             tracker.advance_to(at);
-            out[i] = tracker
-                .wait(task)
-                .map(|w| [self.wait_line(&w, false), self.wait_line(&w, true)]);
+            out[i] = tracker.wait(task);
         }
         out
     }
 
-    /// One level of `w`: its leaves, then the tasks it waits on, by name.
-    fn wait_line(&self, w: &Wait, zh: bool) -> String {
+    /// One level of `w` (a wait of this trace) in one line, in Simplified
+    /// Chinese when `zh`: its leaves, then the tasks it waits on, by name.
+    pub fn wait_line(&self, w: &Wait, zh: bool) -> String {
         let mut parts: Vec<String> =
             w.on.iter()
                 .filter(|o| !matches!(o, WaitOn::Task(_)))
