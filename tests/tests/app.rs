@@ -490,6 +490,65 @@ async fn a_long_lanes_segments_and_marks_answer_the_pointer_through_their_runs()
     h.finish().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_big_finished_run_shows_its_timeline_a_task_before_its_panels_a_small_one_at_once() {
+    let h = Harness::start().await;
+    // 1,000 tasks make about 13,000 events (over `IN_STEPS_ABOVE`); three
+    // counts, a few dozen.
+    for (route, big) in [
+        ("semaphore?tasks=1000&limit=16&duration_ms=0", true),
+        ("countdown?counts=3&tick_ms=100", false),
+    ] {
+        h.open(&format!("/#/{route}")).await;
+        h.wait_for(".runner[data-state=done] .event-log tbody tr[data-event]", WAIT)
+            .await;
+        // What the page shows after each task (a mutation observer's call
+        // comes once a task's changes are made), from the press on.
+        h.client
+            .execute(
+                "window.__shown = []; \
+                 const runner = document.querySelector('.runner'); \
+                 new MutationObserver(() => window.__shown.push({ \
+                   state: runner.dataset.state, lanes: !!runner.querySelector('.stage .lane'), \
+                   rows: !!runner.querySelector('.event-log tbody tr[data-event]') \
+                 })).observe(runner, { attributes: true, childList: true, subtree: true });",
+                vec![],
+            )
+            .await
+            .expect("an observer");
+        h.click("#run-virtual:not([disabled])").await;
+        h.wait_for(".runner[data-state=done] .event-log tbody tr[data-event]", WAIT)
+            .await;
+        let shown = h
+            .client
+            .execute("return window.__shown;", vec![])
+            .await
+            .expect("what was shown");
+        let shown = shown.as_array().cloned().unwrap_or_default();
+        let is = |v: &serde_json::Value, k: &str| v[k].as_bool() == Some(true);
+        let first = shown
+            .iter()
+            .position(|v| v["state"] == "done" && is(v, "lanes"))
+            .unwrap_or_else(|| panic!("{route}: the finished run's lanes never showed: {shown:?}"));
+        let running = shown[..first].iter().any(|v| v["state"] == "running");
+        assert!(running, "{route}: the run was seen running first: {shown:?}");
+        if big {
+            assert!(
+                !is(&shown[first], "rows") && shown[first..].iter().any(|v| is(v, "rows")),
+                "{route}: the timeline was not drawn a task before the panels: {:?}",
+                &shown[first.saturating_sub(1)..]
+            );
+        } else {
+            assert!(
+                is(&shown[first], "rows"),
+                "{route}: a small run's panels did not come with its timeline: {:?}",
+                &shown[first.saturating_sub(1)..]
+            );
+        }
+    }
+    h.finish().await;
+}
+
 /// The numbers of an SVG path's `d`, and whether each was a whole number.
 fn path_numbers(d: &str) -> Vec<(f64, bool)> {
     d.split(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-'))
