@@ -133,6 +133,18 @@ async fn hashed(runs: Vec<RunSnapshot>) -> FinalRuns {
     }
 }
 
+/// A finished run's snapshot, then its hash ([`hashed`]), each in a task
+/// of its own and with the browser let in after them: what comes next (the
+/// drawing of the finished run) starts a task of its own too. Together, a
+/// big run's would make one long task.
+async fn snapshot_hashed<E: Env>(runs: &[(&'static str, Traced<E>)]) -> FinalRuns {
+    let runs = snapshot(runs);
+    clock::next_task().await;
+    let runs = hashed(runs).await;
+    clock::next_task().await;
+    runs
+}
+
 fn snapshot<E: Env>(runs: &[(&'static str, Traced<E>)]) -> Vec<RunSnapshot> {
     runs.iter()
         .map(|(label, traced)| RunSnapshot {
@@ -583,12 +595,8 @@ async fn watch(
         Ending::Cancelled
     };
     // The snapshot, its hash (`HASH_SLICE` events per task), then the
-    // drawing of the finished run, each in a task of its own (a big run's would make one long task
-    // together).
-    let runs = snapshot(&runs);
-    clock::next_task().await;
-    let runs = hashed(runs).await;
-    clock::next_task().await;
+    // drawing of the finished run, each in a task of its own.
+    let runs = snapshot_hashed(&runs).await;
     dispatcher.dispatch(Action::Ended { generation, runs, how });
     None
 }
@@ -684,10 +692,7 @@ fn run_virtual(
             }
             Some(at) => on_notice.emit(Some(stalled_notice(at))),
         }
-        let runs = snapshot(&runs);
-        clock::next_task().await;
-        let runs = hashed(runs).await;
-        clock::next_task().await;
+        let runs = snapshot_hashed(&runs).await;
         dispatcher.dispatch(Action::RanVirtual { runs });
     };
     let (slices, handle) = abortable(slices);
