@@ -437,7 +437,7 @@ fn core_bench(table: &mut Table, reps: usize) {
     }
     table.note(
         "trace_traced",
-        "each run of the core bench is itself the median of 7; per event = (traced − untraced) / events; built with the app's whole-program LTO (profile native-lto), glibc's heap never trimmed, as wasm memory is never given back",
+        "each run of the core bench is itself the median of 7 traced and 7 untraced runs, taken in turn; per event = (traced − untraced) / events; built with the app's whole-program LTO (profile native-lto), glibc's heap never trimmed, as wasm memory is never given back",
     );
 }
 
