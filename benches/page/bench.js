@@ -23,6 +23,8 @@
 //   `frames: false` it asks for no animation frame and sets no timer of
 //   its own: counting frames takes one at every vsync, which would be
 //   charged to the app where its main thread's busy share is measured;
+// - `catalog(routes, capMs)`: each demo route run for real (cancelled after
+//   `capMs`) and in virtual time, each run watched for long tasks;
 // - `appTrace()`: the app's "Download trace" file as text, without saving it;
 // - `logTimes(text)`: the times (ms) of the "log:" events in such a file.
 (() => {
@@ -201,6 +203,61 @@
       b.click();
       look();
     });
+
+  // Every route of `routes` in turn (opened through the address's hash, on
+  // the app's demo page): a real run (confirmed if the page asks first,
+  // cancelled once it has gone on for `capMs`), then a run in virtual time,
+  // each watched for long tasks. Resolves to one result per run:
+  // { route, clock, state, ms, long: [[start ms from the run's start, ms]] }.
+  B.catalog = async (routes, capMs) => {
+    const q = (css) => document.querySelector(css);
+    const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+    const until = async (cond, ms) => {
+      const t0 = performance.now();
+      while (performance.now() - t0 <= ms) {
+        if (cond()) return true;
+        await sleep(20);
+      }
+      return false;
+    };
+    const state = () => (q('.runner') ? q('.runner').dataset.state : null);
+    const out = [];
+    for (const route of routes) {
+      if (location.hash !== `#/${route}`) {
+        location.hash = `#/${route}`;
+        const slug = route.split('?')[0];
+        await until(() => q('article.demo') && q('article.demo').dataset.slug === slug, 5000);
+        // A link with parameters runs in virtual time as it opens: let
+        // that run end first.
+        await sleep(300);
+        await until(() => ['idle', 'done'].includes(state()), 30000);
+      }
+      for (const [button, clock] of [['#run', 'real'], ['#run-virtual', 'virtual']]) {
+        if (!(await until(() => q(button) && !q(button).disabled, 5000))) {
+          out.push({ route, clock, state: `${button} never enabled`, ms: 0, long: [] });
+          continue;
+        }
+        const ended = () => {
+          const r = q('.runner');
+          return r && r.dataset.clock === clock && ['done', 'cancelled', 'error'].includes(r.dataset.state);
+        };
+        const w = B.watch({ frames: false });
+        const t0 = performance.now();
+        q(button).click();
+        // A long real run asks first.
+        if (await until(() => q('#confirm-real') || state() === 'running' || ended(), 1000)) {
+          if (q('#confirm-real')) q('#confirm-real').click();
+        }
+        if (!(await until(ended, capMs)) && q('#cancel') && !q('#cancel').disabled) {
+          q('#cancel').click();
+          await until(ended, 5000);
+        }
+        const seen = await w.end();
+        out.push({ route, clock, state: state(), ms: performance.now() - t0, long: seen.longAt });
+      }
+    }
+    return out;
+  };
 
   B.appTrace = () =>
     new Promise((resolve, reject) => {

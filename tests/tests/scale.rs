@@ -525,6 +525,54 @@ mod table {
         Ok(())
     }
 
+    /// How long a catalog demo's real run may go on before it is cancelled
+    /// (the periodic demo's runs for an hour; the others end within 7 s).
+    const CATALOG_CAP_MS: u32 = 8_000;
+
+    /// Every catalog demo once, with its default parameters: a real run
+    /// (cancelled after [`CATALOG_CAP_MS`]), then a run in virtual time,
+    /// each watched for long tasks. The blocking demo runs in its yielding
+    /// mode: by default it blocks the thread for 500 ms on purpose, which
+    /// is what it shows.
+    async fn catalog_pass(h: &Harness) -> Result<(), String> {
+        let routes: Vec<String> = asyncscope_core::catalog::ENTRIES
+            .iter()
+            .map(|e| match e.slug {
+                "blocking" => "blocking?mode=yield".to_string(),
+                slug => slug.to_string(),
+            })
+            .collect();
+        open_demo(h, &format!("/demo.html#/{}", routes[0])).await?;
+        let runs = awaited(
+            h,
+            &format!("window.__bench.catalog({}, {CATALOG_CAP_MS})", json!(routes)),
+        )
+        .await?;
+        let runs = runs.as_array().ok_or(format!("the catalog pass answered {runs}"))?;
+        if runs.len() != 2 * routes.len() {
+            return Err(format!("{} runs of the catalog's {} demos", runs.len(), routes.len()));
+        }
+        let mut long = 0;
+        for r in runs {
+            let (route, clock, state) = (&r["route"], &r["clock"], r["state"].as_str().unwrap_or("?"));
+            // A real run cut short at the cap ends cancelled; any other end
+            // (an error, a run that never ended) is a failure of the pass.
+            if !matches!(state, "done" | "cancelled") {
+                return Err(format!("{route} ({clock}) ended {state}"));
+            }
+            let found = r["long"].as_array().map_or(0, Vec::len);
+            if found > 0 {
+                println!(
+                    "bench-detail\tcatalog_long {route} ({clock}) [start ms, duration ms]: {}",
+                    r["long"]
+                );
+            }
+            long += found;
+        }
+        sample("catalog_long", "asyncscope", long as f64);
+        Ok(())
+    }
+
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     #[ignore = "a benchmark: run by cargo xtask bench"]
     async fn bench_table_samples() {
@@ -537,7 +585,7 @@ mod table {
             .and_then(|r| r.parse().ok())
             .unwrap_or(5);
         // ASYNCSCOPE_BENCH_ONLY=countdown,tasks (of startup, countdown, tasks,
-        // virtual) measures only those groups, to look at one figure.
+        // virtual, catalog) measures only those groups, to look at one figure.
         let only = std::env::var("ASYNCSCOPE_BENCH_ONLY").ok();
         let wanted = |group: &str| only.as_deref().is_none_or(|o| o.split(',').any(|g| g.trim() == group));
         let h = Harness::start().await;
@@ -620,6 +668,12 @@ mod table {
                 break;
             }
             println!("bench: virtual 10,000 tasks {}/{reps}", rep + 1);
+        }
+        if wanted("catalog") {
+            match catalog_pass(&h).await {
+                Ok(()) => println!("bench: the catalog, real and in virtual time"),
+                Err(e) => skip(&["catalog_long"], &e),
+            }
         }
         if let Ok(hello) = hello {
             let _ = hello.stop().await;

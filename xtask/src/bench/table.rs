@@ -206,6 +206,13 @@ pub const ROWS: &[RowDef] = &[
         NATIVE_ANALYSES,
         "≤ 100 ms",
     ),
+    no_ratio(row(
+        "catalog_long",
+        "every catalog demo, real and in virtual time: long tasks (> 50 ms)",
+        Unit::Count,
+        "",
+        "0",
+    )),
     row(
         "cli_json",
         "command line: 10,000 tasks, limit 100, 1 s each, --format json",
