@@ -97,15 +97,19 @@ fn every_demo_runs_with_its_defaults_and_keeps_the_json_contract() {
                 "{l}"
             );
         }
-        let events = v["events"].as_array().expect("events");
-        assert!(!events.is_empty(), "{slug}");
-        assert!(
-            events.iter().all(|e| e["at_us"].is_u64() && e["kind"].is_string()),
-            "{slug}"
-        );
-        let trace = &v["runs"][0]["trace"];
-        assert_eq!(trace["format"], "asyncscope-trace");
-        assert_eq!(trace["version"], 1);
+        // Every event once: in its run's trace, not again beside it.
+        assert!(v.get("events").is_none(), "{slug}: events written twice");
+        for run in v["runs"].as_array().expect("runs") {
+            let trace = &run["trace"];
+            assert_eq!(trace["format"], "asyncscope-trace");
+            assert_eq!(trace["version"], 1);
+            let events = trace["events"].as_array().expect("events");
+            assert!(!events.is_empty(), "{slug}");
+            assert!(
+                events.iter().all(|e| e["at_us"].is_u64() && e["kind"].is_string()),
+                "{slug}"
+            );
+        }
     }
 }
 
@@ -575,7 +579,11 @@ fn run_py_writes_the_run_json_contract_with_every_print() {
         logs,
         ["100 Task-3 done b", "200 Task-2 done a", "200 Task-1 ['a', 'b']"]
     );
-    assert!(v["events"].as_array().is_some_and(|e| !e.is_empty()));
+    assert!(
+        v["runs"][0]["trace"]["events"]
+            .as_array()
+            .is_some_and(|e| !e.is_empty())
+    );
 }
 
 #[test]

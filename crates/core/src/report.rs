@@ -10,7 +10,7 @@ use std::time::Duration;
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use crate::trace::{Event, EventKind, Trace, hash_hex, runs_hash};
+use crate::trace::{EventKind, Trace, hash_hex, runs_hash, runs_hashes};
 
 /// One task of a run, as the report lists it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -123,19 +123,12 @@ struct WarningJson<'a> {
     run: Option<&'a str>,
 }
 
-/// An event of a run as JSON, with its run's label when there are several.
-#[derive(Serialize)]
-struct EventJson<'a> {
-    #[serde(flatten)]
-    event: &'a Event,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    run: Option<&'a str>,
-}
-
 /// What the report says of one run, computed once.
 struct RunRows<'a> {
     label: &'a str,
     trace: &'a Trace,
+    /// Its [`Trace::hash`].
+    hash: u64,
     tasks: Vec<TaskRow>,
     stats: Vec<crate::trace::TaskStats>,
     logs: Vec<LogRow>,
@@ -206,6 +199,8 @@ struct Report<'a> {
     slug: &'a str,
     params: &'a [(&'a str, String)],
     seed: u64,
+    /// The runs' [`runs_hash`].
+    hash: u64,
     runs: Vec<RunRows<'a>>,
 }
 
@@ -226,7 +221,7 @@ impl Serialize for Report<'_> {
         m.serialize_entry("demo", self.slug)?;
         m.serialize_entry("params", &params)?;
         m.serialize_entry("seed", &self.seed)?;
-        m.serialize_entry("trace_hash", &hash_hex(runs_hash(self.runs.iter().map(|r| r.trace))))?;
+        m.serialize_entry("trace_hash", &hash_hex(self.hash))?;
         m.serialize_entry("makespan_ms", &opt_ms(makespan))?;
         m.serialize_entry(
             "max_in_flight",
@@ -244,15 +239,6 @@ impl Serialize for Report<'_> {
             "warnings",
             &Stream(|| self.runs.iter().flat_map(|r| r.warnings(tag(several, r)))),
         )?;
-        m.serialize_entry(
-            "events",
-            &Stream(|| {
-                self.runs.iter().flat_map(|r| {
-                    let run = tag(several, r);
-                    r.trace.events().iter().map(move |event| EventJson { event, run })
-                })
-            }),
-        )?;
         m.serialize_entry("runs", &Stream(|| self.runs.iter().map(RunJson)))?;
         m.end()
     }
@@ -267,7 +253,7 @@ impl Serialize for RunJson<'_> {
         let r = self.0;
         let mut m = s.serialize_map(None)?;
         m.serialize_entry("label", r.label)?;
-        m.serialize_entry("trace_hash", &hash_hex(r.trace.hash()))?;
+        m.serialize_entry("trace_hash", &hash_hex(r.hash))?;
         m.serialize_entry("makespan_ms", &opt_ms(r.makespan))?;
         m.serialize_entry("max_in_flight", &r.max_in_flight)?;
         m.serialize_entry("tasks", &Stream(|| r.tasks(None)))?;
@@ -278,11 +264,15 @@ impl Serialize for RunJson<'_> {
 }
 
 fn report<'a>(slug: &'a str, params: &'a [(&'a str, String)], seed: u64, runs: &[(&'a str, &'a Trace)]) -> Report<'a> {
+    let traces: Vec<&Trace> = runs.iter().map(|&(_, t)| t).collect();
+    let (hash, hashes) = runs_hashes(&traces);
     let runs = runs
         .iter()
-        .map(|&(label, trace)| RunRows {
+        .zip(hashes)
+        .map(|(&(label, trace), hash)| RunRows {
             label,
             trace,
+            hash,
             tasks: task_rows(trace),
             stats: trace.task_stats(),
             logs: log_rows(trace),
@@ -295,6 +285,7 @@ fn report<'a>(slug: &'a str, params: &'a [(&'a str, String)], seed: u64, runs: &
         slug,
         params,
         seed,
+        hash,
         runs,
     }
 }
@@ -306,11 +297,12 @@ fn report<'a>(slug: &'a str, params: &'a [(&'a str, String)], seed: u64, runs: &
 /// `makespan_ms` (the last end of any run; `null` if a task never
 /// ended), `max_in_flight` (the most of any run), `tasks`, `logs`,
 /// `warnings` (`rule`, `task`, `t_ms`, `line`, `message`: see
-/// [`Trace::warnings`]),
-/// `events` (each run's full trace: with several runs, every task, log
-/// and event also names its `run`), and `runs` (per run: `label`, its own `trace_hash`,
-/// the same figures, and its `trace` in the trace's own JSON form). An error of
-/// `out` is returned.
+/// [`Trace::warnings`]; with several runs, every task, log and warning also names its `run`),
+/// and `runs` (per run: `label`, its own `trace_hash`, the same figures,
+/// and its `trace`, the full trace in its own JSON form, which
+/// [`Trace::from_json`] reads back). Each event is written once, in its
+/// run's `trace`, and each trace is written out once more for both
+/// hashes ([`runs_hashes`]). An error of `out` is returned.
 pub fn write_json_report<W: std::io::Write>(
     out: W,
     slug: &str,

@@ -73,6 +73,43 @@ pub fn runs_hash<'a>(traces: impl IntoIterator<Item = &'a Trace>) -> u64 {
     h.finish()
 }
 
+/// [`runs_hash`] of `traces` and each one's own [`Trace::hash`], from one
+/// pass over each trace's JSON form: every byte goes into the whole's
+/// hash and its run's. For a report that gives both, each trace is
+/// written out once for hashing, not twice.
+pub fn runs_hashes(traces: &[&Trace]) -> (u64, Vec<u64>) {
+    /// Writes into two hashes at once.
+    struct Both<'h>(&'h mut Fnv1a64, Fnv1a64);
+
+    impl io::Write for Both<'_> {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            self.0.update(buf);
+            self.1.update(buf);
+            Ok(buf.len())
+        }
+
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    let mut whole = Fnv1a64::default();
+    let mut each = Vec::with_capacity(traces.len());
+    for (i, trace) in traces.iter().enumerate() {
+        if i > 0 {
+            whole.update(b"\n");
+        }
+        let mut both = Both(&mut whole, Fnv1a64::default());
+        // As in `runs_hash`: a failure changes the hashes, never panics.
+        if trace.write_json(&mut both).is_err() {
+            both.0.update(b"\0unserialisable");
+            both.1.update(b"\0unserialisable");
+        }
+        each.push(both.1.finish());
+    }
+    (whole.finish(), each)
+}
+
 /// [`runs_hash`] worked out a stretch at a time, for a page that must not
 /// hold its main thread for the whole of a big run's hash: each
 /// [`RunsHash::step`] hashes at most a given number of events, and the
@@ -192,6 +229,29 @@ mod tests {
             assert!(steps >= 50 / stretch.max(1), "by {stretch}: {steps} steps");
         }
         assert_eq!(RunsHash::default().step(&[], 5), Some(runs_hash([])));
+    }
+
+    /// One pass gives the whole's hash and each run's, as hashing them
+    /// apart does: for no run, one, and several (an empty one among them).
+    #[test]
+    fn runs_hashes_are_the_whole_and_each_runs_hash() {
+        use std::time::Duration;
+
+        use crate::trace::EventKind;
+        let mut a = Trace::new();
+        let t = a.add_task("a");
+        for i in 0..5 {
+            a.push(Duration::from_millis(i), t, EventKind::PollStart);
+        }
+        let mut b = Trace::new();
+        b.add_task("b");
+        let empty = Trace::new();
+        for runs in [vec![], vec![&a], vec![&a, &empty, &b]] {
+            let (whole, each) = runs_hashes(&runs);
+            assert_eq!(whole, runs_hash(runs.iter().copied()));
+            assert_eq!(each, runs.iter().map(|t| t.hash()).collect::<Vec<_>>());
+        }
+        assert_ne!(a.hash(), b.hash());
     }
 
     #[test]

@@ -26,7 +26,7 @@ mod waits;
 mod warnings;
 
 pub use flight::InFlightFold;
-pub use hash::{Fnv1a64, RunsHash, hash_hex, runs_hash};
+pub use hash::{Fnv1a64, RunsHash, hash_hex, runs_hash, runs_hashes};
 pub use json::JsonError;
 pub use model::{
     Blocker, BodyProgress, DEFAULT_CAPACITY, Event, EventKind, FORMAT, FORMAT_VERSION, Kind, Lineage, Nanos, Outcome,
