@@ -316,22 +316,69 @@ async fn a_large_run_has_an_overview_that_scrolls_the_lanes() {
 
 /// "Run in virtual time" of 10,000 tasks draws its result (its slices,
 /// snapshot and drawing each a task of their own; the page benchmark
-/// measures them), and the log filters by a task typed by name.
+/// measures them), showing meanwhile how far it has gone, and the log
+/// filters by a task typed by name.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn run_in_virtual_time_of_10000_tasks_draws_the_result() {
     let h = Harness::start().await;
     h.set_viewport(1400, 1000).await;
+    // The link runs in virtual time as it opens: 100 s of virtual time.
     h.open_link("/#/semaphore?tasks=10000&limit=100").await;
     // Watch the runner go busy and come back done with lanes (the run may
-    // be over between two looks of a WebDriver wait).
+    // be over between two looks of a WebDriver wait), and note what its
+    // status line says of its progress meanwhile.
     let script = "const done = arguments[arguments.length - 1]; \
-        const runner = document.querySelector('.runner'); let busy = false; \
-        const look = () => { if (runner.dataset.state === 'running') busy = true; \
-          if (busy && runner.dataset.state === 'done' && runner.querySelector('.lane')) { seen.disconnect(); done(true); } }; \
+        const runner = document.querySelector('.runner'); let busy = false; const shown = []; \
+        const look = () => { const p = runner.querySelector('.status .progress'); \
+          if (p) { const bar = runner.querySelector('.status progress'); const r = p.getBoundingClientRect(); \
+            shown.push({ ms: Number(p.dataset.virtualMs), events: Number(p.dataset.events), text: p.textContent, \
+              value: bar ? Number(bar.value) : -1, max: bar ? Number(bar.max) : -1, \
+              inView: r.width > 0 && r.top >= 0 && r.bottom <= innerHeight, \
+              draws: Number(runner.querySelector('.run').dataset.draws) }); } \
+          if (runner.dataset.state === 'running') busy = true; \
+          if (busy && runner.dataset.state === 'done' && runner.querySelector('.lane')) { seen.disconnect(); done(shown); } }; \
         const seen = new MutationObserver(look); \
-        seen.observe(runner, { attributes: true, attributeFilter: ['data-state'], subtree: true, childList: true }); \
-        document.querySelector('#run-virtual').click();";
-    h.client.execute_async(script, vec![]).await.expect("run, then drawn");
+        seen.observe(runner, { attributes: true, subtree: true, childList: true, characterData: true }); \
+        const button = document.querySelector('#run-virtual'); button.scrollIntoView({ block: 'center' }); button.click();";
+    // (The button is brought into view first, as a visitor would scroll
+    // to it: the run on opening brought the lanes into view.)
+    let shown = h.client.execute_async(script, vec![]).await.expect("run, then drawn");
+    let shown = shown.as_array().expect("what the status line showed");
+    // How far the run had gone, slice after slice: its clock and its
+    // events, in words and figures that agree, never going back, within
+    // the run's 100 s; and, since this form ran to its end as the page
+    // opened, a bar of its length.
+    assert!(!shown.is_empty(), "no progress was shown");
+    // Meanwhile the last run's lanes stay as they are, not drawn again
+    // at each slice (a drawing of 10,000 lanes' model is the costly part).
+    let draws: Vec<_> = shown.iter().map(|p| p["draws"].as_u64()).collect();
+    assert!(
+        draws.windows(2).all(|w| w[0] == w[1]),
+        "the lanes were drawn again: {draws:?}"
+    );
+    let (mut last_ms, mut last_events) = (0, 0);
+    for p in shown {
+        let (ms, events) = (p["ms"].as_u64().expect("ms"), p["events"].as_u64().expect("events"));
+        assert_eq!(
+            p["text"].as_str().expect("text"),
+            format!(
+                "virtual clock at {}, {events} events recorded",
+                asyncscope_core::trace::human(Duration::from_millis(ms))
+            )
+        );
+        assert!(ms >= last_ms && events >= last_events && ms <= 100_000, "{shown:?}");
+        assert_eq!(
+            (p["max"].as_u64(), p["value"].as_u64()),
+            (Some(100_000), Some(ms)),
+            "{p}"
+        );
+        assert_eq!(p["inView"], true, "the progress is out of view: {p}");
+        (last_ms, last_events) = (ms, events);
+    }
+    assert!(
+        last_events > 0 && last_ms > 0,
+        "no slice's progress was shown: {shown:?}"
+    );
     let lanes = h
         .js_number("return Number(document.querySelector('.lanes').dataset.lanes)")
         .await;

@@ -138,6 +138,8 @@ pub const ZH: &[(&str, &str)] = &[
         "全部任务，按状态（点击滚动泳道到那里）",
     ),
     ("Running in virtual time…", "正在以虚拟时间运行…"),
+    ("virtual clock at", "虚拟时钟已到"),
+    ("events recorded", "个事件已记录"),
     ("Code", "代码"),
     ("Composer", "编写器"),
     (

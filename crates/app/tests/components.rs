@@ -97,9 +97,7 @@ async fn the_timeline_draws_lanes_segments_marks_and_metrics() {
             run: 0,
             task: TaskId(1),
         }),
-        on_pick: Default::default(),
-        on_pan: Default::default(),
-        on_zoom: Default::default(),
+        on_action: Default::default(),
     };
     let app = yew::Renderer::<Timeline>::with_root_and_props(root.clone(), props).render();
     until("both lanes", || has(&root, ".lane[data-task=b]")).await;
@@ -170,9 +168,7 @@ async fn many_lanes_are_virtualized() {
         view: View::default(),
         playhead: None,
         selected: None,
-        on_pick: Default::default(),
-        on_pan: Default::default(),
-        on_zoom: Default::default(),
+        on_action: Default::default(),
     };
     let app = yew::Renderer::<Timeline>::with_root_and_props(root.clone(), props).render();
     until("the lanes", || has(&root, ".lanes[data-lanes='501'] .lane")).await;

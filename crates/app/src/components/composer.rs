@@ -109,7 +109,7 @@ pub fn Composer(props: &ComposerProps) -> Html {
                                         on_action={on_action.clone()} on_run={run.start.clone()} on_virtual={run.start_virtual.clone()}
                                         on_cancel={run.cancel.clone()} presets={&[][..]} on_preset={run.preset.clone()}
                                         asking={run.asking} on_confirm={run.confirm.clone()} />
-                            { status_line(&state, &w, busy, lang) }
+                            { status_line(&state, &w, busy, run.progress, lang) }
                             if let Some(text) = &*notice {
                                 <pre class="notice run-notes" data-notice="page" role="note">{ lang.pick(text) }</pre>
                             }

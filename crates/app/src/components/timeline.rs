@@ -11,7 +11,7 @@ use std::time::Duration;
 use asyncscope_core::Trace;
 use asyncscope_core::demos::is_harness_task;
 use asyncscope_core::trace::{Outcome, RequestSpan, SegmentState, TaskId, human, on_wire_peak};
-use asyncscope_view::state::{RunSnapshot, TaskRef, View};
+use asyncscope_view::state::{Action, RunSnapshot, TaskRef, View};
 use asyncscope_view::{
     ArrowVm, Fed, LaneVm, MarkVm, ModelFold, RunModel, Scale, SegmentVm, TRACK_COLUMNS, axis, deadlines, lane_in,
     legend, name_column, overview, run_model, track_column, tracks, wake_arrows, with_waits,
@@ -43,15 +43,14 @@ pub struct TimelineProps {
     /// The task to highlight: the selected event's.
     #[prop_or_default]
     pub selected: Option<TaskRef>,
-    /// A lane was clicked: its task, and the instant under the pointer.
+    /// Where the timeline's gestures go, as the page's actions: a lane
+    /// clicked (`Pick`: its task, and the instant under the pointer), a
+    /// pan (`Pan`, by a fraction of the span in view), a zoom (`Zoom`, by
+    /// a factor; below 1 zooms in). One callback the page makes once, not
+    /// one made at each of its drawings: so a drawing of the page that
+    /// changes none of the timeline's props leaves its lanes alone.
     #[prop_or_default]
-    pub on_pick: Callback<(TaskRef, Duration)>,
-    /// Pan by a fraction of the span in view.
-    #[prop_or_default]
-    pub on_pan: Callback<f64>,
-    /// Zoom by a factor (below 1 zooms in).
-    #[prop_or_default]
-    pub on_zoom: Callback<f64>,
+    pub on_action: Callback<Action>,
 }
 
 /// The states, in legend order, with their explanation.
@@ -146,12 +145,12 @@ pub fn Timeline(props: &TimelineProps) -> Html {
         })
     };
     let onpointermove = {
-        let (drag, on_pan) = (drag.clone(), props.on_pan.clone());
+        let (drag, on_action) = (drag.clone(), props.on_action.clone());
         Callback::from(move |e: PointerEvent| {
             let Some(last) = *drag.borrow() else { return };
             let width = dom::current_target_width(&e);
             let x = f64::from(e.client_x());
-            on_pan.emit(-(x - last) / width);
+            on_action.emit(Action::Pan(-(x - last) / width));
             *drag.borrow_mut() = Some(x);
         })
     };
@@ -160,18 +159,18 @@ pub fn Timeline(props: &TimelineProps) -> Html {
         Callback::from(move |_: PointerEvent| *drag.borrow_mut() = None)
     };
     let onwheel = {
-        let (on_pan, on_zoom) = (props.on_pan.clone(), props.on_zoom.clone());
+        let on_action = props.on_action.clone();
         Callback::from(move |e: WheelEvent| {
             if e.ctrl_key() || e.meta_key() {
                 e.prevent_default();
-                on_zoom.emit(if e.delta_y() > 0.0 { 1.25 } else { 0.8 });
+                on_action.emit(Action::Zoom(if e.delta_y() > 0.0 { 1.25 } else { 0.8 }));
             } else if e.shift_key() || e.delta_x().abs() > e.delta_y().abs() {
                 let delta = if e.delta_x().abs() > e.delta_y().abs() {
                     e.delta_x()
                 } else {
                     e.delta_y()
                 };
-                on_pan.emit(delta / 800.0);
+                on_action.emit(Action::Pan(delta / 800.0));
             }
         })
     };
@@ -263,7 +262,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                 <RunView run={run.clone()} model={models.get(i).cloned().unwrap_or_else(|| ModelRef(Rc::new(run_model(&run.trace))))} index={i} scale={scale} axis_end={axis.end} now={props.now} finished={props.finished}
                          playhead={props.playhead}
                          selected={props.selected.filter(|t| t.run == i).map(|t| t.task)}
-                         on_pick={props.on_pick.clone()} />
+                         on_action={props.on_action.clone()} />
             }) }
             <ul class="legend" aria-label={lang.t("Legend")}>
                 { for STATES.iter().filter(|(state, _)| used.states.contains(state)).map(|(state, text)| html! {
@@ -424,7 +423,7 @@ struct RunViewProps {
     finished: bool,
     playhead: Option<Duration>,
     selected: Option<TaskId>,
-    on_pick: Callback<(TaskRef, Duration)>,
+    on_action: Callback<Action>,
 }
 
 /// How many of a lane's segments (or marks) one component draws, once
@@ -567,6 +566,10 @@ fn lane_html(
 #[component]
 fn RunView(props: &RunViewProps) -> Html {
     let lang = use_lang();
+    // How often this run was drawn, as `data-draws`: a test sees that a
+    // drawing of the page that changes nothing here does not draw it.
+    let draws = use_mut_ref(|| 0u32);
+    *draws.borrow_mut() += 1;
     let trace = &props.run.trace;
     let scroll = use_state(|| 0.0f64);
     let model = &props.model.0;
@@ -631,13 +634,16 @@ fn RunView(props: &RunViewProps) -> Html {
     // The name column fits the longest name (up to a limit).
     let name_style = format!("--name-w:{}ch", name_column(model) + 1);
     let pick = |task: TaskId| {
-        let (on_pick, index, scale) = (props.on_pick.clone(), props.index, props.scale);
+        let (on_action, index, scale) = (props.on_action.clone(), props.index, props.scale);
         Callback::from(move |e: MouseEvent| {
             let Some(share) = dom::pointer_share(&e) else {
                 return;
             };
             let at = scale.from + scale.to.saturating_sub(scale.from).mul_f64(share);
-            on_pick.emit((TaskRef { run: index, task }, at));
+            on_action.emit(Action::Pick {
+                task: TaskRef { run: index, task },
+                at,
+            });
         })
     };
     let playhead = props
@@ -645,7 +651,7 @@ fn RunView(props: &RunViewProps) -> Html {
         .filter(|p| props.scale.shows(*p, *p))
         .map(|p| props.scale.pct(p));
     html! {
-        <section class="run" data-run={props.run.label.clone()} aria-label={props.run.title(lang == Lang::Zh)} style={name_style}>
+        <section class="run" data-run={props.run.label.clone()} data-draws={draws.borrow().to_string()} aria-label={props.run.title(lang == Lang::Zh)} style={name_style}>
             <header class="run-head">
                 <h3>{ props.run.title(lang == Lang::Zh) }</h3>
                 <dl class="metrics">

@@ -23,5 +23,5 @@ pub use address::use_form_in_address;
 pub use lab_health::{Lab, use_lab_health};
 pub use log_events::{IN_STEPS_ABOVE, ended_generation, use_log_events, use_panels_ready};
 pub use replay_clock::use_replay_clock;
-pub use run::{RunControls, live_copies, use_run};
+pub use run::{Progress, RunControls, live_copies, use_run};
 pub use shortcuts::{shortcut, use_shortcuts};

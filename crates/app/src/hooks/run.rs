@@ -49,6 +49,21 @@ pub struct RunControls {
     /// A virtual run is being computed (in slices, between which the page
     /// stays responsive).
     pub busy: bool,
+    /// How far that run has gone, as of its last slice.
+    pub progress: Option<Progress>,
+}
+
+/// How far a run in virtual time has gone, as of its last slice: what the
+/// status line shows while it is computed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Progress {
+    /// Its virtual clock.
+    pub at: Duration,
+    /// The events its traces have recorded so far.
+    pub events: u64,
+    /// How long it runs, when a run of the same form (the same address)
+    /// in virtual time has ended by itself before.
+    pub of: Option<Duration>,
 }
 
 /// The most virtual time a program's run in the page may take: a program
@@ -193,7 +208,8 @@ pub fn use_run(
     // of the same form is expected to take as long, without running it
     // again (at 10,000 tasks, that estimate would be a long task at Run).
     let known = use_mut_ref(|| None::<(String, Duration)>);
-    let busy = use_state_eq(|| false);
+    // A virtual run being computed, with how far it has gone.
+    let busy = use_state_eq(|| None::<Progress>);
     // The buttons' callbacks are made once, and read the page as it was
     // last drawn: the same callbacks at every drawing, so that the form
     // (whose props they are) is not drawn again at each frame of a run.
@@ -213,7 +229,8 @@ pub fn use_run(
         preset: buttons.preset.clone(),
         confirm: buttons.confirm.clone(),
         asking: *asking,
-        busy: *busy,
+        busy: busy.is_some(),
+        progress: *busy,
     }
 }
 
@@ -223,7 +240,7 @@ pub fn use_run(
 struct Latest {
     state: UseReducerHandle<PageState>,
     asking: UseStateHandle<Option<Duration>>,
-    busy: UseStateHandle<bool>,
+    busy: UseStateHandle<Option<Progress>>,
     on_notice: Callback<Option<Bilingual>>,
     subject: Subject,
 }
@@ -283,7 +300,7 @@ impl Buttons {
             let (now, abort, known) = (now.clone(), abort.clone(), known.clone());
             Callback::from(move |()| {
                 let Some(l) = now() else { return };
-                if *l.busy {
+                if l.busy.is_some() {
                     return;
                 }
                 l.asking.set(None);
@@ -302,7 +319,7 @@ impl Buttons {
             let (now, abort, known) = (now.clone(), abort.clone(), known.clone());
             Callback::from(move |pairs: Vec<(String, String)>| {
                 let Some(l) = now() else { return };
-                if l.state.is_running() || *l.busy {
+                if l.state.is_running() || l.busy.is_some() {
                     return;
                 }
                 l.asking.set(None);
@@ -318,7 +335,7 @@ impl Buttons {
                 if let Some(handle) = abort.borrow().as_ref() {
                     handle.abort();
                 }
-                l.busy.set(false);
+                l.busy.set(None);
                 if let Some(env) = scope.borrow().as_ref() {
                     env.cancel_all();
                 }
@@ -614,7 +631,7 @@ fn run_virtual(
     subject: &Subject,
     on_notice: &Callback<Option<Bilingual>>,
     abort: &Rc<RefCell<Option<AbortHandle>>>,
-    busy: &UseStateHandle<bool>,
+    busy: &UseStateHandle<Option<Progress>>,
     known: &Rc<RefCell<Option<(String, Duration)>>>,
 ) {
     if state.is_running() || !form.is_valid() {
@@ -629,6 +646,12 @@ fn run_virtual(
     };
     let address = subject.hash(&form.query());
     replace_hash(&address);
+    // How long it runs, if this very form ran to its end before.
+    let of = known
+        .borrow()
+        .as_ref()
+        .filter(|(at, _)| *at == address)
+        .map(|(_, d)| *d);
     let known = known.clone();
     let (runs, work, notes) = (started.runs, started.work, started.notes);
     #[cfg(feature = "composer")]
@@ -644,6 +667,7 @@ fn run_virtual(
         }));
     }
     let (dispatcher, on_notice, busy_flag) = (state.dispatcher(), on_notice.clone(), busy.clone());
+    let progress = busy.clone();
     let slices = async move {
         // The first slice in a task of its own, after the page has drawn
         // itself busy (a task over 50 ms is a long task).
@@ -679,6 +703,11 @@ fn run_virtual(
             if done.get() || stalled.is_some() || bounded {
                 break stalled;
             }
+            progress.set(Some(Progress {
+                at: rt.now(),
+                events: runs.iter().map(|(_, t)| t.size()).sum(),
+                of,
+            }));
             clock::next_task().await;
         };
         // The snapshot, then the drawing of the result, each in a task of
@@ -697,11 +726,15 @@ fn run_virtual(
     };
     let (slices, handle) = abortable(slices);
     *abort.borrow_mut() = Some(handle);
-    busy.set(true);
+    busy.set(Some(Progress {
+        at: Duration::ZERO,
+        events: 0,
+        of,
+    }));
     let abort = abort.clone();
     browser::spawn(async move {
         let _ = slices.await;
         abort.borrow_mut().take();
-        busy_flag.set(false);
+        busy_flag.set(None);
     });
 }

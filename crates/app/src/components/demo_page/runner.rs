@@ -81,7 +81,7 @@ pub(super) fn Runner(props: &RunnerProps) -> Html {
                     <code>{ "cargo xtask serve" }</code>{ " " }{ lang.t("and choose the real network.") }
                 </p>
             }
-            { status_line(&state, &w, busy, lang) }
+            { status_line(&state, &w, busy, run.progress, lang) }
             if let Some(text) = &*notice {
                 <p class="notice" data-notice="page" role="note">{ lang.pick(text) }</p>
             }

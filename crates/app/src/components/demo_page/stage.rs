@@ -5,6 +5,7 @@
 use std::rc::Rc;
 use std::time::Duration;
 
+use asyncscope_core::trace::human;
 use asyncscope_core::{Bilingual, Trace};
 use asyncscope_view::state::{Action, Clock, DemoState, EventRef, RunSnapshot, TaskRef};
 use asyncscope_view::{TraceCopies, await_site, live_span};
@@ -18,7 +19,7 @@ use crate::components::event_log::EventLog;
 use crate::components::timeline::{Timeline, span_of};
 use crate::components::waits::WaitsPanel;
 use crate::components::warnings::WarningsPanel;
-use crate::hooks::{ended_generation, use_log_events, use_panels_ready, use_replay_clock, use_shortcuts};
+use crate::hooks::{Progress, ended_generation, use_log_events, use_panels_ready, use_replay_clock, use_shortcuts};
 use crate::i18n::Lang;
 use crate::state::PageState;
 use crate::subject::Subject;
@@ -180,19 +181,35 @@ pub(crate) fn use_run_on_open(start_virtual: &Callback<()>, on_open: bool) -> bo
 }
 
 /// The status line: what the run's state says (or that a virtual run is
-/// being computed), with what a finished run left open.
-pub(crate) fn status_line(state: &DemoState, w: &Watch, busy: bool, lang: Lang) -> Html {
+/// being computed, and how far it has gone), with what a finished run
+/// left open.
+pub(crate) fn status_line(state: &DemoState, w: &Watch, busy: bool, progress: Option<Progress>, lang: Lang) -> Html {
     let fin = state.finished();
     let text = if busy {
         lang.t("Running in virtual time…").to_string()
     } else {
         w.status.text.clone()
     };
+    // How far a virtual run has gone: its clock and its events, and a bar
+    // when its length is known (the same form ran to its end before).
+    let progress = progress.filter(|_| busy).map(|p| {
+        html! {
+            <>
+                { " " }
+                <span class="progress" data-virtual-ms={p.at.as_millis().to_string()} data-events={p.events.to_string()}>
+                    { format!("{} {}{}{} {}", lang.t("virtual clock at"), human(p.at), lang.t(", "), p.events, lang.t("events recorded")) }
+                </span>
+                if let Some(of) = p.of.filter(|of| !of.is_zero()) {
+                    <progress max={of.as_millis().to_string()} value={p.at.min(of).as_millis().to_string()}></progress>
+                }
+            </>
+        }
+    });
     html! {
         <p class={classes!("status", busy.then_some("busy"))} role="status" aria-live="polite"
            data-open-timers={fin.map(|f| f.leftovers.timers.to_string())}
            data-open-permits={fin.map(|f| f.leftovers.permits.to_string())}
-           data-open-requests={fin.map(|f| f.leftovers.requests.to_string())}>{ text }</p>
+           data-open-requests={fin.map(|f| f.leftovers.requests.to_string())}>{ text }{ for progress }</p>
     }
 }
 
@@ -227,8 +244,7 @@ pub(crate) fn stage_view(
             if !w.drawn.is_empty() {
                 <Timeline runs={w.drawn.clone()} now={w.status.now} span={w.span} finished={w.status.finished} view={state.view}
                           playhead={fin.map(|f| f.playhead)} selected={w.selected}
-                          on_pick={on_action.reform(|(task, at): (TaskRef, _)| Action::Pick { task, at })}
-                          on_pan={on_action.reform(Action::Pan)} on_zoom={on_action.reform(Action::Zoom)} />
+                          on_action={on_action.clone()} />
             }
             if let Some(f) = fin.filter(|_| w.panels) {
                 <WaitsPanel finished={f.clone()} selected={w.selected} />
