@@ -314,48 +314,42 @@ async fn a_large_run_has_an_overview_that_scrolls_the_lanes() {
     h.finish().await;
 }
 
-/// "Run in virtual time" of 10,000 tasks draws its result (its slices,
-/// snapshot and drawing each a task of their own; the page benchmark
-/// measures them), showing meanwhile how far it has gone, and the log
-/// filters by a task typed by name.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn run_in_virtual_time_of_10000_tasks_draws_the_result() {
-    let h = Harness::start().await;
-    h.set_viewport(1400, 1000).await;
-    // The link runs in virtual time as it opens: 100 s of virtual time.
-    h.open_link("/#/semaphore?tasks=10000&limit=100").await;
-    // Watch the runner go busy and come back done with lanes (the run may
-    // be over between two looks of a WebDriver wait), and note what its
-    // status line says of its progress meanwhile.
+/// Presses "Run in virtual time" (brought into view first, as a visitor
+/// would scroll to it: a run on opening brings the lanes into view) and
+/// returns, once the run is done and drawn (the run may be over between
+/// two looks of a WebDriver wait), what its status line said of its
+/// progress meanwhile, each time the page changed: `ms` and `events` (its
+/// figures), `text`, the bar's `value` and `max` (-1 without a bar),
+/// whether it was in view, and how often the last run had been drawn
+/// (`draws`, and `before` the press).
+async fn progress_of_a_virtual_run(h: &Harness) -> Vec<serde_json::Value> {
     let script = "const done = arguments[arguments.length - 1]; \
         const runner = document.querySelector('.runner'); let busy = false; const shown = []; \
+        const before = Number(runner.querySelector('.run').dataset.draws); \
         const look = () => { const p = runner.querySelector('.status .progress'); \
           if (p) { const bar = runner.querySelector('.status progress'); const r = p.getBoundingClientRect(); \
             shown.push({ ms: Number(p.dataset.virtualMs), events: Number(p.dataset.events), text: p.textContent, \
               value: bar ? Number(bar.value) : -1, max: bar ? Number(bar.max) : -1, \
               inView: r.width > 0 && r.top >= 0 && r.bottom <= innerHeight, \
-              draws: Number(runner.querySelector('.run').dataset.draws) }); } \
+              draws: Number(runner.querySelector('.run').dataset.draws), before }); } \
           if (runner.dataset.state === 'running') busy = true; \
-          if (busy && runner.dataset.state === 'done' && runner.querySelector('.lane')) { seen.disconnect(); done(shown); } }; \
+          if (busy && runner.dataset.state === 'done' && !runner.hasAttribute('aria-busy') && runner.querySelector('.lane')) { seen.disconnect(); done(shown); } }; \
         const seen = new MutationObserver(look); \
         seen.observe(runner, { attributes: true, subtree: true, childList: true, characterData: true }); \
         const button = document.querySelector('#run-virtual'); button.scrollIntoView({ block: 'center' }); button.click();";
-    // (The button is brought into view first, as a visitor would scroll
-    // to it: the run on opening brought the lanes into view.)
     let shown = h.client.execute_async(script, vec![]).await.expect("run, then drawn");
-    let shown = shown.as_array().expect("what the status line showed");
-    // How far the run had gone, slice after slice: its clock and its
-    // events, in words and figures that agree, never going back, within
-    // the run's 100 s; and, since this form ran to its end as the page
-    // opened, a bar of its length.
+    shown.as_array().expect("what the status line showed").clone()
+}
+
+/// Checks what [`progress_of_a_virtual_run`] saw of a run of `of_ms` that
+/// ran to its end as the page opened: its clock and its events, in words
+/// and figures that agree, never going back, within the run; a bar of the
+/// run's length (known from the run on opening); in view; and the last
+/// run's lanes left as they were (not drawn again at each slice: a
+/// drawing of the lanes in view is the costly part). Returns the last
+/// figures shown.
+fn check_progress(shown: &[serde_json::Value], of_ms: u64) -> (u64, u64) {
     assert!(!shown.is_empty(), "no progress was shown");
-    // Meanwhile the last run's lanes stay as they are, not drawn again
-    // at each slice (a drawing of 10,000 lanes' model is the costly part).
-    let draws: Vec<_> = shown.iter().map(|p| p["draws"].as_u64()).collect();
-    assert!(
-        draws.windows(2).all(|w| w[0] == w[1]),
-        "the lanes were drawn again: {draws:?}"
-    );
     let (mut last_ms, mut last_events) = (0, 0);
     for p in shown {
         let (ms, events) = (p["ms"].as_u64().expect("ms"), p["events"].as_u64().expect("events"));
@@ -366,19 +360,26 @@ async fn run_in_virtual_time_of_10000_tasks_draws_the_result() {
                 asyncscope_core::trace::human(Duration::from_millis(ms))
             )
         );
-        assert!(ms >= last_ms && events >= last_events && ms <= 100_000, "{shown:?}");
-        assert_eq!(
-            (p["max"].as_u64(), p["value"].as_u64()),
-            (Some(100_000), Some(ms)),
-            "{p}"
-        );
+        assert!(ms >= last_ms && events >= last_events && ms <= of_ms, "{shown:?}");
+        assert_eq!((p["max"].as_u64(), p["value"].as_u64()), (Some(of_ms), Some(ms)), "{p}");
         assert_eq!(p["inView"], true, "the progress is out of view: {p}");
+        assert_eq!(p["draws"], p["before"], "the last run's lanes were drawn again: {p}");
         (last_ms, last_events) = (ms, events);
     }
-    assert!(
-        last_events > 0 && last_ms > 0,
-        "no slice's progress was shown: {shown:?}"
-    );
+    (last_ms, last_events)
+}
+
+/// "Run in virtual time" of 10,000 tasks draws its result (its slices,
+/// snapshot and drawing each a task of their own; the page benchmark
+/// measures them), showing meanwhile how far it has gone, and the log
+/// filters by a task typed by name.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn run_in_virtual_time_of_10000_tasks_draws_the_result() {
+    let h = Harness::start().await;
+    h.set_viewport(1400, 1000).await;
+    // The link runs in virtual time as it opens: 100 s of virtual time.
+    h.open_link("/#/semaphore?tasks=10000&limit=100").await;
+    check_progress(&progress_of_a_virtual_run(&h).await, 100_000);
     let lanes = h
         .js_number("return Number(document.querySelector('.lanes').dataset.lanes)")
         .await;
@@ -394,6 +395,29 @@ async fn run_in_virtual_time_of_10000_tasks_draws_the_result() {
     for cell in h.all(".event-log td.task").await {
         assert_eq!(cell.text().await.expect("text"), "task7692");
     }
+    h.finish().await;
+}
+
+/// A run in virtual time long enough for several slices (about 600,000
+/// events) shows its progress advance from one slice to the next.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_long_run_in_virtual_time_shows_its_progress_advance() {
+    let h = Harness::start().await;
+    h.set_viewport(1400, 1000).await;
+    // A tick every millisecond for 100 s of virtual time.
+    h.open_link("/#/periodic?period_ms=1&run_for_ms=100000").await;
+    let makespan = h.number("[data-metric=makespan_ms]").await;
+    assert!(
+        (100_000..101_000).contains(&makespan),
+        "the run on opening: {makespan} ms"
+    );
+    let shown = progress_of_a_virtual_run(&h).await;
+    let (ms, events) = check_progress(&shown, makespan);
+    let figures: std::collections::BTreeSet<u64> = shown.iter().filter_map(|p| p["events"].as_u64()).collect();
+    assert!(
+        figures.len() >= 3 && ms > 0 && events > 100_000,
+        "the progress did not advance slice by slice: {shown:?}"
+    );
     h.finish().await;
 }
 
