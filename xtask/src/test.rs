@@ -348,8 +348,9 @@ pub const DEMO_PAGE_BUDGET: u64 = 393_000;
 /// the composer), which only a visitor who opens the composer downloads.
 /// (Step charts kept by column, and wakes tagged without a log of their
 /// own, weighed 1.4 KB and took it past 520 KB; live and replayed frames
-/// that take in only what is new, 3 KB, to 524.6 KB.)
-pub const COMPOSER_PAGE_BUDGET: u64 = 530_000;
+/// that take in only what is new, 3 KB, to 524.6 KB. A virtual run's
+/// progress on the status line: 1 KB, to 530.1 KB.)
+pub const COMPOSER_PAGE_BUDGET: u64 = 531_000;
 
 /// The wasm and JS files a page's HTML loads (`/name` in `href`, `src`,
 /// `import … from` or `module_or_path`), by name.

@@ -198,10 +198,10 @@ pub(crate) fn status_line(state: &DemoState, w: &Watch, busy: bool, progress: Op
                 { " " }
                 <span class="progress" data-virtual-ms={p.at.as_millis().to_string()} data-events={p.events.to_string()}>
                     { format!("{} {}{}{} {}", lang.t("virtual clock at"), human(p.at), lang.t(", "), p.events, lang.t("events recorded")) }
+                    if let Some(of) = p.of.filter(|of| !of.is_zero()) {
+                        <progress max={of.as_millis().to_string()} value={p.at.min(of).as_millis().to_string()}></progress>
+                    }
                 </span>
-                if let Some(of) = p.of.filter(|of| !of.is_zero()) {
-                    <progress max={of.as_millis().to_string()} value={p.at.min(of).as_millis().to_string()}></progress>
-                }
             </>
         }
     });
