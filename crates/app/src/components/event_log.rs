@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use asyncscope_core::trace::EventKind;
 use asyncscope_view::state::{
-    EventRef, Finished, Kind, LogFilter, RunSnapshot, TaskChoice, TaskRef, kind_menu, task_menu,
+    Action, EventRef, Finished, Kind, LogFilter, RunSnapshot, TaskChoice, TaskRef, kind_menu, task_menu,
 };
 use yew::prelude::*;
 
@@ -57,10 +57,11 @@ pub struct EventLogProps {
     pub events: Rc<Vec<EventRef>>,
     /// The filter in use.
     pub filter: LogFilter,
-    /// A new filter.
-    pub on_filter: Callback<LogFilter>,
-    /// A row was chosen.
-    pub on_select: Callback<EventRef>,
+    /// Where a new filter (`Filter`) and a chosen row (`Select`) go, as
+    /// the page's actions: one callback the page makes once, so that a
+    /// drawing of the page that changes none of these props leaves the log
+    /// alone.
+    pub on_action: Callback<Action>,
 }
 
 /// Rows drawn around the current one.
@@ -163,13 +164,13 @@ pub fn EventLog(props: &EventLogProps) -> Html {
     };
     // The task menu's handler stays the same callback across renders (so
     // the menu is not rebuilt for nothing) and reads the latest filter.
-    let latest = use_mut_ref(|| (props.on_filter.clone(), props.filter.clone()));
-    *latest.borrow_mut() = (props.on_filter.clone(), props.filter.clone());
+    let latest = use_mut_ref(|| (props.on_action.clone(), props.filter.clone()));
+    *latest.borrow_mut() = (props.on_action.clone(), props.filter.clone());
     let on_task = {
         let latest = latest.clone();
         use_callback((), move |task: Option<TaskRef>, ()| {
-            let (on_filter, filter) = latest.borrow().clone();
-            on_filter.emit(LogFilter { task, ..filter });
+            let (on_action, filter) = latest.borrow().clone();
+            on_action.emit(Action::Filter(LogFilter { task, ..filter }));
         })
     };
     // Keep the current row in view inside the log (never scrolling the page).
@@ -188,13 +189,13 @@ pub fn EventLog(props: &EventLogProps) -> Html {
         None => (0, WINDOW.min(events.len())),
     };
     let on_kind = {
-        let (on_filter, filter) = (props.on_filter.clone(), props.filter.clone());
+        let (on_action, filter) = (props.on_action.clone(), props.filter.clone());
         Callback::from(move |e: Event| {
             let v = dom::select_value(&e);
-            on_filter.emit(LogFilter {
+            on_action.emit(Action::Filter(LogFilter {
                 kind: Kind::from_name(&v),
                 ..filter.clone()
-            });
+            }));
         })
     };
     html! {
@@ -237,8 +238,8 @@ pub fn EventLog(props: &EventLogProps) -> Html {
                                 let ev = run.trace.events().get(r.index)?;
                                 let is_current = current == Some(from + i);
                                 let onclick = {
-                                    let (on_select, r) = (props.on_select.clone(), *r);
-                                    Callback::from(move |_: MouseEvent| on_select.emit(r))
+                                    let (on_action, r) = (props.on_action.clone(), *r);
+                                    Callback::from(move |_: MouseEvent| on_action.emit(Action::Select(r)))
                                 };
                                 Some(html! {
                                     <tr key={format!("{}:{}", r.run, r.index)} class={classes!(is_current.then_some("current"))} aria-selected={is_current.to_string()}

@@ -260,8 +260,7 @@ pub(crate) fn log_view(state: &DemoState, subject: &Subject, w: &Watch, on_actio
     match state.finished().filter(|_| w.panels) {
         Some(f) => html! {
             <EventLog subject={subject.clone()} finished={f.clone()} generation={w.generation} events={w.events.clone()}
-                      filter={state.filter.clone()} on_filter={on_action.reform(Action::Filter)}
-                      on_select={on_action.reform(Action::Select)} />
+                      filter={state.filter.clone()} on_action={on_action.clone()} />
         },
         None => Html::default(),
     }
