@@ -30,6 +30,10 @@ use crate::tools::{self, Needs, Tools};
 /// Repetitions of each timed row unless `--reps` says otherwise.
 const REPS: usize = 5;
 
+/// The fewest and the most repetitions `--reps` takes: a row's minimum and
+/// median mean something from 5 alternating repetitions on.
+const REPS_RANGE: std::ops::RangeInclusive<usize> = 5..=100;
+
 /// `cargo xtask bench [--reps N] [--table]`.
 struct Options {
     reps: usize,
@@ -49,8 +53,15 @@ fn parse(args: &[String]) -> Result<Options, String> {
                 o.reps = v
                     .parse()
                     .ok()
-                    .filter(|n| (1..=100).contains(n))
-                    .ok_or_else(|| format!("--reps must be a whole number from 1 to 100; got {v:?}"))?;
+                    .filter(|n| REPS_RANGE.contains(n))
+                    .ok_or_else(|| {
+                        format!(
+                            "--reps must be a whole number from {} to {} (a minimum and a median need at least {} alternating repetitions); got {v:?}",
+                            REPS_RANGE.start(),
+                            REPS_RANGE.end(),
+                            REPS_RANGE.start()
+                        )
+                    })?;
             }
             "--table" => o.table_only = true,
             other => {
@@ -778,6 +789,10 @@ mod tests {
         assert!(parse(&[]).is_ok_and(|o| o.reps == REPS && !o.table_only));
         assert!(parse(&args("--reps 7 --table")).is_ok_and(|o| o.reps == 7 && o.table_only));
         assert!(parse(&args("--reps 0")).is_err());
+        assert!(parse(&args("--reps 5")).is_ok_and(|o| o.reps == 5));
+        let four = parse(&args("--reps 4")).err().unwrap_or_default();
+        assert!(four.contains("from 5 to 100") && four.contains("\"4\""), "{four}");
+        assert!(parse(&args("--reps 101")).is_err());
         assert!(parse(&args("--fast")).is_err());
     }
 

@@ -1,6 +1,7 @@
 //! `cargo xtask test`: every check the project has, in order, then one
 //! summary line per stage.
 
+use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
 
@@ -412,7 +413,7 @@ const SHOWN_MARK: &[u8] = b"pub async fn countdown<E: Env>";
 const TWIN_MARK: &[u8] = b"async def countdown";
 
 /// Whether the wasm `page` loads holds `mark`.
-fn wasm_holds(dist: &std::path::Path, page: &str, mark: &[u8]) -> Result<bool, String> {
+fn wasm_holds(dist: &Path, page: &str, mark: &[u8]) -> Result<bool, String> {
     let html = std::fs::read_to_string(dist.join(page)).map_err(|e| format!("dist/{page}: {e}"))?;
     let wasm = loaded_by(&html)
         .into_iter()
@@ -431,47 +432,17 @@ fn release_build(tools: &Tools) -> Report {
     for page in ["index.html", "demo.html", "compose.html"] {
         match page_weight(&dist, page) {
             Ok(w) => weights.push(w),
-            Err(e) => return Report::check(false, "", &e),
-        }
-    }
-    // Each build holds what its pages show and no more: the home page's
-    // neither the demos (nor their shown code and twins, which a list of
-    // the demos does not show) nor the interpreter, the demo pages' the
-    // demos only, the composer's both.
-    for (page, demos, interpreter) in [
-        ("index.html", false, false),
-        ("demo.html", true, false),
-        ("compose.html", true, true),
-    ] {
-        for (mark, wanted, what) in [
-            (DEMOS_MARK, demos, "the demos"),
-            (SHOWN_MARK, demos, "the demos' shown code"),
-            (TWIN_MARK, demos, "the demos' asyncio twins"),
-            (INTERPRETER_MARK, interpreter, "the composer's interpreter"),
-        ] {
-            match wasm_holds(&dist, page, mark) {
-                Ok(has) if has == wanted => {}
-                Ok(has) => {
-                    let why = if has { "contains" } else { "lacks" };
-                    return Report::check(false, "", &format!("dist/{page}'s wasm {why} {what}"));
-                }
-                Err(e) => return Report::check(false, "", &e),
+            // The pages weighed so far are printed all the same.
+            Err(e) => {
+                let so_far: Vec<String> = weights.iter().map(|w| w.1.join("; ")).collect();
+                return Report::check(false, "", &format!("{e}. Weighed before it: {}", so_far.join(". ")));
             }
-        }
-    }
-    match std::fs::read_to_string(dist.join("pictures.txt")) {
-        Ok(text) if text.lines().any(|l| l.contains("\t<svg")) => {}
-        _ => {
-            return Report::check(
-                false,
-                "",
-                "dist/pictures.txt, the home page's pictures, is missing or empty",
-            );
         }
     }
     let kb = |b: u64| b as f64 / 1000.0;
     let (home, demo, composer) = (&weights[0], &weights[1], &weights[2]);
     let within = home.0 <= FIRST_VISIT_BUDGET && demo.0 <= DEMO_PAGE_BUDGET && composer.0 <= COMPOSER_PAGE_BUDGET;
+    // The figures, printed whether the stage passes or fails and why.
     let line = format!(
         "home page (index.html): {}; first visit {:.1} KB brotli 11 (budget {:.1} KB). \
          Demo pages (demo.html): {}; {:.1} KB brotli 11 (budget {:.1} KB). \
@@ -487,7 +458,39 @@ fn release_build(tools: &Tools) -> Report {
         kb(COMPOSER_PAGE_BUDGET),
         kb(composer.0.saturating_sub(demo.0)),
     );
+    if let Err(why) = release_contents(&dist) {
+        return Report::check(false, "", &format!("{why}. Sizes: {line}"));
+    }
     Report::check(within, &line, &format!("over the size budget: {line}"))
+}
+
+/// Each build holds what its pages show and no more: the home page's
+/// neither the demos (nor their shown code and twins, which a list of the
+/// demos does not show) nor the interpreter, the demo pages' the demos
+/// only, the composer's both; and the home page's prebuilt pictures are
+/// there.
+fn release_contents(dist: &Path) -> Result<(), String> {
+    for (page, demos, interpreter) in [
+        ("index.html", false, false),
+        ("demo.html", true, false),
+        ("compose.html", true, true),
+    ] {
+        for (mark, wanted, what) in [
+            (DEMOS_MARK, demos, "the demos"),
+            (SHOWN_MARK, demos, "the demos' shown code"),
+            (TWIN_MARK, demos, "the demos' asyncio twins"),
+            (INTERPRETER_MARK, interpreter, "the composer's interpreter"),
+        ] {
+            if wasm_holds(dist, page, mark)? != wanted {
+                let why = if wanted { "lacks" } else { "contains" };
+                return Err(format!("dist/{page}'s wasm {why} {what}"));
+            }
+        }
+    }
+    match std::fs::read_to_string(dist.join("pictures.txt")) {
+        Ok(text) if text.lines().any(|l| l.contains("\t<svg")) => Ok(()),
+        _ => Err("dist/pictures.txt, the home page's pictures, is missing or empty".into()),
+    }
 }
 
 fn end_to_end(tools: &Tools) -> Report {
@@ -601,6 +604,20 @@ pub fn test(args: &[String]) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A build missing its pages is refused with the page it lacks named
+    /// (the stage then prints the sizes it weighed beside the reason).
+    #[test]
+    fn release_contents_name_what_is_missing() {
+        let dir = std::env::temp_dir().join(format!("asyncscope-contents-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("a temporary directory");
+        let err = release_contents(&dir).expect_err("an empty dist is refused");
+        assert!(err.starts_with("dist/index.html"), "{err}");
+        std::fs::write(dir.join("index.html"), "<html></html>").expect("written");
+        let err = release_contents(&dir).expect_err("a page without wasm is refused");
+        assert_eq!(err, "dist/index.html loads no wasm");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 
     /// `demo.html` and `compose.html` are `index.html` with more of the
     /// app: the three may differ only in their words (title, description,
