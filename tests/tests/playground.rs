@@ -153,6 +153,60 @@ async fn a_share_link_reproduces_the_run_and_pinned_runs_compare() {
     h.finish().await;
 }
 
+/// The stored language and theme are read by each page's head while the
+/// app downloads (under the lab's content security policy, which must
+/// allow that script), not by the app on its way to its first drawing:
+/// once the wasm is being instantiated nothing reads storage, and a stored
+/// dark theme is on `<html>` before then, so the page is dark from its
+/// first paint.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stored_choices_are_read_before_the_app_starts() {
+    let h = Harness::start().await;
+    h.open("/#/gather").await;
+    h.wait_for(".runner[data-state=idle]", WAIT).await;
+    h.choose("#theme", "dark").await;
+    h.choose("#lang", "zh").await;
+    h.wait_for("html[data-theme=dark][lang=zh-Hans]", WAIT).await;
+    h.on_new_document(
+        "window.__reads = { early: 0, late: 0, themeAtStart: 'none' }; let started = false; \
+         for (const name of ['instantiateStreaming', 'instantiate']) { const original = WebAssembly[name]; \
+           WebAssembly[name] = function (...args) { if (!started) { started = true; \
+             window.__reads.themeAtStart = document.documentElement.getAttribute('data-theme'); } \
+             return original.apply(this, args); }; } \
+         const get = Storage.prototype.getItem; \
+         Storage.prototype.getItem = function (key) { if (started) window.__reads.late++; else window.__reads.early++; \
+           return get.call(this, key); };",
+    )
+    .await;
+    // Another page: a new document, read from the start.
+    h.open("/").await;
+    h.wait_for("html[lang=zh-Hans]", WAIT).await;
+    let reads = |what: &str| format!("return window.__reads.{what};");
+    assert_eq!(h.js_number(&reads("early")).await, 2.0, "the head reads both choices");
+    assert_eq!(h.js_number(&reads("late")).await, 0.0, "the app reads storage again");
+    let theme = h
+        .client
+        .execute("return window.__reads.themeAtStart;", vec![])
+        .await
+        .expect("a value");
+    assert_eq!(
+        theme.as_str(),
+        Some("dark"),
+        "the theme is applied before the app starts"
+    );
+    assert_eq!(h.value("#theme").await, "dark", "the menu shows the stored theme");
+    assert_eq!(h.value("#lang").await, "zh", "the menu shows the stored language");
+    // What the visitor changes now is what the next page reads.
+    h.choose("#theme", "light").await;
+    h.choose("#lang", "en").await;
+    h.open("/demo.html#/gather").await;
+    h.wait_for(".runner[data-state=idle]", WAIT).await;
+    assert_eq!(h.attr("html", "data-theme").await.as_deref(), Some("light"));
+    assert_eq!(h.text("#run").await, "Run");
+    h.choose("#theme", "system").await;
+    h.finish().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_language_switch_changes_the_labels_and_is_remembered() {
     let h = Harness::start().await;

@@ -2,6 +2,14 @@
 //! the language and the theme. Reading or writing fails quietly (private
 //! windows may refuse storage); the page then uses the browser's language
 //! and the system theme.
+//!
+//! Each page's `<head>` reads both while the app downloads (a first
+//! reading of `localStorage` can take several milliseconds) and leaves
+//! them on `<html>`: `data-prefs="read"`, `data-stored-lang` and
+//! `data-stored-theme` (empty when nothing is stored), and `data-theme`
+//! already applied, so a dark page is dark from its first paint. The app
+//! takes them from there and goes to storage itself only when that script
+//! did not run (storage refused, or a page without it).
 
 use crate::browser::{dom, storage};
 use crate::i18n::Lang;
@@ -9,9 +17,34 @@ use crate::i18n::Lang;
 const LANG_KEY: &str = "asyncscope.lang";
 const THEME_KEY: &str = "asyncscope.theme";
 
+/// The `<html>` attribute the head script sets once it has read storage.
+pub const READ_MARK: &str = "data-prefs";
+/// The `<html>` attribute holding the stored language (empty: none).
+pub const STORED_LANG: &str = "data-stored-lang";
+/// The `<html>` attribute holding the stored theme (empty: none).
+pub const STORED_THEME: &str = "data-stored-theme";
+
+/// The value stored under `key`: as the head script left it in `attr` when
+/// it ran, else from storage.
+fn stored(key: &str, attr: &str) -> Option<String> {
+    if dom::root_attribute(READ_MARK).as_deref() == Some("read") {
+        return dom::root_attribute(attr).filter(|v| !v.is_empty());
+    }
+    storage::get(key)
+}
+
+/// Stores `value` under `key`, and in `attr` too, so that what the page
+/// holds stays what storage holds.
+fn store(key: &str, attr: &str, value: &str) {
+    storage::set(key, value);
+    if dom::root_attribute(READ_MARK).is_some() {
+        dom::set_root_attribute(attr, Some(value));
+    }
+}
+
 /// The stored language, else the browser's.
 pub fn lang() -> Lang {
-    if let Some(tag) = storage::get(LANG_KEY) {
+    if let Some(tag) = stored(LANG_KEY, STORED_LANG) {
         return Lang::from_tag(&tag);
     }
     Lang::from_tag(&dom::language())
@@ -19,7 +52,7 @@ pub fn lang() -> Lang {
 
 /// Remembers the language the visitor chose and applies it.
 pub fn set_lang(lang: Lang) {
-    storage::set(LANG_KEY, lang.tag());
+    store(LANG_KEY, STORED_LANG, lang.tag());
     apply_lang(lang);
 }
 
@@ -66,12 +99,12 @@ impl Theme {
 
 /// The stored theme.
 pub fn theme() -> Theme {
-    storage::get(THEME_KEY).map_or(Theme::System, |t| Theme::parse(&t))
+    stored(THEME_KEY, STORED_THEME).map_or(Theme::System, |t| Theme::parse(&t))
 }
 
 /// Remembers the theme the visitor chose and applies it.
 pub fn set_theme(theme: Theme) {
-    storage::set(THEME_KEY, theme.as_str());
+    store(THEME_KEY, STORED_THEME, theme.as_str());
     apply_theme(theme);
 }
 

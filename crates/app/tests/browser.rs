@@ -355,3 +355,45 @@ async fn a_yield_to_the_next_task_lets_earlier_tasks_in_and_is_never_clamped() {
     );
     drop(on_message);
 }
+
+/// The stored language and theme come from `<html>` when each page's head
+/// script has read them there (`data-prefs`), else from storage; a choice
+/// made is written to both, so that they agree.
+#[wasm_bindgen_test]
+fn prefs_come_from_the_head_script_when_it_ran_else_from_storage() {
+    use asyncscope_app::i18n::Lang;
+    use asyncscope_app::prefs::{self, READ_MARK, STORED_LANG, STORED_THEME, Theme};
+    let root = document().document_element().expect("a root");
+    let storage = web_sys::window()
+        .and_then(|w| w.local_storage().ok().flatten())
+        .expect("storage");
+    let clear = || {
+        for attr in [READ_MARK, STORED_LANG, STORED_THEME, "data-theme"] {
+            root.remove_attribute(attr).expect("removed");
+        }
+        for key in ["asyncscope.lang", "asyncscope.theme"] {
+            storage.remove_item(key).expect("removed");
+        }
+    };
+    clear();
+    storage.set_item("asyncscope.lang", "en").expect("stored");
+    storage.set_item("asyncscope.theme", "light").expect("stored");
+    // No head script: storage answers.
+    assert_eq!(prefs::lang(), Lang::En);
+    assert_eq!(prefs::theme(), Theme::Light);
+    // The head script ran: what it left on <html> answers, not storage.
+    root.set_attribute(READ_MARK, "read").expect("set");
+    root.set_attribute(STORED_LANG, "zh-Hans").expect("set");
+    root.set_attribute(STORED_THEME, "").expect("set");
+    assert_eq!(prefs::lang(), Lang::Zh);
+    assert_eq!(prefs::theme(), Theme::System, "an empty value is nothing stored");
+    // A choice goes to both.
+    prefs::set_theme(Theme::Dark);
+    assert_eq!(root.get_attribute(STORED_THEME).as_deref(), Some("dark"));
+    assert_eq!(
+        storage.get_item("asyncscope.theme").ok().flatten().as_deref(),
+        Some("dark")
+    );
+    assert_eq!(prefs::theme(), Theme::Dark);
+    clear();
+}

@@ -50,6 +50,11 @@ pub fn set_root_attribute(name: &str, value: Option<&str>) {
     };
 }
 
+/// The value of the attribute `name` of `<html>`, if it has one.
+pub fn root_attribute(name: &str) -> Option<String> {
+    document()?.document_element()?.get_attribute(name)
+}
+
 /// The browser's language (`navigator.language`; empty if unknown).
 pub fn language() -> String {
     web_sys::window()
