@@ -421,6 +421,51 @@ async fn a_long_run_in_virtual_time_shows_its_progress_advance() {
     h.finish().await;
 }
 
+/// On a phone, what a press of a button did shows beside it: the status
+/// line sits right under the buttons (the presets come after the lanes),
+/// so a run in virtual time shows its progress in view; and when a real
+/// run's lanes come into view, the status line right above them comes
+/// too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_a_phone_the_status_line_shows_what_a_press_did() {
+    let h = Harness::start().await;
+    h.set_viewport(390, 844).await;
+    h.open_link("/#/periodic?period_ms=1&run_for_ms=30000").await;
+    let makespan = h.number("[data-metric=makespan_ms]").await;
+    let shown = progress_of_a_virtual_run(&h).await;
+    check_progress(&shown, makespan);
+    let status = h.rect(".runner .status").await;
+    let stage = h.rect(".runner .stage").await;
+    let presets = h.rect(".runner .presets").await;
+    assert!(
+        status[3] <= stage[1] && stage[3] <= presets[1],
+        "the status line {status:?}, then the lanes {stage:?}, then the presets {presets:?}"
+    );
+    h.open("/#/").await;
+    h.open("/#/countdown").await;
+    h.wait_for(".runner[data-state=idle]", WAIT).await;
+    h.client
+        .execute(
+            "document.querySelector('#run').scrollIntoView({ block: 'center' });",
+            vec![],
+        )
+        .await
+        .expect("scrolled");
+    h.click("#run:not([disabled])").await;
+    h.wait_for(".runner .stage .lane", WAIT).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(h.in_view(".runner .stage .lane").await, "the first lane after Run");
+    assert!(h.in_view(".runner .status").await, "the status line above the lanes");
+    let text = h.text(".runner .status").await;
+    assert!(
+        text.starts_with("Running"),
+        "the status line says the run goes on: {text:?}"
+    );
+    h.screenshot("countdown-running-390x844").await;
+    h.click("#cancel:not([disabled])").await;
+    h.finish().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_favicon_answers() {
     let h = Harness::start().await;

@@ -154,11 +154,11 @@ fn reveal_now(scroller: &NodeRef, selector: &str) {
     }
 }
 
-/// Scrolls the page so that the first element matching `anchor` starts at
-/// the top of the window, unless it already starts in the top quarter of
-/// the window and the first element matching `target` is wholly in view.
-/// Nothing happens when there is no `target`.
-pub fn bring_into_view(target: &str, anchor: &str) {
+/// Scrolls the page so that the highest of the first elements matching
+/// `anchors` starts at the top of the window, unless it already starts in
+/// the top quarter of the window and the first element matching `target`
+/// is wholly in view. Nothing happens when there is no `target`.
+pub fn bring_into_view(target: &str, anchors: &[&str]) {
     let Some(window) = web_sys::window() else { return };
     let Some(doc) = document() else { return };
     let Some(target) = doc.query_selector(target).ok().flatten() else {
@@ -166,11 +166,11 @@ pub fn bring_into_view(target: &str, anchor: &str) {
     };
     let height = window.inner_height().ok().and_then(|h| h.as_f64()).unwrap_or(0.0);
     let rect = target.get_bounding_client_rect();
-    let top = doc
-        .query_selector(anchor)
-        .ok()
-        .flatten()
-        .map_or(rect.top(), |a| a.get_bounding_client_rect().top());
+    let top = anchors
+        .iter()
+        .filter_map(|a| doc.query_selector(a).ok().flatten())
+        .map(|a| a.get_bounding_client_rect().top())
+        .fold(rect.top(), f64::min);
     let in_view = rect.top() >= 0.0 && rect.bottom() <= height;
     if in_view && (0.0..=height / 4.0).contains(&top) {
         return;

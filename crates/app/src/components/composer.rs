@@ -107,8 +107,7 @@ pub fn Composer(props: &ComposerProps) -> Html {
                             </label>
                             <ParamsForm form={state.form.clone()} running={running || busy} finished={fin.is_some()}
                                         on_action={on_action.clone()} on_run={run.start.clone()} on_virtual={run.start_virtual.clone()}
-                                        on_cancel={run.cancel.clone()} presets={&[][..]} on_preset={run.preset.clone()}
-                                        asking={run.asking} on_confirm={run.confirm.clone()} />
+                                        on_cancel={run.cancel.clone()} asking={run.asking} on_confirm={run.confirm.clone()} />
                             { status_line(&state, &w, busy, run.progress, lang) }
                             if let Some(text) = &*notice {
                                 <pre class="notice run-notes" data-notice="page" role="note">{ lang.pick(text) }</pre>

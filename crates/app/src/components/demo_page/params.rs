@@ -1,7 +1,9 @@
 //! The parameter form: a field per parameter that applies, the seed where
 //! something is random, notes on URL parameters the demo does not take,
-//! the Run, Run in virtual time, Cancel and Replay buttons, the question a
-//! long real run asks first, and the demo's presets ("Try this").
+//! the Run, Run in virtual time, Cancel and Replay buttons and the question
+//! a long real run asks first; and apart, the demo's presets ("Try
+//! this"), which the runner places after the lanes or in the controls'
+//! column, so that the status line stays right under the buttons.
 
 use std::time::Duration;
 
@@ -30,10 +32,6 @@ pub(crate) struct ParamsFormProps {
     pub on_virtual: Callback<()>,
     /// Cancel.
     pub on_cancel: Callback<()>,
-    /// The demo's presets.
-    pub presets: &'static [Preset],
-    /// A preset was chosen: its parameters.
-    pub on_preset: Callback<Vec<(String, String)>>,
     /// Run asked first: the real run would take this long.
     pub asking: Option<Duration>,
     /// Run for real after all.
@@ -88,7 +86,6 @@ pub(crate) fn ParamsForm(props: &ParamsFormProps) -> Html {
                     <button type="button" id="confirm-virtual" class="primary" onclick={on_virtual}>{ lang.t("Run in virtual time") }</button>
                 </div>
             }
-            { presets(props.presets, running, lang, &props.on_preset) }
         </form>
     }
 }
@@ -113,9 +110,25 @@ fn run_for_real(lang: Lang, estimate: Duration) -> String {
     }
 }
 
+/// Props of [`Presets`].
+#[derive(Properties, PartialEq)]
+pub(crate) struct PresetsProps {
+    /// The demo's presets.
+    pub presets: &'static [Preset],
+    /// A run is going (the presets are off).
+    pub running: bool,
+    /// A preset was chosen: its parameters.
+    pub on_preset: Callback<Vec<(String, String)>>,
+}
+
 /// "Try this": a button per preset, with what it shows; a click fills the
-/// form (and the address) and runs it in virtual time.
-fn presets(presets: &'static [Preset], running: bool, lang: Lang, on_preset: &Callback<Vec<(String, String)>>) -> Html {
+/// form (and the address) and runs it in virtual time. A component of its
+/// own: drawn again only when a run starts or ends, not at each drawing of
+/// the status line above it.
+#[component]
+pub(crate) fn Presets(props: &PresetsProps) -> Html {
+    let lang = use_lang();
+    let (presets, running, on_preset) = (props.presets, props.running, &props.on_preset);
     if presets.is_empty() {
         return Html::default();
     }

@@ -10,7 +10,7 @@ use asyncscope_core::params::ParamSpec;
 use asyncscope_view::state::{Action, DemoState, Form};
 use yew::prelude::*;
 
-use super::params::ParamsForm;
+use super::params::{ParamsForm, Presets};
 use super::stage::{clock_name, log_view, stage_view, state_name, status_line, use_run_on_open, use_watch};
 use crate::components::code_view::CodeView;
 use crate::components::common::use_lang;
@@ -73,7 +73,7 @@ pub(super) fn Runner(props: &RunnerProps) -> Html {
           <div class="controls">
             <ParamsForm form={state.form.clone()} running={running || busy} finished={fin.is_some()}
                         on_action={on_action.clone()} on_run={run.start} on_virtual={run.start_virtual} on_cancel={run.cancel}
-                        presets={demos::presets(slug)} on_preset={run.preset} asking={run.asking} on_confirm={run.confirm} />
+                        asking={run.asking} on_confirm={run.confirm} />
             if lab == Lab::Unreachable && demos::sends_requests(slug, &state.form.pairs()) {
                 <p class="notice" data-notice="no-lab" role="note">
                     <strong>{ lang.t("No lab server answers here.") }</strong>
@@ -87,6 +87,10 @@ pub(super) fn Runner(props: &RunnerProps) -> Html {
             }
           </div>
           { stage_view(&state, &subject, &w, &on_action, &on_notice) }
+          // After the lanes where the page is one column (a phone: the
+          // status line then sits right above the lanes a run brings into
+          // view), under the controls where they have a column.
+          <Presets presets={demos::presets(slug)} running={running || busy} on_preset={run.preset} />
           <div class="panes">
             <CodeView slug={slug} lit={w.lit} />
             { log_view(&state, &subject, &w, &on_action) }

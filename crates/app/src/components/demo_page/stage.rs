@@ -138,12 +138,14 @@ pub(crate) fn use_watch(state: &UseReducerHandle<PageState>, subject: &Subject, 
         let site = await_site(trace, r.index)?;
         subject.shown_line(&site.file, site.line)
     });
-    // Once a run (a new one) has lanes to show, they come into view.
+    // Once a run (a new one) has lanes to show, they come into view, with
+    // the status line where it sits above them (stacked layouts: a phone,
+    // or the controls across the top).
     {
         let shown = !drawn.is_empty();
         use_effect_with((state.next_generation(), shown), move |(_, shown)| {
             if *shown {
-                dom::bring_into_view(".runner .stage .lane", ".runner .stage");
+                dom::bring_into_view(".runner .stage .lane", &[".runner .status", ".runner .stage"]);
                 // Keys now go to the run (space plays, not runs again).
                 if matches!(dom::focused_id().as_deref(), Some("run" | "run-virtual")) {
                     dom::focus_in_place("stage");
