@@ -418,6 +418,23 @@ async fn a_long_run_in_virtual_time_shows_its_progress_advance() {
         figures.len() >= 3 && ms > 0 && events > 100_000,
         "the progress did not advance slice by slice: {shown:?}"
     );
+    // The ticker's 200,000 segments under a pixel each are drawn in a few
+    // hundred bundles, every segment counted in one; its wakes likewise.
+    let (elements, drawn) = (
+        h.js_number("return document.querySelectorAll('.run .lane .seg').length;").await,
+        h.js_number(
+            "return [...document.querySelectorAll('.run .lane .seg')].reduce((n, s) => n + Number(s.dataset.bundled || 1), 0);",
+        )
+        .await,
+    );
+    assert!(elements <= 1_000.0, "{elements} segment elements");
+    assert!(drawn >= 200_000.0, "the bundles hold {drawn} segments");
+    let wakes = h
+        .js_number(
+            "return [...document.querySelectorAll('.run .lane .mark-wake')].reduce((n, m) => n + Number(m.dataset.bundled || 1), 0);",
+        )
+        .await;
+    assert!(wakes >= 99_000.0, "the wake marks hold {wakes} wakes");
     h.finish().await;
 }
 

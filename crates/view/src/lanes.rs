@@ -17,6 +17,10 @@ pub struct MarkVm {
     pub kind: &'static str,
     /// The tooltip.
     pub title: String,
+    /// How many marks of its kind it stands for: 1, or more where marks
+    /// closer than [`BUNDLE_PCT`] of the view are drawn as one (zooming in
+    /// parts them).
+    pub bundled: u32,
 }
 
 /// A stretch of one lane.
@@ -26,10 +30,160 @@ pub struct SegmentVm {
     pub left: f64,
     /// Width, 0–100.
     pub width: f64,
-    /// The state it shows.
+    /// The state it shows: its own, or for a bundle the state that holds
+    /// most of its time.
     pub state: SegmentState,
     /// The tooltip: state and times.
     pub title: String,
+    /// How many segments it stands for: 1, or more for a bundle of
+    /// segments each narrower than [`FINE_PCT`] of the view, drawn as one
+    /// up to [`BUNDLE_PCT`] wide (zooming in parts them).
+    pub bundled: u32,
+}
+
+/// A segment narrower than this share of the view (in %, about a pixel of
+/// a lane a thousand pixels wide) is drawn on its own only when its
+/// neighbours are wider: a run of such segments is drawn as bundles.
+pub const FINE_PCT: f64 = 0.1;
+
+/// The widest a bundle of fine segments (or of marks of one kind) grows,
+/// in % of the view: a lane draws at most a few hundred bundles however
+/// many segments it has, so a task that polled 150,000 times draws in
+/// milliseconds, and zooming in shows each segment again.
+pub const BUNDLE_PCT: f64 = 0.5;
+
+/// A segment of a lane within the view, before it is drawn alone or in a
+/// bundle: its place, its times and its state.
+struct Placed {
+    left: f64,
+    right: f64,
+    /// Its whole width in % of the view, uncut by the view's edges.
+    whole: f64,
+    start: Duration,
+    stop: Duration,
+    open: bool,
+    state: SegmentState,
+}
+
+/// The tooltip of a bundle of `n` segments of `name` from `from` to `to`,
+/// with how many were in each state (in legend order).
+fn bundle_title(name: &str, placed: &[Placed], from: &str, to: &str, zh: bool) -> String {
+    let counts: Vec<String> = SegmentState::ALL
+        .iter()
+        .filter_map(|state| {
+            let n = placed.iter().filter(|p| p.state == *state).count();
+            (n > 0).then(|| {
+                if zh {
+                    format!("{} {n}", state.zh())
+                } else {
+                    format!("{} {n}", state.as_str())
+                }
+            })
+        })
+        .collect();
+    let n = placed.len();
+    if zh {
+        format!(
+            "{name}：{n} 段，{from} 到 {to}（{}），放大可逐段查看",
+            counts.join("，")
+        )
+    } else {
+        format!(
+            "{name}: {n} segments from {from} to {to} ({}); zoom in to see each",
+            counts.join(", ")
+        )
+    }
+}
+
+/// The state that holds most of the time of `placed` (the first in legend
+/// order on a tie; polls, which take no time, count as a moment each).
+fn dominant(placed: &[Placed]) -> SegmentState {
+    let mut best = (SegmentState::Polled, -1.0);
+    for state in SegmentState::ALL {
+        let share: f64 = placed
+            .iter()
+            .filter(|p| p.state == *state)
+            .map(|p| (p.right - p.left).max(1e-9))
+            .sum();
+        if share > best.1 {
+            best = (*state, share);
+        }
+    }
+    best.0
+}
+
+/// A mark's kind ([`MarkVm::kind`]) in Simplified Chinese.
+fn mark_kind_zh(kind: &str) -> &'static str {
+    match kind {
+        "wake" => "唤醒",
+        "retry" => "重试",
+        "deadline" => "截止",
+        "cancel" => "取消",
+        "timeout" => "超时",
+        "error" => "错误",
+        _ => "警告",
+    }
+}
+
+/// A mark of a lane before it is drawn: its place, kind, instant and event.
+type Plain = (f64, &'static str, Duration, usize);
+
+/// Marks of one kind being drawn as one: the first and the last instant,
+/// and how many.
+struct MarkBundle {
+    first: Plain,
+    last: Duration,
+    n: usize,
+}
+
+/// `marks` (in time order) with those of one kind closer than
+/// [`BUNDLE_PCT`] to the first of their bundle drawn as one (each kind in
+/// time order; kinds interleave as their bundles close). `title` makes a
+/// lone mark's tooltip; `many` a bundle's, from its kind, its count and
+/// its first and last instants.
+fn bundle_marks(
+    marks: Vec<Plain>,
+    title: impl Fn(Duration, usize) -> String,
+    many: impl Fn(&'static str, usize, Duration, Duration) -> String,
+) -> Vec<MarkVm> {
+    let mut out: Vec<MarkVm> = Vec::new();
+    let mut open: Vec<MarkBundle> = Vec::new();
+    let close = |out: &mut Vec<MarkVm>, b: MarkBundle| {
+        let (left, kind, at, i) = b.first;
+        out.push(MarkVm {
+            left,
+            kind,
+            title: if b.n == 1 {
+                title(at, i)
+            } else {
+                many(kind, b.n, at, b.last)
+            },
+            bundled: u32::try_from(b.n).unwrap_or(u32::MAX),
+        });
+    };
+    for mark in marks {
+        let (left, kind, at, _) = mark;
+        let fresh = MarkBundle {
+            first: mark,
+            last: at,
+            n: 1,
+        };
+        match open.iter_mut().find(|b| b.first.1 == kind) {
+            Some(b) if left - b.first.0 < BUNDLE_PCT => {
+                b.last = at;
+                b.n += 1;
+            }
+            Some(b) => {
+                let done = std::mem::replace(b, fresh);
+                close(&mut out, done);
+            }
+            None => open.push(fresh),
+        }
+    }
+    for done in open {
+        close(&mut out, done);
+    }
+    out
 }
 
 /// One task's lane.
@@ -212,7 +366,7 @@ pub fn lane_in(
 ) -> Option<LaneVm> {
     let span = model.spans.get(index)?;
     let pct = |d: Duration| scale.pct(d);
-    let segments = span
+    let placed: Vec<Placed> = span
         .segments
         .iter()
         .filter_map(|seg| {
@@ -223,26 +377,112 @@ pub fn lane_in(
             if !scale.shows(seg.start, stop) {
                 return None;
             }
-            let (left, right) = (pct(seg.start), pct(stop));
-            let (from, to) = (trace.at_label(seg.start, zh), trace.at_label(stop, zh));
-            let on = model.waits.get(&(span.id, seg.start)).map(|w| trace.wait_line(w, zh));
-            let title = if zh {
-                let so_far = if seg.end.is_none() { "（至今）" } else { "" };
-                let on = on.map_or(String::new(), |w| format!("：在等 {w}"));
-                format!("{}：{}，{from} 到 {to}{so_far}{on}", span.name, seg.state.zh())
-            } else {
-                let so_far = if seg.end.is_none() { " (so far)" } else { "" };
-                let on = on.map_or(String::new(), |w| format!(": waiting on {w}"));
-                format!("{}: {} from {from} to {to}{so_far}{on}", span.name, seg.state.as_str())
-            };
-            Some(SegmentVm {
-                left,
-                width: right - left,
+            Some(Placed {
+                left: pct(seg.start),
+                right: pct(stop),
+                whole: (stop - seg.start).as_secs_f64() * 1000.0 / scale.width_ms() * 100.0,
+                start: seg.start,
+                stop,
+                open: seg.end.is_none(),
                 state: seg.state,
-                title,
             })
         })
         .collect();
+    let one = |p: &Placed| {
+        let (from, to) = (trace.at_label(p.start, zh), trace.at_label(p.stop, zh));
+        let on = model.waits.get(&(span.id, p.start)).map(|w| trace.wait_line(w, zh));
+        let title = if zh {
+            let so_far = if p.open { "（至今）" } else { "" };
+            let on = on.map_or(String::new(), |w| format!("：在等 {w}"));
+            format!("{}：{}，{from} 到 {to}{so_far}{on}", span.name, p.state.zh())
+        } else {
+            let so_far = if p.open { " (so far)" } else { "" };
+            let on = on.map_or(String::new(), |w| format!(": waiting on {w}"));
+            format!("{}: {} from {from} to {to}{so_far}{on}", span.name, p.state.as_str())
+        };
+        SegmentVm {
+            left: p.left,
+            width: p.right - p.left,
+            state: p.state,
+            title,
+            bundled: 1,
+        }
+    };
+    let bundle = |run: &[Placed]| -> SegmentVm {
+        let (first, last) = (&run[0], &run[run.len() - 1]);
+        let (from, to) = (trace.at_label(first.start, zh), trace.at_label(last.stop, zh));
+        SegmentVm {
+            left: first.left,
+            width: last.right - first.left,
+            state: dominant(run),
+            title: bundle_title(&span.name, run, &from, &to, zh),
+            bundled: u32::try_from(run.len()).unwrap_or(u32::MAX),
+        }
+    };
+    // Segments wide enough are drawn alone; runs of fine ones in bundles
+    // up to BUNDLE_PCT wide (a lone fine one, such as a poll between two
+    // sleeps, alone all the same). Fine by their whole width: a wide
+    // segment cut to a sliver by the view's edge is drawn alone.
+    let mut segments = Vec::new();
+    let mut run_from = 0;
+    let flush = |segments: &mut Vec<SegmentVm>, run: &[Placed]| match run {
+        [] => {}
+        [p] => segments.push(one(p)),
+        run => segments.push(bundle(run)),
+    };
+    for (i, p) in placed.iter().enumerate() {
+        let fine = p.whole < FINE_PCT;
+        if !fine {
+            flush(&mut segments, &placed[run_from..i]);
+            segments.push(one(p));
+            run_from = i + 1;
+        } else if i > run_from && p.right - placed[run_from].left > BUNDLE_PCT {
+            flush(&mut segments, &placed[run_from..i]);
+            run_from = i;
+        }
+    }
+    flush(&mut segments, &placed[run_from..]);
+    let describe = |at: Duration, i: usize| {
+        if zh {
+            format!(
+                "{} 于 {}：{}",
+                span.name,
+                trace.at_label(at, true),
+                trace.describe_event_zh(i)
+            )
+        } else {
+            format!(
+                "{} at {}: {}",
+                span.name,
+                trace.at_label(at, false),
+                trace.describe_event(i)
+            )
+        }
+    };
+    let many = |kind: &'static str, n: usize, first: Duration, last: Duration| {
+        let (from, to) = (trace.at_label(first, zh), trace.at_label(last, zh));
+        if zh {
+            format!(
+                "{}：{n} 个{}标记，{from} 到 {to}，放大可逐个查看",
+                span.name,
+                mark_kind_zh(kind)
+            )
+        } else {
+            format!(
+                "{}: {n} {kind} marks from {from} to {to}; zoom in to see each",
+                span.name
+            )
+        }
+    };
+    let plain: Vec<Plain> = model
+        .marks
+        .get(&span.id)
+        .into_iter()
+        .flatten()
+        .filter(|(at, _, _)| scale.shows(*at, *at))
+        .map(|(at, kind, i)| (pct(*at), *kind, *at, *i))
+        .collect();
+    let mut marks = bundle_marks(plain, describe, many);
     let warned = model
         .warnings
         .get(&span.id)
@@ -268,34 +508,9 @@ pub fn lane_in(
                     text[0].replace('`', "")
                 )
             },
+            bundled: 1,
         });
-    let marks = model
-        .marks
-        .get(&span.id)
-        .into_iter()
-        .flatten()
-        .filter(|(at, _, _)| scale.shows(*at, *at))
-        .map(|(at, kind, i)| MarkVm {
-            left: pct(*at),
-            kind,
-            title: if zh {
-                format!(
-                    "{} 于 {}：{}",
-                    span.name,
-                    trace.at_label(*at, true),
-                    trace.describe_event_zh(*i)
-                )
-            } else {
-                format!(
-                    "{} at {}: {}",
-                    span.name,
-                    trace.at_label(*at, false),
-                    trace.describe_event(*i)
-                )
-            },
-        })
-        .chain(warned)
-        .collect();
+    marks.extend(warned);
     Some(LaneVm {
         phases: phases(model.requests.iter().filter(|r| r.task == span.id), scale, zh),
         marks,
@@ -387,6 +602,115 @@ mod tests {
         );
         t.push(ms(1000), holder, EventKind::ready());
         t
+    }
+
+    /// One task that ticks every millisecond `ticks` times: at each tick
+    /// a wake (after the first), a poll (no time) and a sleep of 1 ms.
+    fn ticker(ticks: u64) -> Trace {
+        let ms = Duration::from_millis;
+        let mut t = Trace::new();
+        let a = t.add_task("ticker");
+        t.push(ms(0), a, EventKind::Created);
+        for k in 0..ticks {
+            if k > 0 {
+                t.push(ms(k), a, EventKind::TimerFired);
+                t.push(ms(k), a, EventKind::woken(WakeCause::Timer));
+            }
+            t.push(ms(k), a, EventKind::PollStart);
+            t.push(
+                ms(k),
+                a,
+                EventKind::TimerArmed {
+                    deadline: ms(k + 1).into(),
+                },
+            );
+            t.push(ms(k), a, EventKind::pending(None));
+        }
+        t.push(ms(ticks), a, EventKind::PollStart);
+        t.push(ms(ticks), a, EventKind::ready());
+        t.push(ms(ticks), a, EventKind::Completed { outcome: Outcome::Ok });
+        t
+    }
+
+    #[test]
+    fn a_lane_of_many_fine_segments_is_drawn_in_bundles_that_zooming_parts() {
+        let t = ticker(10_000);
+        let model = run_model(&t);
+        let end = Duration::from_millis(10_000);
+        let whole = lane_in(&t, &model, 0, end, &Scale::whole(end), false).expect("the lane");
+        // 10,000 polls and 10,000 sleeps (and the last poll), each under a
+        // pixel: bundles of at most BUNDLE_PCT, all of them accounted for.
+        let drawn: u32 = whole.segments.iter().map(|s| s.bundled).sum();
+        assert_eq!(drawn, 20_001, "every segment is in one bundle");
+        assert!(
+            whole.segments.len() <= (100.0 / BUNDLE_PCT) as usize + 2,
+            "{} bundles",
+            whole.segments.len()
+        );
+        for pair in whole.segments.windows(2) {
+            assert!(
+                pair[1].left >= pair[0].left + pair[0].width - 1e-9,
+                "in order, apart: {pair:?}"
+            );
+        }
+        for s in &whole.segments {
+            assert!(s.width <= BUNDLE_PCT + FINE_PCT, "a bundle of {} wide", s.width);
+        }
+        let first = &whole.segments[0];
+        assert_eq!(
+            first.state,
+            SegmentState::Sleeping,
+            "a bundle shows the state that holds its time"
+        );
+        assert!(
+            first.title.starts_with("ticker: ")
+                && first.title.contains(" segments from 0 to ")
+                && first.title.contains("(polled ")
+                && first.title.ends_with("; zoom in to see each"),
+            "{}",
+            first.title
+        );
+        let zh = lane_in(&t, &model, 0, end, &Scale::whole(end), true).expect("the lane");
+        assert!(zh.segments[0].title.contains("段，0 到 ") && zh.segments[0].title.ends_with("放大可逐段查看"));
+        // The wakes bundle the same way, each counted once.
+        let wakes: u32 = whole.marks.iter().filter(|m| m.kind == "wake").map(|m| m.bundled).sum();
+        assert_eq!(wakes, 9_999);
+        assert!(
+            whole.marks.len() <= (100.0 / BUNDLE_PCT) as usize + 2,
+            "{} marks",
+            whole.marks.len()
+        );
+        assert!(
+            whole.marks[0].title.contains(" wake marks from "),
+            "{}",
+            whole.marks[0].title
+        );
+        // Zoomed in to 20 ms, each segment and each wake is drawn alone.
+        let near = Scale {
+            from: Duration::from_millis(5_000),
+            to: Duration::from_millis(5_020),
+        };
+        let zoomed = lane_in(&t, &model, 0, end, &near, false).expect("the lane");
+        assert!(zoomed.segments.iter().all(|s| s.bundled == 1), "{:?}", zoomed.segments);
+        assert!(zoomed.marks.iter().all(|m| m.bundled == 1));
+        assert!(
+            (40..=44).contains(&zoomed.segments.len()),
+            "{} segments",
+            zoomed.segments.len()
+        );
+        assert!(zoomed.segments[1].title.starts_with("ticker: "));
+    }
+
+    #[test]
+    fn a_lone_poll_between_wide_sleeps_is_drawn_alone() {
+        // 20 ticks over 20 ms, seen whole: each sleep is 5% of the view.
+        let t = ticker(20);
+        let end = Duration::from_millis(20);
+        let lane = lane_in(&t, &run_model(&t), 0, end, &Scale::whole(end), false).expect("the lane");
+        assert!(lane.segments.iter().all(|s| s.bundled == 1));
+        let polls = lane.segments.iter().filter(|s| s.state == SegmentState::Polled).count();
+        assert_eq!(polls, 21, "every poll shows, though it takes no time");
+        assert!(lane.marks.iter().all(|m| m.bundled == 1) && lane.marks.len() == 19);
     }
 
     #[test]

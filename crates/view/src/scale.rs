@@ -49,7 +49,8 @@ impl Scale {
         }
     }
 
-    fn width_ms(&self) -> f64 {
+    /// The view's width in milliseconds (never zero).
+    pub fn width_ms(&self) -> f64 {
         (self.to.saturating_sub(self.from).as_secs_f64() * 1000.0).max(1e-9)
     }
 

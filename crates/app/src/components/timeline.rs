@@ -471,9 +471,10 @@ fn chunked<T>(items: Vec<T>) -> Vec<(usize, Part<T>)> {
 
 fn segment_html(i: usize, s: &SegmentVm, lang: Lang) -> Html {
     html! {
-        <span key={format!("s{i}")} class={classes!("seg", format!("seg-{}", s.state.as_str()))}
+        <span key={format!("s{i}")} class={classes!("seg", format!("seg-{}", s.state.as_str()), (s.bundled > 1).then_some("bundle"))}
               style={format!("left:{:.3}%;width:{:.3}%", s.left, s.width)}
-              title={s.title.clone()} data-state={s.state.as_str()}>
+              title={s.title.clone()} data-state={s.state.as_str()}
+              data-bundled={(s.bundled > 1).then(|| s.bundled.to_string())}>
             if s.width > 2.0 { <span class="seg-label">{ if lang == Lang::Zh { s.state.zh() } else { s.state.as_str() } }</span> }
         </span>
     }
@@ -481,8 +482,9 @@ fn segment_html(i: usize, s: &SegmentVm, lang: Lang) -> Html {
 
 fn mark_html(i: usize, m: &MarkVm) -> Html {
     html! {
-        <span key={format!("m{i}")} class={classes!("mark", format!("mark-{}", m.kind))} style={format!("left:{:.3}%", m.left)}
-              title={m.title.clone()} data-mark={m.kind}></span>
+        <span key={format!("m{i}")} class={classes!("mark", format!("mark-{}", m.kind), (m.bundled > 1).then_some("bundle"))}
+              style={format!("left:{:.3}%", m.left)} title={m.title.clone()} data-mark={m.kind}
+              data-bundled={(m.bundled > 1).then(|| m.bundled.to_string())}></span>
     }
 }
 
