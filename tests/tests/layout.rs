@@ -435,6 +435,8 @@ async fn a_long_run_in_virtual_time_shows_its_progress_advance() {
         )
         .await;
     assert!(wakes >= 99_000.0, "the wake marks hold {wakes} wakes");
+    let note = h.text(".run .bundle-note").await;
+    assert!(note.contains("zoom in"), "the page says what the bundles are: {note:?}");
     h.finish().await;
 }
 
@@ -477,6 +479,10 @@ async fn on_a_phone_the_status_line_shows_what_a_press_did() {
     assert!(
         text.starts_with("Running"),
         "the status line says the run goes on: {text:?}"
+    );
+    assert!(
+        h.all(".run .bundle-note").await.is_empty(),
+        "a countdown's segments are wide: no bundle, no note"
     );
     h.screenshot("countdown-running-390x844").await;
     h.click("#cancel:not([disabled])").await;

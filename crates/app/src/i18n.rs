@@ -309,6 +309,10 @@ pub const ZH: &[(&str, &str)] = &[
         "箭头：一个任务唤醒了另一个（数量少时全部画出；否则点击泳道看它自己的）",
     ),
     ("Wait for the next tick", "等待下一次的方式"),
+    (
+        "Hatched bars bundle segments narrower than a pixel (their tooltip counts them): zoom in (+) to see each.",
+        "带竖纹的条把窄于一个像素的多段合在一起（提示里有各状态的段数）：放大（+）可逐段查看。",
+    ),
     ("Each tick works (ms)", "每次工作耗时（毫秒）"),
     ("Clients retrying at once", "同时重试的客户端数"),
     ("The holders", "持有者的用法"),

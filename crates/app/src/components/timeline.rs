@@ -592,6 +592,14 @@ fn RunView(props: &RunViewProps) -> Html {
     let lanes: Vec<LaneVm> = (first..last)
         .filter_map(|i| lane_in(trace, model, i, props.now, &props.scale, lang == Lang::Zh))
         .collect();
+    // Some lane drew segments under a pixel in bundles wide enough to see
+    // (a few polls within a pixel make a bundle that looks like one poll):
+    // a note says what the hatching is.
+    let bundles = lanes.iter().any(|l| {
+        l.segments
+            .iter()
+            .any(|s| s.bundled > 1 && s.width >= asyncscope_view::lanes::FINE_PCT)
+    });
     let onscroll = {
         let scroll = scroll.clone();
         Callback::from(move |e: Event| scroll.set(dom::scroll_top(&e)))
@@ -736,6 +744,9 @@ fn RunView(props: &RunViewProps) -> Html {
                     }
                 </div>
             </div>
+            if bundles {
+                <p class="bundle-note" data-bundles="true">{ lang.t("Hatched bars bundle segments narrower than a pixel (their tooltip counts them): zoom in (+) to see each.") }</p>
+            }
         </section>
     }
 }
