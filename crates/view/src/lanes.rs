@@ -83,15 +83,9 @@ fn bundle_title(name: &str, placed: &[Placed], from: &str, to: &str, zh: bool) -
         .collect();
     let n = placed.len();
     if zh {
-        format!(
-            "{name}：{n} 段，{from} 到 {to}（{}），放大可逐段查看",
-            counts.join("，")
-        )
+        format!("{name}：{n} 段，{from} 到 {to}（{}）", counts.join("，"))
     } else {
-        format!(
-            "{name}: {n} segments from {from} to {to} ({}); zoom in to see each",
-            counts.join(", ")
-        )
+        format!("{name}: {n} segments from {from} to {to} ({})", counts.join(", "))
     }
 }
 
@@ -462,16 +456,9 @@ pub fn lane_in(
     let many = |kind: &'static str, n: usize, first: Duration, last: Duration| {
         let (from, to) = (trace.at_label(first, zh), trace.at_label(last, zh));
         if zh {
-            format!(
-                "{}：{n} 个{}标记，{from} 到 {to}，放大可逐个查看",
-                span.name,
-                mark_kind_zh(kind)
-            )
+            format!("{}：{n} 个{}标记，{from} 到 {to}", span.name, mark_kind_zh(kind))
         } else {
-            format!(
-                "{}: {n} {kind} marks from {from} to {to}; zoom in to see each",
-                span.name
-            )
+            format!("{}: {n} {kind} marks from {from} to {to}", span.name)
         }
     };
     let plain: Vec<Plain> = model
@@ -666,12 +653,16 @@ mod tests {
             first.title.starts_with("ticker: ")
                 && first.title.contains(" segments from 0 to ")
                 && first.title.contains("(polled ")
-                && first.title.ends_with("; zoom in to see each"),
+                && first.title.ends_with("(polled 51, sleeping 50)"),
             "{}",
             first.title
         );
         let zh = lane_in(&t, &model, 0, end, &Scale::whole(end), true).expect("the lane");
-        assert!(zh.segments[0].title.contains("段，0 到 ") && zh.segments[0].title.ends_with("放大可逐段查看"));
+        assert!(
+            zh.segments[0].title.contains("段，0 到 ") && zh.segments[0].title.ends_with("（轮询中 51，睡眠 50）"),
+            "{}",
+            zh.segments[0].title
+        );
         // The wakes bundle the same way, each counted once.
         let wakes: u32 = whole.marks.iter().filter(|m| m.kind == "wake").map(|m| m.bundled).sum();
         assert_eq!(wakes, 9_999);
