@@ -54,6 +54,7 @@ pub const BUNDLE_PCT: f64 = 0.5;
 
 /// A segment of a lane within the view, before it is drawn alone or in a
 /// bundle: its place, its times and its state.
+#[derive(Clone, Copy)]
 struct Placed {
     left: f64,
     right: f64,
@@ -65,45 +66,80 @@ struct Placed {
     state: SegmentState,
 }
 
-/// The tooltip of a bundle of `n` segments of `name` from `from` to `to`,
-/// with how many were in each state (in legend order).
-fn bundle_title(name: &str, placed: &[Placed], from: &str, to: &str, zh: bool) -> String {
-    let counts: Vec<String> = SegmentState::ALL
-        .iter()
-        .filter_map(|state| {
-            let n = placed.iter().filter(|p| p.state == *state).count();
-            (n > 0).then(|| {
+/// A run of fine segments being drawn as one, taken in as they come (a
+/// lane may have hundreds of thousands): its first segment (drawn alone if
+/// the run stays one), where it ends, and per state (in
+/// [`SegmentState::ALL`]'s order) how many and how much of the view.
+struct Bundle {
+    first: Placed,
+    right: f64,
+    stop: Duration,
+    n: usize,
+    count: [usize; STATES],
+    share: [f64; STATES],
+}
+
+/// How many segment states there are.
+const STATES: usize = SegmentState::ALL.len();
+
+impl Bundle {
+    fn new(p: Placed) -> Bundle {
+        let mut b = Bundle {
+            first: p,
+            right: p.right,
+            stop: p.stop,
+            n: 0,
+            count: [0; STATES],
+            share: [0.0; STATES],
+        };
+        b.add(&p);
+        b
+    }
+
+    fn add(&mut self, p: &Placed) {
+        let k = SegmentState::ALL.iter().position(|s| *s == p.state).unwrap_or(0);
+        self.count[k] += 1;
+        // Polls take no time: each counts as a moment.
+        self.share[k] += (p.right - p.left).max(1e-9);
+        self.right = p.right;
+        self.stop = p.stop;
+        self.n += 1;
+    }
+
+    /// The state that holds most of its time (the first in legend order
+    /// on a tie).
+    fn dominant(&self) -> SegmentState {
+        let mut best = 0;
+        for k in 1..STATES {
+            if self.share[k] > self.share[best] {
+                best = k;
+            }
+        }
+        SegmentState::ALL[best]
+    }
+
+    /// Its tooltip: `name`, how many segments from `from` to `to`, and how
+    /// many were in each state.
+    fn title(&self, name: &str, from: &str, to: &str, zh: bool) -> String {
+        let counts: Vec<String> = SegmentState::ALL
+            .iter()
+            .zip(self.count)
+            .filter(|(_, n)| *n > 0)
+            .map(|(state, n)| {
                 if zh {
                     format!("{} {n}", state.zh())
                 } else {
                     format!("{} {n}", state.as_str())
                 }
             })
-        })
-        .collect();
-    let n = placed.len();
-    if zh {
-        format!("{name}：{n} 段，{from} 到 {to}（{}）", counts.join("，"))
-    } else {
-        format!("{name}: {n} segments from {from} to {to} ({})", counts.join(", "))
-    }
-}
-
-/// The state that holds most of the time of `placed` (the first in legend
-/// order on a tie; polls, which take no time, count as a moment each).
-fn dominant(placed: &[Placed]) -> SegmentState {
-    let mut best = (SegmentState::Polled, -1.0);
-    for state in SegmentState::ALL {
-        let share: f64 = placed
-            .iter()
-            .filter(|p| p.state == *state)
-            .map(|p| (p.right - p.left).max(1e-9))
-            .sum();
-        if share > best.1 {
-            best = (*state, share);
+            .collect();
+        let n = self.n;
+        if zh {
+            format!("{name}：{n} 段，{from} 到 {to}（{}）", counts.join("，"))
+        } else {
+            format!("{name}: {n} segments from {from} to {to} ({})", counts.join(", "))
         }
     }
-    best.0
 }
 
 /// A mark's kind ([`MarkVm::kind`]) in Simplified Chinese.
@@ -360,28 +396,29 @@ pub fn lane_in(
 ) -> Option<LaneVm> {
     let span = model.spans.get(index)?;
     let pct = |d: Duration| scale.pct(d);
-    let placed: Vec<Placed> = span
-        .segments
-        .iter()
-        .filter_map(|seg| {
-            let stop = seg.end.unwrap_or(now).max(seg.start);
-            if stop == seg.start && seg.state != SegmentState::Polled {
-                return None;
-            }
-            if !scale.shows(seg.start, stop) {
-                return None;
-            }
-            Some(Placed {
-                left: pct(seg.start),
-                right: pct(stop),
-                whole: (stop - seg.start).as_secs_f64() * 1000.0 / scale.width_ms() * 100.0,
-                start: seg.start,
-                stop,
-                open: seg.end.is_none(),
-                state: seg.state,
-            })
+    // `Scale::pct` worked out once for the view rather than per segment (a
+    // lane may have hundreds of thousands).
+    let (from_ms, per_ms) = (scale.from.as_secs_f64() * 1000.0, 100.0 / scale.width_ms());
+    let at = |ms: f64| ((ms - from_ms) * per_ms).clamp(0.0, 100.0);
+    let placed = span.segments.iter().filter_map(|seg| {
+        let stop = seg.end.unwrap_or(now).max(seg.start);
+        if stop == seg.start && seg.state != SegmentState::Polled {
+            return None;
+        }
+        if !scale.shows(seg.start, stop) {
+            return None;
+        }
+        let (a, b) = (seg.start.as_secs_f64() * 1000.0, stop.as_secs_f64() * 1000.0);
+        Some(Placed {
+            left: at(a),
+            right: at(b),
+            whole: (b - a) * per_ms,
+            start: seg.start,
+            stop,
+            open: seg.end.is_none(),
+            state: seg.state,
         })
-        .collect();
+    });
     let one = |p: &Placed| {
         let (from, to) = (trace.at_label(p.start, zh), trace.at_label(p.stop, zh));
         let on = model.waits.get(&(span.id, p.start)).map(|w| trace.wait_line(w, zh));
@@ -402,40 +439,41 @@ pub fn lane_in(
             bundled: 1,
         }
     };
-    let bundle = |run: &[Placed]| -> SegmentVm {
-        let (first, last) = (&run[0], &run[run.len() - 1]);
-        let (from, to) = (trace.at_label(first.start, zh), trace.at_label(last.stop, zh));
+    let finish = |b: Bundle| -> SegmentVm {
+        if b.n == 1 {
+            return one(&b.first);
+        }
+        let (from, to) = (trace.at_label(b.first.start, zh), trace.at_label(b.stop, zh));
         SegmentVm {
-            left: first.left,
-            width: last.right - first.left,
-            state: dominant(run),
-            title: bundle_title(&span.name, run, &from, &to, zh),
-            bundled: u32::try_from(run.len()).unwrap_or(u32::MAX),
+            left: b.first.left,
+            width: b.right - b.first.left,
+            state: b.dominant(),
+            title: b.title(&span.name, &from, &to, zh),
+            bundled: u32::try_from(b.n).unwrap_or(u32::MAX),
         }
     };
     // Segments wide enough are drawn alone; runs of fine ones in bundles
     // up to BUNDLE_PCT wide (a lone fine one, such as a poll between two
     // sleeps, alone all the same). Fine by their whole width: a wide
-    // segment cut to a sliver by the view's edge is drawn alone.
+    // segment cut to a sliver by the view's edge is drawn alone. One pass,
+    // keeping only the bundle being made.
     let mut segments = Vec::new();
-    let mut run_from = 0;
-    let flush = |segments: &mut Vec<SegmentVm>, run: &[Placed]| match run {
-        [] => {}
-        [p] => segments.push(one(p)),
-        run => segments.push(bundle(run)),
-    };
-    for (i, p) in placed.iter().enumerate() {
-        let fine = p.whole < FINE_PCT;
-        if !fine {
-            flush(&mut segments, &placed[run_from..i]);
-            segments.push(one(p));
-            run_from = i + 1;
-        } else if i > run_from && p.right - placed[run_from].left > BUNDLE_PCT {
-            flush(&mut segments, &placed[run_from..i]);
-            run_from = i;
+    let mut bundle: Option<Bundle> = None;
+    for p in placed {
+        if p.whole >= FINE_PCT {
+            segments.extend(bundle.take().map(finish));
+            segments.push(one(&p));
+            continue;
+        }
+        match &mut bundle {
+            Some(b) if p.right - b.first.left <= BUNDLE_PCT => b.add(&p),
+            _ => {
+                segments.extend(bundle.take().map(finish));
+                bundle = Some(Bundle::new(p));
+            }
         }
     }
-    flush(&mut segments, &placed[run_from..]);
+    segments.extend(bundle.take().map(finish));
     let describe = |at: Duration, i: usize| {
         if zh {
             format!(
