@@ -404,21 +404,25 @@ async fn run_in_virtual_time_of_10000_tasks_draws_the_result() {
 async fn a_long_run_in_virtual_time_shows_its_progress_advance() {
     let h = Harness::start().await;
     h.set_viewport(1400, 1000).await;
-    // A tick every millisecond for 100 s of virtual time.
-    h.open_link("/#/periodic?period_ms=1&run_for_ms=100000").await;
+    // A tick every millisecond for 150 s of virtual time: 900,000 events,
+    // several slices of 30 ms however fast the machine (a slice took
+    // 315,000 events in CI).
+    h.open_link("/#/periodic?period_ms=1&run_for_ms=150000").await;
     let makespan = h.number("[data-metric=makespan_ms]").await;
     assert!(
-        (100_000..101_000).contains(&makespan),
+        (150_000..151_000).contains(&makespan),
         "the run on opening: {makespan} ms"
     );
     let shown = progress_of_a_virtual_run(&h).await;
     let (ms, events) = check_progress(&shown, makespan);
     let figures: std::collections::BTreeSet<u64> = shown.iter().filter_map(|p| p["events"].as_u64()).collect();
+    // At least one figure between the start and the end: how many slices
+    // a run takes depends on the machine's speed.
     assert!(
-        figures.len() >= 3 && ms > 0 && events > 100_000,
+        figures.len() >= 2 && ms > 0 && events > 100_000,
         "the progress did not advance slice by slice: {shown:?}"
     );
-    // The ticker's 200,000 segments under a pixel each are drawn in a few
+    // The ticker's 300,000 segments under a pixel each are drawn in a few
     // hundred bundles, every segment counted in one; its wakes likewise.
     let (elements, drawn) = (
         h.js_number("return document.querySelectorAll('.run .lane .seg').length;").await,
@@ -428,13 +432,13 @@ async fn a_long_run_in_virtual_time_shows_its_progress_advance() {
         .await,
     );
     assert!(elements <= 1_000.0, "{elements} segment elements");
-    assert!(drawn >= 200_000.0, "the bundles hold {drawn} segments");
+    assert!(drawn >= 300_000.0, "the bundles hold {drawn} segments");
     let wakes = h
         .js_number(
             "return [...document.querySelectorAll('.run .lane .mark-wake')].reduce((n, m) => n + Number(m.dataset.bundled || 1), 0);",
         )
         .await;
-    assert!(wakes >= 99_000.0, "the wake marks hold {wakes} wakes");
+    assert!(wakes >= 149_000.0, "the wake marks hold {wakes} wakes");
     let note = h.text(".run .bundle-note").await;
     assert!(note.contains("zoom in"), "the page says what the bundles are: {note:?}");
     h.finish().await;
