@@ -34,6 +34,28 @@ pub struct Harness {
     /// The browser.
     pub client: Client,
     driver: Child,
+    /// Kills chromedriver's process group, the browser included, when the
+    /// harness goes (see [`DriverGroup`]).
+    _group: DriverGroup,
+}
+
+/// The process group chromedriver runs in, with the browser it starts:
+/// killed whole when the harness is dropped, finished or not. A test that
+/// panics never reaches [`Harness::finish`], and killing chromedriver
+/// alone (`kill_on_drop`) left its Chromium running, loading the machine
+/// for the tests and benchmarks after it.
+struct DriverGroup(Option<u32>);
+
+impl Drop for DriverGroup {
+    fn drop(&mut self) {
+        if let Some(pid) = self.0 {
+            let _ = std::process::Command::new("kill")
+                .args(["-KILL", "--", &format!("-{pid}")])
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .status();
+        }
+    }
 }
 
 fn env_path(var: &str, default: impl FnOnce() -> PathBuf) -> PathBuf {
@@ -98,6 +120,7 @@ impl Harness {
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
             .kill_on_drop(true)
+            .process_group(0)
             .spawn()
             .unwrap_or_else(|e| {
                 panic!(
@@ -130,7 +153,12 @@ impl Harness {
             .connect(&format!("http://127.0.0.1:{port}"))
             .await
             .expect("a WebDriver session with headless Chromium");
-        Harness { server, client, driver }
+        Harness {
+            server,
+            client,
+            _group: DriverGroup(driver.id()),
+            driver,
+        }
     }
 
     /// The lab server's `/api/stats`, over HTTP with hyper's client.

@@ -602,3 +602,31 @@ async fn a_big_runs_step_chart_is_whole_columns_reaching_its_peak() {
     h.screenshot("big-run-step-chart").await;
     h.finish().await;
 }
+
+/// Whether a live process's command line holds `marker` (read from
+/// `/proc`, as the end-to-end tests run on Linux).
+fn a_process_holds(marker: &str) -> bool {
+    std::fs::read_dir("/proc").into_iter().flatten().flatten().any(|entry| {
+        std::fs::read(entry.path().join("cmdline")).is_ok_and(|line| String::from_utf8_lossy(&line).contains(marker))
+    })
+}
+
+/// A harness dropped without `finish`, as a test that panics drops it,
+/// takes its browser with it: a Chromium left running would load the
+/// machine for every test and benchmark after it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dropped_harness_leaves_no_browser_running() {
+    let marker = std::env::temp_dir().join(format!("asyncscope-e2e-dropped-{}", std::process::id()));
+    let flag = format!("--user-data-dir={}", marker.display());
+    let h = Harness::start_with_flags(true, &[flag.as_str()]).await;
+    h.open("/#/").await;
+    let marker = marker.display().to_string();
+    assert!(a_process_holds(&marker), "the browser runs with {flag}");
+    drop(h);
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    while a_process_holds(&marker) && std::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(!a_process_holds(&marker), "a dropped harness left its browser running");
+    let _ = std::fs::remove_dir_all(&marker);
+}
