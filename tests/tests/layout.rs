@@ -398,8 +398,18 @@ async fn run_in_virtual_time_of_10000_tasks_draws_the_result() {
     h.finish().await;
 }
 
-/// A run in virtual time long enough for several slices (about 600,000
-/// events) shows its progress advance from one slice to the next.
+/// What the elements matching `css` stand for: one each, or for a bundle
+/// its `data-bundled` count.
+async fn bundled(h: &Harness, css: &str) -> f64 {
+    h.js_number(&format!(
+        "return [...document.querySelectorAll('{css}')].reduce((n, e) => n + Number(e.dataset.bundled || 1), 0);"
+    ))
+    .await
+}
+
+/// A run in virtual time long enough for more than one slice (about
+/// 900,000 events) shows its progress advance from one slice to the next,
+/// and its lane draws its 300,000 segments in bundles.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_long_run_in_virtual_time_shows_its_progress_advance() {
     let h = Harness::start().await;
@@ -424,20 +434,13 @@ async fn a_long_run_in_virtual_time_shows_its_progress_advance() {
     );
     // The ticker's 300,000 segments under a pixel each are drawn in a few
     // hundred bundles, every segment counted in one; its wakes likewise.
-    let (elements, drawn) = (
-        h.js_number("return document.querySelectorAll('.run .lane .seg').length;").await,
-        h.js_number(
-            "return [...document.querySelectorAll('.run .lane .seg')].reduce((n, s) => n + Number(s.dataset.bundled || 1), 0);",
-        )
-        .await,
-    );
-    assert!(elements <= 1_000.0, "{elements} segment elements");
-    assert!(drawn >= 300_000.0, "the bundles hold {drawn} segments");
-    let wakes = h
-        .js_number(
-            "return [...document.querySelectorAll('.run .lane .mark-wake')].reduce((n, m) => n + Number(m.dataset.bundled || 1), 0);",
-        )
+    let elements = h
+        .js_number("return document.querySelectorAll('.run .lane .seg').length;")
         .await;
+    assert!(elements <= 1_000.0, "{elements} segment elements");
+    let drawn = bundled(&h, ".run .lane .seg").await;
+    assert!(drawn >= 300_000.0, "the bundles hold {drawn} segments");
+    let wakes = bundled(&h, ".run .lane .mark-wake").await;
     assert!(wakes >= 149_000.0, "the wake marks hold {wakes} wakes");
     let note = h.text(".run .bundle-note").await;
     assert!(note.contains("zoom in"), "the page says what the bundles are: {note:?}");
