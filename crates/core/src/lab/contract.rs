@@ -254,7 +254,12 @@ pub fn plan(request: &LabRequest<'_>, random: u64, count: &mut dyn FnMut(&str) -
         Route::Status(code) => {
             query(request.query, &[])?;
             let code = int("status", &code, 200, 599)? as u16;
-            Ok(reply(code, json!({ "status": code })))
+            let mut plan = reply(code, json!({ "status": code }));
+            // A 405 names the methods allowed (RFC 9110), asked for or not.
+            if code == 405 {
+                plan.allow = Some(allow);
+            }
+            Ok(plan)
         }
         Route::Bytes(n) => {
             let q = query(request.query, &["chunk", "interval_ms"])?;
@@ -469,6 +474,15 @@ mod tests {
 
     fn refused(path_and_query: &str) -> Refusal {
         get(path_and_query).expect_err(path_and_query)
+    }
+
+    /// A 405 asked for through `/api/status/405` names the allowed methods
+    /// as a refused method's 405 does (the fuzz test found it without).
+    #[test]
+    fn an_asked_for_405_names_the_allowed_methods() {
+        let plan = get("/api/status/405").expect("answered");
+        assert_eq!((plan.status, plan.allow), (405, Some("GET,HEAD")));
+        assert_eq!(get("/api/status/404").expect("answered").allow, None);
     }
 
     #[test]
