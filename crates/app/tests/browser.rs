@@ -115,7 +115,7 @@ fn per_task(trace: &asyncscope_core::Trace) -> Vec<(String, Vec<String>)> {
                     None => w,
                 })
                 .collect();
-            (t.name.clone(), words)
+            (t.name.to_string(), words)
         })
         .collect()
 }

@@ -8,7 +8,7 @@
 //!
 //! One concern a file: `model` (ids, kinds, events, storage), `spans`,
 //! `flight` (in flight), `requests`, `resources`, `json`, `hash` (the
-//! trace hash), `text`, `warnings` (exact rules: never awaited, long poll,
+//! trace hash), `name` (a task's name, inline when short), `text`, `warnings` (exact rules: never awaited, long poll,
 //! starved, busy-yield, detached).
 
 mod flight;
@@ -16,6 +16,7 @@ mod hash;
 mod json;
 mod micros;
 mod model;
+mod name;
 mod patterns;
 mod requests;
 mod resources;
@@ -32,6 +33,7 @@ pub use model::{
     Blocker, BodyProgress, DEFAULT_CAPACITY, Event, EventKind, FORMAT, FORMAT_VERSION, Kind, Lineage, Nanos, Outcome,
     RequestTimes, ResourceId, ResourceKind, ResourceMeta, Site, SiteId, TaskId, TaskMeta, Text, Trace, WakeCause,
 };
+pub use name::Name;
 pub use patterns::{DRIFT, DRIFT_SLEEPS, HELD_ACROSS, IN_STEP, Liveness, SPAWN_FLOOD};
 pub use requests::{RequestFold, RequestSpan, on_wire_peak};
 pub use resources::ResourceStats;

@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+use super::Name;
 use super::micros;
 
 /// The `format` field of the JSON form.
@@ -470,7 +471,7 @@ impl Event {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TaskMeta {
     /// The name the demo gave it (`job0`, `A`, ...).
-    pub name: String,
+    pub name: Name,
     /// The task that was being polled when it was made, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<TaskId>,
@@ -635,7 +636,7 @@ impl Trace {
     pub fn add_task_with(&mut self, name: impl Into<String>, parent: Option<TaskId>, site: Option<SiteId>) -> TaskId {
         let id = TaskId(index_u32(self.tasks.len()));
         self.tasks.push(TaskMeta {
-            name: name.into(),
+            name: Name::from(name.into()),
             parent,
             site,
         });

@@ -279,7 +279,7 @@ impl Pending {
 fn blank(id: TaskId, meta: &TaskMeta) -> TaskSpan {
     TaskSpan {
         id,
-        name: meta.name.clone(),
+        name: meta.name.to_string(),
         parent: meta.parent,
         created: Duration::ZERO,
         first_poll: None,
