@@ -490,6 +490,33 @@ async fn a_long_lanes_segments_and_marks_answer_the_pointer_through_their_runs()
     h.finish().await;
 }
 
+/// A finished run of 360,000 events (60,000 sleeps of a millisecond) has
+/// its analyses (warnings, every sleep's wait) made after its timeline is
+/// drawn, in stretches with the page let go between them: more than one
+/// measure after their mark, and then the timeline says it is analysed. A
+/// small run is analysed as it is drawn.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_big_runs_analyses_are_made_in_stretches_after_its_timeline() {
+    let h = Harness::start().await;
+    let stretches = "const b = performance.getEntriesByName('asyncscope:analyses:begin'); \
+         const from = b.length ? b[b.length - 1].startTime : 0; \
+         return performance.getEntriesByName('asyncscope:analyses').filter(x => x.startTime >= from).length;";
+    h.open("/#/periodic?period_ms=1&run_for_ms=60000").await;
+    h.wait_for(".runner[data-state=done] .timeline[data-analysed]", WAIT)
+        .await;
+    let n = h.client.execute(stretches, vec![]).await.expect("the measures");
+    assert!(
+        n.as_u64().unwrap_or(0) >= 2,
+        "the analyses of 360,000 events were made in {n} stretch(es)"
+    );
+    h.open("/#/countdown?counts=3&tick_ms=100").await;
+    h.wait_for(".runner[data-state=done] .timeline[data-analysed]", WAIT)
+        .await;
+    let n = h.client.execute(stretches, vec![]).await.expect("the measures");
+    assert_eq!(n.as_u64(), Some(1), "a small run's analyses, at once");
+    h.finish().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_big_finished_run_shows_its_timeline_a_task_before_its_panels_a_small_one_at_once() {
     let h = Harness::start().await;

@@ -29,7 +29,9 @@ pub use lanes::{
     short_name, wake_arrows,
 };
 pub use legend::{Legend, legend};
-pub use model::{Fed, ModelFold, RunModel, Series, TraceCopies, WAITS_MAX_TASKS, run_model, with_waits};
+pub use model::{
+    Analyses, Fed, ModelFold, RunModel, Series, TraceCopies, WAITS_MAX_TASKS, WAITS_PER_STEP, run_model, with_waits,
+};
 pub use overview::{Band, Overview, overview};
 pub use pictures::{mini_svg, parse_pictures, pictures_file};
 pub use scale::{Axis, Scale, Tick, axis, format_ms, live_span};

@@ -8,7 +8,7 @@ use std::rc::Rc;
 
 use asyncscope_core::trace::{
     EventKind, InFlightFold, Lineage, Outcome, RequestFold, RequestSpan, ResourceId, ResourceKind, SegmentState,
-    SpanFold, TaskId, TaskSpan, Trace, Wait,
+    SpanFold, TaskId, TaskSpan, Trace, Wait, WaitsOfEach, WarningPasses,
 };
 
 /// What drawing a run needs that does not depend on the view or the
@@ -53,34 +53,101 @@ pub const WAITS_MAX_TASKS: usize = 2000;
 
 /// `model` with [`RunModel::warnings`] and [`RunModel::waits`] filled in
 /// from `trace` (the waits left empty above [`WAITS_MAX_TASKS`] tasks).
-pub fn with_waits(mut model: RunModel, trace: &Trace) -> RunModel {
-    for w in trace.warnings() {
-        model
-            .warnings
-            .entry(w.task)
-            .or_default()
-            .push((w.at, w.rule.as_str(), [w.message, w.message_zh]));
+pub fn with_waits(model: RunModel, trace: &Trace) -> RunModel {
+    Analyses::new(model, trace).finish()
+}
+
+/// [`with_waits`] a step at a time, for a caller that must not hold its
+/// thread for the whole (the page, after a run of a million events): each
+/// [`Analyses::step`] is one pass of the warnings' rules, the tracker of
+/// waits made, or [`WAITS_PER_STEP`] segments' waits; [`Analyses::finish`]
+/// makes the rest and gives the model, the same as [`with_waits`].
+#[derive(Debug)]
+pub struct Analyses<'a> {
+    model: RunModel,
+    trace: &'a Trace,
+    stage: Stage<'a>,
+}
+
+/// Where [`Analyses`] is.
+#[derive(Debug)]
+enum Stage<'a> {
+    Warnings(WarningPasses<'a>),
+    Waits(Box<WaitsOfEach<'a>>),
+    Done,
+}
+
+/// How many segments' waits one [`Analyses::step`] works out: about 10 ms
+/// in the page (a run of 150,000 sleeps took 220 ms in one).
+pub const WAITS_PER_STEP: usize = 8_192;
+
+impl<'a> Analyses<'a> {
+    /// Before the first step over `trace`, whose model is `model`.
+    pub fn new(model: RunModel, trace: &'a Trace) -> Self {
+        Analyses {
+            model,
+            trace,
+            stage: Stage::Warnings(WarningPasses::new(trace)),
+        }
     }
-    if trace.tasks().len() > WAITS_MAX_TASKS {
-        return model;
+
+    /// Makes the next step; false (and nothing made) once all are made.
+    pub fn step(&mut self) -> bool {
+        match &mut self.stage {
+            Stage::Warnings(passes) => {
+                if passes.step() {
+                    return true;
+                }
+                let Stage::Warnings(passes) = std::mem::replace(&mut self.stage, Stage::Done) else {
+                    return false;
+                };
+                for w in passes.finish() {
+                    self.model.warnings.entry(w.task).or_default().push((
+                        w.at,
+                        w.rule.as_str(),
+                        [w.message, w.message_zh],
+                    ));
+                }
+                if self.trace.tasks().len() <= WAITS_MAX_TASKS {
+                    let asked: Vec<(TaskId, Duration)> = self
+                        .model
+                        .spans
+                        .iter()
+                        .flat_map(|span| {
+                            span.segments
+                                .iter()
+                                .filter(|s| !matches!(s.state, SegmentState::Polled | SegmentState::Created))
+                                .map(move |s| (span.id, s.start))
+                        })
+                        .collect();
+                    self.stage = Stage::Waits(Box::new(WaitsOfEach::new(self.trace, asked)));
+                }
+                true
+            }
+            Stage::Waits(each) => {
+                if each.step(WAITS_PER_STEP) {
+                    return true;
+                }
+                let Stage::Waits(each) = std::mem::replace(&mut self.stage, Stage::Done) else {
+                    return false;
+                };
+                let (asked, waits) = each.finish();
+                self.model.waits = asked
+                    .into_iter()
+                    .zip(waits)
+                    .filter_map(|(key, wait)| Some((key, wait?)))
+                    .collect();
+                true
+            }
+            Stage::Done => false,
+        }
     }
-    let asked: Vec<(TaskId, Duration)> = model
-        .spans
-        .iter()
-        .flat_map(|span| {
-            span.segments
-                .iter()
-                .filter(|s| !matches!(s.state, SegmentState::Polled | SegmentState::Created))
-                .map(move |s| (span.id, s.start))
-        })
-        .collect();
-    let waits = trace.waits_of_each(&asked);
-    model.waits = asked
-        .into_iter()
-        .zip(waits)
-        .filter_map(|(key, wait)| Some((key, wait?)))
-        .collect();
-    model
+
+    /// The steps left, then the model with its analyses.
+    pub fn finish(mut self) -> RunModel {
+        while self.step() {}
+        self.model
+    }
 }
 
 /// One step chart's data: `([label in English, in Chinese], kind, top of
@@ -589,6 +656,76 @@ pub(crate) mod tests {
         }
         out.extend(odd_traces());
         out
+    }
+
+    /// The analyses made a step at a time are those of the trace: every
+    /// warning on its task's lane, and each waiting segment's wait as a
+    /// tracker read up to the segment's start alone says (one tracker per
+    /// segment, for every run of every demo and the odd traces); a run of
+    /// 20,000 sleeps takes its waits in several steps.
+    #[test]
+    fn analyses_made_in_steps_are_the_traces() {
+        use asyncscope_core::trace::WaitTracker;
+        for (name, trace) in every_run() {
+            let mut steps = Analyses::new(run_model(&trace), &trace);
+            let mut n = 0;
+            while steps.step() {
+                n += 1;
+            }
+            assert!(!steps.step(), "{name}: done stays done");
+            let model = steps.finish();
+            assert!(n >= 10, "{name}: a step per pass of the rules at least, made {n}");
+            let warned: usize = model.warnings.values().map(Vec::len).sum();
+            assert_eq!(warned, trace.warnings().len(), "{name}");
+            for w in trace.warnings() {
+                assert!(
+                    model.warnings[&w.task]
+                        .iter()
+                        .any(|(at, rule, _)| *at == w.at && *rule == w.rule.as_str()),
+                    "{name}: {w:?}"
+                );
+            }
+            if trace.tasks().len() > WAITS_MAX_TASKS {
+                assert!(model.waits.is_empty(), "{name}");
+                continue;
+            }
+            let asked: Vec<(TaskId, Duration)> = model
+                .spans
+                .iter()
+                .flat_map(|s| {
+                    s.segments
+                        .iter()
+                        .filter(|g| !matches!(g.state, SegmentState::Polled | SegmentState::Created))
+                        .map(move |g| (s.id, g.start))
+                })
+                .collect();
+            let every = asked.len() / 300 + 1;
+            for &(task, at) in asked.iter().step_by(every) {
+                let mut alone = WaitTracker::new(&trace);
+                alone.advance_to(at);
+                assert_eq!(
+                    model.waits.get(&(task, at)),
+                    alone.wait(task).as_ref(),
+                    "{name}: {task:?} at {at:?}"
+                );
+            }
+        }
+        let rt = VirtualRuntime::new();
+        let params = [("period_ms", "1"), ("run_for_ms", "20000")].map(|(k, v)| (k.to_string(), v.to_string()));
+        let started = demos::start("periodic", rt.env(), &params)
+            .expect("valid")
+            .expect("a demo");
+        rt.block_on(started.work).expect("does not stall");
+        let trace = started.runs.first().map(|(_, t)| t.snapshot()).expect("a run");
+        let mut steps = Analyses::new(run_model(&trace), &trace);
+        let mut n = 0;
+        while steps.step() {
+            n += 1;
+        }
+        let model = steps.finish();
+        assert!(model.waits.len() >= 19_000, "{} waits", model.waits.len());
+        assert!(n >= 10 + 2 + model.waits.len() / WAITS_PER_STEP, "{n} steps");
+        assert_eq!(model.waits, with_waits(run_model(&trace), &trace).waits);
     }
 
     /// The model made by folds is the model made in one pass over the

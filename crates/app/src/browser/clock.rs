@@ -43,6 +43,14 @@ pub fn measured<T>(name: &str, f: impl FnOnce() -> T) -> T {
     out
 }
 
+/// Puts the User Timing mark `name` on the page's performance timeline,
+/// now.
+pub fn mark(name: &str) {
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = p.mark(name);
+    }
+}
+
 /// [`now_ms`] as a `Duration`.
 pub fn now() -> Duration {
     ms_to_duration(now_ms())

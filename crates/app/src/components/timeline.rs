@@ -13,8 +13,8 @@ use asyncscope_core::demos::is_harness_task;
 use asyncscope_core::trace::{Outcome, RequestSpan, SegmentState, TaskId, human, on_wire_peak};
 use asyncscope_view::state::{Action, RunSnapshot, TaskRef, View};
 use asyncscope_view::{
-    ArrowVm, Fed, LaneVm, MarkVm, ModelFold, RunModel, Scale, SegmentVm, TRACK_COLUMNS, axis, deadlines, lane_in,
-    legend, name_column, overview, run_model, track_column, tracks, wake_arrows, with_waits,
+    Analyses, ArrowVm, Fed, LaneVm, MarkVm, ModelFold, RunModel, Scale, SegmentVm, TRACK_COLUMNS, axis, deadlines,
+    lane_in, legend, name_column, overview, run_model, track_column, tracks, wake_arrows, with_waits,
 };
 use yew::prelude::*;
 
@@ -108,9 +108,47 @@ fn fed<'a>(pair: &'a mut [ModelFold; 2], trace: &Trace) -> (Fed, &'a Rc<RunModel
 
 /// A finished trace's `model` with its analyses (edges, every task's waits
 /// and the warnings) added, timed as the User Timing measure
-/// `asyncscope:analyses`.
+/// `asyncscope:analyses` after the mark `asyncscope:analyses:begin`.
 fn analysed(model: RunModel, trace: &Trace) -> RunModel {
-    clock::measured("asyncscope:analyses", || with_waits(model, trace))
+    clock::mark(ANALYSES_BEGIN);
+    clock::measured(ANALYSES, || with_waits(model, trace))
+}
+
+/// The User Timing names of a run's analyses: a mark where they begin,
+/// then a measure per stretch of them (one, unless made in steps).
+const ANALYSES_BEGIN: &str = "asyncscope:analyses:begin";
+const ANALYSES: &str = "asyncscope:analyses";
+
+/// How long (ms) the analyses made in steps hold the page's thread before
+/// they let it go ([`analysed_in_steps`]).
+const ANALYSES_SLICE_MS: f64 = 20.0;
+
+/// [`analysed`] for a big trace, in stretches of about
+/// [`ANALYSES_SLICE_MS`] with a yield to the browser between them, so that
+/// no task is long (a run of 150,000 sleeps took 300 ms in one); each
+/// stretch is a measure `asyncscope:analyses`. `None` if `stale` says,
+/// between two stretches, that the page no longer wants them.
+async fn analysed_in_steps(model: RunModel, trace: &Trace, stale: impl Fn() -> bool) -> Option<RunModel> {
+    clock::mark(ANALYSES_BEGIN);
+    let mut steps = Analyses::new(model, trace);
+    loop {
+        let start = clock::now_ms();
+        let more = clock::measured(ANALYSES, || {
+            while steps.step() {
+                if clock::now_ms() - start > ANALYSES_SLICE_MS {
+                    return true;
+                }
+            }
+            false
+        });
+        if !more {
+            return Some(steps.finish());
+        }
+        clock::next_task().await;
+        if stale() {
+            return None;
+        }
+    }
 }
 
 /// Rows and columns of a large run's overview.
@@ -218,30 +256,36 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                 let (traces, plain, mine) = (traces.clone(), plain.clone(), *asked.borrow());
                 browser::spawn(async move {
                     clock::next_task().await;
-                    if *asked.borrow() != mine {
+                    let stale = || *asked.borrow() != mine;
+                    if stale() {
                         return;
                     }
                     // The models drawn first, with the analyses added (not
-                    // made again from the trace).
-                    let models = traces
-                        .iter()
-                        .zip(plain.iter())
-                        .map(|(t, m)| ModelRef(Rc::new(analysed((*m.0).clone(), t))))
-                        .collect();
+                    // made again from the trace), in steps.
+                    let mut models = Vec::with_capacity(traces.len());
+                    for (t, m) in traces.iter().zip(plain.iter()) {
+                        let Some(model) = analysed_in_steps((*m.0).clone(), t, stale).await else {
+                            return;
+                        };
+                        models.push(ModelRef(Rc::new(model)));
+                    }
                     later.set(Some((traces, models)));
                 });
             }
         });
     }
-    let models: Rc<Vec<ModelRef>> = match &*later {
+    let (models, analysed): (Rc<Vec<ModelRef>>, bool) = match &*later {
         Some((for_traces, analysed))
             if props.finished
                 && for_traces.len() == traces.len()
                 && for_traces.iter().zip(&traces).all(|(a, b)| Rc::ptr_eq(a, b)) =>
         {
-            Rc::new(analysed.clone())
+            (Rc::new(analysed.clone()), true)
         }
-        _ => models,
+        _ => (
+            models,
+            props.finished && traces.iter().all(|t| t.events().len() <= IN_STEPS_ABOVE),
+        ),
     };
     let models_fed = {
         let [grown, copied, again] = FEEDS.with(std::cell::Cell::get);
@@ -256,7 +300,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
         legend(&refs)
     });
     html! {
-        <div class="timeline" data-models={models_fed} data-copies={copies} onwheel={onwheel} onpointerdown={onpointerdown} onpointermove={onpointermove}
+        <div class="timeline" data-models={models_fed} data-copies={copies} data-analysed={analysed.then_some("")} onwheel={onwheel} onpointerdown={onpointerdown} onpointermove={onpointermove}
              onpointerup={onpointerup.clone()} onpointerleave={onpointerup}>
             { for props.runs.iter().enumerate().map(|(i, run)| html! {
                 <RunView run={run.clone()} model={models.get(i).cloned().unwrap_or_else(|| ModelRef(Rc::new(run_model(&run.trace))))} index={i} scale={scale} axis_end={axis.end} now={props.now} finished={props.finished}

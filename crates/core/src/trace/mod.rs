@@ -40,8 +40,8 @@ pub use resources::ResourceStats;
 pub use spans::{Segment, SegmentState, SpanFold, TaskSpan};
 pub use stats::TaskStats;
 pub use text::{human, human_ms};
-pub use waits::{Wait, WaitOn, WaitTracker};
-pub use warnings::{BUSY_MIN_POLLS, LONG_POLL, QUEUE_GROWS, Rule, STARVED, Warning};
+pub use waits::{Wait, WaitOn, WaitTracker, WaitsOfEach};
+pub use warnings::{BUSY_MIN_POLLS, LONG_POLL, QUEUE_GROWS, Rule, STARVED, Warning, WarningPasses};
 
 #[cfg(test)]
 mod tests;

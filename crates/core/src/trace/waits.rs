@@ -584,18 +584,84 @@ impl Trace {
     /// [`Wait`]s behind [`Trace::waits_at_each`]'s lines, for a caller that
     /// words only the few it shows ([`Trace::wait_line`]).
     pub fn waits_of_each(&self, asked: &[(TaskId, Duration)]) -> Vec<Option<Wait>> {
+        let mut each = WaitsOfEach::new(self, asked.to_vec());
+        while each.step(usize::MAX) {}
+        each.finish().1
+    }
+}
+
+/// [`Trace::waits_of_each`] a stretch at a time, for a caller that must
+/// not hold its thread for the whole (the page, after a run of a million
+/// events): [`WaitsOfEach::step`] answers the next instants asked, in time
+/// order, [`WaitsOfEach::finish`] the rest.
+pub struct WaitsOfEach<'a> {
+    asked: Vec<(TaskId, Duration)>,
+    /// Indices of `asked` in time order, and how many are answered.
+    order: Vec<usize>,
+    done: usize,
+    out: Vec<Option<Wait>>,
+    /// Made at the first step: making it reads the whole trace once.
+    tracker: Option<WaitTracker<'a>>,
+    trace: &'a Trace,
+}
+
+impl std::fmt::Debug for WaitsOfEach<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WaitsOfEach")
+            .field("asked", &self.asked.len())
+            .field("done", &self.done)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a> WaitsOfEach<'a> {
+    /// Before answering `asked`, `(task, instant)` pairs of `trace`.
+    pub fn new(trace: &'a Trace, asked: Vec<(TaskId, Duration)>) -> Self {
         let mut order: Vec<usize> = (0..asked.len()).collect();
         order.sort_by_key(|&i| asked[i].1);
-        let mut out = vec![None; asked.len()];
-        let mut tracker = WaitTracker::new(self);
-        for i in order {
-            let (task, at) = asked[i];
-            tracker.advance_to(at);
-            out[i] = tracker.wait(task);
+        let out = vec![None; asked.len()];
+        WaitsOfEach {
+            asked,
+            order,
+            done: 0,
+            out,
+            tracker: None,
+            trace,
         }
-        out
     }
 
+    /// The first step makes the tracker (a pass over the trace); each
+    /// after answers up to `n` more instants. False (and nothing done) once
+    /// every instant is answered. Not inlined, as
+    /// [`WarningPasses::step`](super::WarningPasses::step).
+    #[inline(never)]
+    pub fn step(&mut self, n: usize) -> bool {
+        let Some(tracker) = &mut self.tracker else {
+            self.tracker = Some(WaitTracker::new(self.trace));
+            return true;
+        };
+        if self.done == self.order.len() {
+            return false;
+        }
+        let end = self.done.saturating_add(n).min(self.order.len());
+        for &i in &self.order[self.done..end] {
+            let (task, at) = self.asked[i];
+            tracker.advance_to(at);
+            self.out[i] = tracker.wait(task);
+        }
+        self.done = end;
+        true
+    }
+
+    /// The instants left answered, then what was asked and, for each, what
+    /// its task waits on then (`None` where it is not pending).
+    pub fn finish(mut self) -> (Vec<(TaskId, Duration)>, Vec<Option<Wait>>) {
+        while self.step(usize::MAX) {}
+        (self.asked, self.out)
+    }
+}
+
+impl Trace {
     /// One level of `w` (a wait of this trace) in one line, in Simplified
     /// Chinese when `zh`: its leaves, then the tasks it waits on, by name.
     pub fn wait_line(&self, w: &Wait, zh: bool) -> String {

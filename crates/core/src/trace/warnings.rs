@@ -117,12 +117,82 @@ pub(super) fn ms(d: Duration) -> String {
     human_ms(d.as_secs_f64() * 1000.0)
 }
 
+/// [`Trace::warnings`] a pass over the trace at a time, for a caller that
+/// must not hold its thread for the whole (the page, after a run of a
+/// million events): [`WarningPasses::step`] runs the next pass,
+/// [`WarningPasses::finish`] the rest and gives the warnings, the same as
+/// [`Trace::warnings`] in the same order.
+pub struct WarningPasses<'a> {
+    trace: &'a Trace,
+    state: Vec<TaskState>,
+    out: Vec<Warning>,
+    next: usize,
+}
+
+impl std::fmt::Debug for WarningPasses<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WarningPasses")
+            .field("next", &self.next)
+            .field("found", &self.out.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a> WarningPasses<'a> {
+    /// Before the first pass over `trace`.
+    pub fn new(trace: &'a Trace) -> Self {
+        WarningPasses {
+            trace,
+            state: Vec::new(),
+            out: Vec::new(),
+            next: 0,
+        }
+    }
+
+    /// Runs the next pass; false (and nothing run) once all have. Not
+    /// inlined: its callers are two, and its passes weigh on the page.
+    #[inline(never)]
+    pub fn step(&mut self) -> bool {
+        let (trace, out) = (self.trace, &mut self.out);
+        match self.next {
+            0 => self.state = trace.task_rules(out),
+            1 => trace.kept_going(&self.state, out),
+            2 => trace.queue_grows(out),
+            3 => trace.lock_across_await(out),
+            4 => trace.stuck(out),
+            5 => trace.drift(out),
+            6 => trace.unbounded_spawn(out),
+            7 => trace.kept_running(out),
+            8 => trace.retry_in_step(out),
+            9 => trace.error_unseen(out),
+            _ => return false,
+        }
+        self.next += 1;
+        true
+    }
+
+    /// The passes left, then every warning found, in time order.
+    pub fn finish(mut self) -> Vec<Warning> {
+        while self.step() {}
+        let mut out = self.out;
+        out.sort_by_key(|w| (w.at, w.task, w.rule));
+        out
+    }
+}
+
 impl Trace {
     /// Every warning the rules find in this trace, in time order.
     pub fn warnings(&self) -> Vec<Warning> {
+        WarningPasses::new(self).finish()
+    }
+
+    /// The rules read task by task in one pass over the events (never
+    /// awaited, long poll, starved, busy-yield, detached, retry without a
+    /// backoff): their warnings added to `out`, and each task's state for
+    /// the rules after.
+    fn task_rules(&self, out: &mut Vec<Warning>) -> Vec<TaskState> {
         let tasks = self.tasks();
         let mut state = vec![TaskState::default(); tasks.len()];
-        let mut out = Vec::new();
         for e in self.events() {
             let Some(s) = state.get_mut(e.task.0 as usize) else {
                 continue;
@@ -294,17 +364,7 @@ impl Trace {
                 });
             }
         }
-        self.kept_going(&state, &mut out);
-        self.queue_grows(&mut out);
-        self.lock_across_await(&mut out);
-        self.stuck(&mut out);
-        self.drift(&mut out);
-        self.unbounded_spawn(&mut out);
-        self.kept_running(&mut out);
-        self.retry_in_step(&mut out);
-        self.error_unseen(&mut out);
-        out.sort_by_key(|w| (w.at, w.task, w.rule));
-        out
+        state
     }
 
     /// Per queue, the depth at each push: if it never fell from one push to
