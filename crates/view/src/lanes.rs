@@ -421,7 +421,12 @@ pub fn lane_in(
     });
     let one = |p: &Placed| {
         let (from, to) = (trace.at_label(p.start, zh), trace.at_label(p.stop, zh));
-        let on = model.waits.get(&(span.id, p.start)).map(|w| trace.wait_line(w, zh));
+        // A poll waits on nothing: the wait kept at its instant is the
+        // sleep's that starts as the poll (which took no time) ends.
+        let on = match p.state {
+            SegmentState::Polled | SegmentState::Created => None,
+            _ => model.waits.get(&(span.id, p.start)).map(|w| trace.wait_line(w, zh)),
+        };
         let title = if zh {
             let so_far = if p.open { "（至今）" } else { "" };
             let on = on.map_or(String::new(), |w| format!("：在等 {w}"));
@@ -735,11 +740,31 @@ mod tests {
         // 20 ticks over 20 ms, seen whole: each sleep is 5% of the view.
         let t = ticker(20);
         let end = Duration::from_millis(20);
-        let lane = lane_in(&t, &run_model(&t), 0, end, &Scale::whole(end), false).expect("the lane");
-        assert!(lane.segments.iter().all(|s| s.bundled == 1));
-        let polls = lane.segments.iter().filter(|s| s.state == SegmentState::Polled).count();
-        assert_eq!(polls, 21, "every poll shows, though it takes no time");
-        assert!(lane.marks.iter().all(|m| m.bundled == 1) && lane.marks.len() == 19);
+        let model = crate::with_waits(run_model(&t), &t);
+        assert!(!model.waits.is_empty(), "the sleeps know their timers");
+        for zh in [false, true] {
+            let lane = lane_in(&t, &model, 0, end, &Scale::whole(end), zh).expect("the lane");
+            assert!(lane.segments.iter().all(|s| s.bundled == 1));
+            let polls: Vec<&SegmentVm> = lane
+                .segments
+                .iter()
+                .filter(|s| s.state == SegmentState::Polled)
+                .collect();
+            assert_eq!(polls.len(), 21, "every poll shows, though it takes no time");
+            // A poll at the instant its task goes to sleep waits on nothing;
+            // the sleep that follows waits on its timer.
+            let waiting = if zh { "在等" } else { "waiting on" };
+            assert!(polls.iter().all(|s| !s.title.contains(waiting)), "{:?}", polls[1].title);
+            assert!(
+                lane.segments
+                    .iter()
+                    .filter(|s| s.state == SegmentState::Sleeping)
+                    .all(|s| s.title.contains(waiting)),
+                "{:?}",
+                lane.segments.iter().map(|s| &s.title).collect::<Vec<_>>()
+            );
+            assert!(lane.marks.iter().all(|m| m.bundled == 1) && lane.marks.len() == 19);
+        }
     }
 
     #[test]
