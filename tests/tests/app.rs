@@ -501,17 +501,25 @@ async fn a_big_runs_analyses_are_made_in_stretches_after_its_timeline() {
     let stretches = "const b = performance.getEntriesByName('asyncscope:analyses:begin'); \
          const from = b.length ? b[b.length - 1].startTime : 0; \
          return performance.getEntriesByName('asyncscope:analyses').filter(x => x.startTime >= from).length;";
+    // Scoped to the demo: the next address changes only the fragment, and
+    // the page keeps its document.
     h.open("/#/periodic?period_ms=1&run_for_ms=60000").await;
-    h.wait_for(".runner[data-state=done] .timeline[data-analysed]", WAIT)
-        .await;
+    h.wait_for(
+        "[data-slug=periodic] .runner[data-state=done] .timeline[data-analysed]",
+        WAIT,
+    )
+    .await;
     let n = h.client.execute(stretches, vec![]).await.expect("the measures");
     assert!(
         n.as_u64().unwrap_or(0) >= 2,
         "the analyses of 360,000 events were made in {n} stretch(es)"
     );
     h.open("/#/countdown?counts=3&tick_ms=100").await;
-    h.wait_for(".runner[data-state=done] .timeline[data-analysed]", WAIT)
-        .await;
+    h.wait_for(
+        "[data-slug=countdown] .runner[data-state=done] .timeline[data-analysed]",
+        WAIT,
+    )
+    .await;
     let n = h.client.execute(stretches, vec![]).await.expect("the measures");
     assert_eq!(n.as_u64(), Some(1), "a small run's analyses, at once");
     h.finish().await;

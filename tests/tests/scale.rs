@@ -513,7 +513,16 @@ mod table {
         sample("virtual10k_drawn", "asyncscope", num(&v, "ms")?);
         // The page times its analyses of a finished run as User Timing
         // measures, one per stretch, after a mark where they begin: the
-        // last run's are those after the last mark.
+        // last run's are those after the last mark, once the timeline says
+        // they are all made.
+        awaited(
+            h,
+            "new Promise((ok, no) => { const t0 = performance.now(); \
+               const look = () => document.querySelector('.timeline[data-analysed]') ? ok(true) \
+                 : performance.now() - t0 > 30000 ? no('the timeline was not analysed within 30 s') \
+                 : setTimeout(look, 20); look(); })",
+        )
+        .await?;
         let took = js(
             h,
             "const b = performance.getEntriesByName('asyncscope:analyses:begin'); \

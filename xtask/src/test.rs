@@ -347,7 +347,7 @@ pub const FIRST_VISIT_BUDGET: u64 = 95_000;
 /// hundred elements, not 300,000 (a second run of 150,000 ticks in virtual
 /// time: 0.5 s, where it took 4.9 s): 2.1 KB, to 394.5 KB. A finished
 /// run's analyses made in stretches of 20 ms, so that a run of 150,000
-/// sleeps no longer holds the page for 200–300 ms in one task after it is
+/// sleeps no longer holds the page for 184–234 ms in one task after it is
 /// drawn (`Analyses`), and task names kept inline: 1.4 KB, to 395.9 KB.)
 pub const DEMO_PAGE_BUDGET: u64 = 396_500;
 

@@ -125,11 +125,11 @@ const ANALYSES_SLICE_MS: f64 = 20.0;
 
 /// [`analysed`] for a big trace, in stretches of about
 /// [`ANALYSES_SLICE_MS`] with a yield to the browser between them, so that
-/// no task is long (a run of 150,000 sleeps took 300 ms in one); each
-/// stretch is a measure `asyncscope:analyses`. `None` if `stale` says,
-/// between two stretches, that the page no longer wants them.
+/// no task is long (a run of 150,000 sleeps held the page 184–234 ms in
+/// one); each stretch is a measure `asyncscope:analyses` (the caller marks
+/// where the runs' analyses begin). `None` if `stale` says, between two
+/// stretches, that the page no longer wants them.
 async fn analysed_in_steps(model: RunModel, trace: &Trace, stale: impl Fn() -> bool) -> Option<RunModel> {
-    clock::mark(ANALYSES_BEGIN);
     let mut steps = Analyses::new(model, trace);
     loop {
         let start = clock::now_ms();
@@ -215,9 +215,9 @@ pub fn Timeline(props: &TimelineProps) -> Html {
     // Everything that does not depend on the view, once per trace; the
     // legend lists what these runs use.
     // A finished run's segments also say what their task waited on: those
-    // analyses are made at once for a small trace, and for a big one in a
-    // task of their own after the run is drawn (together they would make
-    // one long task).
+    // analyses are made at once for a small trace, and for a big one after
+    // the run is drawn, in stretches with the page let go between them
+    // (together they would make one long task).
     let traces: Vec<Rc<Trace>> = props.runs.iter().map(|r| r.trace.clone()).collect();
     // Per run, two models kept up to date as its trace grows, fed in turn:
     // the one fed is not the one drawn (not held elsewhere), so taking in
@@ -261,9 +261,21 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                         return;
                     }
                     // The models drawn first, with the analyses added (not
-                    // made again from the trace), in steps.
+                    // made again from the trace), in steps; a small run's
+                    // were analysed as they were drawn.
+                    clock::mark(ANALYSES_BEGIN);
                     let mut models = Vec::with_capacity(traces.len());
-                    for (t, m) in traces.iter().zip(plain.iter()) {
+                    for (i, (t, m)) in traces.iter().zip(plain.iter()).enumerate() {
+                        if t.events().len() <= IN_STEPS_ABOVE {
+                            models.push(m.clone());
+                            continue;
+                        }
+                        if i > 0 {
+                            clock::next_task().await;
+                            if stale() {
+                                return;
+                            }
+                        }
                         let Some(model) = analysed_in_steps((*m.0).clone(), t, stale).await else {
                             return;
                         };

@@ -9,8 +9,8 @@ use crate::browser::{self, clock};
 use crate::state::PageState;
 
 /// Above this many events in all, a finished run is drawn in steps: its
-/// timeline first, then (each in a task of its own) its panels (waits,
-/// warnings, times, log) and its timeline's analyses; drawn together, a
+/// timeline first, then its panels (waits, warnings, times, log) in a task
+/// of their own and its timeline's analyses in stretches; drawn together, a
 /// big run's would make one long task. (A run of 1,000 tasks through a
 /// semaphore makes about 13,000: drawn in steps, its timeline shows about
 /// 20 ms sooner.)

@@ -5,7 +5,7 @@
 //! blocks for their names, alive as long as the trace, scattered among the
 //! blocks a run makes and frees: the allocator then worked harder for
 //! every block the run asked for. Recording cost 40 to 55 ns per event in
-//! the core's benchmark with them, about 29 without (`cargo xtask bench`).
+//! the core's benchmark with them, about 30 without (`cargo xtask bench`).
 
 use std::borrow::Borrow;
 use std::fmt;

@@ -631,7 +631,7 @@ impl<'a> WaitsOfEach<'a> {
     }
 
     /// The first step makes the tracker (a pass over the trace); each
-    /// after answers up to `n` more instants. False (and nothing done) once
+    /// after answers up to `n` more instants (at least one). False (and nothing done) once
     /// every instant is answered. Not inlined, as
     /// [`WarningPasses::step`](super::WarningPasses::step).
     #[inline(never)]
@@ -643,7 +643,7 @@ impl<'a> WaitsOfEach<'a> {
         if self.done == self.order.len() {
             return false;
         }
-        let end = self.done.saturating_add(n).min(self.order.len());
+        let end = self.done.saturating_add(n.max(1)).min(self.order.len());
         for &i in &self.order[self.done..end] {
             let (task, at) = self.asked[i];
             tracker.advance_to(at);
