@@ -497,31 +497,34 @@ async fn a_long_lanes_segments_and_marks_answer_the_pointer_through_their_runs()
 /// small run is analysed as it is drawn.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_big_runs_analyses_are_made_in_stretches_after_its_timeline() {
+    /// Opens `route` (of the demo `slug`: the next address changes only
+    /// the fragment, and the page keeps its document), waits until its run
+    /// is analysed, and counts the measures of the analyses after their
+    /// last mark.
+    async fn stretches(h: &Harness, slug: &str, route: &str) -> u64 {
+        h.open(&format!("/#/{slug}?{route}")).await;
+        h.wait_for(
+            &format!("[data-slug={slug}] .runner[data-state=done] .timeline[data-analysed]"),
+            WAIT,
+        )
+        .await;
+        let n = h
+            .client
+            .execute(
+                "const b = performance.getEntriesByName('asyncscope:analyses:begin'); \
+                 const from = b.length ? b[b.length - 1].startTime : 0; \
+                 return performance.getEntriesByName('asyncscope:analyses').filter(x => x.startTime >= from).length;",
+                vec![],
+            )
+            .await
+            .expect("the measures");
+        n.as_u64().unwrap_or(0)
+    }
     let h = Harness::start().await;
-    let stretches = "const b = performance.getEntriesByName('asyncscope:analyses:begin'); \
-         const from = b.length ? b[b.length - 1].startTime : 0; \
-         return performance.getEntriesByName('asyncscope:analyses').filter(x => x.startTime >= from).length;";
-    // Scoped to the demo: the next address changes only the fragment, and
-    // the page keeps its document.
-    h.open("/#/periodic?period_ms=1&run_for_ms=60000").await;
-    h.wait_for(
-        "[data-slug=periodic] .runner[data-state=done] .timeline[data-analysed]",
-        WAIT,
-    )
-    .await;
-    let n = h.client.execute(stretches, vec![]).await.expect("the measures");
-    assert!(
-        n.as_u64().unwrap_or(0) >= 2,
-        "the analyses of 360,000 events were made in {n} stretch(es)"
-    );
-    h.open("/#/countdown?counts=3&tick_ms=100").await;
-    h.wait_for(
-        "[data-slug=countdown] .runner[data-state=done] .timeline[data-analysed]",
-        WAIT,
-    )
-    .await;
-    let n = h.client.execute(stretches, vec![]).await.expect("the measures");
-    assert_eq!(n.as_u64(), Some(1), "a small run's analyses, at once");
+    let n = stretches(&h, "periodic", "period_ms=1&run_for_ms=60000").await;
+    assert!(n >= 2, "the analyses of 360,000 events were made in {n} stretch(es)");
+    let n = stretches(&h, "countdown", "counts=3&tick_ms=100").await;
+    assert_eq!(n, 1, "a small run's analyses, at once");
     h.finish().await;
 }
 

@@ -423,10 +423,10 @@ pub fn lane_in(
         let (from, to) = (trace.at_label(p.start, zh), trace.at_label(p.stop, zh));
         // A poll waits on nothing: the wait kept at its instant is the
         // sleep's that starts as the poll (which took no time) ends.
-        let on = match p.state {
-            SegmentState::Polled | SegmentState::Created => None,
-            _ => model.waits.get(&(span.id, p.start)).map(|w| trace.wait_line(w, zh)),
-        };
+        let on = crate::model::may_wait(p.state)
+            .then(|| model.waits.get(&(span.id, p.start)))
+            .flatten()
+            .map(|w| trace.wait_line(w, zh));
         let title = if zh {
             let so_far = if p.open { "（至今）" } else { "" };
             let on = on.map_or(String::new(), |w| format!("：在等 {w}"));

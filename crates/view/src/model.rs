@@ -44,6 +44,29 @@ pub struct RunModel {
     pub warnings: HashMap<TaskId, Vec<WarningMark>>,
 }
 
+impl RunModel {
+    /// Each segment whose task may be waiting through it (not a poll, not
+    /// the time before its first poll), as `(task, start)`: the keys of
+    /// [`RunModel::waits`].
+    pub fn waiting_segments(&self) -> Vec<(TaskId, Duration)> {
+        self.spans
+            .iter()
+            .flat_map(|span| {
+                span.segments
+                    .iter()
+                    .filter(|s| may_wait(s.state))
+                    .map(move |s| (span.id, s.start))
+            })
+            .collect()
+    }
+}
+
+/// True if a segment in `state` may be a wait (its tooltip then says on
+/// what): not a poll, which runs, nor the time before the first poll.
+pub(crate) fn may_wait(state: SegmentState) -> bool {
+    !matches!(state, SegmentState::Polled | SegmentState::Created)
+}
+
 /// A warning on a lane: `(instant, rule, [English, Chinese])`.
 pub type WarningMark = (Duration, &'static str, [String; 2]);
 
@@ -111,17 +134,7 @@ impl<'a> Analyses<'a> {
                     ));
                 }
                 if self.trace.tasks().len() <= WAITS_MAX_TASKS {
-                    let asked: Vec<(TaskId, Duration)> = self
-                        .model
-                        .spans
-                        .iter()
-                        .flat_map(|span| {
-                            span.segments
-                                .iter()
-                                .filter(|s| !matches!(s.state, SegmentState::Polled | SegmentState::Created))
-                                .map(move |s| (span.id, s.start))
-                        })
-                        .collect();
+                    let asked = self.model.waiting_segments();
                     self.stage = Stage::Waits(Box::new(WaitsOfEach::new(self.trace, asked)));
                 }
                 true
@@ -694,16 +707,7 @@ pub(crate) mod tests {
                 assert!(model.waits.is_empty(), "{name}");
                 continue;
             }
-            let asked: Vec<(TaskId, Duration)> = model
-                .spans
-                .iter()
-                .flat_map(|s| {
-                    s.segments
-                        .iter()
-                        .filter(|g| !matches!(g.state, SegmentState::Polled | SegmentState::Created))
-                        .map(move |g| (s.id, g.start))
-                })
-                .collect();
+            let asked = model.waiting_segments();
             let every = asked.len() / 300 + 1;
             for &(task, at) in asked.iter().step_by(every) {
                 let mut alone = WaitTracker::new(&trace);
