@@ -587,6 +587,55 @@ async fn a_big_finished_run_shows_its_timeline_a_task_before_its_panels_a_small_
     h.finish().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_big_run_made_again_the_same_way_is_shown_analysed_again() {
+    let h = Harness::start().await;
+    // 1,000 tasks through a limit of 16 make about 16,000 events (over
+    // `IN_STEPS_ABOVE`): analysed after the timeline, in stretches. The page
+    // opens on the form's run in virtual time; pressing "Run in virtual
+    // time" with the same form makes the same trace again, in new
+    // snapshots, each time (a timeline that matched its analyses to its
+    // traces by pointer never showed them analysed: no waits in the
+    // tooltips, no warnings, no `data-analysed`).
+    h.open("/#/semaphore?tasks=1000&limit=16&duration_ms=10").await;
+    let analysed = ".runner[data-state=done][data-clock=virtual] .timeline[data-analysed]";
+    for run in 1..=2 {
+        // From the press on, the states the runner went through.
+        h.client
+            .execute(
+                "window.__states = []; \
+                 const runner = document.querySelector('.runner'); \
+                 new MutationObserver(() => window.__states.push(runner.dataset.state)) \
+                   .observe(runner, { attributes: true, attributeFilter: ['data-state'] });",
+                vec![],
+            )
+            .await
+            .expect("an observer");
+        h.click("#run-virtual:not([disabled])").await;
+        h.wait_for(".runner[data-state=done][data-clock=virtual]", WAIT).await;
+        let states = h
+            .client
+            .execute("return window.__states;", vec![])
+            .await
+            .expect("the states");
+        assert!(
+            states.as_array().is_some_and(|s| s.iter().any(|v| v == "running")),
+            "run {run} was not seen running: {states}"
+        );
+        h.wait_for(analysed, WAIT).await;
+        // What the analyses add, as the visitor reads it: a segment waiting
+        // for a permit says what it waits on.
+        let waits = h
+            .js_number(
+                "return [...document.querySelectorAll('.runner .lane .seg[data-state=permit]')] \
+                   .filter(s => s.title.includes(': waiting on semaphore')).length;",
+            )
+            .await;
+        assert!(waits > 0.0, "run {run}: no permit wait's tooltip says what it waits on");
+    }
+    h.finish().await;
+}
+
 /// The numbers of an SVG path's `d`, and whether each was a whole number.
 fn path_numbers(d: &str) -> Vec<(f64, bool)> {
     d.split(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-'))

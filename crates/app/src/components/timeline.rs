@@ -286,14 +286,13 @@ pub fn Timeline(props: &TimelineProps) -> Html {
             }
         });
     }
+    // The analyses made are those of these traces when they are equal as
+    // the effect above compares them (the same `Rc`, or the same events):
+    // a run made again the same way (the same form, in virtual time) comes
+    // in new `Rc`s of equal traces, which the effect does not analyse again,
+    // and compared by pointer it was never shown analysed.
     let (models, analysed): (Rc<Vec<ModelRef>>, bool) = match &*later {
-        Some((for_traces, analysed))
-            if props.finished
-                && for_traces.len() == traces.len()
-                && for_traces.iter().zip(&traces).all(|(a, b)| Rc::ptr_eq(a, b)) =>
-        {
-            (Rc::new(analysed.clone()), true)
-        }
+        Some((for_traces, analysed)) if props.finished && *for_traces == traces => (Rc::new(analysed.clone()), true),
         _ => (
             models,
             props.finished && traces.iter().all(|t| t.events().len() <= IN_STEPS_ABOVE),
