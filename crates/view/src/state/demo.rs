@@ -229,6 +229,10 @@ impl DemoState {
                 if self.is_running() {
                     return None;
                 }
+                let runs = match self.finished() {
+                    Some(f) => runs.sharing(&f.runs, f.trace_hash),
+                    None => runs,
+                };
                 next.started += 1;
                 next.run = RunState::Ended {
                     generation: next.started,
@@ -410,6 +414,47 @@ mod tests {
                 runs: FinalRuns::new(runs),
             })
             .expect("finished")
+    }
+
+    #[test]
+    fn the_same_runs_made_again_keep_the_snapshots_drawn() {
+        let s = finished_state();
+        let drawn = Rc::clone(&s.finished().expect("finished").runs[0].trace);
+        // The same trace in a new `Rc`, as a second run of the form makes.
+        let again = |t: Trace| {
+            FinalRuns::new(vec![RunSnapshot {
+                label: "run".into(),
+                trace: Rc::new(t),
+            }])
+        };
+        let same = s
+            .apply(Action::RanVirtual {
+                runs: again((*drawn).clone()),
+            })
+            .expect("finished again");
+        let kept = &same.finished().expect("finished").runs[0].trace;
+        assert!(Rc::ptr_eq(kept, &drawn), "the equal trace came in a new Rc");
+        assert_eq!(
+            same.next_generation(),
+            s.next_generation() + 1,
+            "a new run all the same"
+        );
+        // Another trace is taken as it comes.
+        let mut other = (*drawn).clone();
+        let c = other.add_task("c");
+        other.push(
+            Duration::from_millis(120),
+            c,
+            asyncscope_core::trace::EventKind::Created,
+        );
+        let changed = same
+            .apply(Action::RanVirtual { runs: again(other) })
+            .expect("finished otherwise");
+        let taken = &changed.finished().expect("finished").runs[0].trace;
+        assert!(
+            !Rc::ptr_eq(taken, &drawn) && taken.tasks().len() == 3,
+            "a different run kept the old snapshot"
+        );
     }
 
     #[test]

@@ -40,6 +40,23 @@ impl FinalRuns {
     pub fn runs(&self) -> &[RunSnapshot] {
         &self.runs
     }
+
+    /// These runs holding `drawn`'s snapshots when they are the same runs
+    /// (the same hash `drawn_hash`, then the same labels and events): a
+    /// form run again the same way in virtual time makes equal traces, and
+    /// what compares the runs drawn (the timeline's memos) then finds the
+    /// same `Rc`s at once, where equal traces are compared event by event
+    /// at every drawing (about 5 ms natively at 900,000 events).
+    pub fn sharing(self, drawn: &[RunSnapshot], drawn_hash: u64) -> Self {
+        if self.hash == drawn_hash && self.runs == drawn {
+            Self {
+                runs: drawn.to_vec(),
+                hash: self.hash,
+            }
+        } else {
+            self
+        }
+    }
 }
 
 /// [`FinalRuns`] being hashed (see [`FinalRuns::hashing`]).
