@@ -356,3 +356,59 @@ async fn a_run_button_runs_the_program_as_it_is_now() {
     app.destroy();
     root.remove();
 }
+
+#[wasm_bindgen_test]
+async fn a_big_trace_equal_to_the_one_analysed_is_shown_analysed() {
+    // 1,000 tasks through a limit of 16: over `IN_STEPS_ABOVE` events, so
+    // analysed after the first drawing, in stretches.
+    let rt = VirtualRuntime::new();
+    let pairs = vec![
+        ("tasks".to_string(), "1000".to_string()),
+        ("limit".to_string(), "16".to_string()),
+        ("duration_ms".to_string(), "10".to_string()),
+    ];
+    let started = demos::start("semaphore", rt.env(), &pairs)
+        .expect("valid")
+        .expect("demo");
+    rt.block_on(started.work).expect("runs");
+    let trace = started.runs[0].1.snapshot();
+    assert!(trace.events().len() > asyncscope_app::hooks::IN_STEPS_ABOVE);
+    let end = trace.makespan().expect("ends");
+    let props = |trace: Trace, selected: Option<TaskRef>| TimelineProps {
+        runs: vec![RunSnapshot {
+            label: "semaphore".into(),
+            trace: std::rc::Rc::new(trace),
+        }],
+        now: end,
+        span: end,
+        finished: true,
+        view: View::default(),
+        playhead: None,
+        selected,
+        on_action: Default::default(),
+    };
+    let root = root();
+    let mut app = yew::Renderer::<Timeline>::with_root_and_props(root.clone(), props(trace.clone(), None)).render();
+    until("the analyses", || has(&root, ".timeline[data-analysed]")).await;
+    // The same trace in a new `Rc` (as a run made again the same way
+    // brings), and a lane selected, which shows that this drawing is done.
+    app.update(props(
+        trace,
+        Some(TaskRef {
+            run: 0,
+            task: TaskId(20),
+        }),
+    ));
+    until("the new drawing", || has(&root, ".lane.selected")).await;
+    assert!(
+        has(&root, ".timeline[data-analysed]"),
+        "an equal trace in a new Rc was drawn without its analyses"
+    );
+    let waits = attrs(&root, ".lane .seg[data-state=permit]", "title");
+    assert!(
+        waits.iter().any(|t| t.contains(": waiting on semaphore")),
+        "no permit wait says what it waits on: {waits:?}"
+    );
+    app.destroy();
+    root.remove();
+}
