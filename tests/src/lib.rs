@@ -99,7 +99,12 @@ impl Harness {
     /// Like [`Harness::start_with`], with more Chromium flags (the soak's
     /// `--js-flags=--expose-gc`, say).
     pub async fn start_with_flags(api: bool, flags: &[&str]) -> Harness {
-        let dist = dist_dir();
+        Self::start_serving(dist_dir(), api, flags).await
+    }
+
+    /// Like [`Harness::start_with_flags`], serving the built app in `dist`
+    /// (a copy of [`dist_dir`] with a file missing, say).
+    pub async fn start_serving(dist: PathBuf, api: bool, flags: &[&str]) -> Harness {
         assert!(
             dist.join("index.html").is_file(),
             "{} has no index.html: build the app first (`cargo xtask test` does it)",

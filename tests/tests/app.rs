@@ -717,3 +717,59 @@ async fn a_dropped_harness_leaves_no_browser_running() {
     assert!(!a_process_holds(&marker), "a dropped harness left its browser running");
     let _ = std::fs::remove_dir_all(&marker);
 }
+
+/// A demo's code and asyncio twin come from its texts file when the demo
+/// opens. Served without that file, the code pane says which file could
+/// not be loaded and offers to try again, and the rest of the page works;
+/// once the file is there, trying again shows the code and the twin.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_demos_code_is_loaded_when_it_opens_and_a_failed_load_is_tried_again() {
+    let dist = asyncscope_e2e::dist_dir();
+    let file = asyncscope_core::demos::texts_file("countdown").expect("a demo");
+    assert!(dist.join(&file).is_file(), "the release build wrote {file}");
+    // The built app without the countdown's texts (nor their compressed
+    // variants), served by the lab server as it is.
+    let copy = std::env::temp_dir().join(format!("asyncscope-dist-without-texts-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&copy);
+    std::fs::create_dir_all(&copy).expect("a directory");
+    for entry in std::fs::read_dir(&dist).expect("dist/") {
+        let entry = entry.expect("an entry");
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if entry.path().is_file() && !name.starts_with(&file) {
+            std::fs::copy(entry.path(), copy.join(&name)).expect("copied");
+        }
+    }
+    let h = Harness::start_serving(copy.clone(), true, &[]).await;
+    h.open("/#/countdown").await;
+    h.wait_for("#code-panel[data-texts=failed]", WAIT).await;
+    let alert = h.text(".texts-failed").await;
+    assert!(
+        alert.contains("could not be loaded") && alert.contains(&format!("{file}: HTTP 404")),
+        "the pane names the file and the server's answer: {alert}"
+    );
+    assert!(h.all(".code .source").await.is_empty(), "no code is shown");
+    // The rest of the page does not depend on the texts: a run is drawn.
+    h.click("#run-virtual:not([disabled])").await;
+    h.wait_for(".runner[data-state=done][data-clock=virtual] .lane", WAIT)
+        .await;
+
+    for entry in std::fs::read_dir(&dist).expect("dist/") {
+        let entry = entry.expect("an entry");
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with(&file) {
+            std::fs::copy(entry.path(), copy.join(&name)).expect("copied");
+        }
+    }
+    h.click("#texts-retry").await;
+    h.wait_for("#code-panel[data-texts=ready] .source[data-lang=rust]", WAIT)
+        .await;
+    let code = h.text(".code .source").await;
+    assert!(code.contains("pub async fn countdown<E: Env>"), "{code}");
+    assert!(h.all(".texts-failed").await.is_empty(), "the error is gone");
+    h.click("#tab-asyncio").await;
+    h.wait_for(".code .source[data-lang=python]", WAIT).await;
+    let twin = h.text(".code .source").await;
+    assert!(twin.contains("async def countdown(n):"), "{twin}");
+    h.finish().await;
+    let _ = std::fs::remove_dir_all(&copy);
+}

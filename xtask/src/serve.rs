@@ -14,7 +14,8 @@ pub const OTHER_PAGES: &[&str] = &["demo.html", "compose.html"];
 
 /// Builds `dist/` with trunk in release mode (wasm-opt from npm binaryen):
 /// the home page's build (`index.html`), then each of [`OTHER_PAGES`]
-/// beside it, then the home page's pictures ([`pictures`]), then
+/// beside it, then the home page's pictures ([`pictures`]) and the
+/// demos' texts ([`texts`]), then
 /// [`precompress`]es it. A first visit downloads only the home page's
 /// build; a visitor who never opens the composer never downloads it.
 pub fn build_release(tools: &Tools) -> Result<(), String> {
@@ -48,7 +49,21 @@ pub fn build_release(tools: &Tools) -> Result<(), String> {
         }
     }
     pictures(tools)?;
+    texts(tools)?;
     precompress(tools)
+}
+
+/// Writes each demo's texts into `dist/` (`asyncscope texts`,
+/// `texts-<slug>-<hash>.json`): the demo pages' build loads a demo's when
+/// it opens, rather than carrying them all.
+pub fn texts(tools: &Tools) -> Result<(), String> {
+    let dist = root().join("dist");
+    run_native(
+        tools,
+        "asyncscope",
+        &["texts".as_ref(), "--out-dir".as_ref(), dist.as_os_str()],
+    )
+    .map_err(|e| format!("writing the demos' texts failed ({e})"))
 }
 
 /// Writes `dist/pictures.txt`, the home page's pictures of every demo's

@@ -50,6 +50,19 @@ enum Command {
     /// virtual time, a line each (slug, tab, SVG); the release build puts
     /// them in `dist/pictures.txt`.
     Pictures(PicturesArgs),
+    /// Writes each demo's texts (the code its page shows, its asyncio
+    /// twin, where the two differ, which lines go together) as JSON, one
+    /// file each, named by their hash (`texts-<slug>-<hash>.json`): the
+    /// demo page loads a demo's when it opens. The release build writes
+    /// them into `dist/`.
+    Texts(TextsArgs),
+}
+
+#[derive(Debug, Args)]
+struct TextsArgs {
+    /// The directory to write the files into (it must exist).
+    #[arg(long, value_name = "DIR", value_parser = clap::builder::NonEmptyStringValueParser::new())]
+    out_dir: String,
 }
 
 #[derive(Debug, Args)]
@@ -347,6 +360,9 @@ pub fn run_to(args: &[String], out: &mut dyn io::Write) -> io::Result<Outcome> {
         Ok(Cli {
             command: Command::Pictures(args),
         }) => pictures(&args),
+        Ok(Cli {
+            command: Command::Texts(args),
+        }) => texts(&args),
         Err(e) => Outcome::from_clap(&e),
     };
     out.write_all(outcome.stdout.as_bytes())?;
@@ -382,6 +398,40 @@ fn pictures(args: &PicturesArgs) -> Outcome {
             },
         },
     }
+}
+
+fn texts(args: &TextsArgs) -> Outcome {
+    let dir = std::path::Path::new(&args.out_dir);
+    let mut written = String::new();
+    for e in ENTRIES {
+        let (Some(texts), Some(name)) = (demos::texts(e.slug), demos::texts_file(e.slug)) else {
+            return Outcome {
+                stdout: String::new(),
+                stderr: format!("error: the demo {} has no texts\n", e.slug),
+                status: 1,
+            };
+        };
+        let path = dir.join(&name);
+        let json = match serde_json::to_string(&texts) {
+            Ok(json) => json,
+            Err(e) => {
+                return Outcome {
+                    stdout: String::new(),
+                    stderr: format!("error: cannot write {name} as JSON: {e}\n"),
+                    status: 1,
+                };
+            }
+        };
+        if let Err(e) = std::fs::write(&path, json) {
+            return Outcome {
+                stdout: String::new(),
+                stderr: format!("error: cannot write {}: {e}\n", path.display()),
+                status: 1,
+            };
+        }
+        let _ = writeln!(written, "{name}");
+    }
+    Outcome::ok(written)
 }
 
 fn list() -> String {

@@ -5,6 +5,7 @@
 use std::process::{Command, Output};
 
 use asyncscope_core::catalog::{Metric, figures};
+use asyncscope_core::demos;
 use serde_json::Value;
 
 fn asyncscope(args: &[&str]) -> Output {
@@ -800,6 +801,61 @@ fn pictures_draw_every_demos_default_run_a_line_each() {
     assert_eq!(out.status.code(), Some(1));
     assert!(
         stderr(&out).contains("cannot write /nonexistent/dir/pictures.txt"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn texts_writes_each_demos_texts_to_the_file_its_page_asks_for() {
+    let dir = tempfile::tempdir().expect("a directory");
+    let out = asyncscope(&["texts", "--out-dir", &dir.path().to_string_lossy()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let names: Vec<String> = stdout(&out).lines().map(str::to_owned).collect();
+    assert_eq!(names.len(), SLUGS.len(), "a file per demo: {names:?}");
+    let mut files: Vec<String> = std::fs::read_dir(dir.path())
+        .expect("listed")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    let mut sorted = names.clone();
+    sorted.sort();
+    assert_eq!(files, sorted, "the files written are the ones named");
+    for (slug, name) in SLUGS.iter().zip(&names) {
+        // The name the page asks for, hashed as the server's long-cached
+        // files are: `texts-<slug>-<16 hex digits>.json`.
+        assert_eq!(Some(name.clone()), demos::texts_file(slug));
+        let hash = name
+            .strip_prefix(&format!("texts-{slug}-"))
+            .and_then(|rest| rest.strip_suffix(".json"))
+            .unwrap_or_else(|| panic!("{name}"));
+        assert!(
+            hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()),
+            "{name}"
+        );
+        let json = std::fs::read_to_string(dir.path().join(name)).expect("written");
+        let texts = demos::Texts::from_json(slug, &json).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(Some(&texts), demos::texts(slug).as_ref(), "{slug}");
+        assert_eq!(texts.source, demos::shown_source(slug).expect("code"), "{slug}");
+        // Every line lights the same twin from the file as from the build.
+        for line in 1..=texts.source.lines().count() as u32 {
+            assert_eq!(texts.twin_line(line), demos::twin_line(slug, line), "{slug}:{line}");
+        }
+        assert!(
+            demos::Texts::from_json("not-this-one", &json).is_err(),
+            "another demo's texts are refused"
+        );
+    }
+    let hashes: std::collections::BTreeSet<&str> = names.iter().filter_map(|n| n.rsplit('-').next()).collect();
+    assert_eq!(
+        hashes.len(),
+        names.len(),
+        "each demo's texts hash to their own name: {names:?}"
+    );
+    let out = asyncscope(&["texts", "--out-dir", "/nonexistent/dir"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("cannot write /nonexistent/dir/texts-"),
         "{}",
         stderr(&out)
     );

@@ -5,7 +5,8 @@
 //! such file). `cargo xtask` writes them after trunk's release build,
 //! through `asyncscope-lab --precompress`.
 //!
-//! A hashed file is trunk's `name-<hash>.ext` (also `name-<hash>_bg.wasm`):
+//! A hashed file is trunk's `name-<hash>.ext` (also `name-<hash>_bg.wasm`)
+//! or a demo's texts, `texts-<slug>-<hash>.json`:
 //! its name changes whenever its content does, so a browser may keep it for
 //! a year without asking again ([`cache_control`]). `index.html` and any
 //! file without a hash in its name must be asked for again each time.
@@ -199,6 +200,8 @@ mod tests {
             // No leading zeros: 15 digits.
             "style-4fa207b5e788e01.css",
             "app-0123456789ab_loader.js",
+            // A demo's texts (`demos::texts_file`): 16 digits, zeros kept.
+            "texts-sequential-vs-concurrent-00f1e2d3c4b5a697.json",
         ] {
             assert!(is_hashed(name), "{name}");
         }

@@ -28,6 +28,11 @@ pub fn spawn<F: Future<Output = ()> + 'static>(fut: F) {
     wasm_bindgen_futures::spawn_local(fut);
 }
 
+/// Writes `text` on the browser's console as a warning.
+pub fn warn(text: &str) {
+    web_sys::console::warn_1(&text.into());
+}
+
 /// An event listener on the window or the document; dropping it removes
 /// the listener.
 #[must_use = "dropping a Listener removes it at once"]

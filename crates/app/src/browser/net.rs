@@ -187,17 +187,24 @@ pub async fn lab_reachable(limit_ms: u32) -> bool {
     }
 }
 
-/// The text of the file at `url` (relative to the page), or `None` if it
-/// cannot be fetched or is not a success. `window.fetch` itself, with no
-/// more code than the home page's build needs.
-pub async fn fetch_text(url: &str) -> Option<String> {
-    let response: web_sys::Response = JsFuture::from(window()?.fetch_with_str(url))
+/// The text of the file at `url` (relative to the page), or why it could
+/// not be had: the network failed, or the server answered with an error
+/// (`HTTP 404`). `window.fetch` itself, with no more code than
+/// the home page's build needs.
+pub async fn fetch_text(url: &str) -> Result<String, String> {
+    let window = window().ok_or("there is no window")?;
+    let response: web_sys::Response = JsFuture::from(window.fetch_with_str(url))
         .await
-        .ok()?
+        .map_err(|_| "the network failed".to_string())?
         .dyn_into()
-        .ok()?;
+        .map_err(|_| "the answer is not a response".to_string())?;
     if !response.ok() {
-        return None;
+        return Err(format!("HTTP {}", response.status()));
     }
-    JsFuture::from(response.text().ok()?).await.ok()?.as_string()
+    let body = response.text().map_err(|_| "the body could not be read".to_string())?;
+    JsFuture::from(body)
+        .await
+        .ok()
+        .and_then(|text| text.as_string())
+        .ok_or_else(|| "the body could not be read".to_string())
 }

@@ -1,6 +1,9 @@
 //! The code view: the demo's real Rust source, highlighted, with the line
 //! of the current await point lit (and scrolled into the pane's view), and
-//! the same idea in Python's asyncio, with the twin of that line lit.
+//! the same idea in Python's asyncio, with the twin of that line lit. The
+//! texts come through [`use_demo_texts`]: in the demo page's build they
+//! are loaded when the demo opens, and the pane says so meanwhile, or says
+//! what went wrong, with a button that tries again.
 
 use asyncscope_core::demos;
 use asyncscope_view::{CodeLang, Token, highlight};
@@ -8,6 +11,8 @@ use yew::prelude::*;
 
 use crate::browser::dom;
 use crate::components::common::{rich, use_lang};
+use crate::hooks::{DemoTexts, use_demo_texts};
+use crate::i18n::Lang;
 use crate::route::Route;
 
 /// A line's tokens as spans (plain text bare).
@@ -42,18 +47,26 @@ enum Tab {
 pub fn CodeView(props: &CodeViewProps) -> Html {
     let lang = use_lang();
     let tab = use_state(|| Tab::Rust);
-    let code = demos::shown_source(props.slug).unwrap_or_default();
-    let about = demos::about(props.slug);
+    let (texts, retry) = use_demo_texts(props.slug);
+    let ready = match &texts {
+        DemoTexts::Ready(t) => Some(t.clone()),
+        DemoTexts::Loading | DemoTexts::Failed(_) => None,
+    };
     // The asyncio line that does what the lit Rust line does.
-    let twin = props.lit.and_then(|line| demos::twin_line(props.slug, line));
-    let slug = props.slug;
-    let rust = use_memo(slug, |_| highlight(code, CodeLang::Rust));
-    let python = use_memo(slug, |_| highlight(about.map_or("", |a| a.asyncio), CodeLang::Python));
+    let twin = props.lit.zip(ready.as_ref()).and_then(|(line, t)| t.twin_line(line));
+    let rust = use_memo(ready.clone(), |t| {
+        t.as_ref()
+            .map_or_else(Vec::new, |t| highlight(&t.source, CodeLang::Rust))
+    });
+    let python = use_memo(ready.clone(), |t| {
+        t.as_ref()
+            .map_or_else(Vec::new, |t| highlight(&t.asyncio, CodeLang::Python))
+    });
     // The lit line stays in the pane's view (the pane scrolls, never the page).
     let pane = use_node_ref();
     {
         let pane = pane.clone();
-        use_effect_with((props.lit, twin, *tab == Tab::Rust), move |_| {
+        use_effect_with((props.lit, twin, *tab == Tab::Rust, ready.is_some()), move |_| {
             dom::reveal_in(&pane, ".line.lit");
         });
     }
@@ -93,8 +106,16 @@ pub fn CodeView(props: &CodeViewProps) -> Html {
                 { tab_button(Tab::Rust, "tab-rust", "Rust") }
                 { tab_button(Tab::Asyncio, "tab-asyncio", "asyncio") }
             </div>
-            <div id="code-panel" role="tabpanel" aria-labelledby={if *tab == Tab::Rust { "tab-rust" } else { "tab-asyncio" }}>
-                if *tab == Tab::Rust {
+            <div id="code-panel" role="tabpanel" aria-labelledby={if *tab == Tab::Rust { "tab-rust" } else { "tab-asyncio" }}
+                 data-texts={match &texts { DemoTexts::Loading => "loading", DemoTexts::Ready(_) => "ready", DemoTexts::Failed(_) => "failed" }}>
+                if let DemoTexts::Failed(why) = &texts {
+                    <div class="notice texts-failed" role="alert">
+                        <p>{ lang.t("The code of this demo could not be loaded") }{ if lang == Lang::Zh { "：" } else { ": " } }<code>{ why.clone() }</code></p>
+                        <button type="button" id="texts-retry" onclick={retry.reform(|_: MouseEvent| ())}>{ lang.t("Try again") }</button>
+                    </div>
+                } else if ready.is_none() {
+                    <p class="code-caption texts-loading" role="status">{ lang.t("Loading the code…") }</p>
+                } else if *tab == Tab::Rust {
                     <p class="code-caption">{ lang.t("The Rust code this demo runs") }</p>
                     <pre class="source" data-lang="rust" ref={pane.clone()}><code>
                         { for rust.iter().enumerate().map(|(i, line)| {
@@ -120,7 +141,7 @@ pub fn CodeView(props: &CodeViewProps) -> Html {
                             }
                         }) }
                     </code></pre>
-                    <p class="differs"><strong>{ lang.t("Where Rust and asyncio differ") }{ ": " }</strong>{ rich(about.map_or("", |a| a.differs)) }</p>
+                    <p class="differs"><strong>{ lang.t("Where Rust and asyncio differ") }{ ": " }</strong>{ rich(ready.as_ref().map_or("", |t| t.differs.as_str())) }</p>
                     if demos::twin_agrees(props.slug) {
                         <p class="twin-agrees" data-twin="agrees">{ lang.t("Run in the composer, this program gives the same makespan and the same task outcomes as the Rust demo with its defaults.") }</p>
                     }

@@ -46,7 +46,7 @@ async fn make_pictures(show: impl Fn(Vec<Option<String>>)) {
 #[cfg(not(feature = "demos"))]
 async fn make_pictures(show: impl Fn(Vec<Option<String>>)) {
     clock::next_frame().await;
-    let Some(text) = browser::net::fetch_text(PICTURES_FILE).await else {
+    let Ok(text) = browser::net::fetch_text(PICTURES_FILE).await else {
         return;
     };
     let found = asyncscope_view::parse_pictures(&text);

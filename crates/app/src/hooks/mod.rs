@@ -11,6 +11,9 @@
 //! - [`use_form_in_address`]: the form mirrored in the address.
 //! - [`use_log_events`]: the event log's rows, sorted once per run and
 //!   filter; [`use_panels_ready`]: a big finished run's panels wait a task.
+//! - [`use_demo_texts`]: a demo's code, asyncio twin and the rest of its
+//!   [`asyncscope_core::demos::Texts`], loaded when the demo opens in the
+//!   build that does not carry them.
 
 mod address;
 mod lab_health;
@@ -18,6 +21,7 @@ mod log_events;
 mod replay_clock;
 mod run;
 mod shortcuts;
+mod texts;
 
 pub use address::use_form_in_address;
 pub use lab_health::{Lab, use_lab_health};
@@ -25,3 +29,4 @@ pub use log_events::{IN_STEPS_ABOVE, ended_generation, use_log_events, use_panel
 pub use replay_clock::use_replay_clock;
 pub use run::{Progress, RunControls, live_copies, use_run};
 pub use shortcuts::{shortcut, use_shortcuts};
+pub use texts::{DemoTexts, use_demo_texts};

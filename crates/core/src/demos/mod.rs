@@ -109,13 +109,37 @@ struct Module {
     random: Randomness,
     presets: &'static [Preset],
     check: Check,
-    /// The part of the module's file the page shows, and the file line it
-    /// starts on: cut out at compile time, so that only this part, not the
-    /// whole file, is in the app.
-    shown: (&'static str, u32),
+    /// The file line on which the part of the module's file the page shows
+    /// starts, and how many lines it has: worked out at compile time, so
+    /// that a build without the texts still lights the right line.
+    shown_at: (u32, u32),
+    /// The part of the module's file the page shows: cut out at compile
+    /// time, so that only this part, not the whole file, is in the app.
+    #[cfg(feature = "texts")]
+    shown: &'static str,
     #[cfg(test)]
     source: &'static str,
+    /// What the demo shows, in English (the page's lead).
+    explain_en: &'static str,
+    /// The hash of the demo's [`Texts`], worked out at compile time: it
+    /// names their file ([`texts_file`]).
+    texts_hash: u64,
+    #[cfg(feature = "texts")]
     about: &'static About,
+}
+
+/// The part of demo module `$m`'s file between the markers, as a constant
+/// `&'static str`.
+macro_rules! shown_text {
+    ($m:ident) => {{
+        const RANGE: (usize, usize, u32) = shown_range($m::SOURCE);
+        const BYTES: [u8; RANGE.1 - RANGE.0] = copy_out::<{ RANGE.1 - RANGE.0 }>($m::SOURCE, RANGE.0);
+        const TEXT: &str = match core::str::from_utf8(&BYTES) {
+            Ok(text) => text,
+            Err(_) => panic!("the shown code is not UTF-8"),
+        };
+        TEXT
+    }};
 }
 
 macro_rules! modules {
@@ -129,17 +153,20 @@ macro_rules! modules {
                 random: $m::RANDOM,
                 presets: $m::PRESETS,
                 check: |pairs| $m::Params::from_pairs(pairs).map(|_| ()),
-                shown: {
-                    const RANGE: (usize, usize, u32) = shown_range($m::SOURCE);
-                    const BYTES: [u8; RANGE.1 - RANGE.0] = copy_out::<{ RANGE.1 - RANGE.0 }>($m::SOURCE, RANGE.0);
-                    const TEXT: &str = match core::str::from_utf8(&BYTES) {
-                        Ok(text) => text,
-                        Err(_) => panic!("the shown code is not UTF-8"),
-                    };
-                    (TEXT, RANGE.2)
+                shown_at: {
+                    const AT: (u32, u32) = (shown_range($m::SOURCE).2, line_count(shown_text!($m)));
+                    AT
                 },
+                #[cfg(feature = "texts")]
+                shown: shown_text!($m),
                 #[cfg(test)]
                 source: $m::SOURCE,
+                explain_en: $m::ABOUT.explain_en,
+                texts_hash: {
+                    const HASH: u64 = texts_hash($m::SLUG, shown_text!($m), &$m::ABOUT);
+                    HASH
+                },
+                #[cfg(feature = "texts")]
                 about: &$m::ABOUT,
             }, )*
         ];
@@ -246,9 +273,18 @@ pub fn default_trace(slug: &str) -> Option<crate::Trace> {
     started.runs.last().map(|(_, t)| t.snapshot())
 }
 
-/// The words around a demo; `None` for an unknown slug.
+/// The words around a demo; `None` for an unknown slug. Only in a build
+/// with the `texts` feature: the demo page's build loads a demo's
+/// [`Texts`] when it opens ([`texts_file`]).
+#[cfg(feature = "texts")]
 pub fn about(slug: &str) -> Option<&'static About> {
     module(slug).map(|m| m.about)
+}
+
+/// What a demo shows, in English (its [`About::explain_en`], the page's
+/// lead), in every build. `None` for an unknown slug.
+pub fn explain_en(slug: &str) -> Option<&'static str> {
+    module(slug).map(|m| m.explain_en)
 }
 
 /// A demo's title and explanation in Simplified Chinese (its [`About`]'s),
@@ -288,55 +324,178 @@ pub fn sends_requests(slug: &str, pairs: &[(String, String)]) -> bool {
 pub const WORK: Param<Work> = choice("work", "Each job is", "timer");
 
 /// The demo's code as the page shows it: the part of its module between the
-/// markers, exactly as compiled.
+/// markers, exactly as compiled. Only in a build with the `texts` feature.
+#[cfg(feature = "texts")]
 pub fn shown_source(slug: &str) -> Option<&'static str> {
-    module(slug).map(|m| m.shown.0)
+    module(slug).map(|m| m.shown)
 }
 
 /// The line of the module file on which [`shown_source`] starts (from 1):
 /// a trace's await sites name lines of the file, and the page lights
 /// `site.line - first_line + 1` of the shown text.
 pub fn shown_first_line(slug: &str) -> Option<u32> {
-    module(slug).map(|m| m.shown.1)
+    module(slug).map(|m| m.shown_at.0)
 }
 
 /// The line of [`shown_source`] (from 1) that a trace's await site names,
-/// if the site is in that part of the demo's file.
+/// if the site is in that part of the demo's file. In every build: the
+/// line is found without the text.
 pub fn shown_line(slug: &str, file: &str, line: u32) -> Option<u32> {
     let m = module(slug)?;
     let normalized = file.replace('\\', "/");
     if !normalized.ends_with(m.file) {
         return None;
     }
-    let (text, first) = m.shown;
-    let n = u32::try_from(text.lines().count()).ok()?;
+    let (first, n) = m.shown_at;
     (first..first + n).contains(&line).then(|| line - first + 1)
 }
 
 /// The line of the asyncio twin (from 1) that matches line `rust_line` of
-/// [`shown_source`], if the demo's `About::twins` pair it with one.
+/// [`shown_source`], if the demo's `About::twins` pair it with one. Only in
+/// a build with the `texts` feature; [`Texts::twin_line`] in any.
+#[cfg(feature = "texts")]
 pub fn twin_line(slug: &str, rust_line: u32) -> Option<u32> {
     let m = module(slug)?;
-    let code: Vec<&str> = m.shown.0.lines().collect();
+    twin_line_in(m.shown, m.about.twins, m.about.asyncio, rust_line)
+}
+
+/// What [`twin_line`] and [`Texts::twin_line`] find: the line of `asyncio`
+/// that line `rust_line` of `code` goes with, by `twins`.
+fn twin_line_in<S: AsRef<str>>(code: &str, twins: &[(S, S)], asyncio: &str, rust_line: u32) -> Option<u32> {
+    let code: Vec<&str> = code.lines().collect();
     let index = usize::try_from(rust_line).ok()?.checked_sub(1)?;
     let line = *code.get(index)?;
-    let twins = m.about.twins;
-    let &(rust, _) = twins.iter().find(|(rust, _)| line.contains(rust))?;
+    let rust = twins.iter().map(|(r, _)| r.as_ref()).find(|rust| line.contains(rust))?;
     // The k-th line holding this part of the Rust code goes with the k-th
     // pair naming it (or the last such pair).
     let nth = code[..index].iter().filter(|l| l.contains(rust)).count();
-    let same: Vec<usize> = (0..twins.len()).filter(|&i| twins[i].0 == rust).collect();
+    let same: Vec<usize> = (0..twins.len()).filter(|&i| twins[i].0.as_ref() == rust).collect();
     let pair = same[nth.min(same.len() - 1)];
-    let python = twins[pair].1;
-    let occurrence = twins[..pair].iter().filter(|(_, p)| *p == python).count();
-    let found = m
-        .about
-        .asyncio
+    let python = twins[pair].1.as_ref();
+    let occurrence = twins[..pair].iter().filter(|(_, p)| p.as_ref() == python).count();
+    let found = asyncio
         .lines()
         .enumerate()
         .filter(|(_, l)| l.contains(python))
         .nth(occurrence)?;
     u32::try_from(found.0 + 1).ok()
+}
+
+/// The texts of a demo that its page loads when it opens, rather than
+/// carrying them in its build: the code it shows, its asyncio twin, where
+/// the two differ, and which lines of the two go together. The release
+/// build writes each demo's as JSON to the file [`texts_file`] names
+/// (`asyncscope texts`); a build with the `texts` feature has them at
+/// hand ([`texts`]).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Texts {
+    /// The demo's slug.
+    pub slug: String,
+    /// The code the page shows, as [`shown_source`].
+    pub source: String,
+    /// The equivalent asyncio code ([`About::asyncio`]).
+    pub asyncio: String,
+    /// Where Rust and asyncio differ ([`About::differs`]).
+    pub differs: String,
+    /// The lines that go together ([`About::twins`]).
+    pub twins: Vec<(String, String)>,
+}
+
+impl Texts {
+    /// The line of the asyncio twin (from 1) that matches line `rust_line`
+    /// of the shown code, as [`twin_line`].
+    pub fn twin_line(&self, rust_line: u32) -> Option<u32> {
+        twin_line_in(&self.source, &self.twins, &self.asyncio, rust_line)
+    }
+
+    /// Reads the JSON of [`texts_file`] for `slug`, and says what is wrong
+    /// if it is not that demo's texts.
+    pub fn from_json(slug: &str, json: &str) -> Result<Self, String> {
+        let texts: Self = serde_json::from_str(json).map_err(|e| format!("not a demo's texts ({e})"))?;
+        if texts.slug == slug {
+            Ok(texts)
+        } else {
+            Err(format!("the texts of {:?}, not of {slug:?}", texts.slug))
+        }
+    }
+}
+
+/// A demo's [`Texts`], from what this build carries; `None` for an unknown
+/// slug. Only in a build with the `texts` feature.
+#[cfg(feature = "texts")]
+pub fn texts(slug: &str) -> Option<Texts> {
+    let m = module(slug)?;
+    Some(Texts {
+        slug: m.slug.to_owned(),
+        source: m.shown.to_owned(),
+        asyncio: m.about.asyncio.to_owned(),
+        differs: m.about.differs.to_owned(),
+        twins: m
+            .about
+            .twins
+            .iter()
+            .map(|&(r, p)| (r.to_owned(), p.to_owned()))
+            .collect(),
+    })
+}
+
+/// The name of the file that holds a demo's [`Texts`] as JSON, beside the
+/// page: `texts-<slug>-<hash>.json`, the hash of their content worked out
+/// at compile time, so that the name changes whenever they do and a
+/// browser may keep the file for good. `None` for an unknown slug.
+pub fn texts_file(slug: &str) -> Option<String> {
+    module(slug).map(|m| format!("texts-{}-{:016x}.json", m.slug, m.texts_hash))
+}
+
+/// The number of lines of `text` (as `str::lines` counts them), at compile
+/// time.
+const fn line_count(text: &str) -> u32 {
+    let b = text.as_bytes();
+    if b.is_empty() {
+        return 0;
+    }
+    let mut n = 1;
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'\n' && i + 1 < b.len() {
+            n += 1;
+        }
+        i += 1;
+    }
+    n
+}
+
+/// The version of [`Texts`]' JSON, in [`texts_hash`]: a change of the
+/// format renames every file.
+const TEXTS_FORMAT: u8 = 1;
+
+/// FNV-1a over `bytes`, from `hash`, then a zero byte (so that the parts
+/// hashed one after another cannot run into each other).
+const fn fnv(mut hash: u64, bytes: &[u8]) -> u64 {
+    let mut i = 0;
+    while i <= bytes.len() {
+        let byte = if i < bytes.len() { bytes[i] } else { 0 };
+        hash ^= byte as u64;
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        i += 1;
+    }
+    hash
+}
+
+/// The hash of a demo's [`Texts`], at compile time.
+const fn texts_hash(slug: &str, shown: &str, about: &About) -> u64 {
+    let mut hash = fnv(0xcbf2_9ce4_8422_2325, &[TEXTS_FORMAT]);
+    hash = fnv(hash, slug.as_bytes());
+    hash = fnv(hash, shown.as_bytes());
+    hash = fnv(hash, about.asyncio.as_bytes());
+    hash = fnv(hash, about.differs.as_bytes());
+    let mut i = 0;
+    while i < about.twins.len() {
+        hash = fnv(hash, about.twins[i].0.as_bytes());
+        hash = fnv(hash, about.twins[i].1.as_bytes());
+        i += 1;
+    }
+    hash
 }
 
 /// Where the shown part of `source` lies, at compile time: its byte range
@@ -496,7 +655,7 @@ impl<E: Env> std::fmt::Debug for Started<E> {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "texts"))]
 mod tests {
     use super::*;
     use crate::catalog::ENTRIES;
@@ -508,7 +667,13 @@ mod tests {
         assert_eq!(slugs, catalog);
         for m in MODULES {
             let (code, line) = shown(m.source).expect(m.slug);
-            assert_eq!(m.shown, (code, line), "{}: the compile-time cut", m.slug);
+            assert_eq!(
+                (m.shown, m.shown_at),
+                (code, (line, line_count(code))),
+                "{}: the compile-time cut",
+                m.slug
+            );
+            assert_eq!(line_count(code) as usize, code.lines().count(), "{}", m.slug);
             assert!(!code.contains("// ---"), "{}", m.slug);
             assert!(code.contains(".await"), "{} shows no await", m.slug);
             let first = m.source.lines().nth(line as usize - 1).expect("line");
@@ -541,6 +706,51 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn a_demos_texts_file_is_named_by_what_it_holds() {
+        let about = countdown::ABOUT;
+        let shown = shown_source(countdown::SLUG).expect("code");
+        let hash = texts_hash(countdown::SLUG, shown, &about);
+        assert_eq!(
+            texts_file(countdown::SLUG),
+            Some(format!("texts-countdown-{hash:016x}.json"))
+        );
+        let edited = format!("{shown} ");
+        for (what, other) in [
+            ("the code", texts_hash(countdown::SLUG, &edited, &about)),
+            (
+                "the twin",
+                texts_hash(countdown::SLUG, shown, &About { asyncio: "x", ..about }),
+            ),
+            (
+                "the difference",
+                texts_hash(countdown::SLUG, shown, &About { differs: "x", ..about }),
+            ),
+            (
+                "a pair of lines",
+                texts_hash(
+                    countdown::SLUG,
+                    shown,
+                    &About {
+                        twins: &about.twins[1..],
+                        ..about
+                    },
+                ),
+            ),
+            ("the demo", texts_hash(timeout::SLUG, shown, &about)),
+        ] {
+            assert_ne!(other, hash, "a change of {what} renames the file");
+        }
+        // The words every build carries are not in the file.
+        let words = About {
+            title_zh: "x",
+            explain_en: "y",
+            explain_zh: "z",
+            ..about
+        };
+        assert_eq!(texts_hash(countdown::SLUG, shown, &words), hash);
     }
 
     #[test]

@@ -37,7 +37,6 @@ pub struct DemoPageProps {
 pub fn DemoPage(props: &DemoPageProps) -> Html {
     let lang = use_lang();
     let entry = props.entry;
-    let about = demos::about(entry.slug);
     let body = match demos::specs(entry.slug) {
         Some(specs) => {
             // A new address (another link, say) is a new form: keyed by it.
@@ -50,15 +49,15 @@ pub fn DemoPage(props: &DemoPageProps) -> Html {
             <p class="planned-note" data-view="missing">{ "This demo cannot be shown." }</p>
         },
     };
-    let explain = match (lang, about) {
-        (Lang::Zh, Some(a)) => a.explain_zh.to_string(),
-        (Lang::En, Some(a)) => a.explain_en.to_string(),
-        (_, None) => entry.summary.to_string(),
-    };
+    let explain = match lang {
+        Lang::Zh => demos::words_zh(entry.slug).map(|(_, explain)| explain),
+        Lang::En => demos::explain_en(entry.slug),
+    }
+    .unwrap_or(entry.summary);
     html! {
         <article class="demo" data-view="demo" data-slug={entry.slug}>
             <h1><span class="num">{ format!("{:02}", entry.number) }</span>{ title(entry, lang) }</h1>
-            <p class="lead">{ rich(&explain) }</p>
+            <p class="lead">{ rich(explain) }</p>
             { body }
         </article>
     }
