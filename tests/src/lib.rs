@@ -204,12 +204,15 @@ impl Harness {
     /// until the app shows a view there: a demo's address on the home
     /// page's build goes on to `demo.html`, and the composer's to
     /// `compose.html` (`ToPage`), so the page that answers may be another.
+    /// On a demo's page, it also waits until the code pane has its texts
+    /// (or says they failed).
     pub async fn open(&self, path: &str) {
         self.client
             .goto(&format!("{}{path}", self.server.url()))
             .await
             .expect("page loads");
-        let settled = "const v = document.querySelector('[data-view]');                        return document.readyState === 'complete' && v !== null && v.dataset.view !== 'to-page';";
+        // A demo's code pane settles too: its texts loaded (or failed).
+        let settled = "const v = document.querySelector('[data-view]');                        const c = document.querySelector('#code-panel');                        return document.readyState === 'complete' && v !== null && v.dataset.view !== 'to-page'                            && (c === null || c.dataset.texts !== 'loading');";
         let started = std::time::Instant::now();
         loop {
             // A script run while the page goes on to another is aborted:

@@ -766,6 +766,13 @@ async fn a_demos_code_is_loaded_when_it_opens_and_a_failed_load_is_tried_again()
     let code = h.text(".code .source").await;
     assert!(code.contains("pub async fn countdown<E: Env>"), "{code}");
     assert!(h.all(".texts-failed").await.is_empty(), "the error is gone");
+    // The button went with the error: the focus is on the open tab, not lost.
+    let focused = h
+        .client
+        .execute("return document.activeElement.id", vec![])
+        .await
+        .expect("runs");
+    assert_eq!(focused.as_str(), Some("tab-rust"), "the focus after Try again");
     h.click("#tab-asyncio").await;
     h.wait_for(".code .source[data-lang=python]", WAIT).await;
     let twin = h.text(".code .source").await;

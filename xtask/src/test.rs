@@ -368,7 +368,7 @@ pub const DEMO_PAGE_BUDGET: u64 = 390_300;
 /// 900,000 events at every drawing, and are shown analysed: 0.5 KB, to
 /// 534.7 KB. The code pane's states while a demo's texts load and when
 /// they fail (with "Try again"), which this build, carrying the texts,
-/// shares with the demo pages' build, where they take 6.4 KB off: 1.1 KB,
+/// shares with the demo pages' build, where they take 6.3 KB off: 1.1 KB,
 /// to 535.8 KB.)
 pub const COMPOSER_PAGE_BUDGET: u64 = 536_000;
 

@@ -1,6 +1,8 @@
 //! The line a pending task is lit at is the `.await` it is suspended in:
 //! for every demo of the catalog, at several instants, each pending task's
-//! await site is a line of the shown code that awaits.
+//! await site is a line of the shown code that awaits. (It reads the
+//! shown code: the core's feature `texts`, a default.)
+#![cfg(feature = "texts")]
 
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;

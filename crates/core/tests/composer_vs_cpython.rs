@@ -198,6 +198,7 @@ fn the_readme_lists_every_difference() {
 /// Every demo's asyncio twin (as the page's "Open in the composer" makes
 /// it a whole program) agrees with CPython too, except those that need
 /// aiohttp (not installed with CPython here) or draw random numbers.
+#[cfg(feature = "texts")]
 #[test]
 fn every_demo_twin_agrees_with_cpython() {
     if !python_here() {

@@ -93,6 +93,11 @@ pub fn CodeView(props: &CodeViewProps) -> Html {
             _ => {}
         })
     };
+    // Trying again takes the button away: the focus goes to the open tab.
+    let retry_click = {
+        let open = if *tab == Tab::Rust { "tab-rust" } else { "tab-asyncio" };
+        retry.reform(move |_: MouseEvent| dom::focus(open))
+    };
     let tab_button = |t: Tab, id: &'static str, label: &'static str| {
         let on = *tab == t;
         html! {
@@ -111,7 +116,7 @@ pub fn CodeView(props: &CodeViewProps) -> Html {
                 if let DemoTexts::Failed(why) = &texts {
                     <div class="notice texts-failed" role="alert">
                         <p>{ lang.t("The code of this demo could not be loaded") }{ if lang == Lang::Zh { "：" } else { ": " } }<code>{ why.clone() }</code></p>
-                        <button type="button" id="texts-retry" onclick={retry.reform(|_: MouseEvent| ())}>{ lang.t("Try again") }</button>
+                        <button type="button" id="texts-retry" onclick={retry_click}>{ lang.t("Try again") }</button>
                     </div>
                 } else if ready.is_none() {
                     <p class="code-caption texts-loading" role="status">{ lang.t("Loading the code…") }</p>

@@ -117,7 +117,7 @@ struct Module {
     /// time, so that only this part, not the whole file, is in the app.
     #[cfg(feature = "texts")]
     shown: &'static str,
-    #[cfg(test)]
+    #[cfg(all(test, feature = "texts"))]
     source: &'static str,
     /// What the demo shows, in English (the page's lead).
     explain_en: &'static str,
@@ -159,7 +159,7 @@ macro_rules! modules {
                 },
                 #[cfg(feature = "texts")]
                 shown: shown_text!($m),
-                #[cfg(test)]
+                #[cfg(all(test, feature = "texts"))]
                 source: $m::SOURCE,
                 explain_en: $m::ABOUT.explain_en,
                 texts_hash: {
@@ -425,6 +425,8 @@ impl Texts {
 #[cfg(feature = "texts")]
 pub fn texts(slug: &str) -> Option<Texts> {
     let m = module(slug)?;
+    // Every part here is one `texts_hash` hashes: a part it left out would
+    // change the file and not its name, and browsers keep the old one.
     Some(Texts {
         slug: m.slug.to_owned(),
         source: m.shown.to_owned(),
@@ -558,7 +560,7 @@ const fn copy_out<const N: usize>(source: &str, start: usize) -> [u8; N] {
     out
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "texts"))]
 fn shown(source: &'static str) -> Option<(&'static str, u32)> {
     let start = source.find(SHOWN_START)? + SHOWN_START.len();
     let end = start + source[start..].find(SHOWN_END)?;

@@ -289,6 +289,7 @@ fn measure_stack_per_call() {
     }
 }
 
+#[cfg(feature = "texts")]
 #[test]
 fn every_example_and_every_demo_twin_is_a_program_that_parses() {
     for e in super::EXAMPLES {
@@ -327,6 +328,7 @@ fn aiohttp_goes_through_the_network_seam_to_the_lab() {
 
 /// Where the page says a demo's asyncio twin agrees with it, the twin run
 /// in the composer gives the demo's makespan and task outcomes.
+#[cfg(feature = "texts")]
 #[test]
 fn twins_that_agree_give_the_demos_makespan_and_outcomes() {
     let outcomes = |tr: &Trace| {
