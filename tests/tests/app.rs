@@ -773,6 +773,34 @@ async fn a_demos_code_is_loaded_when_it_opens_and_a_failed_load_is_tried_again()
         .await
         .expect("runs");
     assert_eq!(focused.as_str(), Some("tab-rust"), "the focus after Try again");
+    // Loaded texts are kept for the visit: another demo and back asks for
+    // the countdown's file no more.
+    let asked =
+        format!("return performance.getEntriesByType('resource').filter(e => e.name.endsWith('/{file}')).length");
+    let before = h.client.execute(&asked, vec![]).await.expect("runs");
+    // (The same document: the address's hash changes, as the page's own
+    // links change it.)
+    h.client
+        .execute("location.hash = '#/gather'", vec![])
+        .await
+        .expect("runs");
+    h.wait_for("[data-slug=gather] #code-panel[data-texts=ready]", WAIT)
+        .await;
+    h.client
+        .execute("location.hash = '#/countdown'", vec![])
+        .await
+        .expect("runs");
+    h.wait_for(
+        "[data-slug=countdown] #code-panel[data-texts=ready] .source[data-lang=rust]",
+        WAIT,
+    )
+    .await;
+    let after = h.client.execute(&asked, vec![]).await.expect("runs");
+    assert!(
+        before.as_u64() >= Some(2),
+        "the failed load and the one tried again: {before}"
+    );
+    assert_eq!(after, before, "the countdown's texts asked for again");
     h.click("#tab-asyncio").await;
     h.wait_for(".code .source[data-lang=python]", WAIT).await;
     let twin = h.text(".code .source").await;

@@ -509,16 +509,12 @@ fn release_contents(dist: &Path) -> Result<(), String> {
             }
         }
     }
-    match std::fs::read_to_string(dist.join("pictures.txt")) {
-        Ok(text) if text.lines().any(|l| l.contains("\t<svg")) => {}
+    let demos = match std::fs::read_to_string(dist.join("pictures.txt")) {
+        Ok(text) if text.lines().any(|l| l.contains("\t<svg")) => text.lines().count(),
         _ => return Err("dist/pictures.txt, the home page's pictures, is missing or empty".into()),
-    }
+    };
     // A demo's texts file for each picture (a line each), the countdown's
     // holding its code and twin.
-    let demos = std::fs::read_to_string(dist.join("pictures.txt"))
-        .unwrap_or_default()
-        .lines()
-        .count();
     let texts: Vec<Vec<u8>> = std::fs::read_dir(dist)
         .map_err(|e| format!("cannot read {}: {e}", dist.display()))?
         .filter_map(Result::ok)
