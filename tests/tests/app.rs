@@ -370,14 +370,14 @@ async fn a_live_frame_takes_in_only_what_is_new() {
 async fn a_live_drawing_touches_only_the_ends_of_the_lanes() {
     let h = Harness::start().await;
     // Forty counts of 100 ms, on an axis fixed at the expected 4 s: past
-    // 32 segments (about 1.7 s in) the lane is drawn in runs of 32, each a
-    // component of its own; counted from then on.
+    // 8 segments the lane is drawn in runs of 8, each a component of its
+    // own; counted from the 34th segment (about 1.7 s in) on.
     h.open("/#/countdown?counts=40&tick_ms=100").await;
     h.wait_for(".runner[data-state=done]", WAIT).await;
     h.click("#run:not([disabled])").await;
     h.wait_for(
-        // The 34th segment: the second of the second run.
-        ".runner[data-state=running] .lane .lane-track > .chunk:nth-child(2) > .seg:nth-child(2)",
+        // The 34th segment: the second of the fifth run.
+        ".runner[data-state=running] .lane .lane-track > .chunk:nth-child(5) > .seg:nth-child(2)",
         WAIT,
     )
     .await;
@@ -427,7 +427,8 @@ async fn a_live_drawing_touches_only_the_ends_of_the_lanes() {
     // at a lane's 40th segment as at its 2nd (an unkeyed list rewrote every
     // segment at every drawing).
     assert!(last + behind > 0.0, "the lanes were drawn as they grew");
-    // The first run of 32 is the same elements, in the lane, in order.
+    // The first four runs (32 segments) are the same elements, in the
+    // lane, in order.
     let kept = h
         .js_number(
             "const now = [...document.querySelectorAll('.runner .lane-track .seg')]; \
@@ -449,20 +450,20 @@ async fn a_live_drawing_touches_only_the_ends_of_the_lanes() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_long_lanes_segments_and_marks_answer_the_pointer_through_their_runs() {
     let h = Harness::start().await;
-    // Forty counts: 80 segments and 40 wake marks, drawn in runs of 32,
+    // Forty counts: 80 segments and 40 wake marks, drawn in runs of 8,
     // each run a box over the whole track.
     h.open("/#/countdown?counts=40&tick_ms=100").await;
     h.wait_for(".runner[data-state=done] .lane .chunk-marks", WAIT).await;
     // What the pointer finds at the middle of each segment of the first
-    // run and at each wake mark of the first run (boxes of later runs lie
-    // over them): the element itself, or what it finds instead.
+    // three runs and at each wake mark of the first two (boxes of later
+    // runs lie over them): the element itself, or what it finds instead.
     let missed = h
         .client
         .execute(
             "const lane = document.querySelector('.runner .lane'); \
              const runs = lane.querySelectorAll('.lane-track > .chunk'); \
-             const segs = [...runs[0].querySelectorAll(':scope > .seg')]; \
-             const marks = [...lane.querySelectorAll('.chunk-marks')[0].querySelectorAll(':scope > .mark-wake')]; \
+             const segs = [...runs].slice(0, 3).flatMap(r => [...r.querySelectorAll(':scope > .seg')]); \
+             const marks = [...lane.querySelectorAll('.chunk-marks')].slice(0, 2).flatMap(r => [...r.querySelectorAll(':scope > .mark-wake')]); \
              const at = (el, x) => { const r = el.getBoundingClientRect(); \
                const hit = document.elementFromPoint(x(r), r.top + r.height / 2); \
                return hit === el ? null : `${el.className} at ${Math.round(x(r))}: ${hit ? hit.className : 'nothing'}`; }; \
