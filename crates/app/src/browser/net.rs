@@ -187,24 +187,39 @@ pub async fn lab_reachable(limit_ms: u32) -> bool {
     }
 }
 
+/// Why [`fetch_text`] could not get a file's text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileError {
+    /// The page has no `window` (not in a browser tab).
+    NoWindow,
+    /// The request never got an answer (offline, refused, blocked).
+    Network,
+    /// `fetch` answered with something that is not a `Response`.
+    NotAResponse,
+    /// The server answered with this error status (`HTTP 404`).
+    Status(u16),
+    /// The answer came, but its body could not be read as text.
+    Body,
+}
+
 /// The text of the file at `url` (relative to the page), or why it could
-/// not be had: the network failed, or the server answered with an error
-/// (`HTTP 404`). `window.fetch` itself, with no more code than
-/// the home page's build needs.
-pub async fn fetch_text(url: &str) -> Result<String, String> {
-    let window = window().ok_or("there is no window")?;
+/// not be had ([`FileError`]: the network failed, or the server answered
+/// with an error, `HTTP 404`). `window.fetch` itself, with no more code
+/// than the home page's build needs.
+pub async fn fetch_text(url: &str) -> Result<String, FileError> {
+    let window = window().ok_or(FileError::NoWindow)?;
     let response: web_sys::Response = JsFuture::from(window.fetch_with_str(url))
         .await
-        .map_err(|_| "the network failed".to_string())?
+        .map_err(|_| FileError::Network)?
         .dyn_into()
-        .map_err(|_| "the answer is not a response".to_string())?;
+        .map_err(|_| FileError::NotAResponse)?;
     if !response.ok() {
-        return Err(format!("HTTP {}", response.status()));
+        return Err(FileError::Status(response.status()));
     }
-    let body = response.text().map_err(|_| "the body could not be read".to_string())?;
+    let body = response.text().map_err(|_| FileError::Body)?;
     JsFuture::from(body)
         .await
         .ok()
         .and_then(|text| text.as_string())
-        .ok_or_else(|| "the body could not be read".to_string())
+        .ok_or(FileError::Body)
 }

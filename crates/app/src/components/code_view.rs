@@ -115,7 +115,7 @@ pub fn CodeView(props: &CodeViewProps) -> Html {
                  data-texts={match &texts { DemoTexts::Loading => "loading", DemoTexts::Ready(_) => "ready", DemoTexts::Failed(_) => "failed" }}>
                 if let DemoTexts::Failed(why) = &texts {
                     <div class="notice texts-failed" role="alert">
-                        <p>{ lang.t("The code of this demo could not be loaded") }{ if lang == Lang::Zh { "：" } else { ": " } }<code>{ why.clone() }</code></p>
+                        <p>{ lang.t("The code of this demo could not be loaded") }{ if lang == Lang::Zh { "：" } else { ": " } }<code>{ why.text(lang) }</code></p>
                         <button type="button" id="texts-retry" onclick={retry_click}>{ lang.t("Try again") }</button>
                     </div>
                 } else if ready.is_none() {

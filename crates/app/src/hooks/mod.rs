@@ -29,4 +29,4 @@ pub use log_events::{IN_STEPS_ABOVE, ended_generation, use_log_events, use_panel
 pub use replay_clock::use_replay_clock;
 pub use run::{Progress, RunControls, live_copies, use_run};
 pub use shortcuts::{shortcut, use_shortcuts};
-pub use texts::{DemoTexts, use_demo_texts};
+pub use texts::{DemoTexts, TextsFailure, use_demo_texts};

@@ -9,6 +9,8 @@ use std::rc::Rc;
 use asyncscope_core::demos::{self, Texts};
 use yew::prelude::*;
 
+use crate::i18n::Lang;
+
 /// Where a demo's texts are.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum DemoTexts {
@@ -16,9 +18,55 @@ pub enum DemoTexts {
     Loading,
     /// Here.
     Ready(Rc<Texts>),
-    /// They could not be had: what went wrong (naming the file), in
-    /// English, for the page's error and the console.
-    Failed(String),
+    /// They could not be had: why.
+    Failed(TextsFailure),
+}
+
+/// Why a demo's texts could not be had.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TextsFailure {
+    /// No demo has this slug.
+    NoDemo(&'static str),
+    /// The file could not be fetched.
+    Fetch {
+        /// The file asked for.
+        file: String,
+        /// Why.
+        why: crate::browser::net::FileError,
+    },
+    /// The file came but does not hold this demo's texts: the parser's
+    /// words, as they are (in English).
+    Invalid {
+        /// The file asked for.
+        file: String,
+        /// What is wrong with it.
+        why: String,
+    },
+}
+
+impl TextsFailure {
+    /// What went wrong in `lang` (English for the console): the file, then
+    /// the reason (a server's status, such as `HTTP 404`, and a parser's
+    /// words stay as they are).
+    pub fn text(&self, lang: Lang) -> String {
+        use crate::browser::net::FileError;
+        let sep = if lang == Lang::Zh { "：" } else { ": " };
+        let (file, why) = match self {
+            TextsFailure::NoDemo(slug) => return format!("{}{sep}{slug}", lang.t("no demo has this name")),
+            TextsFailure::Fetch { file, why } => (
+                file,
+                match why {
+                    FileError::NoWindow => lang.t("there is no window").to_string(),
+                    FileError::Network => lang.t("the network failed").to_string(),
+                    FileError::NotAResponse => lang.t("the answer is not a response").to_string(),
+                    FileError::Status(status) => format!("HTTP {status}"),
+                    FileError::Body => lang.t("the body could not be read").to_string(),
+                },
+            ),
+            TextsFailure::Invalid { file, why } => (file, why.clone()),
+        };
+        format!("{file}{sep}{why}")
+    }
 }
 
 /// The texts of the demo `slug`, and a callback that asks for them again
@@ -28,7 +76,7 @@ pub enum DemoTexts {
 pub fn use_demo_texts(slug: &'static str) -> (DemoTexts, Callback<()>) {
     let texts = use_memo(slug, |slug| {
         demos::texts(slug).map_or_else(
-            || DemoTexts::Failed(format!("no demo is called {slug:?}")),
+            || DemoTexts::Failed(TextsFailure::NoDemo(slug)),
             |t| DemoTexts::Ready(Rc::new(t)),
         )
     });
@@ -57,22 +105,22 @@ pub fn use_demo_texts(slug: &'static str) -> (DemoTexts, Callback<()>) {
                 return;
             }
             let Some(file) = demos::texts_file(slug) else {
-                texts.set(DemoTexts::Failed(format!("no demo is called {slug:?}")));
+                texts.set(DemoTexts::Failed(TextsFailure::NoDemo(slug)));
                 return;
             };
             texts.set(DemoTexts::Loading);
             browser::spawn(async move {
-                let got = browser::net::fetch_text(&file)
-                    .await
-                    .and_then(|json| Texts::from_json(slug, &json))
-                    .map_err(|why| format!("{file}: {why}"));
+                let got = match browser::net::fetch_text(&file).await {
+                    Ok(json) => Texts::from_json(slug, &json).map_err(|why| TextsFailure::Invalid { file, why }),
+                    Err(why) => Err(TextsFailure::Fetch { file, why }),
+                };
                 if *asked.borrow() != (slug, attempt) {
                     return;
                 }
                 texts.set(match got {
                     Ok(found) => DemoTexts::Ready(loaded::keep(found)),
                     Err(why) => {
-                        browser::warn(&format!("asyncscope: the demo's texts: {why}"));
+                        browser::warn(&format!("asyncscope: the demo's texts: {}", why.text(Lang::En)));
                         DemoTexts::Failed(why)
                     }
                 });
@@ -105,5 +153,40 @@ mod loaded {
         let texts = Rc::new(texts);
         LOADED.with_borrow_mut(|all| all.push(texts.clone()));
         texts
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::browser::net::FileError;
+
+    #[test]
+    fn a_failed_load_says_why_in_the_pages_language() {
+        let file = "texts-countdown-0123456789abcdef.json".to_string();
+        let fetch = |why| TextsFailure::Fetch {
+            file: file.clone(),
+            why,
+        };
+        let offline = fetch(FileError::Network);
+        assert_eq!(offline.text(Lang::En), format!("{file}: the network failed"));
+        assert_eq!(offline.text(Lang::Zh), format!("{file}：网络请求失败"));
+        // A server's status is the same in both.
+        assert_eq!(
+            fetch(FileError::Status(404)).text(Lang::Zh),
+            format!("{file}：HTTP 404")
+        );
+        // Every other reason has its Chinese.
+        for why in [
+            FileError::NoWindow,
+            FileError::Network,
+            FileError::NotAResponse,
+            FileError::Body,
+        ] {
+            let (en, zh) = (fetch(why).text(Lang::En), fetch(why).text(Lang::Zh));
+            let reason = en.trim_start_matches(&format!("{file}: "));
+            assert!(!zh.contains(reason), "{why:?} is not translated: {zh}");
+        }
+        assert_eq!(TextsFailure::NoDemo("nope").text(Lang::Zh), "没有这个名字的示例：nope");
     }
 }
