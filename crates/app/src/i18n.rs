@@ -33,6 +33,15 @@ impl Lang {
         }
     }
 
+    /// What goes between a label and what it says: `: `, or the
+    /// full-width `：` in Chinese.
+    pub fn colon(self) -> &'static str {
+        match self {
+            Lang::En => ": ",
+            Lang::Zh => "：",
+        }
+    }
+
     /// A message made in both languages, in this one.
     pub fn pick(self, message: &Bilingual) -> &str {
         message.get(self == Lang::Zh)
@@ -381,6 +390,7 @@ mod tests {
         assert_eq!(Lang::Zh.t("no such phrase"), "no such phrase");
         assert_eq!(Lang::from_tag("zh-CN"), Lang::Zh);
         assert_eq!(Lang::from_tag("en-GB"), Lang::En);
+        assert_eq!((Lang::En.colon(), Lang::Zh.colon()), (": ", "："));
     }
 
     #[test]

@@ -12,7 +12,6 @@ use yew::prelude::*;
 use crate::browser::dom;
 use crate::components::common::{rich, use_lang};
 use crate::hooks::{DemoTexts, use_demo_texts};
-use crate::i18n::Lang;
 use crate::route::Route;
 
 /// A line's tokens as spans (plain text bare).
@@ -115,7 +114,7 @@ pub fn CodeView(props: &CodeViewProps) -> Html {
                  data-texts={match &texts { DemoTexts::Loading => "loading", DemoTexts::Ready(_) => "ready", DemoTexts::Failed(_) => "failed" }}>
                 if let DemoTexts::Failed(why) = &texts {
                     <div class="notice texts-failed" role="alert">
-                        <p>{ lang.t("The code of this demo could not be loaded") }{ if lang == Lang::Zh { "：" } else { ": " } }<code>{ why.text(lang) }</code></p>
+                        <p>{ lang.t("The code of this demo could not be loaded") }{ lang.colon() }<code>{ why.text(lang) }</code></p>
                         <button type="button" id="texts-retry" onclick={retry_click}>{ lang.t("Try again") }</button>
                     </div>
                 } else if ready.is_none() {

@@ -50,7 +50,7 @@ impl TextsFailure {
     /// words stay as they are).
     pub fn text(&self, lang: Lang) -> String {
         use crate::browser::net::FileError;
-        let sep = if lang == Lang::Zh { "：" } else { ": " };
+        let sep = lang.colon();
         let (file, why) = match self {
             TextsFailure::NoDemo(slug) => return format!("{}{sep}{slug}", lang.t("no demo has this name")),
             TextsFailure::Fetch { file, why } => (
