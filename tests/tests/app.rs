@@ -381,18 +381,20 @@ async fn a_live_drawing_touches_only_the_ends_of_the_lanes() {
         WAIT,
     )
     .await;
-    // From now on, at each drawing (a batch of mutations), each segment
-    // written behind the last of its lane: how many drawings touched it.
+    // From now on, at each drawing (a batch of mutations): the segments
+    // added, and each segment written behind the last of its lane: how
+    // many drawings touched it.
     h.client
         .execute(
-            "window.__segWrites = { last: 0, behind: 0, most: 0 }; \
+            "window.__segWrites = { added: 0, last: 0, behind: 0, most: 0 }; \
              window.__firstSegs = [...document.querySelectorAll('.runner .lane-track .seg')].slice(0, 32); \
              const touched = new WeakMap(); \
              new MutationObserver((records) => { \
                const seen = new Set(); \
                for (const r of records) { \
+                 for (const n of r.addedNodes) if (n.classList && n.classList.contains('seg')) window.__segWrites.added++; \
                  const seg = r.target; \
-                 if (seg.classList && seg.classList.contains('seg') && seg.isConnected) seen.add(seg); \
+                 if (r.type === 'attributes' && seg.classList && seg.classList.contains('seg') && seg.isConnected) seen.add(seg); \
                } \
                for (const seg of seen) { \
                  const all = [...seg.closest('.lane-track').querySelectorAll('.seg')]; \
@@ -402,7 +404,7 @@ async fn a_live_drawing_touches_only_the_ends_of_the_lanes() {
                  touched.set(seg, n); \
                  window.__segWrites.most = Math.max(window.__segWrites.most, n); \
                } \
-             }).observe(document.querySelector('.runner .stage'), { attributes: true, subtree: true });",
+             }).observe(document.querySelector('.runner .stage'), { attributes: true, childList: true, subtree: true });",
             vec![],
         )
         .await
@@ -411,7 +413,8 @@ async fn a_live_drawing_touches_only_the_ends_of_the_lanes() {
     // each segment waited on to every one of them).
     tokio::time::sleep(Duration::from_millis(1200)).await;
     let count = |k: &str| format!("return window.__segWrites.{k};");
-    let (last, behind, most) = (
+    let (added, last, behind, most) = (
+        h.js_number(&count("added")).await,
         h.js_number(&count("last")).await,
         h.js_number(&count("behind")).await,
         h.js_number(&count("most")).await,
@@ -421,12 +424,16 @@ async fn a_live_drawing_touches_only_the_ends_of_the_lanes() {
         1,
         "the run was still going when counted"
     );
-    // A lane grows at its end: a drawing extends its last segment, and
-    // closes the one before when a new one begins. Each segment behind the
+    // A lane grows at its end: a drawing adds the tick's poll and the
+    // sleep before it (a sleep just begun is drawn once it is a pixel
+    // wide, and then closed by the drawing after). Each segment behind the
     // last is written by one drawing at most, so a drawing costs the same
     // at a lane's 40th segment as at its 2nd (an unkeyed list rewrote every
     // segment at every drawing).
-    assert!(last + behind > 0.0, "the lanes were drawn as they grew");
+    assert!(
+        added >= 10.0,
+        "the lanes were drawn as they grew: {added} segments added in 1.2 s of 100 ms ticks"
+    );
     // The first four runs (32 segments) are the same elements, in the
     // lane, in order.
     let kept = h
@@ -442,7 +449,7 @@ async fn a_live_drawing_touches_only_the_ends_of_the_lanes() {
     );
     assert!(
         most <= 1.0,
-        "a segment behind the end was rewritten by {most} drawings ({behind} writes behind, {last} at the ends)"
+        "a segment behind the end was rewritten by {most} drawings ({behind} writes behind, {last} at the ends, {added} added)"
     );
     h.finish().await;
 }

@@ -409,6 +409,15 @@ pub fn lane_in(
             return None;
         }
         let (a, b) = (seg.start.as_secs_f64() * 1000.0, stop.as_secs_f64() * 1000.0);
+        // A wait still going (a live lane's last segment) is drawn once it
+        // is a fine segment wide, and then alone: never in a bundle with
+        // those before it. The poll before a fresh sleep then shows at
+        // once, not inside a bundle narrower than a pixel, and a live lane
+        // whose events are far apart only grows at its end: what was drawn
+        // at one event is drawn the same at the next.
+        if seg.end.is_none() && seg.state != SegmentState::Polled && (b - a) * per_ms < FINE_PCT {
+            return None;
+        }
         Some(Placed {
             left: at(a),
             right: at(b),
@@ -826,6 +835,69 @@ mod tests {
         assert_eq!(
             zh.segments[1].title,
             "daily：睡眠，第 1 天 00:00 到 第 2 天 09:00（至今）"
+        );
+    }
+
+    /// A lane's segments in words: state, place and how many it bundles.
+    fn drawn(lane: &LaneVm) -> Vec<String> {
+        lane.segments
+            .iter()
+            .map(|s| format!("{} {:.3}+{:.3} x{}", s.state.as_str(), s.left, s.width, s.bundled))
+            .collect()
+    }
+
+    #[test]
+    fn a_live_lane_drawn_at_each_event_only_grows_at_its_end() {
+        // A countdown as the page draws it live: 60 ticks of 100 ms in a
+        // view of the 6 s it should take, drawn at the frame after each
+        // tick's events (2 ms later), when its sleep has only just begun.
+        let ms = Duration::from_millis;
+        let mut t = Trace::new();
+        let a = t.add_task("countdown");
+        t.push(ms(0), a, EventKind::Created);
+        let scale = Scale::whole(ms(6000));
+        let mut before: Vec<String> = Vec::new();
+        for k in 0..60u64 {
+            let at = ms(100 * k);
+            if k > 0 {
+                t.push(at, a, EventKind::TimerFired);
+                t.push(at, a, EventKind::woken(WakeCause::Timer));
+            }
+            t.push(at, a, EventKind::PollStart);
+            t.push(
+                at,
+                a,
+                EventKind::TimerArmed {
+                    deadline: ms(100 * (k + 1)).into(),
+                },
+            );
+            t.push(at, a, EventKind::pending(None));
+            let frame = at + ms(2);
+            let lane = lane_in(&t, &run_model(&t), 0, frame, &scale, false).expect("the lane");
+            let now = drawn(&lane);
+            assert!(now.iter().all(|s| s.ends_with(" x1")), "nothing bundled: {now:?}");
+            // The sleep just begun is not drawn yet; the poll before it is,
+            // alone (2 px wide on the page).
+            assert!(now.last().is_some_and(|s| s.starts_with("polled ")), "{now:?}");
+            assert_eq!(
+                now[..before.len()],
+                before[..],
+                "tick {k}: what was drawn stays as it was"
+            );
+            before = now;
+        }
+        assert_eq!(before.len(), 1 + 2 * 59, "a poll per tick and a sleep between two");
+        // Later in the same sleep, it is drawn, alone, going on.
+        let later = lane_in(&t, &run_model(&t), 0, ms(6000), &scale, false).expect("the lane");
+        assert_eq!(drawn(&later)[..before.len()], before[..]);
+        let last = later.segments.last().expect("segments");
+        assert_eq!(
+            (last.state, last.bundled, last.title.as_str()),
+            (
+                SegmentState::Sleeping,
+                1,
+                "countdown: sleeping from 5.9 s to 6 s (so far)"
+            )
         );
     }
 
