@@ -282,3 +282,46 @@ async fn the_composer_looks_right_at_every_size() {
     h.choose("#lang", "en").await;
     h.finish().await;
 }
+
+/// The page's title once `ok` holds (it is set after the page draws), or
+/// as it is after 5 s.
+async fn titled(h: &Harness, ok: impl Fn(&str) -> bool) -> String {
+    let started = std::time::Instant::now();
+    loop {
+        let title = h.client.title().await.expect("the title");
+        if ok(&title) || started.elapsed() > Duration::from_secs(5) {
+            return title;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_composers_own_address_opens_it_and_each_page_is_titled_in_its_language() {
+    let h = Harness::start().await;
+    // Typed or bookmarked without a hash, the composer's page opens the
+    // composer (it showed the list of demos under the composer's title).
+    h.open("/compose.html").await;
+    h.wait_for("[data-view=compose] #program", WAIT).await;
+    let is = |expected: &'static str| move |t: &str| t == expected;
+    assert_eq!(titled(&h, is("Composer · asyncscope")).await, "Composer · asyncscope");
+    // `#/` is the list of demos there as everywhere.
+    h.open("/compose.html#/").await;
+    h.wait_for("[data-view=home]", WAIT).await;
+    let home = "asyncscope: watch Rust futures run";
+    assert_eq!(titled(&h, is(home)).await, home);
+    h.open("/#/countdown").await;
+    h.wait_for(".runner", WAIT).await;
+    let countdown = "Countdown timers · asyncscope";
+    assert_eq!(titled(&h, is(countdown)).await, countdown);
+    // In Chinese, the title is too.
+    h.choose("#lang", "zh").await;
+    h.wait_for("html[lang=zh-Hans]", WAIT).await;
+    let zh = titled(&h, |t| !t.contains("Countdown")).await;
+    assert!(
+        zh.ends_with(" · asyncscope") && !zh.contains("Countdown"),
+        "the Chinese page's title: {zh}"
+    );
+    h.choose("#lang", "en").await;
+    h.finish().await;
+}

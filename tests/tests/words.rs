@@ -1,8 +1,9 @@
 //! The page's words. In Chinese no English is left: every demo page, after
-//! a run in virtual time, is read as a visitor sees it (its visible text
-//! and its tooltips), and no run of three or more ASCII letters may remain
-//! outside what is not English prose: code, task names, units and
-//! identifiers, each allowed by an explicit, narrow list below. So is a
+//! a run in virtual time, is read as a visitor sees it (its visible text,
+//! its tooltips, what a screen reader says, its tab's title), and no run of
+//! three or more ASCII letters may remain outside what is not English
+//! prose: code, task names, units and identifiers, each allowed by an
+//! explicit, narrow list below. So is a
 //! page that refuses its link (a rule across fields broken, a value out of
 //! range, a bad choice, a bad seed, a name the demo does not take) and the
 //! composer with a syntax error: what they say is Chinese, and names what
@@ -144,9 +145,14 @@ fn identifiers() -> BTreeSet<String> {
     ids
 }
 
-/// The page's visible text outside [`NOT_PROSE`], and every `title`
-/// (tooltip) outside it, one string per text node or attribute.
-const READ: &str = "const skip = arguments[0]; const out = []; \
+/// The page's visible text outside [`NOT_PROSE`], every `title`
+/// (tooltip) and `aria-label` (what a screen reader says) outside it, every
+/// choice of the log's kind menu, and the document's title (the tab's),
+/// one string per text node or attribute.
+const READ: &str = "const skip = arguments[0]; const out = [document.title]; \
+    for (const el of document.querySelectorAll('[aria-label]')) { \
+      if (!el.closest(skip)) out.push(el.getAttribute('aria-label')); } \
+    for (const o of document.querySelectorAll('#log-kind option')) out.push(o.textContent); \
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT); \
     for (let n = walker.nextNode(); n; n = walker.nextNode()) { \
       const el = n.parentElement; if (!el || el.closest(skip)) continue; \

@@ -85,6 +85,8 @@ pub const ZH: &[(&str, &str)] = &[
     ("Next event", "下一个事件"),
     ("Speed", "速度"),
     ("Playhead", "播放头"),
+    ("Playback", "回放"),
+    ("Zoom", "缩放"),
     ("Zoom in", "放大"),
     ("Zoom out", "缩小"),
     ("Whole run", "整个运行"),
@@ -151,6 +153,10 @@ pub const ZH: &[(&str, &str)] = &[
     ("events recorded", "个事件已记录"),
     ("Code", "代码"),
     ("Composer", "编写器"),
+    (
+        "asyncscope: watch Rust futures run",
+        "asyncscope：观看真实的 Rust future 运行",
+    ),
     (
         "Write asyncio code and watch it run as real Rust futures: asyncio.sleep is a browser timer, create_task a spawned future, and every task a lane. Run it on the browser's clock, or in virtual time for the exact schedule.",
         "编写 asyncio 代码，看它作为真正的 Rust future 运行：asyncio.sleep 是浏览器的定时器，create_task 是派生出的 future，每个任务一条泳道。可按浏览器时钟运行，也可在虚拟时间里得到精确的调度。",
@@ -259,7 +265,7 @@ pub const ZH: &[(&str, &str)] = &[
     ("Chunk (KiB)", "块大小（KiB）"),
     ("Closing takes (ms)", "关闭耗时（毫秒）"),
     ("Consumers", "消费者数量"),
-    ("Countdowns (seconds each)", "倒计时（各自的秒数）"),
+    ("Countdowns (in counts)", "倒计时（以计数为单位）"),
     ("Daily job at", "每日任务时间"),
     ("Days (daily schedule)", "天数（每日计划）"),
     ("Duration of each job (ms)", "每个作业的时长（毫秒）"),

@@ -76,8 +76,17 @@ fn compose_route(query: &str) -> Route {
 
 impl Route {
     /// Parses `location.hash` (with or without the leading `#`).
+    ///
+    /// An address with no route at all (no hash, or a bare `#`) is the
+    /// page's own: the home page's and the demos' show the list of demos,
+    /// the composer's (`compose.html`, typed or bookmarked) the composer.
+    /// `#/` is the list of demos on every page.
     pub fn from_hash(hash: &str) -> Route {
         let hash = hash.strip_prefix('#').unwrap_or(hash);
+        #[cfg(feature = "composer")]
+        if hash.is_empty() {
+            return compose_route("");
+        }
         let (path, query) = hash.split_once('?').unwrap_or((hash, ""));
         let slug = path.trim_start_matches('/').trim_end_matches('/');
         if slug.is_empty() {
@@ -146,9 +155,8 @@ mod tests {
 
     #[test]
     fn parses_home_demo_and_not_found() {
-        assert_eq!(Route::from_hash(""), Route::Home);
         assert_eq!(Route::from_hash("#/"), Route::Home);
-        assert_eq!(Route::from_hash("#"), Route::Home);
+        assert_eq!(Route::from_hash("/"), Route::Home);
         match Route::from_hash("#/sequential-vs-concurrent?jobs=3&duration_ms=20") {
             Route::Demo { entry, query } => {
                 assert_eq!(entry.number, 1);
@@ -184,6 +192,28 @@ mod tests {
         match Route::from_hash("#/compose?twin=nope") {
             Route::Compose { program: Err(why), .. } => assert!(why.en.contains("\"nope\""), "{why:?}"),
             other => panic!("an unknown twin is not refused: {other:?}"),
+        }
+    }
+
+    /// With the composer: its page (typed or bookmarked) opens it.
+    #[cfg(feature = "composer")]
+    #[test]
+    fn a_page_without_a_route_is_the_pages_own() {
+        for bare in ["", "#"] {
+            let route = Route::from_hash(bare);
+            assert!(
+                matches!(&route, Route::Compose { program: Ok(p), query } if p.is_empty() && query.is_empty()),
+                "compose.html opens the composer: {route:?}"
+            );
+        }
+    }
+
+    /// Without: the home page's and the demos' show the list of demos.
+    #[cfg(not(feature = "composer"))]
+    #[test]
+    fn a_page_without_a_route_is_the_pages_own() {
+        for bare in ["", "#"] {
+            assert_eq!(Route::from_hash(bare), Route::Home, "the list of demos");
         }
     }
 

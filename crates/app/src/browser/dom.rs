@@ -17,6 +17,14 @@ pub fn focus(id: &str) {
     }
 }
 
+/// Sets the document's title (the tab's and the history's name for the
+/// page).
+pub fn set_title(title: &str) {
+    if let Some(d) = document() {
+        d.set_title(title);
+    }
+}
+
 /// The tag name of the focused element (`INPUT`, `BUTTON`...), if any.
 pub fn focused_tag() -> Option<String> {
     document()?.active_element().map(|el| el.tag_name())

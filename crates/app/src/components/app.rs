@@ -79,6 +79,18 @@ fn current_route() -> Route {
     Route::from_hash(&location::hash())
 }
 
+/// The document's title for `route` in `lang`: what the page shows, then
+/// the product's name (the list of demos: the product's line).
+pub(crate) fn page_title(route: &Route, lang: Lang) -> String {
+    let what = match route {
+        Route::Home => return lang.t("asyncscope: watch Rust futures run").to_string(),
+        Route::Demo { entry, .. } => title(entry, lang),
+        Route::Compose { .. } => lang.t("Composer"),
+        Route::NotFound { .. } => lang.t("Page not found"),
+    };
+    format!("{what} · asyncscope")
+}
+
 /// The whole app: follows `location.hash`.
 #[component]
 pub fn App() -> Html {
@@ -111,6 +123,7 @@ pub fn App() -> Html {
         },
     };
     let l = *lang;
+    use_effect_with(page_title(&route, l), |title| dom::set_title(title));
     let current_slug = match &*route {
         Route::Demo { entry, .. } => Some(entry.slug),
         _ => None,
@@ -193,5 +206,28 @@ pub fn App() -> Html {
                 <main id="main" tabindex="-1">{ main }</main>
             </div>
         </ContextProvider<LangCtx>>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_page_is_titled_with_what_it_shows_in_the_pages_language() {
+        let countdown = Route::from_hash("#/countdown?counts=3");
+        assert_eq!(page_title(&countdown, Lang::En), "Countdown timers · asyncscope");
+        let zh = page_title(&countdown, Lang::Zh);
+        assert!(zh.ends_with(" · asyncscope") && !zh.contains("Countdown"), "{zh}");
+        assert_eq!(page_title(&Route::Home, Lang::En), "asyncscope: watch Rust futures run");
+        assert_eq!(
+            page_title(&Route::Home, Lang::Zh),
+            "asyncscope：观看真实的 Rust future 运行"
+        );
+        let missing = Route::from_hash("#/nope");
+        assert_eq!(page_title(&missing, Lang::Zh), "页面不存在 · asyncscope");
+        let composer = Route::from_hash("#/compose");
+        assert_eq!(page_title(&composer, Lang::En), "Composer · asyncscope");
+        assert_eq!(page_title(&composer, Lang::Zh), "编写器 · asyncscope");
     }
 }

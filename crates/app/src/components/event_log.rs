@@ -208,7 +208,7 @@ pub fn EventLog(props: &EventLogProps) -> Html {
                 <select id="log-kind" aria-label={lang.t("event")} onchange={on_kind}>
                     <option value="" selected={props.filter.kind.is_none()}>{ lang.t("All kinds") }</option>
                     { for kinds.iter().map(|k| html! {
-                        <option value={k.name()} selected={props.filter.kind == Some(*k)}>{ k.name() }</option>
+                        <option value={k.name()} selected={props.filter.kind == Some(*k)}>{ k.label(lang == Lang::Zh) }</option>
                     }) }
                 </select>
                 <span class="log-count" data-metric="log_rows">{ events.len() }</span>

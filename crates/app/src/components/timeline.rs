@@ -677,7 +677,7 @@ fn RunView(props: &RunViewProps) -> Html {
             <div class="overview" data-bands={rows.to_string()}>
                 <span class="track-name">{ lang.t("all tasks, by state (click to scroll the lanes there)") }</span>
                 <svg class="overview-plot" viewBox={format!("0 0 {} {rows}", o.columns)} preserveAspectRatio="none"
-                     role="img" aria-label={format!("{total} tasks by state over time")}>
+                     role="img" aria-label={if lang == Lang::Zh { format!("{total} 个任务各状态随时间的分布") } else { format!("{total} tasks by state over time") }}>
                     { for o.paths.iter().map(|(state, d)| html! {
                         <path class={format!("seg-{}", state.as_str())} d={d.clone()} />
                     }) }
@@ -751,7 +751,7 @@ fn RunView(props: &RunViewProps) -> Html {
                     }) }
                 </div>
                 <ol class={classes!("lanes", virtual_lanes.then_some("scroll"))} onscroll={onscroll} ref={lanes_ref}
-                    aria-label={format!("{total} lanes")} data-lanes={total.to_string()}>
+                    aria-label={if lang == Lang::Zh { format!("{total} 条泳道") } else { format!("{total} lanes") }} data-lanes={total.to_string()}>
                     if virtual_lanes {
                         <li key="top" class="spacer" aria-hidden="true" style={format!("height:{}px", first as f64 * ROW_PX)}></li>
                     }
@@ -786,7 +786,7 @@ fn RunView(props: &RunViewProps) -> Html {
                             <div class={classes!("track", format!("track-{}", t.kind))} data-track={t.kind}>
                                 <span class="track-name">{ if lang == Lang::Zh { t.label_zh.clone() } else { t.label.clone() } }<span class="track-peak">{ if lang == Lang::Zh { t.caption_zh.clone() } else { t.caption.clone() } }</span></span>
                                 <svg class="track-plot" viewBox={format!("0 0 {TRACK_COLUMNS} 1000")} preserveAspectRatio="none" role="img"
-                                     aria-label={format!("{}: peak {}", t.label, t.peak)}>
+                                     aria-label={if lang == Lang::Zh { format!("{}：峰值 {}", t.label_zh, t.peak) } else { format!("{}: peak {}", t.label, t.peak) }}>
                                     <path d={path} vector-effect="non-scaling-stroke" />
                                 </svg>
                             </div>

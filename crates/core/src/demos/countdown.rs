@@ -48,7 +48,7 @@ declare_params! {
     #[derive(Clone, Debug, PartialEq, Eq)]
     pub struct Params {
         /// The countdowns, in counts.
-        pub counts: Vec<u64> = ints("counts", "Countdowns (seconds each)", 1..=3600, 20, "5,3,2"),
+        pub counts: Vec<u64> = ints("counts", "Countdowns (in counts)", 1..=3600, 20, "5,3,2"),
         /// How long one count lasts.
         pub tick: Duration = ms("tick_ms", "One count lasts (ms)", 10..=60_000, "1000"),
     }

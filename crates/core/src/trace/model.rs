@@ -434,6 +434,42 @@ impl Kind {
     pub fn from_name(name: &str) -> Option<Kind> {
         name.parse().ok()
     }
+
+    /// Its name in words, for a menu: `poll end`, or in Simplified
+    /// Chinese (`zh`) `轮询结束`, in the words the trace's text uses.
+    pub fn label(self, zh: bool) -> &'static str {
+        let (en, cn) = match self {
+            Kind::Created => ("created", "已创建"),
+            Kind::PollStart => ("poll start", "轮询开始"),
+            Kind::PollEnd => ("poll end", "轮询结束"),
+            Kind::Woken => ("woken", "被唤醒"),
+            Kind::TimerArmed => ("timer armed", "设定定时器"),
+            Kind::TimerFired => ("timer fired", "定时器触发"),
+            Kind::TimerCancelled => ("timer cancelled", "定时器已取消"),
+            Kind::PermitWaiting => ("permit waiting", "等待许可"),
+            Kind::PermitAcquired => ("permit acquired", "获得许可"),
+            Kind::PermitReleased => ("permit released", "归还许可"),
+            Kind::PermitGaveUp => ("permit gave up", "放弃等待许可"),
+            Kind::PermitRefused => ("permit refused", "拒绝超出上限的释放"),
+            Kind::QueuePush => ("queue push", "放入队列"),
+            Kind::QueuePop => ("queue pop", "从队列取出"),
+            Kind::RequestSent => ("request sent", "发出请求"),
+            Kind::RequestAnswered => ("request answered", "请求已响应"),
+            Kind::RequestFailed => ("request failed", "请求失败"),
+            Kind::RequestAborted => ("request aborted", "请求已中止"),
+            Kind::RequestTiming => ("request timing", "请求计时"),
+            Kind::Progress => ("progress", "接收进度"),
+            Kind::Attempt => ("attempt", "尝试"),
+            Kind::Backoff => ("backoff", "退避"),
+            Kind::DeadlinePassed => ("deadline passed", "已过截止时间"),
+            Kind::Completed => ("completed", "结束"),
+            Kind::Blocked => ("blocked", "开始等待"),
+            Kind::Unblocked => ("unblocked", "不再等待"),
+            Kind::Log => ("log", "日志"),
+            Kind::Overflow => ("overflow", "轨迹已满"),
+        };
+        if zh { cn } else { en }
+    }
 }
 
 /// One entry of the log: at [`Event::at`] (since the trace's origin),

@@ -490,6 +490,24 @@ fn every_kind_reads_in_chinese() {
     }
 }
 
+/// A menu of kinds reads as words in both languages: the English is the
+/// name with spaces, the Chinese has no English in it, and no two kinds
+/// read the same.
+#[test]
+fn every_kind_has_a_label_in_both_languages() {
+    let mut seen = std::collections::HashSet::new();
+    for &k in Kind::all() {
+        assert_eq!(k.label(false), k.name().replace('_', " "));
+        let zh = k.label(true);
+        assert!(
+            !zh.is_empty() && !zh.chars().any(|c| c.is_ascii_alphabetic()),
+            "{}: {zh}",
+            k.name()
+        );
+        assert!(seen.insert(zh), "two kinds read {zh}");
+    }
+}
+
 #[test]
 fn times_read_in_human_units() {
     let cases = [

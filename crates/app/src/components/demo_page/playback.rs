@@ -99,7 +99,7 @@ pub(crate) fn Playback(props: &PlaybackProps) -> Html {
     };
     html! {
         <>
-            <div class="toolbar" role="toolbar" aria-label="Playback">
+            <div class="toolbar" role="toolbar" aria-label={lang.t("Playback")}>
                 <button type="button" id="step-back" onclick={act(|| Action::Step(false))} aria-label={lang.t("Previous event")} title={lang.t("Previous event")}>{ "◀" }</button>
                 <button type="button" id="play" onclick={act(|| Action::TogglePlay)} aria-label={if f.playing { lang.t("Pause") } else { lang.t("Play") }}>
                     { if f.playing { "❚❚" } else { "▶" } }
@@ -126,9 +126,12 @@ pub(crate) fn Playback(props: &PlaybackProps) -> Html {
                     </select>
                 </label>
                 <span class="sep" aria-hidden="true"></span>
-                <button type="button" id="zoom-in" onclick={act(|| Action::Zoom(0.5))} aria-label={lang.t("Zoom in")} title={lang.t("Zoom in")}>{ "+" }</button>
-                <button type="button" id="zoom-out" onclick={act(|| Action::Zoom(2.0))} aria-label={lang.t("Zoom out")} title={lang.t("Zoom out")}>{ "−" }</button>
-                <button type="button" id="zoom-reset" onclick={act(|| Action::ResetView)}>{ lang.t("Whole run") }</button>
+                // The zoom's three buttons wrap to the next row together.
+                <span class="zoom" role="group" aria-label={lang.t("Zoom")}>
+                    <button type="button" id="zoom-in" onclick={act(|| Action::Zoom(0.5))} aria-label={lang.t("Zoom in")} title={lang.t("Zoom in")}>{ "+" }</button>
+                    <button type="button" id="zoom-out" onclick={act(|| Action::Zoom(2.0))} aria-label={lang.t("Zoom out")} title={lang.t("Zoom out")}>{ "−" }</button>
+                    <button type="button" id="zoom-reset" onclick={act(|| Action::ResetView)}>{ lang.t("Whole run") }</button>
+                </span>
                 <span class="sep" aria-hidden="true"></span>
                 if props.pinned {
                     <button type="button" id="unpin" onclick={act(|| Action::Unpin)}>{ lang.t("Unpin") }</button>
