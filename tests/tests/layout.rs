@@ -208,10 +208,21 @@ async fn space_plays_without_scrolling_and_a_log_row_moves_the_playhead() {
 async fn a_phone_shows_the_page_without_overflow_or_cut_labels() {
     let h = Harness::start().await;
     h.set_viewport(390, 844).await;
-    for route in ["semaphore", "countdown", "retry"] {
+    for route in ["semaphore", "countdown", "retry", "setup-teardown?use_outcome=cancel"] {
         h.run_virtual(route).await;
         let width = h.js_number("return document.documentElement.scrollWidth").await;
         assert!(width <= 390.0, "{route}: the page is {width} px wide");
+        // A lane's outcome reads whole ("✕ cancelled", then "at 1 s").
+        let outcomes = h
+            .client
+            .execute(
+                "return [...document.querySelectorAll('.lane-outcome')] \
+                   .filter(o => o.scrollWidth > o.clientWidth + 0.5).map(o => o.textContent);",
+                vec![],
+            )
+            .await
+            .expect("the outcomes");
+        assert_eq!(outcomes, serde_json::json!([]), "{route}: outcomes cut on a phone");
         let cut = h
             .js_number(
                 "return [...document.querySelectorAll('.seg-label')].filter(l => \
@@ -292,6 +303,60 @@ async fn names_legend_and_colours_say_what_the_run_did() {
     let d = h.js_number(&distance("seg-polled", "seg-permit")).await;
     assert!(d > 90.0, "polled and permit are {d} apart in the dark");
     h.choose("#theme", "system").await;
+    h.finish().await;
+}
+
+/// Each drawn label of a lane's segment and the contrast of its colour on
+/// its bar, as `[state, ratio]` (WCAG's relative luminance).
+const LABEL_CONTRASTS: &str = "const lum = c => { const v = c.match(/[\\d.]+/g).slice(0, 3).map(Number) \
+      .map(x => x / 255).map(x => x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4); \
+      return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2]; }; \
+    return [...document.querySelectorAll('.seg-label')] \
+      .filter(l => getComputedStyle(l).visibility !== 'hidden' && l.getBoundingClientRect().width > 0) \
+      .map(l => { const a = lum(getComputedStyle(l).color), b = lum(getComputedStyle(l.parentElement).backgroundColor); \
+        return [l.parentElement.dataset.state, (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05)]; });";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn segment_labels_read_on_their_bars_in_both_themes() {
+    let h = Harness::start().await;
+    h.set_viewport(1400, 1000).await;
+    let mut states = std::collections::BTreeSet::new();
+    for theme in ["light", "dark"] {
+        h.open("/#/").await;
+        h.choose("#theme", theme).await;
+        h.wait_for(&format!("html[data-theme={theme}]"), WAIT).await;
+        for route in ["semaphore", "fetch", "countdown", "sync-primitives"] {
+            h.run_virtual(route).await;
+            let labels = h.client.execute(LABEL_CONTRASTS, vec![]).await.expect("the labels");
+            for label in labels.as_array().into_iter().flatten() {
+                let state = label[0].as_str().unwrap_or_default().to_string();
+                let ratio = label[1].as_f64().unwrap_or_default();
+                assert!(ratio >= 4.5, "{theme}, {route}: a {state} label reads at {ratio:.2}:1");
+                states.insert(state);
+            }
+        }
+    }
+    h.choose("#theme", "system").await;
+    for state in ["sleeping", "permit", "io", "waiting"] {
+        assert!(states.contains(state), "no {state} label was checked: {states:?}");
+    }
+    h.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_zoom_buttons_wrap_together() {
+    let h = Harness::start().await;
+    for (w, ht) in [(1280, 800), (1400, 1000), (1920, 1080), (390, 844)] {
+        h.set_viewport(w, ht).await;
+        h.run_virtual("countdown").await;
+        let rows = h
+            .js_number(
+                "return new Set(['#zoom-in', '#zoom-out', '#zoom-reset'] \
+                   .map(s => Math.round(document.querySelector(s).getBoundingClientRect().top))).size;",
+            )
+            .await;
+        assert_eq!(rows, 1.0, "{w}×{ht}: the zoom's buttons are on {rows} rows");
+    }
     h.finish().await;
 }
 
