@@ -108,10 +108,17 @@ async fn bad_input_is_refused_with_the_range() {
         1,
         "Run stays disabled"
     );
+    // The status line says why Run is off, not "press Run".
+    let status = h.text(".runner .status").await;
+    assert_eq!(
+        status,
+        "Run waits for the fields marked in red: each says what it takes."
+    );
     h.type_into("#param-duration_ms", "100").await;
     h.type_into("#param-jobs", "2").await;
     h.wait_for("button[type=submit]:not([disabled])", WAIT).await;
     assert_eq!(h.text("#param-jobs-error").await, "");
+    assert_eq!(h.text(".runner .status").await, "Set the parameters and press Run.");
     h.finish().await;
 }
 
@@ -123,6 +130,18 @@ async fn home_lists_every_demo_and_unknown_routes_say_not_found() {
     assert_eq!(h.all(".card").await.len(), 19);
     assert_eq!(h.all(".demo-nav li").await.len(), 19);
     h.screenshot("home").await;
+    // A filter that matches nothing says so, and gives the list back.
+    h.type_into("#filter", "zzz").await;
+    assert_eq!(
+        h.text(".home .no-match").await,
+        "No demo matches “zzz”. Show every demo"
+    );
+    assert!(h.all(".card").await.is_empty());
+    h.click("#filter-clear").await;
+    h.wait_for(".card", WAIT).await;
+    assert_eq!(h.all(".card").await.len(), 19);
+    assert!(h.all(".home .no-match").await.is_empty());
+    assert_eq!(h.value("#filter").await, "");
 
     h.open("/#/no-such-demo").await;
     let view = h

@@ -305,6 +305,8 @@ async fn the_composers_own_address_opens_it_and_each_page_is_titled_in_its_langu
     h.wait_for("[data-view=compose] #program", WAIT).await;
     let is = |expected: &'static str| move |t: &str| t == expected;
     assert_eq!(titled(&h, is("Composer · asyncscope")).await, "Composer · asyncscope");
+    // It has a program, not parameters, to set.
+    assert_eq!(h.text("p.status").await, "Write a program and press Run.");
     // `#/` is the list of demos there as everywhere.
     h.open("/compose.html#/").await;
     h.wait_for("[data-view=home]", WAIT).await;

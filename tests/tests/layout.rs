@@ -223,6 +223,14 @@ async fn a_phone_shows_the_page_without_overflow_or_cut_labels() {
             .await
             .expect("the outcomes");
         assert_eq!(outcomes, serde_json::json!([]), "{route}: outcomes cut on a phone");
+        // No keyboard to speak of: its shortcuts are not offered.
+        let keys = h
+            .js_number(
+                "return [...document.querySelectorAll('.hint.keys')] \
+                   .filter(k => k.checkVisibility()).length;",
+            )
+            .await;
+        assert_eq!(keys, 0.0, "{route}: keyboard shortcuts shown on a phone");
         let cut = h
             .js_number(
                 "return [...document.querySelectorAll('.seg-label')].filter(l => \
@@ -343,11 +351,27 @@ async fn segment_labels_read_on_their_bars_in_both_themes() {
     h.finish().await;
 }
 
+/// The fields of the form side by side whose inputs are not at one
+/// height, as `label: top` pairs per row.
+const FIELDS_OUT_OF_LINE: &str = "const rows = new Map(); \
+    for (const f of document.querySelectorAll('.params .field')) { \
+      const c = f.querySelector('input, select'); if (!c) continue; \
+      const row = Math.round(f.getBoundingClientRect().top); \
+      rows.set(row, [...(rows.get(row) || []), [f.querySelector('label').textContent, Math.round(c.getBoundingClientRect().top)]]); } \
+    return [...rows.values()].filter(r => new Set(r.map(([, t]) => t)).size > 1);";
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_zoom_buttons_wrap_together() {
+async fn the_zoom_buttons_wrap_together_and_the_fields_line_up() {
     let h = Harness::start().await;
     for (w, ht) in [(1280, 800), (1400, 1000), (1920, 1080), (390, 844)] {
         h.set_viewport(w, ht).await;
+        // The countdown's two fields: one label's range takes three lines
+        // at 1280, the other's two.
+        for slug in ["countdown", "semaphore", "retry"] {
+            h.open(&format!("/#/{slug}")).await;
+            let out = h.client.execute(FIELDS_OUT_OF_LINE, vec![]).await.expect("the fields");
+            assert_eq!(out, serde_json::json!([]), "{w}×{ht}, {slug}: inputs out of line");
+        }
         h.run_virtual("countdown").await;
         let rows = h
             .js_number(

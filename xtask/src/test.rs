@@ -355,8 +355,10 @@ pub const FIRST_VISIT_BUDGET: u64 = 95_000;
 /// language (the reasons in Chinese on a Chinese page): 0.5 KB, to
 /// 390.5 KB. What a Chinese page says to a screen reader, in its tab and
 /// in the log's menu of kinds (`Kind::label`), in Chinese, and each page
-/// titled with what it shows: 0.5 KB, to 391.0 KB.)
-pub const DEMO_PAGE_BUDGET: u64 = 391_300;
+/// titled with what it shows: 0.5 KB, to 391.0 KB. A status line that
+/// says why Run is off while a field is wrong, and a home filter that
+/// matches nothing saying so with the way back: 0.7 KB, to 391.7 KB.)
+pub const DEMO_PAGE_BUDGET: u64 = 392_000;
 
 /// The same budget for the composer's page (`compose.html`, the build with
 /// the composer), which only a visitor who opens the composer downloads.

@@ -103,6 +103,12 @@ pub const ZH: &[(&str, &str)] = &[
     ),
     ("Seed", "种子"),
     ("Set the parameters and press Run.", "设置参数后按“运行”。"),
+    ("Show every demo", "显示全部示例"),
+    ("Write a program and press Run.", "写好程序后按“运行”。"),
+    (
+        "Run waits for the fields marked in red: each says what it takes.",
+        "请先改正标红的字段，才能运行：每个字段下方写明了它接受的值。",
+    ),
     ("Done:", "完成："),
     (
         "Cancelled, every unfinished future dropped:",

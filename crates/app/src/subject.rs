@@ -24,6 +24,16 @@ pub enum Subject {
 }
 
 impl Subject {
+    /// What the status line says before a run (English, translated): a
+    /// demo has parameters, a program is written.
+    pub fn idle_hint(&self) -> &'static str {
+        match self {
+            Subject::Demo(_) => "Set the parameters and press Run.",
+            #[cfg(feature = "composer")]
+            Subject::Program(_) => "Write a program and press Run.",
+        }
+    }
+
     /// A name for downloads: the slug, or `program`.
     pub fn name(&self) -> &str {
         match self {

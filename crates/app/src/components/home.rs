@@ -122,6 +122,13 @@ pub fn Home() -> Html {
         let filter = filter.clone();
         Callback::from(move |e: InputEvent| filter.set(dom::input_value(&e)))
     };
+    let clear = {
+        let filter = filter.clone();
+        Callback::from(move |_: MouseEvent| {
+            filter.set(String::new());
+            dom::focus("filter");
+        })
+    };
     html! {
         <section class="home" data-view="home">
             <h1>{ lang.t("Async Rust, drawn as it runs") }</h1>
@@ -138,6 +145,17 @@ pub fn Home() -> Html {
                 <span class="count" aria-live="polite"><span data-metric="cards_shown">{ shown.len() }</span>{ format!(" / {} ", ENTRIES.len()) }{ lang.t("demos shown") }</span>
             </p>
             { Html::from_html_unchecked(AttrValue::from(cards_markup(&shown, &pictures, lang))) }
+            if shown.is_empty() {
+                // A filter that matches nothing says so, with the way back.
+                <p class="no-match">
+                    { match lang {
+                        Lang::Zh => format!("没有与“{}”相符的示例。", filter.trim()),
+                        Lang::En => format!("No demo matches “{}”.", filter.trim()),
+                    } }
+                    { " " }
+                    <button type="button" id="filter-clear" onclick={clear}>{ lang.t("Show every demo") }</button>
+                </p>
+            }
         </section>
     }
 }

@@ -147,7 +147,7 @@ pub(crate) fn Playback(props: &PlaybackProps) -> Html {
                 <span class="trace-hash" title={lang.t("The same demo, parameters and seed give the same hash here and on the command line.")}>
                     { lang.t("Trace hash") }{ " " }<code data-metric="trace_hash">{ hash_hex(f.trace_hash) }</code>
                 </span></p>
-            <p class="hint">{ lang.t("Keyboard: space plays or pauses, ← → step through events, Shift+← → pan, + and − zoom, 0 shows the whole run.") }</p>
+            <p class="hint keys">{ lang.t("Keyboard: space plays or pauses, ← → step through events, Shift+← → pan, + and − zoom, 0 shows the whole run.") }</p>
         </>
     }
 }

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use asyncscope_core::trace::human;
 use asyncscope_core::{Bilingual, Trace};
-use asyncscope_view::state::{Action, Clock, DemoState, EventRef, RunSnapshot, TaskRef};
+use asyncscope_view::state::{Action, Clock, DemoState, EventRef, RunSnapshot, RunState, TaskRef};
 use asyncscope_view::{TraceCopies, await_site, live_span};
 use yew::prelude::*;
 
@@ -122,7 +122,7 @@ pub(crate) fn use_watch(state: &UseReducerHandle<PageState>, subject: &Subject, 
     use_shortcuts(state);
     let panels = use_panels_ready(state);
     let events: Rc<Vec<EventRef>> = use_log_events(state, panels);
-    let status = run_status(&state.run, lang);
+    let status = run_status(&state.run, subject.idle_hint(), lang);
     let fin = state.finished();
     let cuts = use_mut_ref(Cuts::default);
     let (drawn, span) = drawn(
@@ -189,6 +189,10 @@ pub(crate) fn status_line(state: &DemoState, w: &Watch, busy: bool, progress: Op
     let fin = state.finished();
     let text = if busy {
         lang.t("Running in virtual time…").to_string()
+    } else if matches!(state.run, RunState::Idle) && !state.form.is_valid() {
+        // Run is off until then: the status line says why, not "press Run".
+        lang.t("Run waits for the fields marked in red: each says what it takes.")
+            .to_string()
     } else {
         w.status.text.clone()
     };

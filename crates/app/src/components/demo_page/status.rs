@@ -24,8 +24,9 @@ pub(crate) struct RunStatus {
     pub finished: bool,
 }
 
-/// [`RunStatus`] of `run`, all from the one enum.
-pub(crate) fn run_status(run: &RunState, lang: Lang) -> RunStatus {
+/// [`RunStatus`] of `run`, all from the one enum; `idle` is what it says
+/// before a run (English, translated).
+pub(crate) fn run_status(run: &RunState, idle: &'static str, lang: Lang) -> RunStatus {
     let status = |name, text: &str, live, now, finished| RunStatus {
         name,
         text: text.to_string(),
@@ -38,13 +39,7 @@ pub(crate) fn run_status(run: &RunState, lang: Lang) -> RunStatus {
         finished,
     };
     match run {
-        RunState::Idle => status(
-            "idle",
-            lang.t("Set the parameters and press Run."),
-            Vec::new(),
-            Duration::ZERO,
-            false,
-        ),
+        RunState::Idle => status("idle", lang.t(idle), Vec::new(), Duration::ZERO, false),
         RunState::Running {
             runs,
             elapsed,
@@ -60,8 +55,9 @@ pub(crate) fn run_status(run: &RunState, lang: Lang) -> RunStatus {
         RunState::Running {
             runs, elapsed, held, ..
         } => {
+            // (The number and its unit kept on one line.)
             let mut text = format!(
-                "{} {} ms",
+                "{} {}\u{a0}ms",
                 lang.t("Running on the browser's clock:"),
                 elapsed.as_millis()
             );
