@@ -372,6 +372,22 @@ async fn the_zoom_buttons_wrap_together_and_the_fields_line_up() {
             let out = h.client.execute(FIELDS_OUT_OF_LINE, vec![]).await.expect("the fields");
             assert_eq!(out, serde_json::json!([]), "{w}×{ht}, {slug}: inputs out of line");
         }
+        // A field's error, however many lines it takes, does not push the
+        // inputs beside it away from their labels' text.
+        h.open("/#/sequential-vs-concurrent?duration_ms=99999999").await;
+        h.wait_for(".field.invalid", WAIT).await;
+        let gaps = h
+            .client
+            .execute(
+                "return [...document.querySelectorAll('.params .field')].map(f => { \
+                   const l = f.querySelector('label .range').getBoundingClientRect(); \
+                   const c = f.querySelector('input, select').getBoundingClientRect(); \
+                   return c.top - l.bottom; }).filter(g => g > 8);",
+                vec![],
+            )
+            .await
+            .expect("the gaps");
+        assert_eq!(gaps, serde_json::json!([]), "{w}×{ht}: inputs pushed from their labels");
         h.run_virtual("countdown").await;
         let rows = h
             .js_number(

@@ -43,7 +43,9 @@ pub struct SegmentVm {
 
 /// A segment narrower than this share of the view (in %, about a pixel of
 /// a lane a thousand pixels wide) is drawn on its own only when its
-/// neighbours are wider: a run of such segments is drawn as bundles.
+/// neighbours are wider: a run of such segments is drawn as bundles. A wait
+/// still going (open at the instant drawn) is not drawn until it is this
+/// wide, and then alone.
 pub const FINE_PCT: f64 = 0.1;
 
 /// The widest a bundle of fine segments (or of marks of one kind) grows,
@@ -378,7 +380,8 @@ fn phases<'a>(requests: impl Iterator<Item = &'a RequestSpan>, scale: &Scale, zh
 }
 
 /// The lane of `model.spans[index]` at time `now` (open segments end there)
-/// within `scale`. Zero-length waits are left out; polls are kept (the
+/// within `scale`. Zero-length waits are left out, and so is a wait still
+/// going at `now` that is narrower than [`FINE_PCT`]; polls are kept (the
 /// stylesheet gives them a minimum width so that each one shows); segments
 /// outside the view are left out and those across its edges are cut there.
 pub fn lane(trace: &Trace, model: &RunModel, index: usize, now: Duration, scale: &Scale) -> Option<LaneVm> {
@@ -409,9 +412,10 @@ pub fn lane_in(
             return None;
         }
         let (a, b) = (seg.start.as_secs_f64() * 1000.0, stop.as_secs_f64() * 1000.0);
-        // A wait still going (a live lane's last segment) is drawn once it
-        // is a fine segment wide, and then alone: never in a bundle with
-        // those before it. The poll before a fresh sleep then shows at
+        // A wait still going at `now` (a live lane's last segment, or a
+        // task's that never ended, at the end of a stalled run or at a
+        // playhead) is drawn once it is a fine segment wide, and then
+        // alone: never in a bundle with those before it. The poll before a fresh sleep then shows at
         // once, not inside a bundle narrower than a pixel, and a live lane
         // whose events are far apart only grows at its end: what was drawn
         // at one event is drawn the same at the next.
