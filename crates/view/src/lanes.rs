@@ -647,6 +647,25 @@ mod tests {
         t
     }
 
+    /// Tick `k` of `a`, every `period`: a wake by its timer (after the
+    /// first tick), a poll (no time) and a sleep until the next tick.
+    fn tick(t: &mut Trace, a: TaskId, k: u64, period: Duration) {
+        let at = period * k as u32;
+        if k > 0 {
+            t.push(at, a, EventKind::TimerFired);
+            t.push(at, a, EventKind::woken(WakeCause::Timer));
+        }
+        t.push(at, a, EventKind::PollStart);
+        t.push(
+            at,
+            a,
+            EventKind::TimerArmed {
+                deadline: (at + period).into(),
+            },
+        );
+        t.push(at, a, EventKind::pending(None));
+    }
+
     /// One task that ticks every millisecond `ticks` times: at each tick
     /// a wake (after the first), a poll (no time) and a sleep of 1 ms.
     fn ticker(ticks: u64) -> Trace {
@@ -655,19 +674,7 @@ mod tests {
         let a = t.add_task("ticker");
         t.push(ms(0), a, EventKind::Created);
         for k in 0..ticks {
-            if k > 0 {
-                t.push(ms(k), a, EventKind::TimerFired);
-                t.push(ms(k), a, EventKind::woken(WakeCause::Timer));
-            }
-            t.push(ms(k), a, EventKind::PollStart);
-            t.push(
-                ms(k),
-                a,
-                EventKind::TimerArmed {
-                    deadline: ms(k + 1).into(),
-                },
-            );
-            t.push(ms(k), a, EventKind::pending(None));
+            tick(&mut t, a, k, ms(1));
         }
         t.push(ms(ticks), a, EventKind::PollStart);
         t.push(ms(ticks), a, EventKind::ready());
@@ -862,21 +869,8 @@ mod tests {
         let scale = Scale::whole(ms(6000));
         let mut before: Vec<String> = Vec::new();
         for k in 0..60u64 {
-            let at = ms(100 * k);
-            if k > 0 {
-                t.push(at, a, EventKind::TimerFired);
-                t.push(at, a, EventKind::woken(WakeCause::Timer));
-            }
-            t.push(at, a, EventKind::PollStart);
-            t.push(
-                at,
-                a,
-                EventKind::TimerArmed {
-                    deadline: ms(100 * (k + 1)).into(),
-                },
-            );
-            t.push(at, a, EventKind::pending(None));
-            let frame = at + ms(2);
+            tick(&mut t, a, k, ms(100));
+            let frame = ms(100 * k + 2);
             let lane = lane_in(&t, &run_model(&t), 0, frame, &scale, false).expect("the lane");
             let now = drawn(&lane);
             assert!(now.iter().all(|s| s.ends_with(" x1")), "nothing bundled: {now:?}");
