@@ -473,6 +473,58 @@ async fn a_live_drawing_touches_only_the_ends_of_the_lanes() {
     h.finish().await;
 }
 
+/// While a run is drawn as it goes, its status line (a polite live region,
+/// which a screen reader reads out at each change) says once that it runs
+/// and then holds still; the time so far counts in the makespan, beside
+/// the lanes. Its clock used to change at every drawing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_live_run_says_it_runs_once_and_counts_its_time_in_the_makespan() {
+    let h = Harness::start().await;
+    h.open("/#/countdown?counts=30&tick_ms=100").await;
+    h.wait_for(".runner[data-state=done]", WAIT).await;
+    h.click("#run:not([disabled])").await;
+    h.wait_for(".runner[data-state=running] .lane .seg", WAIT).await;
+    let status = ".runner .status[role=status][aria-live=polite]";
+    assert_eq!(h.text(status).await, "Running on the browser's clock…");
+    let first = h.text(".runner .metrics dd").await;
+    h.client
+        .execute(
+            "window.__changes = { status: 0, makespan: new Set() }; \
+             const status = document.querySelector('.runner .status'); \
+             const makespan = document.querySelector('.runner .metrics dd'); \
+             new MutationObserver(() => window.__changes.status++) \
+               .observe(status, { characterData: true, childList: true, subtree: true }); \
+             new MutationObserver(() => window.__changes.makespan.add(makespan.textContent)) \
+               .observe(makespan, { characterData: true, childList: true, subtree: true });",
+            vec![],
+        )
+        .await
+        .expect("observers");
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    assert_eq!(
+        h.all(".runner[data-state=running]").await.len(),
+        1,
+        "the run was still going when counted"
+    );
+    let (changes, counts) = (
+        h.js_number("return window.__changes.status;").await,
+        h.js_number("return window.__changes.makespan.size;").await,
+    );
+    assert_eq!(
+        changes, 0.0,
+        "the status line changed {changes} times in 1 s of a live run"
+    );
+    assert_eq!(h.text(status).await, "Running on the browser's clock…");
+    let last = h.text(".runner .metrics dd").await;
+    assert!(
+        counts >= 5.0 && first.ends_with("s so far") && last.ends_with("s so far") && first != last,
+        "the makespan counts the time so far: {first:?}, then {counts} values in 1 s, now {last:?}"
+    );
+    h.click("#cancel:not([disabled])").await;
+    h.wait_for(".runner[data-state=cancelled]", WAIT).await;
+    h.finish().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_long_lanes_segments_and_marks_answer_the_pointer_through_their_runs() {
     let h = Harness::start().await;

@@ -245,6 +245,7 @@ pub const ZH: &[(&str, &str)] = &[
         "键盘：空格键播放或暂停，← → 逐个事件移动，Shift+← → 平移，+ 和 − 缩放，0 显示整个运行。",
     ),
     ("Running on the browser's clock:", "正在浏览器时钟上运行："),
+    ("Running on the browser's clock…", "正在浏览器时钟上运行…"),
     (
         " (too big to draw as it goes: its lanes are drawn when it ends)",
         "（太大，无法边运行边绘制：结束时再画出各条泳道）",

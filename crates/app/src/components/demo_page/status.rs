@@ -55,15 +55,25 @@ pub(crate) fn run_status(run: &RunState, idle: &'static str, lang: Lang) -> RunS
         RunState::Running {
             runs, elapsed, held, ..
         } => {
-            // (The number and its unit kept on one line.)
-            let mut text = format!(
-                "{} {}\u{a0}ms",
-                lang.t("Running on the browser's clock:"),
-                elapsed.as_millis()
-            );
-            if *held {
-                text.push_str(lang.t(" (too big to draw as it goes: its lanes are drawn when it ends)"));
-            }
+            // A run drawn as it goes says so once: its time so far is the
+            // makespan's ("1.1 s so far", under the status line), which
+            // moves with its lanes. The status line is a polite live
+            // region, which a screen reader reads at each change: a clock
+            // in it was read out at every drawing, and the browser laid
+            // the page out again for it. Only a run too big to draw as it
+            // goes, whose lanes and makespan wait for its end, keeps a
+            // clock there, its one sign that it runs. (The number and its
+            // unit kept on one line.)
+            let text = if *held {
+                format!(
+                    "{} {}\u{a0}ms{}",
+                    lang.t("Running on the browser's clock:"),
+                    elapsed.as_millis(),
+                    lang.t(" (too big to draw as it goes: its lanes are drawn when it ends)")
+                )
+            } else {
+                lang.t("Running on the browser's clock…").to_string()
+            };
             status("running", &text, runs.clone(), *elapsed, false)
         }
         RunState::Ended { finished, .. } => {
@@ -82,5 +92,66 @@ pub(crate) fn run_status(run: &RunState, idle: &'static str, lang: Lang) -> RunS
             let text = format!("{opening} {}{}", counts.join(lang.t(", ")), lang.t("."));
             status(name, &text, Vec::new(), finished.playhead, true)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn running(elapsed_ms: u64, held: bool) -> RunState {
+        RunState::Running {
+            generation: 1,
+            runs: Vec::new(),
+            elapsed: Duration::from_millis(elapsed_ms),
+            expected: None,
+            held,
+            cancelling: false,
+        }
+    }
+
+    /// The status line is a polite live region: while a run is drawn as
+    /// it goes, what it says does not move with the clock (a screen reader
+    /// would read it out at every drawing); the time so far is drawn, as
+    /// `now`, where the lanes and the makespan are.
+    #[test]
+    fn a_run_drawn_as_it_goes_keeps_its_status_line_still() {
+        for lang in [Lang::En, Lang::Zh] {
+            let (early, late) = (
+                run_status(&running(1_106, false), "idle", lang),
+                run_status(&running(2_206, false), "idle", lang),
+            );
+            assert_eq!(early.text, late.text, "{lang:?}");
+            assert!(
+                !early.text.contains("ms") && !early.text.contains("1106"),
+                "{}",
+                early.text
+            );
+            assert_eq!(
+                (early.now, late.now),
+                (Duration::from_millis(1_106), Duration::from_millis(2_206))
+            );
+            assert_eq!(early.name, "running");
+        }
+        assert_eq!(
+            run_status(&running(1_106, false), "idle", Lang::En).text,
+            "Running on the browser's clock…"
+        );
+    }
+
+    /// A run too big to draw as it goes shows nothing else moving until
+    /// its end: its status line keeps the clock, in milliseconds.
+    #[test]
+    fn a_run_held_back_from_drawing_keeps_its_clock_in_the_status_line() {
+        let text = run_status(&running(2_206, true), "idle", Lang::En).text;
+        assert!(
+            text.starts_with("Running on the browser's clock: 2206\u{a0}ms (too big to draw as it goes"),
+            "{text}"
+        );
+        let zh = run_status(&running(2_206, true), "idle", Lang::Zh).text;
+        assert!(
+            zh.contains("2206\u{a0}ms") && zh.starts_with("正在浏览器时钟上运行："),
+            "{zh}"
+        );
     }
 }
